@@ -1,0 +1,59 @@
+// The caller's identity and request facts that every core service method receives.
+
+/** Who is calling, as established by a validated Keystone token, app credential or EC2 signature. */
+export interface AuthContext {
+  userId: string;
+  userName: string;
+  userDomainId: string;
+  userDomainName?: string;
+  /** Set for a project-scoped token. */
+  projectId?: string;
+  projectName?: string;
+  projectDomainId?: string;
+  projectDomainName?: string;
+  /** Set for a domain-scoped token. */
+  domainId?: string;
+  domainName?: string;
+  /** True for a system-scoped (`system: {all: true}`) token. */
+  system?: boolean;
+  /** Effective role names on the scope (implied roles expanded: admin ⊃ member ⊃ reader). */
+  roles: string[];
+  roleIds: string[];
+  /** Methods used to authenticate, e.g. ['password'], ['application_credential'], ['ec2']. */
+  methods: string[];
+  /** Keystone audit id of the token (for revocation); absent for signature-authenticated requests. */
+  auditId?: string;
+  appCredentialId?: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** Per-request facts passed from compat into core; core never sees wire objects. */
+export interface RequestContext {
+  requestId: string;
+  /** Undefined for anonymous requests (e.g. S3 public-read, Swift TempURL). */
+  auth?: AuthContext;
+}
+
+/** Per-request variables every HTTP family's middleware sets (Hono `c.get()`); plain data, no HTTP types. */
+export interface RequestVariables {
+  requestId: string;
+  startedAt: number;
+  /** Set by a family's authentication middleware. */
+  auth?: AuthContext;
+}
+
+/**
+ * Per-request bindings from the entry (Hono `c.env`). `rawPath` is the request target exactly as the
+ * client sent it (path and query, no normalisation): S3 keys, Swift names and SigV4 canonical URIs use it.
+ */
+export interface RequestBindings {
+  rawPath?: string;
+}
+
+/** The raw path+query of a request: from the entry's binding when present, else from the parsed URL. */
+export function rawTarget(env: RequestBindings | undefined, url: string): string {
+  if (env?.rawPath) return env.rawPath;
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  return start === -1 ? '/' : url.slice(start);
+}

@@ -1,0 +1,2 @@
+// Every aggregate's tables, re-exported for drizzle and drizzle-kit.
+export * from './identity.js';

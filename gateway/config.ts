@@ -1,0 +1,117 @@
+// Reads skybridge's configuration from the environment, with defaults, failing at start on a bad value.
+import { z } from 'zod';
+
+/** Everything the composition root needs to build the system. */
+export interface Config {
+  host: string;
+  port: number;
+  /** Base URL clients use; the Keystone catalog is derived from it. */
+  publicUrl: string;
+  dataDir: string;
+  /** Undefined means: generate on first start and keep it in the data dir. */
+  adminPassword?: string;
+  region: string;
+  /** When set, jobs run on BullMQ; otherwise on the embedded durable queue. */
+  redisUrl?: string;
+  /** Token lifetime in seconds (Keystone `[token] expiration`). */
+  tokenTtlSeconds: number;
+  /** Largest accepted JSON body for OpenStack APIs, in bytes. */
+  jsonBodyLimit: number;
+  /** pino level; `silent` in tests. */
+  logLevel: string;
+  /** scrypt cost parameter N (power of two) for password hashing. */
+  passwordHashCost: number;
+  security: SecurityCompliance;
+}
+
+/** Keystone's `[security_compliance]` options; all off by default, as in Keystone. */
+export interface SecurityCompliance {
+  lockoutFailureAttempts?: number;
+  lockoutDurationSeconds: number;
+  uniqueLastPasswordCount: number;
+  minimumPasswordAgeDays: number;
+  passwordExpiresDays?: number;
+  passwordRegex?: string;
+  passwordRegexDescription?: string;
+  changePasswordUponFirstUse: boolean;
+}
+
+const intVar = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
+
+const optInt = (env: Record<string, string | undefined>, name: string, min: number, max: number): number | undefined => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const r = intVar(name, min, max).safeParse(raw);
+  if (!r.success) throw new ConfigError(name, r.error.issues[0]?.message ?? 'invalid');
+  return r.data;
+};
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, why: string) {
+    super(`Invalid configuration: ${variable}: ${why}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Builds a Config from an environment map (defaults to `process.env`). Throws ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const host = env.SKYBRIDGE_HOST || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) throw new ConfigError('SKYBRIDGE_HOST', `not a host name or address: ${host}`);
+  const port = optInt(env, 'SKYBRIDGE_PORT', 0, 65535) ?? 8080;
+  let publicUrl = env.SKYBRIDGE_PUBLIC_URL;
+  if (publicUrl) {
+    try {
+      const u = new URL(publicUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+    } catch {
+      throw new ConfigError('SKYBRIDGE_PUBLIC_URL', `not an http(s) URL: ${publicUrl}`);
+    }
+    publicUrl = publicUrl.replace(/\/+$/, '');
+  } else {
+    const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    publicUrl = `http://${h}:${port}`;
+  }
+  const region = env.SKYBRIDGE_REGION || 'RegionOne';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(region)) throw new ConfigError('SKYBRIDGE_REGION', `not a region name: ${region}`);
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+  const adminPassword = env.SKYBRIDGE_ADMIN_PASSWORD || undefined;
+  const lockout = optInt(env, 'SKYBRIDGE_LOCKOUT_FAILURE_ATTEMPTS', 1, 1000);
+  const regex = env.SKYBRIDGE_PASSWORD_REGEX || undefined;
+  if (regex) {
+    try {
+      new RegExp(regex);
+    } catch {
+      throw new ConfigError('SKYBRIDGE_PASSWORD_REGEX', 'not a valid regular expression');
+    }
+  }
+  return {
+    host,
+    port,
+    publicUrl,
+    dataDir: env.SKYBRIDGE_DATA_DIR || './data',
+    adminPassword,
+    region,
+    redisUrl,
+    tokenTtlSeconds: optInt(env, 'SKYBRIDGE_TOKEN_EXPIRATION', 1, 7 * 24 * 3600) ?? 3600,
+    jsonBodyLimit: optInt(env, 'SKYBRIDGE_JSON_BODY_LIMIT', 1024, 1 << 30) ?? 1 << 20,
+    logLevel: env.SKYBRIDGE_LOG_LEVEL || 'info',
+    passwordHashCost: optInt(env, 'SKYBRIDGE_PASSWORD_HASH_COST', 2, 1 << 20) ?? 1 << 14,
+    security: {
+      lockoutFailureAttempts: lockout,
+      lockoutDurationSeconds: optInt(env, 'SKYBRIDGE_LOCKOUT_DURATION', 1, 1 << 30) ?? 1800,
+      uniqueLastPasswordCount: optInt(env, 'SKYBRIDGE_UNIQUE_LAST_PASSWORD_COUNT', 0, 1000) ?? 0,
+      minimumPasswordAgeDays: optInt(env, 'SKYBRIDGE_MINIMUM_PASSWORD_AGE', 0, 10000) ?? 0,
+      passwordExpiresDays: optInt(env, 'SKYBRIDGE_PASSWORD_EXPIRES_DAYS', 1, 100000),
+      passwordRegex: regex,
+      passwordRegexDescription: env.SKYBRIDGE_PASSWORD_REGEX_DESCRIPTION || undefined,
+      changePasswordUponFirstUse: env.SKYBRIDGE_CHANGE_PASSWORD_UPON_FIRST_USE === 'true',
+    },
+  };
+}

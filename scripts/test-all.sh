@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs everything the tests need (client CLIs from Debian, npm packages) and runs the whole test command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(python3-openstackclient python3-swiftclient awscli s3cmd rclone restic curl)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+npm ci --no-audit --no-fund
+npm test
