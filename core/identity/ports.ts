@@ -1,0 +1,50 @@
+// Interfaces the identity service needs from the platform, built in the composition root.
+import type { Db } from '../db/index.js';
+import type { Logger } from '../logger.js';
+
+/** Slow, salted password hashing. The hash string is self-describing so the cost can change later. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+}
+
+/**
+ * The token key repository (Keystone's fernet key repository): the first key signs/encrypts new
+ * tokens; every key is tried on validation, so rotation never invalidates live tokens.
+ */
+export interface TokenKeyRing {
+  /** Current keys, primary first (raw key bytes). */
+  keys(): Uint8Array[];
+  /** Make a new primary key, keeping at most `maxActive` keys. */
+  rotate(maxActive?: number): Promise<void>;
+}
+
+/** Wall clock; tests pass a controllable one. */
+export interface Clock {
+  now(): number;
+}
+
+/** Security-compliance settings, mirroring Keystone's `[security_compliance]`. */
+export interface SecurityComplianceOptions {
+  lockoutFailureAttempts?: number;
+  lockoutDurationSeconds: number;
+  uniqueLastPasswordCount: number;
+  minimumPasswordAgeDays: number;
+  passwordExpiresDays?: number;
+  passwordRegex?: string;
+  passwordRegexDescription?: string;
+  changePasswordUponFirstUse: boolean;
+}
+
+/** Everything the identity services are constructed from. */
+export interface IdentityDeps {
+  db: Db;
+  hasher: PasswordHasher;
+  keyRing: TokenKeyRing;
+  clock: Clock;
+  logger: Logger;
+  tokenTtlSeconds: number;
+  publicUrl: string;
+  region: string;
+  security: SecurityComplianceOptions;
+}

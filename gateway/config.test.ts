@@ -1,0 +1,24 @@
+// Config parsing: defaults, derived public URL, and errors that name the variable.
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.port).toBe(8080);
+    expect(c.publicUrl).toBe('http://127.0.0.1:8080');
+    expect(c.dataDir).toBe('./data');
+    expect(c.region).toBe('RegionOne');
+    expect(c.adminPassword).toBeUndefined();
+  });
+  it('names the variable in the error', () => {
+    expect(() => loadConfig({ SKYBRIDGE_PORT: 'eighty' })).toThrow(/SKYBRIDGE_PORT/);
+    expect(() => loadConfig({ SKYBRIDGE_PORT: '70000' })).toThrow(/SKYBRIDGE_PORT/);
+    expect(() => loadConfig({ SKYBRIDGE_PUBLIC_URL: 'ftp://x' })).toThrow(/SKYBRIDGE_PUBLIC_URL/);
+    expect(() => loadConfig({ SKYBRIDGE_REGION: 'bad region' })).toThrow(/SKYBRIDGE_REGION/);
+  });
+  it('strips a trailing slash from the public URL', () => {
+    expect(loadConfig({ SKYBRIDGE_PUBLIC_URL: 'http://cloud.example:9000/' }).publicUrl).toBe('http://cloud.example:9000');
+  });
+});
