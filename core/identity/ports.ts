@@ -48,3 +48,20 @@ export interface IdentityDeps {
   region: string;
   security: SecurityComplianceOptions;
 }
+
+/** What a revocation event matches: a token issued at or before `issuedBefore` matching every given field. */
+export interface RevocationEventInput {
+  userId?: string;
+  projectId?: string;
+  domainId?: string;
+  roleId?: string;
+  auditId?: string;
+  appCredId?: string;
+  /** Defaults to now. */
+  issuedBefore?: number;
+}
+
+/** Records revocation events; effective at once on this process, durable in the database. */
+export interface Revoker {
+  revoke(event: RevocationEventInput): void;
+}
