@@ -49,6 +49,8 @@ export const users = sqliteTable(
     passwordHash: text('password_hash'),
     passwordCreatedAt: ms('password_created_at'),
     passwordExpiresAt: ms('password_expires_at'),
+    /** Keystone user options (`ignore_change_password_upon_first_use`, `ignore_password_expiry`, `ignore_lockout_failure_attempts`, `lock_password`...). */
+    options: text('options', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
     failedAuthCount: integer('failed_auth_count').notNull().default(0),
     failedAuthAt: ms('failed_auth_at'),
     lastActiveAt: ms('last_active_at'),
@@ -101,6 +103,16 @@ export const roles = sqliteTable(
     createdAt: ms('created_at').notNull(),
   },
   (t) => [uniqueIndex('roles_domain_name_uq').on(t.name, t.domainId)],
+);
+
+/** Keystone's role inference rules: holding `priorRoleId` also grants `impliedRoleId` (admin ⇒ member ⇒ reader). */
+export const impliedRoles = sqliteTable(
+  'implied_roles',
+  {
+    priorRoleId: text('prior_role_id').notNull(),
+    impliedRoleId: text('implied_role_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.priorRoleId, t.impliedRoleId] }), index('implied_roles_implied_idx').on(t.impliedRoleId)],
 );
 
 /** Keystone's assignment table: actor (user/group) holds role on target (project/domain/system). */
