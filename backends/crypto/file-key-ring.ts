@@ -1,0 +1,70 @@
+// The token key repository on disk, like Keystone's fernet key repository: numbered key files, highest is primary.
+import { existsSync, fsyncSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TokenKeyRing } from '../../core/identity/ports.js';
+import { DEFAULT_MAX_ACTIVE_KEYS, TOKEN_KEY_BYTES, newTokenKey } from './key-file-format.js';
+
+/**
+ * Keys live in `dir` as files named by an increasing integer, each holding one base64url key
+ * (mode 0600, directory 0700). The highest number signs new tokens; all are tried on validation,
+ * so a rotation never invalidates live tokens until a key ages out of the `maxActive` window.
+ * Unlike Keystone there is no separately staged key 0: every process reads the directory at start,
+ * and one process owns rotation (the embedded default has only one).
+ */
+export class FileKeyRing implements TokenKeyRing {
+  private ring: Uint8Array[] = [];
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.reload();
+    if (this.ring.length === 0) {
+      this.write(1, newTokenKey());
+      this.reload();
+    }
+  }
+
+  keys(): Uint8Array[] {
+    return this.ring;
+  }
+
+  /** Re-reads the directory (after another process rotated). */
+  reload(): void {
+    this.ring = this.indices()
+      .sort((a, b) => b - a)
+      .map((i) => decodeKey(readFileSync(join(this.dir, String(i)), 'utf8'), join(this.dir, String(i))));
+  }
+
+  async rotate(maxActive = DEFAULT_MAX_ACTIVE_KEYS): Promise<void> {
+    const existing = this.indices().sort((a, b) => b - a);
+    this.write((existing[0] ?? 0) + 1, newTokenKey());
+    for (const old of existing.slice(Math.max(1, maxActive) - 1)) unlinkSync(join(this.dir, String(old)));
+    this.reload();
+  }
+
+  private indices(): number[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir)
+      .filter((f) => /^\d+$/.test(f))
+      .map(Number);
+  }
+
+  /** Temp file, fsync, rename, fsync the directory: a key the ring reports is a key that survives a crash. */
+  private write(index: number, key: Uint8Array): void {
+    const tmp = join(this.dir, `.tmp-${index}-${process.pid}`);
+    writeFileSync(tmp, Buffer.from(key).toString('base64url'), { mode: 0o600 });
+    const fd = openSync(tmp, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, join(this.dir, String(index)));
+    chmodSync(join(this.dir, String(index)), 0o600);
+    const dfd = openSync(this.dir, 'r');
+    fsyncSync(dfd);
+    closeSync(dfd);
+  }
+}
+
+function decodeKey(text: string, file: string): Uint8Array {
+  const key = Buffer.from(text.trim(), 'base64url');
+  if (key.length !== TOKEN_KEY_BYTES) throw new Error(`token key file ${file} does not hold a ${TOKEN_KEY_BYTES}-byte key`);
+  return new Uint8Array(key);
+}
