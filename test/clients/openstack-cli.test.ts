@@ -1,0 +1,225 @@
+// Drives a real skybridge process with the real `openstack` CLI, as a user following the README would.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../harness/server.js';
+import {
+  openstackCli,
+  passwordAuthArgs,
+  readCloudsYaml,
+  requireOpenstackCli,
+  tokenAuthArgs,
+  type CliResult,
+  type OpenstackCli,
+} from './openstack.js';
+
+const ADMIN = { cloud: 'skybridge' };
+const DEMO = { cloud: 'skybridge-demo' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const uniq = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+interface Token {
+  id: string;
+  expires: string;
+  project_id?: string;
+  user_id: string;
+}
+
+/** Asserts a failed CLI call whose stderr carries the HTTP status (keystoneauth prints `(HTTP 4xx)`). */
+function expectHttpFailure(r: CliResult, status: RegExp): void {
+  expect(r.code, `expected a failure, got exit 0 with: ${r.stdout}`).not.toBe(0);
+  expect(r.stderr).toMatch(status);
+}
+
+describe('openstack CLI against skybridge', () => {
+  let server: RunningServer;
+  let shortLived: RunningServer;
+  let os: OpenstackCli;
+  let authUrl: string;
+  let adminPassword: string;
+
+  beforeAll(async () => {
+    await requireOpenstackCli();
+    // Two servers, started together: one normal, one whose tokens live 2 s (the expiry case).
+    [server, shortLived] = await Promise.all([startServer(), startServer({ env: { SKYBRIDGE_TOKEN_EXPIRATION: '2' } })]);
+    os = openstackCli(server.dataDir);
+    const clouds = await readCloudsYaml(os.configFile);
+    expect(Object.keys(clouds.clouds)).toEqual(expect.arrayContaining(['skybridge', 'skybridge-demo']));
+    authUrl = clouds.clouds.skybridge!.auth.auth_url;
+    adminPassword = clouds.clouds.skybridge!.auth.password!;
+    expect(authUrl.startsWith(server.url)).toBe(true);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([server?.dispose(), shortLived?.dispose()]);
+  });
+
+  it('token issue works for both clouds from the generated clouds.yaml', async () => {
+    const [admin, demo] = await Promise.all([os.json<Token>(['token', 'issue'], ADMIN), os.json<Token>(['token', 'issue'], DEMO)]);
+    for (const t of [admin, demo]) {
+      expect(t.id).toMatch(/^\S{20,}$/);
+      expect(t.project_id).toMatch(/^[0-9a-f]{32}$/);
+      expect(new Date(t.expires).getTime()).toBeGreaterThan(Date.now());
+    }
+    expect(admin.user_id).not.toBe(demo.user_id);
+    expect(admin.project_id).not.toBe(demo.project_id);
+  });
+
+  it('catalog list shows the identity service at the server URL', async () => {
+    const rows = await os.json<Array<{ Name: string; Type: string; Endpoints: unknown }>>(['catalog', 'list'], ADMIN);
+    const identity = rows.find((r) => r.Type === 'identity');
+    expect(identity, JSON.stringify(rows)).toBeDefined();
+    expect(JSON.stringify(identity!.Endpoints)).toContain(`${server.url}/identity`);
+  });
+
+  describe('projects, users and roles', () => {
+    const project = uniq('cli-proj');
+    const user = uniq('cli-user');
+    let projectId = '';
+    let userId = '';
+
+    it('project create / list / show', async () => {
+      const created = await os.json<{ id: string; name: string; enabled: boolean }>(
+        ['project', 'create', '--description', 'made by the CLI test', project],
+        ADMIN,
+      );
+      expect(created.name).toBe(project);
+      projectId = created.id;
+      const list = await os.json<Array<{ ID: string; Name: string }>>(['project', 'list'], ADMIN);
+      expect(list).toContainEqual({ ID: projectId, Name: project });
+      const shown = await os.json<{ id: string; name: string; enabled: boolean; description: string }>(['project', 'show', project], ADMIN);
+      expect(shown).toMatchObject({ id: projectId, name: project, enabled: true, description: 'made by the CLI test' });
+    });
+
+    it('user create, role add, and the user logs in to the project', async () => {
+      const created = await os.json<{ id: string; name: string }>(['user', 'create', '--password', 'first-Pass1', user], ADMIN);
+      expect(created.name).toBe(user);
+      userId = created.id;
+      await os.ok(['role', 'add', '--project', project, '--user', user, 'member'], ADMIN);
+      const t = await os.json<Token>([...passwordAuthArgs(authUrl, user, 'first-Pass1', project), 'token', 'issue']);
+      expect(t).toMatchObject({ user_id: userId, project_id: projectId });
+    });
+
+    it('role assignment list --names shows the grant by name', async () => {
+      const rows = await os.json<Array<Record<string, unknown>>>(['role', 'assignment', 'list', '--names', '--project', project], ADMIN);
+      expect(rows).toContainEqual(expect.objectContaining({ Role: 'member', User: `${user}@Default`, Project: `${project}@Default` }));
+    });
+
+    it('user set --password: the old password stops working, the new one works', async () => {
+      await os.ok(['user', 'set', '--password', 'second-Pass2', user], ADMIN);
+      const old = await os.run([...passwordAuthArgs(authUrl, user, 'first-Pass1', project), 'token', 'issue']);
+      expectHttpFailure(old, /HTTP 401/);
+      const t = await os.json<Token>([...passwordAuthArgs(authUrl, user, 'second-Pass2', project), 'token', 'issue']);
+      expect(t.user_id).toBe(userId);
+    });
+
+    it('role remove: the assignment is gone and the user can no longer scope to the project', async () => {
+      await os.ok(['role', 'remove', '--project', project, '--user', user, 'member'], ADMIN);
+      const rows = await os.json<unknown[]>(['role', 'assignment', 'list', '--names', '--project', project], ADMIN);
+      expect(rows).toEqual([]);
+      const r = await os.run([...passwordAuthArgs(authUrl, user, 'second-Pass2', project), 'token', 'issue']);
+      expectHttpFailure(r, /HTTP 401/);
+    });
+
+    it('user delete and project delete', async () => {
+      await os.ok(['user', 'delete', user], ADMIN);
+      await os.ok(['project', 'delete', project], ADMIN);
+      const [u, p] = await Promise.all([os.run(['user', 'show', userId], ADMIN), os.run(['project', 'show', projectId], ADMIN)]);
+      expect(u.code).not.toBe(0);
+      expect(u.stderr).toMatch(/No user with a name or ID|HTTP 404/);
+      expect(p.code).not.toBe(0);
+      expect(p.stderr).toMatch(/No project with a name or ID|HTTP 404/);
+    });
+  });
+
+  it('application credential create, then a token issued with it', async () => {
+    const admin = await os.json<Token>(['token', 'issue'], ADMIN);
+    const name = uniq('cli-appcred');
+    const cred = await os.json<{ id: string; name: string; secret: string; project_id: string }>(
+      ['application', 'credential', 'create', name],
+      ADMIN,
+    );
+    expect(cred).toMatchObject({ name, project_id: admin.project_id });
+    expect(cred.secret).toBeTruthy();
+    const t = await os.json<Token>([
+      '--os-auth-type', 'v3applicationcredential',
+      '--os-auth-url', authUrl,
+      '--os-identity-api-version', '3',
+      '--os-application-credential-id', cred.id,
+      '--os-application-credential-secret', cred.secret,
+      'token', 'issue',
+    ]);
+    expect(t).toMatchObject({ user_id: admin.user_id, project_id: admin.project_id });
+    const wrong = await os.run([
+      '--os-auth-type', 'v3applicationcredential',
+      '--os-auth-url', authUrl,
+      '--os-identity-api-version', '3',
+      '--os-application-credential-id', cred.id,
+      '--os-application-credential-secret', 'not-the-secret',
+      'token', 'issue',
+    ]);
+    expectHttpFailure(wrong, /HTTP 401/);
+  });
+
+  it('ec2 credentials create / list / delete', async () => {
+    const created = await os.json<{ access: string; secret: string; project_id: string; user_id: string }>(
+      ['ec2', 'credentials', 'create'],
+      ADMIN,
+    );
+    expect(created.access).toMatch(/^[0-9a-f]{32}$/);
+    expect(created.secret).toMatch(/^[0-9a-f]{32}$/);
+    const listed = await os.json<Array<{ Access: string; Secret: string }>>(['ec2', 'credentials', 'list'], ADMIN);
+    expect(listed).toContainEqual(expect.objectContaining({ Access: created.access, Secret: created.secret }));
+    await os.ok(['ec2', 'credentials', 'delete', created.access], ADMIN);
+    const after = await os.json<Array<{ Access: string }>>(['ec2', 'credentials', 'list'], ADMIN);
+    expect(after.map((c) => c.Access)).not.toContain(created.access);
+  });
+
+  it('token revoke: the token works before and is rejected after', async () => {
+    const t = await os.json<Token>(['token', 'issue'], ADMIN);
+    const before = await os.json<Token>([...tokenAuthArgs(authUrl, t.id, t.project_id), 'token', 'issue']);
+    expect(before.user_id).toBe(t.user_id);
+    await os.ok(['token', 'revoke', t.id], ADMIN);
+    const after = await os.run([...tokenAuthArgs(authUrl, t.id, t.project_id), 'token', 'issue']);
+    expectHttpFailure(after, /HTTP 40[14]/);
+  });
+
+  it('wrong password: exit code not 0 and a 401 message', async () => {
+    const r = await os.run([...passwordAuthArgs(authUrl, 'admin', `${adminPassword}-wrong`, 'admin'), 'token', 'issue']);
+    expectHttpFailure(r, /HTTP 401/);
+    expect(r.stderr).toContain('The request you have made requires authentication');
+  });
+
+  it('expired token: rejected once its lifetime (2 s) has passed', async () => {
+    const short = openstackCli(shortLived.dataDir);
+    const t = await short.json<Token>(['token', 'issue'], ADMIN);
+    const lifetime = new Date(t.expires).getTime() - Date.now();
+    // expires is printed with second precision, so allow for rounding.
+    expect(lifetime).toBeLessThanOrEqual(3_000);
+    await sleep(Math.max(0, lifetime) + 1_500);
+    const shortAuthUrl = (await readCloudsYaml(short.configFile)).clouds.skybridge!.auth.auth_url;
+    const r = await short.run([...tokenAuthArgs(shortAuthUrl, t.id, t.project_id), 'token', 'issue']);
+    expectHttpFailure(r, /HTTP 40[14]/);
+  });
+
+  it('a member (demo) cannot create a user: 403', async () => {
+    const r = await os.run(['user', 'create', '--password', 'x-Pass1', uniq('by-demo')], DEMO);
+    expectHttpFailure(r, /HTTP 403/);
+  });
+
+  it('a reader cannot write: 403', async () => {
+    const project = uniq('cli-readproj');
+    const user = uniq('cli-reader');
+    await os.ok(['project', 'create', project], ADMIN);
+    await os.ok(['user', 'create', '--password', 'reader-Pass1', user], ADMIN);
+    await os.ok(['role', 'add', '--project', project, '--user', user, 'reader'], ADMIN);
+    const asReader = passwordAuthArgs(authUrl, user, 'reader-Pass1', project);
+    const t = await os.json<Token>([...asReader, 'token', 'issue']);
+    expect(t.project_id).toMatch(/^[0-9a-f]{32}$/);
+    const [proj, usr] = await Promise.all([
+      os.run([...asReader, 'project', 'create', uniq('by-reader')]),
+      os.run([...asReader, 'user', 'create', '--password', 'x-Pass1', uniq('by-reader')]),
+    ]);
+    expectHttpFailure(proj, /HTTP 403/);
+    expectHttpFailure(usr, /HTTP 403/);
+  });
+});
