@@ -49,6 +49,8 @@ export const users = sqliteTable(
     passwordHash: text('password_hash'),
     passwordCreatedAt: ms('password_created_at'),
     passwordExpiresAt: ms('password_expires_at'),
+    /** True when the current password was set by the user (minimum password age applies only then, as in Keystone). */
+    passwordSelfService: integer('password_self_service', { mode: 'boolean' }).notNull().default(false),
     /** Keystone user options (`ignore_change_password_upon_first_use`, `ignore_password_expiry`, `ignore_lockout_failure_attempts`, `lock_password`...). */
     options: text('options', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
     failedAuthCount: integer('failed_auth_count').notNull().default(0),

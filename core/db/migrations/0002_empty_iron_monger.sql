@@ -1,0 +1,1 @@
+ALTER TABLE `users` ADD `password_self_service` integer DEFAULT false NOT NULL;
