@@ -20,7 +20,7 @@ export default tseslint.config(
     rules: restrict([
       { group: ['hono', 'hono/*', '@hono/*', 'xml2js', '@smithy/*', 'pino', 'bullmq', 'ioredis'], message: 'core/ is protocol- and runtime-neutral (DESIGN.md: the rooms).' },
       { group: ['**/gateway/**', '**/compat/**', '**/workers/**'], message: 'core/ never imports gateway, compat or workers.' },
-      { group: ['**/backends/**', '!**/backends/*/types.js'], message: 'core/ may import only backend interfaces (backends/*/types.ts).' },
+      { group: ['**/backends/*/**', '!**/backends/*/types.js'], message: 'core/ may import only backend interfaces (backends/*/types.ts).' },
     ]),
   },
   {
@@ -28,7 +28,7 @@ export default tseslint.config(
     rules: restrict([
       { group: ['**/compat/ec2-s3/**', '../ec2-s3/**', '../../ec2-s3/**'], message: 'compat/openstack and compat/ec2-s3 never import each other.' },
       { group: ['**/core/db/**', 'drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', 'bullmq', 'ioredis'], message: 'compat/ translates only: no SQL or queue calls.' },
-      { group: ['**/backends/**', '!**/backends/*/types.js'], message: 'compat/ calls core services, not backends.' },
+      { group: ['**/backends/*/**', '!**/backends/*/types.js'], message: 'compat/ calls core services, not backends.' },
       { group: ['**/gateway/**', '**/workers/**'], message: 'compat/ never imports gateway or workers.' },
     ]),
   },
@@ -37,7 +37,7 @@ export default tseslint.config(
     rules: restrict([
       { group: ['**/compat/openstack/**', '../openstack/**', '../../openstack/**'], message: 'compat/openstack and compat/ec2-s3 never import each other.' },
       { group: ['**/core/db/**', 'drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', 'bullmq', 'ioredis'], message: 'compat/ translates only: no SQL or queue calls.' },
-      { group: ['**/backends/**', '!**/backends/*/types.js'], message: 'compat/ calls core services, not backends.' },
+      { group: ['**/backends/*/**', '!**/backends/*/types.js'], message: 'compat/ calls core services, not backends.' },
       { group: ['**/gateway/**', '**/workers/**'], message: 'compat/ never imports gateway or workers.' },
     ]),
   },

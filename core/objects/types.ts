@@ -1,0 +1,581 @@
+// Input and output types of the object store both faces (Swift and S3) call, and the error reasons it raises.
+//
+// Error contract (faces map these; match on `detail.reason` first, then on the kind):
+//
+// | kind         | detail.resource / detail.reason | meaning (S3 code / Swift status)                                       |
+// | ------------ | ------------------------------- | ---------------------------------------------------------------------- |
+// | NotFound     | resource 'container'            | NoSuchBucket / 404                                                     |
+// | NotFound     | resource 'object'               | NoSuchKey (HEAD: bare 404) / 404; also expired objects                 |
+// | NotFound     | resource 'upload'               | NoSuchUpload / 404                                                     |
+// | NotFound     | resource 'tagset'               | NoSuchTagSet (object or container has no tags)                         |
+// | Forbidden    | —                               | AccessDenied / 403 (role, ACL or project mismatch; anonymous refusals) |
+// | Unauthenticated | —                            | anonymous caller where only authentication could help (Swift 401)      |
+// | Conflict     | reason 'BucketNotEmpty'         | BucketNotEmpty / 409                                                   |
+// | Conflict     | reason 'BucketAlreadyExists'    | name taken by another project / 409                                    |
+// | Conflict     | reason 'BucketAlreadyOwnedByYou'| S3 create of an own bucket when the face asked for strictness / 409    |
+// | Conflict     | reason 'PreconditionFailed'     | PreconditionFailed / 412 (If-Match, If-Unmodified-Since, If-None-Match:* on write, copy-source conditions) |
+// | InvalidState | reason 'NotModified'            | 304 (detail.etag, detail.swiftEtag, detail.lastModified for the headers) |
+// | Invalid      | reason 'InvalidRange'           | InvalidRange / 416 (detail.size = object size)                         |
+// | Invalid      | reason 'BadDigest'              | BadDigest / Swift 422 (Content-MD5 or Etag header mismatch; nothing stored) |
+// | Invalid      | reason 'BadChecksum'            | BadDigest (x-amz-checksum-* mismatch; detail.algorithm; nothing stored) |
+// | Invalid      | reason 'IncompleteBody'         | IncompleteBody / Swift 499-ish 400 (fewer/more bytes than expectedSize) |
+// | Invalid      | reason 'EntityTooLarge'         | EntityTooLarge / Swift 413                                              |
+// | Invalid      | reason 'EntityTooSmall'         | EntityTooSmall (detail.partNumber, detail.size, detail.etag)           |
+// | Invalid      | reason 'InvalidPart'            | InvalidPart (detail.partNumber, detail.etag); also GET partNumber beyond the count |
+// | Invalid      | reason 'InvalidPartOrder'       | InvalidPartOrder                                                       |
+// | Invalid      | reason 'MalformedManifest'      | Complete with no parts / bad SLO manifest JSON (MalformedXML / 400)     |
+// | Invalid      | reason 'ManifestSegmentErrors'  | SLO segment validation failed; detail.errors = [[path, "404 Not Found" | "Etag Mismatch" | "Size Mismatch" | …]] |
+// | Invalid      | reason 'KeyTooLong'             | KeyTooLongError / Swift 400 (name > 1024 bytes)                        |
+// | Invalid      | reason 'InvalidName'            | empty / malformed object or container name (Swift 400 / S3 InvalidBucketName) |
+// | Invalid      | reason 'InvalidBucketName'      | S3 bucket naming rules (createContainer with s3Naming)                 |
+// | Invalid      | reason 'InvalidArgument'        | bad parameter value (part number out of 1..10000, grant to an unknown canonical id, bad delete-at, copy onto itself without changes → reason 'InvalidRequest') |
+// | Invalid      | reason 'InvalidRequest'         | InvalidRequest (copy onto itself without changing anything)            |
+// | Invalid      | reason 'InvalidTag'             | InvalidTag (too many tags, key/value too long, duplicate key)          |
+// | Invalid      | reason 'TempUrlInvalid'         | Swift 401 `Temp URL invalid`                                           |
+// | NotImplemented | reason <what>                 | NotImplemented / 501                                                   |
+
+/** A user-metadata map: lower-cased keys without any wire prefix (`x-amz-meta-`, `X-Object-Meta-`), raw values. */
+export type UserMetadata = Record<string, string>;
+
+/** Standard HTTP representation metadata stored with an object (not user metadata). */
+export interface SystemMetadata {
+  contentEncoding?: string;
+  contentDisposition?: string;
+  cacheControl?: string;
+  /** The `Expires` header value, stored verbatim. */
+  expires?: string;
+  contentLanguage?: string;
+}
+
+/** Flexible checksum algorithms (S3). */
+export type ChecksumAlgorithm = 'crc32' | 'crc32c' | 'crc64nvme' | 'sha1' | 'sha256';
+
+/** A checksum as S3 reports it: base64 of the digest; multipart composites end with `-N`. */
+export interface Checksum {
+  algorithm: ChecksumAlgorithm;
+  /** Base64 value (composite values carry the `-N` suffix). */
+  value: string;
+  type: 'FULL_OBJECT' | 'COMPOSITE';
+}
+
+/** A checksum the client asked for, optionally with the value to verify. */
+export interface ChecksumRequest {
+  algorithm: ChecksumAlgorithm;
+  /**
+   * Expected base64 value. A function is called after the body has been fully read (aws-chunked
+   * trailers arrive after the data); undefined means compute and return only.
+   */
+  expected?: string | (() => string | undefined);
+}
+
+/** Who a grant is for. A canonical user id is a project id. */
+export type AclGrantee =
+  | { type: 'project'; projectId: string }
+  | { type: 'group'; group: 'AllUsers' | 'AuthenticatedUsers' };
+
+export type AclPermission = 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP';
+
+/** One S3-style grant. The owner (the container's project) always has FULL_CONTROL implicitly. */
+export interface AclGrant {
+  grantee: AclGrantee;
+  permission: AclPermission;
+}
+
+/** S3 canned ACL names core understands. */
+export type CannedAcl =
+  | 'private'
+  | 'public-read'
+  | 'public-read-write'
+  | 'authenticated-read'
+  | 'bucket-owner-read'
+  | 'bucket-owner-full-control';
+
+/** An S3 ACL: either canned or explicit grants (core expands canned into grants and remembers the name). */
+export interface S3Acl {
+  canned?: CannedAcl;
+  grants?: AclGrant[];
+}
+
+/** S3 ACL as stored and returned: grants always expanded. */
+export interface StoredAcl {
+  canned?: CannedAcl;
+  grants: AclGrant[];
+}
+
+/** Swift container ACL strings, stored verbatim (`X-Container-Read` / `X-Container-Write` grammar). */
+export interface SwiftAcl {
+  read?: string | null;
+  write?: string | null;
+}
+
+/**
+ * Names a container. Swift always passes `projectId` (the account). S3 passes only `container`:
+ * core resolves the bucket name to the caller's own container of that name, else the one container
+ * of that name in any project (S3 names are global; Swift may have duplicates, the oldest wins).
+ */
+export interface ContainerRef {
+  projectId?: string;
+  container: string;
+}
+
+/** Names an object; `name` is stored verbatim (UTF-8, up to 1024 bytes, `..`, `//`, leading `/` legal). */
+export interface ObjectRef extends ContainerRef {
+  name: string;
+}
+
+/** Proof that a Swift TempURL was verified by core; only `verifyTempUrl` makes these. */
+export interface TempUrlGrant {
+  readonly projectId: string;
+  readonly container: string;
+  /** Exact object name, or a prefix when `isPrefix`. */
+  readonly name: string;
+  readonly isPrefix: boolean;
+  /** Upper-case HTTP method the signature allows (HEAD is allowed with GET or PUT). */
+  readonly method: string;
+}
+
+/** Options every call may carry besides the request context. */
+export interface AccessOptions {
+  /** A verified TempURL grant (Swift); lets an anonymous context act on exactly what it covers. */
+  grant?: TempUrlGrant;
+}
+
+// ---------------------------------------------------------------- accounts
+
+/** An account is a project's view in the object store (Swift `AUTH_<project_id>`, S3 owner). */
+export interface AccountInfo {
+  projectId: string;
+  containerCount: number;
+  objectCount: number;
+  bytesUsed: number;
+  /** Account metadata, lower-cased keys without prefix (includes `temp-url-key`, `temp-url-key-2`). */
+  metadata: UserMetadata;
+  createdAt: number;
+}
+
+/** Replace or remove account metadata: `set` adds/overwrites keys, `remove` deletes keys (Swift POST semantics). */
+export interface MetadataUpdate {
+  set?: UserMetadata;
+  remove?: string[];
+}
+
+/** Paging through a name-ordered list (UTF-8 byte order). */
+export interface ListOptions {
+  prefix?: string;
+  /** Any non-empty string (Swift: one character; S3: any). Names with it after the prefix roll up. */
+  delimiter?: string;
+  /** Exclusive start (forward) or exclusive upper bound (reverse). */
+  marker?: string;
+  /** Exclusive end (forward) or exclusive lower bound (reverse). */
+  endMarker?: string;
+  /** Max entries (objects + rolled-up prefixes); default 1000, capped at 10000. */
+  limit?: number;
+  reverse?: boolean;
+}
+
+/** One container as listed. */
+export interface ContainerSummary {
+  name: string;
+  projectId: string;
+  objectCount: number;
+  bytesUsed: number;
+  createdAt: number;
+  lastModified: number;
+  region: string;
+}
+
+export interface ContainerListing {
+  containers: ContainerSummary[];
+  isTruncated: boolean;
+  /** Name of the last container returned (the next marker) when truncated. */
+  nextMarker?: string;
+}
+
+// ---------------------------------------------------------------- containers
+
+export type VersioningStatus = 'Enabled' | 'Suspended';
+
+export interface CreateContainerOptions {
+  metadata?: UserMetadata;
+  swiftAcl?: SwiftAcl;
+  s3Acl?: S3Acl;
+  region?: string;
+  /**
+   * S3 semantics: the name must not exist in ANY project (BucketAlreadyExists); an existing own
+   * container answers `created: false`, or Conflict 'BucketAlreadyOwnedByYou' when
+   * `failIfOwned` is set, and Conflict 'BucketAlreadyExists' when either request carries an ACL.
+   * Also applies S3 naming rules (reason 'InvalidBucketName').
+   */
+  s3?: { failIfOwned?: boolean };
+}
+
+export interface ContainerInfo {
+  projectId: string;
+  name: string;
+  objectCount: number;
+  bytesUsed: number;
+  metadata: UserMetadata;
+  swiftAcl: SwiftAcl;
+  s3Acl: StoredAcl;
+  tags?: Record<string, string>;
+  region: string;
+  versioning?: VersioningStatus;
+  createdAt: number;
+  lastModified: number;
+  /** True when the caller is a member of the owning project (Swift shows ACLs only to owners). */
+  callerIsOwner: boolean;
+}
+
+export interface UpdateContainerOptions {
+  metadata?: MetadataUpdate;
+  /** Fields present replace the stored value; `null` clears it. */
+  swiftAcl?: SwiftAcl;
+  s3Acl?: S3Acl;
+  /** Replace the tag set; `null` removes it. */
+  tags?: Record<string, string> | null;
+  versioning?: VersioningStatus;
+}
+
+// ---------------------------------------------------------------- objects
+
+/** How an object's bytes are stored. */
+export type ObjectKind = 'simple' | 'multipart' | 'slo' | 'dlo';
+
+/** An object's current version as both faces see it. */
+export interface ObjectInfo {
+  projectId: string;
+  container: string;
+  name: string;
+  /** Internal id of this version (changes on every write; S3 unversioned buckets show `null`). */
+  versionId: string;
+  size: number;
+  /**
+   * S3 view of the ETag, unquoted: hex MD5 for simple objects; `md5(concat(binary part md5s))-N`
+   * for multipart and SLO objects; for DLO the same over its current segments.
+   */
+  etag: string;
+  /**
+   * Swift view of the ETag, unquoted: hex MD5 for simple objects; md5 of the concatenated
+   * segment/part etag strings for multipart, SLO and DLO objects (Swift quotes it then).
+   */
+  swiftEtag: string;
+  contentType: string;
+  userMetadata: UserMetadata;
+  systemMetadata: SystemMetadata;
+  /** Commit time of this version, ms. */
+  lastModified: number;
+  /** Expiry time, ms (Swift X-Delete-At × 1000). */
+  deleteAt?: number;
+  kind: ObjectKind;
+  /** Number of parts (multipart: parts; SLO: segments); absent for simple and DLO. */
+  partsCount?: number;
+  /** DLO only: `container/prefix` as given in X-Object-Manifest. */
+  dloManifest?: string;
+  checksum?: Checksum;
+  tagCount: number;
+  acl: StoredAcl;
+}
+
+/** One object row as listed (cheap fields only). */
+export interface ObjectSummary {
+  name: string;
+  size: number;
+  etag: string;
+  swiftEtag: string;
+  contentType: string;
+  lastModified: number;
+  kind: ObjectKind;
+}
+
+/** A listing entry in order: an object, or a prefix rolled up at the delimiter. */
+export type ListingEntry = ({ type: 'object' } & ObjectSummary) | { type: 'prefix'; prefix: string };
+
+export interface ObjectListing {
+  /** Objects and rolled-up prefixes interleaved in listing order (Swift needs them merged; S3 splits them). */
+  entries: ListingEntry[];
+  isTruncated: boolean;
+  /** The last entry's name or prefix when truncated: pass as `marker` for the next page. */
+  nextMarker?: string;
+}
+
+/** ETag preconditions; values unquoted or quoted, `*` allowed; timestamps in ms (compared at 1 s granularity). */
+export interface Conditions {
+  ifMatch?: string[];
+  ifNoneMatch?: string[];
+  ifModifiedSince?: number;
+  ifUnmodifiedSince?: number;
+}
+
+/** A byte range as the face parsed it: `a-b`, `a-` (end omitted) or suffix `-n`. */
+export type ByteRange = { start: number; end?: number } | { suffix: number };
+
+export interface PutObjectOptions extends AccessOptions {
+  contentType?: string;
+  userMetadata?: UserMetadata;
+  systemMetadata?: SystemMetadata;
+  /** From Content-Length (or the decoded length): a shorter or longer body stores nothing (reason 'IncompleteBody'). */
+  expectedSize?: number;
+  /** Hex MD5 the body must have (S3 Content-MD5 decoded, Swift `Etag`); mismatch → 'BadDigest'. */
+  expectedMd5?: string;
+  checksum?: ChecksumRequest;
+  /** Conditional write: `'*'` → fail if the object exists. */
+  ifNoneMatch?: '*';
+  /** Conditional write: the current ETag must match (object missing → NotFound). */
+  ifMatch?: string;
+  /** Expiry, ms since epoch; must be in the future (reason 'InvalidArgument'). */
+  deleteAt?: number;
+  tags?: Record<string, string>;
+  acl?: S3Acl;
+  /** Store as a DLO manifest (`container/prefix`); the body should be empty. */
+  dloManifest?: string;
+}
+
+export interface PutObjectResult {
+  etag: string;
+  swiftEtag: string;
+  size: number;
+  lastModified: number;
+  versionId: string;
+  checksum?: Checksum;
+}
+
+export interface GetObjectOptions extends AccessOptions {
+  conditions?: Conditions;
+  range?: ByteRange;
+  /** S3 `partNumber`: return that part (multipart: the part; SLO: the segment; simple: only 1). */
+  partNumber?: number;
+}
+
+export interface HeadObjectResult {
+  info: ObjectInfo;
+  /** Set when a range or part was asked: the bytes that a GET would return. */
+  range?: { start: number; end: number; size: number };
+}
+
+export interface GetObjectResult extends HeadObjectResult {
+  /** The bytes (the range or part when asked); parts and segments stream in order. */
+  body: ReadableStream<Uint8Array>;
+}
+
+export interface DeleteObjectOptions extends AccessOptions {
+  /** S3 conditional delete. */
+  ifMatch?: string;
+}
+
+export interface DeleteObjectsResult {
+  deleted: string[];
+  errors: Array<{ name: string; kind: string; reason?: string; message: string }>;
+}
+
+export type MetadataDirective = 'COPY' | 'REPLACE';
+
+export interface CopyObjectOptions extends AccessOptions {
+  /** COPY (default) keeps the source's metadata; REPLACE uses the fields below. */
+  metadataDirective?: MetadataDirective;
+  /** Swift COPY/X-Copy-From: merge `userMetadata` over the source's (unless `freshMetadata`). */
+  mergeMetadata?: boolean;
+  contentType?: string;
+  userMetadata?: UserMetadata;
+  systemMetadata?: SystemMetadata;
+  /** Conditions on the source (x-amz-copy-source-if-*) → 'PreconditionFailed'. */
+  sourceConditions?: Conditions;
+  /** Conditional write on the destination. */
+  ifNoneMatch?: '*';
+  ifMatch?: string;
+  deleteAt?: number | null;
+  tagsDirective?: 'COPY' | 'REPLACE';
+  tags?: Record<string, string>;
+  acl?: S3Acl;
+  /** For a source manifest (SLO/DLO): copy the manifest itself instead of its content (Swift `multipart-manifest=get`). */
+  copyManifest?: boolean;
+}
+
+export interface CopyObjectResult {
+  etag: string;
+  swiftEtag: string;
+  size: number;
+  lastModified: number;
+  versionId: string;
+  checksum?: Checksum;
+}
+
+export interface UpdateObjectMetadataOptions extends AccessOptions {
+  /** Replaces all user metadata (Swift POST). */
+  userMetadata: UserMetadata;
+  /** Replaces Content-Type when given. */
+  contentType?: string;
+  /** Replaces the system metadata (fields absent are cleared). */
+  systemMetadata?: SystemMetadata;
+  /** ms; null removes; undefined → removed too (Swift POST replaces X-Delete-At) unless `keepDeleteAt`. */
+  deleteAt?: number | null;
+  keepDeleteAt?: boolean;
+}
+
+// ---------------------------------------------------------------- multipart
+
+export interface CreateMultipartOptions extends AccessOptions {
+  contentType?: string;
+  userMetadata?: UserMetadata;
+  systemMetadata?: SystemMetadata;
+  tags?: Record<string, string>;
+  acl?: S3Acl;
+  checksumAlgorithm?: ChecksumAlgorithm;
+  deleteAt?: number;
+}
+
+export interface MultipartUpload {
+  uploadId: string;
+  projectId: string;
+  container: string;
+  name: string;
+  initiated: number;
+  /** User id of the initiator (S3 Initiator/Owner). */
+  initiatorUserId?: string;
+  initiatorUserName?: string;
+  checksumAlgorithm?: ChecksumAlgorithm;
+}
+
+export interface UploadPartOptions extends AccessOptions {
+  expectedSize?: number;
+  expectedMd5?: string;
+  checksum?: ChecksumRequest;
+}
+
+export interface PartInfo {
+  partNumber: number;
+  size: number;
+  /** Hex MD5 of the part, unquoted. */
+  etag: string;
+  lastModified: number;
+  checksum?: Checksum;
+}
+
+export interface UploadPartCopyOptions extends AccessOptions {
+  /** Inclusive byte range of the source. Beyond the source → 'InvalidRange'. */
+  sourceRange?: { start: number; end: number };
+  sourceConditions?: Conditions;
+}
+
+export interface ListPartsOptions {
+  partNumberMarker?: number;
+  maxParts?: number;
+}
+
+export interface PartListing {
+  upload: MultipartUpload;
+  parts: PartInfo[];
+  isTruncated: boolean;
+  nextPartNumberMarker?: number;
+}
+
+export interface ListUploadsOptions {
+  prefix?: string;
+  delimiter?: string;
+  keyMarker?: string;
+  uploadIdMarker?: string;
+  maxUploads?: number;
+}
+
+export interface UploadListing {
+  uploads: MultipartUpload[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextUploadIdMarker?: string;
+}
+
+export interface CompletePart {
+  partNumber: number;
+  /** Quoted or unquoted hex MD5. */
+  etag: string;
+  checksum?: string;
+}
+
+export interface CompleteMultipartOptions extends AccessOptions {
+  ifNoneMatch?: '*';
+  ifMatch?: string;
+}
+
+export interface CompleteMultipartResult {
+  etag: string;
+  size: number;
+  lastModified: number;
+  versionId: string;
+  checksum?: Checksum;
+}
+
+// ---------------------------------------------------------------- SLO
+
+/** One entry of a Swift SLO manifest PUT body (`multipart-manifest=put`). */
+export interface SloSegmentInput {
+  /** `/container/object` (leading slash optional), in the same account. */
+  path: string;
+  etag?: string | null;
+  sizeBytes?: number | null;
+  /** `a-b`, `a-` or `-n` as Swift accepts. */
+  range?: string;
+}
+
+export interface PutSloOptions extends AccessOptions {
+  contentType?: string;
+  userMetadata?: UserMetadata;
+  systemMetadata?: SystemMetadata;
+  /** The request's `Etag` header: must equal the SLO etag (md5 of concatenated segment etags). */
+  expectedEtag?: string;
+  deleteAt?: number;
+  ifNoneMatch?: '*';
+}
+
+/** One entry of the stored manifest as `multipart-manifest=get` returns it. */
+export interface SloSegmentInfo {
+  /** `/container/object`. */
+  name: string;
+  /** Segment etag (unquoted). */
+  hash: string;
+  bytes: number;
+  contentType: string;
+  lastModified: number;
+  range?: string;
+}
+
+export interface DeleteSloResult {
+  /** Names deleted (`/container/object` for segments, the manifest last). */
+  deleted: string[];
+  notFound: string[];
+  errors: Array<{ name: string; reason: string }>;
+}
+
+// ---------------------------------------------------------------- temp URLs
+
+export interface TempUrlInput {
+  projectId: string;
+  container: string;
+  /** Object name; with `prefix` the prefix from `temp_url_prefix`. */
+  name: string;
+  method: string;
+  /** Unix seconds. */
+  expires: number;
+  /** Hex (sha1/sha256/sha512) or `sha256:<b64>` / `sha512:<urlsafe-b64>`. */
+  signature: string;
+  /** The exact path that was signed, e.g. `/v1/AUTH_p/c/o` (or the prefix path). */
+  signedPath: string;
+  prefix?: boolean;
+  ipRange?: string;
+  clientIp?: string;
+}
+
+// ---------------------------------------------------------------- workers
+
+/** What the object-store worker and the auditor need from the service. */
+export interface ObjectMaintenance {
+  /** `object.expire`: delete the object if it is still that version and past its delete-at. Idempotent. */
+  expireObject(payload: { projectId: string; container: string; name: string; versionId: string }): Promise<void>;
+  /** `multipart.cleanup`: abort the upload if it still exists. Idempotent. */
+  abortStaleUpload(uploadId: string): Promise<void>;
+  /** `blob.gc`: delete those blobs no longer referenced by any object or part. Idempotent. */
+  collectBlobs(blobKeys: string[]): Promise<void>;
+  /** True when the blob key is referenced (the auditor leaves it alone). */
+  isBlobReferenced(blobKey: string): boolean;
+  /** Every referenced blob key (auditor). */
+  listBlobRefs(): AsyncIterable<string>;
+}
