@@ -1,0 +1,68 @@
+// Runs the BlobStore contract against the filesystem store, plus its on-disk layout and temp sweep.
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { blobStoreContract } from './contract.case.js';
+import { FsBlobStore } from './fs-blob-store.js';
+
+function tempRoot(): string {
+  return mkdtempSync(join(tmpdir(), 'skybridge-blobs-'));
+}
+
+blobStoreContract('filesystem', async () => {
+  const dir = tempRoot();
+  const root = join(dir, 'blobs');
+  // Small chunks so a 1 MiB read spans many reads, and a small write buffer so failures hit mid-file.
+  const store = new FsBlobStore({ root, readChunkBytes: 16 << 10, writeBufferBytes: 64 << 10 });
+  return {
+    store,
+    leftovers: async () => (existsSync(join(root, 'tmp')) ? readdirSync(join(root, 'tmp')) : []),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describe('FsBlobStore specifics', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('fans blobs out into two levels of hex shard directories', async () => {
+    const dir = tempRoot();
+    dirs.push(dir);
+    const store = new FsBlobStore({ root: dir });
+    await store.put('some-key', new Blob(['abc']).stream());
+    const shards = readdirSync(dir).filter((n) => n !== 'tmp');
+    expect(shards).toHaveLength(1);
+    expect(shards[0]).toMatch(/^[0-9a-f]{2}$/);
+    const inner = readdirSync(join(dir, shards[0]!));
+    expect(inner[0]).toMatch(/^[0-9a-f]{2}$/);
+    expect(readdirSync(join(dir, shards[0]!, inner[0]!))).toEqual(['some-key']);
+  });
+
+  it('sweeps stale temp files and keeps fresh ones', async () => {
+    const dir = tempRoot();
+    dirs.push(dir);
+    const store = new FsBlobStore({ root: dir });
+    await store.put('k', new Blob(['x']).stream());
+    const tmp = join(dir, 'tmp');
+    writeFileSync(join(tmp, 'old.tmp'), 'half a write');
+    writeFileSync(join(tmp, 'new.tmp'), 'in flight');
+    const old = (Date.now() - 2 * 3600_000) / 1000;
+    utimesSync(join(tmp, 'old.tmp'), old, old);
+    expect(await store.sweepTemp(3600_000)).toBe(1);
+    expect(readdirSync(tmp)).toEqual(['new.tmp']);
+    expect(await store.stat('k')).toEqual({ size: 1 });
+  });
+
+  it('lists nothing for a root that does not exist yet', async () => {
+    const dir = tempRoot();
+    dirs.push(dir);
+    const store = new FsBlobStore({ root: join(dir, 'never') });
+    const keys: string[] = [];
+    for await (const k of store.list()) keys.push(k);
+    expect(keys).toEqual([]);
+    expect(await store.stat('absent')).toBeUndefined();
+  });
+});

@@ -1,0 +1,252 @@
+// The default BlobStore: files under the data dir, written via temp file + fsync + rename + directory fsync.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errors } from '../../core/errors.js';
+import { assertBlobKey, bodyChunks, checkFinalSize, checkNotTooLarge, resolveRange } from './common.js';
+import { StreamDigests } from './digests.js';
+import type { BlobStore, BlobWriteOptions, BlobWriteResult } from './types.js';
+
+/** How an FsBlobStore is laid out and tuned. */
+export interface FsBlobStoreOptions {
+  /** The blob directory (e.g. `${dataDir}/blobs`); created on first use. */
+  root: string;
+  /** Bytes gathered before one write(2); bigger means fewer syscalls for small-chunked bodies. */
+  writeBufferBytes?: number;
+  /** Size of each chunk a reader receives. */
+  readChunkBytes?: number;
+}
+
+const SHARD = /^[0-9a-f]{2}$/;
+const TMP_DIR = 'tmp';
+
+const isErrno = (e: unknown, code: string) => (e as NodeJS.ErrnoException | undefined)?.code === code;
+
+/** fsync a directory so a rename or a new entry in it survives power loss. */
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Blobs as files `root/<aa>/<bb>/<key>`, where aa/bb are the first bytes of md5(key): keys are
+ * validated opaque ids, so no client-chosen name is ever part of a path. In-flight writes live in
+ * `root/tmp/` on the same file system, so the final rename is atomic; `sweepTemp` removes the
+ * leftovers of a crash.
+ */
+export class FsBlobStore implements BlobStore {
+  private readonly root: string;
+  private readonly tmpDir: string;
+  private readonly writeBufferBytes: number;
+  private readonly readChunkBytes: number;
+  /** Shard directories known to exist (and to have been made durable), so a put skips mkdir. */
+  private readonly knownDirs = new Set<string>();
+  private ready: Promise<void> | undefined;
+
+  constructor(opts: FsBlobStoreOptions) {
+    this.root = opts.root;
+    this.tmpDir = join(opts.root, TMP_DIR);
+    this.writeBufferBytes = opts.writeBufferBytes ?? 1 << 20;
+    this.readChunkBytes = opts.readChunkBytes ?? 256 << 10;
+  }
+
+  private init(): Promise<void> {
+    this.ready ??= (async () => {
+      await mkdir(this.tmpDir, { recursive: true });
+    })().catch((e: unknown) => {
+      this.ready = undefined;
+      throw e;
+    });
+    return this.ready;
+  }
+
+  private shardDir(key: string): string {
+    const h = createHash('md5').update(key).digest('hex');
+    return join(this.root, h.slice(0, 2), h.slice(2, 4));
+  }
+
+  private pathOf(key: string): string {
+    assertBlobKey(key);
+    return join(this.shardDir(key), key);
+  }
+
+  private async ensureShard(dir: string): Promise<void> {
+    if (this.knownDirs.has(dir)) return;
+    const created = await mkdir(dir, { recursive: true });
+    // A new directory entry is only durable once its parent is fsync'd.
+    if (created !== undefined) {
+      await syncDir(join(dir, '..'));
+      await syncDir(this.root);
+    }
+    this.knownDirs.add(dir);
+  }
+
+  async put(key: string, body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, opts?: BlobWriteOptions): Promise<BlobWriteResult> {
+    const finalPath = this.pathOf(key);
+    await this.init();
+    const tmpPath = join(this.tmpDir, `${randomUUID()}.tmp`);
+    const hash = new StreamDigests(opts?.digests);
+    let fh: FileHandle | undefined = await open(tmpPath, 'wx', 0o600);
+    try {
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      const flush = async () => {
+        if (!pendingBytes) return;
+        const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        for (let off = 0; off < buf.length; ) off += (await fh!.write(buf, off, buf.length - off)).bytesWritten;
+      };
+      for await (const chunk of bodyChunks(body)) {
+        hash.update(chunk);
+        checkNotTooLarge(hash.size, opts);
+        pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        pendingBytes += chunk.byteLength;
+        if (pendingBytes >= this.writeBufferBytes) await flush();
+      }
+      checkFinalSize(hash.size, opts);
+      await flush();
+      await fh.datasync();
+      await fh.close();
+      fh = undefined;
+      const dir = this.shardDir(key);
+      await this.ensureShard(dir);
+      await rename(tmpPath, finalPath);
+      await syncDir(dir);
+    } catch (e) {
+      if (fh) await fh.close().catch(() => undefined);
+      await unlink(tmpPath).catch(() => undefined);
+      throw e;
+    }
+    return { key, size: hash.size, ...hash.finish() };
+  }
+
+  async get(key: string, range?: { start: number; end: number }): Promise<ReadableStream<Uint8Array>> {
+    const path = this.pathOf(key);
+    let fh: FileHandle;
+    try {
+      // Open before streaming: the open descriptor keeps the bytes readable through a concurrent delete.
+      fh = await open(path, 'r');
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) throw errors.notFound('blob', key);
+      throw e;
+    }
+    let pos: number;
+    let end: number;
+    try {
+      const { size } = await fh.stat();
+      if (size === 0 && !range) {
+        pos = 0;
+        end = -1;
+      } else {
+        ({ start: pos, end } = resolveRange(size, range));
+      }
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
+    const chunkBytes = this.readChunkBytes;
+    let closed = false;
+    const closeFh = async () => {
+      if (closed) return;
+      closed = true;
+      await fh.close();
+    };
+    return new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const want = Math.min(chunkBytes, end - pos + 1);
+          if (want <= 0) {
+            await closeFh();
+            controller.close();
+            return;
+          }
+          const buf = Buffer.allocUnsafe(want);
+          const { bytesRead } = await fh.read(buf, 0, want, pos);
+          if (bytesRead === 0) {
+            // The file shrank under us: only possible if someone edited it outside the store.
+            await closeFh();
+            controller.error(errors.invalidState('Blob ended early.', { resource: 'blob', id: key }));
+            return;
+          }
+          pos += bytesRead;
+          controller.enqueue(bytesRead === want ? buf : buf.subarray(0, bytesRead));
+          if (pos > end) {
+            await closeFh();
+            controller.close();
+          }
+        } catch (e) {
+          await closeFh().catch(() => undefined);
+          controller.error(e);
+        }
+      },
+      async cancel() {
+        await closeFh();
+      },
+    });
+  }
+
+  async stat(key: string): Promise<{ size: number } | undefined> {
+    const path = this.pathOf(key);
+    try {
+      return { size: (await stat(path)).size };
+    } catch (e) {
+      if (isErrno(e, 'ENOENT')) return undefined;
+      throw e;
+    }
+  }
+
+  /** Idempotent. Not fsync'd: a delete lost to power loss leaves an orphan the auditor can find, never a lost object. */
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      await unlink(path);
+    } catch (e) {
+      if (!isErrno(e, 'ENOENT')) throw e;
+    }
+  }
+
+  async *list(): AsyncIterable<string> {
+    for (const a of await readdirOrEmpty(this.root)) {
+      if (!SHARD.test(a)) continue;
+      for (const b of await readdirOrEmpty(join(this.root, a))) {
+        if (!SHARD.test(b)) continue;
+        for (const name of await readdirOrEmpty(join(this.root, a, b))) yield name;
+      }
+    }
+  }
+
+  /**
+   * Removes temp files older than `olderThanMs` (a crashed or killed write leaves them behind;
+   * they were never visible). Run at startup and periodically. Returns how many were removed.
+   */
+  async sweepTemp(olderThanMs = 60 * 60 * 1000, now = Date.now()): Promise<number> {
+    await this.init();
+    let removed = 0;
+    for (const name of await readdirOrEmpty(this.tmpDir)) {
+      const p = join(this.tmpDir, name);
+      try {
+        if ((await stat(p)).mtimeMs <= now - olderThanMs) {
+          await unlink(p);
+          removed++;
+        }
+      } catch (e) {
+        if (!isErrno(e, 'ENOENT')) throw e;
+      }
+    }
+    return removed;
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return [];
+    throw e;
+  }
+}
