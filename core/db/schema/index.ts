@@ -1,2 +1,3 @@
 // Every aggregate's tables, re-exported for drizzle and drizzle-kit.
 export * from './identity.js';
+export * from './jobs.js';
