@@ -1,3 +1,4 @@
 // Every aggregate's tables, re-exported for drizzle and drizzle-kit.
 export * from './identity.js';
 export * from './jobs.js';
+export * from './objects.js';
