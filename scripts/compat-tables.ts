@@ -1,0 +1,34 @@
+// The one list of operation tables docs/compat-matrix.md is generated from; each API family adds its line here.
+import type { OperationRow } from '../core/operations.js';
+import { notImplemented as keystoneNotImplemented } from '../compat/openstack/keystone/not-implemented.js';
+import { KEYSTONE_PREFIX, keystoneOperations } from '../compat/openstack/keystone/operations.js';
+
+/** One API family's operation table, as the matrix shows it and the generator checks it. */
+export interface CompatTable {
+  /** Section heading, e.g. `Keystone (Identity v3)`. */
+  title: string;
+  /** `OpenStack` or `AWS`. */
+  family: string;
+  rows: readonly OperationRow[];
+  /**
+   * For tables whose rows are Hono routes: the gateway path the row paths are relative to. When set, the
+   * generator checks the built app: implemented rows have a real route and do not answer `notImplementedStatus`;
+   * the others answer it. Tables routed by their own dispatcher (S3, EC2) leave it unset and test their router.
+   */
+  mountPrefix?: string;
+  /** Status an unimplemented operation answers (default 501). */
+  notImplementedStatus?: number;
+  /** The family's NotImplemented handler, so the route check can tell it from real handlers. */
+  placeholder?: unknown;
+}
+
+/** Every table in the matrix, in the order of the document. Add a line per family. */
+export const compatTables: CompatTable[] = [
+  {
+    title: 'Keystone (Identity v3)',
+    family: 'OpenStack',
+    rows: keystoneOperations,
+    mountPrefix: KEYSTONE_PREFIX,
+    placeholder: keystoneNotImplemented,
+  },
+];
