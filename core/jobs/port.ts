@@ -25,10 +25,12 @@ export type JobProcessor<N extends JobName> = (payload: JobPayloads[N], meta: { 
 
 /**
  * The queue port. Adapters: embedded durable (SQLite table, the default) and BullMQ (when REDIS_URL is set).
- * `enqueueInTx` writes the job in the caller's open database transaction (the outbox), so a crash
- * between commit and delivery loses nothing.
+ * Both sit on the OUTBOX (the `jobs` table): core services write jobs with `enqueueInTx(tx, …)` from
+ * `core/jobs/outbox.ts` inside their own synchronous transaction, so a crash between commit and
+ * delivery loses nothing; `enqueue` here is the same insert outside a transaction.
  */
 export interface JobQueue {
+  /** Writes the job to the outbox (deduplicated by `jobId`) and returns its id. */
   enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts?: EnqueueOptions): Promise<string>;
   process<N extends JobName>(name: N, processor: JobProcessor<N>): void;
   /** Start delivering jobs to registered processors. */
@@ -36,4 +38,46 @@ export interface JobQueue {
   /** Resolve once every job due now has been processed (tests and shutdown). */
   drain(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One outbox row as handed to a queue adapter. `attempts` counts deliveries, this one included once claimed. */
+export interface OutboxJob {
+  id: string;
+  name: JobName;
+  payload: unknown;
+  runAt: number;
+  attempts: number;
+}
+
+/**
+ * The outbox as queue adapters see it. Implemented in core over the database
+ * (`createOutboxStore` in `core/jobs/outbox.ts`) and handed to the adapter by the composition
+ * root, because backends never touch the database. Calls that finish a claimed job pass the
+ * `attempt` they were claimed with, so a worker whose claim expired (and was re-claimed
+ * elsewhere) cannot overwrite the newer claim's outcome.
+ */
+export interface OutboxStore {
+  /** Inserts a job outside any transaction; a row with the same id already present wins. */
+  add<N extends JobName>(name: N, payload: JobPayloads[N], opts?: EnqueueOptions): Promise<string>;
+  /**
+   * Atomically claims up to `limit` jobs named in `names` that are due (`pending`, run_at ≤ now)
+   * or whose previous claim expired (`running`, locked_until ≤ now): they become `running`
+   * until now + leaseMs, with attempts incremented.
+   */
+  claim(opts: { names: readonly string[]; limit: number; leaseMs: number; now?: number }): Promise<OutboxJob[]>;
+  /** Pushes a running claim's expiry forward (long jobs); false if the claim was lost. */
+  extend(id: string, attempt: number, lockedUntil: number): Promise<boolean>;
+  complete(id: string, attempt: number): Promise<void>;
+  /** Puts a failed job back to `pending` at `runAt`, recording the error. */
+  retry(id: string, attempt: number, runAt: number, error: string): Promise<void>;
+  /** Gives up on a job for good (`failed`), recording the error. */
+  fail(id: string, attempt: number, error: string): Promise<void>;
+  /** True while a job named in `names` is running, due, or waiting for a retry. */
+  hasOutstanding(names: readonly string[], now?: number): Promise<boolean>;
+  /** Pending jobs, due or not, oldest run_at first: what a relay (BullMQ) must hand over. */
+  pendingForRelay(limit: number): Promise<OutboxJob[]>;
+  /** Marks jobs handed to another queue, so they are not relayed again. */
+  markRelayed(ids: readonly string[]): Promise<void>;
+  /** Deletes finished (`done`, `failed`, `relayed`) rows last changed before `before`; returns how many. */
+  prune(before: number): Promise<number>;
 }

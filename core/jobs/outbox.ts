@@ -1,0 +1,117 @@
+// The job outbox over the database: transactional enqueue for core services, and the OutboxStore the queue adapters drive.
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, lte, or, sql, gt } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { jobs } from '../db/schema/jobs.js';
+import { errors } from '../errors.js';
+import type { EnqueueOptions, JobName, JobPayloads, OutboxJob, OutboxStore } from './port.js';
+
+/** The database handle or an open transaction on it: both can insert synchronously. */
+export type DbOrTx = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+const MAX_JOB_ID = 512;
+
+/**
+ * Writes a job into the outbox on `tx` — call it INSIDE the synchronous drizzle transaction that
+ * makes the state change the job follows up on, so the job exists iff the change committed.
+ * With `opts.jobId`, a row with that id already present (pending, running or recently finished)
+ * makes this a no-op. Returns the job id.
+ */
+export function enqueueInTx<N extends JobName>(tx: DbOrTx, name: N, payload: JobPayloads[N], opts: EnqueueOptions = {}, now = Date.now()): string {
+  const id = opts.jobId ?? randomUUID();
+  if (!id || id.length > MAX_JOB_ID) throw errors.invalid('A job id must be 1 to 512 characters.', { resource: 'job' });
+  tx.insert(jobs)
+    .values({ id, name, payload, runAt: opts.runAt ?? now, status: 'pending', attempts: 0, createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .run();
+  return id;
+}
+
+const toJob = (r: typeof jobs.$inferSelect): OutboxJob => ({ id: r.id, name: r.name as JobName, payload: r.payload, runAt: r.runAt, attempts: r.attempts });
+
+/** The error text kept on a row: enough to debug, bounded so a huge message cannot bloat the table. */
+const clip = (s: string) => (s.length > 2000 ? `${s.slice(0, 2000)}…` : s);
+
+/** Builds the OutboxStore adapters use, over `db`. `clock` is injectable for tests. */
+export function createOutboxStore(db: Db, clock: () => number = Date.now): OutboxStore {
+  const claimed = (id: string, attempt: number) => and(eq(jobs.id, id), eq(jobs.status, 'running'), eq(jobs.attempts, attempt));
+  return {
+    async add(name, payload, opts) {
+      return enqueueInTx(db, name, payload, opts, clock());
+    },
+
+    async claim({ names, limit, leaseMs, now = clock() }) {
+      if (!names.length || limit <= 0) return [];
+      const due = db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(
+          and(
+            inArray(jobs.name, [...names]),
+            or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, now))),
+          ),
+        )
+        .orderBy(asc(jobs.runAt))
+        .limit(limit);
+      // One statement: two workers can never claim the same row.
+      const rows = db
+        .update(jobs)
+        .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedUntil: now + leaseMs, updatedAt: now })
+        .where(inArray(jobs.id, due))
+        .returning()
+        .all();
+      return rows.sort((a, b) => a.runAt - b.runAt).map(toJob);
+    },
+
+    async extend(id, attempt, lockedUntil) {
+      return db.update(jobs).set({ lockedUntil }).where(claimed(id, attempt)).run().changes > 0;
+    },
+
+    async complete(id, attempt) {
+      db.update(jobs).set({ status: 'done', lockedUntil: null, updatedAt: clock() }).where(claimed(id, attempt)).run();
+    },
+
+    async retry(id, attempt, runAt, error) {
+      db.update(jobs).set({ status: 'pending', runAt, lockedUntil: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run();
+    },
+
+    async fail(id, attempt, error) {
+      db.update(jobs).set({ status: 'failed', lockedUntil: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run();
+    },
+
+    async hasOutstanding(names, now = clock()) {
+      if (!names.length) return false;
+      const row = db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(
+          and(
+            inArray(jobs.name, [...names]),
+            or(eq(jobs.status, 'running'), and(eq(jobs.status, 'pending'), or(lte(jobs.runAt, now), gt(jobs.attempts, 0)))),
+          ),
+        )
+        .limit(1)
+        .get();
+      return row !== undefined;
+    },
+
+    async pendingForRelay(limit) {
+      return db.select().from(jobs).where(eq(jobs.status, 'pending')).orderBy(asc(jobs.runAt)).limit(limit).all().map(toJob);
+    },
+
+    async markRelayed(ids) {
+      if (!ids.length) return;
+      db.update(jobs)
+        .set({ status: 'relayed', updatedAt: clock() })
+        .where(and(inArray(jobs.id, [...ids]), eq(jobs.status, 'pending')))
+        .run();
+    },
+
+    async prune(before) {
+      return db
+        .delete(jobs)
+        .where(and(inArray(jobs.status, ['done', 'failed', 'relayed']), lte(jobs.updatedAt, before)))
+        .run().changes;
+    },
+  };
+}
