@@ -3,10 +3,16 @@ import { Hono } from 'hono';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
+import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
+import { createKeystoneApp } from '../compat/openstack/keystone/app.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
+import { createIdentity, type Identity } from '../core/identity/index.js';
+import type { TokenKeyRing } from '../core/identity/ports.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Config } from './config.js';
 import type { GatewayEnv } from './env.js';
+import { firstStart, type FirstStartInfo } from './first-start.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
 
@@ -16,6 +22,8 @@ export interface SystemOverrides {
   logger?: Logger;
   /** Keep the database in memory (tests). */
   inMemory?: boolean;
+  /** Token keys (tests); default: the key repository in `$DATA_DIR/token-keys`. */
+  keyRing?: TokenKeyRing;
 }
 
 /** A whole skybridge: the HTTP app, the services behind it, and its lifecycle. */
@@ -24,6 +32,10 @@ export interface System {
   app: Hono<GatewayEnv>;
   db: OpenDb;
   logger: Logger;
+  /** Keystone: every identity service, tokens, catalog (families register their services in it). */
+  identity: Identity;
+  /** The bootstrapped accounts and the files written for them (clouds.yaml, aws.env). */
+  firstStart: FirstStartInfo;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
   /** Stops background work and closes the database. */
@@ -45,11 +57,40 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const closers: Array<() => Promise<void> | void> = [];
   const starters: Array<() => Promise<void> | void> = [];
 
+  mkdirSync(config.dataDir, { recursive: true });
+  const identity = createIdentity({
+    db: db.db,
+    hasher: new ScryptHasher(config.passwordHashCost),
+    keyRing: overrides.keyRing ?? new FileKeyRing(join(config.dataDir, 'token-keys')),
+    clock: { now: () => Date.now() },
+    logger,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    publicUrl: config.publicUrl,
+    region: config.region,
+    security: config.security,
+  });
+  identity.start();
+  const firstStartInfo = await firstStart(config, identity);
+  let revocationTimer: ReturnType<typeof setInterval> | undefined;
+  // Other processes' revocations (and pruning) are picked up every 2 s; this process's own take effect at once.
+  starters.push(() => {
+    revocationTimer = setInterval(() => {
+      identity.revocations.refresh();
+      identity.revocations.prune();
+    }, 2000);
+    revocationTimer.unref();
+  });
+  closers.push(() => clearInterval(revocationTimer));
+
   const app = new Hono<GatewayEnv>();
   // Middleware order, outermost first: request id, access log, then each family's own body limit and error mapping.
   app.use('*', requestId());
   app.use('*', accessLog(logger));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
+  const identityUrl = `${config.publicUrl}/identity`;
+  identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
+  app.route('/identity', createKeystoneApp({ identity, logger, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
 
   app.onError((err, c) => {
     logger.error({ req_id: c.get('requestId'), err: { message: err.message, stack: err.stack } }, 'unhandled error');
@@ -63,6 +104,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     app,
     db: openDb,
     logger,
+    identity,
+    firstStart: firstStartInfo,
     async start() {
       for (const s of starters) await s();
     },

@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config.js';
 import { buildSystem } from './app.js';
+import { startBanner } from './first-start.js';
 
 async function main(): Promise<void> {
   let config;
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     port: config.port,
   });
   server.on('listening', () => {
-    process.stdout.write(`skybridge listening on ${config.publicUrl}\n`);
+    process.stdout.write(`skybridge listening on ${config.publicUrl}\n${startBanner(config, system.firstStart)}`);
   });
   let stopping = false;
   const stop = (signal: string) => {

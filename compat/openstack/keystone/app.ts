@@ -1,0 +1,41 @@
+// The Keystone v3 family: a sub-app mounted under /identity, with its routes, error shape and catch-all.
+import type { Hono } from 'hono';
+import type { Identity } from '../../../core/identity/index.js';
+import type { Logger } from '../../../core/logger.js';
+import { createOpenStackApp, finishOpenStackApp, jsonBodyLimit, type OpenStackEnv } from '../common/index.js';
+import { registerAuthRoutes } from './auth-routes.js';
+import { registerCatalogRoutes } from './catalog-routes.js';
+import { registerDiscoveryRoutes } from './discovery.js';
+import { registerNotImplemented } from './not-implemented.js';
+import { keystoneOperations } from './operations.js';
+
+/** Everything Keystone routes need; passed to every `registerXRoutes(app, deps)`. */
+export interface KeystoneDeps {
+  identity: Identity;
+  logger: Logger;
+  /** `{publicUrl}/identity`: base of discovery links, resource links and `WWW-Authenticate`. */
+  identityUrl: string;
+  /** Largest accepted JSON body in bytes. */
+  jsonBodyLimit: number;
+}
+
+/** The Hono env of Keystone routes (the shared OpenStack env). */
+export type KeystoneEnv = OpenStackEnv;
+
+/**
+ * Builds the Keystone sub-app (mount with `app.route('/identity', ...)`). Resource route groups are
+ * registered below in one list; the catch-all must stay last.
+ */
+export function createKeystoneApp(deps: KeystoneDeps): Hono<KeystoneEnv> {
+  const app = createOpenStackApp({ logger: deps.logger, identityUri: deps.identityUrl });
+  app.use('*', jsonBodyLimit(deps.jsonBodyLimit));
+  registerDiscoveryRoutes(app, deps.identityUrl);
+  registerAuthRoutes(app, deps);
+  registerCatalogRoutes(app, deps);
+  // Resource routes (users, projects, roles, …) register here: registerXRoutes(app, deps);
+  // After every real route, before the catch-all: the table's unserved operations answer Keystone's 501.
+  registerNotImplemented(app, keystoneOperations);
+  return finishOpenStackApp(app);
+}
+
+export { requireAuth, readJson, readJsonObject, queryFlag, httpError, isObject } from '../common/index.js';

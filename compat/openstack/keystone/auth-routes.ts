@@ -1,0 +1,111 @@
+// Keystone /v3/auth/*: issue, validate, check and revoke tokens; the caller's catalog, projects, domains and system.
+import type { Context, Hono } from 'hono';
+import type { AuthContext } from '../../../core/context.js';
+import { errors } from '../../../core/errors.js';
+import type { Identity, TokenInfo } from '../../../core/identity/index.js';
+import { queryFlag, readJsonObject, requireAuth, type OpenStackEnv } from '../common/index.js';
+import { parseAuthRequest } from './auth-request.js';
+import { renderToken } from './token-view.js';
+
+/** What the auth routes need. */
+export interface AuthRoutesDeps {
+  identity: Identity;
+  /** `{publicUrl}/identity`, for links. */
+  identityUrl: string;
+  jsonBodyLimit: number;
+}
+
+type C = Context<OpenStackEnv>;
+
+/** Registers /v3/auth/tokens (POST/GET/HEAD/DELETE) and /v3/auth/{catalog,projects,domains,system}. */
+export function registerAuthRoutes(app: Hono<OpenStackEnv>, deps: AuthRoutesDeps): void {
+  const { identity, identityUrl } = deps;
+  const auth = requireAuth(identity.tokens);
+  const selfLinks = (path: string) => ({ self: `${identityUrl}/v3/${path}`, previous: null, next: null });
+
+  /** The catalog for a token's scope: none for unscoped tokens. */
+  const catalogFor = (info: TokenInfo) =>
+    info.project ? identity.catalog.forProject(info.project.id) : info.domain || info.system ? identity.catalog.forProject() : undefined;
+
+  const tokenBody = (c: C, info: TokenInfo) => ({ token: renderToken(info, queryFlag(c, 'nocatalog', true) ? undefined : catalogFor(info)) });
+
+  /** Keystone's `service_admin_or_token_subject`: admin, service, or the token's own user. */
+  const checkSubjectAccess = (caller: AuthContext, subject: TokenInfo) => {
+    if (caller.roles.includes('admin') || caller.roles.includes('service') || caller.userId === subject.user.id) return;
+    throw errors.forbidden();
+  };
+
+  const subjectOf = async (c: C) => {
+    const id = c.req.header('x-subject-token')?.trim();
+    if (!id) throw errors.notFound('token', '', 'Could not find token: .');
+    const info = await identity.auth.subject(id, { allowExpired: queryFlag(c, 'allow_expired') });
+    checkSubjectAccess(c.get('auth')!, info);
+    return { id, info };
+  };
+
+  app.post('/v3/auth/tokens', async function createToken(c) {
+    const req = parseAuthRequest(await readJsonObject(c, deps.jsonBodyLimit));
+    const { id, info } = await identity.auth.authenticate(req);
+    c.header('X-Subject-Token', id);
+    return c.json(tokenBody(c, info), 201);
+  });
+
+  app.get('/v3/auth/tokens', auth, async function validateToken(c) {
+    const { id, info } = await subjectOf(c);
+    c.header('X-Subject-Token', id);
+    return c.json(tokenBody(c, info), 200);
+  });
+
+  app.on('HEAD', '/v3/auth/tokens', auth, async function checkToken(c) {
+    const { id } = await subjectOf(c);
+    c.header('X-Subject-Token', id);
+    return c.body(null, 200);
+  });
+
+  app.delete('/v3/auth/tokens', auth, async function revokeToken(c) {
+    const { info } = await subjectOf(c);
+    identity.revocations.revoke({ auditId: info.payload.auditIds[0] });
+    return c.body(null, 204);
+  });
+
+  app.get('/v3/auth/catalog', auth, function getCatalog(c) {
+    const ctx = c.get('auth')!;
+    if (!ctx.projectId && !ctx.domainId && !ctx.system) {
+      throw errors.forbidden('A project-scoped token is required to produce a service catalog.');
+    }
+    return c.json({ catalog: identity.catalog.forProject(ctx.projectId), links: selfLinks('auth/catalog') });
+  });
+
+  app.get('/v3/auth/projects', auth, function getProjects(c) {
+    const projects = identity.auth.projectsFor(c.get('auth')!).map((p) => ({
+      id: p.id,
+      name: p.name,
+      domain_id: p.domainId,
+      description: p.description,
+      enabled: p.enabled,
+      parent_id: p.parentId ?? p.domainId,
+      is_domain: false,
+      tags: p.tags,
+      options: {},
+      links: { self: `${identityUrl}/v3/projects/${p.id}` },
+    }));
+    return c.json({ projects, links: selfLinks('auth/projects') });
+  });
+
+  app.get('/v3/auth/domains', auth, function getDomains(c) {
+    const domains = identity.auth.domainsFor(c.get('auth')!).map((d) => ({
+      id: d.id,
+      name: d.name,
+      description: d.description,
+      enabled: d.enabled,
+      tags: [],
+      options: {},
+      links: { self: `${identityUrl}/v3/domains/${d.id}` },
+    }));
+    return c.json({ domains, links: selfLinks('auth/domains') });
+  });
+
+  app.get('/v3/auth/system', auth, function getSystem(c) {
+    return c.json({ system: identity.auth.systemFor(c.get('auth')!) ? [{ all: true }] : [], links: selfLinks('auth/system') });
+  });
+}
