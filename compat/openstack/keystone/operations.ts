@@ -4,6 +4,9 @@ import type { OperationRow } from '../../../core/operations.js';
 /** Where the Keystone app is mounted on the gateway; row paths are relative to it, as the API reference writes them. */
 export const KEYSTONE_PREFIX = '/identity';
 
+/** Catalog writes are served, and refused: the catalog is derived from the public URL and what is actually served. */
+const CATALOG_READ_ONLY = 'always 403: the catalog is derived from the public URL and the services actually served';
+
 const op = (operation: string, method: string, path: string, implemented: boolean, note?: string): OperationRow =>
   note === undefined ? { service: 'keystone', operation, method, path, implemented } : { service: 'keystone', operation, method, path, implemented, note };
 
@@ -98,10 +101,10 @@ export const keystoneOperations: OperationRow[] = [
 
   // Regions
   op('listRegions', 'GET', '/v3/regions', true),
-  op('createRegion', 'POST', '/v3/regions', false),
+  op('createRegion', 'POST', '/v3/regions', true, CATALOG_READ_ONLY),
   op('showRegion', 'GET', '/v3/regions/{region_id}', true),
-  op('updateRegion', 'PATCH', '/v3/regions/{region_id}', false),
-  op('deleteRegion', 'DELETE', '/v3/regions/{region_id}', false),
+  op('updateRegion', 'PATCH', '/v3/regions/{region_id}', true, CATALOG_READ_ONLY),
+  op('deleteRegion', 'DELETE', '/v3/regions/{region_id}', true, CATALOG_READ_ONLY),
 
   // Roles
   ...crud('/v3/roles', 'role_id', 'Role', 'Roles', true),
@@ -123,15 +126,15 @@ export const keystoneOperations: OperationRow[] = [
 
   // Service catalog and endpoints
   op('listServices', 'GET', '/v3/services', true),
-  op('createService', 'POST', '/v3/services', false, 'the catalog is derived from the public URL and the services actually served'),
+  op('createService', 'POST', '/v3/services', true, CATALOG_READ_ONLY),
   op('showService', 'GET', '/v3/services/{service_id}', true),
-  op('updateService', 'PATCH', '/v3/services/{service_id}', false),
-  op('deleteService', 'DELETE', '/v3/services/{service_id}', false),
+  op('updateService', 'PATCH', '/v3/services/{service_id}', true, CATALOG_READ_ONLY),
+  op('deleteService', 'DELETE', '/v3/services/{service_id}', true, CATALOG_READ_ONLY),
   op('listEndpoints', 'GET', '/v3/endpoints', true),
-  op('createEndpoint', 'POST', '/v3/endpoints', false, 'the catalog is derived from the public URL and the services actually served'),
+  op('createEndpoint', 'POST', '/v3/endpoints', true, CATALOG_READ_ONLY),
   op('showEndpoint', 'GET', '/v3/endpoints/{endpoint_id}', true),
-  op('updateEndpoint', 'PATCH', '/v3/endpoints/{endpoint_id}', false),
-  op('deleteEndpoint', 'DELETE', '/v3/endpoints/{endpoint_id}', false),
+  op('updateEndpoint', 'PATCH', '/v3/endpoints/{endpoint_id}', true, CATALOG_READ_ONLY),
+  op('deleteEndpoint', 'DELETE', '/v3/endpoints/{endpoint_id}', true, CATALOG_READ_ONLY),
 
   // Users
   ...crud('/v3/users', 'user_id', 'User', 'Users', true),
