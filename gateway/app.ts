@@ -8,7 +8,7 @@ import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
 import { createKeystoneApp } from '../compat/openstack/keystone/app.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
-import type { TokenKeyRing } from '../core/identity/ports.js';
+import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import type { Config } from './config.js';
 import type { GatewayEnv } from './env.js';
@@ -24,6 +24,8 @@ export interface SystemOverrides {
   inMemory?: boolean;
   /** Token keys (tests); default: the key repository in `$DATA_DIR/token-keys`. */
   keyRing?: TokenKeyRing;
+  /** Identity's wall clock (tests move it to expire tokens); default `Date.now`. */
+  clock?: Clock;
 }
 
 /** A whole skybridge: the HTTP app, the services behind it, and its lifecycle. */
@@ -62,7 +64,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     db: db.db,
     hasher: new ScryptHasher(config.passwordHashCost),
     keyRing: overrides.keyRing ?? new FileKeyRing(join(config.dataDir, 'token-keys')),
-    clock: { now: () => Date.now() },
+    clock: overrides.clock ?? { now: () => Date.now() },
     logger,
     tokenTtlSeconds: config.tokenTtlSeconds,
     publicUrl: config.publicUrl,

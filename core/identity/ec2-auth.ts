@@ -24,7 +24,8 @@ const CACHE_MAX = 10_000;
  * Derived AWS keys inherit the owner's state on every request (OSSA-2013-005, OSSA-2012-018): the
  * user, its domain and the credential's project must be enabled and the user must hold a role on the
  * project. Results are cached; any revocation event (user disabled, password changed, role removed,
- * project disabled) clears the cache, and deleting a credential must call `invalidate`.
+ * project disabled) clears the cache. Every hit re-asks the finder (whose own cache the credential
+ * service invalidates on delete), so a deleted credential stops working at once.
  */
 export class Ec2Authenticator {
   private readonly cache = new Map<string, { value: Ec2Identity | undefined; at: number }>();
@@ -43,7 +44,11 @@ export class Ec2Authenticator {
   authenticate(accessKey: string): Ec2Identity | undefined {
     const now = this.clock.now();
     const hit = this.cache.get(accessKey);
-    if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
+    if (hit && now - hit.at < CACHE_TTL_MS) {
+      const cred = this.finder.findEc2(accessKey);
+      if (!hit.value && !cred) return undefined;
+      if (hit.value && cred && cred.secret === hit.value.secret && cred.projectId === hit.value.context.projectId) return hit.value;
+    }
     const value = this.resolve(accessKey, now);
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(accessKey, { value, at: now });
