@@ -1,0 +1,169 @@
+// The Swift v1 face: a Hono sub-app mounted at /object that routes on the raw path, plus the root `GET /info`.
+import { Hono, type Context } from 'hono';
+import { rawTarget, type AuthContext } from '../../../core/context.js';
+import { isCoreError } from '../../../core/errors.js';
+import type { Logger } from '../../../core/logger.js';
+import type { ObjectService } from '../../../core/objects/object-service.js';
+import type { OpenStackEnv, TokenValidator } from '../common/index.js';
+import { ALLOWED_METHODS, HANDLERS, levelOf, selectOperation } from './dispatch.js';
+import { SwiftError, errorBody, fromCoreError } from './errors.js';
+import { capabilities } from './handlers/info.js';
+import { newTransId } from './headers.js';
+import { isPathError, parseSwiftPath, type SwiftTarget } from './path.js';
+import type { SwiftRequest } from './request.js';
+import { TEMPURL_METHODS, readTempUrlParams } from './tempurl.js';
+
+/** What the Swift face is built from (in `gateway/app.ts`). */
+export interface SwiftAppOptions {
+  objects: ObjectService;
+  /** Keystone token validation (identity.tokens). */
+  tokens: TokenValidator;
+  logger: Logger;
+  /** Where the app is mounted on the gateway (default `/object`); stripped from the raw path. */
+  mountPrefix?: string;
+  /** Wall clock in ms (default Date.now). */
+  now?: () => number;
+}
+
+/** The gateway path the Swift face is mounted at (the catalog's `object-store` URL is `{publicUrl}/object/v1/AUTH_%(project_id)s`). */
+export const SWIFT_PREFIX = '/object';
+
+/** Builds the Swift sub-app; mount it with `app.route(SWIFT_PREFIX, createSwiftApp(...))`. */
+export function createSwiftApp(opts: SwiftAppOptions): Hono<OpenStackEnv> {
+  const app = new Hono<OpenStackEnv>();
+  app.all('*', (c) => handleSwift(c, opts));
+  return app;
+}
+
+/**
+ * True when a root `/info` request is Swift's capabilities probe rather than an S3 request for a bucket
+ * named `info`: a plain GET/HEAD carrying no S3 signature (header or query).
+ */
+export function isSwiftInfoRequest(c: Context): boolean {
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return false;
+  if (c.req.header('authorization')) return false;
+  const headers = c.req.raw.headers;
+  let amz = false;
+  headers.forEach((_, k) => {
+    if (k.toLowerCase().startsWith('x-amz-')) amz = true;
+  });
+  if (amz) return false;
+  const q = new URL(c.req.url).searchParams;
+  return !(q.has('X-Amz-Signature') || q.has('X-Amz-Credential') || q.has('Signature') || q.has('AWSAccessKeyId'));
+}
+
+/** Answers Swift's `GET /info` with the capabilities document and Swift's common headers. */
+export function getInfo(c: Context, now: () => number = Date.now): Response {
+  const transId = newTransId(now());
+  const body = JSON.stringify(capabilities());
+  const res = new Response(c.req.method === 'HEAD' ? null : body, {
+    status: 200,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) },
+  });
+  return finish(res, transId, now());
+}
+
+async function handleSwift(c: Context<OpenStackEnv>, opts: SwiftAppOptions): Promise<Response> {
+  const now = opts.now ?? Date.now;
+  const transId = newTransId(now());
+  // The access log and core see Swift's transaction id, the id clients report.
+  c.set('requestId', transId);
+  let res: Response;
+  try {
+    res = await dispatch(c, opts, transId, now);
+  } catch (e) {
+    res = errorResponse(e, c.req.method, opts.logger, transId);
+  }
+  return finish(res, transId, now());
+}
+
+async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId: string, now: () => number): Promise<Response> {
+  const prefix = opts.mountPrefix ?? SWIFT_PREFIX;
+  const raw = rawTarget(c.env, c.req.url);
+  if (!raw.startsWith(`${prefix}/`)) throw new SwiftError(412, 'Bad URL');
+  const parsed = parseSwiftPath(raw.slice(prefix.length));
+  if (isPathError(parsed)) throw new SwiftError(parsed.status, parsed.message);
+  const target: SwiftTarget = parsed;
+  const method = c.req.method.toUpperCase();
+  const headers = c.req.raw.headers;
+  const op = selectOperation(method, target, headers);
+  if (!op) throw new SwiftError(405, undefined, { Allow: ALLOWED_METHODS[levelOf(target)].join(', ') });
+  const handler = HANDLERS[op];
+  if (!handler) throw new SwiftError(501);
+
+  const r: SwiftRequest = { c, deps: { objects: opts.objects, now }, target, method, headers, ctx: { requestId: transId } };
+  const tempUrl = readTempUrlParams(target.query);
+  if (tempUrl !== undefined) {
+    // TempURL requests are authorised by their signature alone, as Swift's tempurl middleware does.
+    const invalid = new SwiftError(401, 'Temp URL invalid\n', { 'Www-Authenticate': `Swift realm="${encodeURIComponent(target.account)}"` });
+    if (tempUrl === 'invalid' || target.object === undefined || target.projectId === undefined) throw invalid;
+    if (!(TEMPURL_METHODS as readonly string[]).includes(method)) throw invalid;
+    if (tempUrl.prefix !== undefined && !target.object.startsWith(tempUrl.prefix)) throw invalid;
+    const signed = tempUrl.prefix !== undefined ? `/${target.version}/${target.account}/${target.container}/${tempUrl.prefix}` : target.path;
+    // Clients sign the path as Swift serves it (`/v1/...`); a signature over the mounted path is accepted too.
+    for (const signedPath of [signed, `${prefix}${signed}`]) {
+      try {
+        const grant = await opts.objects.verifyTempUrl({
+          projectId: target.projectId,
+          container: target.container!,
+          name: tempUrl.prefix ?? target.object,
+          method,
+          expires: tempUrl.expires,
+          signature: tempUrl.sig,
+          signedPath,
+          prefix: tempUrl.prefix !== undefined,
+        });
+        r.tempUrl = { params: tempUrl, grant };
+        break;
+      } catch (e) {
+        if (!isCoreError(e) || (e.kind !== 'Invalid' && e.kind !== 'Unauthenticated' && e.kind !== 'Forbidden' && e.kind !== 'NotFound')) throw e;
+      }
+    }
+    if (!r.tempUrl) throw invalid;
+  } else {
+    const token = headers.get('x-auth-token') ?? headers.get('x-storage-token');
+    if (token) {
+      let auth: AuthContext;
+      try {
+        auth = (await opts.tokens.validate(token.trim())).context;
+      } catch (e) {
+        if (isCoreError(e)) throw new SwiftError(401);
+        throw e;
+      }
+      c.set('auth', auth);
+      r.ctx.auth = auth;
+    }
+  }
+  return handler(r);
+}
+
+/** Maps anything a handler threw onto Swift's wire error; internals never leak. */
+function errorResponse(e: unknown, method: string, logger: Logger, transId: string): Response {
+  let err: SwiftError;
+  if (e instanceof SwiftError) err = e;
+  else if (isCoreError(e)) {
+    if (e.kind === 'Internal') logger.error({ req_id: transId, err: { message: e.message } }, 'internal error');
+    err = e.detail.reason === 'TempUrlInvalid' ? new SwiftError(401, 'Temp URL invalid\n') : fromCoreError(e);
+  } else {
+    const x = e instanceof Error ? e : new Error(String(e));
+    logger.error({ req_id: transId, err: { message: x.message, stack: x.stack } }, 'unhandled error');
+    err = new SwiftError(500);
+  }
+  const headers = new Headers(err.headers);
+  if (err.status === 304) return new Response(null, { status: 304, headers });
+  const { body, contentType } = errorBody(err.status, err.body);
+  if (!headers.has('Content-Type')) headers.set('Content-Type', contentType);
+  headers.set('Content-Length', String(Buffer.byteLength(body)));
+  return new Response(method === 'HEAD' ? null : body, { status: err.status, headers });
+}
+
+/** Adds the headers every Swift response carries: transaction ids, Date, Content-Type and Content-Length. */
+function finish(res: Response, transId: string, nowMs: number): Response {
+  const h = res.headers;
+  h.set('X-Trans-Id', transId);
+  h.set('X-Openstack-Request-Id', transId);
+  if (!h.has('Date')) h.set('Date', new Date(nowMs).toUTCString());
+  if (!h.has('Content-Type')) h.set('Content-Type', 'text/html; charset=UTF-8');
+  if (!h.has('Content-Length') && res.body === null) h.set('Content-Length', '0');
+  return res;
+}

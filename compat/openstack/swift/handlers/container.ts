@@ -1,0 +1,106 @@
+// Container operations: listing objects, create (201/202), metadata and ACLs, delete (409 when not empty).
+import type { ContainerInfo, ListingEntry, SwiftAcl } from '../../../../core/objects/types.js';
+import { SwiftError } from '../errors.js';
+import { checkMetadata, readMetaHeaders } from '../headers.js';
+import { formatContainerListing, negotiateFormat, type ObjectListEntry, type SubdirEntry } from '../listing.js';
+import { cleanAcl, parseListing } from '../request-parse.js';
+import { access, containerRef, respond, type SwiftRequest } from '../request.js';
+import { STORAGE_POLICY, containerHeaders } from '../views.js';
+
+/** Listing entry view: Swift lists a large object's Swift etag as `hash` and adds the quoted forms. */
+function entryView(e: ListingEntry): ObjectListEntry | SubdirEntry {
+  if (e.type === 'prefix') return { subdir: e.prefix };
+  const extra: Record<string, string> = {};
+  if (e.kind === 'slo' || e.kind === 'multipart') extra.slo_etag = `"${e.swiftEtag}"`;
+  if (e.kind === 'multipart') extra.s3_etag = `"${e.etag}"`;
+  return {
+    name: e.name,
+    hash: e.swiftEtag,
+    bytes: e.size,
+    contentType: e.contentType,
+    lastModified: e.lastModified,
+    ...(Object.keys(extra).length ? { extra } : {}),
+  };
+}
+
+/** GET container: the object listing (204 when empty and plain) with the container headers. */
+export async function getContainer(r: SwiftRequest): Promise<Response> {
+  const fmt = negotiateFormat(r.target.query.get('format'), r.headers.get('accept'));
+  if (!fmt) throw new SwiftError(406);
+  const { opts, path } = parseListing(r.target.query);
+  const ref = containerRef(r);
+  const listing = await r.deps.objects.listObjects(r.ctx, ref, opts, access(r));
+  const info = await r.deps.objects.headContainer(r.ctx, ref, access(r));
+  // Legacy `path` lists only the direct children, without rolled-up pseudo-directories.
+  const entries = path === undefined ? listing.entries : listing.entries.filter((e) => e.type === 'object');
+  const h = containerHeaders(info);
+  h.set('Content-Type', fmt.contentType);
+  const body = formatContainerListing(fmt.format, ref.container, entries.map(entryView));
+  return body === undefined ? respond(204, h) : respond(200, h, body);
+}
+
+/** HEAD container: counters, metadata and (owners) ACLs, 204. */
+export async function headContainer(r: SwiftRequest): Promise<Response> {
+  const info: ContainerInfo = await r.deps.objects.headContainer(r.ctx, containerRef(r), access(r));
+  const h = containerHeaders(info);
+  h.set('Content-Type', 'text/plain; charset=utf-8');
+  return respond(204, h);
+}
+
+/** ACL headers of a PUT/POST: a value sets (empty clears), `X-Remove-Container-*` clears. */
+function readAcl(r: SwiftRequest): SwiftAcl {
+  const acl: SwiftAcl = {};
+  for (const [field, header] of [
+    ['read', 'X-Container-Read'],
+    ['write', 'X-Container-Write'],
+  ] as const) {
+    const v = r.headers.get(header);
+    if (v !== null) {
+      const cleaned = cleanAcl(header, v);
+      acl[field] = cleaned === '' ? null : cleaned;
+    }
+    if (r.headers.has(`X-Remove-${header.slice(2)}`)) acl[field] = null;
+  }
+  return acl;
+}
+
+function checkPolicy(r: SwiftRequest): void {
+  const policy = r.headers.get('x-storage-policy');
+  if (policy !== null && policy.trim().toLowerCase() !== STORAGE_POLICY.toLowerCase()) {
+    throw new SwiftError(400, `Invalid X-Storage-Policy ${JSON.stringify(policy)}`);
+  }
+}
+
+/** PUT container: 201 when created, 202 when it already existed (metadata and ACLs applied either way). */
+export async function putContainer(r: SwiftRequest): Promise<Response> {
+  checkPolicy(r);
+  const { set } = readMetaHeaders(r.headers, 'Container');
+  const problem = checkMetadata(set, 'Container');
+  if (problem) throw new SwiftError(400, problem);
+  const acl = readAcl(r);
+  const { created } = await r.deps.objects.createContainer(r.ctx, containerRef(r), {
+    metadata: set,
+    ...(acl.read !== undefined || acl.write !== undefined ? { swiftAcl: acl } : {}),
+  });
+  return respond(created ? 201 : 202);
+}
+
+/** POST container: metadata (set/remove) and ACL updates, 204. */
+export async function postContainer(r: SwiftRequest): Promise<Response> {
+  checkPolicy(r);
+  const { set, remove } = readMetaHeaders(r.headers, 'Container');
+  const problem = checkMetadata(set, 'Container');
+  if (problem) throw new SwiftError(400, problem);
+  const acl = readAcl(r);
+  await r.deps.objects.updateContainer(r.ctx, containerRef(r), {
+    metadata: { set, remove },
+    ...(acl.read !== undefined || acl.write !== undefined ? { swiftAcl: acl } : {}),
+  });
+  return respond(204);
+}
+
+/** DELETE container: 204; 409 when it still holds objects; 404 when missing. */
+export async function deleteContainer(r: SwiftRequest): Promise<Response> {
+  await r.deps.objects.deleteContainer(r.ctx, containerRef(r));
+  return respond(204);
+}

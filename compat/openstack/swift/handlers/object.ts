@@ -1,0 +1,206 @@
+// Object operations: GET/HEAD (ranges, conditionals, manifests), PUT, COPY / X-Copy-From, POST, DELETE.
+import { getMimeType } from 'hono/utils/mime';
+import { isCoreError } from '../../../../core/errors.js';
+import type { ByteRange, GetObjectResult, HeadObjectResult, ObjectRef } from '../../../../core/objects/types.js';
+import { SwiftError } from '../errors.js';
+import { checkMetadata, headerSafe, httpDate, readMetaHeaders } from '../headers.js';
+import { RESELLER_PREFIX, splitContainerObject } from '../path.js';
+import { isTrue, parseConditions, parseDeleteAt, parseRange } from '../request-parse.js';
+import { access, objectRef, projectOf, respond, type SwiftRequest } from '../request.js';
+import { tempUrlDisposition } from '../tempurl.js';
+import { objectHeaders, readSystemMetadata } from '../views.js';
+
+/** Swift's default `max_file_size` (5 GiB + 2). */
+export const MAX_FILE_SIZE = 5368709122;
+
+/** Headers for a GET/HEAD result, including the range and TempURL download disposition. */
+function readHeaders(r: SwiftRequest, res: HeadObjectResult, range: ByteRange | undefined): { status: number; h: Headers } {
+  const h = objectHeaders(res.info, { publicMetaOnly: r.tempUrl !== undefined });
+  if (r.tempUrl) h.set('Content-Disposition', tempUrlDisposition(r.target.object!, r.tempUrl.params));
+  if (range && res.range) {
+    h.set('Content-Range', `bytes ${res.range.start}-${res.range.end}/${res.range.size}`);
+    h.set('Content-Length', String(res.range.end - res.range.start + 1));
+    return { status: 206, h };
+  }
+  h.set('Content-Length', String(res.info.size));
+  return { status: 200, h };
+}
+
+/** Maps core's 304/416 reasons onto Swift's responses (with the headers Swift sends with them). */
+function conditionalFailure(e: unknown): never {
+  if (isCoreError(e, 'InvalidState') && e.detail.reason === 'NotModified') {
+    const h: Record<string, string> = {};
+    if (typeof e.detail.swiftEtag === 'string') h.Etag = e.detail.swiftEtag;
+    if (typeof e.detail.lastModified === 'number') h['Last-Modified'] = httpDate(e.detail.lastModified);
+    throw new SwiftError(304, undefined, h);
+  }
+  if (isCoreError(e, 'Invalid') && e.detail.reason === 'InvalidRange') {
+    const size = typeof e.detail.size === 'number' ? e.detail.size : undefined;
+    throw new SwiftError(416, undefined, size === undefined ? {} : { 'Content-Range': `bytes */${size}` });
+  }
+  throw e;
+}
+
+/** GET object: the bytes (single range → 206), conditionals → 304/412, DLO/SLO streamed. */
+export async function getObject(r: SwiftRequest): Promise<Response> {
+  const range = parseRange(r.headers.get('range'));
+  let res: GetObjectResult;
+  try {
+    res = await r.deps.objects.getObject(r.ctx, objectRef(r), { conditions: parseConditions(r.headers), range, ...access(r) });
+  } catch (e) {
+    conditionalFailure(e);
+  }
+  const { status, h } = readHeaders(r, res, range);
+  return respond(status, h, res.body);
+}
+
+/** HEAD object: GET's headers without the body. */
+export async function headObject(r: SwiftRequest): Promise<Response> {
+  const range = parseRange(r.headers.get('range'));
+  let res: HeadObjectResult;
+  try {
+    res = await r.deps.objects.headObject(r.ctx, objectRef(r), { conditions: parseConditions(r.headers), range, ...access(r) });
+  } catch (e) {
+    conditionalFailure(e);
+  }
+  const { status, h } = readHeaders(r, res, range);
+  return respond(status, h);
+}
+
+/** Content-Length or chunked is required; returns the declared length (undefined for chunked). */
+export function declaredLength(r: SwiftRequest): number | undefined {
+  const cl = r.headers.get('content-length');
+  const te = r.headers.get('transfer-encoding');
+  if (cl !== null) {
+    if (!/^\s*\d+\s*$/.test(cl)) throw new SwiftError(400, 'Invalid Content-Length header value');
+    const n = Number(cl);
+    if (n > MAX_FILE_SIZE) throw new SwiftError(413, 'Your request is too large.');
+    return n;
+  }
+  if (te !== null && te.toLowerCase().split(',').map((s) => s.trim()).includes('chunked')) return undefined;
+  throw new SwiftError(411);
+}
+
+/** Content-Type of a new object: as sent (unless X-Detect-Content-Type), else guessed from the name. */
+function contentTypeFor(r: SwiftRequest): string {
+  const sent = r.headers.get('content-type');
+  if (sent && !isTrue(r.headers.get('x-detect-content-type'))) return sent;
+  return getMimeType(r.target.object!) ?? 'application/octet-stream';
+}
+
+function userMetadata(r: SwiftRequest): Record<string, string> {
+  const { set } = readMetaHeaders(r.headers, 'Object');
+  const problem = checkMetadata(set, 'Object');
+  if (problem) throw new SwiftError(400, problem);
+  return set;
+}
+
+function ifNoneMatchStar(r: SwiftRequest): '*' | undefined {
+  const inm = r.headers.get('if-none-match');
+  if (inm === null) return undefined;
+  if (inm.trim() !== '*') throw new SwiftError(400, 'If-None-Match only supports *');
+  return '*';
+}
+
+const emptyBody = (): ReadableStream<Uint8Array> =>
+  new ReadableStream({
+    start(controller) {
+      controller.close();
+    },
+  });
+
+/** PUT object: streams the body (Etag checked → 422), 201 with Etag and Last-Modified. Also DLO manifests. */
+export async function putObject(r: SwiftRequest): Promise<Response> {
+  const length = declaredLength(r);
+  const etag = r.headers.get('etag');
+  const manifest = r.headers.get('x-object-manifest');
+  if (manifest !== null && !/^[^/]+\/.*$/s.test(manifest)) {
+    throw new SwiftError(400, 'X-Object-Manifest must be in the format container/prefix');
+  }
+  const res = await r.deps.objects.putObject(r.ctx, objectRef(r), r.c.req.raw.body ?? emptyBody(), {
+    contentType: contentTypeFor(r),
+    userMetadata: userMetadata(r),
+    systemMetadata: readSystemMetadata(r.headers),
+    ...(length !== undefined ? { expectedSize: length } : {}),
+    ...(etag ? { expectedMd5: etag.replace(/^"|"$/g, '').toLowerCase() } : {}),
+    ...(ifNoneMatchStar(r) ? { ifNoneMatch: '*' as const } : {}),
+    deleteAt: parseDeleteAt(r.headers, r.deps.now()),
+    ...(manifest !== null ? { dloManifest: manifest } : {}),
+    ...access(r),
+  });
+  const h = new Headers();
+  h.set('Etag', manifest !== null ? res.etag : res.swiftEtag);
+  h.set('Last-Modified', httpDate(res.lastModified));
+  return respond(201, h);
+}
+
+/** The account a `*-Account` header names, as a project id (same account when absent). */
+function accountProject(r: SwiftRequest, header: string): string {
+  const v = r.headers.get(header);
+  if (v === null || v.trim() === '') return projectOf(r);
+  const acct = decodeURIComponent(v.trim());
+  if (!acct.startsWith(RESELLER_PREFIX) || acct.length === RESELLER_PREFIX.length) throw new SwiftError(412, `${header} is not a valid account`);
+  return acct.slice(RESELLER_PREFIX.length);
+}
+
+/** COPY with `Destination`, or PUT with `X-Copy-From`: server-side copy, 201 with X-Copied-From headers. */
+export async function copyObject(r: SwiftRequest): Promise<Response> {
+  let source: ObjectRef;
+  let dest: ObjectRef;
+  if (r.method === 'COPY') {
+    const d = r.headers.get('destination');
+    const parsed = d === null ? undefined : splitContainerObject(d);
+    if (!parsed) throw new SwiftError(412, 'Destination header must be of the form <container name>/<object name>');
+    source = objectRef(r);
+    dest = { projectId: accountProject(r, 'destination-account'), ...parsed, name: parsed.object };
+  } else {
+    const length = declaredLength(r);
+    if (length !== undefined && length !== 0) throw new SwiftError(400, 'Copy requests require a zero byte body');
+    const parsed = splitContainerObject(r.headers.get('x-copy-from') ?? '');
+    if (!parsed) throw new SwiftError(412, 'X-Copy-From header must be of the form <container name>/<object name>');
+    source = { projectId: accountProject(r, 'x-copy-from-account'), container: parsed.container, name: parsed.object };
+    dest = objectRef(r);
+  }
+  const fresh = isTrue(r.headers.get('x-fresh-metadata'));
+  const sentType = r.headers.get('content-type');
+  const deleteAt = parseDeleteAt(r.headers, r.deps.now());
+  const res = await r.deps.objects.copyObject(r.ctx, source, dest, {
+    ...(fresh ? { metadataDirective: 'REPLACE' as const } : { mergeMetadata: true }),
+    userMetadata: userMetadata(r),
+    ...(sentType ? { contentType: sentType } : fresh ? { contentType: getMimeType(dest.name) ?? 'application/octet-stream' } : {}),
+    ...(fresh ? { systemMetadata: readSystemMetadata(r.headers) } : {}),
+    ...(deleteAt !== undefined ? { deleteAt } : {}),
+    ...(r.target.query.get('multipart-manifest') === 'get' ? { copyManifest: true } : {}),
+    ...(ifNoneMatchStar(r) ? { ifNoneMatch: '*' as const } : {}),
+    ...access(r),
+  });
+  const h = new Headers();
+  h.set('Etag', res.swiftEtag);
+  h.set('Last-Modified', httpDate(res.lastModified));
+  h.set('X-Copied-From', headerSafe(`${encodeURIComponent(source.container)}/${encodeURIComponent(source.name).replace(/%2F/g, '/')}`));
+  const srcModified = (res as { sourceLastModified?: number }).sourceLastModified;
+  h.set('X-Copied-From-Last-Modified', httpDate(srcModified ?? res.lastModified));
+  if (source.projectId !== dest.projectId) h.set('X-Copied-From-Account', `${RESELLER_PREFIX}${source.projectId}`);
+  return respond(201, h);
+}
+
+/** POST object: replaces user metadata, Content-Type, Content-Disposition/Encoding and X-Delete-At; 202. */
+export async function postObject(r: SwiftRequest): Promise<Response> {
+  const sentType = r.headers.get('content-type');
+  const deleteAt = parseDeleteAt(r.headers, r.deps.now());
+  await r.deps.objects.updateObjectMetadata(r.ctx, objectRef(r), {
+    userMetadata: userMetadata(r),
+    ...(sentType ? { contentType: sentType } : {}),
+    systemMetadata: readSystemMetadata(r.headers),
+    deleteAt: deleteAt ?? null,
+    ...access(r),
+  });
+  return respond(202, new Headers(), '<html><h1>Accepted</h1><p>The request is accepted for processing.</p></html>');
+}
+
+/** DELETE object: 204, 404 when there was none. */
+export async function deleteObject(r: SwiftRequest): Promise<Response> {
+  const { existed } = await r.deps.objects.deleteObject(r.ctx, objectRef(r), access(r));
+  if (!existed) throw new SwiftError(404);
+  return respond(204);
+}

@@ -1,0 +1,84 @@
+// Every Swift v1 API operation: the dispatch table's documentation and the compat matrix's source.
+import type { OperationRow } from '../../../core/operations.js';
+
+/** Names of the Swift operations skybridge knows about (handler names match). */
+export type SwiftOperation =
+  | 'getInfo'
+  | 'getAccount'
+  | 'headAccount'
+  | 'postAccount'
+  | 'putAccount'
+  | 'deleteAccount'
+  | 'bulkDelete'
+  | 'bulkExtract'
+  | 'getContainer'
+  | 'headContainer'
+  | 'putContainer'
+  | 'postContainer'
+  | 'deleteContainer'
+  | 'formPost'
+  | 'getObject'
+  | 'headObject'
+  | 'putObject'
+  | 'copyObject'
+  | 'postObject'
+  | 'deleteObject'
+  | 'putSloManifest'
+  | 'getSloManifest'
+  | 'deleteSloManifest'
+  | 'tempUrl'
+  | 'optionsCors'
+  | 'symlink'
+  | 'objectVersioning'
+  | 'containerSync'
+  | 'staticWeb'
+  | 'accountQuotas'
+  | 'containerQuotas';
+
+const row = (operation: SwiftOperation, method: string, path: string, implemented: boolean, note?: string): OperationRow & { operation: SwiftOperation } => ({
+  service: 'swift',
+  operation,
+  method,
+  path,
+  implemented,
+  ...(note ? { note } : {}),
+});
+
+const A = '/v1/{account}';
+const C = '/v1/{account}/{container}';
+const O = '/v1/{account}/{container}/{object}';
+
+/** The Swift operations table, in the order of the Object Storage API reference. */
+export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOperation }> = [
+  row('getInfo', 'GET', '/info', true, 'at the host root; lists exactly the features below'),
+  row('getAccount', 'GET', A, true, 'plain/json/xml; prefix, delimiter, marker, end_marker, limit, reverse'),
+  row('headAccount', 'HEAD', A, true),
+  row('postAccount', 'POST', A, true, 'X-Account-Meta-*, X-Remove-Account-Meta-*, Temp-URL-Key(-2)'),
+  row('putAccount', 'PUT', A, false, 'reseller admin only upstream; accounts are projects'),
+  row('deleteAccount', 'DELETE', A, false, 'reseller admin only upstream; accounts are projects'),
+  row('bulkDelete', 'POST', `${A}?bulk-delete`, true, 'also DELETE ?bulk-delete; plain, json or xml result'),
+  row('bulkExtract', 'PUT', `${A}?extract-archive`, false),
+  row('getContainer', 'GET', C, true, 'plain/json/xml; prefix, delimiter, marker, end_marker, limit, reverse, path'),
+  row('headContainer', 'HEAD', C, true),
+  row('putContainer', 'PUT', C, true, '201 created / 202 existing; metadata and ACLs'),
+  row('postContainer', 'POST', C, true, 'metadata, X-Container-Read/Write, Temp-URL-Key(-2)'),
+  row('deleteContainer', 'DELETE', C, true, '409 when not empty'),
+  row('formPost', 'POST', `${C} (multipart/form-data)`, false),
+  row('getObject', 'GET', O, true, 'single Range, conditionals, DLO and SLO streaming'),
+  row('headObject', 'HEAD', O, true),
+  row('putObject', 'PUT', O, true, 'Etag check (422), X-Delete-At/After, X-Copy-From, X-Object-Manifest (DLO), If-None-Match: *'),
+  row('copyObject', 'COPY', O, true, 'Destination, X-Fresh-Metadata'),
+  row('postObject', 'POST', O, true, 'replaces user metadata, Content-Type, Content-Disposition, Content-Encoding, X-Delete-At'),
+  row('deleteObject', 'DELETE', O, true),
+  row('putSloManifest', 'PUT', `${O}?multipart-manifest=put`, true, 'no inline data segments, no heartbeat'),
+  row('getSloManifest', 'GET', `${O}?multipart-manifest=get`, true, 'also format=raw'),
+  row('deleteSloManifest', 'DELETE', `${O}?multipart-manifest=delete`, true),
+  row('tempUrl', 'GET/HEAD/PUT/POST/DELETE', `${O}?temp_url_sig&temp_url_expires`, true, 'sha1/sha256/sha512, temp_url_prefix, filename, inline'),
+  row('optionsCors', 'OPTIONS', O, false),
+  row('symlink', 'PUT', `${O} (X-Symlink-Target)`, false),
+  row('objectVersioning', 'PUT/POST', `${C} (X-Versions-Location, X-Versions-Enabled)`, false),
+  row('containerSync', 'POST', `${C} (X-Container-Sync-To)`, false),
+  row('staticWeb', 'GET', `${C} (X-Container-Meta-Web-*)`, false),
+  row('accountQuotas', 'POST', `${A} (X-Account-Meta-Quota-Bytes)`, false),
+  row('containerQuotas', 'POST', `${C} (X-Container-Meta-Quota-*)`, false),
+];

@@ -1,0 +1,58 @@
+// TempURL wire pieces: temp_url_* query parameters, the signed message, and the download disposition (core verifies).
+import { createHmac } from 'node:crypto';
+
+/** Digests accepted for TempURL signatures (published by `GET /info`). */
+export const TEMPURL_DIGESTS = ['sha1', 'sha256', 'sha512'] as const;
+/** Methods a TempURL may be signed for (HEAD is also allowed with a GET, PUT or POST signature). */
+export const TEMPURL_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'] as const;
+
+type Digest = (typeof TEMPURL_DIGESTS)[number];
+
+/** The temp_url_* parameters of a request. */
+export interface TempUrlParams {
+  sig: string;
+  /** Expiry, unix seconds (ISO 8601 input converted: the signature always covers the integer form). */
+  expires: number;
+  /** `temp_url_prefix`: the signature covers `prefix:/v1/AUTH_x/c/<prefix>` and the object must start with it. */
+  prefix?: string;
+  filename?: string;
+  inline: boolean;
+}
+
+/** Reads temp_url params; undefined when the request is not a TempURL request; 'invalid' when malformed. */
+export function readTempUrlParams(q: URLSearchParams): TempUrlParams | 'invalid' | undefined {
+  const sig = q.get('temp_url_sig');
+  const exp = q.get('temp_url_expires');
+  if (sig === null && exp === null) return undefined;
+  if (!sig || !exp) return 'invalid';
+  let expires: number;
+  if (/^\d+$/.test(exp)) expires = Number(exp);
+  else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(exp)) {
+    const t = Date.parse(exp);
+    if (Number.isNaN(t)) return 'invalid';
+    expires = Math.floor(t / 1000);
+  } else return 'invalid';
+  const prefix = q.get('temp_url_prefix') ?? undefined;
+  const filename = q.get('filename') ?? undefined;
+  return { sig, expires, prefix, filename, inline: q.has('inline') };
+}
+
+/** The HMAC body Swift signs: `METHOD\nexpires\npath`, or with a prefix `METHOD\nexpires\nprefix:path`. */
+export function tempUrlMessage(method: string, expires: number, path: string, prefixed: boolean): string {
+  return `${method}\n${expires}\n${prefixed ? 'prefix:' : ''}${path}`;
+}
+
+/** Computes a hex signature (for tests and tools). */
+export function signTempUrl(key: string, method: string, expires: number, path: string, digest: Digest = 'sha256', prefixed = false): string {
+  return createHmac(digest, key).update(tempUrlMessage(method, expires, path, prefixed)).digest('hex');
+}
+
+/** Content-Disposition for a TempURL GET (attachment with the object's base name unless `inline`). */
+export function tempUrlDisposition(objectName: string, params: TempUrlParams): string {
+  const name = params.filename ?? objectName.split('/').pop() ?? objectName;
+  const quoted = name.replace(/["\\]/g, '\\$&');
+  const star = encodeURIComponent(name);
+  const ascii = /^[\x20-\x7e]*$/.test(name);
+  if (params.inline) return params.filename !== undefined ? `inline; filename="${ascii ? quoted : star}"; filename*=UTF-8''${star}` : 'inline';
+  return `attachment; filename="${ascii ? quoted : star}"; filename*=UTF-8''${star}`;
+}
