@@ -2,6 +2,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { BlobDigest, BlobStore, BlobWriteResult } from '../../backends/blob/types.js';
 import type { RequestContext } from '../context.js';
 import type { Db } from '../db/index.js';
@@ -153,7 +154,8 @@ export class ObjectService implements ObjectMaintenance {
     this.db = deps.db;
     this.blobs = deps.blobs;
     this.enqueue = deps.enqueueInTx ?? ((tx, name, payload, opts) => void outboxEnqueue(tx, name, payload, opts, this.now()));
-    const sqlite = deps.db.$client;
+    // drizzle's better-sqlite3 handle carries its connection; listings use it for cached prepared statements.
+    const sqlite = (deps.db as unknown as { $client: Database.Database }).$client;
     this.lister = new NameLister(sqlite, 'obj_objects', 'container_id', 'name, size, etag, swift_etag, content_type, last_modified, kind, delete_at');
     this.containerLister = new NameLister(sqlite, 'obj_containers', 'project_id', 'id, name, object_count, bytes_used, created_at, updated_at, region');
   }
