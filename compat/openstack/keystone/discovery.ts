@@ -18,6 +18,11 @@ export function registerDiscoveryRoutes(app: Hono<OpenStackEnv>, identityUrl: st
   const getVersions = (c: Context<OpenStackEnv>) => c.json({ versions: { values: [versionDoc(identityUrl)] } }, 300);
   const getVersionV3 = (c: Context<OpenStackEnv>) => c.json({ version: versionDoc(identityUrl) }, 200);
   app.get('/', getVersions);
+  // `GET /identity/`: a sub-app cannot name its mount path with a trailing slash, so match it under the wildcard.
+  app.get('/*', (c, next) => {
+    const mount = c.req.routePath.replace(/\/\*$/, '');
+    return c.req.path === `${mount}/` ? getVersions(c) : next();
+  });
   app.get('/v3', getVersionV3);
   app.get('/v3/', getVersionV3);
 }
