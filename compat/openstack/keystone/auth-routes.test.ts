@@ -1,13 +1,12 @@
 // In-process Keystone API tests: discovery, POST/GET/HEAD/DELETE /v3/auth/tokens, every method and scope, errors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roleAssignments } from '../../../core/db/schema/identity.js';
 import { TestClock } from '../../../core/identity/testing/fakes.js';
 import { buildTestSystem, type TestSystem } from '../../../test/harness/system.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
-type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
 
 describe('Keystone auth API', () => {
   let sys: TestSystem;
@@ -117,7 +116,8 @@ describe('Keystone auth API', () => {
     it('domain scope, once the user holds a role on the domain', async () => {
       const { demo } = sys.firstStart.bootstrap;
       const reader = (await login('admin', 'admin-secret', { system: { all: true } })).body.roles.find((x: Body) => x.name === 'reader');
-      sys.db.db.insert(roleAssignments).values({ type: 'UserDomain', actorId: demo.userId, targetId: 'default', roleId: reader.id, inherited: false }).run();
+      const admin = await sys.identity.tokens.validate(adminToken);
+      sys.identity.services.assignments.grant({ requestId: 't', auth: admin.context }, { actor: { userId: demo.userId }, target: { domainId: 'default' }, roleId: reader.id });
       const { body } = await login('demo', demoPassword(), { domain: { name: 'Default' } });
       expect(body.domain).toEqual({ id: 'default', name: 'Default' });
       expect(body.roles.map((x: Body) => x.name)).toEqual(['reader']);
