@@ -49,6 +49,11 @@ export interface RequestVariables {
  */
 export interface RequestBindings {
   rawPath?: string;
+  /**
+   * Sends `100 Continue` to a client waiting with `Expect: 100-continue` (no-op otherwise). The Node entry
+   * defers it so a family can authenticate from the headers first (S3: 403 before the body is sent).
+   */
+  writeContinue?: () => void;
 }
 
 /** The raw path+query of a request: from the entry's binding when present, else from the parsed URL. */

@@ -1,0 +1,322 @@
+// AWS Signature Version 4 verification (Authorization header and presigned query) over the raw wire request.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createScope, getSigningKey } from '@smithy/signature-v4';
+import type { Checksum, SourceData } from '@smithy/types';
+import { AwsError, awsErrors } from './aws-error.js';
+
+/** The request as it came off the wire: method, raw path (no query), raw query string, headers. */
+export interface WireRequest {
+  method: string;
+  /** Path exactly as sent, percent-encoding untouched, no dot-segment removal. */
+  rawPath: string;
+  /** Query string exactly as sent, without the `?`. */
+  rawQuery: string;
+  headers: Headers;
+}
+
+/** What a SigV4 request claims, before the secret is known. */
+export interface ParsedV4 {
+  form: 'header' | 'query';
+  accessKey: string;
+  /** `YYYYMMDD` from the credential scope. */
+  shortDate: string;
+  region: string;
+  service: string;
+  /** `YYYYMMDD/region/service/aws4_request`. */
+  scope: string;
+  signedHeaders: string[];
+  signature: string;
+  /** ISO 8601 basic timestamp used in the string to sign (`20240101T000000Z`). */
+  amzDate: string;
+  /** Presigned: seconds of validity. */
+  expires?: number;
+  /** `x-amz-content-sha256` (header form; presigned requests are `UNSIGNED-PAYLOAD` unless the header says otherwise). */
+  payloadHash: string;
+  securityToken?: string;
+}
+
+/** The verified facts later stages need (aws-chunked verification chains from `signature`). */
+export interface VerifiedV4 {
+  parsed: ParsedV4;
+  signingKey: Uint8Array;
+}
+
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+/** S3 rejects header-signed requests more than 15 minutes off the server clock. */
+export const S3_MAX_SKEW_MS = 15 * 60 * 1000;
+/** Presigned URLs live at most 7 days. */
+export const MAX_PRESIGN_SECONDS = 604800;
+
+/** Adapts node:crypto to the smithy Checksum interface so `getSigningKey` (and its key cache) can be reused. */
+class NodeSha256 implements Checksum {
+  private readonly h;
+  constructor(secret?: SourceData) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuf(secret));
+  }
+  update(data: Uint8Array): void {
+    this.h.update(data);
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.h.digest());
+  }
+  reset(): void {
+    /* one-shot use only */
+  }
+}
+
+function toBuf(d: SourceData): Buffer {
+  if (typeof d === 'string') return Buffer.from(d, 'utf8');
+  if (ArrayBuffer.isView(d)) return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  return Buffer.from(d as ArrayBuffer);
+}
+
+/** `YYYYMMDDTHHMMSSZ` → ms, or NaN. */
+export function parseAmzDate(s: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  if (!m) return NaN;
+  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+}
+
+/** ms → `YYYYMMDDTHHMMSSZ`. */
+export function formatAmzDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** RFC 3986 encoding as SigV4 wants it (unreserved characters kept, everything else %XX upper-case). */
+export function uriEncode(s: string, keepSlash = false): string {
+  let out = '';
+  for (const byte of Buffer.from(s, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    if (/[A-Za-z0-9\-._~]/.test(ch) || (keepSlash && ch === '/')) out += ch;
+    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Percent-decodes without treating `+` as a space; malformed escapes are kept literally. */
+export function percentDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s.replace(/(%[0-9A-Fa-f]{2})+/g, (m) => {
+      try {
+        return decodeURIComponent(m);
+      } catch {
+        return m;
+      }
+    });
+  }
+}
+
+/** Splits a raw query string into decoded [name, value] pairs, in wire order. */
+export function queryPairs(rawQuery: string): Array<[string, string]> {
+  if (!rawQuery) return [];
+  return rawQuery
+    .split('&')
+    .filter((p) => p.length > 0)
+    .map((p) => {
+      const i = p.indexOf('=');
+      return i === -1 ? [percentDecode(p), ''] : [percentDecode(p.slice(0, i)), percentDecode(p.slice(i + 1))];
+    });
+}
+
+/** The canonical query string: every pair (but `omit`) encoded, sorted by name then value. */
+export function canonicalQuery(rawQuery: string, omit?: string): string {
+  return queryPairs(rawQuery)
+    .filter(([k]) => k !== omit)
+    .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
+    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+function canonicalHeaderValue(v: string): string {
+  return v.trim().replace(/\s+/g, ' ');
+}
+
+/**
+ * Reads the SigV4 claims from the Authorization header or the presigned query; undefined when the
+ * request is not SigV4. Malformed claims raise the S3 error for them.
+ */
+export function parseV4(req: WireRequest): ParsedV4 | undefined {
+  const auth = req.headers.get('authorization');
+  if (auth && auth.startsWith(`${ALGORITHM} `)) {
+    const fields = new Map<string, string>();
+    for (const part of auth.slice(ALGORITHM.length + 1).split(',')) {
+      const i = part.indexOf('=');
+      if (i > 0) fields.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+    }
+    const cred = fields.get('Credential');
+    const sh = fields.get('SignedHeaders');
+    const sig = fields.get('Signature');
+    if (!cred || !sh || !sig) throw malformedHeader('The authorization header is malformed; it must contain Credential, SignedHeaders and Signature.');
+    const scope = parseCredential(cred, malformedHeader);
+    let amzDate = req.headers.get('x-amz-date') ?? '';
+    if (!amzDate) {
+      const d = Date.parse(req.headers.get('date') ?? '');
+      if (Number.isNaN(d)) throw new AwsError('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header', 403);
+      amzDate = formatAmzDate(d);
+    }
+    if (Number.isNaN(parseAmzDate(amzDate))) throw new AwsError('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header', 403);
+    return {
+      form: 'header',
+      ...scope,
+      signedHeaders: sh.split(';').map((h) => h.trim().toLowerCase()),
+      signature: sig.toLowerCase(),
+      amzDate,
+      payloadHash: req.headers.get('x-amz-content-sha256') ?? '',
+      securityToken: req.headers.get('x-amz-security-token') ?? undefined,
+    };
+  }
+  const q = new Map(queryPairs(req.rawQuery));
+  const alg = q.get('X-Amz-Algorithm');
+  if (alg === undefined) return undefined;
+  if (alg !== ALGORITHM) throw queryError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
+  const cred = q.get('X-Amz-Credential');
+  const amzDate = q.get('X-Amz-Date');
+  const expires = q.get('X-Amz-Expires');
+  const sh = q.get('X-Amz-SignedHeaders');
+  const sig = q.get('X-Amz-Signature');
+  if (!cred || !amzDate || !sh || !sig || expires === undefined) {
+    throw queryError(
+      'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+    );
+  }
+  const scope = parseCredential(cred, queryError);
+  if (Number.isNaN(parseAmzDate(amzDate))) throw queryError('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
+  if (!/^-?\d+$/.test(expires)) throw queryError('X-Amz-Expires should be a number');
+  const exp = Number(expires);
+  // AWS answers 403 to out-of-range expiries (conformance tests assert the status).
+  if (exp <= 0) throw new AwsError('AuthorizationQueryParametersError', 'X-Amz-Expires must be non-negative', 403);
+  if (exp > MAX_PRESIGN_SECONDS) throw new AwsError('AuthorizationQueryParametersError', 'X-Amz-Expires must be less than a week (in seconds) that is 604800', 403);
+  return {
+    form: 'query',
+    ...scope,
+    signedHeaders: sh.split(';').map((h) => h.trim().toLowerCase()),
+    signature: sig.toLowerCase(),
+    amzDate,
+    expires: exp,
+    payloadHash: req.headers.get('x-amz-content-sha256') ?? UNSIGNED_PAYLOAD,
+    securityToken: q.get('X-Amz-Security-Token'),
+  };
+}
+
+function malformedHeader(message: string): AwsError {
+  return new AwsError('AuthorizationHeaderMalformed', message, 400);
+}
+
+function queryError(message: string): AwsError {
+  return new AwsError('AuthorizationQueryParametersError', message, 400);
+}
+
+function parseCredential(cred: string, err: (m: string) => AwsError): Pick<ParsedV4, 'accessKey' | 'shortDate' | 'region' | 'service' | 'scope'> {
+  // The access key may itself contain '/' in theory; the scope is always the last four parts.
+  const parts = cred.split('/');
+  if (parts.length < 5 || parts[parts.length - 1] !== 'aws4_request') {
+    throw err(`The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`);
+  }
+  const [shortDate, region, service] = parts.slice(-4, -1) as [string, string, string];
+  const accessKey = parts.slice(0, -4).join('/');
+  if (!/^\d{8}$/.test(shortDate) || !accessKey) throw err('The authorization header is malformed; incorrect date format in the credential scope.');
+  return { accessKey, shortDate, region, service, scope: createScope(shortDate, region, service) };
+}
+
+/** Canonical URI candidates: the raw path (what SDKs sign for S3), then a re-encoding for clients that send unencoded characters. */
+function canonicalUris(rawPath: string): string[] {
+  const reencoded = rawPath
+    .split('/')
+    .map((seg) => uriEncode(percentDecode(seg)))
+    .join('/');
+  return reencoded === rawPath ? [rawPath] : [rawPath, reencoded];
+}
+
+/** The canonical request for `uri` as the client signed it. */
+export function canonicalRequest(req: WireRequest, p: ParsedV4, uri: string): string {
+  const headerLines = p.signedHeaders.map((h) => `${h}:${canonicalHeaderValue(req.headers.get(h) ?? '')}`);
+  const query = canonicalQuery(req.rawQuery, p.form === 'query' ? 'X-Amz-Signature' : undefined);
+  const payload = p.form === 'query' ? (req.headers.get('x-amz-content-sha256') ?? UNSIGNED_PAYLOAD) : p.payloadHash;
+  return [req.method, uri, query, headerLines.join('\n'), '', p.signedHeaders.join(';'), payload].join('\n');
+}
+
+function stringToSign(p: ParsedV4, canonical: string): string {
+  return [ALGORITHM, p.amzDate, p.scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+}
+
+/** Hex HMAC-SHA256 with the derived signing key. */
+export function hmacHex(key: Uint8Array, data: string): string {
+  return createHmac('sha256', key).update(data).digest('hex');
+}
+
+/** Constant-time comparison of two hex signatures. */
+export function safeEqualHex(a: string, b: string): boolean {
+  const ab = Buffer.from(a, 'utf8');
+  const bb = Buffer.from(b, 'utf8');
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/**
+ * Verifies a parsed SigV4 request against `secret`: time window (15 min skew for headers, expiry for
+ * presigned), scope date, required signed headers, and the signature over the raw request.
+ */
+export async function verifyV4(
+  p: ParsedV4,
+  secret: string,
+  req: WireRequest,
+  opts: { now: number; service: string; maxSkewMs?: number },
+): Promise<VerifiedV4> {
+  const t = parseAmzDate(p.amzDate);
+  if (p.form === 'header') {
+    const skew = opts.maxSkewMs ?? S3_MAX_SKEW_MS;
+    if (Math.abs(opts.now - t) > skew) {
+      throw new AwsError('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', 403, {
+        RequestTime: p.amzDate,
+        ServerTime: new Date(opts.now).toISOString(),
+        MaxAllowedSkewMilliseconds: skew,
+      });
+    }
+  } else {
+    if (t - opts.now > (opts.maxSkewMs ?? S3_MAX_SKEW_MS)) throw awsErrors.accessDenied('Request is not valid yet');
+    if (opts.now > t + (p.expires ?? 0) * 1000) {
+      throw awsErrors.accessDenied('Request has expired', { 'X-Amz-Expires': p.expires, Expires: new Date(t + (p.expires ?? 0) * 1000).toISOString(), ServerTime: new Date(opts.now).toISOString() });
+    }
+  }
+  if (p.amzDate.slice(0, 8) !== p.shortDate) {
+    throw new AwsError('SignatureDoesNotMatch', 'Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP', 403);
+  }
+  if (p.service !== opts.service) {
+    throw new AwsError(
+      p.form === 'header' ? 'AuthorizationHeaderMalformed' : 'AuthorizationQueryParametersError',
+      `The authorization header is malformed; incorrect service "${p.service}". This endpoint belongs to "${opts.service}".`,
+      400,
+    );
+  }
+  if (!p.signedHeaders.includes('host')) throw awsErrors.accessDenied('There were headers present in the request which were not signed: host');
+  const signingKey = await getSigningKey(NodeSha256, { accessKeyId: p.accessKey, secretAccessKey: secret }, p.shortDate, p.region, p.service);
+  let first: { canonical: string; sts: string } | undefined;
+  for (const uri of canonicalUris(req.rawPath)) {
+    const canonical = canonicalRequest(req, p, uri);
+    const sts = stringToSign(p, canonical);
+    if (safeEqualHex(hmacHex(signingKey, sts), p.signature)) return { parsed: p, signingKey };
+    first ??= { canonical, sts };
+  }
+  throw awsErrors.signatureDoesNotMatch({
+    AWSAccessKeyId: p.accessKey,
+    StringToSign: first?.sts,
+    SignatureProvided: p.signature,
+    CanonicalRequest: first?.canonical,
+  });
+}
+
+/** Signature of one aws-chunked chunk, chained from the previous one (the seed is the request signature). */
+export function chunkSignature(v: VerifiedV4, previous: string, dataSha256Hex: string): string {
+  const sts = ['AWS4-HMAC-SHA256-PAYLOAD', v.parsed.amzDate, v.parsed.scope, previous, EMPTY_SHA256, dataSha256Hex].join('\n');
+  return hmacHex(v.signingKey, sts);
+}
+
+/** Signature of the trailer block of a signed aws-chunked body. */
+export function trailerSignature(v: VerifiedV4, previous: string, trailerSha256Hex: string): string {
+  const sts = ['AWS4-HMAC-SHA256-TRAILER', v.parsed.amzDate, v.parsed.scope, previous, trailerSha256Hex].join('\n');
+  return hmacHex(v.signingKey, sts);
+}

@@ -1,0 +1,149 @@
+// Maps core errors to S3 error codes and renders S3's <Error> document (RequestId equal to x-amz-request-id).
+import { isCoreError, type CoreError } from '../../../core/errors.js';
+import { AwsError } from '../common/aws-error.js';
+import { ProtocolError, buildXml } from '../common/rest-xml.js';
+
+/** Code → (status, default message) for every code this face emits. */
+export const S3_ERROR_STATUS: Record<string, [number, string]> = {
+  AccessDenied: [403, 'Access Denied'],
+  BadDigest: [400, 'The Content-MD5 you specified did not match what we received.'],
+  BucketAlreadyExists: [409, 'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.'],
+  BucketAlreadyOwnedByYou: [409, 'Your previous request to create the named bucket succeeded and you already own it.'],
+  BucketNotEmpty: [409, 'The bucket you tried to delete is not empty'],
+  EntityTooLarge: [400, 'Your proposed upload exceeds the maximum allowed size'],
+  EntityTooSmall: [400, 'Your proposed upload is smaller than the minimum allowed object size.'],
+  IncompleteBody: [400, 'You did not provide the number of bytes specified by the Content-Length HTTP header.'],
+  InternalError: [500, 'We encountered an internal error. Please try again.'],
+  InvalidAccessKeyId: [403, 'The AWS Access Key Id you provided does not exist in our records.'],
+  InvalidArgument: [400, 'Invalid Argument'],
+  InvalidBucketName: [400, 'The specified bucket is not valid.'],
+  InvalidDigest: [400, 'The Content-MD5 you specified is not valid.'],
+  InvalidPart: [400, 'One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part\'s entity tag.'],
+  InvalidPartOrder: [400, 'The list of parts was not in ascending order. Parts must be ordered by part number.'],
+  InvalidRange: [416, 'The requested range is not satisfiable'],
+  InvalidRequest: [400, 'Invalid Request'],
+  InvalidTag: [400, 'The tag provided was not a valid tag.'],
+  KeyTooLongError: [400, 'Your key is too long'],
+  MalformedXML: [400, 'The XML you provided was not well-formed or did not validate against our published schema.'],
+  MethodNotAllowed: [405, 'The specified method is not allowed against this resource.'],
+  MissingContentLength: [411, 'You must provide the Content-Length HTTP header.'],
+  NoSuchBucket: [404, 'The specified bucket does not exist'],
+  NoSuchKey: [404, 'The specified key does not exist.'],
+  NoSuchTagSet: [404, 'The TagSet does not exist'],
+  NoSuchVersion: [404, 'The specified version does not exist.'],
+  NoSuchUpload: [404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.'],
+  NotImplemented: [501, 'A header you provided implies functionality that is not implemented.'],
+  NotModified: [304, 'Not Modified'],
+  PreconditionFailed: [412, 'At least one of the pre-conditions you specified did not hold'],
+  QuotaExceeded: [403, 'Quota exceeded'],
+  ServiceUnavailable: [503, 'Please reduce your request rate.'],
+  UnresolvableGrantByEmailAddress: [400, 'The e-mail address you provided does not match any account on record.'],
+  IllegalLocationConstraintException: [400, 'The location constraint is incompatible for the region specific endpoint this request was sent to.'],
+};
+
+/** Builds an AwsError for `code` with S3's status and standard message. */
+export function s3Error(code: string, message?: string, fields: Record<string, string | number | undefined> = {}): AwsError {
+  const [status, msg] = S3_ERROR_STATUS[code] ?? [400, code];
+  return new AwsError(code, message ?? msg, status, fields);
+}
+
+/** Which bucket/key a failing request addressed, for the extra elements S3 adds. */
+export interface ErrorScope {
+  bucket?: string;
+  key?: string;
+  uploadId?: string;
+}
+
+/** Translates a CoreError by reason first, then kind, to the S3 code, with the extra fields S3 sends. */
+export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
+  const d = e.detail;
+  const reason = typeof d.reason === 'string' ? d.reason : undefined;
+  switch (e.kind) {
+    case 'NotFound':
+      if (d.resource === 'container') return s3Error('NoSuchBucket', undefined, { BucketName: scope.bucket });
+      if (d.resource === 'upload') return s3Error('NoSuchUpload', undefined, { UploadId: scope.uploadId });
+      if (d.resource === 'tagset') return s3Error('NoSuchTagSet');
+      return s3Error('NoSuchKey', undefined, { Key: scope.key });
+    case 'Conflict':
+      if (reason === 'BucketNotEmpty') return s3Error('BucketNotEmpty', undefined, { BucketName: scope.bucket });
+      if (reason === 'BucketAlreadyExists') return s3Error('BucketAlreadyExists', undefined, { BucketName: scope.bucket });
+      if (reason === 'BucketAlreadyOwnedByYou') return s3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: scope.bucket });
+      if (reason === 'PreconditionFailed') return s3Error('PreconditionFailed', undefined, { Condition: d.condition as string | undefined });
+      return new AwsError('OperationAborted', e.message, 409);
+    case 'InvalidState':
+      if (reason === 'NotModified') {
+        const headers: Record<string, string> = {};
+        if (typeof d.etag === 'string') headers.etag = `"${d.etag}"`;
+        if (typeof d.lastModified === 'number') headers['last-modified'] = new Date(d.lastModified).toUTCString();
+        return new AwsError('NotModified', 'Not Modified', 304, {}, headers);
+      }
+      return s3Error('InvalidRequest', e.message);
+    case 'Invalid':
+      switch (reason) {
+        case 'InvalidRange':
+          return s3Error('InvalidRange', undefined, { ActualObjectSize: d.size as number | undefined });
+        case 'BadDigest':
+          return s3Error('BadDigest');
+        case 'BadChecksum':
+          return s3Error('BadDigest', `The ${String(d.algorithm ?? 'checksum').toUpperCase()} you specified did not match the calculated checksum.`);
+        case 'IncompleteBody':
+        case 'EntityTooLarge':
+        case 'InvalidPart':
+        case 'InvalidPartOrder':
+        case 'InvalidTag':
+        case 'InvalidBucketName':
+        case 'InvalidRequest':
+        case 'InvalidArgument':
+          return s3Error(reason, reason === 'InvalidArgument' || reason === 'InvalidRequest' || reason === 'InvalidTag' ? e.message : undefined, {
+            PartNumber: d.partNumber as number | undefined,
+            ETag: d.etag as string | undefined,
+            BucketName: reason === 'InvalidBucketName' ? scope.bucket : undefined,
+          });
+        case 'EntityTooSmall':
+          return s3Error('EntityTooSmall', undefined, {
+            ProposedSize: d.size as number | undefined,
+            MinSizeAllowed: 5242880,
+            PartNumber: d.partNumber as number | undefined,
+            ETag: d.etag as string | undefined,
+          });
+        case 'MalformedManifest':
+          return s3Error('MalformedXML');
+        case 'KeyTooLong':
+          return s3Error('KeyTooLongError');
+        case 'InvalidName':
+          return scope.key === undefined ? s3Error('InvalidBucketName', undefined, { BucketName: scope.bucket }) : s3Error('InvalidArgument', e.message);
+        default:
+          return s3Error('InvalidArgument', e.message);
+      }
+    case 'Forbidden':
+    case 'Unauthenticated':
+      return s3Error('AccessDenied');
+    case 'QuotaExceeded':
+      return s3Error('QuotaExceeded', e.message);
+    case 'NotImplemented':
+      return s3Error('NotImplemented', e.message);
+    default:
+      return s3Error('InternalError');
+  }
+}
+
+/** Any thrown value → AwsError (unknown errors become a generic InternalError; the caller logs them). */
+export function toAwsError(e: unknown, scope: ErrorScope): AwsError | undefined {
+  if (e instanceof AwsError) return e;
+  if (e instanceof ProtocolError) return s3Error(e.code, e.message);
+  if (isCoreError(e)) return fromCoreError(e, scope);
+  return undefined;
+}
+
+/** The wire response for an S3 error: `<Error>` XML (no namespace), none for HEAD and 304. */
+export function renderS3Error(err: AwsError, requestId: string, method: string, resource: string): Response {
+  const headers = new Headers({ 'x-amz-request-id': requestId, 'x-amz-id-2': requestId, ...err.headers });
+  if (err.status === 304 || method === 'HEAD') {
+    return new Response(null, { status: err.status, headers });
+  }
+  headers.set('content-type', 'application/xml');
+  const extra: Record<string, string> = {};
+  for (const [k, v] of Object.entries(err.fields)) if (v !== undefined && v !== '') extra[k] = String(v);
+  const body = buildXml('Error', { Code: err.code, Message: err.message, Resource: resource, ...extra, RequestId: requestId, HostId: requestId });
+  return new Response(body, { status: err.status, headers });
+}

@@ -1,0 +1,151 @@
+// Listing operations: ListObjects (v1), ListObjectsV2 and ListObjectVersions (unversioned buckets: current objects).
+import type { ListingEntry, ObjectListing, ObjectSummary } from '../../../../core/objects/types.js';
+import { uriEncode } from '../../common/sigv4.js';
+import { s3Error } from '../errors.js';
+import { ownerOf, type S3Call } from '../handler-types.js';
+import { intParam, quote } from '../wire.js';
+
+type Enc = (s: string | undefined) => string | undefined;
+
+/** encoding-type: only `url` exists; keys, prefixes and markers are then percent-encoded (slashes kept). */
+function encoder(call: S3Call): { enc: Enc; type?: string } {
+  const t = call.query.get('encoding-type');
+  if (t === null || t === '') return { enc: (s) => s };
+  if (t !== 'url') throw s3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', { ArgumentName: 'encoding-type', ArgumentValue: t });
+  return { enc: (s) => (s === undefined ? s : uriEncode(s, true)), type: 'url' };
+}
+
+function maxKeys(call: S3Call): number {
+  return intParam(call.query.get('max-keys'), 'max-keys', 0, 2147483647) ?? 1000;
+}
+
+/** One page from core; max-keys 0 answers an empty, untruncated page as S3 does. */
+async function page(call: S3Call, marker: string | undefined, max: number): Promise<ObjectListing> {
+  if (max === 0) {
+    await call.deps.objects.headContainer(call.ctx, { container: call.bucket });
+    return { entries: [], isTruncated: false };
+  }
+  return call.deps.objects.listObjects(call.ctx, { container: call.bucket }, {
+    prefix: call.query.get('prefix') ?? undefined,
+    delimiter: call.query.get('delimiter') || undefined,
+    marker: marker || undefined,
+    limit: Math.min(max, 1000),
+  });
+}
+
+function split(entries: ListingEntry[]): { objects: ObjectSummary[]; prefixes: string[] } {
+  const objects: ObjectSummary[] = [];
+  const prefixes: string[] = [];
+  for (const e of entries) {
+    if (e.type === 'prefix') prefixes.push(e.prefix);
+    else objects.push(e);
+  }
+  return { objects, prefixes };
+}
+
+async function owner(call: S3Call): Promise<{ ID: string; DisplayName: string } | undefined> {
+  const pid = await call.deps.objects.findContainerOwner(call.ctx, call.bucket);
+  return ownerOf(call.ctx.auth, pid);
+}
+
+function contents(objects: ObjectSummary[], enc: Enc, own?: { ID: string; DisplayName: string }) {
+  return objects.map((o) => ({ Key: enc(o.name), LastModified: new Date(o.lastModified), ETag: quote(o.etag), Size: o.size, StorageClass: 'STANDARD', Owner: own }));
+}
+
+/** GET /bucket — ListObjects v1 (marker / NextMarker; Owner always shown). */
+export async function listObjects(call: S3Call) {
+  const { enc, type } = encoder(call);
+  const max = maxKeys(call);
+  const marker = call.query.get('marker') ?? '';
+  const r = await page(call, marker, max);
+  const { objects, prefixes } = split(r.entries);
+  const delimiter = call.query.get('delimiter') || undefined;
+  return {
+    output: {
+      Name: call.bucket,
+      Prefix: enc(call.query.get('prefix') ?? ''),
+      Marker: enc(marker),
+      NextMarker: r.isTruncated && delimiter ? enc(r.nextMarker) : undefined,
+      MaxKeys: max,
+      Delimiter: enc(delimiter),
+      IsTruncated: r.isTruncated,
+      EncodingType: type,
+      Contents: contents(objects, enc, await owner(call)),
+      CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
+    },
+  };
+}
+
+const token = {
+  encode: (marker: string) => Buffer.from(marker, 'utf8').toString('base64url'),
+  decode: (t: string) => {
+    const s = Buffer.from(t, 'base64url').toString('utf8');
+    if (Buffer.from(s, 'utf8').toString('base64url') !== t.replace(/=+$/, '')) {
+      throw s3Error('InvalidArgument', 'The continuation token provided is incorrect', { ArgumentName: 'continuation-token' });
+    }
+    return s;
+  },
+};
+
+/** GET /bucket?list-type=2 — continuation tokens are the opaque base64 of the next marker. */
+export async function listObjectsV2(call: S3Call) {
+  const { enc, type } = encoder(call);
+  const max = maxKeys(call);
+  const cont = call.query.get('continuation-token');
+  const startAfter = call.query.get('start-after') ?? undefined;
+  const marker = cont !== null ? token.decode(cont) : startAfter;
+  const r = await page(call, marker, max);
+  const { objects, prefixes } = split(r.entries);
+  const fetchOwner = call.query.get('fetch-owner') === 'true';
+  return {
+    output: {
+      Name: call.bucket,
+      Prefix: enc(call.query.get('prefix') ?? ''),
+      Delimiter: enc(call.query.get('delimiter') || undefined),
+      MaxKeys: max,
+      KeyCount: objects.length + prefixes.length,
+      IsTruncated: r.isTruncated,
+      ContinuationToken: cont ?? undefined,
+      NextContinuationToken: r.isTruncated && r.nextMarker ? token.encode(r.nextMarker) : undefined,
+      StartAfter: enc(startAfter),
+      EncodingType: type,
+      Contents: contents(objects, enc, fetchOwner ? await owner(call) : undefined),
+      CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
+    },
+  };
+}
+
+/** GET /bucket?versions — no versioning is kept, so every current object is its only version, "null". */
+export async function listObjectVersions(call: S3Call) {
+  const { enc, type } = encoder(call);
+  const max = maxKeys(call);
+  const keyMarker = call.query.get('key-marker') ?? '';
+  const r = await page(call, keyMarker, max);
+  const { objects, prefixes } = split(r.entries);
+  const own = await owner(call);
+  return {
+    output: {
+      Name: call.bucket,
+      Prefix: enc(call.query.get('prefix') ?? ''),
+      KeyMarker: enc(keyMarker),
+      VersionIdMarker: call.query.get('version-id-marker') ?? '',
+      NextKeyMarker: r.isTruncated ? enc(r.nextMarker) : undefined,
+      NextVersionIdMarker: r.isTruncated ? 'null' : undefined,
+      MaxKeys: max,
+      Delimiter: enc(call.query.get('delimiter') || undefined),
+      IsTruncated: r.isTruncated,
+      EncodingType: type,
+      Versions: objects.map((o) => ({
+        Key: enc(o.name),
+        VersionId: 'null',
+        IsLatest: true,
+        LastModified: new Date(o.lastModified),
+        ETag: quote(o.etag),
+        Size: o.size,
+        StorageClass: 'STANDARD',
+        Owner: own,
+      })),
+      CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
+    },
+  };
+}

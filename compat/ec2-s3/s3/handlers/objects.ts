@@ -1,0 +1,164 @@
+// Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject, GetObjectAttributes.
+import type { HeadObjectResult, MetadataDirective, ObjectInfo } from '../../../../core/objects/types.js';
+import { httpDate } from '../../common/rest-xml.js';
+import { s3Error } from '../errors.js';
+import type { S3Call, S3Result } from '../handler-types.js';
+import { aclFromHeaders, checksumOutput, copySource, intParam, quote, readConditions, readRange, systemMetadataFrom, tagsFromHeader } from '../wire.js';
+
+type Meta = Record<string, string> | undefined;
+
+/** Runs a core call that consumes a body; a wire-level body failure (signature, hash, framing) wins over core's wording. */
+async function withBody<T>(guard: { failure?: Error }, run: () => Promise<T>): Promise<T> {
+  try {
+    const r = await run();
+    if (guard.failure) throw guard.failure;
+    return r;
+  } catch (e) {
+    throw guard.failure ?? e;
+  }
+}
+
+/** PUT /bucket/key — streams the verified body into core; conditional writes with If-None-Match / If-Match. */
+export async function putObject(call: S3Call): Promise<S3Result> {
+  const body = call.objectBody();
+  const ifNoneMatch = call.headers.get('if-none-match');
+  if (ifNoneMatch !== null && ifNoneMatch.trim() !== '*') throw s3Error('NotImplemented', 'If-None-Match on PUT supports only "*".');
+  const r = await withBody(body.guard, () =>
+    call.deps.objects.putObject(call.ctx, { container: call.bucket, name: call.key }, body.stream, {
+      contentType: call.headers.get('content-type') ?? undefined,
+      userMetadata: call.input.Metadata as Meta,
+      systemMetadata: systemMetadataFrom(call.headers),
+      expectedSize: body.expectedSize,
+      expectedMd5: body.expectedMd5,
+      checksum: body.checksum,
+      ifNoneMatch: ifNoneMatch !== null ? '*' : undefined,
+      ifMatch: call.headers.get('if-match') ?? undefined,
+      tags: tagsFromHeader(call.headers.get('x-amz-tagging')),
+      acl: aclFromHeaders(call.headers),
+    }),
+  );
+  const ck = checksumOutput(r.checksum);
+  return { output: { ETag: quote(r.etag), ...ck.members }, headers: ck.headers };
+}
+
+/** Response headers describing an object (shared by GET and HEAD), with response-* overrides applied. */
+function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean): { output: Record<string, unknown>; headers: Record<string, string>; status: number } {
+  const info: ObjectInfo = r.info;
+  const sm = info.systemMetadata;
+  const q = call.query;
+  const output: Record<string, unknown> = {
+    AcceptRanges: 'bytes',
+    LastModified: new Date(info.lastModified),
+    ContentLength: r.range ? r.range.end - r.range.start + 1 : info.size,
+    ETag: quote(info.etag),
+    ContentType: q.get('response-content-type') ?? info.contentType,
+    CacheControl: q.get('response-cache-control') ?? sm.cacheControl,
+    ContentDisposition: q.get('response-content-disposition') ?? sm.contentDisposition,
+    ContentEncoding: q.get('response-content-encoding') ?? sm.contentEncoding,
+    ContentLanguage: q.get('response-content-language') ?? sm.contentLanguage,
+    Metadata: info.userMetadata,
+    PartsCount: call.query.has('partNumber') ? (info.partsCount ?? 1) : undefined,
+    TagCount: info.tagCount > 0 ? info.tagCount : undefined,
+  };
+  const headers: Record<string, string> = {};
+  const expires = q.get('response-expires') ?? sm.expires;
+  if (expires) headers.expires = expires;
+  if (r.range) output.ContentRange = `bytes ${r.range.start}-${r.range.end}/${r.range.size}`;
+  if (withChecksum && !r.range && info.checksum && call.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
+    const ck = checksumOutput(info.checksum);
+    Object.assign(output, ck.members);
+    Object.assign(headers, ck.headers);
+    if (info.checksum.type) headers['x-amz-checksum-type'] = info.checksum.type;
+  }
+  return { output, headers, status: r.range ? 206 : 200 };
+}
+
+function getOptions(call: S3Call) {
+  const partNumber = intParam(call.query.get('partNumber'), 'partNumber', 1, 10000);
+  const range = partNumber === undefined ? readRange(call.headers.get('range')) : undefined;
+  if (partNumber !== undefined && call.headers.get('range')) throw s3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
+  return { conditions: readConditions(call.headers), range, partNumber };
+}
+
+/** GET /bucket/key — Range, partNumber, conditionals, response-* overrides; the body streams from core. */
+export async function getObject(call: S3Call): Promise<S3Result> {
+  const r = await call.deps.objects.getObject(call.ctx, { container: call.bucket, name: call.key }, getOptions(call));
+  const h = objectHeaders(call, r, true);
+  return { output: h.output, headers: h.headers, status: h.status, body: r.body };
+}
+
+/** HEAD /bucket/key. */
+export async function headObject(call: S3Call): Promise<S3Result> {
+  const r = await call.deps.objects.headObject(call.ctx, { container: call.bucket, name: call.key }, getOptions(call));
+  const h = objectHeaders(call, r, true);
+  return { output: h.output, headers: h.headers, status: h.status };
+}
+
+/** DELETE /bucket/key — idempotent; If-Match makes it conditional. */
+export async function deleteObject(call: S3Call): Promise<S3Result> {
+  await call.deps.objects.deleteObject(call.ctx, { container: call.bucket, name: call.key }, { ifMatch: call.headers.get('if-match') ?? undefined });
+  return { output: {} };
+}
+
+/** POST /bucket?delete — up to 1000 keys; Quiet reports only errors. */
+export async function deleteObjects(call: S3Call): Promise<S3Result> {
+  const del = call.input.Delete as { Objects?: Array<{ Key?: string; VersionId?: string }>; Quiet?: boolean } | undefined;
+  if (!del?.Objects?.length || del.Objects.length > 1000 || del.Objects.some((o) => o.Key === undefined)) throw s3Error('MalformedXML');
+  const names = del.Objects.map((o) => o.Key!);
+  const r = await call.deps.objects.deleteObjects(call.ctx, { container: call.bucket }, names);
+  const code = (kind: string) => (kind === 'Forbidden' || kind === 'Unauthenticated' ? 'AccessDenied' : kind === 'NotFound' ? 'NoSuchBucket' : 'InternalError');
+  return {
+    output: {
+      Deleted: del.Quiet ? undefined : r.deleted.map((Key) => ({ Key })),
+      Errors: r.errors.map((e) => ({ Key: e.name, Code: code(e.kind), Message: e.message })),
+    },
+  };
+}
+
+/** PUT /bucket/key with x-amz-copy-source — server-side copy, metadata and tagging directives, source conditions. */
+export async function copyObject(call: S3Call): Promise<S3Result> {
+  const src = copySource(call.headers.get('x-amz-copy-source') ?? '');
+  if (src.versionId !== undefined && src.versionId !== 'null') throw s3Error('NoSuchVersion');
+  const md = (call.headers.get('x-amz-metadata-directive') ?? 'COPY').toUpperCase();
+  if (md !== 'COPY' && md !== 'REPLACE') throw s3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: md });
+  const td = (call.headers.get('x-amz-tagging-directive') ?? 'COPY').toUpperCase();
+  if (td !== 'COPY' && td !== 'REPLACE') throw s3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: td });
+  const replace = md === 'REPLACE';
+  const ifNoneMatch = call.headers.get('if-none-match');
+  const r = await call.deps.objects.copyObject(
+    call.ctx,
+    { container: src.bucket, name: src.key },
+    { container: call.bucket, name: call.key },
+    {
+      metadataDirective: md as MetadataDirective,
+      contentType: replace ? (call.headers.get('content-type') ?? undefined) : undefined,
+      userMetadata: replace ? ((call.input.Metadata as Meta) ?? {}) : undefined,
+      systemMetadata: replace ? systemMetadataFrom(call.headers) : undefined,
+      sourceConditions: readConditions(call.headers, 'x-amz-copy-source-'),
+      ifNoneMatch: ifNoneMatch?.trim() === '*' ? '*' : undefined,
+      ifMatch: call.headers.get('if-match') ?? undefined,
+      tagsDirective: td as 'COPY' | 'REPLACE',
+      tags: td === 'REPLACE' ? (tagsFromHeader(call.headers.get('x-amz-tagging')) ?? {}) : undefined,
+      acl: aclFromHeaders(call.headers),
+    },
+  );
+  const ck = checksumOutput(r.checksum);
+  return { output: { CopyObjectResult: { ETag: quote(r.etag), LastModified: new Date(r.lastModified), ...ck.members } } };
+}
+
+/** GET /bucket/key?attributes — only the attributes asked for in x-amz-object-attributes. */
+export async function getObjectAttributes(call: S3Call): Promise<S3Result> {
+  const want = new Set(((call.input.ObjectAttributes as string[] | undefined) ?? []).map((s) => s.toLowerCase()));
+  if (!want.size) throw s3Error('InvalidArgument', 'Invalid attribute name specified.', { ArgumentName: 'x-amz-object-attributes' });
+  const { info } = await call.deps.objects.headObject(call.ctx, { container: call.bucket, name: call.key });
+  const output: Record<string, unknown> = { LastModified: new Date(info.lastModified) };
+  if (want.has('etag')) output.ETag = info.etag;
+  if (want.has('objectsize')) output.ObjectSize = info.size;
+  if (want.has('storageclass')) output.StorageClass = 'STANDARD';
+  if (want.has('checksum') && info.checksum) {
+    const ck = checksumOutput(info.checksum);
+    if (Object.keys(ck.members).length) output.Checksum = ck.members;
+  }
+  if (want.has('objectparts') && info.partsCount) output.ObjectParts = { TotalPartsCount: info.partsCount };
+  return { output, headers: { 'last-modified': httpDate(new Date(info.lastModified)) } };
+}
