@@ -1,0 +1,209 @@
+// The scale-out queue: outbox rows relayed into BullMQ (deterministic job ids) and processed by BullMQ Workers.
+import { Queue, Worker, type Job } from 'bullmq';
+import type { EnqueueOptions, JobName, JobPayloads, JobProcessor, JobQueue, OutboxStore } from '../../core/jobs/port.js';
+import { silentLogger, type Logger } from '../../core/logger.js';
+import { describeError, exponentialRetry, type RetryPolicy } from './retry.js';
+
+/** Where Redis is and how to behave on it; everything else has a production default. */
+export interface BullMqQueueOptions {
+  store: OutboxStore;
+  /** `redis://…` or `rediss://…` (REDIS_URL). */
+  redisUrl: string;
+  /** Key prefix of every BullMQ key (one per deployment, or per test run). */
+  prefix?: string;
+  logger?: Logger;
+  /** Jobs run at once per job name in this process. */
+  concurrency?: number;
+  retry?: RetryPolicy;
+  /** How often the outbox is checked for rows to relay when nothing nudged it. */
+  relayPollMs?: number;
+  /** How long finished jobs stay in Redis (their ids keep deduplicating meanwhile). */
+  keepFinishedMs?: number;
+}
+
+/**
+ * BullMQ's job ids may not be integers or contain `:`; outbox ids may. This escaping is
+ * injective, so equal outbox ids give equal BullMQ ids (dedup) and distinct ones stay distinct.
+ */
+export function toBullJobId(id: string): string {
+  return `o_${id.replace(/%/g, '%25').replace(/:/g, '%3A')}`;
+}
+
+/** The inverse of `toBullJobId`. */
+export function fromBullJobId(bullId: string): string {
+  return bullId.slice(2).replace(/%3A/g, ':').replace(/%25/g, '%');
+}
+
+/**
+ * JobQueue on BullMQ. Core still writes jobs to the outbox (in its transactions); this adapter
+ * relays pending outbox rows into one BullMQ queue per job name, with the outbox id as the
+ * BullMQ job id (so a relay repeated after a crash cannot duplicate a job), then marks them
+ * relayed. BullMQ Workers deliver them, with retries (`RetryPolicy`) and stalled-job recovery.
+ */
+export class BullMqQueue implements JobQueue {
+  private readonly store: OutboxStore;
+  private readonly logger: Logger;
+  private readonly connection: { url: string; maxRetriesPerRequest: null };
+  private readonly prefix: string;
+  private readonly concurrency: number;
+  private readonly retry: RetryPolicy;
+  private readonly relayPollMs: number;
+  private readonly keepFinishedSeconds: number;
+  private readonly processors = new Map<string, JobProcessor<JobName>>();
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private relaying: Promise<void> | undefined;
+  private relayAgain = false;
+
+  constructor(opts: BullMqQueueOptions) {
+    this.store = opts.store;
+    this.logger = opts.logger ?? silentLogger;
+    this.connection = { url: opts.redisUrl, maxRetriesPerRequest: null };
+    this.prefix = opts.prefix ?? 'skybridge';
+    this.concurrency = opts.concurrency ?? 4;
+    this.retry = opts.retry ?? exponentialRetry();
+    this.relayPollMs = opts.relayPollMs ?? 250;
+    this.keepFinishedSeconds = Math.ceil((opts.keepFinishedMs ?? 24 * 3600 * 1000) / 1000);
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts?: EnqueueOptions): Promise<string> {
+    const id = await this.store.add(name, payload, opts);
+    this.nudge();
+    return id;
+  }
+
+  process<N extends JobName>(name: N, processor: JobProcessor<N>): void {
+    this.processors.set(name, processor as unknown as JobProcessor<JobName>);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    for (const name of this.processors.keys()) {
+      const worker = new Worker(name, (job: Job) => this.handle(name, job), {
+        connection: this.connection,
+        prefix: this.prefix,
+        concurrency: this.concurrency,
+        settings: { backoffStrategy: (attemptsMade: number) => this.retry.backoffMs(attemptsMade) },
+      });
+      worker.on('error', (e) => this.logger.error({ err: describeError(e), job: name }, 'job worker error'));
+      worker.on('failed', (job, e) => this.logger.warn({ err: describeError(e), job: name, job_id: job?.id }, 'job attempt failed'));
+      this.workers.push(worker);
+    }
+    this.nudge();
+  }
+
+  /** Relays the outbox, then waits until BullMQ has no due, running or retrying job of a registered name. */
+  async drain(): Promise<void> {
+    const names = [...this.processors.keys()];
+    for (;;) {
+      await this.relayNow();
+      let busy = false;
+      for (const name of names) {
+        const q = this.queueFor(name);
+        // One atomic read of every state: a job cycling delayed → waiting → active → delayed is seen somewhere.
+        const { delayed: delayedCount = 0, ...rest } = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children', 'delayed');
+        if (Object.values(rest).some((n) => n > 0)) {
+          busy = true;
+          break;
+        }
+        if (delayedCount === 0) continue;
+        const now = Date.now();
+        const delayed = await q.getDelayed();
+        // A delayed job that is a retry or already due counts; one that moved on since the count means "look again".
+        if (delayed.length !== delayedCount || delayed.some((j) => j.attemptsMade > 0 || j.timestamp + (j.opts.delay ?? 0) <= now)) {
+          busy = true;
+          break;
+        }
+      }
+      if (!busy && (await this.store.pendingForRelay(1)).every((j) => !names.includes(j.name))) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Stops relaying and delivery (waiting for running jobs) and closes every Redis connection it opened. */
+  async close(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.relaying?.catch(() => undefined);
+    await Promise.allSettled(this.workers.splice(0).map((w) => w.close()));
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    await Promise.allSettled(queues.map((q) => q.close()));
+  }
+
+  private queueFor(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q.on('error', (e) => this.logger.error({ err: describeError(e), job: name }, 'job queue error'));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  private async handle(name: string, job: Job): Promise<void> {
+    const processor = this.processors.get(name);
+    if (!processor) throw new Error(`no processor for ${name}`);
+    await processor(job.data as JobPayloads[JobName], { jobId: fromBullJobId(job.id ?? ''), attempt: job.attemptsMade + 1 });
+  }
+
+  private nudge(): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.relayLoop(), 0);
+    this.timer.unref();
+  }
+
+  private async relayLoop(): Promise<void> {
+    this.timer = undefined;
+    if (!this.running) return;
+    try {
+      await this.relayNow();
+    } catch (e) {
+      this.logger.error({ err: describeError(e) }, 'job relay failed; will retry');
+    }
+    if (this.running && !this.timer) {
+      this.timer = setTimeout(() => void this.relayLoop(), this.relayPollMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Hands every pending outbox row to BullMQ; concurrent calls share one pass (plus one more if asked meanwhile). */
+  private relayNow(): Promise<void> {
+    if (this.relaying) {
+      this.relayAgain = true;
+      return this.relaying;
+    }
+    const pass = (async () => {
+      do {
+        this.relayAgain = false;
+        for (;;) {
+          const batch = await this.store.pendingForRelay(100);
+          if (!batch.length) break;
+          const now = Date.now();
+          await Promise.all(
+            batch.map((j) =>
+              this.queueFor(j.name).add(j.name, j.payload, {
+                jobId: toBullJobId(j.id),
+                delay: Math.max(0, j.runAt - now),
+                attempts: this.retry.maxAttempts,
+                backoff: { type: 'custom' },
+                removeOnComplete: { age: this.keepFinishedSeconds },
+                removeOnFail: { age: this.keepFinishedSeconds * 7 },
+              }),
+            ),
+          );
+          await this.store.markRelayed(batch.map((j) => j.id));
+        }
+      } while (this.relayAgain);
+    })().finally(() => {
+      this.relaying = undefined;
+    });
+    this.relaying = pass;
+    return pass;
+  }
+}

@@ -1,0 +1,76 @@
+// Runs the JobQueue contract on the BullMQ adapter against the real Redis at 127.0.0.1:6379.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BullMqQueue, fromBullJobId, toBullJobId } from '../../backends/queue/bullmq-queue.js';
+import { jobQueueContract } from '../../backends/queue/contract.case.js';
+import { exponentialRetry } from '../../backends/queue/retry.js';
+import type { JobQueue } from '../../core/jobs/port.js';
+import { openTestOutbox } from '../harness/outbox.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const runPrefix = `sbtest-${process.pid}-${randomBytes(4).toString('hex')}`;
+let admin: Redis;
+let fixtureNo = 0;
+
+async function deleteKeys(pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await admin.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await admin.del(...keys);
+  } while (cursor !== '0');
+}
+
+beforeAll(async () => {
+  admin = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+  admin.on('error', () => undefined);
+  try {
+    await admin.connect();
+    await admin.ping();
+  } catch (e) {
+    admin.disconnect();
+    throw new Error(
+      `Redis is not reachable at 127.0.0.1:6379 (${String(e)}). Start it with: redis-server --daemonize yes --port 6379 (Debian package: redis-server)`,
+    );
+  }
+});
+
+afterAll(async () => {
+  if (admin?.status === 'ready') {
+    await deleteKeys(`${runPrefix}*`);
+    await admin.quit();
+  }
+});
+
+jobQueueContract('bullmq', async () => {
+  const outbox = openTestOutbox();
+  const prefix = `${runPrefix}-${fixtureNo++}`;
+  const queues: JobQueue[] = [];
+  return {
+    makeQueue() {
+      const q = new BullMqQueue({ store: outbox.store, redisUrl: REDIS_URL, prefix, relayPollMs: 20, retry: exponentialRetry(5, 5, 50) });
+      queues.push(q);
+      return q;
+    },
+    enqueueInTx: outbox.enqueueInTx,
+    async cleanup() {
+      for (const q of queues) await q.close();
+      outbox.close();
+      await deleteKeys(`${prefix}:*`);
+    },
+  };
+});
+
+describe('BullMQ job ids', () => {
+  it('escapes outbox ids injectively into ids BullMQ accepts', () => {
+    const ids = ['gc:blob-x', '12345', 'a%3Ab', 'a:b', 'plain'];
+    const bull = ids.map(toBullJobId);
+    expect(new Set(bull).size).toBe(ids.length);
+    for (const b of bull) {
+      expect(b).not.toContain(':');
+      expect(`${parseInt(b, 10)}`).not.toBe(b);
+    }
+    expect(bull.map(fromBullJobId)).toEqual(ids);
+  });
+});
