@@ -1,4 +1,4 @@
-// Bulk middleware operations: `?bulk-delete` (newline-separated paths) and `?extract-archive` (not implemented).
+// Bulk delete (`?bulk-delete`): newline-separated paths, answered in Swift's bulk result format.
 import { isCoreError } from '../../../../core/errors.js';
 import { quotePath, renderBulkResult, type BulkResult } from '../bulk-response.js';
 import { SwiftError, fromCoreError } from '../errors.js';
@@ -79,10 +79,4 @@ export async function bulkDelete(r: SwiftRequest): Promise<Response> {
   const h = new Headers();
   h.set('Content-Type', fmt.contentType);
   return respond(200, h, renderBulkResult(fmt.format, result));
-}
-
-/** PUT `?extract-archive`: not implemented (not advertised in `/info`). */
-export async function bulkExtract(r: SwiftRequest): Promise<Response> {
-  void r;
-  throw new SwiftError(501);
 }

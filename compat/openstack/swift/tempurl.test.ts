@@ -1,0 +1,34 @@
+// TempURL query parameters and download disposition.
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { readTempUrlParams, signTempUrl, tempUrlDisposition, tempUrlMessage } from './tempurl.js';
+
+describe('TempURL parameters', () => {
+  it('reads unix and ISO expiry, prefix, filename and inline', () => {
+    expect(readTempUrlParams(new URLSearchParams('a=b'))).toBeUndefined();
+    expect(readTempUrlParams(new URLSearchParams('temp_url_sig=x'))).toBe('invalid');
+    expect(readTempUrlParams(new URLSearchParams('temp_url_sig=x&temp_url_expires=nope'))).toBe('invalid');
+    expect(readTempUrlParams(new URLSearchParams('temp_url_sig=x&temp_url_expires=1700000000&filename=a.txt&inline'))).toEqual({
+      sig: 'x',
+      expires: 1700000000,
+      filename: 'a.txt',
+      inline: true,
+      prefix: undefined,
+    });
+    const iso = readTempUrlParams(new URLSearchParams('temp_url_sig=x&temp_url_expires=2023-11-14T22:13:20Z&temp_url_prefix=p/'));
+    expect(iso).toMatchObject({ expires: 1700000000, prefix: 'p/' });
+  });
+
+  it('signs METHOD\\nexpires\\npath as Swift does', () => {
+    expect(tempUrlMessage('GET', 1, '/v1/AUTH_a/c/o', false)).toBe('GET\n1\n/v1/AUTH_a/c/o');
+    expect(tempUrlMessage('GET', 1, '/v1/AUTH_a/c/p', true)).toBe('GET\n1\nprefix:/v1/AUTH_a/c/p');
+    expect(signTempUrl('k', 'GET', 1, '/p', 'sha1')).toBe(createHmac('sha1', 'k').update('GET\n1\n/p').digest('hex'));
+  });
+
+  it('builds Content-Disposition', () => {
+    const base = { sig: 's', expires: 1, inline: false };
+    expect(tempUrlDisposition('dir/file.txt', base)).toBe(`attachment; filename="file.txt"; filename*=UTF-8''file.txt`);
+    expect(tempUrlDisposition('dir/file.txt', { ...base, filename: 'x y.bin' })).toBe(`attachment; filename="x y.bin"; filename*=UTF-8''x%20y.bin`);
+    expect(tempUrlDisposition('f', { ...base, inline: true })).toBe('inline');
+  });
+});
