@@ -1139,16 +1139,17 @@ export class ObjectService implements ObjectMaintenance {
     }
     const stored = new Map(this.db.select().from(objParts).where(eq(objParts.uploadId, uploadId)).all().map((p) => [p.partNumber, p]));
     const minPart = this.deps.minPartSize ?? 5 * 1024 * 1024;
-    const used = chosen.map((p, i) => {
+    const used = chosen.map((p) => {
       const s = stored.get(p.partNumber);
-      const want = normalizeEtag(p.etag);
-      if (!s || want !== s.etag) {
+      if (!s || normalizeEtag(p.etag) !== s.etag) {
         throw errors.invalid('One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part\'s entity tag.', { reason: 'InvalidPart', partNumber: p.partNumber, etag: p.etag, uploadId });
       }
-      if (i < chosen.length - 1 && s.size < minPart) {
-        throw errors.invalid('Your proposed upload is smaller than the minimum allowed object size.', { reason: 'EntityTooSmall', partNumber: p.partNumber, size: s.size, minSize: minPart, etag: s.etag });
-      }
       return s;
+    });
+    used.forEach((s, i) => {
+      if (i < used.length - 1 && s.size < minPart) {
+        throw errors.invalid('Your proposed upload is smaller than the minimum allowed object size.', { reason: 'EntityTooSmall', partNumber: s.partNumber, size: s.size, minSize: minPart, etag: s.etag });
+      }
     });
     const etag = multipartEtag(used.map((p) => p.etag));
     const swiftEtag = concatEtag(used.map((p) => p.etag));
