@@ -1,0 +1,65 @@
+// The periodic scheduler: repeats, never overlaps a task with itself, survives a throwing run, and stops.
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../logger.js';
+import { createPeriodicScheduler } from './periodic.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function eventually(cond: () => boolean): Promise<void> {
+  const until = Date.now() + 20_000;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+describe('periodic scheduler', () => {
+  it('runs nothing before start, repeats after, and keeps going after a throwing run', async () => {
+    const s = createPeriodicScheduler(silentLogger);
+    let runs = 0;
+    s.every('t', 5, () => {
+      runs++;
+      if (runs === 1) throw new Error('first run fails');
+    });
+    await sleep(30);
+    expect(runs).toBe(0);
+    s.start();
+    await eventually(() => runs >= 3);
+    await s.stop();
+    const after = runs;
+    await sleep(30);
+    expect(runs).toBe(after);
+  });
+
+  it('never overlaps a run with itself, and stop waits for the run in progress', async () => {
+    const s = createPeriodicScheduler(silentLogger);
+    let active = 0;
+    let maxActive = 0;
+    let finished = 0;
+    s.every(
+      'slow',
+      1,
+      async () => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await sleep(20);
+        active--;
+        finished++;
+      },
+      { runAtStart: true },
+    );
+    s.start();
+    await eventually(() => finished >= 2);
+    await s.stop();
+    expect(active).toBe(0);
+    expect(maxActive).toBe(1);
+  });
+
+  it('starts a task registered after start()', async () => {
+    const s = createPeriodicScheduler(silentLogger);
+    s.start();
+    let ran = false;
+    s.every('late', 1000, () => void (ran = true), { runAtStart: true });
+    await eventually(() => ran);
+    await s.stop();
+  });
+});

@@ -1,0 +1,69 @@
+// The object-store processors: idempotent blob gc, and routing of expiry and multipart cleanup to the object service.
+import { describe, expect, it } from 'vitest';
+import { MemoryBlobStore } from '../../backends/blob/memory-blob-store.js';
+import type { JobName, JobPayloads, JobProcessor } from '../../core/jobs/port.js';
+import { registerObjectStoreWorkers, type ObjectJobTarget } from './register-object-store-workers.js';
+
+/** Captures what gets registered so each processor can be called directly. */
+function fakeQueue() {
+  const processors = new Map<string, JobProcessor<JobName>>();
+  return {
+    processors,
+    process<N extends JobName>(name: N, p: JobProcessor<N>) {
+      processors.set(name, p as unknown as JobProcessor<JobName>);
+    },
+    run<N extends JobName>(name: N, payload: JobPayloads[N]) {
+      return processors.get(name)!(payload, { jobId: 'j', attempt: 1 });
+    },
+  };
+}
+
+const body = (s: string) => new Blob([s]).stream();
+
+describe('object-store workers', () => {
+  it('blob.gc deletes the listed blobs, and running it again is harmless', async () => {
+    const blobs = new MemoryBlobStore();
+    await blobs.put('a', body('1'));
+    await blobs.put('b', body('2'));
+    await blobs.put('keep', body('3'));
+    const q = fakeQueue();
+    registerObjectStoreWorkers(q, { blobs });
+    await q.run('blob.gc', { blobKeys: ['a', 'b', 'never-existed'] });
+    await q.run('blob.gc', { blobKeys: ['a', 'b', 'never-existed'] });
+    expect(await blobs.stat('a')).toBeUndefined();
+    expect(await blobs.stat('b')).toBeUndefined();
+    expect(await blobs.stat('keep')).toEqual({ size: 1 });
+  });
+
+  it('blob.gc skips invalid keys and keys still referenced', async () => {
+    const blobs = new MemoryBlobStore();
+    await blobs.put('shared', body('x'));
+    await blobs.put('orphan', body('y'));
+    const q = fakeQueue();
+    registerObjectStoreWorkers(q, { blobs, isBlobReferenced: async (k) => k === 'shared' });
+    await q.run('blob.gc', { blobKeys: ['../etc/passwd', 'shared', 'orphan'] });
+    expect(await blobs.stat('shared')).toEqual({ size: 1 });
+    expect(await blobs.stat('orphan')).toBeUndefined();
+  });
+
+  it('routes object.expire and multipart.cleanup to the object service when there is one', async () => {
+    const seen: unknown[] = [];
+    const objects: ObjectJobTarget = {
+      expireObject: async (p) => void seen.push(['expire', p]),
+      abortStaleUpload: async (id) => void seen.push(['abort', id]),
+    };
+    const without = fakeQueue();
+    registerObjectStoreWorkers(without, { blobs: new MemoryBlobStore() });
+    expect([...without.processors.keys()]).toEqual(['blob.gc']);
+
+    const q = fakeQueue();
+    registerObjectStoreWorkers(q, { blobs: new MemoryBlobStore(), objects });
+    const exp = { projectId: 'p', container: 'c', name: 'o', versionId: 'v' };
+    await q.run('object.expire', exp);
+    await q.run('multipart.cleanup', { uploadId: 'u1' });
+    expect(seen).toEqual([
+      ['expire', exp],
+      ['abort', 'u1'],
+    ]);
+  });
+});
