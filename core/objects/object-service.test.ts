@@ -26,7 +26,15 @@ const readerA = ctxFor(A, ['reader']);
 const memberB = ctxFor(B, ['member', 'reader']);
 const anon: RequestContext = { requestId: 'anon' };
 
-const bytes = (s: string | Buffer) => new Blob([typeof s === 'string' ? Buffer.from(s) : s]).stream() as ReadableStream<Uint8Array>;
+const bytes = (s: string | Buffer): ReadableStream<Uint8Array> => {
+  const b = new Uint8Array(typeof s === 'string' ? Buffer.from(s) : s);
+  return new ReadableStream({
+    start(c) {
+      if (b.length) c.enqueue(b);
+      c.close();
+    },
+  });
+};
 const md5 = (b: string | Buffer) => createHash('md5').update(b).digest('hex');
 
 async function reason(p: Promise<unknown>): Promise<string> {
