@@ -3,13 +3,17 @@ import { Hono } from 'hono';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
 import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
+import { createS3App } from '../compat/ec2-s3/s3/app.js';
 import { createKeystoneApp } from '../compat/openstack/keystone/app.js';
+import { SWIFT_PREFIX, createSwiftApp, getInfo, isSwiftInfoRequest } from '../compat/openstack/swift/app.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { ObjectService } from '../core/objects/object-service.js';
 import type { Config } from './config.js';
 import type { GatewayEnv } from './env.js';
 import { firstStart, type FirstStartInfo } from './first-start.js';
@@ -73,16 +77,13 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   });
   identity.start();
   const firstStartInfo = await firstStart(config, identity);
-  let revocationTimer: ReturnType<typeof setInterval> | undefined;
-  // Other processes' revocations (and pruning) are picked up every 2 s; this process's own take effect at once.
+  const revocationTimers: Array<ReturnType<typeof setInterval>> = [];
+  // Other processes' revocations are picked up every 2 s (this process's own take effect at once); expired events go every 10 min.
   starters.push(() => {
-    revocationTimer = setInterval(() => {
-      identity.revocations.refresh();
-      identity.revocations.prune();
-    }, 2000);
-    revocationTimer.unref();
+    revocationTimers.push(setInterval(() => identity.revocations.refresh(), 2000), setInterval(() => identity.revocations.prune(), 600_000));
+    for (const t of revocationTimers) t.unref();
   });
-  closers.push(() => clearInterval(revocationTimer));
+  closers.push(() => revocationTimers.forEach((t) => clearInterval(t)));
 
   const app = new Hono<GatewayEnv>();
   // Middleware order, outermost first: request id, access log, then each family's own body limit and error mapping.
@@ -93,6 +94,14 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const identityUrl = `${config.publicUrl}/identity`;
   identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
   app.route('/identity', createKeystoneApp({ identity, logger, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
+
+  const objects = new ObjectService({ db: db.db, blobs: new FsBlobStore({ root: join(config.dataDir, 'blobs') }), logger, region: config.region });
+  identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
+  // Root `/info` is Swift's capabilities probe unless it carries S3 auth (then it is the S3 bucket `info`).
+  app.get('/info', (c, next) => (isSwiftInfoRequest(c) ? getInfo(c) : next()));
+  app.route(SWIFT_PREFIX, createSwiftApp({ objects, tokens: identity.tokens, logger }));
+  // S3 answers everything the OpenStack prefixes did not claim (and EC2's `POST /`), so it is mounted last.
+  app.route('/', createS3App({ objects, authenticateEc2: (key) => identity.authenticateEc2(key), region: config.region, publicUrl: config.publicUrl, logger }));
 
   app.onError((err, c) => {
     logger.error({ req_id: c.get('requestId'), err: { message: err.message, stack: err.stack } }, 'unhandled error');
