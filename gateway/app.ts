@@ -4,14 +4,21 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
+import { MemoryBlobStore } from '../backends/blob/memory-blob-store.js';
+import type { BlobStore } from '../backends/blob/types.js';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
 import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
+import { BullMqQueue } from '../backends/queue/bullmq-queue.js';
+import { EmbeddedQueue } from '../backends/queue/embedded-queue.js';
 import { createS3App } from '../compat/ec2-s3/s3/app.js';
 import { createKeystoneApp } from '../compat/openstack/keystone/app.js';
 import { SWIFT_PREFIX, createSwiftApp, getInfo, isSwiftInfoRequest } from '../compat/openstack/swift/app.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
+import { createOutboxStore } from '../core/jobs/outbox.js';
+import { createPeriodicScheduler, type PeriodicScheduler } from '../core/jobs/periodic.js';
+import type { JobQueue } from '../core/jobs/port.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { ObjectService } from '../core/objects/object-service.js';
 import type { Config } from './config.js';
@@ -19,6 +26,7 @@ import type { GatewayEnv } from './env.js';
 import { firstStart, type FirstStartInfo } from './first-start.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
+import { registerObjectStoreWorkers } from '../workers/object-store/register-object-store-workers.js';
 
 /** Pieces a test may swap for fakes; anything left out is built from config. */
 export interface SystemOverrides {
@@ -30,6 +38,10 @@ export interface SystemOverrides {
   keyRing?: TokenKeyRing;
   /** Identity's wall clock (tests move it to expire tokens); default `Date.now`. */
   clock?: Clock;
+  /** Blob store (tests); default: files under `$DATA_DIR/blobs`, or memory with `inMemory`. */
+  blobStore?: BlobStore;
+  /** Job queue (tests); default: the embedded outbox queue, or BullMQ when `config.redisUrl` is set. */
+  queue?: JobQueue;
 }
 
 /** A whole skybridge: the HTTP app, the services behind it, and its lifecycle. */
@@ -42,6 +54,12 @@ export interface System {
   identity: Identity;
   /** The bootstrapped accounts and the files written for them (clouds.yaml, aws.env). */
   firstStart: FirstStartInfo;
+  /** Object bytes; the object service stores every version and part here. */
+  blobs: BlobStore;
+  /** Background jobs. Core services write jobs with `enqueueInTx` (core/jobs/outbox.ts) inside their transaction. */
+  queue: JobQueue;
+  /** Housekeeping timers (add with `every`), run between start() and close(). */
+  periodic: PeriodicScheduler;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
   /** Stops background work and closes the database. */
@@ -85,6 +103,20 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   });
   closers.push(() => revocationTimers.forEach((t) => clearInterval(t)));
 
+  // Object bytes, the job outbox and its queue, the object-store processors, periodic housekeeping.
+  const fsBlobs = overrides.blobStore || overrides.inMemory ? undefined : new FsBlobStore({ root: join(config.dataDir, 'blobs') });
+  const blobs: BlobStore = overrides.blobStore ?? fsBlobs ?? new MemoryBlobStore();
+  const outbox = createOutboxStore(db.db);
+  const queue: JobQueue =
+    overrides.queue ?? (config.redisUrl ? new BullMqQueue({ store: outbox, redisUrl: config.redisUrl, logger }) : new EmbeddedQueue({ store: outbox, logger }));
+  const periodic = createPeriodicScheduler(logger);
+  registerObjectStoreWorkers(queue, { blobs, logger });
+  if (fsBlobs) periodic.every('blob temp sweep', 10 * 60_000, async () => void (await fsBlobs.sweepTemp()), { runAtStart: true });
+  periodic.every('job outbox prune', 60 * 60_000, async () => void (await outbox.prune(Date.now() - 24 * 3600_000)));
+  starters.push(() => queue.start(), () => periodic.start());
+  // Closers run in reverse: the timers stop first, then the queue finishes its running jobs.
+  closers.push(() => queue.close(), () => periodic.stop());
+
   const app = new Hono<GatewayEnv>();
   // Middleware order, outermost first: request id, access log, then each family's own body limit and error mapping.
   app.use('*', requestId());
@@ -95,7 +127,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
   app.route('/identity', createKeystoneApp({ identity, logger, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
 
-  const objects = new ObjectService({ db: db.db, blobs: new FsBlobStore({ root: join(config.dataDir, 'blobs') }), logger, region: config.region });
+  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region });
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Root `/info` is Swift's capabilities probe unless it carries S3 auth (then it is the S3 bucket `info`).
   app.get('/info', (c, next) => (isSwiftInfoRequest(c) ? getInfo(c) : next()));
@@ -117,6 +149,9 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     logger,
     identity,
     firstStart: firstStartInfo,
+    blobs,
+    queue,
+    periodic,
     async start() {
       for (const s of starters) await s();
     },

@@ -1,5 +1,5 @@
 // The token key repository on disk, like Keystone's fernet key repository: numbered key files, highest is primary.
-import { existsSync, fsyncSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, fsyncSync, linkSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokenKeyRing } from '../../core/identity/ports.js';
 import { DEFAULT_MAX_ACTIVE_KEYS, TOKEN_KEY_BYTES, newTokenKey } from './key-file-format.js';
@@ -48,15 +48,24 @@ export class FileKeyRing implements TokenKeyRing {
       .map(Number);
   }
 
-  /** Temp file, fsync, rename, fsync the directory: a key the ring reports is a key that survives a crash. */
+  /**
+   * Temp file, fsync, then a hard link that fails if the name exists (so two processes starting or
+   * rotating at once never overwrite each other's key: the loser re-reads the winner's), fsync the
+   * directory: a key the ring reports is a key that survives a crash.
+   */
   private write(index: number, key: Uint8Array): void {
     const tmp = join(this.dir, `.tmp-${index}-${process.pid}`);
     writeFileSync(tmp, Buffer.from(key).toString('base64url'), { mode: 0o600 });
     const fd = openSync(tmp, 'r');
     fsyncSync(fd);
     closeSync(fd);
-    renameSync(tmp, join(this.dir, String(index)));
-    chmodSync(join(this.dir, String(index)), 0o600);
+    try {
+      linkSync(tmp, join(this.dir, String(index)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(tmp);
+    }
     const dfd = openSync(this.dir, 'r');
     fsyncSync(dfd);
     closeSync(dfd);
