@@ -1,0 +1,208 @@
+// Drives the real `swift` CLI (Keystone v3) and `openstack container/object` against skybridge's Swift face over TCP.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openstackCli, requireOpenstackCli, type OpenstackCli } from './openstack.js';
+import { cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
+
+const MiB = 1 << 20;
+let fx: ObjectFixture;
+let os: OpenstackCli;
+const tmp = tempDir('skybridge-swift-');
+const ADMIN = { cloud: 'skybridge' };
+
+/** `swift` authenticated with Keystone v3 through OS_* variables, run in the temp dir (so relative names stay short). */
+async function swift(args: string[], user: 'admin' | 'demo' = 'admin'): Promise<CliResult> {
+  const u = user === 'admin' ? fx.admin : fx.demo;
+  const env = cleanEnv({
+    OS_AUTH_URL: fx.authUrl,
+    OS_IDENTITY_API_VERSION: '3',
+    OS_USERNAME: u.name,
+    OS_PASSWORD: u.password,
+    OS_PROJECT_NAME: u.projectName,
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_REGION_NAME: fx.region,
+  });
+  return run('swift', ['--auth-version', '3', ...args], { env, cwd: tmp.path, timeoutMs: 120_000 });
+}
+
+async function swiftOk(args: string[], user: 'admin' | 'demo' = 'admin'): Promise<CliResult> {
+  const r = await swift(args, user);
+  if (r.code !== 0) throw new Error(`swift ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}\n${r.stdout.slice(0, 1000)}`);
+  return r;
+}
+
+/** `swift stat` output as a map of its `Key: value` lines. */
+function statLines(out: string): Record<string, string> {
+  const m: Record<string, string> = {};
+  for (const line of out.split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) m[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+  }
+  return m;
+}
+
+beforeAll(async () => {
+  await requireCli('swift');
+  await requireOpenstackCli();
+  fx = await startObjectFixture();
+  os = openstackCli(fx.server.dataDir);
+}, 120_000);
+
+afterAll(async () => {
+  await fx?.dispose();
+  tmp.cleanup();
+});
+
+describe('swift CLI (Keystone v3)', () => {
+  const container = uniq('swiftcli');
+  const small = randomBytes(2048);
+  const dlo = randomBytes(3 * MiB + 123);
+  const slo = randomBytes(2 * MiB + 7);
+
+  beforeAll(() => {
+    writeFileSync(join(tmp.path, 'small.bin'), small);
+    writeFileSync(join(tmp.path, 'dlo.bin'), dlo);
+    writeFileSync(join(tmp.path, 'slo.bin'), slo);
+  });
+
+  it('upload of a small object, then list and stat', async () => {
+    await swiftOk(['upload', container, 'small.bin']);
+    const ls = await swiftOk(['list', container]);
+    expect(ls.stdout.split('\n')).toContain('small.bin');
+    const st = statLines((await swiftOk(['stat', container, 'small.bin'])).stdout);
+    expect(st['Content Length']).toBe(String(small.length));
+    expect(st.ETag).toBe(md5(small));
+  });
+
+  it('upload with --segment-size makes a DLO; download gives the same bytes', async () => {
+    await swiftOk(['upload', '--segment-size', String(MiB), container, 'dlo.bin']);
+    const st = statLines((await swiftOk(['stat', container, 'dlo.bin'])).stdout);
+    expect(st.Manifest).toMatch(new RegExp(`^${container}_segments/dlo\\.bin/`));
+    expect(st['Content Length']).toBe(String(dlo.length));
+    const segs = await swiftOk(['list', `${container}_segments`]);
+    expect(segs.stdout.split('\n').filter((l) => l.startsWith('dlo.bin/'))).toHaveLength(4);
+    await swiftOk(['download', container, 'dlo.bin', '-o', 'dlo.down']);
+    expect(md5(readFileSync(join(tmp.path, 'dlo.down')))).toBe(md5(dlo));
+  });
+
+  it('upload with --use-slo makes an SLO; download gives the same bytes', async () => {
+    await swiftOk(['upload', '--use-slo', '--segment-size', String(MiB), container, 'slo.bin']);
+    const st = statLines((await swiftOk(['stat', container, 'slo.bin'])).stdout);
+    expect(st['Content Length']).toBe(String(slo.length));
+    expect(st.Manifest).toBeUndefined();
+    const segs = await swiftOk(['list', `${container}_segments`]);
+    expect(segs.stdout.split('\n').filter((l) => l.startsWith('slo.bin/slo/'))).toHaveLength(3);
+    await swiftOk(['download', container, 'slo.bin', '-o', 'slo.down']);
+    expect(md5(readFileSync(join(tmp.path, 'slo.down')))).toBe(md5(slo));
+  });
+
+  it('download of the whole container checks every MD5', async () => {
+    const r = await swiftOk(['download', container, '-D', 'all']);
+    expect(r.stdout).toContain('small.bin');
+    expect(md5(readFileSync(join(tmp.path, 'all/small.bin')))).toBe(md5(small));
+    expect(md5(readFileSync(join(tmp.path, 'all/slo.bin')))).toBe(md5(slo));
+  });
+
+  it('list of the account shows the container and its segment container; stat counts them', async () => {
+    const ls = await swiftOk(['list']);
+    expect(ls.stdout.split('\n')).toEqual(expect.arrayContaining([container, `${container}_segments`]));
+    const acct = statLines((await swiftOk(['stat'])).stdout);
+    expect(Number(acct.Containers)).toBeGreaterThanOrEqual(2);
+    expect(acct.Account).toBe(`AUTH_${fx.admin.projectId}`);
+    const cont = statLines((await swiftOk(['stat', container])).stdout);
+    expect(cont.Objects).toBe('3');
+  });
+
+  it('post sets object and container metadata', async () => {
+    await swiftOk(['post', '-m', 'Color:blue', '-m', 'Owner:tests', container, 'small.bin']);
+    const st = statLines((await swiftOk(['stat', container, 'small.bin'])).stdout);
+    expect(st['Meta Color']).toBe('blue');
+    expect(st['Meta Owner']).toBe('tests');
+    // POST replaces all user metadata.
+    await swiftOk(['post', '-m', 'Color:red', container, 'small.bin']);
+    const again = statLines((await swiftOk(['stat', container, 'small.bin'])).stdout);
+    expect(again['Meta Color']).toBe('red');
+    expect(again['Meta Owner']).toBeUndefined();
+    await swiftOk(['post', '-m', 'Team:storage', container]);
+    const cont = statLines((await swiftOk(['stat', container])).stdout);
+    expect(cont['Meta Team']).toBe('storage');
+  });
+
+  it("another project's user cannot see the container", async () => {
+    const r = await swift(['list', container], 'demo');
+    expect(r.code).not.toBe(0);
+  });
+
+  it('delete removes objects (with their segments) and then the container', async () => {
+    await swiftOk(['delete', container, 'dlo.bin']);
+    const segs = await swiftOk(['list', `${container}_segments`]);
+    expect(segs.stdout.split('\n').filter((l) => l.startsWith('dlo.bin/'))).toEqual([]);
+    await swiftOk(['delete', container]);
+    const ls = await swiftOk(['list']);
+    expect(ls.stdout.split('\n')).not.toContain(container);
+  });
+});
+
+describe('openstack container / object commands', () => {
+  const container = uniq('osc');
+  const body = randomBytes(4096);
+  const absPath = join(tmp.path, 'absolute name.bin');
+  const relName = 'relative.bin';
+
+  beforeAll(() => {
+    writeFileSync(absPath, body);
+    writeFileSync(join(tmp.path, relName), 'relative object\n');
+  });
+
+  it('container create, list, show', async () => {
+    const created = await os.json<Array<{ container: string }>>(['container', 'create', container], ADMIN);
+    expect(created[0]!.container).toBe(container);
+    const list = await os.json<Array<{ Name: string }>>(['container', 'list'], ADMIN);
+    expect(list.map((c) => c.Name)).toContain(container);
+    const show = await os.json<Record<string, unknown>>(['container', 'show', container], ADMIN);
+    expect(show.container).toBe(container);
+    expect(String(show.object_count)).toBe('0');
+  });
+
+  it('object create with an absolute path stores the leading-slash name verbatim', async () => {
+    const created = await os.json<Array<{ object: string; etag: string }>>(['object', 'create', container, absPath], ADMIN);
+    expect(created[0]!.object).toBe(absPath);
+    expect(created[0]!.etag).toBe(md5(body));
+    const list = await os.json<Array<{ Name: string }>>(['object', 'list', container], ADMIN);
+    expect(list.map((o) => o.Name)).toContain(absPath);
+    const show = await os.json<Record<string, unknown>>(['object', 'show', container, absPath], ADMIN);
+    expect(show.object).toBe(absPath);
+    expect(String(show['content-length'])).toBe(String(body.length));
+    const out = join(tmp.path, 'abs.down');
+    await os.ok(['object', 'save', '--file', out, container, absPath], ADMIN);
+    expect(md5(readFileSync(out))).toBe(md5(body));
+    // The swift CLI sees the same name.
+    const ls = await swiftOk(['list', container]);
+    expect(ls.stdout.split('\n')).toContain(absPath);
+  });
+
+  it('object create / show / save / delete with a relative name', async () => {
+    const r = await run('openstack', ['--os-cloud', 'skybridge', 'object', 'create', container, relName, '-f', 'json'], {
+      env: cleanEnv({ OS_CLIENT_CONFIG_FILE: os.configFile }),
+      cwd: tmp.path,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Array<{ object: string }>)[0]!.object).toBe(relName);
+    const out = join(tmp.path, 'rel.down');
+    await os.ok(['object', 'save', '--file', out, container, relName], ADMIN);
+    expect(readFileSync(out, 'utf8')).toBe('relative object\n');
+    await os.ok(['object', 'delete', container, relName], ADMIN);
+    const list = await os.json<Array<{ Name: string }>>(['object', 'list', container], ADMIN);
+    expect(list.map((o) => o.Name)).toEqual([absPath]);
+  });
+
+  it('object delete and container delete', async () => {
+    await os.ok(['object', 'delete', container, absPath], ADMIN);
+    await os.ok(['container', 'delete', container], ADMIN);
+    const list = await os.json<Array<{ Name: string }>>(['container', 'list'], ADMIN);
+    expect(list.map((c) => c.Name)).not.toContain(container);
+  });
+});
