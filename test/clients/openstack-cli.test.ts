@@ -30,7 +30,8 @@ function expectHttpFailure(r: CliResult, status: RegExp): void {
   expect(r.stderr).toMatch(status);
 }
 
-describe('openstack CLI against skybridge', () => {
+// The CLI is slow (1-5 s a call), so independent cases run concurrently; each makes its own names.
+describe.concurrent('openstack CLI against skybridge', { timeout: 180_000 }, () => {
   let server: RunningServer;
   let shortLived: RunningServer;
   let os: OpenstackCli;
@@ -71,64 +72,53 @@ describe('openstack CLI against skybridge', () => {
     expect(JSON.stringify(identity!.Endpoints)).toContain(`${server.url}/identity`);
   });
 
-  describe('projects, users and roles', () => {
+  it('project create/list/show/delete, user create/set --password/delete, role add/remove, role assignment list --names', async () => {
     const project = uniq('cli-proj');
     const user = uniq('cli-user');
-    let projectId = '';
-    let userId = '';
+    const asUser = (password: string) => [...passwordAuthArgs(authUrl, user, password, project), 'token', 'issue'];
 
-    it('project create / list / show', async () => {
-      const created = await os.json<{ id: string; name: string; enabled: boolean }>(
-        ['project', 'create', '--description', 'made by the CLI test', project],
-        ADMIN,
-      );
-      expect(created.name).toBe(project);
-      projectId = created.id;
-      const list = await os.json<Array<{ ID: string; Name: string }>>(['project', 'list'], ADMIN);
-      expect(list).toContainEqual({ ID: projectId, Name: project });
-      const shown = await os.json<{ id: string; name: string; enabled: boolean; description: string }>(['project', 'show', project], ADMIN);
-      expect(shown).toMatchObject({ id: projectId, name: project, enabled: true, description: 'made by the CLI test' });
-    });
+    const created = await os.json<{ id: string; name: string }>(['project', 'create', '--description', 'made by the CLI test', project], ADMIN);
+    expect(created.name).toBe(project);
+    const projectId = created.id;
+    const [list, shown] = await Promise.all([
+      os.json<Array<{ ID: string; Name: string }>>(['project', 'list'], ADMIN),
+      os.json<{ id: string; name: string; enabled: boolean; description: string }>(['project', 'show', project], ADMIN),
+    ]);
+    expect(list).toContainEqual({ ID: projectId, Name: project });
+    expect(shown).toMatchObject({ id: projectId, name: project, enabled: true, description: 'made by the CLI test' });
 
-    it('user create, role add, and the user logs in to the project', async () => {
-      const created = await os.json<{ id: string; name: string }>(['user', 'create', '--password', 'first-Pass1', user], ADMIN);
-      expect(created.name).toBe(user);
-      userId = created.id;
-      await os.ok(['role', 'add', '--project', project, '--user', user, 'member'], ADMIN);
-      const t = await os.json<Token>([...passwordAuthArgs(authUrl, user, 'first-Pass1', project), 'token', 'issue']);
-      expect(t).toMatchObject({ user_id: userId, project_id: projectId });
-    });
+    const createdUser = await os.json<{ id: string; name: string }>(['user', 'create', '--password', 'first-Pass1', user], ADMIN);
+    expect(createdUser.name).toBe(user);
+    const userId = createdUser.id;
+    await os.ok(['role', 'add', '--project', project, '--user', user, 'member'], ADMIN);
+    const [first, rows] = await Promise.all([
+      os.json<Token>(asUser('first-Pass1')),
+      os.json<Array<Record<string, unknown>>>(['role', 'assignment', 'list', '--names', '--project', project], ADMIN),
+    ]);
+    expect(first).toMatchObject({ user_id: userId, project_id: projectId });
+    expect(rows).toContainEqual(expect.objectContaining({ Role: 'member', User: `${user}@Default`, Project: `${project}@Default` }));
 
-    it('role assignment list --names shows the grant by name', async () => {
-      const rows = await os.json<Array<Record<string, unknown>>>(['role', 'assignment', 'list', '--names', '--project', project], ADMIN);
-      expect(rows).toContainEqual(expect.objectContaining({ Role: 'member', User: `${user}@Default`, Project: `${project}@Default` }));
-    });
+    // user set --password: the old password stops working, the new one works.
+    await os.ok(['user', 'set', '--password', 'second-Pass2', user], ADMIN);
+    const [old, second] = await Promise.all([os.run(asUser('first-Pass1')), os.json<Token>(asUser('second-Pass2'))]);
+    expectHttpFailure(old, /HTTP 401/);
+    expect(second.user_id).toBe(userId);
 
-    it('user set --password: the old password stops working, the new one works', async () => {
-      await os.ok(['user', 'set', '--password', 'second-Pass2', user], ADMIN);
-      const old = await os.run([...passwordAuthArgs(authUrl, user, 'first-Pass1', project), 'token', 'issue']);
-      expectHttpFailure(old, /HTTP 401/);
-      const t = await os.json<Token>([...passwordAuthArgs(authUrl, user, 'second-Pass2', project), 'token', 'issue']);
-      expect(t.user_id).toBe(userId);
-    });
+    // role remove: the assignment is gone and the user can no longer scope to the project.
+    await os.ok(['role', 'remove', '--project', project, '--user', user, 'member'], ADMIN);
+    const [after, scoped] = await Promise.all([
+      os.json<unknown[]>(['role', 'assignment', 'list', '--names', '--project', project], ADMIN),
+      os.run(asUser('second-Pass2')),
+    ]);
+    expect(after).toEqual([]);
+    expectHttpFailure(scoped, /HTTP 401/);
 
-    it('role remove: the assignment is gone and the user can no longer scope to the project', async () => {
-      await os.ok(['role', 'remove', '--project', project, '--user', user, 'member'], ADMIN);
-      const rows = await os.json<unknown[]>(['role', 'assignment', 'list', '--names', '--project', project], ADMIN);
-      expect(rows).toEqual([]);
-      const r = await os.run([...passwordAuthArgs(authUrl, user, 'second-Pass2', project), 'token', 'issue']);
-      expectHttpFailure(r, /HTTP 401/);
-    });
-
-    it('user delete and project delete', async () => {
-      await os.ok(['user', 'delete', user], ADMIN);
-      await os.ok(['project', 'delete', project], ADMIN);
-      const [u, p] = await Promise.all([os.run(['user', 'show', userId], ADMIN), os.run(['project', 'show', projectId], ADMIN)]);
-      expect(u.code).not.toBe(0);
-      expect(u.stderr).toMatch(/No user with a name or ID|HTTP 404/);
-      expect(p.code).not.toBe(0);
-      expect(p.stderr).toMatch(/No project with a name or ID|HTTP 404/);
-    });
+    await Promise.all([os.ok(['user', 'delete', user], ADMIN), os.ok(['project', 'delete', project], ADMIN)]);
+    const [u, p] = await Promise.all([os.run(['user', 'show', userId], ADMIN), os.run(['project', 'show', projectId], ADMIN)]);
+    expect(u.code).not.toBe(0);
+    expect(u.stderr).toMatch(/No user with a name or ID|HTTP 404/);
+    expect(p.code).not.toBe(0);
+    expect(p.stderr).toMatch(/No project with a name or ID|HTTP 404/);
   });
 
   it('application credential create, then a token issued with it', async () => {
