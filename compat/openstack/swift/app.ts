@@ -72,7 +72,10 @@ async function handleSwift(c: Context<OpenStackEnv>, opts: SwiftAppOptions): Pro
   try {
     res = await dispatch(c, opts, transId, now);
   } catch (e) {
-    res = errorResponse(e, c.req.method, opts.logger, transId);
+    // Core refuses an anonymous caller with Forbidden; Swift asks for credentials instead (401).
+    const anonymous = !c.get('auth');
+    const err = anonymous && isCoreError(e, 'Forbidden') && e.detail.reason !== 'TempUrlInvalid' ? new SwiftError(401) : e;
+    res = errorResponse(err, c.req.method, opts.logger, transId);
   }
   return finish(res, transId, now());
 }
