@@ -24,6 +24,7 @@ import {
   newId,
   normalizeEtag,
   parseSloRange,
+  prefixUpperBound,
   resolveByteRange,
   toStoredAcl,
   validateBucketName,
@@ -670,7 +671,13 @@ export class ObjectService implements ObjectMaintenance {
         const segs = this.db
           .select()
           .from(objObjects)
-          .where(and(eq(objObjects.containerId, sc.id), sql`${objObjects.name} >= ${prefix}`, sql`substr(${objObjects.name}, 1, ${prefix.length}) = ${prefix}`))
+          .where(
+            and(
+              eq(objObjects.containerId, sc.id),
+              sql`${objObjects.name} >= ${prefix}`,
+              prefix ? sql`${objObjects.name} < CAST(${prefixUpperBound(prefix)} AS TEXT)` : undefined,
+            ),
+          )
           .orderBy(asc(objObjects.name))
           .all()
           .filter((s) => s.name.startsWith(prefix) && (s.deleteAt === null || s.deleteAt > now) && !(sc.id === row.containerId && s.name === row.name));
