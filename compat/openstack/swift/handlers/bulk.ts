@@ -71,7 +71,7 @@ export async function bulkDelete(r: SwiftRequest): Promise<Response> {
       }
       const status = fromCoreError(e).status;
       // Swift gives up on the whole request when the caller is not authenticated.
-      if (status === 401) throw new SwiftError(401);
+      if (status === 401 || (status === 403 && !r.ctx.auth)) throw new SwiftError(401);
       result.errors.push([shown, STATUS_LINE[status] ?? `${status} Error`]);
     }
   }

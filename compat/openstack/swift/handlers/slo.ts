@@ -8,7 +8,7 @@ import { checkMetadata, httpDate, listingTime, readMetaHeaders } from '../header
 import { negotiateFormat } from '../listing.js';
 import { parseDeleteAt } from '../request-parse.js';
 import { access, objectRef, respond, type SwiftRequest } from '../request.js';
-import { objectHeaders, readSystemMetadata } from '../views.js';
+import { isSlo, objectHeaders, readSystemMetadata } from '../views.js';
 import { readBodyText } from './body.js';
 import { deleteObject, getObject } from './object.js';
 
@@ -104,6 +104,7 @@ export async function getSloManifest(r: SwiftRequest): Promise<Response> {
     if (isCoreError(e, 'Invalid') || isCoreError(e, 'InvalidState')) return getObject(r);
     throw e;
   }
+  if (!isSlo(manifest.info)) return getObject(r);
   const raw = r.target.query.get('format') === 'raw';
   const body = JSON.stringify(
     manifest.segments.map((s) =>
