@@ -1,0 +1,142 @@
+// Swift v1 e2e: container ACLs with anonymous access, and TempURLs (keys, digests, expiry, prefix, tampering).
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signTempUrl } from '../../compat/openstack/swift/tempurl.js';
+import { swiftFixture, type SwiftFixture } from './swift-fixture.js';
+
+let f: SwiftFixture;
+beforeAll(async () => {
+  f = await swiftFixture();
+});
+afterAll(async () => {
+  await f.dispose();
+});
+
+describe('container ACLs', () => {
+  beforeAll(async () => {
+    await f.req('PUT', f.url('/pub'), { headers: { 'X-Container-Read': '.r:*' } });
+    await f.req('PUT', f.url('/pub/o'), { body: 'public bytes' });
+    await f.req('PUT', f.url('/publist'), { headers: { 'X-Container-Read': '.r:*,.rlistings' } });
+    await f.req('PUT', f.url('/publist/o'), { body: 'listed' });
+  });
+
+  it('.r:* allows anonymous object reads but not listings or writes', async () => {
+    const get = await f.req('GET', f.url('/pub/o'), { token: null });
+    expect(get.status).toBe(200);
+    expect(await get.text()).toBe('public bytes');
+    expect((await f.req('HEAD', f.url('/pub/o'), { token: null })).status).toBe(200);
+    expect((await f.req('GET', f.url('/pub'), { token: null })).status).toBe(401);
+    expect((await f.req('PUT', f.url('/pub/x'), { token: null, body: 'x' })).status).toBe(401);
+    expect((await f.req('DELETE', f.url('/pub/o'), { token: null })).status).toBe(401);
+    expect((await f.req('GET', f.url('/pub/missing'), { token: null })).status).toBe(404);
+  });
+
+  it('.rlistings allows anonymous listings; ACLs are shown to the owner only', async () => {
+    const list = await f.req('GET', f.url('/publist'), { token: null });
+    expect(list.status).toBe(200);
+    expect(await list.text()).toBe('o\n');
+    expect(list.headers.get('x-container-read')).toBeNull();
+    const owner = await f.req('HEAD', f.url('/publist'));
+    expect(owner.headers.get('x-container-read')).toBe('.r:*,.rlistings');
+  });
+
+  it('X-Container-Read/Write grant another project, and removal takes it back', async () => {
+    await f.req('PUT', f.url('/shared'), {
+      headers: { 'X-Container-Read': `${f.other.projectId}:*`, 'X-Container-Write': `${f.other.projectId}:${f.other.userId}` },
+    });
+    await f.req('PUT', f.url('/shared/o'), { body: 'shared' });
+    const o = f.other.token;
+    expect((await f.req('GET', f.url('/shared/o'), { token: o })).status).toBe(200);
+    expect((await f.req('GET', f.url('/shared'), { token: o })).status).toBe(200);
+    expect((await f.req('PUT', f.url('/shared/from-other'), { token: o, body: 'hi' })).status).toBe(201);
+    expect((await f.req('DELETE', f.url('/shared/from-other'), { token: o })).status).toBe(204);
+    expect((await f.req('POST', f.url('/shared'), { headers: { 'X-Remove-Container-Read': 'x', 'X-Remove-Container-Write': 'x' } })).status).toBe(204);
+    expect((await f.req('GET', f.url('/shared/o'), { token: o })).status).toBe(403);
+    expect((await f.req('PUT', f.url('/shared/again'), { token: o, body: 'hi' })).status).toBe(403);
+  });
+
+  it('refuses malformed ACLs with 400, and lets only owners change them', async () => {
+    expect((await f.req('POST', f.url('/pub'), { headers: { 'X-Container-Write': '.r:*' } })).status).toBe(400);
+    expect((await f.req('POST', f.url('/pub'), { headers: { 'X-Container-Read': '.bogus' } })).status).toBe(400);
+    expect((await f.req('POST', f.url('/pub'), { token: f.other.token, headers: { 'X-Container-Read': '.r:*' } })).status).toBe(403);
+  });
+});
+
+describe('TempURL', () => {
+  const key = 'account-secret-key';
+  const ckey = 'container-secret-key';
+  const future = () => Math.floor(Date.now() / 1000) + 600;
+  let objPath = '';
+
+  beforeAll(async () => {
+    expect((await f.req('POST', f.url(), { headers: { 'X-Account-Meta-Temp-URL-Key': key } })).status).toBe(204);
+    await f.req('PUT', f.url('/tmp-c'), { headers: { 'X-Container-Meta-Temp-URL-Key': ckey } });
+    await f.req('PUT', f.url('/tmp-c/dir/file.txt'), { body: 'temp bytes', headers: { 'X-Object-Meta-Public-Tag': 'shown', 'X-Object-Meta-Private': 'hidden' } });
+    objPath = `/v1/AUTH_${f.owner.projectId}/tmp-c/dir/file.txt`;
+  });
+
+  const tmp = (path: string, q: string, method = 'GET', init: { body?: string } = {}) =>
+    f.req(method, `/object${path}?${q}`, { token: null, ...(init.body !== undefined ? { body: init.body } : {}) });
+
+  it('a sha256 GET signature downloads with an attachment disposition and only public metadata', async () => {
+    const exp = future();
+    const sig = signTempUrl(key, 'GET', exp, objPath, 'sha256');
+    const res = await tmp(objPath, `temp_url_sig=${sig}&temp_url_expires=${exp}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('temp bytes');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="file.txt"; filename*=UTF-8''file.txt`);
+    expect(res.headers.get('x-object-meta-public-tag')).toBe('shown');
+    expect(res.headers.get('x-object-meta-private')).toBeNull();
+    const inline = await tmp(objPath, `temp_url_sig=${sig}&temp_url_expires=${exp}&inline`);
+    expect(inline.headers.get('content-disposition')).toBe('inline');
+    const named = await tmp(objPath, `temp_url_sig=${sig}&temp_url_expires=${exp}&filename=report.txt`);
+    expect(named.headers.get('content-disposition')).toContain('filename="report.txt"');
+    expect((await tmp(objPath, `temp_url_sig=${sig}&temp_url_expires=${exp}`, 'HEAD')).status).toBe(200);
+  });
+
+  it('accepts sha1 hex, sha512 base64, the container key and ISO expiry', async () => {
+    const exp = future();
+    expect((await tmp(objPath, `temp_url_sig=${signTempUrl(key, 'GET', exp, objPath, 'sha1')}&temp_url_expires=${exp}`)).status).toBe(200);
+    const b64 = createHmac('sha512', key).update(`GET\n${exp}\n${objPath}`).digest('base64url');
+    expect((await tmp(objPath, `temp_url_sig=sha512:${b64}&temp_url_expires=${exp}`)).status).toBe(200);
+    expect((await tmp(objPath, `temp_url_sig=${signTempUrl(ckey, 'GET', exp, objPath)}&temp_url_expires=${exp}`)).status).toBe(200);
+    const iso = new Date(exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    expect((await tmp(objPath, `temp_url_sig=${signTempUrl(key, 'GET', exp, objPath)}&temp_url_expires=${iso}`)).status).toBe(200);
+  });
+
+  it('refuses expired, tampered, wrong-method and wrong-object signatures with 401', async () => {
+    const past = Math.floor(Date.now() / 1000) - 10;
+    const expired = await tmp(objPath, `temp_url_sig=${signTempUrl(key, 'GET', past, objPath)}&temp_url_expires=${past}`);
+    expect(expired.status).toBe(401);
+    expect(await expired.text()).toContain('Temp URL invalid');
+    const exp = future();
+    const sig = signTempUrl(key, 'GET', exp, objPath);
+    const tampered = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
+    expect((await tmp(objPath, `temp_url_sig=${tampered}&temp_url_expires=${exp}`)).status).toBe(401);
+    expect((await tmp(objPath, `temp_url_sig=${sig}&temp_url_expires=${exp + 1}`)).status).toBe(401);
+    expect((await tmp(objPath, `temp_url_sig=${sig}&temp_url_expires=${exp}`, 'DELETE')).status).toBe(401);
+    const other = `/v1/AUTH_${f.owner.projectId}/tmp-c/dir/other.txt`;
+    expect((await tmp(other, `temp_url_sig=${sig}&temp_url_expires=${exp}`)).status).toBe(401);
+    expect((await tmp(objPath, `temp_url_sig=${sig}`)).status).toBe(401);
+    expect((await f.req('HEAD', f.url('/tmp-c/dir/file.txt'))).status).toBe(200);
+  });
+
+  it('PUT with a PUT signature creates the object; prefix signatures cover their prefix only', async () => {
+    const exp = future();
+    const putPath = `/v1/AUTH_${f.owner.projectId}/tmp-c/uploaded.bin`;
+    const put = await tmp(putPath, `temp_url_sig=${signTempUrl(key, 'PUT', exp, putPath)}&temp_url_expires=${exp}`, 'PUT', { body: 'via tempurl' });
+    expect(put.status).toBe(201);
+    expect(await (await f.req('GET', f.url('/tmp-c/uploaded.bin'))).text()).toBe('via tempurl');
+    const prefixSig = signTempUrl(key, 'GET', exp, `/v1/AUTH_${f.owner.projectId}/tmp-c/dir/`, 'sha256', true);
+    expect((await tmp(objPath, `temp_url_sig=${prefixSig}&temp_url_expires=${exp}&temp_url_prefix=dir/`)).status).toBe(200);
+    expect((await tmp(putPath, `temp_url_sig=${prefixSig}&temp_url_expires=${exp}&temp_url_prefix=dir/`)).status).toBe(401);
+  });
+
+  it('container Temp-URL keys are hidden from non-owners', async () => {
+    await f.req('POST', f.url('/tmp-c'), { headers: { 'X-Container-Read': '.r:*,.rlistings' } });
+    const anon = await f.req('HEAD', f.url('/tmp-c'), { token: null });
+    expect(anon.status).toBe(204);
+    expect(anon.headers.get('x-container-meta-temp-url-key')).toBeNull();
+    expect((await f.req('HEAD', f.url('/tmp-c'))).headers.get('x-container-meta-temp-url-key')).toBe(ckey);
+  });
+});
