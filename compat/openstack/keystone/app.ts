@@ -6,6 +6,15 @@ import { createOpenStackApp, finishOpenStackApp, jsonBodyLimit, type OpenStackEn
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerCatalogRoutes } from './catalog-routes.js';
 import { registerDiscoveryRoutes } from './discovery.js';
+import { registerApplicationCredentialsRoutes } from './application-credentials-routes.js';
+import { registerCredentialsRoutes } from './credentials-routes.js';
+import { registerDomainsRoutes } from './domains-routes.js';
+import { registerEc2CredentialsRoutes } from './ec2-credentials-routes.js';
+import { registerGroupsRoutes } from './groups-routes.js';
+import { registerProjectsRoutes } from './projects-routes.js';
+import { registerRoleAssignmentsRoutes } from './role-assignments-routes.js';
+import { registerRolesRoutes } from './roles-routes.js';
+import { registerUsersRoutes } from './users-routes.js';
 import { registerNotImplemented } from './not-implemented.js';
 import { keystoneOperations } from './operations.js';
 
@@ -32,7 +41,15 @@ export function createKeystoneApp(deps: KeystoneDeps): Hono<KeystoneEnv> {
   registerDiscoveryRoutes(app, deps.identityUrl);
   registerAuthRoutes(app, deps);
   registerCatalogRoutes(app, deps);
-  // Resource routes (users, projects, roles, …) register here: registerXRoutes(app, deps);
+  registerDomainsRoutes(app, deps);
+  registerProjectsRoutes(app, deps);
+  registerUsersRoutes(app, deps);
+  registerGroupsRoutes(app, deps);
+  registerRolesRoutes(app, deps);
+  registerRoleAssignmentsRoutes(app, deps);
+  registerApplicationCredentialsRoutes(app, deps);
+  registerCredentialsRoutes(app, deps);
+  registerEc2CredentialsRoutes(app, deps);
   // After every real route, before the catch-all: the table's unserved operations answer Keystone's 501.
   registerNotImplemented(app, keystoneOperations);
   return finishOpenStackApp(app);
