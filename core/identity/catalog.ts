@@ -51,6 +51,8 @@ const PROJECT_VAR = /%\(project_id\)s|\$\(project_id\)s|%\(tenant_id\)s|\$\(tena
  */
 export class ServiceCatalog {
   private readonly defs: CatalogServiceDef[] = [];
+  /** Derived views, rebuilt on register: the token path only substitutes the project id. */
+  private built: { services: CatalogService[]; endpoints: CatalogEndpoint[]; entries: Array<CatalogEntry & { needsProject: boolean }> } | undefined;
 
   constructor(
     private readonly publicUrl: string,
@@ -62,20 +64,27 @@ export class ServiceCatalog {
     const i = this.defs.findIndex((d) => d.type === def.type);
     if (i >= 0) this.defs[i] = def;
     else this.defs.push(def);
+    this.built = undefined;
   }
 
   services(): CatalogService[] {
-    return this.defs.map((d) => ({
+    return this.build().services;
+  }
+
+  endpoints(): CatalogEndpoint[] {
+    return this.build().endpoints;
+  }
+
+  private build() {
+    if (this.built) return this.built;
+    const services = this.defs.map((d) => ({
       id: stableId(`service:${d.type}`),
       type: d.type,
       name: d.name,
       description: d.description ?? '',
       enabled: true,
     }));
-  }
-
-  endpoints(): CatalogEndpoint[] {
-    return this.defs.flatMap((d) =>
+    const endpoints = this.defs.flatMap((d) =>
       INTERFACES.map((iface) => ({
         id: stableId(`endpoint:${d.type}:${iface}:${this.region}`),
         serviceId: stableId(`service:${d.type}`),
@@ -85,6 +94,17 @@ export class ServiceCatalog {
         enabled: true,
       })),
     );
+    const entries = services.map((s, i) => ({
+      id: s.id,
+      type: s.type,
+      name: s.name,
+      needsProject: new RegExp(PROJECT_VAR.source).test(this.defs[i]!.path),
+      endpoints: endpoints
+        .filter((e) => e.serviceId === s.id)
+        .map((e) => ({ id: e.id, interface: e.interface, region: e.region, region_id: e.region, url: e.url })),
+    }));
+    this.built = { services, endpoints, entries };
+    return this.built;
   }
 
   /**
@@ -93,25 +113,9 @@ export class ServiceCatalog {
    */
   forProject(projectId?: string): CatalogEntry[] {
     const out: CatalogEntry[] = [];
-    for (const s of this.services()) {
-      const def = this.defs.find((d) => d.type === s.type)!;
-      const needsProject = PROJECT_VAR.test(def.path);
-      PROJECT_VAR.lastIndex = 0;
-      if (needsProject && !projectId) continue;
-      out.push({
-        id: s.id,
-        type: s.type,
-        name: s.name,
-        endpoints: this.endpoints()
-          .filter((e) => e.serviceId === s.id)
-          .map((e) => ({
-            id: e.id,
-            interface: e.interface,
-            region: e.region,
-            region_id: e.region,
-            url: projectId ? e.url.replace(PROJECT_VAR, projectId) : e.url,
-          })),
-      });
+    for (const { needsProject, ...entry } of this.build().entries) {
+      if (!needsProject) out.push(entry);
+      else if (projectId) out.push({ ...entry, endpoints: entry.endpoints.map((e) => ({ ...e, url: e.url.replace(PROJECT_VAR, projectId) })) });
     }
     return out;
   }
