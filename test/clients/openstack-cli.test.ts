@@ -119,7 +119,7 @@ describe.concurrent('openstack CLI against skybridge', { timeout: 180_000 }, () 
     expect(u.stderr).toMatch(/No user with a name or ID|HTTP 404/);
     expect(p.code).not.toBe(0);
     expect(p.stderr).toMatch(/No project with a name or ID|HTTP 404/);
-  });
+  }, 300_000);
 
   it('application credential create, then a token issued with it', async () => {
     const admin = await os.json<Token>(['token', 'issue'], ADMIN);
