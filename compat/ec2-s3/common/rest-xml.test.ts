@@ -64,7 +64,7 @@ describe('rest-xml parser', () => {
   });
 
   it('refuses DTDs, wrong roots and broken XML with MalformedXML', async () => {
-    for (const body of ['<!DOCTYPE x [<!ENTITY e "x">]><Delete/>', '<Nope/>', '<Delete><Object>', '']) {
+    for (const body of ['<!DOCTYPE x [<!ENTITY e "x">]><Delete/>', '<Nope/>', '<Delete><Object>']) {
       await expect(p.parse('DeleteObjects', { headers: new Headers(), query: new URLSearchParams(), uri: { Bucket: 'b' }, body })).rejects.toMatchObject({ code: 'MalformedXML' });
     }
   });

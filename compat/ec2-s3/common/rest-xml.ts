@@ -241,8 +241,8 @@ export class RestXml {
     }
     if (shape.payload && wire.body !== undefined) {
       const m = this.resolve(shape.members![shape.payload]!);
-      if (m.type === 'structure') {
-        if (!wire.body.trim()) throw new ProtocolError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
+      // An absent payload is the handler's call (optional for CreateBucket, MalformedXML for Complete).
+      if (m.type === 'structure' && wire.body.trim()) {
         const rootName = m.locationName ?? shape.payload;
         const tree = await parseXml(wire.body);
         const [gotRoot, content] = Object.entries(tree)[0] ?? [];
