@@ -10,9 +10,11 @@ import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
 import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
 import { BullMqQueue } from '../backends/queue/bullmq-queue.js';
 import { EmbeddedQueue } from '../backends/queue/embedded-queue.js';
+import { isAwsRequest } from '../compat/ec2-s3/s3/address.js';
 import { createS3App } from '../compat/ec2-s3/s3/app.js';
 import { createKeystoneApp } from '../compat/openstack/keystone/app.js';
 import { SWIFT_PREFIX, createSwiftApp, getInfo, isSwiftInfoRequest } from '../compat/openstack/swift/app.js';
+import { rawTarget } from '../core/context.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
@@ -121,6 +123,12 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // Middleware order, outermost first: request id, access log, then each family's own body limit and error mapping.
   app.use('*', requestId());
   app.use('*', accessLog(logger));
+  // Only the AWS face authenticates before reading a body; every other request gets `100 Continue` at once.
+  const publicHost = new URL(config.publicUrl).hostname;
+  app.use('*', async (c, next) => {
+    if (!isAwsRequest(rawTarget(c.env, c.req.url), c.req.header('host'), publicHost)) c.env?.writeContinue?.();
+    await next();
+  });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
   const identityUrl = `${config.publicUrl}/identity`;
