@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, awsGenerations, type AwsCli } from './aws.js';
-import { md5, md5File, requireCli, startObjectFixture, tempDir, uniq, type ObjectFixture, type ObjectUser } from './object-fixture.js';
+import { CLI_TIMEOUT, md5, md5File, requireCli, startObjectFixture, tempDir, uniq, type ObjectFixture, type ObjectUser } from './object-fixture.js';
 
 const MiB = 1 << 20;
 
@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 for (const gen of awsGenerations()) {
-  describe(`${gen.label} against skybridge`, () => {
+  describe(`${gen.label} against skybridge`, { timeout: CLI_TIMEOUT }, () => {
     const tmp = tempDir('skybridge-aws-');
     const bucket = uniq('awscli');
     let aws: AwsCli;

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { startServer, type RunningServer, type StartOptions } from '../harness/server.js';
 import { keystone, passwordToken } from './keystone-http.js';
 
+/** Per-test time limit for real-CLI cases: each CLI start costs seconds on a busy 2-core machine. */
+export const CLI_TIMEOUT = 300_000;
+
 /** What one CLI invocation produced. */
 export interface CliResult {
   code: number;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
+import { CLI_TIMEOUT, cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
 
 let fx: ObjectFixture;
 const tmp = tempDir('skybridge-rclone-');
@@ -63,7 +63,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-describe('rclone S3 remote', () => {
+describe('rclone S3 remote', { timeout: CLI_TIMEOUT }, () => {
   const bucket = uniq('rclone-s3');
 
   it('copy uploads a tree (creating the bucket) and check finds it identical', async () => {
@@ -106,7 +106,7 @@ describe('rclone S3 remote', () => {
   });
 });
 
-describe('rclone Swift remote (Keystone v3)', () => {
+describe('rclone Swift remote (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
   const container = uniq('rclone-sw');
 
   it('copy uploads a tree and check finds it identical', async () => {

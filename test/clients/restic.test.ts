@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
+import { CLI_TIMEOUT, cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
 
 let fx: ObjectFixture;
 const tmp = tempDir('skybridge-restic-');
@@ -51,7 +51,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-describe('restic on the S3 face', () => {
+describe('restic on the S3 face', { timeout: CLI_TIMEOUT }, () => {
   it('init creates the repository (and the bucket)', async () => {
     const r = await restic(['init']);
     expect(r.stdout).toContain('created restic repository');

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv, md5, md5File, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
+import { CLI_TIMEOUT, cleanEnv, md5, md5File, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
 
 let fx: ObjectFixture;
 const tmp = tempDir('skybridge-s3cmd-');
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 for (const mode of ['v4', 'v2'] as const) {
-  describe(`s3cmd with ${mode === 'v4' ? 'SigV4' : '--signature-v2'}`, () => {
+  describe(`s3cmd with ${mode === 'v4' ? 'SigV4' : '--signature-v2'}`, { timeout: CLI_TIMEOUT }, () => {
     const bucket = uniq(`s3cmd-${mode}`);
     const cfg = join(tmp.path, `s3cfg-${mode}`);
     const s3cmd = async (args: string[]): Promise<CliResult> => {

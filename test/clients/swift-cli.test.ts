@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openstackCli, requireOpenstackCli, type OpenstackCli } from './openstack.js';
-import { cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
+import { CLI_TIMEOUT, cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
 
 const MiB = 1 << 20;
 let fx: ObjectFixture;
@@ -56,7 +56,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-describe('swift CLI (Keystone v3)', () => {
+describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
   const container = uniq('swiftcli');
   const small = randomBytes(2048);
   const dlo = randomBytes(3 * MiB + 123);
@@ -146,7 +146,7 @@ describe('swift CLI (Keystone v3)', () => {
   });
 });
 
-describe('openstack container / object commands', () => {
+describe('openstack container / object commands', { timeout: CLI_TIMEOUT }, () => {
   const container = uniq('osc');
   const body = randomBytes(4096);
   const absPath = join(tmp.path, 'absolute name.bin');
