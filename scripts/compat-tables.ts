@@ -2,6 +2,9 @@
 import type { OperationRow } from '../core/operations.js';
 import { notImplemented as keystoneNotImplemented } from '../compat/openstack/keystone/not-implemented.js';
 import { KEYSTONE_PREFIX, keystoneOperations } from '../compat/openstack/keystone/operations.js';
+import { SWIFT_OPERATIONS } from '../compat/openstack/swift/operations.js';
+import { S3_HANDLERS } from '../compat/ec2-s3/s3/app.js';
+import { s3OperationRows } from '../compat/ec2-s3/s3/router.js';
 
 /** One API family's operation table, as the matrix shows it and the generator checks it. */
 export interface CompatTable {
@@ -31,4 +34,7 @@ export const compatTables: CompatTable[] = [
     mountPrefix: KEYSTONE_PREFIX,
     placeholder: keystoneNotImplemented,
   },
+  // Swift and S3 dispatch through their own tables (not Hono routes); their dispatch tests check them.
+  { title: 'Swift (Object Storage v1)', family: 'OpenStack', rows: SWIFT_OPERATIONS },
+  { title: 'S3', family: 'AWS', rows: s3OperationRows(new Set(Object.keys(S3_HANDLERS))) },
 ];
