@@ -1,6 +1,7 @@
 // POST /v3/auth/tokens semantics: identify the user by each method, resolve the scope, issue; plus the /v3/auth/* listings.
-import type { AuthContext } from '../context.js';
+import type { AuthContext, RequestContext } from '../context.js';
 import { CoreError, errors } from '../errors.js';
+import { authorize } from '../policy/index.js';
 import type { AppCredRef } from './application-credentials.js';
 import type { IdentityLookups, ProjectRow, DomainRow } from './lookups.js';
 import type { TokenScope } from './tokens/format.js';
@@ -188,15 +189,28 @@ export class AuthService {
     return d;
   }
 
-  /** Validates a subject token for GET/HEAD/DELETE /v3/auth/tokens: an invalid one is NotFound, as in Keystone. */
-  async subject(id: string, opts: { allowExpired?: boolean } = {}): Promise<TokenInfo> {
+  /**
+   * `GET/HEAD /v3/auth/tokens`: the subject token, if the caller may see it (admin, system reader,
+   * service, or the token's own user). An invalid subject is NotFound, as in Keystone (without echoing
+   * the token, so it does not end up in client logs).
+   */
+  async validateSubject(ctx: RequestContext, id: string, opts: { allowExpired?: boolean } = {}): Promise<TokenInfo> {
+    if (!ctx.auth) throw errors.unauthenticated();
+    let info: TokenInfo;
     try {
-      return await this.tokens.validate(id, opts);
+      info = await this.tokens.validate(id, opts);
     } catch (e) {
-      if (e instanceof CoreError && e.kind === 'Unauthenticated') {
-        throw errors.notFound('token', id, `Could not find token: ${id}.`);
-      }
+      if (e instanceof CoreError && e.kind === 'Unauthenticated') throw errors.notFound('token', '', 'Could not find token.');
       throw e;
     }
+    authorize(ctx, 'identity:validate_token', { userId: info.user.id });
+    return info;
+  }
+
+  /** `DELETE /v3/auth/tokens`: revokes the subject token (and every token rescoped from it). */
+  async revokeSubject(ctx: RequestContext, id: string): Promise<void> {
+    const info = await this.validateSubject(ctx, id);
+    authorize(ctx, 'identity:revoke_token', { userId: info.user.id });
+    await this.tokens.revoke(id);
   }
 }

@@ -4,6 +4,7 @@ import { AssignmentsService } from './assignments.js';
 import { AuthService } from './auth-service.js';
 import { bootstrapIdentity, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 import { ServiceCatalog } from './catalog.js';
+import { CatalogReads } from './catalog-reads.js';
 import { CredentialsService } from './credentials.js';
 import { DomainsService } from './domains.js';
 import { GroupsService } from './groups.js';
@@ -41,6 +42,8 @@ export interface Identity {
   auth: AuthService;
   /** Served services; families register theirs at composition time. */
   catalog: ServiceCatalog;
+  /** Policy-checked reads of the catalog (/v3/services, /v3/endpoints, /v3/regions). */
+  catalogReads: CatalogReads;
   /** Revocation events: every service that disables, deletes or ungrants calls `revocations.revoke`. */
   revocations: RevocationList;
   lookups: IdentityLookups;
@@ -78,6 +81,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
     tokens,
     auth,
     catalog,
+    catalogReads: new CatalogReads(catalog),
     revocations,
     lookups,
     authenticateEc2: (accessKey) => ec2.authenticate(accessKey),

@@ -1,6 +1,5 @@
 // Keystone /v3/auth/*: issue, validate, check and revoke tokens; the caller's catalog, projects, domains and system.
 import type { Context, Hono } from 'hono';
-import type { AuthContext } from '../../../core/context.js';
 import { errors } from '../../../core/errors.js';
 import type { Identity, TokenInfo } from '../../../core/identity/index.js';
 import { queryFlag, readJsonObject, requireAuth, type OpenStackEnv } from '../common/index.js';
@@ -29,19 +28,8 @@ export function registerAuthRoutes(app: Hono<OpenStackEnv>, deps: AuthRoutesDeps
 
   const tokenBody = (c: C, info: TokenInfo) => ({ token: renderToken(info, queryFlag(c, 'nocatalog', true) ? undefined : catalogFor(info)) });
 
-  /** Keystone's `service_admin_or_token_subject`: admin, service, or the token's own user. */
-  const checkSubjectAccess = (caller: AuthContext, subject: TokenInfo) => {
-    if (caller.roles.includes('admin') || caller.roles.includes('service') || caller.userId === subject.user.id) return;
-    throw errors.forbidden();
-  };
-
-  const subjectOf = async (c: C) => {
-    const id = c.req.header('x-subject-token')?.trim();
-    if (!id) throw errors.notFound('token', '', 'Could not find token: .');
-    const info = await identity.auth.subject(id, { allowExpired: queryFlag(c, 'allow_expired') });
-    checkSubjectAccess(c.get('auth')!, info);
-    return { id, info };
-  };
+  const ctx = (c: C) => ({ requestId: c.get('requestId'), auth: c.get('auth') });
+  const subjectId = (c: C) => c.req.header('x-subject-token')?.trim() ?? '';
 
   app.post('/v3/auth/tokens', async function createToken(c) {
     const req = parseAuthRequest(await readJsonObject(c, deps.jsonBodyLimit));
@@ -52,14 +40,14 @@ export function registerAuthRoutes(app: Hono<OpenStackEnv>, deps: AuthRoutesDeps
 
   // HEAD (checkToken) is served by this route too: Hono answers HEAD with the GET route and drops the body.
   app.get('/v3/auth/tokens', auth, async function validateToken(c) {
-    const { id, info } = await subjectOf(c);
+    const id = subjectId(c);
+    const info = await identity.auth.validateSubject(ctx(c), id, { allowExpired: queryFlag(c, 'allow_expired') });
     c.header('X-Subject-Token', id);
     return c.json(tokenBody(c, info), 200);
   });
 
   app.delete('/v3/auth/tokens', auth, async function revokeToken(c) {
-    const { info } = await subjectOf(c);
-    identity.revocations.revoke({ auditId: info.payload.auditIds[0] });
+    await identity.auth.revokeSubject(ctx(c), subjectId(c));
     return c.body(null, 204);
   });
 
