@@ -1,0 +1,176 @@
+// S3 requests the SDK will not send: bad signatures, unknown keys, skew, presign expiry, digests, truncation, raw keys, chunked, SigV2, Expect.
+import { GetObjectCommand, ListObjectsV2Command, PutObjectAclCommand, PutObjectCommand, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { createHash, createHmac } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { presignV4, rawS3, signedChunkedUpload, signV4, startS3Server, type S3TestServer } from './s3-server.js';
+
+let srv: S3TestServer;
+let s3: S3Client;
+const B = 'auth-bucket';
+const md5b64 = (s: string) => createHash('md5').update(s).digest('base64');
+
+async function errorOf(r: Response): Promise<{ status: number; code?: string; requestId?: string; header: string | null }> {
+  const text = await r.text();
+  return { status: r.status, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], requestId: /<RequestId>([^<]*)<\/RequestId>/.exec(text)?.[1], header: r.headers.get('x-amz-request-id') };
+}
+
+const admin = () => ({ access: srv.admin.access, secret: srv.admin.secret });
+
+/** Sends raw bytes over a socket and collects what comes back until the server closes or `until` matches. */
+function rawSocket(port: number, head: string, opts: { body?: Buffer; waitFor100?: boolean; endAfterBody?: boolean } = {}): Promise<string> {
+  return new Promise((res, rej) => {
+    const sock = connect(port, '127.0.0.1');
+    let got = '';
+    let sentBody = false;
+    const sendBody = () => {
+      if (sentBody || !opts.body) return;
+      sentBody = true;
+      sock.write(opts.body);
+      if (opts.endAfterBody) sock.end();
+    };
+    sock.on('connect', () => {
+      sock.write(head);
+      if (!opts.waitFor100) sendBody();
+    });
+    sock.on('data', (d) => {
+      got += d.toString('latin1');
+      if (opts.waitFor100 && got.startsWith('HTTP/1.1 100')) sendBody();
+      if (/HTTP\/1\.1 [2-5]\d\d[\s\S]*\r\n\r\n/.test(got.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, ''))) setTimeout(() => sock.destroy(), 50);
+    });
+    sock.on('close', () => res(got));
+    sock.on('error', rej);
+    setTimeout(() => sock.destroy(), 5000);
+  });
+}
+
+beforeAll(async () => {
+  srv = await startS3Server();
+  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  await s3.send(new CreateBucketCommand({ Bucket: B }));
+  await s3.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 'secret data' }));
+}, 60_000);
+
+afterAll(async () => {
+  s3?.destroy();
+  await srv?.close();
+});
+
+describe('signature failures', () => {
+  it('wrong secret → 403 SignatureDoesNotMatch with RequestId equal to the header', async () => {
+    const e = await errorOf(await rawS3(srv.url, { method: 'GET', path: `/${B}/k`, access: srv.admin.access, secret: 'wrong' }));
+    expect(e).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(e.requestId).toBe(e.header);
+  });
+
+  it('unknown key → 403 InvalidAccessKeyId', async () => {
+    const e = await errorOf(await rawS3(srv.url, { method: 'GET', path: `/${B}/k`, access: 'AKIDUNKNOWN', secret: 'x' }));
+    expect(e).toMatchObject({ status: 403, code: 'InvalidAccessKeyId' });
+  });
+
+  it('skewed clock → 403 RequestTimeTooSkewed', async () => {
+    const e = await errorOf(await rawS3(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), when: new Date(Date.now() - 20 * 60_000) }));
+    expect(e).toMatchObject({ status: 403, code: 'RequestTimeTooSkewed' });
+  });
+
+  it('anonymous read of a private object → 403, then 200 once public-read', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'pub', Body: 'open' }));
+    expect((await errorOf(await fetch(`${srv.url}/${B}/pub`))).code).toBe('AccessDenied');
+    await s3.send(new PutObjectAclCommand({ Bucket: B, Key: 'pub', ACL: 'public-read' }));
+    const r = await fetch(`${srv.url}/${B}/pub`);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toBe('open');
+  });
+});
+
+describe('presigned URLs', () => {
+  it('work with plain fetch, expire, and refuse more than 7 days', async () => {
+    const url = await presignV4(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), expiresIn: 300 });
+    const ok = await fetch(url);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('secret data');
+    const old = await presignV4(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), expiresIn: 60, when: new Date(Date.now() - 3600_000) });
+    expect(await errorOf(await fetch(old))).toMatchObject({ status: 403, code: 'AccessDenied' });
+    const long = (await presignV4(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), expiresIn: 300 })).replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604801');
+    expect((await fetch(long)).status).toBe(403);
+  });
+
+  it('accepts SigV2 query and header signatures', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    const sig = createHmac('sha1', srv.admin.secret).update(`GET\n\n\n${exp}\n/${B}/k`).digest('base64');
+    const r = await fetch(`${srv.url}/${B}/k?AWSAccessKeyId=${srv.admin.access}&Expires=${exp}&Signature=${encodeURIComponent(sig)}`);
+    expect(r.status).toBe(200);
+    const date = new Date().toUTCString();
+    const hsig = createHmac('sha1', srv.admin.secret).update(`GET\n\n\n${date}\n/${B}/?location`).digest('base64');
+    const loc = await fetch(`${srv.url}/${B}/?location`, { headers: { date, authorization: `AWS ${srv.admin.access}:${hsig}` } });
+    expect(loc.status).toBe(200);
+    expect(await loc.text()).toContain('<LocationConstraint');
+  });
+});
+
+describe('body integrity', () => {
+  it('bad Content-MD5 → InvalidDigest; wrong one → BadDigest and nothing stored', async () => {
+    const bad = await rawS3(srv.url, { method: 'PUT', path: `/${B}/md5`, ...admin(), body: 'abc', headers: { 'content-md5': 'not!base64' } });
+    expect((await errorOf(bad)).code).toBe('InvalidDigest');
+    const wrong = await rawS3(srv.url, { method: 'PUT', path: `/${B}/md5`, ...admin(), body: 'abc', headers: { 'content-md5': md5b64('xyz') } });
+    expect(await errorOf(wrong)).toMatchObject({ status: 400, code: 'BadDigest' });
+    expect((await rawS3(srv.url, { method: 'HEAD', path: `/${B}/md5`, ...admin() })).status).toBe(404);
+    const right = await rawS3(srv.url, { method: 'PUT', path: `/${B}/md5`, ...admin(), body: 'abc', headers: { 'content-md5': md5b64('abc') } });
+    expect(right.status).toBe(200);
+  });
+
+  it('payload hash mismatch → XAmzContentSHA256Mismatch and nothing stored', async () => {
+    const r = await rawS3(srv.url, { method: 'PUT', path: `/${B}/sha`, ...admin(), body: 'abc', payloadHash: createHash('sha256').update('abd').digest('hex') });
+    expect(await errorOf(r)).toMatchObject({ status: 400, code: 'XAmzContentSHA256Mismatch' });
+    expect((await rawS3(srv.url, { method: 'HEAD', path: `/${B}/sha`, ...admin() })).status).toBe(404);
+  });
+
+  it('truncated body (Content-Length larger than sent) stores nothing', async () => {
+    const { init } = await signV4(srv.url, { method: 'PUT', path: `/${B}/trunc`, ...admin(), payloadHash: 'UNSIGNED-PAYLOAD' });
+    const head = [`PUT /${B}/trunc HTTP/1.1`, `Host: 127.0.0.1:${srv.port}`, ...Object.entries(init.headers).map(([k, v]) => `${k}: ${v}`), 'Content-Length: 100', '', ''].join('\r\n');
+    await rawSocket(srv.port, head, { body: Buffer.from('only ten b'), endAfterBody: true });
+    expect((await rawS3(srv.url, { method: 'HEAD', path: `/${B}/trunc`, ...admin() })).status).toBe(404);
+  });
+
+  it('signed aws-chunked (minio-go style) uploads verify every chunk', async () => {
+    const chunks = [Buffer.alloc(65536, 'a'), Buffer.alloc(1000, 'b')];
+    const r = await signedChunkedUpload(srv.url, { path: `/${B}/chunked`, ...admin(), chunks });
+    expect(r.status).toBe(200);
+    const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: 'chunked' }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat(chunks))).toBe(true);
+  });
+});
+
+describe('raw keys', () => {
+  it('stores keys with ../ verbatim and never touches paths outside the blob store', async () => {
+    for (const key of ['a/../escape', '../up', './dot', 'x//y']) await s3.send(new PutObjectCommand({ Bucket: B, Key: key, Body: key }));
+    const list = await s3.send(new ListObjectsV2Command({ Bucket: B }));
+    expect(list.Contents?.map((c) => c.Key)).toEqual(expect.arrayContaining(['a/../escape', '../up', './dot', 'x//y']));
+    const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: 'a/../escape' }));
+    expect(await got.Body!.transformToString()).toBe('a/../escape');
+    expect(readdirSync(srv.sys.config.dataDir)).not.toContain('up');
+  });
+});
+
+describe('Expect: 100-continue', () => {
+  it('answers 403 before the body to a bad signature, and 100 to a good one', async () => {
+    const bad = await signV4(srv.url, { method: 'PUT', path: `/${B}/expect`, access: srv.admin.access, secret: 'wrong', payloadHash: 'UNSIGNED-PAYLOAD' });
+    const headOf = (h: Record<string, string>) =>
+      [`PUT /${B}/expect HTTP/1.1`, `Host: 127.0.0.1:${srv.port}`, ...Object.entries(h).map(([k, v]) => `${k}: ${v}`), 'Content-Length: 5', 'Expect: 100-continue', '', ''].join('\r\n');
+    const refused = await rawSocket(srv.port, headOf(bad.init.headers), { body: Buffer.from('hello'), waitFor100: true });
+    expect(refused).toMatch(/^HTTP\/1\.1 403/);
+    const good = await signV4(srv.url, { method: 'PUT', path: `/${B}/expect`, ...admin(), payloadHash: 'UNSIGNED-PAYLOAD' });
+    const accepted = await rawSocket(srv.port, headOf(good.init.headers), { body: Buffer.from('hello'), waitFor100: true });
+    expect(accepted).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200/);
+  });
+});
+
+describe('routing', () => {
+  it('answers NotImplemented for unimplemented operations and EC2 POST /', async () => {
+    expect(await errorOf(await rawS3(srv.url, { method: 'GET', path: `/${B}`, query: { cors: '' }, ...admin() }))).toMatchObject({ status: 501, code: 'NotImplemented' });
+    const ec2 = await fetch(`${srv.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=DescribeInstances&Version=2016-11-15' });
+    expect(ec2.status).toBe(501);
+    expect(await ec2.text()).toMatch(/<Response><Errors><Error><Code>NotImplemented<\/Code>/);
+  });
+});
