@@ -36,15 +36,16 @@ export interface S3TestServer {
 export async function startS3Server(): Promise<S3TestServer> {
   const sys = await buildTestSystem();
   const server = serve({
-    fetch: (req, env: { incoming?: { url?: string; headers?: Record<string, string> }; outgoing?: unknown }) => {
+    fetch: (req, env: { incoming?: { url?: string }; outgoing?: unknown }) => {
       const out = env.outgoing as ServerResponse | undefined;
+      const incoming = env.incoming as IncomingMessage | undefined;
       let sent = false;
       return sys.app.fetch(req, {
         rawPath: env.incoming?.url,
         writeContinue: () => {
           if (sent || !out || out.headersSent) return;
           sent = true;
-          if (env.incoming?.headers?.expect?.toLowerCase() === '100-continue') out.writeContinue();
+          if (incoming?.headers.expect?.toLowerCase() === '100-continue') out.writeContinue();
         },
       });
     },
