@@ -1,5 +1,5 @@
 // The token key repository on disk, like Keystone's fernet key repository: numbered key files, highest is primary.
-import { existsSync, fsyncSync, linkSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, fsyncSync, linkSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TokenKeyRing } from '../../core/identity/ports.js';
 import { DEFAULT_MAX_ACTIVE_KEYS, TOKEN_KEY_BYTES, newTokenKey } from './key-file-format.js';
@@ -8,13 +8,19 @@ import { DEFAULT_MAX_ACTIVE_KEYS, TOKEN_KEY_BYTES, newTokenKey } from './key-fil
  * Keys live in `dir` as files named by an increasing integer, each holding one base64url key
  * (mode 0600, directory 0700). The highest number signs new tokens; all are tried on validation,
  * so a rotation never invalidates live tokens until a key ages out of the `maxActive` window.
- * Unlike Keystone there is no separately staged key 0: every process reads the directory at start,
- * and one process owns rotation (the embedded default has only one).
+ * Unlike Keystone there is no separately staged key 0: other processes sharing the directory notice a
+ * rotation within `recheckMs` (the directory's mtime is checked at most that often), and since the
+ * previous primary stays in the ring, tokens sealed by a process that has not noticed yet stay valid.
  */
 export class FileKeyRing implements TokenKeyRing {
   private ring: Uint8Array[] = [];
+  private checkedAt = 0;
+  private seenMtime = 0;
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly recheckMs = 5000,
+  ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.reload();
     if (this.ring.length === 0) {
@@ -24,11 +30,17 @@ export class FileKeyRing implements TokenKeyRing {
   }
 
   keys(): Uint8Array[] {
+    const now = Date.now();
+    if (now - this.checkedAt >= this.recheckMs) {
+      this.checkedAt = now;
+      if (statSync(this.dir).mtimeMs !== this.seenMtime) this.reload();
+    }
     return this.ring;
   }
 
   /** Re-reads the directory (after another process rotated). */
   reload(): void {
+    this.seenMtime = statSync(this.dir).mtimeMs;
     this.ring = this.indices()
       .sort((a, b) => b - a)
       .map((i) => decodeKey(readFileSync(join(this.dir, String(i)), 'utf8'), join(this.dir, String(i))));

@@ -42,6 +42,14 @@ describe('FileKeyRing', () => {
       ring.keys().map((k) => Buffer.from(k).toString('hex')),
     );
   });
+
+  it('notices a rotation made by another process', async () => {
+    const dir = tempDir();
+    const reader = new FileKeyRing(dir, 0);
+    const writer = new FileKeyRing(dir, 0);
+    await writer.rotate(3);
+    expect(reader.keys().map((k) => Buffer.from(k).toString('hex'))).toEqual(writer.keys().map((k) => Buffer.from(k).toString('hex')));
+  });
 });
 
 describe('MemoryKeyRing', () => {
