@@ -183,6 +183,24 @@ describe('Keystone auth API', () => {
       expect(noDomain.status).toBe(400);
     });
 
+    it('no scope: the user\'s default project when it holds a role there, else unscoped', async () => {
+      const admin = await sys.identity.tokens.validate(adminToken);
+      const ctx = { requestId: 't', auth: admin.context };
+      const project = sys.firstStart.bootstrap.demo.projectId;
+      const u = await sys.identity.services.users.create(ctx, { name: 'withdefault', domainId: 'default', password: 'pw-default', defaultProjectId: project });
+      expect((await login('withdefault', 'pw-default')).body.project).toBeUndefined();
+      const member = admin.roles.find((r) => r.name === 'member')!;
+      sys.identity.services.assignments.grant(ctx, { actor: { userId: u.id }, target: { projectId: project }, roleId: member.id });
+      expect((await login('withdefault', 'pw-default')).body.project.id).toBe(project);
+      expect((await login('withdefault', 'pw-default', 'unscoped')).body.project).toBeUndefined();
+    });
+
+    it('a body over the JSON limit → 413 in Keystone\'s shape', async () => {
+      const r = await post(JSON.stringify({ auth: { pad: 'x'.repeat(sys.config.jsonBodyLimit) } }));
+      expect(r.status).toBe(413);
+      expect(((await r.json()) as Body).error.code).toBe(413);
+    });
+
     it('an unsupported method → 401', async () => {
       expect((await post({ auth: { identity: { methods: ['totp'], totp: {} } } })).status).toBe(401);
     });
