@@ -119,7 +119,7 @@ export async function signV4(base: string, r: RawRequest): Promise<{ url: string
   const q = qs(r.query ?? {});
   const headers = { ...(s.headers as Record<string, string>) };
   delete headers.host;
-  return { url: `${base}${r.path}${q ? `?${q}` : ''}`, init: { method: r.method, headers, body: r.method === 'GET' || r.method === 'HEAD' ? undefined : body } };
+  return { url: `${base}${r.path}${q ? `?${q}` : ''}`, init: { method: r.method, headers, body: r.method === 'GET' || r.method === 'HEAD' ? undefined : (body as BodyInit) } };
 }
 
 /** Sends a SigV4-signed request. */
@@ -161,5 +161,5 @@ export async function signedChunkedUpload(base: string, r: { path: string; acces
     parts.push(Buffer.from(`${data.length.toString(16)};chunk-signature=${prev}\r\n`), data, Buffer.from('\r\n'));
   }
   const body = Buffer.concat(parts);
-  return fetch(url, { ...init, body, headers: { ...init.headers, 'content-length': String(body.length) } });
+  return fetch(url, { ...init, body: body as unknown as BodyInit, headers: { ...init.headers, 'content-length': String(body.length) } });
 }
