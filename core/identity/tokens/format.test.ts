@@ -36,8 +36,15 @@ describe('TokenCodec', () => {
     const codec = new TokenCodec(new TestKeyRing());
     const a = await codec.seal(payload);
     expect(a).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(a.length).toBeLessThan(400);
+    expect(a.length).toBeLessThan(200);
     expect(await codec.seal(payload)).not.toBe(a);
+  });
+
+  it('keeps ids that are not 32-hex or audit-shaped verbatim, and refuses unknown methods', async () => {
+    const codec = new TokenCodec(new TestKeyRing());
+    const p = { ...payload, userId: 'ldap-user/é', scope: { kind: 'domain' as const, id: 'default' }, auditIds: ['short'] };
+    expect(await codec.open(await codec.seal(p))).toEqual(p);
+    await expect(codec.seal({ ...payload, methods: ['saml2'] })).rejects.toThrow(/method/);
   });
 
   it('rejects a token with any byte changed', async () => {

@@ -72,7 +72,7 @@ export class TokenCodec {
     const header = new Uint8Array(HEADER_LEN);
     header[0] = VERSION;
     header.set(primary.kidBytes, 1);
-    const plain = enc.encode(JSON.stringify(pack(payload)));
+    const plain = pack(payload);
     const sealed = new Uint8Array(
       await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: header }, primary.key, plain),
     );
@@ -100,7 +100,12 @@ export class TokenCodec {
     } catch {
       throw invalidToken();
     }
-    const payload = unpack(JSON.parse(dec.decode(plain)));
+    let payload: TokenPayload | undefined;
+    try {
+      payload = unpack(new Uint8Array(plain));
+    } catch {
+      payload = undefined;
+    }
     if (!payload) throw invalidToken();
     return payload;
   }
@@ -126,27 +131,93 @@ function invalidToken() {
   return errors.unauthenticated('The request you have made requires authentication.', { reason: 'invalid-token' });
 }
 
-type Packed = [string, number | string[], number, string, string, string[], number, number];
+const HEX_ID = /^[0-9a-f]{32}$/;
+const B64_ID = /^[A-Za-z0-9_-]{22}$/;
+const TAG_HEX = 0xff;
+const TAG_B64 = 0xfe;
+const MAX_STR = 0xfd;
 
-/** Short positional form: known methods as a bitmask, times in ms. */
-function pack(p: TokenPayload): Packed {
-  const known = p.methods.every((m) => KNOWN_METHODS.includes(m));
-  const methods = known ? p.methods.reduce((acc, m) => acc | (1 << KNOWN_METHODS.indexOf(m)), 0) : p.methods;
-  const scopeId = p.scope.kind === 'project' || p.scope.kind === 'domain' ? p.scope.id : '';
-  return [p.userId, methods, SCOPE_CODES[p.scope.kind], scopeId, p.appCredId ?? '', p.auditIds, p.issuedAt, p.expiresAt];
+/**
+ * Binary plaintext, so ids stay short: `[flags][methods bitmask][issuedAt: 6][expiresAt: 6]`, then
+ * the user id, the scope id (project/domain), the app credential id (flag) and the audit ids (count
+ * byte first). A 32-hex id or a 22-char audit id packs into 16 bytes; other strings are length-prefixed.
+ */
+function pack(p: TokenPayload): Uint8Array {
+  const out: number[] = [];
+  let mask = 0;
+  for (const m of p.methods) {
+    const i = KNOWN_METHODS.indexOf(m);
+    if (i < 0) throw new Error(`cannot seal a token for method ${m}`);
+    mask |= 1 << i;
+  }
+  out.push(SCOPE_CODES[p.scope.kind] | (p.appCredId ? 4 : 0), mask);
+  putTime(out, p.issuedAt);
+  putTime(out, p.expiresAt);
+  putStr(out, p.userId);
+  if (p.scope.kind === 'project' || p.scope.kind === 'domain') putStr(out, p.scope.id);
+  if (p.appCredId) putStr(out, p.appCredId);
+  out.push(p.auditIds.length);
+  for (const a of p.auditIds) putStr(out, a);
+  return Uint8Array.from(out);
 }
 
-function unpack(v: unknown): TokenPayload | undefined {
-  if (!Array.isArray(v) || v.length !== 8) return undefined;
-  const [userId, m, scopeCode, scopeId, appCredId, auditIds, issuedAt, expiresAt] = v as Packed;
-  if (typeof userId !== 'string' || typeof issuedAt !== 'number' || typeof expiresAt !== 'number' || !Array.isArray(auditIds)) return undefined;
-  const methods = typeof m === 'number' ? KNOWN_METHODS.filter((_, i) => m & (1 << i)) : m;
-  let scope: TokenScope;
-  if (scopeCode === 1) scope = { kind: 'project', id: scopeId };
-  else if (scopeCode === 2) scope = { kind: 'domain', id: scopeId };
-  else if (scopeCode === 3) scope = { kind: 'system' };
-  else scope = { kind: 'unscoped' };
-  return { userId, methods, scope, appCredId: appCredId || undefined, auditIds, issuedAt, expiresAt };
+function unpack(b: Uint8Array): TokenPayload | undefined {
+  const r = { b, i: 0 };
+  const flags = b[r.i++];
+  const mask = b[r.i++];
+  if (flags === undefined || mask === undefined) return undefined;
+  const issuedAt = getTime(r);
+  const expiresAt = getTime(r);
+  const userId = getStr(r);
+  const code = flags & 3;
+  const scopeId = code === 1 || code === 2 ? getStr(r) : '';
+  const appCredId = flags & 4 ? getStr(r) : undefined;
+  const n = b[r.i++] ?? 0;
+  const auditIds: string[] = [];
+  for (let k = 0; k < n; k++) auditIds.push(getStr(r));
+  if (r.i !== b.length) return undefined;
+  const methods = KNOWN_METHODS.filter((_, i) => mask & (1 << i));
+  const scope: TokenScope =
+    code === 1 ? { kind: 'project', id: scopeId } : code === 2 ? { kind: 'domain', id: scopeId } : code === 3 ? { kind: 'system' } : { kind: 'unscoped' };
+  return { userId, methods, scope, appCredId, auditIds, issuedAt, expiresAt };
+}
+
+function putTime(out: number[], ms: number): void {
+  for (let k = 5; k >= 0; k--) out.push(Math.floor(ms / 2 ** (8 * k)) & 0xff);
+}
+
+function getTime(r: { b: Uint8Array; i: number }): number {
+  let v = 0;
+  for (let k = 0; k < 6; k++) v = v * 256 + (r.b[r.i++] ?? 0);
+  return v;
+}
+
+function putStr(out: number[], s: string): void {
+  if (HEX_ID.test(s)) {
+    out.push(TAG_HEX);
+    for (let k = 0; k < 32; k += 2) out.push(parseInt(s.slice(k, k + 2), 16));
+  } else if (B64_ID.test(s) && fromB64url(s)!.length === 16 && toB64url(fromB64url(s)!) === s) {
+    out.push(TAG_B64, ...fromB64url(s)!);
+  } else {
+    const bytes = enc.encode(s);
+    if (bytes.length > MAX_STR) throw new Error('token field too long');
+    out.push(bytes.length, ...bytes);
+  }
+}
+
+function getStr(r: { b: Uint8Array; i: number }): string {
+  const tag = r.b[r.i++];
+  if (tag === undefined) throw new Error('truncated');
+  if (tag === TAG_HEX || tag === TAG_B64) {
+    const raw = r.b.subarray(r.i, r.i + 16);
+    r.i += 16;
+    if (raw.length !== 16) throw new Error('truncated');
+    return tag === TAG_HEX ? hex(raw) : toB64url(raw);
+  }
+  const raw = r.b.subarray(r.i, r.i + tag);
+  r.i += tag;
+  if (raw.length !== tag) throw new Error('truncated');
+  return dec.decode(raw);
 }
 
 /** A Keystone-style audit id: 16 random bytes, base64url without padding (22 characters). */
