@@ -13,7 +13,7 @@ import { EmbeddedQueue } from '../backends/queue/embedded-queue.js';
 import { isAwsRequest } from '../compat/ec2-s3/s3/address.js';
 import { createS3App } from '../compat/ec2-s3/s3/app.js';
 import { createKeystoneApp } from '../compat/openstack/keystone/app.js';
-import { SWIFT_PREFIX, createSwiftApp, getInfo, isSwiftInfoRequest } from '../compat/openstack/swift/app.js';
+import { SWIFT_PREFIX, createSwiftApp } from '../compat/openstack/swift/app.js';
 import { rawTarget } from '../core/context.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
@@ -137,9 +137,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
 
   const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region });
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
-  // Root `/info` is Swift's capabilities probe unless it carries S3 auth (then it is the S3 bucket `info`).
-  app.get('/info', (c, next) => (isSwiftInfoRequest(c) ? getInfo(c) : next()));
-  app.route(SWIFT_PREFIX, createSwiftApp({ objects, tokens: identity.tokens, logger }));
+  // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
+  app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));
   // S3 answers everything the OpenStack prefixes did not claim (and EC2's `POST /`), so it is mounted last.
   app.route('/', createS3App({ objects, authenticateEc2: (key) => identity.authenticateEc2(key), region: config.region, publicUrl: config.publicUrl, logger }));
 

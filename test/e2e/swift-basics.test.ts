@@ -313,6 +313,24 @@ describe('info and bad URLs', () => {
     expect(Object.keys(info).sort()).toEqual(['bulk_delete', 'keystoneauth', 'slo', 'swift', 'tempurl']);
     expect(info.swift!.max_object_name_length).toBe(1024);
     expect(info.tempurl!.allowed_digests).toEqual(['sha1', 'sha256', 'sha512']);
+    // swiftclient asks for it next to the storage URL.
+    const beside = await f.sys.request('/object/info');
+    expect(beside.status).toBe(200);
+    expect(((await beside.json()) as Record<string, unknown>).slo).toBeTruthy();
+  });
+
+  it('routes on the raw path: dot segments that climb out of /object still reach Swift', async () => {
+    await f.req('PUT', f.url('/esc'));
+    const deep = f.url('/esc/../../../../../../x');
+    expect((await f.req('PUT', deep, { body: 'escaped?' })).status).toBe(201);
+    const list = (await (await f.req('GET', f.url('/esc?format=json'))).json()) as Array<{ name: string }>;
+    expect(list.map((e) => e.name)).toEqual(['../../../../../../x']);
+    expect(await (await f.req('GET', deep)).text()).toBe('escaped?');
+  });
+
+  it('a root /info with an S3 signature is not Swift', async () => {
+    const res = await f.sys.request('/info', { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00' } });
+    expect(res.headers.get('x-trans-id')).toBeNull();
   });
 
   it('answers malformed paths with 412, never 500', async () => {

@@ -28,10 +28,22 @@ export interface SwiftAppOptions {
 /** The gateway path the Swift face is mounted at (the catalog's `object-store` URL is `{publicUrl}/object/v1/AUTH_%(project_id)s`). */
 export const SWIFT_PREFIX = '/object';
 
-/** Builds the Swift sub-app; mount it with `app.route(SWIFT_PREFIX, createSwiftApp(...))`. */
+/**
+ * Builds the Swift face as a sub-app to mount at the gateway root (`app.route('/', createSwiftApp(...))`),
+ * before the S3 catch-all. It claims requests by their RAW target, so `/object/v1/…/../../..` (which the
+ * URL parser would normalise out of `/object`) still reaches Swift, and answers the root `GET /info`
+ * when it carries no S3 signature. Everything else falls through to the next family.
+ */
 export function createSwiftApp(opts: SwiftAppOptions): Hono<OpenStackEnv> {
+  const prefix = opts.mountPrefix ?? SWIFT_PREFIX;
   const app = new Hono<OpenStackEnv>();
-  app.all('*', (c) => handleSwift(c, opts));
+  app.use('*', async (c, next) => {
+    const raw = rawTarget(c.env, c.req.url);
+    const path = raw.split('?')[0]!;
+    if (path === prefix || path.startsWith(`${prefix}/`)) return handleSwift(c, opts);
+    if (path === '/info' && isSwiftInfoRequest(c)) return getInfo(c, opts.now);
+    await next();
+  });
   return app;
 }
 
@@ -54,13 +66,15 @@ export function isSwiftInfoRequest(c: Context): boolean {
 
 /** Answers Swift's `GET /info` with the capabilities document and Swift's common headers. */
 export function getInfo(c: Context, now: () => number = Date.now): Response {
-  const transId = newTransId(now());
+  return finish(infoResponse(c.req.method), newTransId(now()), now());
+}
+
+function infoResponse(method: string): Response {
   const body = JSON.stringify(capabilities());
-  const res = new Response(c.req.method === 'HEAD' ? null : body, {
+  return new Response(method === 'HEAD' ? null : body, {
     status: 200,
     headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) },
   });
-  return finish(res, transId, now());
 }
 
 async function handleSwift(c: Context<OpenStackEnv>, opts: SwiftAppOptions): Promise<Response> {
@@ -84,6 +98,8 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
   const prefix = opts.mountPrefix ?? SWIFT_PREFIX;
   const raw = rawTarget(c.env, c.req.url);
   if (!raw.startsWith(`${prefix}/`)) throw new SwiftError(412, 'Bad URL');
+  // swiftclient derives the capabilities URL from the storage URL: `{prefix}/info`.
+  if (/^\/info(\?|$)/.test(raw.slice(prefix.length)) && (c.req.method === 'GET' || c.req.method === 'HEAD')) return infoResponse(c.req.method);
   const parsed = parseSwiftPath(raw.slice(prefix.length));
   if (isPathError(parsed)) throw new SwiftError(parsed.status, parsed.message);
   const target: SwiftTarget = parsed;
