@@ -26,8 +26,8 @@ const INSTALL_HINT = 'the `openstack` CLI is missing: install it with `apt-get i
 
 /** Throws (failing the test loudly) when the `openstack` command cannot be run. */
 export async function requireOpenstackCli(): Promise<void> {
-  const r = await exec('openstack', ['--version'], process.env).catch((e: unknown) => ({ code: -1, stdout: '', stderr: String(e) }));
-  if (r.code !== 0) throw new Error(`${INSTALL_HINT} (${r.stderr.trim()})`);
+  const r = await exec('openstack', ['--version'], process.env);
+  if (r.code !== 0) throw new Error(`${INSTALL_HINT} (openstack --version exited ${r.code}: ${r.stderr.trim()})`);
 }
 
 function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<CliResult> {
