@@ -132,6 +132,12 @@ describe('TempURL', () => {
     expect((await tmp(putPath, `temp_url_sig=${prefixSig}&temp_url_expires=${exp}&temp_url_prefix=dir/`)).status).toBe(401);
   });
 
+  it('Temp-URL keys are shown to writers only (a reader could otherwise mint write URLs)', async () => {
+    expect((await f.req('HEAD', f.url())).headers.get('x-account-meta-temp-url-key')).toBe(key);
+    expect((await f.req('HEAD', f.url(), { token: f.reader.token })).headers.get('x-account-meta-temp-url-key')).toBeNull();
+    expect((await f.req('HEAD', f.url('/tmp-c'), { token: f.reader.token })).headers.get('x-container-meta-temp-url-key')).toBeNull();
+  });
+
   it('container Temp-URL keys are hidden from non-owners', async () => {
     await f.req('POST', f.url('/tmp-c'), { headers: { 'X-Container-Read': '.r:*,.rlistings' } });
     const anon = await f.req('HEAD', f.url('/tmp-c'), { token: null });

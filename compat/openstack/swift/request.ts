@@ -1,6 +1,7 @@
 // What every Swift handler receives: the parsed target, the caller, the request and a few response helpers.
 import type { Context } from 'hono';
 import type { RequestContext } from '../../../core/context.js';
+import { canWriteRole, projectRole } from '../../../core/objects/access.js';
 import type { ObjectService } from '../../../core/objects/object-service.js';
 import type { AccessOptions, ContainerRef, ObjectRef, TempUrlGrant } from '../../../core/objects/types.js';
 import type { OpenStackEnv } from '../common/index.js';
@@ -43,6 +44,11 @@ export function containerRef(r: SwiftRequest): ContainerRef & { projectId: strin
 /** The object the request addresses. */
 export function objectRef(r: SwiftRequest): ObjectRef & { projectId: string } {
   return { projectId: projectOf(r), container: r.target.container!, name: r.target.object! };
+}
+
+/** True when the caller holds a writing role on the request's account (may see Temp-URL keys). */
+export function callerMayWrite(r: SwiftRequest): boolean {
+  return r.target.projectId !== undefined && canWriteRole(projectRole(r.ctx, r.target.projectId));
 }
 
 /** Access options carrying the TempURL grant, if any. */

@@ -13,8 +13,14 @@ export function swiftEtag(info: Pick<ObjectInfo, 'kind' | 'swiftEtag'>): string 
 /** True for objects Swift presents as static large objects. */
 export const isSlo = (info: Pick<ObjectInfo, 'kind'>): boolean => info.kind === 'slo' || info.kind === 'multipart';
 
-/** Account counters and metadata (GET/HEAD account). */
-export function accountHeaders(info: AccountInfo): Headers {
+const TEMP_URL_KEYS = new Set(['temp-url-key', 'temp-url-key-2']);
+
+/** Metadata without the Temp-URL keys: whoever knows a key can mint TempURLs, so only writers see them. */
+const withoutTempUrlKeys = (m: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(m).filter(([k]) => !TEMP_URL_KEYS.has(k)));
+
+/** Account counters and metadata (GET/HEAD account); `showSecrets` for callers who may write. */
+export function accountHeaders(info: AccountInfo, showSecrets: boolean): Headers {
   const h = new Headers();
   h.set('X-Account-Container-Count', String(info.containerCount));
   h.set('X-Account-Object-Count', String(info.objectCount));
@@ -26,12 +32,12 @@ export function accountHeaders(info: AccountInfo): Headers {
   }
   h.set('X-Timestamp', swiftTimestamp(info.createdAt));
   h.set('X-Put-Timestamp', swiftTimestamp(info.createdAt));
-  writeMetaHeaders(h, 'Account', info.metadata);
+  writeMetaHeaders(h, 'Account', showSecrets ? info.metadata : withoutTempUrlKeys(info.metadata));
   return h;
 }
 
-/** Container counters, metadata and (owners only) ACLs (GET/HEAD container). */
-export function containerHeaders(info: ContainerInfo): Headers {
+/** Container counters, metadata and (owners only) ACLs (GET/HEAD container); `showSecrets` for callers who may write. */
+export function containerHeaders(info: ContainerInfo, showSecrets: boolean): Headers {
   const h = new Headers();
   h.set('X-Container-Object-Count', String(info.objectCount));
   h.set('X-Container-Bytes-Used', String(info.bytesUsed));
@@ -42,12 +48,8 @@ export function containerHeaders(info: ContainerInfo): Headers {
   if (info.callerIsOwner) {
     if (info.swiftAcl.read) h.set('X-Container-Read', headerSafe(info.swiftAcl.read));
     if (info.swiftAcl.write) h.set('X-Container-Write', headerSafe(info.swiftAcl.write));
-    writeMetaHeaders(h, 'Container', info.metadata);
-  } else {
-    // Temp-URL keys are secrets: only owners see them (Swift's tempurl hides them from ACL readers).
-    const visible = Object.fromEntries(Object.entries(info.metadata).filter(([k]) => k !== 'temp-url-key' && k !== 'temp-url-key-2'));
-    writeMetaHeaders(h, 'Container', visible);
   }
+  writeMetaHeaders(h, 'Container', info.callerIsOwner && showSecrets ? info.metadata : withoutTempUrlKeys(info.metadata));
   return h;
 }
 

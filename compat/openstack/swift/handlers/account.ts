@@ -3,7 +3,7 @@ import { SwiftError } from '../errors.js';
 import { checkMetadata, readMetaHeaders } from '../headers.js';
 import { formatAccountListing, negotiateFormat } from '../listing.js';
 import { parseListing } from '../request-parse.js';
-import { projectOf, respond, type SwiftRequest } from '../request.js';
+import { callerMayWrite, projectOf, respond, type SwiftRequest } from '../request.js';
 import { accountHeaders } from '../views.js';
 
 /** GET account: the container listing (204 when empty and plain) with the account headers. */
@@ -14,7 +14,7 @@ export async function getAccount(r: SwiftRequest): Promise<Response> {
   const projectId = projectOf(r);
   const info = await r.deps.objects.headAccount(r.ctx, projectId);
   const listing = await r.deps.objects.listContainers(r.ctx, projectId, opts);
-  const h = accountHeaders(info);
+  const h = accountHeaders(info, callerMayWrite(r));
   const body = formatAccountListing(
     fmt.format,
     r.target.account,
@@ -27,7 +27,7 @@ export async function getAccount(r: SwiftRequest): Promise<Response> {
 /** HEAD account: counters and metadata, 204. */
 export async function headAccount(r: SwiftRequest): Promise<Response> {
   const info = await r.deps.objects.headAccount(r.ctx, projectOf(r));
-  const h = accountHeaders(info);
+  const h = accountHeaders(info, callerMayWrite(r));
   h.set('Content-Type', 'text/plain; charset=utf-8');
   return respond(204, h);
 }

@@ -4,7 +4,7 @@ import { SwiftError } from '../errors.js';
 import { checkMetadata, readMetaHeaders } from '../headers.js';
 import { formatContainerListing, negotiateFormat, type ObjectListEntry, type SubdirEntry } from '../listing.js';
 import { cleanAcl, parseListing } from '../request-parse.js';
-import { access, containerRef, respond, type SwiftRequest } from '../request.js';
+import { access, callerMayWrite, containerRef, respond, type SwiftRequest } from '../request.js';
 import { STORAGE_POLICY, containerHeaders } from '../views.js';
 
 /** Listing entry view: Swift lists a large object's Swift etag as `hash` and adds the quoted forms. */
@@ -33,7 +33,7 @@ export async function getContainer(r: SwiftRequest): Promise<Response> {
   const info = await r.deps.objects.headContainer(r.ctx, ref, access(r));
   // Legacy `path` lists only the direct children, without rolled-up pseudo-directories.
   const entries = path === undefined ? listing.entries : listing.entries.filter((e) => e.type === 'object');
-  const h = containerHeaders(info);
+  const h = containerHeaders(info, callerMayWrite(r));
   h.set('Content-Type', fmt.contentType);
   const body = formatContainerListing(fmt.format, ref.container, entries.map(entryView));
   return body === undefined ? respond(204, h) : respond(200, h, body);
@@ -42,7 +42,7 @@ export async function getContainer(r: SwiftRequest): Promise<Response> {
 /** HEAD container: counters, metadata and (owners) ACLs, 204. */
 export async function headContainer(r: SwiftRequest): Promise<Response> {
   const info: ContainerInfo = await r.deps.objects.headContainer(r.ctx, containerRef(r), access(r));
-  const h = containerHeaders(info);
+  const h = containerHeaders(info, callerMayWrite(r));
   h.set('Content-Type', 'text/plain; charset=utf-8');
   return respond(204, h);
 }
