@@ -142,7 +142,7 @@ const MAX_STR = 0xfd;
  * the user id, the scope id (project/domain), the app credential id (flag) and the audit ids (count
  * byte first). A 32-hex id or a 22-char audit id packs into 16 bytes; other strings are length-prefixed.
  */
-function pack(p: TokenPayload): Uint8Array {
+function pack(p: TokenPayload): Uint8Array<ArrayBuffer> {
   const out: number[] = [];
   let mask = 0;
   for (const m of p.methods) {
