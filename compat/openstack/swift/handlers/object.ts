@@ -4,7 +4,7 @@ import { isCoreError } from '../../../../core/errors.js';
 import type { ByteRange, GetObjectResult, HeadObjectResult, ObjectRef } from '../../../../core/objects/types.js';
 import { SwiftError } from '../errors.js';
 import { checkMetadata, headerSafe, httpDate, readMetaHeaders } from '../headers.js';
-import { RESELLER_PREFIX, splitContainerObject } from '../path.js';
+import { RESELLER_PREFIX, decodePathOnce, splitContainerObject } from '../path.js';
 import { isTrue, parseConditions, parseDeleteAt, parseRange } from '../request-parse.js';
 import { access, objectRef, projectOf, respond, type SwiftRequest } from '../request.js';
 import { tempUrlDisposition } from '../tempurl.js';
@@ -138,8 +138,10 @@ export async function putObject(r: SwiftRequest): Promise<Response> {
 function accountProject(r: SwiftRequest, header: string): string {
   const v = r.headers.get(header);
   if (v === null || v.trim() === '') return projectOf(r);
-  const acct = decodeURIComponent(v.trim());
-  if (!acct.startsWith(RESELLER_PREFIX) || acct.length === RESELLER_PREFIX.length) throw new SwiftError(412, `${header} is not a valid account`);
+  const acct = decodePathOnce(v.trim());
+  if (acct === undefined || !acct.startsWith(RESELLER_PREFIX) || acct.length === RESELLER_PREFIX.length || acct.includes('/')) {
+    throw new SwiftError(412, `${header} is not a valid account`);
+  }
   return acct.slice(RESELLER_PREFIX.length);
 }
 
