@@ -1,4 +1,5 @@
 // Runs the BlobStore contract against the filesystem store, plus its on-disk layout and temp sweep.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,17 +29,27 @@ describe('FsBlobStore specifics', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  it('fans blobs out into two levels of hex shard directories', async () => {
+  it('fans blobs out into two levels of hex shard directories, all made up front', async () => {
     const dir = tempRoot();
     dirs.push(dir);
     const store = new FsBlobStore({ root: dir });
     await store.put('some-key', new Blob(['abc']).stream());
-    const shards = readdirSync(dir).filter((n) => n !== 'tmp');
-    expect(shards).toHaveLength(1);
-    expect(shards[0]).toMatch(/^[0-9a-f]{2}$/);
-    const inner = readdirSync(join(dir, shards[0]!));
-    expect(inner[0]).toMatch(/^[0-9a-f]{2}$/);
-    expect(readdirSync(join(dir, shards[0]!, inner[0]!))).toEqual(['some-key']);
+    const level1 = readdirSync(dir).filter((n) => /^[0-9a-f]{2}$/.test(n));
+    expect(level1).toHaveLength(256);
+    expect(readdirSync(join(dir, 'ff')).sort()).toEqual([...'0123456789abcdef']);
+    const h = createHash('md5').update('some-key').digest('hex');
+    expect(readdirSync(join(dir, h.slice(0, 2), h.slice(2, 3)))).toEqual(['some-key']);
+  });
+
+  it('recreates a shard directory removed behind its back', async () => {
+    const dir = tempRoot();
+    dirs.push(dir);
+    const store = new FsBlobStore({ root: dir });
+    await store.put('first', new Blob(['1']).stream());
+    const h = createHash('md5').update('again').digest('hex');
+    rmSync(join(dir, h.slice(0, 2), h.slice(2, 3)), { recursive: true });
+    await store.put('again', new Blob(['2']).stream());
+    expect(await store.stat('again')).toEqual({ size: 1 });
   });
 
   it('sweeps stale temp files and keeps fresh ones', async () => {

@@ -1,6 +1,6 @@
 // The default BlobStore: files under the data dir, written via temp file + fsync + rename + directory fsync.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../../core/errors.js';
 import { assertBlobKey, bodyChunks, checkFinalSize, checkNotTooLarge, resolveRange } from './common.js';
@@ -17,8 +17,12 @@ export interface FsBlobStoreOptions {
   readChunkBytes?: number;
 }
 
-const SHARD = /^[0-9a-f]{2}$/;
+const SHARD1 = /^[0-9a-f]{2}$/;
+const SHARD2 = /^[0-9a-f]$/;
+const HEX = '0123456789abcdef';
 const TMP_DIR = 'tmp';
+/** Written once every shard directory exists and is durable. */
+const LAYOUT_MARKER = '.layout-v1';
 
 const isErrno = (e: unknown, code: string) => (e as NodeJS.ErrnoException | undefined)?.code === code;
 
@@ -33,18 +37,17 @@ async function syncDir(dir: string): Promise<void> {
 }
 
 /**
- * Blobs as files `root/<aa>/<bb>/<key>`, where aa/bb are the first bytes of md5(key): keys are
- * validated opaque ids, so no client-chosen name is ever part of a path. In-flight writes live in
- * `root/tmp/` on the same file system, so the final rename is atomic; `sweepTemp` removes the
- * leftovers of a crash.
+ * Blobs as files `root/<aa>/<b>/<key>`, where aab are the first hex digits of md5(key) (4096
+ * leaf directories): keys are validated opaque ids, so no client-chosen name is ever part of a
+ * path. The shard directories are all created (and fsync'd) on first use, so a put never pays
+ * for mkdir and its parent fsyncs. In-flight writes live in `root/tmp/` on the same file
+ * system, so the final rename is atomic; `sweepTemp` removes the leftovers of a crash.
  */
 export class FsBlobStore implements BlobStore {
   private readonly root: string;
   private readonly tmpDir: string;
   private readonly writeBufferBytes: number;
   private readonly readChunkBytes: number;
-  /** Shard directories known to exist (and to have been made durable), so a put skips mkdir. */
-  private readonly knownDirs = new Set<string>();
   private ready: Promise<void> | undefined;
 
   constructor(opts: FsBlobStoreOptions) {
@@ -57,6 +60,16 @@ export class FsBlobStore implements BlobStore {
   private init(): Promise<void> {
     this.ready ??= (async () => {
       await mkdir(this.tmpDir, { recursive: true });
+      if (await exists(join(this.root, LAYOUT_MARKER))) return;
+      const level1s = [...HEX].flatMap((a) => [...HEX].map((b) => join(this.root, a + b)));
+      await Promise.all(
+        level1s.map(async (level1) => {
+          await Promise.all([...HEX].map((c) => mkdir(join(level1, c), { recursive: true })));
+          await syncDir(level1);
+        }),
+      );
+      await writeFile(join(this.root, LAYOUT_MARKER), '');
+      await syncDir(this.root);
     })().catch((e: unknown) => {
       this.ready = undefined;
       throw e;
@@ -66,7 +79,7 @@ export class FsBlobStore implements BlobStore {
 
   private shardDir(key: string): string {
     const h = createHash('md5').update(key).digest('hex');
-    return join(this.root, h.slice(0, 2), h.slice(2, 4));
+    return join(this.root, h.slice(0, 2), h.slice(2, 3));
   }
 
   private pathOf(key: string): string {
@@ -74,15 +87,12 @@ export class FsBlobStore implements BlobStore {
     return join(this.shardDir(key), key);
   }
 
-  private async ensureShard(dir: string): Promise<void> {
-    if (this.knownDirs.has(dir)) return;
-    const created = await mkdir(dir, { recursive: true });
+  /** Recreates a shard directory someone removed behind our back (normally they all exist). */
+  private async recreateShard(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
     // A new directory entry is only durable once its parent is fsync'd.
-    if (created !== undefined) {
-      await syncDir(join(dir, '..'));
-      await syncDir(this.root);
-    }
-    this.knownDirs.add(dir);
+    await syncDir(join(dir, '..'));
+    await syncDir(this.root);
   }
 
   async put(key: string, body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, opts?: BlobWriteOptions): Promise<BlobWriteResult> {
@@ -114,8 +124,13 @@ export class FsBlobStore implements BlobStore {
       await fh.close();
       fh = undefined;
       const dir = this.shardDir(key);
-      await this.ensureShard(dir);
-      await rename(tmpPath, finalPath);
+      try {
+        await rename(tmpPath, finalPath);
+      } catch (e) {
+        if (!isErrno(e, 'ENOENT')) throw e;
+        await this.recreateShard(dir);
+        await rename(tmpPath, finalPath);
+      }
       await syncDir(dir);
     } catch (e) {
       if (fh) await fh.close().catch(() => undefined);
@@ -212,9 +227,9 @@ export class FsBlobStore implements BlobStore {
 
   async *list(): AsyncIterable<string> {
     for (const a of await readdirOrEmpty(this.root)) {
-      if (!SHARD.test(a)) continue;
+      if (!SHARD1.test(a)) continue;
       for (const b of await readdirOrEmpty(join(this.root, a))) {
-        if (!SHARD.test(b)) continue;
+        if (!SHARD2.test(b)) continue;
         for (const name of await readdirOrEmpty(join(this.root, a, b))) yield name;
       }
     }
@@ -239,6 +254,15 @@ export class FsBlobStore implements BlobStore {
       }
     }
     return removed;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 
