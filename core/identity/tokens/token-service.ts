@@ -106,6 +106,9 @@ export class TokenService {
     let info: TokenInfo;
     if (hit && now - hit.describedAt < DESCRIBE_TTL_MS) {
       info = hit.info;
+      // Re-insert so eviction drops the least recently used token, not the oldest issued.
+      this.cache.delete(id);
+      this.cache.set(id, hit);
       this.checkLive(info.payload, now, opts.allowExpired);
     } else {
       const payload = await this.codec.open(id);
