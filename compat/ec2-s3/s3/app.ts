@@ -126,6 +126,10 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string): Prom
     if (addr.key !== undefined && Buffer.byteLength(addr.key, 'utf8') > 1024) throw s3Error('KeyTooLongError');
 
     const ctx: RequestContext = { requestId, auth: principal.auth };
+    const expectedOwner = headers.get('x-amz-expected-bucket-owner');
+    if (expectedOwner && addr.bucket !== undefined && (await deps.objects.findContainerOwner(ctx, addr.bucket)) !== expectedOwner) {
+      throw s3Error('AccessDenied');
+    }
     const streaming = STREAMING.has(route.operation);
     let body: string | undefined;
     if (!streaming && method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
