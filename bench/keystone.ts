@@ -46,6 +46,17 @@ export const keystoneSuite: BenchSuite = {
     const token = login.headers.get('x-subject-token');
     if (login.status !== 201 || !token) throw new Error(`admin login failed: HTTP ${login.status}`);
 
+    // The gateway's own cost (request id, access log, continue gate, routing) with a trivial body, to split the gap.
+    const healthz: LoadResult = await runLoad({
+      name: 'skybridge GET /healthz',
+      target: skybridge.url,
+      concurrency,
+      maxRequests: Math.round(30_000 * scale),
+      maxDurationMs: 15_000 * scale,
+      warmupRequests: 2_000,
+      templates: [{ method: 'GET', path: '/healthz', expectStatus: 200 }],
+    }, { serverPid: skybridge.pid });
+
     const validate: LoadResult = await runLoad({
       name: 'keystone token validate',
       target: skybridge.url,
@@ -79,6 +90,7 @@ export const keystoneSuite: BenchSuite = {
     const ceiling = await scryptCeiling(concurrency, 5_000 * scale);
     const [, n, r, p] = ceiling.hash.split('$');
     return [
+      { result: healthz, note: 'gateway middleware and routing only (no family sub-app)' },
       { result: validate, goal: 0.7, note: 'GET /identity/v3/auth/tokens with X-Auth-Token = X-Subject-Token, catalog included' },
       {
         result: issue,
