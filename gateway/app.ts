@@ -112,7 +112,6 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const queue: JobQueue =
     overrides.queue ?? (config.redisUrl ? new BullMqQueue({ store: outbox, redisUrl: config.redisUrl, logger }) : new EmbeddedQueue({ store: outbox, logger }));
   const periodic = createPeriodicScheduler(logger);
-  registerObjectStoreWorkers(queue, { blobs, logger });
   if (fsBlobs) periodic.every('blob temp sweep', 10 * 60_000, async () => void (await fsBlobs.sweepTemp()), { runAtStart: true });
   periodic.every('job outbox prune', 60 * 60_000, async () => void (await outbox.prune(Date.now() - 24 * 3600_000)));
   starters.push(() => queue.start(), () => periodic.start());
@@ -136,6 +135,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   app.route('/identity', createKeystoneApp({ identity, logger, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
 
   const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region });
+  registerObjectStoreWorkers(queue, { blobs, objects, logger });
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));

@@ -66,4 +66,18 @@ describe('object-store workers', () => {
       ['abort', 'u1'],
     ]);
   });
+
+  it('hands blob.gc to the object service when it collects blobs itself', async () => {
+    const blobs = new MemoryBlobStore();
+    await blobs.put('k', body('1'));
+    const collected: string[][] = [];
+    const q = fakeQueue();
+    registerObjectStoreWorkers(q, {
+      blobs,
+      objects: { expireObject: async () => {}, abortStaleUpload: async () => {}, collectBlobs: async (keys) => void collected.push(keys) },
+    });
+    await q.run('blob.gc', { blobKeys: ['k'] });
+    expect(collected).toEqual([['k']]);
+    expect(await blobs.stat('k')).toEqual({ size: 1 });
+  });
 });

@@ -14,6 +14,11 @@ export interface ObjectJobTarget {
   expireObject(payload: JobPayloads['object.expire']): Promise<void>;
   /** Aborts the upload (and schedules its parts' blobs for gc) if it is still incomplete; otherwise does nothing. */
   abortStaleUpload(uploadId: string): Promise<void>;
+  /**
+   * When present, `blob.gc` hands its keys here instead of deleting them itself, so the service
+   * can re-check references and clean its own bookkeeping. Must be idempotent.
+   */
+  collectBlobs?(blobKeys: string[]): Promise<void>;
 }
 
 /** What the object-store processors need. */
@@ -25,7 +30,7 @@ export interface ObjectStoreWorkerDeps {
    * Optional safety net for `blob.gc`: a key still referenced (e.g. shared by a copy) is kept.
    * The enqueuer should only list unreferenced keys; this guards against a mistake costing data.
    */
-  isBlobReferenced?: (key: string) => Promise<boolean>;
+  isBlobReferenced?: (key: string) => boolean | Promise<boolean>;
   logger?: Logger;
 }
 
@@ -34,6 +39,7 @@ export function registerObjectStoreWorkers(queue: Pick<JobQueue, 'process'>, dep
   const logger = deps.logger ?? silentLogger;
 
   queue.process('blob.gc', async ({ blobKeys }, meta) => {
+    if (deps.objects?.collectBlobs) return deps.objects.collectBlobs(blobKeys);
     for (const key of blobKeys) {
       if (deps.isBlobReferenced && (await deps.isBlobReferenced(key))) {
         logger.warn({ job_id: meta.jobId, blob: key }, 'blob.gc: blob still referenced; kept');
