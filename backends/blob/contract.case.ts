@@ -89,6 +89,20 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStoreFix
       expect(await keysOf(f.store)).toEqual(['blob-1']);
     });
 
+    it('is not fooled by a producer that reuses its chunk buffer', async () => {
+      const scratch = new Uint8Array(1000);
+      async function* reusing() {
+        for (let i = 0; i < 50; i++) {
+          scratch.fill(i);
+          yield scratch;
+        }
+      }
+      const expected = Buffer.concat(Array.from({ length: 50 }, (_, i) => Buffer.alloc(1000, i)));
+      const r = await f.store.put('reused', reusing());
+      expect(r.md5).toBe(createHash('md5').update(expected).digest('hex'));
+      expect((await readAll(await f.store.get('reused'))).equals(expected)).toBe(true);
+    });
+
     it('accepts an async iterable body', async () => {
       async function* gen() {
         yield enc('hello ');

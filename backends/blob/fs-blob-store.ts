@@ -114,8 +114,16 @@ export class FsBlobStore implements BlobStore {
       for await (const chunk of bodyChunks(body)) {
         hash.update(chunk);
         checkNotTooLarge(hash.size, opts);
-        pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        pendingBytes += chunk.byteLength;
+        const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        if (!pendingBytes && view.length >= this.writeBufferBytes) {
+          // Big chunk: write it straight away (the producer gets it back only after this write).
+          pending.push(view);
+          pendingBytes = view.length;
+        } else {
+          // Small chunks are kept until flushed, and a producer may reuse its buffer meanwhile: copy.
+          pending.push(Buffer.from(view));
+          pendingBytes += view.length;
+        }
         if (pendingBytes >= this.writeBufferBytes) await flush();
       }
       checkFinalSize(hash.size, opts);
