@@ -455,4 +455,15 @@ describe('objects: SLO and DLO', () => {
     const r = await svc.getObject(adminA, { projectId: A, container: 'c', name: 'dlo' }, { range: { start: 4, end: 8 } });
     expect((await readAll(r.body)).toString()).toBe('0-seg');
   });
+
+  it('lists a DLO as Swift does (0 bytes) unless asked to resolve it, as the S3 face does', async () => {
+    await svc.putObject(adminA, { projectId: A, container: 'c', name: 'dlo' }, bytes(''), { dloManifest: 'c_segments/big/' });
+    const plain = await svc.listObjects(adminA, { projectId: A, container: 'c' });
+    expect(plain.entries).toMatchObject([{ name: 'dlo', size: 0, kind: 'dlo' }]);
+    const resolved = await svc.listObjects(adminA, { projectId: A, container: 'c' }, { resolveDynamicManifests: true });
+    const etags = ['seg-0-', 'seg-1-', 'seg-2'].map(md5);
+    expect(resolved.entries).toMatchObject([{ name: 'dlo', size: 17, swiftEtag: md5(etags.join('')), etag: `${md5(Buffer.concat(etags.map((e) => Buffer.from(e, 'hex'))))}-3` }]);
+    const head = await svc.headObject(adminA, { projectId: A, container: 'c', name: 'dlo' });
+    expect(resolved.entries[0]).toMatchObject({ size: head.info.size, etag: head.info.etag });
+  });
 });

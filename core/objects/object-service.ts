@@ -592,6 +592,17 @@ export class ObjectService implements ObjectMaintenance {
             kind: e.row.kind as ObjectKind,
           },
     );
+    if (opts.resolveDynamicManifests) {
+      for (const e of out) {
+        if (e.type !== 'object' || e.kind !== 'dlo') continue;
+        const row = this.liveObject(c.id, e.name);
+        if (!row) continue;
+        const r = this.resolvePieces(c, row);
+        e.size = r.size;
+        e.swiftEtag = concatEtag(r.etags);
+        e.etag = r.etags.length ? multipartEtag(r.etags) : e.swiftEtag;
+      }
+    }
     const last = out.at(-1);
     return { entries: out, isTruncated, nextMarker: isTruncated && last ? (last.type === 'prefix' ? last.prefix : last.name) : undefined };
   }

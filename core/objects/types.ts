@@ -171,6 +171,12 @@ export interface ListOptions {
   /** Max entries (objects + rolled-up prefixes); default 1000, capped at 10000. */
   limit?: number;
   reverse?: boolean;
+  /**
+   * Report each DLO (`X-Object-Manifest`) with the size and ETag of its current content, as a HEAD
+   * does, instead of Swift's listing figures (0 bytes, the manifest's own ETag). The S3 face asks
+   * for this: S3 has no manifests, and sync tools compare listed sizes with local files.
+   */
+  resolveDynamicManifests?: boolean;
 }
 
 /** One container as listed. */

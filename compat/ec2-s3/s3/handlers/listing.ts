@@ -30,6 +30,7 @@ async function page(call: S3Call, marker: string | undefined, max: number): Prom
     delimiter: call.query.get('delimiter') || undefined,
     marker: marker || undefined,
     limit: Math.min(max, 1000),
+    resolveDynamicManifests: true,
   });
 }
 
