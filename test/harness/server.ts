@@ -74,7 +74,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     exited = new Promise((res) => child.on('exit', (code) => res(code)));
     const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`skybridge exited with ${child.exitCode}: ${err}`);
+      if (!running()) throw new Error(`skybridge exited with ${child.exitCode ?? child.signalCode}: ${err}`);
       try {
         const r = await fetch(`${url}/healthz`);
         if (r.ok) break;
@@ -85,6 +85,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       await new Promise((r) => setTimeout(r, 100));
     }
   };
+  /** A child killed by a signal keeps `exitCode` null and sets `signalCode` instead. */
+  const running = () => child.exitCode === null && child.signalCode === null;
   await launch();
 
   const server: RunningServer = {
@@ -97,12 +99,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     stdout: () => out,
     stderr: () => err,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
+      if (!running()) return child.exitCode;
       process.kill(child.pid!, 'SIGTERM');
       return exited;
     },
     async kill() {
-      if (child.exitCode !== null) return;
+      if (!running()) return;
       process.kill(child.pid!, 'SIGKILL');
       await exited;
     },
