@@ -11,5 +11,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
+# The BullMQ adapter's contract suite needs Redis on 127.0.0.1:6379; the machine normally runs one.
+if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+  if command -v redis-server >/dev/null; then redis-server --daemonize yes --port 6379 --bind 127.0.0.1 --save '' >/dev/null; fi
+fi
 npm ci --no-audit --no-fund
 npm test
