@@ -1,6 +1,5 @@
 // The one object store both faces call: Swift (`compat/openstack/swift`) and S3 (`compat/ec2-s3/s3`).
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { BlobDigest, BlobStore, BlobWriteResult } from '../../backends/blob/types.js';
@@ -14,6 +13,7 @@ import type { EnqueueOptions, JobName, JobPayloads } from '../jobs/port.js';
 import type { Logger } from '../logger.js';
 import { canWriteRole, projectRole, s3AclAllows, swiftReadAllowsListing, swiftReadAllowsObject, swiftWriteAllows } from './access.js';
 import { NameLister } from './listing.js';
+import { checkPartAlgorithm, multipartChecksum, uploadChecksumType } from './multipart-checksum.js';
 import {
   checkConditions,
   compareBytes,
@@ -32,12 +32,14 @@ import {
   validateObjectName,
   validateTags,
 } from './rules.js';
+import { prepareObjectStatements, type ObjectStatements } from './statements.js';
 import { emptyStream, openPieces, slicePieces, type Piece } from './streams.js';
 import type {
   AccessOptions,
   AccountInfo,
   Checksum,
   ChecksumAlgorithm,
+  ChecksumType,
   ChecksumRequest,
   CompleteMultipartOptions,
   CompleteMultipartResult,
@@ -150,6 +152,7 @@ export class ObjectService implements ObjectMaintenance {
   private readonly lister: NameLister;
   private readonly containerLister: NameLister;
   private readonly grants = new WeakSet<object>();
+  private readonly stmts: ObjectStatements;
 
   constructor(private readonly deps: ObjectServiceDeps) {
     this.db = deps.db;
@@ -159,6 +162,7 @@ export class ObjectService implements ObjectMaintenance {
     const sqlite = (deps.db as unknown as { $client: Database.Database }).$client;
     this.lister = new NameLister(sqlite, 'obj_objects', 'container_id', 'name, size, etag, swift_etag, content_type, last_modified, kind, delete_at');
     this.containerLister = new NameLister(sqlite, 'obj_containers', 'project_id', 'id, name, object_count, bytes_used, created_at, updated_at, region');
+    this.stmts = prepareObjectStatements(deps.db);
   }
 
   private now(): number {
@@ -174,15 +178,13 @@ export class ObjectService implements ObjectMaintenance {
 
   /** Resolves a container ref (S3: the caller's own of that name, else the oldest of that name anywhere). */
   private findContainer(ref: ContainerRef, ctx: RequestContext): ContainerRow | undefined {
-    if (ref.projectId !== undefined) {
-      return this.db.select().from(objContainers).where(and(eq(objContainers.projectId, ref.projectId), eq(objContainers.name, ref.container))).get();
-    }
+    if (ref.projectId !== undefined) return this.stmts.containerByProjectName(ref.projectId, ref.container);
     const own = ctx.auth?.projectId;
     if (own) {
-      const mine = this.db.select().from(objContainers).where(and(eq(objContainers.projectId, own), eq(objContainers.name, ref.container))).get();
+      const mine = this.stmts.containerByProjectName(own, ref.container);
       if (mine) return mine;
     }
-    return this.db.select().from(objContainers).where(eq(objContainers.name, ref.container)).orderBy(asc(objContainers.createdAt)).limit(1).get();
+    return this.stmts.oldestContainerByName(ref.container);
   }
 
   private container(ref: ContainerRef, ctx: RequestContext): ContainerRow {
@@ -221,8 +223,9 @@ export class ObjectService implements ObjectMaintenance {
     throw errors.forbidden('Access Denied');
   }
 
-  private liveObject(containerId: string, name: string, db: DbOrTx = this.db): ObjectRow | undefined {
-    const row = db.select().from(objObjects).where(and(eq(objObjects.containerId, containerId), eq(objObjects.name, name))).get();
+  /** The row of that name, unless expired; prepared, so it reads inside whatever transaction is open. */
+  private liveObject(containerId: string, name: string): ObjectRow | undefined {
+    const row = this.stmts.objectByName(containerId, name);
     if (row && row.deleteAt !== null && row.deleteAt <= this.now()) return undefined;
     return row;
   }
@@ -235,12 +238,7 @@ export class ObjectService implements ObjectMaintenance {
 
   private addRefs(tx: Tx, keys: string[]): void {
     const now = this.now();
-    for (const k of keys) {
-      tx.insert(objBlobRefs)
-        .values({ blobKey: k, refs: 1, updatedAt: now })
-        .onConflictDoUpdate({ target: objBlobRefs.blobKey, set: { refs: sql`${objBlobRefs.refs} + 1`, updatedAt: now } })
-        .run();
-    }
+    for (const k of keys) this.stmts.addRef(k, now);
   }
 
   /** Decrements refs; keys reaching zero get a delayed `blob.gc` job in the same transaction. */
@@ -278,13 +276,10 @@ export class ObjectService implements ObjectMaintenance {
 
   /** Inserts `row` replacing any current version of that name (last committed wins), in `tx`. */
   private writeRow(tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }): void {
-    const old = tx.select().from(objObjects).where(and(eq(objObjects.containerId, row.containerId), eq(objObjects.name, row.name))).get();
+    const old = this.stmts.objectByName(row.containerId, row.name);
     if (old) this.removeRow(tx, old);
-    tx.insert(objObjects).values(row).run();
-    tx.update(objContainers)
-      .set({ objectCount: sql`${objContainers.objectCount} + 1`, bytesUsed: sql`${objContainers.bytesUsed} + ${row.size}`, updatedAt: this.now() })
-      .where(eq(objContainers.id, row.containerId))
-      .run();
+    this.stmts.insertObject(row);
+    this.stmts.bumpContainer(row.containerId, 1, row.size, this.now());
     this.addRefs(tx, this.rowBlobKeys({ blobKey: row.blobKey ?? null, manifest: row.manifest ?? null }));
     if (row.deleteAt) {
       this.enqueue(tx, 'object.expire', { projectId: ref.projectId, container: ref.container, name: row.name, versionId: row.id! }, { runAt: row.deleteAt, jobId: `expire:${row.id}` });
@@ -634,9 +629,8 @@ export class ObjectService implements ObjectMaintenance {
     const id = newId();
     const now = this.now();
     await this.commitOrDrop(res.key, (tx) => {
-      const cur = tx.select().from(objContainers).where(eq(objContainers.id, c.id)).get();
-      if (!cur) throw errors.notFound('container', ref.container, 'The specified bucket does not exist.');
-      this.checkWriteConditions(this.liveObject(c.id, ref.name, tx), opts.ifNoneMatch, opts.ifMatch, ref.name);
+      if (!this.stmts.containerById(c.id)) throw errors.notFound('container', ref.container, 'The specified bucket does not exist.');
+      this.checkWriteConditions(this.liveObject(c.id, ref.name), opts.ifNoneMatch, opts.ifMatch, ref.name);
       this.writeRow(
         tx,
         {
@@ -844,7 +838,7 @@ export class ObjectService implements ObjectMaintenance {
       // Re-read the source inside the transaction: its blobs are still referenced, so sharing them is safe.
       const again = tx.select().from(objObjects).where(eq(objObjects.id, src.id)).get();
       if (!again) throw this.noSuchKey(source.name);
-      this.checkWriteConditions(this.liveObject(dc.id, dest.name, tx), opts.ifNoneMatch, opts.ifMatch, dest.name);
+      this.checkWriteConditions(this.liveObject(dc.id, dest.name), opts.ifNoneMatch, opts.ifMatch, dest.name);
       this.writeRow(
         tx,
         {
@@ -880,7 +874,7 @@ export class ObjectService implements ObjectMaintenance {
     this.assertWrite(ctx, c, ref.name, opts, 'POST');
     this.checkDeleteAt(opts.deleteAt);
     const row = this.db.transaction((tx) => {
-      const r = this.liveObject(c.id, ref.name, tx);
+      const r = this.liveObject(c.id, ref.name);
       if (!r) throw this.noSuchKey(ref.name);
       const deleteAt = opts.keepDeleteAt ? r.deleteAt : (opts.deleteAt ?? null);
       const set = {
@@ -958,7 +952,7 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   private uploadView(c: ContainerRow, up: UploadRow): MultipartUpload {
-    const s = up.settings as { checksumAlgorithm?: ChecksumAlgorithm };
+    const s = up.settings as { checksumAlgorithm?: ChecksumAlgorithm; checksumType?: ChecksumType };
     return {
       uploadId: up.id,
       projectId: c.projectId,
@@ -968,6 +962,7 @@ export class ObjectService implements ObjectMaintenance {
       initiatorUserId: up.initiatorUserId ?? undefined,
       initiatorUserName: up.initiatorUserName ?? undefined,
       checksumAlgorithm: s.checksumAlgorithm,
+      checksumType: s.checksumType,
     };
   }
 
@@ -980,6 +975,7 @@ export class ObjectService implements ObjectMaintenance {
     if (opts.tags) validateTags(opts.tags, 10);
     const acl = toStoredAcl(opts.acl);
     this.validateAclGrants(acl);
+    const checksumType = uploadChecksumType(opts.checksumAlgorithm, opts.checksumType);
     const now = this.now();
     const row: UploadRow = {
       id: newId(),
@@ -995,6 +991,7 @@ export class ObjectService implements ObjectMaintenance {
         tags: opts.tags,
         acl,
         checksumAlgorithm: opts.checksumAlgorithm,
+        checksumType,
         deleteAt: opts.deleteAt,
       },
       completedVersionId: null,
@@ -1030,21 +1027,24 @@ export class ObjectService implements ObjectMaintenance {
 
   /** Streams one part (1..10000) to a fresh blob; a re-upload of the same number replaces it (last finished wins). */
   async uploadPart(ctx: RequestContext, ref: ObjectRef, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: UploadPartOptions = {}): Promise<PartInfo> {
+    let algorithm: ChecksumAlgorithm | undefined;
     try {
       this.assertPartNumber(partNumber);
-      this.upload(ctx, ref, uploadId, true);
+      algorithm = (this.upload(ctx, ref, uploadId, true).up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
+      checkPartAlgorithm(algorithm, opts.checksum?.algorithm);
     } catch (e) {
       await body.cancel().catch(() => undefined);
       throw e;
     }
-    const { res, checksum } = await this.writeBlob(body, opts);
+    // Parts of an upload with an algorithm always get that checksum, sent or not: completion needs them all.
+    const { res, checksum } = await this.writeBlob(body, { ...opts, checksum: opts.checksum ?? (algorithm ? { algorithm } : undefined) });
     return this.commitPart(uploadId, partNumber, res, checksum);
   }
 
   /** Copies a source object (or a byte range of it) into a part; the part's ETag is the MD5 of the copied bytes. */
   async uploadPartCopy(ctx: RequestContext, ref: ObjectRef, uploadId: string, partNumber: number, source: ObjectRef, opts: UploadPartCopyOptions = {}): Promise<PartInfo> {
     this.assertPartNumber(partNumber);
-    this.upload(ctx, ref, uploadId, true);
+    const algorithm = (this.upload(ctx, ref, uploadId, true).up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
     const range = opts.sourceRange;
     if (range && (range.start < 0 || range.end < range.start)) throw errors.invalid('The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', { reason: 'InvalidArgument' });
     const { head, pieces } = await this.readObject(ctx, source, {}, 'GET');
@@ -1056,8 +1056,8 @@ export class ObjectService implements ObjectMaintenance {
     }
     const size = range ? range.end - range.start + 1 : head.info.size;
     const body = size === 0 ? emptyStream() : await openPieces(this.blobs, use);
-    const { res } = await this.writeBlob(body, { expectedSize: size });
-    return this.commitPart(uploadId, partNumber, res, undefined);
+    const { res, checksum } = await this.writeBlob(body, { expectedSize: size, checksum: algorithm ? { algorithm } : undefined });
+    return this.commitPart(uploadId, partNumber, res, checksum);
   }
 
   /** Parts uploaded so far, by part number. */
@@ -1073,14 +1073,13 @@ export class ObjectService implements ObjectMaintenance {
       .limit(max + 1)
       .all();
     const isTruncated = rows.length > max;
+    const { checksumAlgorithm } = up.settings as { checksumAlgorithm?: ChecksumAlgorithm };
     const parts = rows.slice(0, max).map((p) => ({
       partNumber: p.partNumber,
       size: p.size,
       etag: p.etag,
       lastModified: p.lastModified,
-      checksum: p.checksum && (up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm
-        ? { algorithm: (up.settings as { checksumAlgorithm: ChecksumAlgorithm }).checksumAlgorithm, value: p.checksum, type: 'FULL_OBJECT' as const }
-        : undefined,
+      checksum: p.checksum && checksumAlgorithm ? { algorithm: checksumAlgorithm, value: p.checksum, type: 'FULL_OBJECT' as const } : undefined,
     }));
     return { upload: this.uploadView(c, up), parts, isTruncated, nextPartNumberMarker: isTruncated ? parts.at(-1)?.partNumber : undefined };
   }
@@ -1179,16 +1178,21 @@ export class ObjectService implements ObjectMaintenance {
       tags?: Record<string, string>;
       acl?: StoredAcl;
       checksumAlgorithm?: ChecksumAlgorithm;
+      checksumType?: ChecksumType;
       deleteAt?: number;
     };
-    const checksum = compositeChecksum(settings.checksumAlgorithm, used.map((p) => p.checksum));
+    const checksum = multipartChecksum(settings.checksumAlgorithm, uploadChecksumType(settings.checksumAlgorithm, settings.checksumType), used, {
+      given: chosen.map((p) => p.checksum),
+      type: opts.checksumType,
+      expected: opts.checksum,
+    });
     const manifest: ManifestEntry[] = used.map((p) => ({ blobKey: p.blobKey, offset: 0, size: p.size, etag: p.etag, partNumber: p.partNumber, checksum: p.checksum ?? undefined }));
     const id = newId();
     const now = this.now();
     this.db.transaction((tx) => {
       const again = tx.select().from(objUploads).where(eq(objUploads.id, uploadId)).get();
       if (!again || again.completedVersionId) throw errors.notFound('upload', uploadId, 'The specified upload does not exist.');
-      this.checkWriteConditions(this.liveObject(c.id, ref.name, tx), opts.ifNoneMatch, opts.ifMatch, ref.name);
+      this.checkWriteConditions(this.liveObject(c.id, ref.name), opts.ifNoneMatch, opts.ifMatch, ref.name);
       this.writeRow(
         tx,
         {
@@ -1306,7 +1310,7 @@ export class ObjectService implements ObjectMaintenance {
     const id = newId();
     const now = this.now();
     this.db.transaction((tx) => {
-      this.checkWriteConditions(this.liveObject(c.id, ref.name, tx), opts.ifNoneMatch, undefined, ref.name);
+      this.checkWriteConditions(this.liveObject(c.id, ref.name), opts.ifNoneMatch, undefined, ref.name);
       // The segments' rows may have been replaced since validation; their blobs must still be referenced to share them.
       for (const e of entries) {
         const r = tx.select().from(objBlobRefs).where(eq(objBlobRefs.blobKey, e.blobKey)).get();
@@ -1491,20 +1495,6 @@ function applyMetadataUpdate(current: Record<string, string>, u: MetadataUpdate)
   }
   for (const k of u.remove ?? []) delete out[k.toLowerCase()];
   return out;
-}
-
-/** S3 COMPOSITE checksum of a multipart object: hash of the concatenated binary part checksums, `-N` (sha1/sha256/crc32 only). */
-function compositeChecksum(algo: ChecksumAlgorithm | undefined, parts: Array<string | null>): Checksum | undefined {
-  if (!algo || parts.some((p) => !p)) return undefined;
-  const bin = Buffer.concat(parts.map((p) => Buffer.from(p!, 'base64')));
-  let value: string;
-  if (algo === 'sha1' || algo === 'sha256') value = createHash(algo).update(bin).digest('base64');
-  else if (algo === 'crc32') {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(crc32(bin) >>> 0);
-    value = b.toString('base64');
-  } else return undefined;
-  return { algorithm: algo, value: `${value}-${parts.length}`, type: 'COMPOSITE' };
 }
 
 /** IPv4 address in CIDR range (or equal to a bare address); IPv6 compares literally. */

@@ -1,0 +1,79 @@
+// Prepared statements for the object service's per-request queries (building and preparing SQL per call cost more than running it).
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import type { Db } from '../db/index.js';
+import { objBlobRefs, objContainers, objObjects } from '../db/schema/objects.js';
+
+type ObjectInsert = typeof objObjects.$inferInsert;
+
+/** JSON column value as drizzle writes it: SQL NULL stays NULL, anything else is JSON text. */
+const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+const OBJECT_COLUMNS =
+  'id, container_id, name, size, etag, swift_etag, content_type, user_meta, sys_meta, last_modified, delete_at, tags, acl, checksum, kind, blob_key, manifest, dlo_manifest';
+
+/**
+ * The hot queries of object reads and writes, prepared once per connection. They run on the
+ * connection's current transaction when called inside one (better-sqlite3 has a single connection),
+ * so they serve both plain reads and transactional writes.
+ */
+export function prepareObjectStatements(db: Db) {
+  const sqlite = (db as unknown as { $client: Database.Database }).$client;
+  const p = sql.placeholder;
+  const containerByProjectName = db
+    .select()
+    .from(objContainers)
+    .where(and(eq(objContainers.projectId, p('projectId')), eq(objContainers.name, p('name'))))
+    .prepare();
+  const oldestContainerByName = db.select().from(objContainers).where(eq(objContainers.name, p('name'))).orderBy(asc(objContainers.createdAt)).limit(1).prepare();
+  const containerById = db.select().from(objContainers).where(eq(objContainers.id, p('id'))).prepare();
+  const objectByName = db
+    .select()
+    .from(objObjects)
+    .where(and(eq(objObjects.containerId, p('containerId')), eq(objObjects.name, p('name'))))
+    .prepare();
+  // Raw: a drizzle placeholder would turn a null JSON column into the text 'null'.
+  const insertObject = sqlite.prepare(`INSERT INTO obj_objects (${OBJECT_COLUMNS}) VALUES (${OBJECT_COLUMNS.split(', ').map(() => '?').join(', ')})`);
+  const bumpContainer = sqlite.prepare('UPDATE obj_containers SET object_count = object_count + ?, bytes_used = bytes_used + ?, updated_at = ? WHERE id = ?');
+  const addRef = db
+    .insert(objBlobRefs)
+    .values({ blobKey: p('blobKey'), refs: 1, updatedAt: p('now') })
+    .onConflictDoUpdate({ target: objBlobRefs.blobKey, set: { refs: sql`${objBlobRefs.refs} + 1`, updatedAt: sql`excluded.updated_at` } })
+    .prepare();
+
+  return {
+    containerByProjectName: (projectId: string, name: string) => containerByProjectName.get({ projectId, name }),
+    oldestContainerByName: (name: string) => oldestContainerByName.get({ name }),
+    containerById: (id: string) => containerById.get({ id }),
+    objectByName: (containerId: string, name: string) => objectByName.get({ containerId, name }),
+    /** Inserts an object row, applying the schema's defaults for omitted columns. */
+    insertObject(r: ObjectInsert): void {
+      insertObject.run(
+        r.id,
+        r.containerId,
+        r.name,
+        r.size,
+        r.etag,
+        r.swiftEtag,
+        r.contentType,
+        json(r.userMeta ?? {}),
+        json(r.sysMeta ?? {}),
+        r.lastModified,
+        r.deleteAt ?? null,
+        json(r.tags),
+        json(r.acl ?? { grants: [] }),
+        json(r.checksum),
+        r.kind,
+        r.blobKey ?? null,
+        json(r.manifest),
+        r.dloManifest ?? null,
+      );
+    },
+    /** Adds to a container's object and byte counters. */
+    bumpContainer: (id: string, objects: number, bytes: number, now: number) => void bumpContainer.run(objects, bytes, now, id),
+    addRef: (blobKey: string, now: number) => void addRef.run({ blobKey, now }),
+  };
+}
+
+/** The prepared statements of one connection. */
+export type ObjectStatements = ReturnType<typeof prepareObjectStatements>;
