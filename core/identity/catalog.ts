@@ -53,6 +53,7 @@ export class ServiceCatalog {
   private readonly defs: CatalogServiceDef[] = [];
   /** Derived views, rebuilt on register: the token path only substitutes the project id. */
   private built: { services: CatalogService[]; endpoints: CatalogEndpoint[]; entries: Array<CatalogEntry & { needsProject: boolean }> } | undefined;
+  private registrations = 0;
 
   constructor(
     private readonly publicUrl: string,
@@ -65,6 +66,12 @@ export class ServiceCatalog {
     if (i >= 0) this.defs[i] = def;
     else this.defs.push(def);
     this.built = undefined;
+    this.registrations++;
+  }
+
+  /** Changes whenever the catalog does, so renderers may keep what they derived from it until then. */
+  get version(): number {
+    return this.registrations;
   }
 
   services(): CatalogService[] {

@@ -261,6 +261,39 @@ describe('Keystone auth API', () => {
       expect((await get('/v3/auth/catalog', id)).status).toBe(401);
       expect((await post(passwordAuth({ id: u.id }, 'temp-pass'))).status).toBe(401);
     });
+
+    it('repeated validations answer the same body, and a removed role or a disabled project shows at once', async () => {
+      const admin = await sys.identity.tokens.validate(adminToken);
+      const ctx = { requestId: 't', auth: admin.context };
+      const u = await sys.identity.services.users.create(ctx, { name: 'temp-roles', domainId: 'default', password: 'temp-pass' });
+      const p = sys.identity.services.projects.create(ctx, { name: 'temp-roles-project', domainId: 'default' });
+      const member = admin.roles.find((r) => r.name === 'member')!;
+      const extra = sys.identity.services.roles.create(ctx, { name: 'temp-extra' });
+      for (const roleId of [member.id, extra.id]) sys.identity.services.assignments.grant(ctx, { actor: { userId: u.id }, target: { projectId: p.id }, roleId });
+      const first = await login('temp-roles', 'temp-pass', { project: { id: p.id } });
+      const validate = async (id: string) => {
+        const r = await get('/v3/auth/tokens', adminToken, { 'x-subject-token': id });
+        return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+      };
+      const a = await validate(first.id);
+      const b = await validate(first.id);
+      expect(a).toMatchObject({ status: 200, type: 'application/json' });
+      expect(b.text).toBe(a.text);
+      const token = (JSON.parse(a.text) as Body).token as Body;
+      expect(token.roles.map((r: Body) => r.name)).toContain('temp-extra');
+      expect(token.catalog.find((s: Body) => s.type === 'object-store').endpoints[0].url).toContain(`AUTH_${p.id}`);
+      const noCatalog = await get('/v3/auth/tokens?nocatalog', adminToken, { 'x-subject-token': first.id });
+      expect(((await noCatalog.json()) as Body).token).toEqual({ ...token, catalog: undefined });
+
+      sys.identity.services.assignments.revoke(ctx, { actor: { userId: u.id }, target: { projectId: p.id }, roleId: extra.id });
+      const now = await validate(first.id);
+      expect(now.status).toBe(200);
+      expect(((JSON.parse(now.text) as Body).token as Body).roles.map((r: Body) => r.name)).toEqual(expect.arrayContaining(['member']));
+      expect(((JSON.parse(now.text) as Body).token as Body).roles.map((r: Body) => r.name)).not.toContain('temp-extra');
+
+      sys.identity.services.projects.update(ctx, p.id, { enabled: false });
+      expect((await validate(first.id)).status).toBe(404);
+    });
   });
 
   describe('/v3/auth/{catalog,projects,domains,system}', () => {

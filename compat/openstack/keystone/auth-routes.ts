@@ -4,7 +4,7 @@ import { errors } from '../../../core/errors.js';
 import type { Identity, TokenInfo } from '../../../core/identity/index.js';
 import { queryFlag, readJsonObject, requireAuth, type OpenStackEnv } from '../common/index.js';
 import { parseAuthRequest } from './auth-request.js';
-import { renderToken } from './token-view.js';
+import { TokenBodyRenderer } from './token-view.js';
 
 /** What the auth routes need. */
 export interface AuthRoutesDeps {
@@ -22,11 +22,10 @@ export function registerAuthRoutes(app: Hono<OpenStackEnv>, deps: AuthRoutesDeps
   const auth = requireAuth(identity.tokens);
   const selfLinks = (path: string) => ({ self: `${identityUrl}/v3/${path}`, previous: null, next: null });
 
-  /** The catalog for a token's scope: none for unscoped tokens. */
-  const catalogFor = (info: TokenInfo) =>
-    info.project ? identity.catalog.forProject(info.project.id) : info.domain || info.system ? identity.catalog.forProject() : undefined;
-
-  const tokenBody = (c: C, info: TokenInfo) => ({ token: renderToken(info, queryFlag(c, 'nocatalog', true) ? undefined : catalogFor(info)) });
+  const bodies = new TokenBodyRenderer(identity.catalog);
+  /** The token body as JSON text (what `c.json` would send, without re-serialising a token it has seen). */
+  const tokenResponse = (c: C, id: string, info: TokenInfo, status: 200 | 201) =>
+    c.body(bodies.render(info, queryFlag(c, 'nocatalog', true)), status, { 'X-Subject-Token': id, 'Content-Type': 'application/json' });
 
   const ctx = (c: C) => ({ requestId: c.get('requestId'), auth: c.get('auth') });
   const subjectId = (c: C) => c.req.header('x-subject-token')?.trim() ?? '';
@@ -34,16 +33,14 @@ export function registerAuthRoutes(app: Hono<OpenStackEnv>, deps: AuthRoutesDeps
   app.post('/v3/auth/tokens', async function createToken(c) {
     const req = parseAuthRequest(await readJsonObject(c, deps.jsonBodyLimit));
     const { id, info } = await identity.auth.authenticate(req);
-    c.header('X-Subject-Token', id);
-    return c.json(tokenBody(c, info), 201);
+    return tokenResponse(c, id, info, 201);
   });
 
   // HEAD (checkToken) is served by this route too: Hono answers HEAD with the GET route and drops the body.
   app.get('/v3/auth/tokens', auth, async function validateToken(c) {
     const id = subjectId(c);
     const info = await identity.auth.validateSubject(ctx(c), id, { allowExpired: queryFlag(c, 'allow_expired') });
-    c.header('X-Subject-Token', id);
-    return c.json(tokenBody(c, info), 200);
+    return tokenResponse(c, id, info, 200);
   });
 
   app.delete('/v3/auth/tokens', auth, async function revokeToken(c) {
