@@ -1,24 +1,9 @@
 // SigV4 signing for benchmark requests (done before the timed run), and the admin EC2 key a bench skybridge wrote to aws.env.
-import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
+import { Sha256 } from '../test/harness/node-sha256.js';
 
-/** node:crypto as smithy's hash constructor. */
-class Sha256 {
-  private readonly h;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array));
-  }
-  update(d: Uint8Array): void {
-    this.h.update(d);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {}
-}
 
 /** An EC2 credential and the region to sign for. */
 export interface S3Key {

@@ -1,26 +1,13 @@
 // Drives both generations of the real aws CLI (Debian's 2.9 and a newer one on PATH) against one skybridge over TCP.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli, awsGenerations, type AwsCli } from './aws.js';
-import { CLI_TIMEOUT, md5, md5File, requireCli, startObjectFixture, tempDir, uniq, type ObjectFixture, type ObjectUser } from './object-fixture.js';
+import { CLI_TIMEOUT, md5, md5File, requireCli, startObjectFixture, tempDir, treeDigest, uniq, type ObjectFixture, type ObjectUser } from './object-fixture.js';
 
 const MiB = 1 << 20;
 
-/** Every file under `dir` as relative path → md5. */
-function treeDigest(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = md5(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** The S3 multipart ETag of `data` cut into `partSize` parts. */
 function multipartEtag(data: Buffer, partSize: number): string {

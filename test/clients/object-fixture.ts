@@ -1,9 +1,9 @@
 // Shared setup for the object-storage client tests: one real server, its EC2/Keystone credentials, CLI runners and temp dirs.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { startServer, type RunningServer, type StartOptions } from '../harness/server.js';
 import { keystone, passwordToken } from './keystone-http.js';
 
@@ -89,6 +89,20 @@ export function tempDir(prefix = 'skybridge-client-'): { path: string; cleanup()
 }
 
 /** Hex MD5 of a file, streamed. */
+/** Every file under `dir` as relative path → md5 (hex). */
+export function treeDigest(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = createHash('md5').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
 export async function md5File(path: string): Promise<string> {
   const h = createHash('md5');
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);

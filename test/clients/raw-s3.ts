@@ -1,24 +1,10 @@
 // A raw SigV4 S3 requester over node:http (paths sent exactly as given), for what real clients and SDKs will not send.
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import type { Ec2Key } from './object-fixture.js';
+import { Sha256 } from '../harness/node-sha256.js';
 
-/** node:crypto as smithy's hash constructor. */
-export class Sha256 {
-  private readonly h;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array));
-  }
-  update(d: Uint8Array): void {
-    this.h.update(d);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {}
-}
 
 /** One request to sign and send. */
 export interface RawS3Request {

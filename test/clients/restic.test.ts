@@ -1,27 +1,15 @@
 // Drives the real restic (minio-go: aws-chunked signed streaming over plain HTTP) against skybridge: init, backup, restore, same bytes.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_TIMEOUT, cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
+import { CLI_TIMEOUT, cleanEnv, requireCli, run, startObjectFixture, tempDir, treeDigest, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
 
 let fx: ObjectFixture;
 const tmp = tempDir('skybridge-restic-');
 const src = join(tmp.path, 'src');
 const bucket = uniq('restic');
 
-function treeDigest(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = md5(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 async function restic(args: string[]): Promise<CliResult> {
   const env = cleanEnv({

@@ -1,27 +1,13 @@
 // In-process skybridge on a loopback port (same Node wiring as gateway/main.ts), plus a raw SigV4/SigV2 requester for S3 tests.
 import { serve } from '@hono/node-server';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/core/protocols';
-import type { SourceData } from '@smithy/types';
 import { buildTestSystem, type TestSystem } from '../harness/system.js';
+import { Sha256 } from '../harness/node-sha256.js';
 
-/** node:crypto as smithy's hash constructor. */
-export class Sha256 {
-  private readonly h;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array));
-  }
-  update(d: Uint8Array) {
-    this.h.update(d);
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-  reset() {}
-}
 
 export interface S3TestServer {
   sys: TestSystem;

@@ -2,28 +2,15 @@
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/core/protocols';
-import type { SourceData } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { awsChunkedDecoder, BodyGuard } from './aws-chunked.js';
 import { AwsError } from './aws-error.js';
 import { parseV2, verifyV2 } from './sigv2.js';
 import { parseV4, verifyV4, type WireRequest } from './sigv4.js';
+import { Sha256 } from '../../../test/harness/node-sha256.js';
 
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
-class Sha256 {
-  private readonly h;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret as Uint8Array));
-  }
-  update(d: Uint8Array) {
-    this.h.update(d);
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-  reset() {}
-}
 
 const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: creds, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
 
