@@ -1,5 +1,6 @@
 // Reads skybridge's configuration from the environment, with defaults, failing at start on a bad value.
 import { z } from 'zod';
+import type { SecurityComplianceOptions } from '../core/identity/ports.js';
 
 /** Everything the composition root needs to build the system. */
 export interface Config {
@@ -25,16 +26,7 @@ export interface Config {
 }
 
 /** Keystone's `[security_compliance]` options; all off by default, as in Keystone. */
-export interface SecurityCompliance {
-  lockoutFailureAttempts?: number;
-  lockoutDurationSeconds: number;
-  uniqueLastPasswordCount: number;
-  minimumPasswordAgeDays: number;
-  passwordExpiresDays?: number;
-  passwordRegex?: string;
-  passwordRegexDescription?: string;
-  changePasswordUponFirstUse: boolean;
-}
+export type SecurityCompliance = SecurityComplianceOptions;
 
 const intVar = (name: string, min: number, max: number) =>
   z
