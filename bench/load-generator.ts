@@ -1,7 +1,8 @@
 // The load-generator process: reads a LoadSpec on stdin, drives N concurrent keep-alive loops over node:http, prints a LoadResult.
 import { Agent, request } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import type { LoadResult, LoadSpec, RequestTemplate } from './harness.js';
+import type { LoadSpec, RequestTemplate } from './harness.js';
+import { summariseLoad } from './load-summary.js';
 
 type Factory = (i: number) => RequestTemplate | Promise<RequestTemplate>;
 
@@ -76,19 +77,7 @@ async function main(): Promise<void> {
   const durationMs = performance.now() - start;
   agent.destroy();
 
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : 0);
-  const result: LoadResult = {
-    name: spec.name,
-    requests: latencies.length,
-    errors,
-    errorSamples,
-    durationMs,
-    rps: (latencies.length / durationMs) * 1000,
-    p50: pct(50),
-    p99: pct(99),
-    max: latencies.at(-1) ?? 0,
-  };
+  const result = summariseLoad(spec.name, latencies, errors, errorSamples, durationMs);
   process.stdout.write(JSON.stringify(result));
 }
 

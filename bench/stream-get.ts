@@ -1,6 +1,7 @@
 // A load-generator process for large bodies: GETs at concurrency N, streaming and discarding each body, prints a LoadResult.
 import { Agent, request } from 'node:http';
 import type { LoadResult, RequestTemplate } from './harness.js';
+import { summariseLoad } from './load-summary.js';
 
 /** What the parent sends on stdin. */
 export interface StreamGetSpec {
@@ -67,20 +68,7 @@ async function main(): Promise<void> {
   await Promise.all(Array.from({ length: spec.concurrency }, loop));
   const durationMs = performance.now() - start;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : 0);
-  const result: LoadResult & { bytesPerSecond: number } = {
-    name: spec.name,
-    requests: latencies.length,
-    errors,
-    errorSamples,
-    durationMs,
-    rps: (latencies.length / durationMs) * 1000,
-    p50: pct(50),
-    p99: pct(99),
-    max: latencies.at(-1) ?? 0,
-    bytesPerSecond: (bytes / durationMs) * 1000,
-  };
+  const result: LoadResult & { bytesPerSecond: number } = { ...summariseLoad(spec.name, latencies, errors, errorSamples, durationMs), bytesPerSecond: (bytes / durationMs) * 1000 };
   process.stdout.write(JSON.stringify(result));
 }
 
