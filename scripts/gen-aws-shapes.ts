@@ -57,6 +57,8 @@ interface Target {
   outputRoots?: Record<string, string>;
   /** The XML namespace of response documents (not in the JSON model's metadata). */
   xmlNamespace: string;
+  /** Adds members the service gained after the packaged model was last updated. */
+  patch?: (shapes: Record<string, ModelShape>) => void;
 }
 
 const s3Implemented = [
@@ -68,12 +70,72 @@ const s3Implemented = [
   'GetObjectAcl', 'PutObjectAcl', 'GetBucketVersioning', 'PutBucketVersioning',
 ];
 
+/** Follows `A.B.C` through members, named shapes and list members to a structure of the trimmed document. */
+function structureAt(shapes: Record<string, ModelShape>, path: string): ModelShape {
+  const [root, ...rest] = path.split('.');
+  const deref = (s: ModelShape): ModelShape => {
+    const named = s.shape ? shapes[s.shape]! : s;
+    return named.type === 'list' ? deref(named.member!) : named;
+  };
+  let s = deref(shapes[root!]!);
+  for (const name of rest) s = deref(s.members![name]!);
+  if (s.type !== 'structure') throw new Error(`${path} is not a structure`);
+  return s;
+}
+
+/**
+ * The aws-sdk v2 model predates S3's CRC64NVME checksums and checksum types (December 2024). These members
+ * are added as the current S3 API reference lists them: every checksum set gains ChecksumCRC64NVME beside
+ * ChecksumCRC32C (header `x-amz-checksum-crc64nvme` where the others are headers), and ChecksumType
+ * (header `x-amz-checksum-type` or element) where S3 reports or accepts the checksum type.
+ */
+function patchS3(shapes: Record<string, ModelShape>): void {
+  const seen = new Set<ModelShape>();
+  const visit = (s: ModelShape | undefined): void => {
+    if (!s || seen.has(s)) return;
+    seen.add(s);
+    if (s.shape) visit(shapes[s.shape]);
+    visit(s.member);
+    visit(s.value);
+    const m = s.members;
+    if (!m) return;
+    for (const v of Object.values(m)) visit(v);
+    if (m.ChecksumCRC32C && !m.ChecksumCRC64NVME) {
+      const like = m.ChecksumCRC32C;
+      const added: ModelShape = like.location === 'header' ? { location: 'header', locationName: 'x-amz-checksum-crc64nvme' } : {};
+      s.members = Object.fromEntries(Object.entries(m).flatMap(([k, v]) => (k === 'ChecksumCRC32C' ? [[k, v], ['ChecksumCRC64NVME', added]] : [[k, v]])));
+    }
+  };
+  for (const s of Object.values(shapes)) visit(s);
+  const header: ModelShape = { location: 'header', locationName: 'x-amz-checksum-type' };
+  const types: Record<string, ModelShape> = {
+    PutObjectOutput: header,
+    GetObjectOutput: header,
+    HeadObjectOutput: header,
+    CreateMultipartUploadRequest: header,
+    CreateMultipartUploadOutput: header,
+    CompleteMultipartUploadRequest: header,
+    CompleteMultipartUploadOutput: {},
+    ListPartsOutput: {},
+    'ListMultipartUploadsOutput.Uploads': {},
+    'CopyObjectOutput.CopyObjectResult': {},
+    'GetObjectAttributesOutput.Checksum': {},
+    'ListObjectsV2Output.Contents': {},
+    'ListObjectVersionsOutput.Versions': {},
+  };
+  for (const [path, member] of Object.entries(types)) {
+    const s = structureAt(shapes, path);
+    s.members = { ...s.members, ChecksumType: { ...member } };
+  }
+}
+
 const targets: Record<string, Target> = {
   s3: {
     model: 'aws-sdk/apis/s3-2006-03-01.min.json',
     out: 'compat/ec2-s3/common/generated/s3-shapes.json',
     implemented: s3Implemented,
     xmlNamespace: 'http://s3.amazonaws.com/doc/2006-03-01/',
+    patch: patchS3,
     outputRoots: {
       ListBuckets: 'ListAllMyBucketsResult',
       ListObjects: 'ListBucketResult',
@@ -155,6 +217,7 @@ export function generate(t: Target): unknown {
     }
     operations[name] = row;
   }
+  t.patch?.(shapes);
   const sortedShapes = Object.fromEntries(Object.entries(shapes).sort(([a], [b]) => (a < b ? -1 : 1)));
   return {
     source: t.model.replace(/^aws-sdk\//, ''),

@@ -50,12 +50,15 @@ export interface SystemMetadata {
 /** Flexible checksum algorithms (S3). */
 export type ChecksumAlgorithm = 'crc32' | 'crc32c' | 'crc64nvme' | 'sha1' | 'sha256';
 
+/** How a multipart object's checksum derives from its parts: a checksum of the part checksums, or of the whole object. */
+export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
+
 /** A checksum as S3 reports it: base64 of the digest; multipart composites end with `-N`. */
 export interface Checksum {
   algorithm: ChecksumAlgorithm;
   /** Base64 value (composite values carry the `-N` suffix). */
   value: string;
-  type: 'FULL_OBJECT' | 'COMPOSITE';
+  type: ChecksumType;
 }
 
 /** A checksum the client asked for, optionally with the value to verify. */
@@ -426,6 +429,8 @@ export interface CreateMultipartOptions extends AccessOptions {
   tags?: Record<string, string>;
   acl?: S3Acl;
   checksumAlgorithm?: ChecksumAlgorithm;
+  /** Defaults to FULL_OBJECT for crc64nvme, else COMPOSITE; only with an algorithm ('InvalidRequest'). */
+  checksumType?: ChecksumType;
   deleteAt?: number;
 }
 
@@ -439,6 +444,7 @@ export interface MultipartUpload {
   initiatorUserId?: string;
   initiatorUserName?: string;
   checksumAlgorithm?: ChecksumAlgorithm;
+  checksumType?: ChecksumType;
 }
 
 export interface UploadPartOptions extends AccessOptions {
@@ -494,12 +500,17 @@ export interface CompletePart {
   partNumber: number;
   /** Quoted or unquoted hex MD5. */
   etag: string;
+  /** The part's checksum in the upload's algorithm; must equal the stored one ('InvalidPart'). */
   checksum?: string;
 }
 
 export interface CompleteMultipartOptions extends AccessOptions {
   ifNoneMatch?: '*';
   ifMatch?: string;
+  /** Must equal the upload's type ('InvalidRequest'). */
+  checksumType?: ChecksumType;
+  /** A whole-object checksum to verify ('BadChecksum'); composite values may carry `-N`. */
+  checksum?: { algorithm: ChecksumAlgorithm; value: string };
 }
 
 export interface CompleteMultipartResult {

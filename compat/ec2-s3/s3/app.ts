@@ -134,7 +134,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string): Prom
     let body: string | undefined;
     if (!streaming && method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
       writeContinue();
-      body = await readSmallBody(c.req.raw.body, headers, principal.v4);
+      body = await readSmallBody(c.req.raw.body, headers, principal.v4, route.operation === 'CompleteMultipartUpload');
     } else if (!streaming) writeContinue();
     const input = await protocol.parse(route.operation, { headers, query, uri: { Bucket: addr.bucket, Key: addr.key }, body });
     const call: S3Call = {

@@ -113,8 +113,11 @@ export function objectBody(
 /** Largest XML request body accepted (DeleteObjects with 1000 keys of 1024 bytes fits). */
 export const MAX_XML_BODY = 2 * 1024 * 1024;
 
-/** Reads a small (XML) request body whole, decoding aws-chunked and verifying hash, MD5 and checksums. */
-export async function readSmallBody(raw: ReadableStream<Uint8Array> | null, headers: Headers, v4: VerifiedV4 | undefined): Promise<string> {
+/**
+ * Reads a small (XML) request body whole, decoding aws-chunked and verifying hash, MD5 and checksums.
+ * `objectChecksum`: the `x-amz-checksum-*` headers describe an object, not this body (CompleteMultipartUpload).
+ */
+export async function readSmallBody(raw: ReadableStream<Uint8Array> | null, headers: Headers, v4: VerifiedV4 | undefined, objectChecksum = false): Promise<string> {
   const body = objectBody(raw, headers, v4, () => {}, false);
   const chunks: Buffer[] = [];
   let n = 0;
@@ -133,7 +136,7 @@ export async function readSmallBody(raw: ReadableStream<Uint8Array> | null, head
   const data = Buffer.concat(chunks);
   if (body.expectedSize !== undefined && data.length !== body.expectedSize) throw s3Error('IncompleteBody');
   if (body.expectedMd5 !== undefined && createHash('md5').update(data).digest('hex') !== body.expectedMd5) throw s3Error('BadDigest');
-  const ck = body.checksum;
+  const ck = objectChecksum ? undefined : body.checksum;
   if (ck?.expected !== undefined) {
     const expected = typeof ck.expected === 'function' ? ck.expected() : ck.expected;
     if (expected !== undefined && checksumOf(ck.algorithm as ChecksumAlgorithm, data) !== expected) {

@@ -1,6 +1,6 @@
 // Small S3 wire translations shared by the handlers: ETags, conditions, ranges, ACL headers, metadata, tags.
-import type { AclGrant, AclPermission, ByteRange, CannedAcl, Checksum, Conditions, S3Acl, SystemMetadata } from '../../../core/objects/types.js';
-import { checksumMember } from '../common/checksums.js';
+import type { AclGrant, AclPermission, ByteRange, CannedAcl, Checksum, ChecksumType, Conditions, S3Acl, SystemMetadata } from '../../../core/objects/types.js';
+import { CHECKSUM_ALGORITHMS, checksumMember, type ChecksumAlgorithm } from '../common/checksums.js';
 import { percentDecode } from '../common/sigv4.js';
 import { s3Error } from './errors.js';
 
@@ -137,11 +137,28 @@ export function tagsFromTagSet(set: Array<{ Key?: string; Value?: string }> | un
 
 export const tagSetOf = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
-/** Output members for a stored checksum (`ChecksumCRC32: …`); CRC64NVME is not in the v2 model, so it goes as a header. */
-export function checksumOutput(c: Checksum | undefined): { members: Record<string, string>; headers: Record<string, string> } {
-  if (!c) return { members: {}, headers: {} };
-  if (c.algorithm === 'crc64nvme') return { members: {}, headers: { 'x-amz-checksum-crc64nvme': c.value } };
-  return { members: { [checksumMember(c.algorithm)]: c.value }, headers: {} };
+/** Output members for a stored checksum: `ChecksumCRC32: …` and, for objects (not parts), its `ChecksumType`. */
+export function checksumOutput(c: Checksum | undefined, withType = true): Record<string, string> {
+  if (!c) return {};
+  return withType ? { [checksumMember(c.algorithm)]: c.value, ChecksumType: c.type } : { [checksumMember(c.algorithm)]: c.value };
+}
+
+/** The checksum algorithm and value a request carries in `x-amz-checksum-<alg>` headers, if any. */
+export function checksumHeader(h: Headers): { algorithm: ChecksumAlgorithm; value: string } | undefined {
+  for (const algorithm of CHECKSUM_ALGORITHMS) {
+    const value = h.get(`x-amz-checksum-${algorithm}`);
+    if (value !== null) return { algorithm, value: value.trim() };
+  }
+  return undefined;
+}
+
+/** `x-amz-checksum-type`: COMPOSITE or FULL_OBJECT (any case), else InvalidRequest. */
+export function checksumTypeHeader(h: Headers): ChecksumType | undefined {
+  const v = h.get('x-amz-checksum-type');
+  if (v === null) return undefined;
+  const t = v.trim().toUpperCase();
+  if (t !== 'COMPOSITE' && t !== 'FULL_OBJECT') throw s3Error('InvalidRequest', 'Value for x-amz-checksum-type header is invalid.');
+  return t;
 }
 
 /** `x-amz-copy-source` → bucket and key (`/b/k` or `b/k`, URL-encoded, optional `?versionId=`). */

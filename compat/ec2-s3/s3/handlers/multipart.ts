@@ -1,10 +1,10 @@
 // Multipart operations: Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts, ListMultipartUploads.
 import type { MultipartUpload } from '../../../../core/objects/types.js';
-import { isChecksumAlgorithm } from '../../common/checksums.js';
+import { isChecksumAlgorithm, type ChecksumAlgorithm } from '../../common/checksums.js';
 import { uriEncode } from '../../common/sigv4.js';
 import { s3Error } from '../errors.js';
 import { ownerOf, type S3Call, type S3Result } from '../handler-types.js';
-import { aclFromHeaders, checksumOutput, copySource, copySourceRange, intParam, quote, readConditions, systemMetadataFrom, tagsFromHeader } from '../wire.js';
+import { aclFromHeaders, checksumHeader, checksumOutput, checksumTypeHeader, copySource, copySourceRange, intParam, quote, readConditions, systemMetadataFrom, tagsFromHeader } from '../wire.js';
 
 function uploadId(call: S3Call): string {
   const id = call.query.get('uploadId');
@@ -27,11 +27,9 @@ export async function createMultipartUpload(call: S3Call): Promise<S3Result> {
     tags: tagsFromHeader(call.headers.get('x-amz-tagging')),
     acl: aclFromHeaders(call.headers),
     checksumAlgorithm: alg,
+    checksumType: checksumTypeHeader(call.headers),
   });
-  return {
-    output: { Bucket: call.bucket, Key: call.key, UploadId: up.uploadId, ChecksumAlgorithm: up.checksumAlgorithm?.toUpperCase() },
-    headers: up.checksumAlgorithm ? { 'x-amz-checksum-type': call.headers.get('x-amz-checksum-type') ?? 'COMPOSITE' } : {},
-  };
+  return { output: { Bucket: call.bucket, Key: call.key, UploadId: up.uploadId, ChecksumAlgorithm: up.checksumAlgorithm?.toUpperCase(), ChecksumType: up.checksumType } };
 }
 
 /** PUT /bucket/key?partNumber&uploadId — streams one part. */
@@ -50,8 +48,7 @@ export async function uploadPart(call: S3Call): Promise<S3Result> {
     throw body.guard.failure ?? e;
   }
   if (body.guard.failure) throw body.guard.failure;
-  const ck = checksumOutput(part.checksum);
-  return { output: { ETag: quote(part.etag), ...ck.members }, headers: ck.headers };
+  return { output: { ETag: quote(part.etag), ...checksumOutput(part.checksum, false) } };
 }
 
 /** PUT /bucket/key?partNumber&uploadId with x-amz-copy-source (and optional x-amz-copy-source-range). */
@@ -63,26 +60,29 @@ export async function uploadPartCopy(call: S3Call): Promise<S3Result> {
     sourceRange: copySourceRange(call.headers.get('x-amz-copy-source-range')),
     sourceConditions: readConditions(call.headers, 'x-amz-copy-source-'),
   });
-  return { output: { CopyPartResult: { ETag: quote(part.etag), LastModified: new Date(part.lastModified) } } };
+  return { output: { CopyPartResult: { ETag: quote(part.etag), LastModified: new Date(part.lastModified), ...checksumOutput(part.checksum, false) } } };
 }
 
-/** POST /bucket/key?uploadId — no body or no parts is MalformedXML. */
+type CompletedPart = { PartNumber?: number; ETag?: string } & Partial<Record<`Checksum${Uppercase<ChecksumAlgorithm>}`, string>>;
+
+/** POST /bucket/key?uploadId — no body or no parts is MalformedXML; part checksums, the checksum type and a whole-object checksum are checked in core. */
 export async function completeMultipartUpload(call: S3Call): Promise<S3Result> {
   const id = uploadId(call);
-  const mp = call.input.MultipartUpload as { Parts?: Array<{ PartNumber?: number; ETag?: string; ChecksumCRC32?: string; ChecksumCRC32C?: string; ChecksumSHA1?: string; ChecksumSHA256?: string }> } | undefined;
+  const mp = call.input.MultipartUpload as { Parts?: CompletedPart[] } | undefined;
   if (!mp?.Parts?.length) throw s3Error('MalformedXML');
   const parts = mp.Parts.map((p) => {
     if (p.PartNumber === undefined || p.ETag === undefined) throw s3Error('MalformedXML');
-    return { partNumber: p.PartNumber, etag: p.ETag.trim(), checksum: p.ChecksumCRC32 ?? p.ChecksumCRC32C ?? p.ChecksumSHA1 ?? p.ChecksumSHA256 };
+    return { partNumber: p.PartNumber, etag: p.ETag.trim(), checksum: p.ChecksumCRC32 ?? p.ChecksumCRC32C ?? p.ChecksumCRC64NVME ?? p.ChecksumSHA1 ?? p.ChecksumSHA256 };
   });
   const ifNoneMatch = call.headers.get('if-none-match');
   const r = await call.deps.objects.completeMultipartUpload(call.ctx, { container: call.bucket, name: call.key }, id, parts, {
     ifNoneMatch: ifNoneMatch?.trim() === '*' ? '*' : undefined,
     ifMatch: call.headers.get('if-match') ?? undefined,
+    checksumType: checksumTypeHeader(call.headers),
+    checksum: checksumHeader(call.headers),
   });
-  const ck = checksumOutput(r.checksum);
   const location = `${call.deps.publicUrl}/${uriEncode(call.bucket)}/${uriEncode(call.key, true)}`;
-  return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), ...ck.members }, headers: ck.headers };
+  return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), ...checksumOutput(r.checksum) } };
 }
 
 /** DELETE /bucket/key?uploadId. */
@@ -111,11 +111,12 @@ export async function listParts(call: S3Call): Promise<S3Result> {
       NextPartNumberMarker: r.nextPartNumberMarker,
       MaxParts: maxParts,
       IsTruncated: r.isTruncated,
-      Parts: r.parts.map((p) => ({ PartNumber: p.partNumber, LastModified: new Date(p.lastModified), ETag: quote(p.etag), Size: p.size, ...checksumOutput(p.checksum).members })),
+      Parts: r.parts.map((p) => ({ PartNumber: p.partNumber, LastModified: new Date(p.lastModified), ETag: quote(p.etag), Size: p.size, ...checksumOutput(p.checksum, false) })),
       Initiator: initiator(r.upload),
       Owner: ownerOf(call.ctx.auth, r.upload.projectId),
       StorageClass: 'STANDARD',
       ChecksumAlgorithm: r.upload.checksumAlgorithm?.toUpperCase(),
+      ChecksumType: r.upload.checksumType,
     },
   };
 }
@@ -153,6 +154,7 @@ export async function listMultipartUploads(call: S3Call): Promise<S3Result> {
         StorageClass: 'STANDARD',
         Initiated: new Date(u.initiated),
         ChecksumAlgorithm: u.checksumAlgorithm?.toUpperCase(),
+        ChecksumType: u.checksumType,
       })),
       CommonPrefixes: r.commonPrefixes.map((p) => ({ Prefix: e(p) })),
       EncodingType: enc ?? undefined,

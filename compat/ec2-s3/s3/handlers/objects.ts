@@ -37,8 +37,7 @@ export async function putObject(call: S3Call): Promise<S3Result> {
       acl: aclFromHeaders(call.headers),
     }),
   );
-  const ck = checksumOutput(r.checksum);
-  return { output: { ETag: quote(r.etag), ...ck.members }, headers: ck.headers };
+  return { output: { ETag: quote(r.etag), ...checksumOutput(r.checksum) } };
 }
 
 /** Response headers describing an object (shared by GET and HEAD), with response-* overrides applied. */
@@ -65,10 +64,7 @@ function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean)
   if (expires) headers.expires = expires;
   if (r.range) output.ContentRange = `bytes ${r.range.start}-${r.range.end}/${r.range.size}`;
   if (withChecksum && !r.range && info.checksum && call.headers.get('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
-    const ck = checksumOutput(info.checksum);
-    Object.assign(output, ck.members);
-    Object.assign(headers, ck.headers);
-    if (info.checksum.type) headers['x-amz-checksum-type'] = info.checksum.type;
+    Object.assign(output, checksumOutput(info.checksum));
   }
   return { output, headers, status: r.range ? 206 : 200 };
 }
@@ -142,8 +138,7 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
       acl: aclFromHeaders(call.headers),
     },
   );
-  const ck = checksumOutput(r.checksum);
-  return { output: { CopyObjectResult: { ETag: quote(r.etag), LastModified: new Date(r.lastModified), ...ck.members } } };
+  return { output: { CopyObjectResult: { ETag: quote(r.etag), LastModified: new Date(r.lastModified), ...checksumOutput(r.checksum) } } };
 }
 
 /** GET /bucket/key?attributes — only the attributes asked for in x-amz-object-attributes. */
@@ -156,8 +151,7 @@ export async function getObjectAttributes(call: S3Call): Promise<S3Result> {
   if (want.has('objectsize')) output.ObjectSize = info.size;
   if (want.has('storageclass')) output.StorageClass = 'STANDARD';
   if (want.has('checksum') && info.checksum) {
-    const ck = checksumOutput(info.checksum);
-    if (Object.keys(ck.members).length) output.Checksum = ck.members;
+    output.Checksum = checksumOutput(info.checksum);
   }
   if (want.has('objectparts') && info.partsCount) output.ObjectParts = { TotalPartsCount: info.partsCount };
   return { output, headers: { 'last-modified': httpDate(new Date(info.lastModified)) } };
