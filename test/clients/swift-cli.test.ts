@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openstackCli, requireOpenstackCli, type OpenstackCli } from './openstack.js';
 import { CLI_TIMEOUT, cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
+import { httpSend } from './raw-s3.js';
 
 const MiB = 1 << 20;
 let fx: ObjectFixture;
@@ -143,6 +144,27 @@ describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
     await swiftOk(['delete', container]);
     const ls = await swiftOk(['list']);
     expect(ls.stdout.split('\n')).not.toContain(container);
+  });
+});
+
+describe('Swift answers over TCP', { timeout: CLI_TIMEOUT }, () => {
+  it('bodiless answers carry Content-Length: 0 and Content-Type, never a chunked empty body', async () => {
+    const base = new URL(fx.swiftUrl(fx.admin.projectId)).pathname;
+    const auth = { 'x-auth-token': fx.admin.token };
+    const container = uniq('wire');
+    const answers = [
+      await httpSend(fx.url, 'PUT', `${base}/${container}`, { ...auth, 'content-length': '0' }),
+      await httpSend(fx.url, 'PUT', `${base}/${container}`, { ...auth, 'content-length': '0' }),
+      await httpSend(fx.url, 'PUT', `${base}/${container}/o`, { ...auth, 'content-length': '2' }, 'hi'),
+      await httpSend(fx.url, 'DELETE', `${base}/${container}/o`, auth),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([201, 202, 201, 204]);
+    for (const a of answers.slice(0, 3)) {
+      expect(a.headers['transfer-encoding']).toBeUndefined();
+      expect(a.headers['content-length']).toBe('0');
+    }
+    for (const a of answers) expect(a.headers['content-type']).toBeTruthy();
+    await httpSend(fx.url, 'DELETE', `${base}/${container}`, auth);
   });
 });
 

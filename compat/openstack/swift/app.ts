@@ -178,11 +178,14 @@ function errorResponse(e: unknown, method: string, logger: Logger, transId: stri
 
 /** Adds the headers every Swift response carries: transaction ids, Date, Content-Type and Content-Length. */
 function finish(res: Response, transId: string, nowMs: number): Response {
+  // Read the body first: on @hono/node-server's Response, touching `body` rebuilds the headers object,
+  // and edits made to the one fetched before would be lost (Content-Length: 0 was, so 201s went out chunked).
+  const bodyless = res.body === null;
   const h = res.headers;
   h.set('X-Trans-Id', transId);
   h.set('X-Openstack-Request-Id', transId);
   if (!h.has('Date')) h.set('Date', new Date(nowMs).toUTCString());
   if (!h.has('Content-Type')) h.set('Content-Type', 'text/html; charset=UTF-8');
-  if (!h.has('Content-Length') && res.body === null) h.set('Content-Length', '0');
+  if (!h.has('Content-Length') && bodyless) h.set('Content-Length', '0');
   return res;
 }
