@@ -92,6 +92,26 @@ describe('ranges and conditionals', () => {
     expect((await f.req('GET', f.url('/ob/digits'), { headers: { 'if-unmodified-since': 'Thu, 01 Jan 2015 00:00:00 GMT' } })).status).toBe(412);
     expect((await f.req('GET', f.url('/ob/digits'), { headers: { 'if-unmodified-since': lastModified } })).status).toBe(200);
   });
+
+  it('304 and 412 carry the object headers (as swob sends them) and no body', async () => {
+    await f.req('PUT', f.url('/ob/cond'), { body: 'conditional', headers: { 'content-type': 'text/x-cond', 'X-Object-Meta-Color': 'blue' } });
+    const etag = md5('conditional');
+    for (const method of ['GET', 'HEAD']) {
+      const nm = await f.req(method, f.url('/ob/cond'), { headers: { 'if-none-match': etag } });
+      expect(nm.status).toBe(304);
+      expect(nm.headers.get('etag')).toBe(etag);
+      expect(nm.headers.get('content-type')).toBe('text/x-cond');
+      expect(nm.headers.get('x-object-meta-color')).toBe('blue');
+      expect(nm.headers.get('x-timestamp')).toMatch(/^\d{10}\.\d{5}$/);
+      expect(await nm.text()).toBe('');
+      const failed = await f.req(method, f.url('/ob/cond'), { headers: { 'if-match': 'other' } });
+      expect(failed.status).toBe(412);
+      expect(failed.headers.get('etag')).toBe(etag);
+      expect(failed.headers.get('x-object-meta-color')).toBe('blue');
+      expect(failed.headers.get('content-length')).toBe('0');
+      expect(await failed.text()).toBe('');
+    }
+  });
 });
 
 describe('expiry', () => {
@@ -127,6 +147,17 @@ describe('dynamic large objects', () => {
     expect(await range.text()).toBe('abbb');
     expect((await f.req('PUT', f.url('/ob/bad-dlo'), { body: '', headers: { 'X-Object-Manifest': 'no-slash' } })).status).toBe(400);
   });
+
+  it('a conditional GET that matches answers 304 with the same quoted etag as the 200', async () => {
+    const etag = (await f.req('HEAD', f.url('/ob/big'))).headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    for (const sent of [etag, etag.slice(1, -1)]) {
+      const res = await f.req('GET', f.url('/ob/big'), { headers: { 'if-none-match': sent } });
+      expect(res.status).toBe(304);
+      expect(res.headers.get('etag')).toBe(etag);
+      expect(res.headers.get('x-object-manifest')).toBe('ob_segments/big/');
+    }
+  });
 });
 
 describe('static large objects', () => {
@@ -153,6 +184,17 @@ describe('static large objects', () => {
     const range = await f.req('GET', f.url('/ob/slo'), { headers: { range: 'bytes=10-17' } });
     expect(range.status).toBe(206);
     expect(await range.text()).toBe(segs.join('').slice(10, 18));
+  });
+
+  it('a conditional GET that matches answers 304 with the same quoted etag and X-Static-Large-Object', async () => {
+    const sloEtag = `"${md5(segs.map(md5).join(''))}"`;
+    for (const method of ['GET', 'HEAD']) {
+      const res = await f.req(method, f.url('/ob/slo'), { headers: { 'if-none-match': sloEtag } });
+      expect(res.status).toBe(304);
+      expect(res.headers.get('etag')).toBe(sloEtag);
+      expect(res.headers.get('x-static-large-object')).toBe('True');
+    }
+    expect((await f.req('GET', f.url('/ob/slo'), { headers: { 'if-match': sloEtag } })).status).toBe(200);
   });
 
   it('multipart-manifest=get returns the segment list (and format=raw the PUT form)', async () => {

@@ -26,13 +26,24 @@ function readHeaders(r: SwiftRequest, res: HeadObjectResult, range: ByteRange | 
   return { status: 200, h };
 }
 
-/** Maps core's 304/416 reasons onto Swift's responses (with the headers Swift sends with them). */
-function conditionalFailure(e: unknown): never {
-  if (isCoreError(e, 'InvalidState') && e.detail.reason === 'NotModified') {
-    const h: Record<string, string> = {};
-    if (typeof e.detail.swiftEtag === 'string') h.Etag = e.detail.swiftEtag;
-    if (typeof e.detail.lastModified === 'number') h['Last-Modified'] = httpDate(e.detail.lastModified);
-    throw new SwiftError(304, undefined, h);
+/**
+ * Maps core's conditional and range failures onto Swift's responses. A failed conditional GET/HEAD (304, or
+ * 412 for If-Match / If-Unmodified-Since) carries the object's own headers and no body, as swob sends it,
+ * so an SLO's or DLO's 304 shows the same quoted Etag as its 200.
+ */
+async function conditionalFailure(r: SwiftRequest, e: unknown): Promise<never> {
+  const notModified = isCoreError(e, 'InvalidState') && e.detail.reason === 'NotModified';
+  if (notModified || (isCoreError(e, 'Conflict') && e.detail.reason === 'PreconditionFailed')) {
+    let h: Headers;
+    try {
+      h = objectHeaders((await r.deps.objects.headObject(r.ctx, objectRef(r), access(r))).info, { publicMetaOnly: r.tempUrl !== undefined });
+    } catch {
+      // Gone since the check: answer with what the failure itself reported.
+      h = new Headers();
+      if (isCoreError(e) && typeof e.detail.swiftEtag === 'string') h.set('Etag', e.detail.swiftEtag);
+      if (isCoreError(e) && typeof e.detail.lastModified === 'number') h.set('Last-Modified', httpDate(e.detail.lastModified));
+    }
+    throw new SwiftError(notModified ? 304 : 412, notModified ? undefined : '', Object.fromEntries(h));
   }
   if (isCoreError(e, 'Invalid') && e.detail.reason === 'InvalidRange') {
     const size = typeof e.detail.size === 'number' ? e.detail.size : undefined;
@@ -48,7 +59,7 @@ export async function getObject(r: SwiftRequest): Promise<Response> {
   try {
     res = await r.deps.objects.getObject(r.ctx, objectRef(r), { conditions: parseConditions(r.headers), range, ...access(r) });
   } catch (e) {
-    conditionalFailure(e);
+    return conditionalFailure(r, e);
   }
   const { status, h } = readHeaders(r, res, range);
   return respond(status, h, res.body);
@@ -61,7 +72,7 @@ export async function headObject(r: SwiftRequest): Promise<Response> {
   try {
     res = await r.deps.objects.headObject(r.ctx, objectRef(r), { conditions: parseConditions(r.headers), range, ...access(r) });
   } catch (e) {
-    conditionalFailure(e);
+    return conditionalFailure(r, e);
   }
   const { status, h } = readHeaders(r, res, range);
   return respond(status, h);
