@@ -132,6 +132,26 @@ describe('TempURL', () => {
     expect((await tmp(putPath, `temp_url_sig=${prefixSig}&temp_url_expires=${exp}&temp_url_prefix=dir/`)).status).toBe(401);
   });
 
+  it('a TempURL write may not make a DLO manifest (400); downloads get Expires and keep the object\'s own disposition', async () => {
+    const exp = future();
+    const putPath = `/v1/AUTH_${f.owner.projectId}/tmp-c/manifest`;
+    const q = `temp_url_sig=${signTempUrl(key, 'PUT', exp, putPath)}&temp_url_expires=${exp}`;
+    const dlo = await f.req('PUT', `/object${putPath}?${q}`, { token: null, body: '', headers: { 'X-Object-Manifest': 'private-segs/' } });
+    expect(dlo.status).toBe(400);
+    expect(await dlo.text()).toBe("The header 'X-Object-Manifest' is not allowed in this tempurl");
+    expect((await f.req('HEAD', f.url('/tmp-c/manifest'))).status).toBe(404);
+
+    await f.req('PUT', f.url('/tmp-c/named.txt'), { body: 'n', headers: { 'Content-Disposition': 'attachment; filename="chosen.txt"' } });
+    const namedPath = `/v1/AUTH_${f.owner.projectId}/tmp-c/named.txt`;
+    const get = await tmp(namedPath, `temp_url_sig=${signTempUrl(key, 'GET', exp, namedPath)}&temp_url_expires=${exp}`);
+    expect(get.status).toBe(200);
+    expect(get.headers.get('content-disposition')).toBe('attachment; filename="chosen.txt"');
+    expect(get.headers.get('expires')).toBe(new Date(exp * 1000).toUTCString());
+    const invalid = await tmp(namedPath, `temp_url_sig=${signTempUrl('wrong', 'GET', exp, namedPath)}&temp_url_expires=${exp}`);
+    expect(invalid.status).toBe(401);
+    expect(await invalid.text()).toBe('401 Unauthorized: Temp URL invalid\n');
+  });
+
   it('Temp-URL keys are shown to writers only (a reader could otherwise mint write URLs)', async () => {
     expect((await f.req('HEAD', f.url())).headers.get('x-account-meta-temp-url-key')).toBe(key);
     expect((await f.req('HEAD', f.url(), { token: f.reader.token })).headers.get('x-account-meta-temp-url-key')).toBeNull();

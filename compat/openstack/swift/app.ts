@@ -11,7 +11,7 @@ import { capabilities } from './handlers/info.js';
 import { newTransId } from './headers.js';
 import { isPathError, parseSwiftPath, type SwiftTarget } from './path.js';
 import type { SwiftRequest } from './request.js';
-import { TEMPURL_METHODS, readTempUrlParams } from './tempurl.js';
+import { TEMPURL_DISALLOWED_HEADERS, TEMPURL_METHODS, readTempUrlParams } from './tempurl.js';
 
 /** What the Swift face is built from (in `gateway/app.ts`). */
 export interface SwiftAppOptions {
@@ -24,6 +24,9 @@ export interface SwiftAppOptions {
   /** Wall clock in ms (default Date.now). */
   now?: () => number;
 }
+
+/** The body Swift's tempurl middleware answers an invalid or expired TempURL with. */
+const TEMPURL_INVALID = '401 Unauthorized: Temp URL invalid\n';
 
 /** The gateway path the Swift face is mounted at (the catalog's `object-store` URL is `{publicUrl}/object/v1/AUTH_%(project_id)s`). */
 export const SWIFT_PREFIX = '/object';
@@ -114,7 +117,7 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
   const tempUrl = readTempUrlParams(target.query);
   if (tempUrl !== undefined) {
     // TempURL requests are authorised by their signature alone, as Swift's tempurl middleware does.
-    const invalid = new SwiftError(401, 'Temp URL invalid\n', { 'Www-Authenticate': `Swift realm="${encodeURIComponent(target.account)}"` });
+    const invalid = new SwiftError(401, TEMPURL_INVALID, { 'Www-Authenticate': `Swift realm="${encodeURIComponent(target.account)}"` });
     if (tempUrl === 'invalid' || target.object === undefined || target.projectId === undefined) throw invalid;
     if (!(TEMPURL_METHODS as readonly string[]).includes(method)) throw invalid;
     if (tempUrl.prefix !== undefined && !target.object.startsWith(tempUrl.prefix)) throw invalid;
@@ -139,6 +142,10 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
       }
     }
     if (!r.tempUrl) throw invalid;
+    if (method !== 'GET' && method !== 'HEAD') {
+      const bad = TEMPURL_DISALLOWED_HEADERS.find((name) => headers.has(name));
+      if (bad) throw new SwiftError(400, `The header '${bad}' is not allowed in this tempurl`);
+    }
   } else {
     const token = headers.get('x-auth-token') ?? headers.get('x-storage-token');
     if (token) {
@@ -162,7 +169,7 @@ function errorResponse(e: unknown, method: string, logger: Logger, transId: stri
   if (e instanceof SwiftError) err = e;
   else if (isCoreError(e)) {
     if (e.kind === 'Internal') logger.error({ req_id: transId, err: { message: e.message } }, 'internal error');
-    err = e.detail.reason === 'TempUrlInvalid' ? new SwiftError(401, 'Temp URL invalid\n') : fromCoreError(e);
+    err = e.detail.reason === 'TempUrlInvalid' ? new SwiftError(401, TEMPURL_INVALID) : fromCoreError(e);
   } else {
     const x = e instanceof Error ? e : new Error(String(e));
     logger.error({ req_id: transId, err: { message: x.message, stack: x.stack } }, 'unhandled error');

@@ -30,5 +30,13 @@ describe('TempURL parameters', () => {
     expect(tempUrlDisposition('dir/file.txt', base)).toBe(`attachment; filename="file.txt"; filename*=UTF-8''file.txt`);
     expect(tempUrlDisposition('dir/file.txt', { ...base, filename: 'x y.bin' })).toBe(`attachment; filename="x y.bin"; filename*=UTF-8''x%20y.bin`);
     expect(tempUrlDisposition('f', { ...base, inline: true })).toBe('inline');
+    expect(tempUrlDisposition('f', { ...base, inline: true, filename: 'a.txt' })).toBe(`inline; filename="a.txt"; filename*=UTF-8''a.txt`);
+    // Swift percent-quotes the plain filename too (keeping spaces and slashes), so quotes never break the header.
+    expect(tempUrlDisposition('dir/', { ...base, filename: 'say "hi"/ü.txt' })).toBe(
+      `attachment; filename="say %22hi%22/%C3%BC.txt"; filename*=UTF-8''say%20%22hi%22/%C3%BC.txt`,
+    );
+    // The object's own disposition wins over the default name; a trailing slash is not the base name.
+    expect(tempUrlDisposition('dir/file.txt', base, 'attachment; filename="own.txt"')).toBe('attachment; filename="own.txt"');
+    expect(tempUrlDisposition('dir/sub/', base)).toBe(`attachment; filename="sub"; filename*=UTF-8''sub`);
   });
 });

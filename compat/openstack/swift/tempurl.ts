@@ -47,12 +47,30 @@ export function signTempUrl(key: string, method: string, expires: number, path: 
   return createHmac(digest, key).update(tempUrlMessage(method, expires, path, prefixed)).digest('hex');
 }
 
-/** Content-Disposition for a TempURL GET (attachment with the object's base name unless `inline`). */
-export function tempUrlDisposition(objectName: string, params: TempUrlParams): string {
-  const name = params.filename ?? objectName.split('/').pop() ?? objectName;
-  const quoted = name.replace(/["\\]/g, '\\$&');
-  const star = encodeURIComponent(name);
-  const ascii = /^[\x20-\x7e]*$/.test(name);
-  if (params.inline) return params.filename !== undefined ? `inline; filename="${ascii ? quoted : star}"; filename*=UTF-8''${star}` : 'inline';
-  return `attachment; filename="${ascii ? quoted : star}"; filename*=UTF-8''${star}`;
+/** Python's `urllib.parse.quote` with the given safe characters (Swift quotes Content-Disposition names with it). */
+function pyQuote(s: string, safe: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const ch = String.fromCharCode(b);
+    out += /[A-Za-z0-9_.\-~]/.test(ch) || (b < 0x80 && safe.includes(ch)) ? ch : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }
+
+const dispositionFormat = (type: string, filename: string): string =>
+  `${type}; filename="${pyQuote(filename, ' /')}"; filename*=UTF-8''${pyQuote(filename, '/')}`;
+
+/**
+ * Content-Disposition for a successful TempURL GET/HEAD, in Swift's order of preference: `inline` (with the
+ * `filename` if given), then `filename`, then the object's own Content-Disposition, then the object's base name.
+ */
+export function tempUrlDisposition(objectName: string, params: TempUrlParams, existing?: string): string {
+  if (params.inline) return params.filename ? dispositionFormat('inline', params.filename) : 'inline';
+  if (params.filename) return dispositionFormat('attachment', params.filename);
+  if (existing) return existing;
+  const trimmed = objectName.replace(/\/+$/, '');
+  return dispositionFormat('attachment', trimmed.slice(trimmed.lastIndexOf('/') + 1));
+}
+
+/** Request headers a TempURL write may not carry: they could point the object at data the URL does not cover. */
+export const TEMPURL_DISALLOWED_HEADERS = ['X-Object-Manifest', 'X-Symlink-Target'] as const;

@@ -16,7 +16,11 @@ export const MAX_FILE_SIZE = 5368709122;
 /** Headers for a GET/HEAD result, including the range and TempURL download disposition. */
 function readHeaders(r: SwiftRequest, res: HeadObjectResult, range: ByteRange | undefined): { status: number; h: Headers } {
   const h = objectHeaders(res.info, { publicMetaOnly: r.tempUrl !== undefined });
-  if (r.tempUrl) h.set('Content-Disposition', tempUrlDisposition(r.target.object!, r.tempUrl.params));
+  if (r.tempUrl) {
+    h.set('Content-Disposition', tempUrlDisposition(r.target.object!, r.tempUrl.params, h.get('content-disposition') ?? undefined));
+    // Caches may keep a TempURL download until the URL itself expires.
+    h.set('Expires', new Date(r.tempUrl.params.expires * 1000).toUTCString());
+  }
   if (range && res.range) {
     h.set('Content-Range', `bytes ${res.range.start}-${res.range.end}/${res.range.size}`);
     h.set('Content-Length', String(res.range.end - res.range.start + 1));
