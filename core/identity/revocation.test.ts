@@ -40,6 +40,9 @@ describe('RevocationList', () => {
     list.revoke({ appCredId: 'ac' });
     expect(list.isRevoked(token({ appCredId: 'ac' }))).toBe(true);
     expect(list.isRevoked(token())).toBe(false);
+    list.revoke({ roleId: 'r-reader' });
+    expect(list.isRevoked(token())).toBe(true);
+    expect(list.isRevoked(token({ roleIds: ['r-member'] }))).toBe(false);
   });
 
   it('spares tokens issued after the event', () => {

@@ -34,7 +34,15 @@ interface Event {
  * still be accepted (expiry plus the allow-expired window) are pruned: no token they match is left.
  */
 export class RevocationList implements Revoker {
-  private readonly index = new Map<string, Event[]>();
+  /** Events by their most selective field, one map per field, so a check looks ids up without building keys. */
+  private readonly index: Record<IndexField, Map<string, Event[]>> = {
+    auditId: new Map(),
+    appCredId: new Map(),
+    userId: new Map(),
+    projectId: new Map(),
+    domainId: new Map(),
+    roleId: new Map(),
+  };
   private lastId = 0;
   private readonly listeners: Array<(e: RevocationEventInput) => void> = [];
 
@@ -66,10 +74,12 @@ export class RevocationList implements Revoker {
   prune(): void {
     const horizon = this.clock.now() - this.retentionMs;
     this.db.delete(revocationEvents).where(lt(revocationEvents.issuedBefore, horizon)).run();
-    for (const [k, list] of this.index) {
-      const kept = list.filter((e) => e.issuedBefore >= horizon);
-      if (kept.length === 0) this.index.delete(k);
-      else this.index.set(k, kept);
+    for (const bucket of Object.values(this.index)) {
+      for (const [k, list] of bucket) {
+        const kept = list.filter((e) => e.issuedBefore >= horizon);
+        if (kept.length === 0) bucket.delete(k);
+        else bucket.set(k, kept);
+      }
     }
   }
 
@@ -105,28 +115,24 @@ export class RevocationList implements Revoker {
     this.listeners.push(listener);
   }
 
-  /** True when some event revokes `t`. Only the index buckets of the token's own facts are scanned. */
+  /** True when some event revokes `t`. Only the buckets of the token's own facts are scanned; this runs on every validation. */
   isRevoked(t: RevocableToken): boolean {
-    const keys = [
-      `user:${t.userId}`,
-      ...t.auditIds.map((a) => `audit:${a}`),
-      ...t.domainIds.map((d) => `domain:${d}`),
-      ...t.roleIds.map((r) => `role:${r}`),
-    ];
-    if (t.projectId) keys.push(`project:${t.projectId}`);
-    if (t.appCredId) keys.push(`appcred:${t.appCredId}`);
-    for (const k of keys) {
-      const list = this.index.get(k);
-      if (list && list.some((e) => matches(e, t))) return true;
-    }
+    const ix = this.index;
+    if (hit(ix.userId, t.userId, t) || (t.projectId !== undefined && hit(ix.projectId, t.projectId, t))) return true;
+    if (t.appCredId !== undefined && hit(ix.appCredId, t.appCredId, t)) return true;
+    for (const a of t.auditIds) if (hit(ix.auditId, a, t)) return true;
+    for (const d of t.domainIds) if (hit(ix.domainId, d, t)) return true;
+    for (const r of t.roleIds) if (hit(ix.roleId, r, t)) return true;
     return false;
   }
 
   private add(ev: Event): void {
-    const k = indexKey(ev);
-    const list = this.index.get(k);
+    const field = indexField(ev);
+    const bucket = this.index[field];
+    const k = ev[field]!;
+    const list = bucket.get(k);
     if (list) list.push(ev);
-    else this.index.set(k, [ev]);
+    else bucket.set(k, [ev]);
   }
 
   private notify(ev: Event): void {
@@ -134,13 +140,23 @@ export class RevocationList implements Revoker {
   }
 }
 
-function indexKey(e: Event): string {
-  if (e.auditId) return `audit:${e.auditId}`;
-  if (e.appCredId) return `appcred:${e.appCredId}`;
-  if (e.userId) return `user:${e.userId}`;
-  if (e.projectId) return `project:${e.projectId}`;
-  if (e.domainId) return `domain:${e.domainId}`;
-  return `role:${e.roleId}`;
+type IndexField = 'auditId' | 'appCredId' | 'userId' | 'projectId' | 'domainId' | 'roleId';
+
+function indexField(e: Event): IndexField {
+  if (e.auditId) return 'auditId';
+  if (e.appCredId) return 'appCredId';
+  if (e.userId) return 'userId';
+  if (e.projectId) return 'projectId';
+  if (e.domainId) return 'domainId';
+  return 'roleId';
+}
+
+function hit(bucket: Map<string, Event[]>, key: string, t: RevocableToken): boolean {
+  if (bucket.size === 0) return false;
+  const list = bucket.get(key);
+  if (!list) return false;
+  for (const e of list) if (matches(e, t)) return true;
+  return false;
 }
 
 function matches(e: Event, t: RevocableToken): boolean {

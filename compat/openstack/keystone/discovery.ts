@@ -20,6 +20,8 @@ export function registerDiscoveryRoutes(app: Hono<OpenStackEnv>, identityUrl: st
   app.get('/', getVersions);
   // `GET /identity/`: a sub-app cannot name its mount path with a trailing slash, so match it under the wildcard.
   app.get('/*', (c, next) => {
+    // Every Keystone GET passes here; only a path ending in `/` can be the mount point's.
+    if (!c.req.path.endsWith('/')) return next();
     const mount = c.req.routePath.replace(/\/\*$/, '');
     return c.req.path === `${mount}/` ? getVersions(c) : next();
   });

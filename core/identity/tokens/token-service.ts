@@ -3,7 +3,7 @@ import type { AuthContext } from '../../context.js';
 import { errors } from '../../errors.js';
 import type { IdentityLookups } from '../lookups.js';
 import type { Clock } from '../ports.js';
-import type { RevocationList } from '../revocation.js';
+import type { RevocableToken, RevocationList } from '../revocation.js';
 import { newAuditId, type TokenCodec, type TokenPayload, type TokenScope } from './format.js';
 
 /** Keystone's `[token] allow_expired_window`: how long after expiry `allow_expired=1` still validates (48 h). */
@@ -52,6 +52,8 @@ export interface IssueRequest {
 
 interface CacheEntry {
   info: TokenInfo;
+  /** What revocation events are matched against, derived once per resolution. */
+  facts: RevocableToken;
   describedAt: number;
 }
 
@@ -102,22 +104,19 @@ export class TokenService {
    */
   async validate(id: string, opts: { allowExpired?: boolean } = {}): Promise<TokenInfo> {
     const now = this.clock.now();
-    const hit = this.cache.get(id);
-    let info: TokenInfo;
-    if (hit && now - hit.describedAt < DESCRIBE_TTL_MS) {
-      info = hit.info;
+    let entry = this.cache.get(id);
+    if (entry && now - entry.describedAt < DESCRIBE_TTL_MS) {
       // Re-insert so eviction drops the least recently used token, not the oldest issued.
       this.cache.delete(id);
-      this.cache.set(id, hit);
-      this.checkLive(info.payload, now, opts.allowExpired);
+      this.cache.set(id, entry);
+      this.checkLive(entry.info.payload, now, opts.allowExpired);
     } else {
       const payload = await this.codec.open(id);
       this.checkLive(payload, now, opts.allowExpired);
-      info = this.describe(payload);
-      this.remember(id, info, now);
+      entry = this.remember(id, this.describe(payload), now);
     }
-    if (this.revocations.isRevoked(revocable(info))) throw invalid('revoked');
-    return info;
+    if (this.revocations.isRevoked(entry.facts)) throw invalid('revoked');
+    return entry.info;
   }
 
   /** Revokes the token `id` (its audit id, hence every token rescoped from it too). */
@@ -132,12 +131,14 @@ export class TokenService {
     throw invalid('expired');
   }
 
-  private remember(id: string, info: TokenInfo, now: number): void {
+  private remember(id: string, info: TokenInfo, now: number): CacheEntry {
     if (this.cache.size >= CACHE_MAX) {
       const oldest = this.cache.keys().next().value;
       if (oldest !== undefined) this.cache.delete(oldest);
     }
-    this.cache.set(id, { info, describedAt: now });
+    const entry = { info, facts: revocable(info), describedAt: now };
+    this.cache.set(id, entry);
+    return entry;
   }
 
   /** Resolves names and roles from the database, rejecting disabled or vanished users, scopes and app credentials. */
@@ -208,7 +209,7 @@ export class TokenService {
 }
 
 /** The facts of a resolved token that revocation events match against. */
-export function revocable(info: TokenInfo) {
+export function revocable(info: TokenInfo): RevocableToken {
   const domainIds = [info.user.domain.id];
   if (info.project) domainIds.push(info.project.domain.id);
   if (info.domain) domainIds.push(info.domain.id);
