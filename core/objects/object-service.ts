@@ -4,6 +4,7 @@ import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { BlobDigest, BlobStore, BlobWriteResult } from '../../backends/blob/types.js';
 import type { RequestContext } from '../context.js';
+import { GroupCommit } from '../db/group-commit.js';
 import type { Db } from '../db/index.js';
 import { objAccounts, objBlobRefs, objContainers, objObjects, objParts, objUploads, type ManifestEntry, type StoredAclJson } from '../db/schema/objects.js';
 import { projects } from '../db/schema/identity.js';
@@ -153,6 +154,7 @@ export class ObjectService implements ObjectMaintenance {
   private readonly containerLister: NameLister;
   private readonly grants = new WeakSet<object>();
   private readonly stmts: ObjectStatements;
+  private readonly commits: GroupCommit;
 
   constructor(private readonly deps: ObjectServiceDeps) {
     this.db = deps.db;
@@ -163,6 +165,7 @@ export class ObjectService implements ObjectMaintenance {
     this.lister = new NameLister(sqlite, 'obj_objects', 'container_id', 'name, size, etag, swift_etag, content_type, last_modified, kind, delete_at');
     this.containerLister = new NameLister(sqlite, 'obj_containers', 'project_id', 'id, name, object_count, bytes_used, created_at, updated_at, region');
     this.stmts = prepareObjectStatements(deps.db);
+    this.commits = new GroupCommit(deps.db);
   }
 
   private now(): number {
@@ -213,6 +216,24 @@ export class ObjectService implements ObjectMaintenance {
   private assertReadObject(ctx: RequestContext, c: ContainerRow, name: string, row: ObjectRow | undefined, access: AccessOptions | undefined, method = 'GET'): void {
     if (projectRole(ctx, c.projectId) || swiftReadAllowsObject(c.swiftRead, ctx) || this.grantCovers(access, c, name, method)) return;
     if (row && s3AclAllows(row.acl as StoredAcl, ctx, 'READ')) return;
+    throw errors.forbidden('Access Denied');
+  }
+
+  /**
+   * A DLO's bytes come from listing its segment container, which Swift does as the requester: reading (or
+   * copying) the manifest needs listing access there too, else anyone who may write one container could read
+   * every container of the account through a manifest. Segments beside the manifest are readable already, and
+   * a TempURL (which cannot create manifests) stands for its account's owner.
+   */
+  private assertDloSegmentsReadable(ctx: RequestContext, c: ContainerRow, row: ObjectRow, access: AccessOptions | undefined): void {
+    if (row.kind !== 'dlo') return;
+    const spec = row.dloManifest ?? '';
+    const segContainer = spec.includes('/') ? spec.slice(0, spec.indexOf('/')) : spec;
+    if (segContainer === c.name) return;
+    const sc = this.stmts.containerByProjectName(c.projectId, segContainer);
+    if (!sc || this.canListContainer(ctx, sc)) return;
+    const g = access?.grant;
+    if (g && this.grants.has(g) && g.projectId === c.projectId) return;
     throw errors.forbidden('Access Denied');
   }
 
@@ -344,17 +365,16 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** Runs a commit transaction for a freshly written blob; deletes the blob when the commit fails. */
+  /** Group-committed with concurrent writes: one fsync for the batch, each settled only once the batch is durable. */
   private commitOrDrop<T>(blobKey: string, fn: (tx: Tx) => T): Promise<T> {
-    try {
-      return Promise.resolve(this.db.transaction(fn));
-    } catch (e) {
-      return this.blobs
+    return this.commits.run(fn).catch((e: unknown) =>
+      this.blobs
         .delete(blobKey)
         .catch(() => undefined)
         .then(() => {
           throw e;
-        });
-    }
+        }),
+    );
   }
 
   // ------------------------------------------------------------ shaping
@@ -709,6 +729,7 @@ export class ObjectService implements ObjectMaintenance {
     const row = this.liveObject(c.id, ref.name);
     this.assertReadObject(ctx, c, ref.name, row, opts, method);
     if (!row) throw this.noSuchKey(ref.name);
+    this.assertDloSegmentsReadable(ctx, c, row, opts);
     const info = this.info(c, row);
     const r = this.resolvePieces(c, row);
     let pieces: Piece[] = r.pieces;
@@ -796,6 +817,7 @@ export class ObjectService implements ObjectMaintenance {
     const src = this.liveObject(sc.id, source.name);
     this.assertReadObject(ctx, sc, source.name, src, {});
     if (!src) throw this.noSuchKey(source.name);
+    if (!opts.copyManifest) this.assertDloSegmentsReadable(ctx, sc, src, {});
     checkConditions(opts.sourceConditions, src, true);
     const dc = this.container(dest, ctx);
     this.assertWrite(ctx, dc, dest.name, opts);
