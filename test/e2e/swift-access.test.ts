@@ -55,6 +55,33 @@ describe('container ACLs', () => {
     expect((await f.req('PUT', f.url('/shared/again'), { token: o, body: 'hi' })).status).toBe(403);
   });
 
+  it('a DLO reads its segments as the caller: container ACLs do not open other containers through a manifest', async () => {
+    await f.req('PUT', f.url('/private-segs'));
+    await f.req('PUT', f.url('/private-segs/part/1'), { body: 'secret bytes' });
+    await f.req('PUT', f.url('/rw-shared'), {
+      headers: { 'X-Container-Read': `${f.other.projectId}:*`, 'X-Container-Write': `${f.other.projectId}:*` },
+    });
+    const o = f.other.token;
+    expect((await f.req('GET', f.url('/private-segs/part/1'), { token: o })).status).toBe(403);
+    // The grantee may write a manifest naming the private container (Swift resolves it lazily)...
+    expect((await f.req('PUT', f.url('/rw-shared/peek'), { token: o, body: '', headers: { 'X-Object-Manifest': 'private-segs/part/' } })).status).toBe(201);
+    // ...but reading or copying it is refused, as Swift's listing subrequest as that user would be.
+    expect((await f.req('GET', f.url('/rw-shared/peek'), { token: o })).status).toBe(403);
+    expect((await f.req('HEAD', f.url('/rw-shared/peek'), { token: o })).status).toBe(403);
+    expect((await f.req('COPY', f.url('/rw-shared/peek'), { token: o, headers: { Destination: 'rw-shared/frozen' } })).status).toBe(403);
+    expect((await f.req('HEAD', f.url('/rw-shared/frozen'), { token: o })).status).toBe(404);
+    // The owner reads it, and so does the grantee once the segments' container lists for them.
+    expect(await (await f.req('GET', f.url('/rw-shared/peek'))).text()).toBe('secret bytes');
+    await f.req('POST', f.url('/private-segs'), { headers: { 'X-Container-Read': `${f.other.projectId}:*` } });
+    expect(await (await f.req('GET', f.url('/rw-shared/peek'), { token: o })).text()).toBe('secret bytes');
+
+    // Anonymous readers of a .r:* container: a manifest over a private container is 401, over a listable one fine.
+    await f.req('PUT', f.url('/pub/dlo-private'), { body: '', headers: { 'X-Object-Manifest': 'private-segs/part/' } });
+    expect((await f.req('GET', f.url('/pub/dlo-private'), { token: null })).status).toBe(401);
+    await f.req('PUT', f.url('/pub/dlo-listed'), { body: '', headers: { 'X-Object-Manifest': 'publist/o' } });
+    expect(await (await f.req('GET', f.url('/pub/dlo-listed'), { token: null })).text()).toBe('listed');
+  });
+
   it('refuses malformed ACLs with 400, and lets only owners change them', async () => {
     expect((await f.req('POST', f.url('/pub'), { headers: { 'X-Container-Write': '.r:*' } })).status).toBe(400);
     expect((await f.req('POST', f.url('/pub'), { headers: { 'X-Container-Read': '.bogus' } })).status).toBe(400);
