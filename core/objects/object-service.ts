@@ -846,6 +846,10 @@ export class ObjectService implements ObjectMaintenance {
       dloManifest = null;
       swiftEtag = concatEtag(r.etags);
       etag = r.etags.length ? multipartEtag(r.etags) : swiftEtag;
+    } else if (src.kind === 'slo' && !opts.copyManifest) {
+      // Swift copies an SLO's content, not its manifest: the copy must not own the source's segment objects
+      // (`multipart-manifest=delete` of the copy would delete them). It keeps sharing the segments' blobs.
+      kind = 'multipart';
     }
     const userMeta = replace ? lowerKeys(opts.userMetadata) : opts.mergeMetadata ? { ...src.userMeta, ...lowerKeys(opts.userMetadata) } : { ...src.userMeta };
     const contentType = replace || opts.mergeMetadata ? (opts.contentType ?? src.contentType) : src.contentType;

@@ -224,6 +224,21 @@ describe('static large objects', () => {
     expect((await f.req('HEAD', f.url('/ob/slo-bad'))).status).toBe(404);
   });
 
+  it('a copy of an SLO is its content: deleting the copy as a manifest leaves the source segments alone', async () => {
+    const sloEtag = `"${md5(segs.map(md5).join(''))}"`;
+    expect((await f.req('COPY', f.url('/ob/slo'), { headers: { Destination: 'ob/slo-copy' } })).status).toBe(201);
+    expect((await f.req('PUT', f.url('/ob/slo-copy2'), { headers: { 'X-Copy-From': 'ob/slo', 'content-length': '0' } })).status).toBe(201);
+    for (const name of ['slo-copy', 'slo-copy2']) {
+      const get = await f.req('GET', f.url(`/ob/${name}`));
+      expect(await get.text()).toBe(segs.join(''));
+      expect(get.headers.get('etag')).toBe(sloEtag);
+      const del = await f.req('DELETE', f.url(`/ob/${name}?multipart-manifest=delete`), { headers: { accept: 'application/json' } });
+      expect(((await del.json()) as Record<string, unknown>)['Number Deleted']).toBe(1);
+    }
+    for (const i of segs.keys()) expect((await f.req('HEAD', f.url(`/slo_segs/s${i}`))).status).toBe(200);
+    expect(await (await f.req('GET', f.url('/ob/slo'))).text()).toBe(segs.join(''));
+  });
+
   it('multipart-manifest=delete removes the manifest and its segments', async () => {
     const manifest = [{ path: '/slo_segs/s2', etag: null, size_bytes: null }];
     expect((await f.req('PUT', f.url('/ob/slo-del?multipart-manifest=put'), { body: JSON.stringify(manifest) })).status).toBe(201);
