@@ -720,6 +720,11 @@ export class ObjectService implements ObjectMaintenance {
       const pieces = row.manifest.map((e) => ({ blobKey: e.blobKey, offset: e.offset, size: e.size, partNumber: e.partNumber, etag: e.etag }));
       return { pieces, size: row.size, etags: [] };
     }
+    return this.storedPieces(row);
+  }
+
+  /** The row's own blob as one piece (a simple object, or a DLO manifest read as itself). */
+  private storedPieces(row: ObjectRow): { pieces: Array<Piece & { partNumber: number; etag: string }>; size: number; etags: string[] } {
     return { pieces: [{ blobKey: row.blobKey!, offset: 0, size: row.size, partNumber: 1, etag: row.etag }], size: row.size, etags: [row.etag] };
   }
 
@@ -729,11 +734,13 @@ export class ObjectService implements ObjectMaintenance {
     const row = this.liveObject(c.id, ref.name);
     this.assertReadObject(ctx, c, ref.name, row, opts, method);
     if (!row) throw this.noSuchKey(ref.name);
-    this.assertDloSegmentsReadable(ctx, c, row, opts);
+    // The manifest itself is an ordinary stored object: its own bytes and etag, no segment lookup.
+    const dlo = row.kind === 'dlo' && !opts.dloManifestItself;
+    if (dlo) this.assertDloSegmentsReadable(ctx, c, row, opts);
     const info = this.info(c, row);
-    const r = this.resolvePieces(c, row);
+    const r = row.kind === 'dlo' && !dlo ? this.storedPieces(row) : this.resolvePieces(c, row);
     let pieces: Piece[] = r.pieces;
-    if (row.kind === 'dlo') {
+    if (dlo) {
       info.size = r.size;
       info.swiftEtag = concatEtag(r.etags);
       info.etag = r.etags.length ? multipartEtag(r.etags) : info.swiftEtag;

@@ -353,6 +353,8 @@ export interface GetObjectOptions extends AccessOptions {
   range?: ByteRange;
   /** S3 `partNumber`: return that part (multipart: the part; SLO: the segment; simple: only 1). */
   partNumber?: number;
+  /** Swift `multipart-manifest=get` on a DLO: the manifest object's own bytes and etag instead of its segments. */
+  dloManifestItself?: boolean;
 }
 
 export interface HeadObjectResult {

@@ -148,6 +148,26 @@ describe('dynamic large objects', () => {
     expect((await f.req('PUT', f.url('/ob/bad-dlo'), { body: '', headers: { 'X-Object-Manifest': 'no-slash' } })).status).toBe(400);
   });
 
+  it('multipart-manifest=get serves the manifest object itself: its own bytes, unquoted etag and X-Object-Manifest', async () => {
+    for (const method of ['GET', 'HEAD']) {
+      const res = await f.req(method, f.url('/ob/big?multipart-manifest=get'));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('etag')).toBe(md5(''));
+      expect(res.headers.get('content-length')).toBe('0');
+      expect(res.headers.get('x-object-manifest')).toBe('ob_segments/big/');
+      expect(await res.text()).toBe('');
+    }
+    const nm = await f.req('GET', f.url('/ob/big?multipart-manifest=get'), { headers: { 'if-none-match': md5('') } });
+    expect(nm.status).toBe(304);
+    expect(nm.headers.get('etag')).toBe(md5(''));
+    // A manifest PUT with a body keeps it; only the manifest GET shows it.
+    await f.req('PUT', f.url('/ob/big-with-body'), { body: 'manifest body', headers: { 'X-Object-Manifest': 'ob_segments/big/' } });
+    const own = await f.req('GET', f.url('/ob/big-with-body?multipart-manifest=get'));
+    expect(await own.text()).toBe('manifest body');
+    expect(own.headers.get('etag')).toBe(md5('manifest body'));
+    expect(await (await f.req('GET', f.url('/ob/big-with-body'))).text()).toBe('aaabbbbcc');
+  });
+
   it('a conditional GET that matches answers 304 with the same quoted etag as the 200', async () => {
     const etag = (await f.req('HEAD', f.url('/ob/big'))).headers.get('etag')!;
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);

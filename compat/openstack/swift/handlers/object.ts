@@ -13,9 +13,21 @@ import { objectHeaders, readSystemMetadata } from '../views.js';
 /** Swift's default `max_file_size` (5 GiB + 2). */
 export const MAX_FILE_SIZE = 5368709122;
 
+/** How a GET/HEAD reads: `manifestItself` serves a DLO manifest as the stored object (`multipart-manifest=get`). */
+interface ReadMode {
+  manifestItself: boolean;
+}
+
+/** Object headers for a read; a DLO manifest read as itself shows its own (unquoted) etag, as any stored object. */
+function objectReadHeaders(r: SwiftRequest, info: HeadObjectResult['info'], mode: ReadMode): Headers {
+  const h = objectHeaders(info, { publicMetaOnly: r.tempUrl !== undefined });
+  if (mode.manifestItself) h.set('Etag', info.swiftEtag);
+  return h;
+}
+
 /** Headers for a GET/HEAD result, including the range and TempURL download disposition. */
-function readHeaders(r: SwiftRequest, res: HeadObjectResult, range: ByteRange | undefined): { status: number; h: Headers } {
-  const h = objectHeaders(res.info, { publicMetaOnly: r.tempUrl !== undefined });
+function readHeaders(r: SwiftRequest, res: HeadObjectResult, range: ByteRange | undefined, mode: ReadMode): { status: number; h: Headers } {
+  const h = objectReadHeaders(r, res.info, mode);
   if (r.tempUrl) {
     h.set('Content-Disposition', tempUrlDisposition(r.target.object!, r.tempUrl.params, h.get('content-disposition') ?? undefined));
     // Caches may keep a TempURL download until the URL itself expires.
@@ -35,12 +47,13 @@ function readHeaders(r: SwiftRequest, res: HeadObjectResult, range: ByteRange | 
  * 412 for If-Match / If-Unmodified-Since) carries the object's own headers and no body, as swob sends it,
  * so an SLO's or DLO's 304 shows the same quoted Etag as its 200.
  */
-async function conditionalFailure(r: SwiftRequest, e: unknown): Promise<never> {
+async function conditionalFailure(r: SwiftRequest, e: unknown, mode: ReadMode): Promise<never> {
   const notModified = isCoreError(e, 'InvalidState') && e.detail.reason === 'NotModified';
   if (notModified || (isCoreError(e, 'Conflict') && e.detail.reason === 'PreconditionFailed')) {
     let h: Headers;
     try {
-      h = objectHeaders((await r.deps.objects.headObject(r.ctx, objectRef(r), access(r))).info, { publicMetaOnly: r.tempUrl !== undefined });
+      const { info } = await r.deps.objects.headObject(r.ctx, objectRef(r), { ...access(r), ...(mode.manifestItself ? { dloManifestItself: true } : {}) });
+      h = objectReadHeaders(r, info, mode);
     } catch {
       // Gone since the check: answer with what the failure itself reported.
       h = new Headers();
@@ -56,31 +69,31 @@ async function conditionalFailure(r: SwiftRequest, e: unknown): Promise<never> {
   throw e;
 }
 
-/** GET object: the bytes (single range → 206), conditionals → 304/412, DLO/SLO streamed. */
-export async function getObject(r: SwiftRequest): Promise<Response> {
+/** GET or HEAD through core: single range → 206, conditionals → 304/412. */
+async function readObject(r: SwiftRequest, mode: ReadMode): Promise<Response> {
   const range = parseRange(r.headers.get('range'));
-  let res: GetObjectResult;
+  const opts = { conditions: parseConditions(r.headers), range, ...access(r), ...(mode.manifestItself ? { dloManifestItself: true } : {}) };
+  let res: HeadObjectResult & { body?: GetObjectResult['body'] };
   try {
-    res = await r.deps.objects.getObject(r.ctx, objectRef(r), { conditions: parseConditions(r.headers), range, ...access(r) });
+    res = r.method === 'HEAD' ? await r.deps.objects.headObject(r.ctx, objectRef(r), opts) : await r.deps.objects.getObject(r.ctx, objectRef(r), opts);
   } catch (e) {
-    return conditionalFailure(r, e);
+    return conditionalFailure(r, e, mode);
   }
-  const { status, h } = readHeaders(r, res, range);
-  return respond(status, h, res.body);
+  const { status, h } = readHeaders(r, res, range, mode);
+  return respond(status, h, res.body ?? null);
 }
 
+/** GET object: the bytes (single range → 206), conditionals → 304/412, DLO/SLO streamed. */
+export const getObject = (r: SwiftRequest): Promise<Response> => readObject(r, { manifestItself: false });
+
 /** HEAD object: GET's headers without the body. */
-export async function headObject(r: SwiftRequest): Promise<Response> {
-  const range = parseRange(r.headers.get('range'));
-  let res: HeadObjectResult;
-  try {
-    res = await r.deps.objects.headObject(r.ctx, objectRef(r), { conditions: parseConditions(r.headers), range, ...access(r) });
-  } catch (e) {
-    return conditionalFailure(r, e);
-  }
-  const { status, h } = readHeaders(r, res, range);
-  return respond(status, h);
-}
+export const headObject = (r: SwiftRequest): Promise<Response> => readObject(r, { manifestItself: false });
+
+/**
+ * GET/HEAD `?multipart-manifest=get` on anything but an SLO: Swift's dlo middleware passes it through, so a
+ * DLO manifest comes back as the stored object (its own bytes and etag, with X-Object-Manifest).
+ */
+export const getManifestObject = (r: SwiftRequest): Promise<Response> => readObject(r, { manifestItself: true });
 
 /** Content-Length or chunked is required; returns the declared length (undefined for chunked). */
 export function declaredLength(r: SwiftRequest): number | undefined {

@@ -10,7 +10,7 @@ import { parseDeleteAt } from '../request-parse.js';
 import { access, objectRef, respond, type SwiftRequest } from '../request.js';
 import { isSlo, objectHeaders, readSystemMetadata } from '../views.js';
 import { readBodyText } from './body.js';
-import { deleteObject, getObject } from './object.js';
+import { deleteObject, getManifestObject } from './object.js';
 
 /** Swift's SLO limits (published by `GET /info` under `slo`). */
 export const SLO_LIMITS = { maxManifestSegments: 1000, maxManifestSize: 8388608, minSegmentSize: 1, yieldFrequency: 10 } as const;
@@ -94,17 +94,17 @@ export async function putSloManifest(r: SwiftRequest): Promise<Response> {
   }
 }
 
-/** GET `?multipart-manifest=get`: the stored segment list as JSON (`format=raw`: the PUT format). Plain objects: a normal GET. */
+/** GET `?multipart-manifest=get`: the stored segment list as JSON (`format=raw`: the PUT format); other objects as stored. */
 export async function getSloManifest(r: SwiftRequest): Promise<Response> {
   let manifest;
   try {
     manifest = await r.deps.objects.getSloManifest(r.ctx, objectRef(r), access(r));
   } catch (e) {
-    // Not a static large object: Swift answers as for a plain GET.
-    if (isCoreError(e, 'Invalid') || isCoreError(e, 'InvalidState')) return getObject(r);
+    // Not a static large object: Swift serves the stored object itself.
+    if (isCoreError(e, 'Invalid') || isCoreError(e, 'InvalidState')) return getManifestObject(r);
     throw e;
   }
-  if (!isSlo(manifest.info)) return getObject(r);
+  if (!isSlo(manifest.info)) return getManifestObject(r);
   const raw = r.target.query.get('format') === 'raw';
   const body = JSON.stringify(
     manifest.segments.map((s) =>
