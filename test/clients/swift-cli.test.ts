@@ -132,6 +132,32 @@ describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
     expect(cont['Meta Team']).toBe('storage');
   });
 
+  it('swift tempurl: sha256 by default, sha512, ISO expiry and --prefix-based URLs made from the storage URL all download', async () => {
+    await swiftOk(['post', '-m', 'Temp-URL-Key:cli-tempurl-key']);
+    const storage = fx.swiftUrl(fx.admin.projectId);
+    const fetchText = async (url: string) => {
+      const res = await fetch(url.startsWith('http') ? url : `${fx.url}${url}`);
+      return { status: res.status, text: await res.text() };
+    };
+    const urls = [
+      (await swiftOk(['tempurl', 'GET', '600', `${storage}/${container}/small.bin`, 'cli-tempurl-key'])).stdout.trim(),
+      (await swiftOk(['tempurl', '--digest', 'sha512', 'GET', '600', `${storage}/${container}/small.bin`, 'cli-tempurl-key'])).stdout.trim(),
+      (await swiftOk(['tempurl', '--iso8601', 'GET', '1h', `${storage}/${container}/small.bin`, 'cli-tempurl-key'])).stdout.trim(),
+    ];
+    expect(urls[1]).toContain('temp_url_sig=sha512:');
+    for (const url of urls) {
+      const got = await fetch(url);
+      expect(got.status, url).toBe(200);
+      expect(md5(Buffer.from(await got.arrayBuffer()))).toBe(md5(small));
+    }
+    const prefixed = (await swiftOk(['tempurl', '--prefix-based', 'GET', '600', `${storage}/${container}/slo`, 'cli-tempurl-key'])).stdout.trim();
+    const [base, query] = prefixed.split('?');
+    expect((await fetchText(`${base}.bin?${query}`)).status).toBe(200);
+    expect((await fetchText(`${base!.replace(/slo$/, 'small.bin')}?${query}`)).status).toBe(401);
+    await swiftOk(['post', '-m', 'Temp-URL-Key:']);
+    expect((await fetch(urls[0]!)).status).toBe(401);
+  });
+
   it("another project's user cannot see the container", async () => {
     const r = await swift(['list', container], 'demo');
     expect(r.code).not.toBe(0);

@@ -159,6 +159,19 @@ describe('TempURL', () => {
     expect((await tmp(putPath, `temp_url_sig=${prefixSig}&temp_url_expires=${exp}&temp_url_prefix=dir/`)).status).toBe(401);
   });
 
+  it('a prefix signature over the mounted storage path, with swiftclient\'s `<container>/<prefix>`, covers that prefix', async () => {
+    const exp = future();
+    // What `swift tempurl --prefix-based GET … <storage URL>/tmp-c/dir/ key` produces.
+    const mounted = `/object/v1/AUTH_${f.owner.projectId}/tmp-c/dir/`;
+    const sig = signTempUrl(key, 'GET', exp, mounted, 'sha256', true);
+    expect((await tmp(objPath, `temp_url_sig=${sig}&temp_url_expires=${exp}&temp_url_prefix=tmp-c/dir/`)).status).toBe(200);
+    const outside = `/v1/AUTH_${f.owner.projectId}/tmp-c/uploaded.bin`;
+    expect((await tmp(outside, `temp_url_sig=${sig}&temp_url_expires=${exp}&temp_url_prefix=tmp-c/dir/`)).status).toBe(401);
+    // The same signature names no other container.
+    const otherC = `/v1/AUTH_${f.owner.projectId}/pub/dir/file.txt`;
+    expect((await tmp(otherC, `temp_url_sig=${sig}&temp_url_expires=${exp}&temp_url_prefix=tmp-c/dir/`)).status).toBe(401);
+  });
+
   it('a TempURL write may not make a DLO manifest (400); downloads get Expires and keep the object\'s own disposition', async () => {
     const exp = future();
     const putPath = `/v1/AUTH_${f.owner.projectId}/tmp-c/manifest`;

@@ -120,19 +120,16 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
     const invalid = new SwiftError(401, TEMPURL_INVALID, { 'Www-Authenticate': `Swift realm="${encodeURIComponent(target.account)}"` });
     if (tempUrl === 'invalid' || target.object === undefined || target.projectId === undefined) throw invalid;
     if (!(TEMPURL_METHODS as readonly string[]).includes(method)) throw invalid;
-    if (tempUrl.prefix !== undefined && !target.object.startsWith(tempUrl.prefix)) throw invalid;
-    const signed = tempUrl.prefix !== undefined ? `/${target.version}/${target.account}/${target.container}/${tempUrl.prefix}` : target.path;
-    // Clients sign the path as Swift serves it (`/v1/...`); a signature over the mounted path is accepted too.
-    for (const signedPath of [signed, `${prefix}${signed}`]) {
+    for (const scope of tempUrlScopes(prefix, target, tempUrl.prefix)) {
       try {
         const grant = await opts.objects.verifyTempUrl({
           projectId: target.projectId,
           container: target.container!,
-          name: tempUrl.prefix ?? target.object,
+          name: scope.name,
           method,
           expires: tempUrl.expires,
           signature: tempUrl.sig,
-          signedPath,
+          signedPath: scope.signedPath,
           prefix: tempUrl.prefix !== undefined,
         });
         r.tempUrl = { params: tempUrl, grant };
@@ -161,6 +158,25 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
     }
   }
   return handler(r);
+}
+
+/**
+ * What a TempURL signature may cover: the object (or `temp_url_prefix`) and the path that was signed. Clients
+ * sign the path as Swift serves it (`/v1/…`); the mounted path (`/object/v1/…`, what swiftclient signs when
+ * handed the storage URL) is accepted too. From a mounted path swiftclient takes `temp_url_prefix` one segment
+ * early, as `<container>/<prefix>`, so that reading is tried as well.
+ */
+function tempUrlScopes(mount: string, t: SwiftTarget, urlPrefix: string | undefined): Array<{ name: string; signedPath: string }> {
+  const object = t.object!;
+  if (urlPrefix === undefined) return [t.path, `${mount}${t.path}`].map((signedPath) => ({ name: object, signedPath }));
+  const scopes: Array<{ name: string; signedPath: string }> = [];
+  const base = `/${t.version}/${t.account}/${t.container}/${urlPrefix}`;
+  if (object.startsWith(urlPrefix)) scopes.push({ name: urlPrefix, signedPath: base }, { name: urlPrefix, signedPath: `${mount}${base}` });
+  const own = `${t.container}/`;
+  if (urlPrefix.startsWith(own) && object.startsWith(urlPrefix.slice(own.length))) {
+    scopes.push({ name: urlPrefix.slice(own.length), signedPath: `${mount}/${t.version}/${t.account}/${urlPrefix}` });
+  }
+  return scopes;
 }
 
 /** Maps anything a handler threw onto Swift's wire error; internals never leak. */
