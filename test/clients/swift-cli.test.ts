@@ -117,6 +117,49 @@ describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
     expect(cont.Objects).toBe('3');
   });
 
+  it('swift copy of an SLO, then swift delete of the copy, leaves the source and its segments', async () => {
+    const segments = async () => (await swiftOk(['list', `${container}_segments`])).stdout.split('\n').filter((l) => l.startsWith('slo.bin/slo/'));
+    const before = await segments();
+    await swiftOk(['copy', '-d', `/${container}/slo-copy.bin`, container, 'slo.bin']);
+    await swiftOk(['download', container, 'slo-copy.bin', '-o', 'slo-copy.down']);
+    expect(md5(readFileSync(join(tmp.path, 'slo-copy.down')))).toBe(md5(slo));
+    await swiftOk(['delete', container, 'slo-copy.bin']);
+    expect(await segments()).toEqual(before);
+    await swiftOk(['download', container, 'slo.bin', '-o', 'slo-again.down']);
+    expect(md5(readFileSync(join(tmp.path, 'slo-again.down')))).toBe(md5(slo));
+  });
+
+  it('swift list --lh and stat -v show sizes, dates and Swift headers', async () => {
+    const lh = (await swiftOk(['list', '--lh', container])).stdout.split('\n');
+    expect(lh.find((l) => l.endsWith(' small.bin'))).toMatch(/^\s*2\.0K \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} application\/octet-stream small\.bin$/);
+    const st = statLines((await swiftOk(['stat', '-v', container, 'small.bin'])).stdout);
+    expect(st['X-Timestamp']).toMatch(/^\d{10}\.\d{5}$/);
+    expect(st['X-Trans-Id']).toMatch(/^tx[0-9a-f]{21}-[0-9a-f]{10}$/);
+    expect(st['X-Openstack-Request-Id']).toBe(st['X-Trans-Id']);
+    expect(st.URL).toBe(`${fx.swiftUrl(fx.admin.projectId)}/${container}/small.bin`);
+  });
+
+  it('re-upload with --leave-segments keeps the replaced DLO segments; without it, the replaced ones go', async () => {
+    const segs = async () => (await swiftOk(['list', `${container}_segments`])).stdout.split('\n').filter((l) => l.startsWith('dlo.bin/'));
+    const first = await segs();
+    writeFileSync(join(tmp.path, 'dlo.bin'), dlo.subarray(0, 2 * MiB + 1));
+    await swiftOk(['upload', '--segment-size', String(MiB), '--leave-segments', container, 'dlo.bin']);
+    const kept = await segs();
+    expect(kept).toEqual(expect.arrayContaining(first));
+    const second = kept.filter((n) => !first.includes(n));
+    expect(second).toHaveLength(3);
+    writeFileSync(join(tmp.path, 'dlo.bin'), dlo);
+    await swiftOk(['upload', '--segment-size', String(MiB), container, 'dlo.bin']);
+    // swiftclient deletes the segments of the manifest it replaced (found through X-Object-Manifest), not older ones.
+    const now = await segs();
+    expect(now).toEqual(expect.arrayContaining(first));
+    expect(now.filter((n) => second.includes(n))).toEqual([]);
+    expect(now).toHaveLength(first.length + 4);
+    await swiftOk(['download', container, 'dlo.bin', '-o', 'dlo.again']);
+    expect(md5(readFileSync(join(tmp.path, 'dlo.again')))).toBe(md5(dlo));
+    await swiftOk(['delete', `${container}_segments`, ...first]);
+  });
+
   it('post sets object and container metadata', async () => {
     await swiftOk(['post', '-m', 'Color:blue', '-m', 'Owner:tests', container, 'small.bin']);
     const st = statLines((await swiftOk(['stat', container, 'small.bin'])).stdout);
@@ -161,6 +204,15 @@ describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
   it("another project's user cannot see the container", async () => {
     const r = await swift(['list', container], 'demo');
     expect(r.code).not.toBe(0);
+  });
+
+  it('delete --all empties the account of the user who runs it, and no other', async () => {
+    const mine = uniq('demo-all');
+    await swiftOk(['upload', mine, 'small.bin'], 'demo');
+    await swiftOk(['upload', `${mine}-2`, 'small.bin'], 'demo');
+    await swiftOk(['delete', '--all'], 'demo');
+    expect((await swiftOk(['list'], 'demo')).stdout.trim()).toBe('');
+    expect((await swiftOk(['list', container])).stdout.split('\n')).toContain('small.bin');
   });
 
   it('delete removes objects (with their segments) and then the container', async () => {
