@@ -76,7 +76,7 @@ export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOp
   row('tempUrl', 'GET/HEAD/PUT/POST/DELETE', `${O}?temp_url_sig&temp_url_expires`, true, 'sha1/sha256/sha512, temp_url_prefix, filename, inline'),
   row('optionsCors', 'OPTIONS', O, false),
   row('symlink', 'PUT', `${O} (X-Symlink-Target)`, false),
-  row('objectVersioning', 'PUT/POST', `${C} (X-Versions-Location, X-Versions-Enabled)`, false),
+  row('objectVersioning', 'PUT/POST', `${C} (X-Versions-Location, X-History-Location, X-Versions-Enabled)`, false, 'answers 501 Not Implemented; /info advertises no versioning'),
   row('containerSync', 'POST', `${C} (X-Container-Sync-To)`, false),
   row('staticWeb', 'GET', `${C} (X-Container-Meta-Web-*)`, false),
   row('accountQuotas', 'POST', `${A} (X-Account-Meta-Quota-Bytes)`, false),
