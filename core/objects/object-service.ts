@@ -24,6 +24,7 @@ import {
   newBlobKey,
   newId,
   normalizeEtag,
+  parseDloManifest,
   parseSloRange,
   prefixUpperBound,
   resolveByteRange,
@@ -227,8 +228,7 @@ export class ObjectService implements ObjectMaintenance {
    */
   private assertDloSegmentsReadable(ctx: RequestContext, c: ContainerRow, row: ObjectRow, access: AccessOptions | undefined): void {
     if (row.kind !== 'dlo') return;
-    const spec = row.dloManifest ?? '';
-    const segContainer = spec.includes('/') ? spec.slice(0, spec.indexOf('/')) : spec;
+    const segContainer = parseDloManifest(row.dloManifest ?? '').container;
     if (segContainer === c.name) return;
     const sc = this.stmts.containerByProjectName(c.projectId, segContainer);
     if (!sc || this.canListContainer(ctx, sc)) return;
@@ -683,10 +683,7 @@ export class ObjectService implements ObjectMaintenance {
   private resolvePieces(c: ContainerRow, row: ObjectRow, depth = 0): { pieces: Array<Piece & { partNumber: number; etag: string }>; size: number; etags: string[] } {
     if (row.kind === 'dlo') {
       if (depth > 0) return { pieces: [], size: 0, etags: [] };
-      const spec = row.dloManifest ?? '';
-      const slash = spec.indexOf('/');
-      const segContainer = slash === -1 ? spec : spec.slice(0, slash);
-      const prefix = slash === -1 ? '' : spec.slice(slash + 1);
+      const { container: segContainer, prefix } = parseDloManifest(row.dloManifest ?? '');
       const sc = this.db.select().from(objContainers).where(and(eq(objContainers.projectId, c.projectId), eq(objContainers.name, segContainer))).get();
       const pieces: Array<Piece & { partNumber: number; etag: string }> = [];
       const etags: string[] = [];

@@ -165,3 +165,28 @@ export function parseSloRange(range: string, size: number): { start: number; end
     return undefined;
   }
 }
+
+/**
+ * Splits a DLO's `X-Object-Manifest` (`container/prefix`) and percent-decodes both parts, as Swift's dlo
+ * middleware does: swiftclient sends them quoted, so a name with a space or non-ASCII would otherwise name
+ * no segments. Malformed escapes stay as they are; bytes that are not UTF-8 become U+FFFD (Python's unquote).
+ */
+export function parseDloManifest(spec: string): { container: string; prefix: string } {
+  const slash = spec.indexOf('/');
+  const unquote = (s: string): string => {
+    if (!s.includes('%')) return s;
+    const bytes: number[] = [];
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
+        bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        const cp = s.codePointAt(i)!;
+        bytes.push(...Buffer.from(String.fromCodePoint(cp), 'utf8'));
+        if (cp > 0xffff) i++;
+      }
+    }
+    return Buffer.from(bytes).toString('utf8');
+  };
+  return slash === -1 ? { container: unquote(spec), prefix: '' } : { container: unquote(spec.slice(0, slash)), prefix: unquote(spec.slice(slash + 1)) };
+}
