@@ -89,6 +89,17 @@ describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
     expect(md5(readFileSync(join(tmp.path, 'dlo.down')))).toBe(md5(dlo));
   });
 
+  it('a segmented upload whose name has a space and non-ASCII (swiftclient quotes the manifest) downloads whole', async () => {
+    const name = 'big file ü.bin';
+    writeFileSync(join(tmp.path, name), dlo);
+    await swiftOk(['upload', '--segment-size', String(MiB), container, name]);
+    const st = statLines((await swiftOk(['stat', container, name])).stdout);
+    expect(st['Content Length']).toBe(String(dlo.length));
+    await swiftOk(['download', container, name, '-o', 'spaced.down']);
+    expect(md5(readFileSync(join(tmp.path, 'spaced.down')))).toBe(md5(dlo));
+    await swiftOk(['delete', container, name]);
+  });
+
   it('upload with --use-slo makes an SLO; download gives the same bytes', async () => {
     await swiftOk(['upload', '--use-slo', '--segment-size', String(MiB), container, 'slo.bin']);
     const st = statLines((await swiftOk(['stat', container, 'slo.bin'])).stdout);

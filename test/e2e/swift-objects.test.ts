@@ -145,7 +145,9 @@ describe('dynamic large objects', () => {
     expect(get.headers.get('content-length')).toBe('9');
     const range = await f.req('GET', f.url('/ob/big'), { headers: { range: 'bytes=2-5' } });
     expect(await range.text()).toBe('abbb');
-    expect((await f.req('PUT', f.url('/ob/bad-dlo'), { body: '', headers: { 'X-Object-Manifest': 'no-slash' } })).status).toBe(400);
+    for (const bad of ['no-slash', 'c/', '/c/p', 'c//p', 'c/p?x', 'c/p&x']) {
+      expect((await f.req('PUT', f.url('/ob/bad-dlo'), { body: '', headers: { 'X-Object-Manifest': bad } })).status, bad).toBe(400);
+    }
   });
 
   it('X-Object-Manifest is percent-decoded, as swiftclient quotes it (names with spaces and non-ASCII)', async () => {

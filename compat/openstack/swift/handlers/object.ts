@@ -142,7 +142,8 @@ export async function putObject(r: SwiftRequest): Promise<Response> {
   const length = declaredLength(r);
   const etag = r.headers.get('etag');
   const manifest = r.headers.get('x-object-manifest');
-  if (manifest !== null && !/^[^/]+\/.*$/s.test(manifest)) {
+  // Swift's rule: a container, a non-empty prefix not starting with `/`, and no `?` or `&` anywhere.
+  if (manifest !== null && !/^[^/?&]+\/[^/?&][^?&]*$/s.test(manifest)) {
     throw new SwiftError(400, 'X-Object-Manifest must be in the format container/prefix');
   }
   const res = await r.deps.objects.putObject(r.ctx, objectRef(r), r.c.req.raw.body ?? emptyBody(), {
