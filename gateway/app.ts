@@ -26,6 +26,7 @@ import { ObjectService } from '../core/objects/object-service.js';
 import type { Config } from './config.js';
 import type { GatewayEnv } from './env.js';
 import { firstStart, type FirstStartInfo } from './first-start.js';
+import { scheduleTokenKeyRotation, tokenKeyDir } from './token-keys.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
 import { registerObjectStoreWorkers } from '../workers/object-store/register-object-store-workers.js';
@@ -36,7 +37,7 @@ export interface SystemOverrides {
   logger?: Logger;
   /** Keep the database in memory (tests). */
   inMemory?: boolean;
-  /** Token keys (tests); default: the key repository in `$DATA_DIR/token-keys`. */
+  /** Token keys (tests); default: the key repository in `$DATA_DIR/token-keys` (rotated by `npm run token-keys:rotate`). */
   keyRing?: TokenKeyRing;
   /** Identity's wall clock (tests move it to expire tokens); default `Date.now`. */
   clock?: Clock;
@@ -84,10 +85,15 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const starters: Array<() => Promise<void> | void> = [];
 
   mkdirSync(config.dataDir, { recursive: true });
+  const keyRing =
+    overrides.keyRing ??
+    new FileKeyRing(tokenKeyDir(config), {
+      onReloadError: (e) => logger.warn({ err: e.message }, 'token keys: cannot re-read the key directory; keeping the keys loaded before'),
+    });
   const identity = createIdentity({
     db: db.db,
     hasher: new ScryptHasher(config.passwordHashCost),
-    keyRing: overrides.keyRing ?? new FileKeyRing(join(config.dataDir, 'token-keys')),
+    keyRing,
     clock: overrides.clock ?? { now: () => Date.now() },
     logger,
     tokenTtlSeconds: config.tokenTtlSeconds,
@@ -114,6 +120,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const periodic = createPeriodicScheduler(logger);
   if (fsBlobs) periodic.every('blob temp sweep', 10 * 60_000, async () => void (await fsBlobs.sweepTemp()), { runAtStart: true });
   periodic.every('job outbox prune', 60 * 60_000, async () => void (await outbox.prune(Date.now() - 24 * 3600_000)));
+  scheduleTokenKeyRotation(periodic, keyRing, config, logger);
   starters.push(() => queue.start(), () => periodic.start());
   // Closers run in reverse: the timers stop first, then the queue finishes its running jobs.
   closers.push(() => queue.close(), () => periodic.stop());

@@ -11,12 +11,18 @@ describe('loadConfig', () => {
     expect(c.dataDir).toBe('./data');
     expect(c.region).toBe('RegionOne');
     expect(c.adminPassword).toBeUndefined();
+    expect(c.tokenKeyRotationHours).toBeUndefined();
   });
   it('names the variable in the error', () => {
     expect(() => loadConfig({ SKYBRIDGE_PORT: 'eighty' })).toThrow(/SKYBRIDGE_PORT/);
     expect(() => loadConfig({ SKYBRIDGE_PORT: '70000' })).toThrow(/SKYBRIDGE_PORT/);
     expect(() => loadConfig({ SKYBRIDGE_PUBLIC_URL: 'ftp://x' })).toThrow(/SKYBRIDGE_PUBLIC_URL/);
     expect(() => loadConfig({ SKYBRIDGE_REGION: 'bad region' })).toThrow(/SKYBRIDGE_REGION/);
+    expect(() => loadConfig({ SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS: '0' })).toThrow(/SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS/);
+    expect(() => loadConfig({ SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS: '1.5' })).toThrow(/SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS/);
+  });
+  it('reads the automatic token key rotation period in hours', () => {
+    expect(loadConfig({ SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS: '24' }).tokenKeyRotationHours).toBe(24);
   });
   it('strips a trailing slash from the public URL', () => {
     expect(loadConfig({ SKYBRIDGE_PUBLIC_URL: 'http://cloud.example:9000/' }).publicUrl).toBe('http://cloud.example:9000');

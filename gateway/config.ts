@@ -16,6 +16,8 @@ export interface Config {
   redisUrl?: string;
   /** Token lifetime in seconds (Keystone `[token] expiration`). */
   tokenTtlSeconds: number;
+  /** Rotate the token keys automatically once the primary key is this many hours old; undefined: only by `npm run token-keys:rotate`. */
+  tokenKeyRotationHours?: number;
   /** Largest accepted JSON body for OpenStack APIs, in bytes. */
   jsonBodyLimit: number;
   /** pino level; `silent` in tests. */
@@ -92,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     region,
     redisUrl,
     tokenTtlSeconds: optInt(env, 'SKYBRIDGE_TOKEN_EXPIRATION', 1, 7 * 24 * 3600) ?? 3600,
+    tokenKeyRotationHours: optInt(env, 'SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS', 1, 24 * 366),
     jsonBodyLimit: optInt(env, 'SKYBRIDGE_JSON_BODY_LIMIT', 1024, 1 << 30) ?? 1 << 20,
     logLevel: env.SKYBRIDGE_LOG_LEVEL || 'info',
     passwordHashCost: optInt(env, 'SKYBRIDGE_PASSWORD_HASH_COST', 2, 1 << 20) ?? 1 << 14,

@@ -1,9 +1,11 @@
-// The Node entry: load config, build the system, bootstrap on first start, serve, and stop cleanly on SIGTERM.
+// The Node entry: load config, build the system, bootstrap on first start, serve, and stop cleanly on SIGTERM; or run an operator command.
 import { serve } from '@hono/node-server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
 import { buildSystem } from './app.js';
 import { startBanner } from './first-start.js';
+import { requestBodyOnce } from './request-body.js';
+import { rotateTokenKeysCommand } from './token-keys.js';
 
 /** Sends `100 Continue` at most once, and only to a client that asked for it and has no response yet. */
 function continueOnce(incoming?: IncomingMessage, outgoing?: ServerResponse): () => void {
@@ -15,10 +17,10 @@ function continueOnce(incoming?: IncomingMessage, outgoing?: ServerResponse): ()
   };
 }
 
-async function main(): Promise<void> {
-  let config;
+/** The environment's configuration; a bad value ends the process with status 2 and a message naming the variable. */
+function configOrExit() {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
@@ -26,6 +28,29 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+}
+
+/** Operator commands (`tsx gateway/main.ts <command>`), configured from the same environment as the server. */
+const commands: Record<string, () => Promise<string>> = {
+  'token-keys:rotate': () => rotateTokenKeysCommand(configOrExit()),
+};
+
+async function runCommand(name: string): Promise<void> {
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`unknown command ${name}; commands: ${Object.keys(commands).join(', ')} (none: serve)\n`);
+    process.exit(2);
+  }
+  try {
+    process.stdout.write(await command());
+  } catch (e) {
+    process.stderr.write(`${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
   const system = await buildSystem(config);
   await system.start();
   const server = serve({
@@ -33,6 +58,7 @@ async function main(): Promise<void> {
       system.app.fetch(req, {
         rawPath: env.incoming?.url,
         writeContinue: continueOnce(env.incoming as IncomingMessage | undefined, env.outgoing as ServerResponse | undefined),
+        requestBody: requestBodyOnce(env.incoming as IncomingMessage | undefined),
       }),
     hostname: config.host,
     port: config.port,
@@ -58,4 +84,5 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-void main();
+const command = process.argv[2];
+void (command === undefined ? main() : runCommand(command));

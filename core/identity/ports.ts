@@ -15,8 +15,23 @@ export interface PasswordHasher {
 export interface TokenKeyRing {
   /** Current keys, primary first (raw key bytes). */
   keys(): Uint8Array[];
-  /** Make a new primary key, keeping at most `maxActive` keys. */
-  rotate(maxActive?: number): Promise<void>;
+  /** Makes a new primary key (`keystone-manage fernet_rotate`) and drops the old keys `retention` lets go. */
+  rotate(retention?: KeyRetention): Promise<void>;
+  /** When the primary key was made (ms since the epoch), so automatic rotation can tell whether it is due. */
+  primarySince(): number;
+}
+
+/**
+ * Which keys a rotation keeps besides the new primary. A key is *retired* when the next one is made:
+ * tokens it sealed can be accepted until their expiry plus the allow-expired window after that, so
+ * `keepRetiredForMs` keeps it that long however often keys rotate (Keystone leaves that arithmetic to
+ * `max_active_keys`; here the time decides and the count is only a floor).
+ */
+export interface KeyRetention {
+  /** Keys always kept, the primary included (Keystone's `max_active_keys` default, 3, when unset). */
+  keepNewest?: number;
+  /** A retired key stays until it has been retired this long (ms); 0 when unset. */
+  keepRetiredForMs?: number;
 }
 
 /** Wall clock; tests pass a controllable one. */

@@ -1,7 +1,7 @@
 // Test doubles for identity unit tests: a fast fake hasher, an in-memory key ring and a movable clock.
 import { openDatabase } from '../../db/index.js';
 import { silentLogger } from '../../logger.js';
-import type { Clock, IdentityDeps, PasswordHasher, TokenKeyRing } from '../ports.js';
+import type { Clock, IdentityDeps, KeyRetention, PasswordHasher, TokenKeyRing } from '../ports.js';
 
 /** Stores passwords reversibly: only for tests, where scrypt would just be slow. */
 export const fakeHasher: PasswordHasher = {
@@ -9,14 +9,19 @@ export const fakeHasher: PasswordHasher = {
   verify: async (p, h) => h === `plain$${p}`,
 };
 
-/** A key ring in memory; `rotate` prepends a fresh key. */
+/** A key ring in memory; `rotate` prepends a fresh key and keeps the newest `keepNewest` (3). */
 export class TestKeyRing implements TokenKeyRing {
   private ring: Uint8Array[] = [crypto.getRandomValues(new Uint8Array(32))];
+  private since = Date.now();
   keys(): Uint8Array[] {
     return this.ring;
   }
-  async rotate(maxActive = 3): Promise<void> {
-    this.ring = [crypto.getRandomValues(new Uint8Array(32)), ...this.ring].slice(0, maxActive);
+  async rotate(retention: KeyRetention = {}): Promise<void> {
+    this.ring = [crypto.getRandomValues(new Uint8Array(32)), ...this.ring].slice(0, retention.keepNewest ?? 3);
+    this.since = Date.now();
+  }
+  primarySince(): number {
+    return this.since;
   }
 }
 

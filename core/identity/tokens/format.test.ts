@@ -68,12 +68,12 @@ describe('TokenCodec', () => {
     const ring = new TestKeyRing();
     const codec = new TokenCodec(ring);
     const old = await codec.seal(payload);
-    await ring.rotate(3);
+    await ring.rotate({ keepNewest: 3 });
     const fresh = await codec.seal(payload);
     expect(await codec.open(old)).toEqual(payload);
     expect(await codec.open(fresh)).toEqual(payload);
-    await ring.rotate(3);
-    await ring.rotate(3);
+    await ring.rotate({ keepNewest: 3 });
+    await ring.rotate({ keepNewest: 3 });
     expect(await rejected(codec.open(old))).toBe(true);
     expect(await codec.open(fresh)).toEqual(payload);
   });

@@ -114,7 +114,7 @@ describe('TokenService', () => {
 
   it('keeps tokens valid across a key rotation', async () => {
     const { id } = await issueDemo();
-    await deps.keyRing.rotate(3);
+    await deps.keyRing.rotate({ keepNewest: 3 });
     expect((await identity.tokens.validate(id)).user.id).toBe(demoId);
   });
 
