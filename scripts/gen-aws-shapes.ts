@@ -67,7 +67,8 @@ const s3Implemented = [
   'GetObjectAttributes', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload',
   'AbortMultipartUpload', 'ListParts', 'ListMultipartUploads', 'PutObjectTagging', 'GetObjectTagging',
   'DeleteObjectTagging', 'PutBucketTagging', 'GetBucketTagging', 'DeleteBucketTagging', 'GetBucketAcl', 'PutBucketAcl',
-  'GetObjectAcl', 'PutObjectAcl', 'GetBucketVersioning', 'PutBucketVersioning',
+  'GetObjectAcl', 'PutObjectAcl', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketLogging',
+  'GetBucketRequestPayment', 'GetBucketAccelerateConfiguration',
 ];
 
 /** Follows `A.B.C` through members, named shapes and list members to a structure of the trimmed document. */
@@ -153,6 +154,9 @@ const targets: Record<string, Target> = {
       GetObjectTagging: 'Tagging',
       GetBucketTagging: 'Tagging',
       GetObjectAttributes: 'GetObjectAttributesResponse',
+      GetBucketLogging: 'BucketLoggingStatus',
+      GetBucketRequestPayment: 'RequestPaymentConfiguration',
+      GetBucketAccelerateConfiguration: 'AccelerateConfiguration',
     },
   },
   ec2: {

@@ -158,6 +158,23 @@ for (const gen of awsGenerations()) {
       expect(empty.TagSet ?? []).toEqual([]);
     });
 
+    it('s3api bucket configuration reads answer as S3 does for an unconfigured bucket', async () => {
+      for (const [cmd, code] of [
+        ['get-bucket-encryption', 'ServerSideEncryptionConfigurationNotFoundError'],
+        ['get-bucket-cors', 'NoSuchCORSConfiguration'],
+        ['get-bucket-policy', 'NoSuchBucketPolicy'],
+        ['get-public-access-block', 'NoSuchPublicAccessBlockConfiguration'],
+      ]) {
+        const r = await aws.run(['s3api', cmd!, '--bucket', bucket]);
+        expect(r.code, cmd).not.toBe(0);
+        expect(r.stderr).toContain(`(${code})`);
+      }
+      expect(await aws.api(['get-bucket-request-payment', '--bucket', bucket])).toEqual({ Payer: 'BucketOwner' });
+      expect(await aws.api(['get-bucket-logging', '--bucket', bucket])).toEqual({});
+      const put = await aws.run(['s3api', 'put-bucket-cors', '--bucket', bucket, '--cors-configuration', '{"CORSRules":[{"AllowedMethods":["GET"],"AllowedOrigins":["*"]}]}']);
+      expect(put.stderr).toContain('(NotImplemented)');
+    });
+
     it('s3 presign gives a URL that a plain HTTP GET can read', async () => {
       const r = await aws.ok(['s3', 'presign', `s3://${bucket}/tree/a/b/two.json`, '--expires-in', '300']);
       const url = r.stdout.trim();

@@ -11,6 +11,7 @@ import { objectBody, readSmallBody } from './body.js';
 import { renderS3Error, s3Error, toAwsError } from './errors.js';
 import type { S3Call, S3Deps, S3Handler, S3Result } from './handler-types.js';
 import * as acl from './handlers/acl-tagging.js';
+import { bucketConfigHandlers, bucketConfigNotes } from './handlers/bucket-config.js';
 import * as buckets from './handlers/buckets.js';
 import * as listing from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
@@ -59,10 +60,11 @@ export const S3_HANDLERS: Readonly<Record<string, S3Handler>> = {
   GetObjectTagging: acl.getObjectTagging,
   PutObjectTagging: acl.putObjectTagging,
   DeleteObjectTagging: acl.deleteObjectTagging,
+  ...bucketConfigHandlers,
 };
 
 /** The S3 operation table for the compat matrix. */
-export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)));
+export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)), bucketConfigNotes);
 
 /** Operations whose body is the object itself (streamed, never buffered). */
 const STREAMING = new Set(['PutObject', 'UploadPart']);
@@ -89,6 +91,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string): Prom
   const query = new URLSearchParams(addr.rawQuery);
   const headers = c.req.raw.headers;
   const writeContinue = () => c.env?.writeContinue?.();
+  const rawBody = () => (c.env?.requestBody ? c.env.requestBody() : c.req.raw.body);
 
   if (!addr.virtualHosted && addr.bucket === undefined && (method === 'POST' || query.has('Action'))) {
     writeContinue();
@@ -134,7 +137,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string): Prom
     let body: string | undefined;
     if (!streaming && method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
       writeContinue();
-      body = await readSmallBody(c.req.raw.body, headers, principal.v4, route.operation === 'CompleteMultipartUpload');
+      body = await readSmallBody(rawBody(), headers, principal.v4, route.operation === 'CompleteMultipartUpload');
     } else if (!streaming) writeContinue();
     const input = await protocol.parse(route.operation, { headers, query, uri: { Bucket: addr.bucket, Key: addr.key }, body });
     const call: S3Call = {
@@ -147,7 +150,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string): Prom
       headers,
       query,
       v4: principal.v4,
-      objectBody: () => objectBody(c.req.raw.body, headers, principal.v4, writeContinue),
+      objectBody: () => objectBody(rawBody(), headers, principal.v4, writeContinue),
     };
     const result = await handler(call);
     return respond(route.operation, result, requestId, method);

@@ -152,8 +152,8 @@ export function matchRoute(method: string, level: S3Level, query: URLSearchParam
   return undefined;
 }
 
-/** Rows for the generated compat matrix; `implemented` is the set of operations with a handler. */
-export function s3OperationRows(implemented: ReadonlySet<string>): OperationRow[] {
+/** Rows for the generated compat matrix; `implemented` is the set of operations with a handler, `notes` what to say about some. */
+export function s3OperationRows(implemented: ReadonlySet<string>, notes: Readonly<Record<string, string>> = {}): OperationRow[] {
   return S3_ROUTES.map((row) => ({
     service: 's3',
     operation: row.operation,
@@ -163,6 +163,6 @@ export function s3OperationRows(implemented: ReadonlySet<string>): OperationRow[
       (row.query?.length ? `?${row.query.join('&')}` : '') +
       (row.header ? ` (${row.header})` : ''),
     implemented: implemented.has(row.operation) && !row.aliasOf && !row.unreachable,
-    note: row.aliasOf ? `legacy alias of ${row.aliasOf}` : row.unreachable,
+    note: row.aliasOf ? `legacy alias of ${row.aliasOf}` : (row.unreachable ?? notes[row.operation]),
   }));
 }
