@@ -18,9 +18,9 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
-/** Builds an in-memory system and serves it on 127.0.0.1 with raw paths and deferred `100 Continue`, as main.ts does. */
-export async function startS3Server(): Promise<S3TestServer> {
-  const sys = await buildTestSystem();
+/** Builds an in-memory system (`configEnv` over the test defaults) and serves it on 127.0.0.1 with raw paths and deferred `100 Continue`, as main.ts does. */
+export async function startS3Server(configEnv: Record<string, string> = {}): Promise<S3TestServer> {
+  const sys = await buildTestSystem(configEnv);
   const server = serve({
     fetch: (req, env: { incoming?: { url?: string }; outgoing?: unknown }) => {
       const out = env.outgoing as ServerResponse | undefined;

@@ -17,17 +17,23 @@ export interface S3Address {
 }
 
 /**
- * Virtual-hosted buckets: `{bucket}.s3.{anything}`, or `{bucket}.{publicHost}` when the public URL names
- * a host (not an IP address), which is what SDKs without path style send.
+ * The bucket a virtual-hosted request names in its `Host`, or undefined for path style. The public URL's
+ * host `H` (SKYBRIDGE_PUBLIC_URL) and `s3.H` are path-style endpoints; `{bucket}.s3.H` and, when H is a
+ * name rather than an IP address, `{bucket}.H` (what SDKs derive from an endpoint of `http://H`) are
+ * virtual-hosted. Any other `{bucket}.s3.{domain}` is virtual-hosted too, so `bucket.s3.localhost` works
+ * whatever the public URL. Bucket names may contain dots, so suffixes are matched from the right.
  */
 export function bucketFromHost(host: string | null | undefined, publicHost: string): string | undefined {
   if (!host) return undefined;
-  const h = host.replace(/:\d+$/, '').toLowerCase();
-  const s3 = h.indexOf('.s3.');
-  if (s3 > 0) return h.slice(0, s3);
-  const isIp = /^[\d.]+$/.test(publicHost) || publicHost.includes(':') || publicHost.startsWith('[');
-  if (!isIp && publicHost && h.endsWith(`.${publicHost}`) && h.length > publicHost.length + 1) return h.slice(0, -publicHost.length - 1);
-  return undefined;
+  const h = host.replace(/:\d+$/, '').replace(/\.$/, '').toLowerCase();
+  const base = publicHost.toLowerCase();
+  if (h === base || h === `s3.${base}`) return undefined;
+  const isIp = /^[\d.]+$/.test(base) || base.includes(':') || base.startsWith('[');
+  if (!isIp && base) {
+    for (const suffix of [`.s3.${base}`, `.${base}`]) if (h.endsWith(suffix) && h.length > suffix.length) return h.slice(0, -suffix.length);
+  }
+  const s3 = h.lastIndexOf('.s3.');
+  return s3 > 0 ? h.slice(0, s3) : undefined;
 }
 
 /** Splits a raw request target into bucket and key, decoding each once; dot segments stay verbatim. */
