@@ -302,6 +302,18 @@ describe('authentication and authorisation', () => {
     expect((await f.req('PUT', f.url('/private/x'), { token: o, body: 'x' })).status).toBe(403);
     expect((await f.req('GET', '/object/v1/SOMETHING_else', { token: o })).status).toBe(403);
   });
+
+  it('nor learns which containers exist: a missing one is 403 to another project and 401 to anonymous, as an existing one', async () => {
+    for (const path of ['/no-such-container', '/no-such-container/o', '/private']) {
+      for (const method of ['GET', 'HEAD', 'POST', 'DELETE']) {
+        expect((await f.req(method, f.url(path), { token: f.other.token })).status, `${method} ${path}`).toBe(403);
+        expect((await f.req(method, f.url(path), { token: null })).status, `${method} ${path}`).toBe(401);
+      }
+    }
+    // Callers with a role on the account still get 404.
+    expect((await f.req('GET', f.url('/no-such-container'), { token: f.reader.token })).status).toBe(404);
+    expect((await f.req('GET', f.url('/no-such-container'))).status).toBe(404);
+  });
 });
 
 describe('info and bad URLs', () => {

@@ -313,5 +313,16 @@ describe('bulk delete', () => {
     expect(out.Errors).toEqual([['/bulk3/x', '403 Forbidden']]);
     expect((await f.req('HEAD', f.url('/bulk3/x'))).status).toBe(200);
     expect((await f.req('POST', f.url('?bulk-delete'), { token: null, body: '/bulk3/x' })).status).toBe(401);
+    // Anonymous is refused whatever the body names, so it cannot probe for containers either.
+    for (const body of ['/no-such/x\n/no-such\n', '']) {
+      for (const method of ['POST', 'DELETE']) expect((await f.req(method, f.url('?bulk-delete'), { token: null, body })).status).toBe(401);
+    }
+    const other = await f.req('POST', f.url('?bulk-delete'), { token: f.other.token, body: '/no-such/x\n/bulk3/x\n', headers: { accept: 'application/json' } });
+    const got = (await other.json()) as { 'Number Not Found': number; Errors: string[][] };
+    expect(got['Number Not Found']).toBe(0);
+    expect(got.Errors).toEqual([
+      ['/no-such/x', '403 Forbidden'],
+      ['/bulk3/x', '403 Forbidden'],
+    ]);
   });
 });

@@ -10,7 +10,7 @@ import { SwiftError, errorBody, fromCoreError } from './errors.js';
 import { capabilities } from './handlers/info.js';
 import { newTransId } from './headers.js';
 import { isPathError, parseSwiftPath, type SwiftTarget } from './path.js';
-import type { SwiftRequest } from './request.js';
+import { missingContainer, type SwiftRequest } from './request.js';
 import { TEMPURL_DISALLOWED_HEADERS, TEMPURL_METHODS, readTempUrlParams } from './tempurl.js';
 
 /** What the Swift face is built from (in `gateway/app.ts`). */
@@ -157,7 +157,12 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
       r.ctx.auth = auth;
     }
   }
-  return handler(r);
+  try {
+    return await handler(r);
+  } catch (e) {
+    const hidden = isCoreError(e, 'NotFound') && e.detail.resource === 'container' ? missingContainer(r) : undefined;
+    throw hidden ?? e;
+  }
 }
 
 /**

@@ -51,6 +51,15 @@ export function callerMayWrite(r: SwiftRequest): boolean {
   return r.target.projectId !== undefined && canWriteRole(projectRole(r.ctx, r.target.projectId));
 }
 
+/**
+ * A missing container, as the caller may learn of it: Swift authorises before it looks, so a caller with no
+ * role on the account (anonymous, or another project) gets 401/403 rather than a 404 that tells what exists.
+ */
+export function missingContainer(r: SwiftRequest): SwiftError | undefined {
+  if (r.tempUrl || (r.target.projectId !== undefined && projectRole(r.ctx, r.target.projectId))) return undefined;
+  return new SwiftError(r.ctx.auth ? 403 : 401);
+}
+
 /** Access options carrying the TempURL grant, if any. */
 export function access(r: SwiftRequest): AccessOptions {
   return r.tempUrl ? { grant: r.tempUrl.grant } : {};

@@ -4,7 +4,7 @@ import { quotePath, renderBulkResult, type BulkResult } from '../bulk-response.j
 import { SwiftError, fromCoreError } from '../errors.js';
 import { negotiateFormat } from '../listing.js';
 import { checkContainerName, checkObjectName, decodePathOnce } from '../path.js';
-import { projectOf, respond, type SwiftRequest } from '../request.js';
+import { missingContainer, projectOf, respond, type SwiftRequest } from '../request.js';
 import { readBodyText } from './body.js';
 
 /** Swift's bulk-delete limits (published by `GET /info` under `bulk_delete`). */
@@ -26,6 +26,8 @@ const STATUS_LINE: Record<number, string> = {
  * (relative to the account). Answers 200 with Swift's result body (plain, JSON or XML by Accept).
  */
 export async function bulkDelete(r: SwiftRequest): Promise<Response> {
+  // Nobody deletes anonymously (write ACLs name users), so Swift's answer is known before reading the body.
+  if (!r.ctx.auth) throw new SwiftError(401);
   const fmt = negotiateFormat(null, r.headers.get('accept'));
   if (!fmt) throw new SwiftError(406);
   const projectId = projectOf(r);
@@ -65,13 +67,12 @@ export async function bulkDelete(r: SwiftRequest): Promise<Response> {
       }
     } catch (e) {
       if (!isCoreError(e)) throw e;
-      if (e.kind === 'NotFound') {
+      const hidden = e.kind === 'NotFound' && e.detail.resource === 'container' ? missingContainer(r) : undefined;
+      if (e.kind === 'NotFound' && !hidden) {
         result.notFound++;
         continue;
       }
-      const status = fromCoreError(e).status;
-      // Swift gives up on the whole request when the caller is not authenticated.
-      if (status === 401 || (status === 403 && !r.ctx.auth)) throw new SwiftError(401);
+      const status = hidden?.status ?? fromCoreError(e).status;
       result.errors.push([shown, STATUS_LINE[status] ?? `${status} Error`]);
     }
   }
