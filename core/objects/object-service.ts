@@ -894,7 +894,7 @@ export class ObjectService implements ObjectMaintenance {
         { ...dest, projectId: dc.projectId },
       );
     });
-    return { etag, swiftEtag, size, lastModified: now, versionId: id, checksum: (src.checksum as Checksum | null) ?? undefined };
+    return { etag, swiftEtag, size, lastModified: now, sourceLastModified: src.lastModified, versionId: id, checksum: (src.checksum as Checksum | null) ?? undefined };
   }
 
   /** Swift object POST: replaces user metadata (and content type / system metadata / delete-at) without touching bytes. */

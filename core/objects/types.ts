@@ -406,6 +406,8 @@ export interface CopyObjectResult {
   swiftEtag: string;
   size: number;
   lastModified: number;
+  /** The source's last-modified time (Swift's X-Copied-From-Last-Modified). */
+  sourceLastModified: number;
   versionId: string;
   checksum?: Checksum;
 }

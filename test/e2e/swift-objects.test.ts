@@ -24,12 +24,23 @@ describe('copy', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('etag')).toBe(md5('source bytes'));
     expect(res.headers.get('x-copied-from')).toBe('ob/src');
-    expect(res.headers.get('x-copied-from-last-modified')).toMatch(/GMT$/);
+    expect(res.headers.get('x-copied-from-last-modified')).toBe((await f.req('HEAD', f.url('/ob/src'))).headers.get('last-modified'));
     const get = await f.req('GET', f.url('/ob/dst1'));
     expect(await get.text()).toBe('source bytes');
     expect(get.headers.get('content-type')).toBe('text/x-src');
     expect(get.headers.get('x-object-meta-origin')).toBe('copy');
     expect(get.headers.get('x-object-meta-keep')).toBe('yes');
+  });
+
+  it('X-Copied-From-Last-Modified is the source\'s time, not the copy\'s', async () => {
+    await f.req('PUT', f.url('/ob/older'), { body: 'older' });
+    const sourceTime = (await f.req('HEAD', f.url('/ob/older'))).headers.get('last-modified')!;
+    // Let the clock pass into the next second, so the copy's own time differs.
+    while (Math.floor(Date.now() / 1000) <= Math.floor(Date.parse(sourceTime) / 1000)) await new Promise((r) => setTimeout(r, 50));
+    const res = await f.req('COPY', f.url('/ob/older'), { headers: { Destination: 'ob/newer' } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-copied-from-last-modified')).toBe(sourceTime);
+    expect(res.headers.get('last-modified')).not.toBe(sourceTime);
   });
 
   it('COPY with Destination and X-Fresh-Metadata drops the old metadata', async () => {

@@ -209,9 +209,7 @@ export async function copyObject(r: SwiftRequest): Promise<Response> {
   h.set('Etag', res.swiftEtag);
   h.set('Last-Modified', httpDate(res.lastModified));
   h.set('X-Copied-From', headerSafe(`${encodeURIComponent(source.container)}/${encodeURIComponent(source.name).replace(/%2F/g, '/')}`));
-  // CopyObjectResult carries no source time yet; until core adds `sourceLastModified`, the copy's own time stands in.
-  const srcModified = (res as { sourceLastModified?: number }).sourceLastModified;
-  h.set('X-Copied-From-Last-Modified', httpDate(srcModified ?? res.lastModified));
+  h.set('X-Copied-From-Last-Modified', httpDate(res.sourceLastModified));
   if (source.projectId !== dest.projectId) h.set('X-Copied-From-Account', `${RESELLER_PREFIX}${source.projectId}`);
   return respond(201, h);
 }
