@@ -933,6 +933,22 @@ export class ObjectService implements ObjectMaintenance {
     return { c, row };
   }
 
+  /**
+   * An object for an ACL read or write: READ_ACP is any role on the project or a READ_ACP grant, WRITE_ACP
+   * a writing role or a WRITE_ACP grant. Object READ and bucket WRITE are not enough, as in S3 (a WRITE
+   * grantee could otherwise grant itself READ on every object).
+   */
+  private objectForAclChange(ctx: RequestContext, ref: ObjectRef, perm: 'READ_ACP' | 'WRITE_ACP'): { c: ContainerRow; row: ObjectRow } {
+    validateObjectName(ref.name);
+    const c = this.container(ref, ctx);
+    const row = this.liveObject(c.id, ref.name);
+    const role = projectRole(ctx, c.projectId);
+    const byRole = perm === 'READ_ACP' ? role !== undefined : canWriteRole(role);
+    if (!byRole && !(row && s3AclAllows(row.acl as StoredAcl, ctx, perm))) throw errors.forbidden('Access Denied');
+    if (!row) throw this.noSuchKey(ref.name);
+    return { c, row };
+  }
+
   /** The object's tag set (empty object when none). */
   async getObjectTags(ctx: RequestContext, ref: ObjectRef, access: AccessOptions = {}): Promise<Record<string, string>> {
     void access;
@@ -947,15 +963,15 @@ export class ObjectService implements ObjectMaintenance {
     this.db.update(objObjects).set({ tags }).where(eq(objObjects.id, row.id)).run();
   }
 
-  /** The object's ACL (owner = container project). */
+  /** The object's ACL (owner = container project); needs READ_ACP. */
   async getObjectAcl(ctx: RequestContext, ref: ObjectRef): Promise<{ owner: string; acl: StoredAcl }> {
-    const { c, row } = this.objectForAcp(ctx, ref, false);
+    const { c, row } = this.objectForAclChange(ctx, ref, 'READ_ACP');
     return { owner: c.projectId, acl: row.acl as StoredAcl };
   }
 
-  /** Replaces the object's ACL; does not change lastModified. Grants to unknown projects → 'InvalidArgument'. */
+  /** Replaces the object's ACL (needs WRITE_ACP); does not change lastModified. Grants to unknown projects → 'InvalidArgument'. */
   async putObjectAcl(ctx: RequestContext, ref: ObjectRef, acl: S3Acl): Promise<void> {
-    const { row } = this.objectForAcp(ctx, ref, true);
+    const { row } = this.objectForAclChange(ctx, ref, 'WRITE_ACP');
     const stored = toStoredAcl(acl);
     this.validateAclGrants(stored);
     this.db.update(objObjects).set({ acl: stored }).where(eq(objObjects.id, row.id)).run();

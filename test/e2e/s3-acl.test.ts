@@ -1,0 +1,149 @@
+// S3 ACLs across projects and for anonymous callers: canned ACLs, header grants and AccessControlPolicy bodies, enforced on buckets and objects.
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetBucketAclCommand,
+  GetObjectAclCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutBucketAclCommand,
+  PutObjectAclCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawS3, startS3Server, type S3TestServer } from './s3-server.js';
+
+let srv: S3TestServer;
+let owner: S3Client;
+let other: S3Client;
+const B = 'acl-bucket';
+const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
+
+async function code(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (e) {
+    return e instanceof S3ServiceException ? e.name : String(e);
+  }
+}
+
+const client = (k: { access: string; secret: string }) =>
+  new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: k.access, secretAccessKey: k.secret } });
+
+/** An unsigned request, as a browser or curl sends it. */
+async function anon(method: string, path: string, body?: string): Promise<number> {
+  const r = await fetch(`${srv.url}${path}`, { method, body });
+  await r.body?.cancel();
+  return r.status;
+}
+
+beforeAll(async () => {
+  srv = await startS3Server();
+  owner = client(srv.admin);
+  other = client(srv.demo);
+  await owner.send(new CreateBucketCommand({ Bucket: B }));
+  await owner.send(new PutObjectCommand({ Bucket: B, Key: 'private.txt', Body: 'secret' }));
+  await owner.send(new PutObjectCommand({ Bucket: B, Key: 'public.txt', Body: 'hello', ACL: 'public-read' }));
+}, 60_000);
+
+afterAll(async () => {
+  owner?.destroy();
+  other?.destroy();
+  await srv?.close();
+});
+
+describe('objects', () => {
+  it('private objects: another project and anonymous callers are refused', async () => {
+    expect(await code(other.send(new GetObjectCommand({ Bucket: B, Key: 'private.txt' })))).toBe('AccessDenied');
+    expect(await anon('GET', `/${B}/private.txt`)).toBe(403);
+    expect(await anon('GET', `/${B}`)).toBe(403);
+  });
+
+  it('public-read: anyone may GET and HEAD the object, but not read or change its ACL, nor list the bucket', async () => {
+    expect(await anon('GET', `/${B}/public.txt`)).toBe(200);
+    expect(await anon('HEAD', `/${B}/public.txt`)).toBe(200);
+    expect(await anon('GET', `/${B}/public.txt?acl`)).toBe(403);
+    expect(await code(other.send(new GetObjectAclCommand({ Bucket: B, Key: 'public.txt' })))).toBe('AccessDenied');
+    expect(await code(other.send(new PutObjectAclCommand({ Bucket: B, Key: 'public.txt', ACL: 'public-read-write' })))).toBe('AccessDenied');
+    expect(await anon('GET', `/${B}`)).toBe(403);
+  });
+
+  it('READ_ACP and WRITE_ACP grants to another project let it read and replace the ACL', async () => {
+    await owner.send(new PutObjectAclCommand({ Bucket: B, Key: 'private.txt', GrantReadACP: `id="${srv.demo.projectId}"` }));
+    const acl = await other.send(new GetObjectAclCommand({ Bucket: B, Key: 'private.txt' }));
+    expect(acl.Grants?.map((g) => [g.Grantee?.ID, g.Permission])).toContainEqual([srv.demo.projectId, 'READ_ACP']);
+    expect(await code(other.send(new GetObjectCommand({ Bucket: B, Key: 'private.txt' })))).toBe('AccessDenied');
+    expect(await code(other.send(new PutObjectAclCommand({ Bucket: B, Key: 'private.txt', ACL: 'public-read' })))).toBe('AccessDenied');
+    await owner.send(new PutObjectAclCommand({ Bucket: B, Key: 'private.txt', GrantWriteACP: `id="${srv.demo.projectId}"` }));
+    await other.send(new PutObjectAclCommand({ Bucket: B, Key: 'private.txt', GrantRead: `id="${srv.demo.projectId}"` }));
+    const got = await other.send(new GetObjectCommand({ Bucket: B, Key: 'private.txt' }));
+    expect(await got.Body!.transformToString()).toBe('secret');
+    await owner.send(new PutObjectAclCommand({ Bucket: B, Key: 'private.txt', ACL: 'private' }));
+    expect(await code(other.send(new GetObjectCommand({ Bucket: B, Key: 'private.txt' })))).toBe('AccessDenied');
+  });
+
+  it('an AccessControlPolicy body grants what it lists', async () => {
+    const own = { ID: srv.admin.projectId };
+    await owner.send(
+      new PutObjectAclCommand({
+        Bucket: B,
+        Key: 'private.txt',
+        AccessControlPolicy: { Owner: own, Grants: [{ Grantee: { Type: 'Group', URI: ALL_USERS }, Permission: 'READ' }] },
+      }),
+    );
+    expect(await anon('GET', `/${B}/private.txt`)).toBe(200);
+    await owner.send(new PutObjectAclCommand({ Bucket: B, Key: 'private.txt', ACL: 'private' }));
+    expect(await anon('GET', `/${B}/private.txt`)).toBe(403);
+  });
+
+  it('bad ACL requests are refused with S3’s codes', async () => {
+    expect(await code(owner.send(new PutObjectAclCommand({ Bucket: B, Key: 'private.txt', GrantRead: 'id="no-such-project"' })))).toBe('InvalidArgument');
+    expect(await code(owner.send(new PutObjectAclCommand({ Bucket: B, Key: 'private.txt', GrantRead: 'emailAddress="a@example.com"' })))).toBe('UnresolvableGrantByEmailAddress');
+    const both = await rawS3(srv.url, {
+      method: 'PUT',
+      path: `/${B}/private.txt`,
+      query: { acl: '' },
+      headers: { 'x-amz-acl': 'private', 'x-amz-grant-read': `id="${srv.demo.projectId}"` },
+      access: srv.admin.access,
+      secret: srv.admin.secret,
+    });
+    expect(both.status).toBe(400);
+    expect(await both.text()).toContain('<Code>InvalidRequest</Code>');
+  });
+});
+
+describe('buckets', () => {
+  it('READ and WRITE grants let another project list and write, not read objects, change ACLs or delete the bucket', async () => {
+    await owner.send(new PutBucketAclCommand({ Bucket: B, GrantRead: `id="${srv.demo.projectId}"`, GrantWrite: `id="${srv.demo.projectId}"` }));
+    const list = await other.send(new ListObjectsV2Command({ Bucket: B }));
+    expect(list.Contents?.map((c) => c.Key)).toEqual(['private.txt', 'public.txt']);
+    await other.send(new PutObjectCommand({ Bucket: B, Key: 'from-other.txt', Body: 'x' }));
+    expect(await code(other.send(new GetObjectCommand({ Bucket: B, Key: 'private.txt' })))).toBe('AccessDenied');
+    expect(await code(other.send(new PutObjectAclCommand({ Bucket: B, Key: 'private.txt', GrantRead: `id="${srv.demo.projectId}"` })))).toBe('AccessDenied');
+    expect(await code(other.send(new GetBucketAclCommand({ Bucket: B })))).toBe('AccessDenied');
+    expect(await code(other.send(new PutBucketAclCommand({ Bucket: B, ACL: 'public-read-write' })))).toBe('AccessDenied');
+    await other.send(new DeleteObjectCommand({ Bucket: B, Key: 'from-other.txt' }));
+    await owner.send(new PutBucketAclCommand({ Bucket: B, ACL: 'private' }));
+    expect(await code(other.send(new ListObjectsV2Command({ Bucket: B })))).toBe('AccessDenied');
+    expect(await code(other.send(new PutObjectCommand({ Bucket: B, Key: 'again.txt', Body: 'x' })))).toBe('AccessDenied');
+  });
+
+  it('canned bucket ACLs: public-read lists for anyone, authenticated-read only for signed callers, public-read-write takes anonymous uploads', async () => {
+    await owner.send(new PutBucketAclCommand({ Bucket: B, ACL: 'public-read' }));
+    expect(await anon('GET', `/${B}`)).toBe(200);
+    expect(await anon('PUT', `/${B}/anon.txt`, 'x')).toBe(403);
+    await owner.send(new PutBucketAclCommand({ Bucket: B, ACL: 'authenticated-read' }));
+    expect(await anon('GET', `/${B}`)).toBe(403);
+    expect((await other.send(new ListObjectsV2Command({ Bucket: B }))).KeyCount).toBe(2);
+    await owner.send(new PutBucketAclCommand({ Bucket: B, ACL: 'public-read-write' }));
+    expect(await anon('PUT', `/${B}/anon.txt`, 'x')).toBe(200);
+    expect(await anon('GET', `/${B}/anon.txt`)).toBe(403);
+    const acl = await owner.send(new GetBucketAclCommand({ Bucket: B }));
+    expect(acl.Grants?.filter((g) => g.Grantee?.URI === ALL_USERS).map((g) => g.Permission).sort()).toEqual(['READ', 'WRITE']);
+    await owner.send(new PutBucketAclCommand({ Bucket: B, ACL: 'private' }));
+    expect(await anon('PUT', `/${B}/anon2.txt`, 'x')).toBe(403);
+  });
+});
