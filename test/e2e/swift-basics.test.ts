@@ -32,6 +32,7 @@ describe('account', () => {
     expect(res.headers.get('x-account-object-count')).toBe('0');
     expect(res.headers.get('x-account-bytes-used')).toBe('0');
     expect(res.headers.get('x-timestamp')).toMatch(/^\d+\.\d+$/);
+    expect(res.headers.get('accept-ranges')).toBe('bytes');
   });
 
   it('GET on an empty account: 204 plain, 200 [] json, 200 xml', async () => {
@@ -78,6 +79,7 @@ describe('containers', () => {
     expect(head.headers.get('x-container-bytes-used')).toBe('0');
     expect(head.headers.get('x-storage-policy')).toBe('Policy-0');
     expect(head.headers.get('x-container-meta-team')).toBe('blue');
+    expect(head.headers.get('accept-ranges')).toBe('bytes');
     expect((await f.req('DELETE', f.url('/c-basic'))).status).toBe(204);
     expect((await f.req('HEAD', f.url('/c-basic'))).status).toBe(404);
     expect((await f.req('DELETE', f.url('/c-basic'))).status).toBe(404);

@@ -25,6 +25,7 @@ export function accountHeaders(info: AccountInfo, showSecrets: boolean): Headers
   h.set('X-Account-Container-Count', String(info.containerCount));
   h.set('X-Account-Object-Count', String(info.objectCount));
   h.set('X-Account-Bytes-Used', String(info.bytesUsed));
+  h.set('Accept-Ranges', 'bytes');
   if (info.containerCount > 0) {
     h.set(`X-Account-Storage-Policy-${STORAGE_POLICY}-Container-Count`, String(info.containerCount));
     h.set(`X-Account-Storage-Policy-${STORAGE_POLICY}-Object-Count`, String(info.objectCount));
@@ -41,6 +42,7 @@ export function containerHeaders(info: ContainerInfo, showSecrets: boolean): Hea
   const h = new Headers();
   h.set('X-Container-Object-Count', String(info.objectCount));
   h.set('X-Container-Bytes-Used', String(info.bytesUsed));
+  h.set('Accept-Ranges', 'bytes');
   h.set('X-Storage-Policy', STORAGE_POLICY);
   h.set('X-Timestamp', swiftTimestamp(info.createdAt));
   h.set('X-Put-Timestamp', swiftTimestamp(info.lastModified));
