@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openstackCli, requireOpenstackCli, type OpenstackCli } from './openstack.js';
-import { CLI_TIMEOUT, cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture } from './object-fixture.js';
+import { CLI_TIMEOUT, cleanEnv, md5, requireCli, run, startObjectFixture, tempDir, uniq, type CliResult, type ObjectFixture, type ObjectUser } from './object-fixture.js';
 import { httpSend } from './raw-s3.js';
 
 const MiB = 1 << 20;
@@ -14,8 +14,8 @@ const tmp = tempDir('skybridge-swift-');
 const ADMIN = { cloud: 'skybridge' };
 
 /** `swift` authenticated with Keystone v3 through OS_* variables, run in the temp dir (so relative names stay short). */
-async function swift(args: string[], user: 'admin' | 'demo' = 'admin'): Promise<CliResult> {
-  const u = user === 'admin' ? fx.admin : fx.demo;
+async function swift(args: string[], user: 'admin' | 'demo' | ObjectUser = 'admin'): Promise<CliResult> {
+  const u = user === 'admin' ? fx.admin : user === 'demo' ? fx.demo : user;
   const env = cleanEnv({
     OS_AUTH_URL: fx.authUrl,
     OS_IDENTITY_API_VERSION: '3',
@@ -29,7 +29,7 @@ async function swift(args: string[], user: 'admin' | 'demo' = 'admin'): Promise<
   return run('swift', ['--auth-version', '3', ...args], { env, cwd: tmp.path, timeoutMs: 120_000 });
 }
 
-async function swiftOk(args: string[], user: 'admin' | 'demo' = 'admin'): Promise<CliResult> {
+async function swiftOk(args: string[], user: 'admin' | 'demo' | ObjectUser = 'admin'): Promise<CliResult> {
   const r = await swift(args, user);
   if (r.code !== 0) throw new Error(`swift ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}\n${r.stdout.slice(0, 1000)}`);
   return r;
@@ -210,6 +210,20 @@ describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
     expect((await fetchText(`${base!.replace(/slo$/, 'small.bin')}?${query}`)).status).toBe(401);
     await swiftOk(['post', '-m', 'Temp-URL-Key:']);
     expect((await fetch(urls[0]!)).status).toBe(401);
+  });
+
+  it('a reader of the project lists and downloads but cannot upload, post or delete', async () => {
+    const reader = await fx.userWithRole('reader');
+    expect((await swiftOk(['list', container], reader)).stdout.split('\n')).toContain('small.bin');
+    await swiftOk(['download', container, 'small.bin', '-o', 'reader.down'], reader);
+    expect(md5(readFileSync(join(tmp.path, 'reader.down')))).toBe(md5(small));
+    for (const args of [['upload', container, 'small.bin', '--object-name', 'by-reader.bin'], ['post', '-m', 'X:1', container, 'small.bin'], ['delete', container, 'small.bin']]) {
+      const r = await swift(args, reader);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.stderr + r.stdout, args.join(' ')).toMatch(/403 Forbidden/);
+    }
+    expect((await swiftOk(['list', container])).stdout.split('\n')).not.toContain('by-reader.bin');
+    expect(statLines((await swiftOk(['stat', container, 'small.bin'])).stdout)['Meta X']).toBeUndefined();
   });
 
   it("another project's user cannot see the container", async () => {
