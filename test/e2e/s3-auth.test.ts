@@ -168,7 +168,7 @@ describe('Expect: 100-continue', () => {
 
 describe('routing', () => {
   it('answers NotImplemented for unimplemented operations and EC2 POST /', async () => {
-    expect(await errorOf(await rawS3(srv.url, { method: 'GET', path: `/${B}`, query: { cors: '' }, ...admin() }))).toMatchObject({ status: 501, code: 'NotImplemented' });
+    expect(await errorOf(await rawS3(srv.url, { method: 'GET', path: `/${B}`, query: { notification: '' }, ...admin() }))).toMatchObject({ status: 501, code: 'NotImplemented' });
     const ec2 = await fetch(`${srv.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=DescribeInstances&Version=2016-11-15' });
     expect(ec2.status).toBe(501);
     expect(await ec2.text()).toMatch(/<Response><Errors><Error><Code>NotImplemented<\/Code>/);
