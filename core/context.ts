@@ -54,6 +54,11 @@ export interface RequestBindings {
    * defers it so a family can authenticate from the headers first (S3: 403 before the body is sent).
    */
   writeContinue?: () => void;
+  /**
+   * The request body read straight from the connection (null for GET/HEAD); the same stream on every
+   * call. Cheaper than `c.req.raw.body`, which makes the Node adapter build a whole WHATWG Request.
+   */
+  requestBody?: () => ReadableStream<Uint8Array> | null;
 }
 
 /** The raw path+query of a request: from the entry's binding when present, else from the parsed URL. */

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/core/protocols';
+import { requestBodyOnce } from '../../gateway/request-body.js';
 import { buildTestSystem, type TestSystem } from '../harness/system.js';
 import { Sha256 } from '../harness/node-sha256.js';
 
@@ -28,6 +29,7 @@ export async function startS3Server(configEnv: Record<string, string> = {}): Pro
       let sent = false;
       return sys.app.fetch(req, {
         rawPath: env.incoming?.url,
+        requestBody: requestBodyOnce(incoming),
         writeContinue: () => {
           if (sent || !out || out.headersSent) return;
           sent = true;

@@ -91,6 +91,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string): Prom
   const query = new URLSearchParams(addr.rawQuery);
   const headers = c.req.raw.headers;
   const writeContinue = () => c.env?.writeContinue?.();
+  const rawBody = () => (c.env?.requestBody ? c.env.requestBody() : c.req.raw.body);
 
   if (!addr.virtualHosted && addr.bucket === undefined && (method === 'POST' || query.has('Action'))) {
     writeContinue();
@@ -136,7 +137,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string): Prom
     let body: string | undefined;
     if (!streaming && method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
       writeContinue();
-      body = await readSmallBody(c.req.raw.body, headers, principal.v4, route.operation === 'CompleteMultipartUpload');
+      body = await readSmallBody(rawBody(), headers, principal.v4, route.operation === 'CompleteMultipartUpload');
     } else if (!streaming) writeContinue();
     const input = await protocol.parse(route.operation, { headers, query, uri: { Bucket: addr.bucket, Key: addr.key }, body });
     const call: S3Call = {
@@ -149,7 +150,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string): Prom
       headers,
       query,
       v4: principal.v4,
-      objectBody: () => objectBody(c.req.raw.body, headers, principal.v4, writeContinue),
+      objectBody: () => objectBody(rawBody(), headers, principal.v4, writeContinue),
     };
     const result = await handler(call);
     return respond(route.operation, result, requestId, method);
