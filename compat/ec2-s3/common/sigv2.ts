@@ -73,15 +73,15 @@ export function verifyV2(p: ParsedV2, secret: string, req: WireRequest, resource
       });
     }
   }
-  const sts = stringToSignV2(req, p, resourcePath);
-  const expected = createHmac('sha1', secret).update(sts, 'utf8').digest();
-  let given: Buffer;
-  try {
-    given = Buffer.from(p.signature, 'base64');
-  } catch {
-    given = Buffer.alloc(0);
+  const given = Buffer.from(p.signature, 'base64');
+  // botocore signs a path-style bucket request (`PUT /bucket`) with the resource `/bucket/`, as for a bucket host.
+  const resources = /^\/[^/]+$/.test(resourcePath) ? [resourcePath, `${resourcePath}/`] : [resourcePath];
+  let first: string | undefined;
+  for (const resource of resources) {
+    const sts = stringToSignV2(req, p, resource);
+    const expected = createHmac('sha1', secret).update(sts, 'utf8').digest();
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return;
+    first ??= sts;
   }
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw awsErrors.signatureDoesNotMatch({ AWSAccessKeyId: p.accessKey, StringToSign: sts, SignatureProvided: p.signature });
-  }
+  throw awsErrors.signatureDoesNotMatch({ AWSAccessKeyId: p.accessKey, StringToSign: first, SignatureProvided: p.signature });
 }
