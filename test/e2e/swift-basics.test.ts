@@ -285,6 +285,13 @@ describe('authentication and authorisation', () => {
     expect((await f.req('GET', f.url(), { token: null })).status).toBe(401);
   });
 
+  it('an anonymous write is 401 before its form is checked (no 411 or 413 for a caller who may not write)', async () => {
+    expect((await f.req('PUT', f.url('/private/o2'), { token: null })).status).toBe(401);
+    expect((await f.req('PUT', f.url('/private/o2'), { token: null, headers: { 'content-length': '99999999999' } })).status).toBe(401);
+    expect((await f.req('COPY', f.url('/private/o'), { token: null })).status).toBe(401);
+    expect((await f.req('POST', f.url('/private'), { token: null })).status).toBe(401);
+  });
+
   it('a reader reads but cannot write', async () => {
     const r = f.reader.token;
     expect((await f.req('GET', f.url('/private/o'), { token: r })).status).toBe(200);
