@@ -29,7 +29,9 @@ except c.exceptions.NoSuchKey as e:
     out['missing'] = e.response['Error']['Code']
 print(json.dumps(out))
 `;
-  const r = await run('python3', ['-c', script, fx.url, fx.admin.ec2.access, fx.admin.ec2.secret, signatureVersion, bucket], { env: cleanEnv(), timeoutMs: 120_000 });
+  // Debian's botocore 1.29 swaps in the CRT signer when python3-awscrt is importable; keep the pure-Python one.
+  const env = cleanEnv({ BOTO_DISABLE_CRT: 'true' });
+  const r = await run('python3', ['-c', script, fx.url, fx.admin.ec2.access, fx.admin.ec2.secret, signatureVersion, bucket], { env, timeoutMs: 120_000 });
   if (r.code !== 0) throw new Error(`boto3 (${signatureVersion}) exited ${r.code}:\n${r.stderr.trim().slice(-3000)}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
 }
