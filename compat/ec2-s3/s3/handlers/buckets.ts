@@ -33,7 +33,10 @@ export async function listBuckets(call: S3Call): Promise<S3Result> {
   return { output: { Buckets: buckets, Owner: ownerOf(auth), ContinuationToken: next, Prefix: prefix } };
 }
 
-/** PUT /bucket — S3 naming and uniqueness rules live in core; an own existing bucket answers 200 (us-east-1). */
+/**
+ * PUT /bucket — S3 naming and uniqueness rules live in core. Re-creating one's own bucket answers as S3
+ * does in the configured region: 200 in us-east-1, 409 BucketAlreadyOwnedByYou anywhere else.
+ */
 export async function createBucket(call: S3Call): Promise<S3Result> {
   if (!call.ctx.auth) throw s3Error('AccessDenied');
   if (RESERVED_BUCKETS.has(call.bucket)) throw s3Error('InvalidBucketName', undefined, { BucketName: call.bucket });
@@ -43,7 +46,8 @@ export async function createBucket(call: S3Call): Promise<S3Result> {
     throw new AwsError('IllegalLocationConstraintException', `The ${lc} location constraint is incompatible for the region specific endpoint this request was sent to.`, 400);
   }
   const acl = aclFromHeaders(call.headers);
-  await call.deps.objects.createContainer(call.ctx, { container: call.bucket }, { s3: {}, s3Acl: acl, region: call.deps.region });
+  const failIfOwned = call.deps.region !== 'us-east-1';
+  await call.deps.objects.createContainer(call.ctx, { container: call.bucket }, { s3: { failIfOwned }, s3Acl: acl, region: call.deps.region });
   return { output: {}, headers: { location: `/${call.bucket}` } };
 }
 
