@@ -2,7 +2,7 @@
 import type { AuthContext } from '../../../core/context.js';
 import { awsErrors } from './aws-error.js';
 import { parseV2, verifyV2 } from './sigv2.js';
-import { parseV4, verifyV4, type VerifiedV4, type WireRequest } from './sigv4.js';
+import { parseV4, verifyV4, type SigningKeyCache, type VerifiedV4, type WireRequest } from './sigv4.js';
 
 /** The access-key lookup identity offers (`identity.authenticateEc2`). */
 export type Ec2KeyLookup = (accessKey: string) => { secret: string; context: AuthContext } | undefined;
@@ -22,6 +22,8 @@ export interface AuthenticateOptions {
   /** SigV2 canonical resource (`/bucket/key` as sent); SigV2 is only accepted when given. */
   v2Resource?: string;
   maxSkewMs?: number;
+  /** The endpoint's cache of derived SigV4 signing keys (derived per request without one). */
+  signingKeys?: SigningKeyCache;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function authenticate(req: WireRequest, lookup: Ec2KeyLookup, opts:
   if (v4) {
     const id = lookup(v4.accessKey);
     if (!id) throw awsErrors.invalidAccessKeyId(v4.accessKey);
-    const verified = await verifyV4(v4, id.secret, req, { now: opts.now, service: opts.service, maxSkewMs: opts.maxSkewMs });
+    const verified = await verifyV4(v4, id.secret, req, { now: opts.now, service: opts.service, maxSkewMs: opts.maxSkewMs, signingKeys: opts.signingKeys });
     return { auth: id.context, v4: verified, accessKey: v4.accessKey };
   }
   if (opts.v2Resource !== undefined) {

@@ -1,12 +1,12 @@
 // SigV4 verification checked against an independent signer (@smithy/signature-v4), plus aws-chunked chains.
 import { createHash, createHmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { getSigningKey, SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/core/protocols';
 import { describe, expect, it } from 'vitest';
 import { awsChunkedDecoder, BodyGuard } from './aws-chunked.js';
 import { AwsError } from './aws-error.js';
 import { parseV2, verifyV2 } from './sigv2.js';
-import { parseV4, verifyV4, type WireRequest } from './sigv4.js';
+import { parseV4, SigningKeyCache, uriEncode, verifyV4, type WireRequest } from './sigv4.js';
 import { Sha256 } from '../../../test/harness/node-sha256.js';
 
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -183,5 +183,47 @@ describe('SigV2', () => {
     const q: WireRequest = { method: 'GET', rawPath: '/b/k', rawQuery: `AWSAccessKeyId=${creds.accessKeyId}&Expires=${exp}&Signature=${encodeURIComponent(qsig)}`, headers: new Headers() };
     expect(() => verifyV2(parseV2(q)!, creds.secretAccessKey, q, '/b/k', Date.now())).not.toThrow();
     expect(() => verifyV2(parseV2(q)!, creds.secretAccessKey, q, '/b/k', Date.now() + 120_000)).toThrow(expect.objectContaining({ code: 'AccessDenied' }));
+  });
+});
+
+describe('SigV4 building blocks', () => {
+  /** The byte-by-byte reference encoding SigV4 specifies. */
+  const reference = (str: string, keepSlash = false) =>
+    [...Buffer.from(str, 'utf8')]
+      .map((b) => {
+        const ch = String.fromCharCode(b);
+        return /[A-Za-z0-9\-._~]/.test(ch) || (keepSlash && ch === '/') ? ch : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+      })
+      .join('');
+
+  it('uriEncode matches the byte-wise reference, with and without slashes kept', () => {
+    const samples = ['plain-key_1.txt~', "a b+c/d?e&f=g!h'i(j)k*l", 'ünïcødé/日本語/😀', '%41%2F', '\ud800lone', '', '/', 'x/y//z', '\u0000\u007f'];
+    for (let i = 0; i < 300; i++) samples.push(String.fromCharCode(...Array.from({ length: 12 }, (_, j) => (i * 7919 + j * 104729) % 0x2fff)));
+    for (const str of samples) {
+      expect(uriEncode(str)).toBe(reference(str));
+      expect(uriEncode(str, true)).toBe(reference(str, true));
+    }
+  });
+
+  it('SigningKeyCache derives the same key as the SDK, per day, region, service and secret', async () => {
+    const cache = new SigningKeyCache();
+    for (const [date, region, service, secret] of [
+      ['20240101', 'us-east-1', 's3', creds.secretAccessKey],
+      ['20240102', 'us-east-1', 's3', creds.secretAccessKey],
+      ['20240101', 'RegionOne', 's3', creds.secretAccessKey],
+      ['20240101', 'us-east-1', 'ec2', creds.secretAccessKey],
+      ['20240101', 'us-east-1', 's3', 'another/secret+'],
+    ] as const) {
+      const sdk = await getSigningKey(Sha256, { accessKeyId: creds.accessKeyId, secretAccessKey: secret }, date, region, service);
+      expect(Buffer.from(cache.get(secret, date, region, service)).toString('hex')).toBe(Buffer.from(sdk).toString('hex'));
+      expect(cache.get(secret, date, region, service)).toBe(cache.get(secret, date, region, service));
+    }
+  });
+
+  it('verifies with a cache the same as without', async () => {
+    const cache = new SigningKeyCache();
+    const w = await signed('GET', '/bkt/key');
+    await expect(verifyV4(parseV4(w)!, creds.secretAccessKey, w, { now: Date.now(), service: 's3', signingKeys: cache })).resolves.toBeTruthy();
+    await expect(verifyV4(parseV4(w)!, 'wrong', w, { now: Date.now(), service: 's3', signingKeys: cache })).rejects.toBeInstanceOf(AwsError);
   });
 });

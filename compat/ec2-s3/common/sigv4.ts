@@ -1,7 +1,6 @@
 // AWS Signature Version 4 verification (Authorization header and presigned query) over the raw wire request.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { createScope, getSigningKey } from '@smithy/signature-v4';
-import type { Checksum, SourceData } from '@smithy/types';
+import { createScope } from '@smithy/signature-v4';
 import { AwsError, awsErrors } from './aws-error.js';
 
 /** The request as it came off the wire: method, raw path (no query), raw query string, headers. */
@@ -49,27 +48,32 @@ export const S3_MAX_SKEW_MS = 15 * 60 * 1000;
 /** Presigned URLs live at most 7 days. */
 export const MAX_PRESIGN_SECONDS = 604800;
 
-/** Adapts node:crypto to the smithy Checksum interface so `getSigningKey` (and its key cache) can be reused. */
-class NodeSha256 implements Checksum {
-  private readonly h;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuf(secret));
-  }
-  update(data: Uint8Array): void {
-    this.h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {
-    /* one-shot use only */
+/** Most signing keys a cache keeps; past it the cache starts over (a key is one day's, per credential and scope). */
+const MAX_CACHED_KEYS = 1024;
+
+/**
+ * Derived SigV4 signing keys (`kSigning`), so the four-HMAC derivation runs once per credential, day,
+ * region and service rather than per request. One per endpoint, built with it (no module state).
+ */
+export class SigningKeyCache {
+  private readonly keys = new Map<string, Buffer>();
+
+  /** `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`. */
+  get(secret: string, shortDate: string, region: string, service: string): Buffer {
+    const id = `${shortDate}/${region}/${service}/${secret}`;
+    let key = this.keys.get(id);
+    if (!key) {
+      key = deriveSigningKey(secret, shortDate, region, service);
+      if (this.keys.size >= MAX_CACHED_KEYS) this.keys.clear();
+      this.keys.set(id, key);
+    }
+    return key;
   }
 }
 
-function toBuf(d: SourceData): Buffer {
-  if (typeof d === 'string') return Buffer.from(d, 'utf8');
-  if (ArrayBuffer.isView(d)) return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-  return Buffer.from(d as ArrayBuffer);
+function deriveSigningKey(secret: string, shortDate: string, region: string, service: string): Buffer {
+  const h = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
+  return h(h(h(h(`AWS4${secret}`, shortDate), region), service), 'aws4_request');
 }
 
 /** `YYYYMMDDTHHMMSSZ` → ms, or NaN. */
@@ -84,8 +88,19 @@ export function formatAmzDate(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+const UNRESERVED_OR_SLASH = /^[A-Za-z0-9\-._~/]*$/;
+
 /** RFC 3986 encoding as SigV4 wants it (unreserved characters kept, everything else %XX upper-case). */
 export function uriEncode(s: string, keepSlash = false): string {
+  if ((keepSlash ? UNRESERVED_OR_SLASH : UNRESERVED).test(s)) return s;
+  try {
+    // encodeURIComponent escapes all but the unreserved set and !'()*, in upper-case hex.
+    const enc = encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    return keepSlash ? enc.replace(/%2F/g, '/') : enc;
+  } catch {
+    // A lone surrogate: encode the UTF-8 bytes Buffer makes of it (U+FFFD), as below.
+  }
   let out = '';
   for (const byte of Buffer.from(s, 'utf8')) {
     const ch = String.fromCharCode(byte);
@@ -264,7 +279,7 @@ export async function verifyV4(
   p: ParsedV4,
   secret: string,
   req: WireRequest,
-  opts: { now: number; service: string; maxSkewMs?: number },
+  opts: { now: number; service: string; maxSkewMs?: number; signingKeys?: SigningKeyCache },
 ): Promise<VerifiedV4> {
   const t = parseAmzDate(p.amzDate);
   if (p.form === 'header') {
@@ -293,7 +308,7 @@ export async function verifyV4(
     );
   }
   if (!p.signedHeaders.includes('host')) throw awsErrors.accessDenied('There were headers present in the request which were not signed: host');
-  const signingKey = await getSigningKey(NodeSha256, { accessKeyId: p.accessKey, secretAccessKey: secret }, p.shortDate, p.region, p.service);
+  const signingKey = opts.signingKeys ? opts.signingKeys.get(secret, p.shortDate, p.region, p.service) : deriveSigningKey(secret, p.shortDate, p.region, p.service);
   let first: { canonical: string; sts: string } | undefined;
   for (const uri of canonicalUris(req.rawPath)) {
     const canonical = canonicalRequest(req, p, uri);

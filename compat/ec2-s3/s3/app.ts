@@ -5,6 +5,7 @@ import { rawTarget } from '../../../core/context.js';
 import { authenticate, type AwsPrincipal } from '../common/authenticate.js';
 import shapes from '../common/generated/s3-shapes.json' with { type: 'json' };
 import { RestXml, type ShapeDocument } from '../common/rest-xml.js';
+import { SigningKeyCache } from '../common/sigv4.js';
 import { ec2NotImplemented } from '../ec2/not-implemented.js';
 import { resolveAddress, RESERVED_BUCKETS, type S3Address } from './address.js';
 import { objectBody, readSmallBody } from './body.js';
@@ -75,7 +76,8 @@ const protocol = new RestXml(shapes as unknown as ShapeDocument);
 export function createS3App(deps: S3Deps): Hono<S3Env> {
   const app = new Hono<S3Env>();
   const publicHost = new URL(deps.publicUrl).hostname;
-  app.all('*', (c) => handle(c, deps, publicHost));
+  const signingKeys = new SigningKeyCache();
+  app.all('*', (c) => handle(c, deps, publicHost, signingKeys));
   return app;
 }
 
@@ -83,7 +85,7 @@ function level(addr: S3Address): S3Level {
   return addr.bucket === undefined ? 'service' : addr.key === undefined ? 'bucket' : 'object';
 }
 
-async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string): Promise<Response> {
+async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signingKeys: SigningKeyCache): Promise<Response> {
   const requestId = c.get('requestId') ?? crypto.randomUUID();
   const method = c.req.method.toUpperCase();
   const target = rawTarget(c.env, c.req.url);
@@ -123,6 +125,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string): Prom
       service: 's3',
       now: deps.clock?.now() ?? Date.now(),
       v2Resource: addr.resource,
+      signingKeys,
     });
     const handler = S3_HANDLERS[route.operation];
     if (!handler) throw s3Error('NotImplemented', `${route.operation} is not implemented.`);
