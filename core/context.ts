@@ -59,6 +59,8 @@ export interface RequestBindings {
    * call. Cheaper than `c.req.raw.body`, which makes the Node adapter build a whole WHATWG Request.
    */
   requestBody?: () => ReadableStream<Uint8Array> | null;
+  /** The client's address on the connection (Swift TempURLs with `temp_url_ip_range` are bound to it). */
+  remoteAddress?: string;
 }
 
 /** The raw path+query of a request: from the entry's binding when present, else from the parsed URL. */

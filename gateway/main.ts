@@ -59,6 +59,7 @@ async function main(): Promise<void> {
         rawPath: env.incoming?.url,
         writeContinue: continueOnce(env.incoming as IncomingMessage | undefined, env.outgoing as ServerResponse | undefined),
         requestBody: requestBodyOnce(env.incoming as IncomingMessage | undefined),
+        remoteAddress: (env.incoming as IncomingMessage | undefined)?.socket?.remoteAddress,
       }),
     hostname: config.host,
     port: config.port,

@@ -186,7 +186,7 @@ describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
     expect(cont['Meta Team']).toBe('storage');
   });
 
-  it('swift tempurl: sha256 by default, sha512, ISO expiry and --prefix-based URLs made from the storage URL all download', async () => {
+  it('swift tempurl: sha256 by default, sha512, ISO expiry, --ip-range and --prefix-based URLs made from the storage URL', async () => {
     await swiftOk(['post', '-m', 'Temp-URL-Key:cli-tempurl-key']);
     const storage = fx.swiftUrl(fx.admin.projectId);
     const fetchText = async (url: string) => {
@@ -208,6 +208,14 @@ describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
     const [base, query] = prefixed.split('?');
     expect((await fetchText(`${base}.bin?${query}`)).status).toBe(200);
     expect((await fetchText(`${base!.replace(/slo$/, 'small.bin')}?${query}`)).status).toBe(401);
+    // --ip-range binds the URL to the client's address: this client is 127.0.0.1.
+    const mine = (await swiftOk(['tempurl', '--ip-range', '127.0.0.0/8', 'GET', '600', `${storage}/${container}/small.bin`, 'cli-tempurl-key'])).stdout.trim();
+    expect(mine).toContain('temp_url_ip_range=127.0.0.0/8');
+    expect((await fetch(mine)).status).toBe(200);
+    const elsewhere = (await swiftOk(['tempurl', '--ip-range', '192.0.2.0/24', 'GET', '600', `${storage}/${container}/small.bin`, 'cli-tempurl-key'])).stdout.trim();
+    expect((await fetch(elsewhere)).status).toBe(401);
+    // The range is signed: moving it to cover this client breaks the signature.
+    expect((await fetch(elsewhere.replace('192.0.2.0/24', '127.0.0.0/8'))).status).toBe(401);
     await swiftOk(['post', '-m', 'Temp-URL-Key:']);
     expect((await fetch(urls[0]!)).status).toBe(401);
   });

@@ -131,6 +131,7 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
           signature: tempUrl.sig,
           signedPath: scope.signedPath,
           prefix: tempUrl.prefix !== undefined,
+          ...(tempUrl.ipRange !== undefined ? { ipRange: tempUrl.ipRange, clientIp: clientAddress(c) } : {}),
         });
         r.tempUrl = { params: tempUrl, grant };
         break;
@@ -167,6 +168,12 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
     const hidden = isCoreError(e, 'NotFound') && e.detail.resource === 'container' ? missingContainer(r) : undefined;
     throw hidden ?? e;
   }
+}
+
+/** The client's IP address (an IPv4 client on a dual-stack socket shows as `::ffff:a.b.c.d`). */
+function clientAddress(c: Context<OpenStackEnv>): string | undefined {
+  const a = c.env?.remoteAddress;
+  return a?.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
 }
 
 /**

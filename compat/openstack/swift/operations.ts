@@ -73,7 +73,7 @@ export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOp
   row('putSloManifest', 'PUT', `${O}?multipart-manifest=put`, true, 'no inline data segments, no heartbeat'),
   row('getSloManifest', 'GET', `${O}?multipart-manifest=get`, true, 'also format=raw'),
   row('deleteSloManifest', 'DELETE', `${O}?multipart-manifest=delete`, true),
-  row('tempUrl', 'GET/HEAD/PUT/POST/DELETE', `${O}?temp_url_sig&temp_url_expires`, true, 'sha1/sha256/sha512, temp_url_prefix, filename, inline'),
+  row('tempUrl', 'GET/HEAD/PUT/POST/DELETE', `${O}?temp_url_sig&temp_url_expires`, true, 'sha1/sha256/sha512 (hex or base64), temp_url_prefix, temp_url_ip_range, filename, inline'),
   row('optionsCors', 'OPTIONS', O, false),
   row('symlink', 'PUT', `${O} (X-Symlink-Target)`, false),
   row('objectVersioning', 'PUT/POST', `${C} (X-Versions-Location, X-History-Location, X-Versions-Enabled)`, false, 'answers 501 Not Implemented; /info advertises no versioning'),

@@ -17,6 +17,7 @@ describe('TempURL parameters', () => {
     });
     const iso = readTempUrlParams(new URLSearchParams('temp_url_sig=x&temp_url_expires=2023-11-14T22:13:20Z&temp_url_prefix=p/'));
     expect(iso).toMatchObject({ expires: 1700000000, prefix: 'p/' });
+    expect(readTempUrlParams(new URLSearchParams('temp_url_sig=x&temp_url_expires=1&temp_url_ip_range=10.0.0.0/8'))).toMatchObject({ ipRange: '10.0.0.0/8' });
   });
 
   it('signs METHOD\\nexpires\\npath as Swift does', () => {

@@ -15,6 +15,8 @@ export interface TempUrlParams {
   expires: number;
   /** `temp_url_prefix`: the signature covers `prefix:/v1/AUTH_x/c/<prefix>` and the object must start with it. */
   prefix?: string;
+  /** `temp_url_ip_range`: the signature covers `ip=<range>\n…` and the client must be in the range. */
+  ipRange?: string;
   filename?: string;
   inline: boolean;
 }
@@ -33,8 +35,9 @@ export function readTempUrlParams(q: URLSearchParams): TempUrlParams | 'invalid'
     expires = Math.floor(t / 1000);
   } else return 'invalid';
   const prefix = q.get('temp_url_prefix') ?? undefined;
+  const ipRange = q.get('temp_url_ip_range') ?? undefined;
   const filename = q.get('filename') ?? undefined;
-  return { sig, expires, prefix, filename, inline: q.has('inline') };
+  return { sig, expires, prefix, ...(ipRange !== undefined ? { ipRange } : {}), filename, inline: q.has('inline') };
 }
 
 /** The HMAC body Swift signs: `METHOD\nexpires\npath`, or with a prefix `METHOD\nexpires\nprefix:path`. */
