@@ -68,11 +68,14 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
   const d = e.detail;
   const reason = typeof d.reason === 'string' ? d.reason : undefined;
   switch (e.kind) {
-    case 'NotFound':
-      if (d.resource === 'container') return s3Error('NoSuchBucket', undefined, { BucketName: scope.bucket });
+    case 'NotFound': {
+      // Core names what was missing: for a copy that is the source, not the addressed bucket/key.
+      const id = typeof d.id === 'string' ? d.id : undefined;
+      if (d.resource === 'container') return s3Error('NoSuchBucket', undefined, { BucketName: id ?? scope.bucket });
       if (d.resource === 'upload') return s3Error('NoSuchUpload', undefined, { UploadId: scope.uploadId });
       if (d.resource === 'tagset') return s3Error('NoSuchTagSet');
-      return s3Error('NoSuchKey', undefined, { Key: scope.key });
+      return s3Error('NoSuchKey', undefined, { Key: id ?? scope.key });
+    }
     case 'Conflict':
       if (reason === 'BucketNotEmpty') return s3Error('BucketNotEmpty', undefined, { BucketName: scope.bucket });
       if (reason === 'BucketAlreadyExists') return s3Error('BucketAlreadyExists', undefined, { BucketName: scope.bucket });
@@ -104,6 +107,7 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
         case 'InvalidRequest':
         case 'InvalidArgument':
           return s3Error(reason, reason === 'InvalidArgument' || reason === 'InvalidRequest' || reason === 'InvalidTag' ? e.message : undefined, {
+            UploadId: reason === 'InvalidPart' ? scope.uploadId : undefined,
             PartNumber: d.partNumber as number | undefined,
             ETag: d.etag as string | undefined,
             BucketName: reason === 'InvalidBucketName' ? scope.bucket : undefined,

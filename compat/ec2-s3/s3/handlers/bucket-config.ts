@@ -6,7 +6,7 @@ import type { S3Call, S3Handler, S3Result } from '../handler-types.js';
  * The bucket must exist and belong to the caller's project: these reads are the owner's (IAM `s3:GetBucket*`),
  * no ACL grants them.
  */
-async function ownBucket(call: S3Call): Promise<void> {
+export async function ownBucket(call: S3Call): Promise<void> {
   const owner = await call.deps.objects.findContainerOwner(call.ctx, call.bucket);
   if (owner === undefined) throw s3Error('NoSuchBucket', undefined, { BucketName: call.bucket });
   if (call.ctx.auth?.projectId !== owner) throw s3Error('AccessDenied');

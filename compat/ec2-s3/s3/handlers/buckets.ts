@@ -3,6 +3,7 @@ import { AwsError } from '../../common/aws-error.js';
 import { RESERVED_BUCKETS } from '../address.js';
 import { s3Error } from '../errors.js';
 import { ownerOf, type S3Call, type S3Result } from '../handler-types.js';
+import { ownBucket } from './bucket-config.js';
 import { aclFromHeaders, intParam, tagSetOf, tagsFromTagSet } from '../wire.js';
 
 const token = {
@@ -84,8 +85,9 @@ export async function putBucketVersioning(call: S3Call): Promise<S3Result> {
   throw s3Error('NotImplemented', 'Bucket versioning is not implemented.');
 }
 
-/** GET /bucket?tagging — NoSuchTagSet when none. */
+/** GET /bucket?tagging — NoSuchTagSet when none; the bucket's own project only (no ACL grants it). */
 export async function getBucketTagging(call: S3Call): Promise<S3Result> {
+  await ownBucket(call);
   const info = await call.deps.objects.headContainer(call.ctx, { container: call.bucket });
   if (!info.tags || !Object.keys(info.tags).length) throw s3Error('NoSuchTagSet');
   return { output: { TagSet: tagSetOf(info.tags) } };
