@@ -1,5 +1,5 @@
 // Pure object-store rules: name validation, byte order helpers, ETag arithmetic, conditions and ranges.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { CoreError, errors } from '../errors.js';
 import type { ByteRange, CannedAcl, Conditions, S3Acl, StoredAcl } from './types.js';
 
@@ -10,12 +10,16 @@ export const MAX_OBJECT_SIZE = 5 * 1024 ** 3 + 2;
 
 /** A fresh opaque blob key (safe for any file system; never derived from client input). */
 export function newBlobKey(): string {
-  return randomBytes(16).toString('base64url');
+  return Buffer.from(newId(), 'hex').toString('base64url');
 }
 
-/** A fresh upload / version id. */
+/**
+ * A fresh upload / version id: 32 hex digits, 122 random bits. randomUUID draws from Node's cached
+ * entropy; randomBytes(16) made a getrandom call per id (~8 us, more under load, twice per PUT).
+ */
 export function newId(): string {
-  return randomBytes(16).toString('hex');
+  const u = randomUUID();
+  return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24);
 }
 
 export function validateObjectName(name: string): void {
