@@ -86,9 +86,50 @@ export function buildXml(root: string, tree: unknown): string {
   return builder.buildObject({ [root]: tree });
 }
 
+/** How one operation's input binds to the wire, resolved from the model once (the model never changes). */
+interface InputPlan {
+  /** Header members by lower-case wire name. */
+  headers: Map<string, { name: string; m: Shape; wireName: string }>;
+  /** `x-amz-meta-`-style maps: lower-case prefix → member name. */
+  prefixes: Array<{ prefix: string; name: string }>;
+  /** Members bound from the uri labels or the query string. */
+  others: Array<{ name: string; m: Shape; wireName: string; location: 'uri' | 'querystring' }>;
+  shape: Shape;
+}
+
 /** Serializes and parses one service's rest-xml operations by walking its shapes. */
 export class RestXml {
+  private readonly inputPlans = new Map<string, InputPlan>();
+  private readonly outputMembers = new Map<string, { shape: Shape; members: Array<{ name: string; m0: Shape; m: Shape }> }>();
+
   constructor(readonly doc: ShapeDocument) {}
+
+  /** An output shape with its members resolved, once per shape. */
+  private outputShape(outputShape: string): { shape: Shape; members: Array<{ name: string; m0: Shape; m: Shape }> } {
+    let out = this.outputMembers.get(outputShape);
+    if (!out) {
+      const shape = this.resolve({ shape: outputShape });
+      out = { shape, members: Object.entries(shape.members ?? {}).map(([name, m0]) => ({ name, m0, m: this.resolve(m0) })) };
+      this.outputMembers.set(outputShape, out);
+    }
+    return out;
+  }
+
+  private inputPlan(inputShape: string): InputPlan {
+    let plan = this.inputPlans.get(inputShape);
+    if (plan) return plan;
+    const shape = this.resolve({ shape: inputShape });
+    plan = { headers: new Map(), prefixes: [], others: [], shape };
+    for (const [name, m0] of Object.entries(shape.members ?? {})) {
+      const m = this.resolve(m0);
+      const wireName = m.locationName ?? name;
+      if (m.location === 'header') plan.headers.set(wireName.toLowerCase(), { name, m, wireName });
+      else if (m.location === 'headers') plan.prefixes.push({ prefix: wireName.toLowerCase(), name });
+      else if (m.location === 'uri' || m.location === 'querystring') plan.others.push({ name, m, wireName, location: m.location });
+    }
+    this.inputPlans.set(inputShape, plan);
+    return plan;
+  }
 
   /** The named shape, or the inline one. */
   resolve(s: Shape): Shape {
@@ -110,10 +151,9 @@ export class RestXml {
     const op = this.operation(opName);
     const res: SerializedResponse = { status: op.responseCode ?? 200, headers: {} };
     if (!op.output) return res;
-    const shape = this.resolve({ shape: op.output });
+    const { shape, members } = this.outputShape(op.output);
     const bodyMembers: Record<string, Shape> = {};
-    for (const [name, m0] of Object.entries(shape.members ?? {})) {
-      const m = this.resolve(m0);
+    for (const { name, m0, m } of members) {
       const v = output[name];
       if (m.location === 'header') {
         if (v !== undefined && v !== null) res.headers[(m.locationName ?? name).toLowerCase()] = this.headerValue(m, v);
@@ -218,27 +258,24 @@ export class RestXml {
   async parse(opName: string, wire: WireInput): Promise<Record<string, unknown>> {
     const op = this.operation(opName);
     if (!op.input) return {};
-    const shape = this.resolve({ shape: op.input });
+    const plan = this.inputPlan(op.input);
+    const shape = plan.shape;
     const input: Record<string, unknown> = {};
-    for (const [name, m0] of Object.entries(shape.members ?? {})) {
-      const m = this.resolve(m0);
-      const wireName = m.locationName ?? name;
-      let raw: string | undefined | null;
-      if (m.location === 'uri') raw = wire.uri[wireName];
-      else if (m.location === 'header') raw = wire.headers.get(wireName);
-      else if (m.location === 'querystring') raw = wire.query.get(wireName);
-      else if (m.location === 'headers') {
-        const prefix = wireName.toLowerCase();
-        const map: Record<string, string> = {};
-        wire.headers.forEach((hv, hk) => {
-          if (hk.startsWith(prefix)) map[hk.slice(prefix.length)] = hv;
-        });
-        if (Object.keys(map).length) input[name] = map;
-        continue;
-      } else continue;
+    for (const { name, m, wireName, location } of plan.others) {
+      const raw = location === 'uri' ? wire.uri[wireName] : wire.query.get(wireName);
       if (raw === undefined || raw === null) continue;
-      input[name] = this.wireScalar(m, raw, wireName, m.location === 'header');
+      input[name] = this.wireScalar(m, raw, wireName, false);
     }
+    // One pass over the request's few headers rather than a lookup per modelled header (PutObject has ~40).
+    wire.headers.forEach((hv, hk) => {
+      const h = plan.headers.get(hk);
+      if (h) input[h.name] = this.wireScalar(h.m, hv, h.wireName, true);
+      for (const { prefix, name } of plan.prefixes) {
+        if (!hk.startsWith(prefix)) continue;
+        const map = (input[name] ??= {}) as Record<string, string>;
+        map[hk.slice(prefix.length)] = hv;
+      }
+    });
     if (shape.payload && wire.body !== undefined) {
       const m = this.resolve(shape.members![shape.payload]!);
       // An absent payload is the handler's call (optional for CreateBucket, MalformedXML for Complete).
