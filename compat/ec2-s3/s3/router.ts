@@ -17,9 +17,16 @@ export interface S3Route {
   aliasOf?: string;
   /** Not reachable on this endpoint (S3 Express / Object Lambda hosts). */
   unreachable?: string;
+  /**
+   * Added to S3 after the model our shapes come from (taken from the current `@aws-sdk/client-s3`):
+   * routed so that their sub-resource answers NotImplemented instead of falling through to, say,
+   * PutObject (a RenameObject must never overwrite the key with an empty body).
+   */
+  newerThanModel?: true;
 }
 
 const r = (method: string, level: S3Level, operation: string, query?: string[], header?: string): S3Route => ({ method, level, operation, query, header });
+const newer = (method: string, level: S3Level, operation: string, query: string[]): S3Route => ({ method, level, operation, query, newerThanModel: true });
 
 /**
  * Every operation of `s3-2006-03-01`, most specific rows first (Garage's table, in the model's terms).
@@ -64,6 +71,9 @@ export const S3_ROUTES: readonly S3Route[] = [
   r('GET', 'bucket', 'ListMultipartUploads', ['uploads']),
   r('GET', 'bucket', 'ListObjectVersions', ['versions']),
   r('GET', 'bucket', 'ListObjectsV2', ['list-type']),
+  newer('GET', 'bucket', 'GetBucketAbac', ['abac']),
+  newer('GET', 'bucket', 'GetBucketMetadataConfiguration', ['metadataConfiguration']),
+  newer('GET', 'bucket', 'GetBucketMetadataTableConfiguration', ['metadataTable']),
   r('GET', 'bucket', 'ListObjects'),
   r('HEAD', 'bucket', 'HeadBucket'),
 
@@ -90,6 +100,10 @@ export const S3_ROUTES: readonly S3Route[] = [
   r('PUT', 'bucket', 'PutBucketWebsite', ['website']),
   r('PUT', 'bucket', 'PutObjectLockConfiguration', ['object-lock']),
   r('PUT', 'bucket', 'PutPublicAccessBlock', ['publicAccessBlock']),
+  newer('PUT', 'bucket', 'PutBucketAbac', ['abac']),
+  newer('PUT', 'bucket', 'UpdateBucketMetadataAnnotationTableConfiguration', ['metadataAnnotationTable']),
+  newer('PUT', 'bucket', 'UpdateBucketMetadataInventoryTableConfiguration', ['metadataInventoryTable']),
+  newer('PUT', 'bucket', 'UpdateBucketMetadataJournalTableConfiguration', ['metadataJournalTable']),
   r('PUT', 'bucket', 'CreateBucket'),
 
   // bucket DELETE / POST
@@ -106,7 +120,11 @@ export const S3_ROUTES: readonly S3Route[] = [
   r('DELETE', 'bucket', 'DeleteBucketTagging', ['tagging']),
   r('DELETE', 'bucket', 'DeleteBucketWebsite', ['website']),
   r('DELETE', 'bucket', 'DeletePublicAccessBlock', ['publicAccessBlock']),
+  newer('DELETE', 'bucket', 'DeleteBucketMetadataConfiguration', ['metadataConfiguration']),
+  newer('DELETE', 'bucket', 'DeleteBucketMetadataTableConfiguration', ['metadataTable']),
   r('DELETE', 'bucket', 'DeleteBucket'),
+  newer('POST', 'bucket', 'CreateBucketMetadataConfiguration', ['metadataConfiguration']),
+  newer('POST', 'bucket', 'CreateBucketMetadataTableConfiguration', ['metadataTable']),
   r('POST', 'bucket', 'DeleteObjects', ['delete']),
 
   // object GET / HEAD
@@ -125,6 +143,8 @@ export const S3_ROUTES: readonly S3Route[] = [
   r('PUT', 'object', 'PutObjectLegalHold', ['legal-hold']),
   r('PUT', 'object', 'PutObjectRetention', ['retention']),
   r('PUT', 'object', 'PutObjectTagging', ['tagging']),
+  newer('PUT', 'object', 'RenameObject', ['renameObject']),
+  newer('PUT', 'object', 'UpdateObjectEncryption', ['encryption']),
   r('PUT', 'object', 'UploadPartCopy', ['partNumber', 'uploadId'], 'x-amz-copy-source'),
   r('PUT', 'object', 'UploadPart', ['partNumber', 'uploadId']),
   r('PUT', 'object', 'CopyObject', undefined, 'x-amz-copy-source'),
@@ -163,6 +183,6 @@ export function s3OperationRows(implemented: ReadonlySet<string>, notes: Readonl
       (row.query?.length ? `?${row.query.join('&')}` : '') +
       (row.header ? ` (${row.header})` : ''),
     implemented: implemented.has(row.operation) && !row.aliasOf && !row.unreachable,
-    note: row.aliasOf ? `legacy alias of ${row.aliasOf}` : (row.unreachable ?? notes[row.operation]),
+    note: row.aliasOf ? `legacy alias of ${row.aliasOf}` : (row.unreachable ?? notes[row.operation] ?? (row.newerThanModel ? 'newer than the published model skybridge is built from' : undefined)),
   }));
 }
