@@ -56,7 +56,7 @@ describe('error envelope', () => {
 
 describe('operations newer than the model', () => {
   it('RenameObject and UpdateObjectEncryption answer NotImplemented and leave the object as it was (never a PutObject)', async () => {
-    for (const query of [{ renameObject: '' }, { encryption: '' }]) {
+    for (const query of [{ renameObject: '' }, { encryption: '' }] as Array<Record<string, string>>) {
       const r = await read(await s3({ method: 'PUT', path: `/${B}/hello.txt`, query, headers: { 'x-amz-rename-source': `/${B}/other` } }));
       expect([r.status, r.code]).toEqual([501, 'NotImplemented']);
     }
