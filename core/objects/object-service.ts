@@ -237,6 +237,27 @@ export class ObjectService implements ObjectMaintenance {
     throw errors.forbidden('Access Denied');
   }
 
+  /**
+   * Swift fetches an SLO's segments as the caller, so reading its bytes needs object read on every
+   * other container holding segments (a public manifest over a private segment container is not a
+   * way round that container's ACL). A TempURL grant covers the whole request, as in Swift.
+   */
+  private assertSloSegmentsReadable(ctx: RequestContext, c: ContainerRow, row: ObjectRow, access: AccessOptions | undefined): void {
+    if (row.kind !== 'slo' || !row.manifest) return;
+    const g = access?.grant;
+    if (g && this.grants.has(g) && g.projectId === c.projectId) return;
+    const checked = new Set<string>([c.name]);
+    for (const e of row.manifest) {
+      if (!e.path) continue;
+      const name = e.path.slice(1, e.path.indexOf('/', 1));
+      if (checked.has(name)) continue;
+      checked.add(name);
+      const sc = this.stmts.containerByProjectName(c.projectId, name);
+      if (!sc || projectRole(ctx, sc.projectId) || swiftReadAllowsObject(sc.swiftRead, ctx) || s3AclAllows(sc.s3Acl as StoredAcl, ctx, 'READ')) continue;
+      throw errors.forbidden('Access Denied');
+    }
+  }
+
   /** Object writes: member role, Swift write ACL, the bucket's S3 WRITE grant, or a TempURL grant. */
   private assertWrite(ctx: RequestContext, c: ContainerRow, name: string | undefined, access: AccessOptions | undefined, method = 'PUT'): void {
     if (canWriteRole(projectRole(ctx, c.projectId))) return;
@@ -734,6 +755,7 @@ export class ObjectService implements ObjectMaintenance {
     // The manifest itself is an ordinary stored object: its own bytes and etag, no segment lookup.
     const dlo = row.kind === 'dlo' && !opts.dloManifestItself;
     if (dlo) this.assertDloSegmentsReadable(ctx, c, row, opts);
+    if (method === 'GET') this.assertSloSegmentsReadable(ctx, c, row, opts);
     const info = this.info(c, row);
     const r = row.kind === 'dlo' && !dlo ? this.storedPieces(row) : this.resolvePieces(c, row);
     let pieces: Piece[] = r.pieces;
@@ -821,7 +843,10 @@ export class ObjectService implements ObjectMaintenance {
     const src = this.liveObject(sc.id, source.name);
     this.assertReadObject(ctx, sc, source.name, src, {});
     if (!src) throw this.noSuchKey(source.name);
-    if (!opts.copyManifest) this.assertDloSegmentsReadable(ctx, sc, src, {});
+    if (!opts.copyManifest) {
+      this.assertDloSegmentsReadable(ctx, sc, src, {});
+      this.assertSloSegmentsReadable(ctx, sc, src, {});
+    }
     checkConditions(opts.sourceConditions, src, true);
     const dc = this.container(dest, ctx);
     this.assertWrite(ctx, dc, dest.name, opts);

@@ -82,6 +82,21 @@ describe('container ACLs', () => {
     expect(await (await f.req('GET', f.url('/pub/dlo-listed'), { token: null })).text()).toBe('listed');
   });
 
+  it('an SLO reads its segments as the caller: a public manifest over a private segment container is refused', async () => {
+    await f.req('PUT', f.url('/slo-private-segs'));
+    await f.req('PUT', f.url('/slo-private-segs/s1'), { body: 'hidden ' });
+    await f.req('PUT', f.url('/slo-private-segs/s2'), { body: 'segments' });
+    const manifest = JSON.stringify([{ path: '/slo-private-segs/s1' }, { path: '/slo-private-segs/s2' }]);
+    expect((await f.req('PUT', f.url('/pub/slo?multipart-manifest=put'), { body: manifest })).status).toBe(201);
+    expect(await (await f.req('GET', f.url('/pub/slo'))).text()).toBe('hidden segments');
+    // HEAD serves the manifest's own metadata (Swift fetches no segment for it); GET and COPY need the segments.
+    expect((await f.req('HEAD', f.url('/pub/slo'), { token: null })).status).toBe(200);
+    expect((await f.req('GET', f.url('/pub/slo'), { token: null })).status).toBe(401);
+    expect((await f.req('GET', f.url('/pub/slo'), { token: f.other.token })).status).toBe(403);
+    await f.req('POST', f.url('/slo-private-segs'), { headers: { 'X-Container-Read': '.r:*' } });
+    expect(await (await f.req('GET', f.url('/pub/slo'), { token: null })).text()).toBe('hidden segments');
+  });
+
   it('refuses malformed ACLs with 400, and lets only owners change them', async () => {
     expect((await f.req('POST', f.url('/pub'), { headers: { 'X-Container-Write': '.r:*' } })).status).toBe(400);
     expect((await f.req('POST', f.url('/pub'), { headers: { 'X-Container-Read': '.bogus' } })).status).toBe(400);
