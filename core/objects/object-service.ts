@@ -267,8 +267,12 @@ export class ObjectService implements ObjectMaintenance {
 
   /** The row of that name, unless expired; prepared, so it reads inside whatever transaction is open. */
   private liveObject(containerId: string, name: string): ObjectRow | undefined {
-    const row = this.stmts.objectByName(containerId, name);
-    if (row && row.deleteAt !== null && row.deleteAt <= this.now()) return undefined;
+    return this.live(this.stmts.objectByName(containerId, name));
+  }
+
+  /** The row unless it has expired (an expired row still occupies its name until removed). */
+  private live(row: ObjectRow | null | undefined): ObjectRow | undefined {
+    if (!row || (row.deleteAt !== null && row.deleteAt <= this.now())) return undefined;
     return row;
   }
 
@@ -317,8 +321,9 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** Inserts `row` replacing any current version of that name (last committed wins), in `tx`. */
-  private writeRow(tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }): void {
-    const old = this.stmts.objectByName(row.containerId, row.name);
+  private writeRow(tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }, current?: ObjectRow | null): void {
+    // `current`: the row of that name the caller already read in this transaction (null: none); looked up when omitted.
+    const old = current === undefined ? this.stmts.objectByName(row.containerId, row.name) : (current ?? undefined);
     if (old) this.removeRow(tx, old);
     this.stmts.insertObject(row);
     this.stmts.bumpContainer(row.containerId, 1, row.size, this.now());
@@ -670,8 +675,9 @@ export class ObjectService implements ObjectMaintenance {
     const id = newId();
     const now = this.now();
     await this.commitOrDrop(res.key, (tx) => {
-      if (!this.stmts.containerById(c.id)) throw errors.notFound('container', ref.container, 'The specified bucket does not exist.');
-      this.checkWriteConditions(this.liveObject(c.id, ref.name), opts.ifNoneMatch, opts.ifMatch, ref.name);
+      if (!this.stmts.containerExists(c.id)) throw errors.notFound('container', ref.container, 'The specified bucket does not exist.');
+      const current = this.stmts.objectByName(c.id, ref.name) ?? null;
+      this.checkWriteConditions(this.live(current), opts.ifNoneMatch, opts.ifMatch, ref.name);
       this.writeRow(
         tx,
         {
@@ -695,6 +701,7 @@ export class ObjectService implements ObjectMaintenance {
           dloManifest: opts.dloManifest ?? null,
         },
         { ...ref, projectId: c.projectId },
+        current,
       );
     });
     return { etag: res.md5, swiftEtag: res.md5, size: res.size, lastModified: now, versionId: id, checksum };

@@ -26,7 +26,6 @@ export function prepareObjectStatements(db: Db) {
     .where(and(eq(objContainers.projectId, p('projectId')), eq(objContainers.name, p('name'))))
     .prepare();
   const oldestContainerByName = db.select().from(objContainers).where(eq(objContainers.name, p('name'))).orderBy(asc(objContainers.createdAt)).limit(1).prepare();
-  const containerById = db.select().from(objContainers).where(eq(objContainers.id, p('id'))).prepare();
   const objectByName = db
     .select()
     .from(objObjects)
@@ -34,6 +33,7 @@ export function prepareObjectStatements(db: Db) {
     .prepare();
   // Raw: a drizzle placeholder would turn a null JSON column into the text 'null'.
   const insertObject = sqlite.prepare(`INSERT INTO obj_objects (${OBJECT_COLUMNS}) VALUES (${OBJECT_COLUMNS.split(', ').map(() => '?').join(', ')})`);
+  const containerExists = sqlite.prepare('SELECT 1 FROM obj_containers WHERE id = ?').pluck();
   const bumpContainer = sqlite.prepare('UPDATE obj_containers SET object_count = object_count + ?, bytes_used = bytes_used + ?, updated_at = ? WHERE id = ?');
   const addRef = db
     .insert(objBlobRefs)
@@ -44,7 +44,7 @@ export function prepareObjectStatements(db: Db) {
   return {
     containerByProjectName: (projectId: string, name: string) => containerByProjectName.get({ projectId, name }),
     oldestContainerByName: (name: string) => oldestContainerByName.get({ name }),
-    containerById: (id: string) => containerById.get({ id }),
+    containerExists: (id: string) => containerExists.get(id) !== undefined,
     objectByName: (containerId: string, name: string) => objectByName.get({ containerId, name }),
     /** Inserts an object row, applying the schema's defaults for omitted columns. */
     insertObject(r: ObjectInsert): void {
