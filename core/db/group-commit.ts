@@ -23,9 +23,33 @@ export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly sqlite: Database.Database;
+  private readonly savepoint: { open: Database.Statement; release: Database.Statement; rollback: Database.Statement };
 
   constructor(private readonly db: Db) {
     this.sqlite = (db as unknown as { $client: Database.Database }).$client;
+    // Prepared once: drizzle's nested transaction prepares its SAVEPOINT statements on every call.
+    this.savepoint = {
+      open: this.sqlite.prepare('SAVEPOINT group_commit_item'),
+      release: this.sqlite.prepare('RELEASE group_commit_item'),
+      rollback: this.sqlite.prepare('ROLLBACK TO group_commit_item'),
+    };
+  }
+
+  /** Runs one call of a batch in its own savepoint: on a throw only its writes are undone. */
+  private inSavepoint(tx: Tx, fn: (tx: Tx) => unknown): unknown {
+    this.savepoint.open.run();
+    try {
+      const value = fn(tx);
+      this.savepoint.release.run();
+      return value;
+    } catch (error) {
+      // After an error SQLite rolled the whole transaction back on its own, there is no savepoint left to undo.
+      if (this.sqlite.inTransaction) {
+        this.savepoint.rollback.run();
+        this.savepoint.release.run();
+      }
+      throw error;
+    }
   }
 
   /** Runs `fn` in the next batch; resolves with its result once the batch is durable. */
@@ -49,7 +73,7 @@ export class GroupCommit {
       this.db.transaction((tx) => {
         for (const p of batch) {
           try {
-            outcomes.push({ ok: true, value: batch.length === 1 ? p.fn(tx) : tx.transaction((sp) => p.fn(sp)) });
+            outcomes.push({ ok: true, value: batch.length === 1 ? p.fn(tx) : this.inSavepoint(tx, p.fn) });
           } catch (error) {
             // A lone function's failure aborts the whole (one-item) transaction, as a plain transaction would.
             if (batch.length === 1) throw error;
