@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { errors } from '../../../core/errors.js';
 import { silentLogger } from '../../../core/logger.js';
 import type { OpenStackEnv } from './env.js';
-import { createOpenStackApp, finishOpenStackApp, httpError } from './family-app.js';
+import { createOpenStackApp, finishOpenStackApp, httpError, plainResponse } from './family-app.js';
 import { requireAuth } from './auth.js';
 import { readJsonObject } from './request.js';
 
@@ -23,6 +23,7 @@ function build() {
     throw httpError(405);
   });
   sub.post('/json', async (c) => c.json(await readJsonObject(c, 100)));
+  sub.get('/plain', (c) => plainResponse(c, '{"ok":true}', 200, { 'Content-Type': 'application/json', 'X-Extra': 'x' }));
   sub.get('/private', requireAuth({ validate: async () => Promise.reject(errors.unauthenticated()) }), (c) => c.text('no'));
   finishOpenStackApp(sub);
   const app = new Hono<OpenStackEnv>();
@@ -48,6 +49,17 @@ describe('createOpenStackApp', () => {
     expect(r.status).toBe(code);
     expect(await r.json()).toEqual({ error: { code, title, message } });
     expect(r.headers.get('x-openstack-request-id')).toBe('req-00000000-0000-4000-8000-000000000000');
+  });
+
+  it('plainResponse answers with its headers and the request id', async () => {
+    const r = await app.request('/svc/plain');
+    expect(r.status).toBe(200);
+    expect(Object.fromEntries(r.headers)).toEqual({
+      'content-type': 'application/json',
+      'x-extra': 'x',
+      'x-openstack-request-id': 'req-00000000-0000-4000-8000-000000000000',
+    });
+    expect(await r.json()).toEqual({ ok: true });
   });
 
   it('401s carry WWW-Authenticate: Keystone uri', async () => {

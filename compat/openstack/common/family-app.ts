@@ -26,6 +26,7 @@ export function createOpenStackApp(opts: OpenStackAppOptions): Hono<OpenStackEnv
   const app = new Hono<OpenStackEnv>();
   app.use('*', async (c, next) => {
     await next();
+    if (carriesRequestId(c.res)) return;
     c.res.headers.set('x-openstack-request-id', `req-${c.get('requestId')}`);
   });
   app.onError((err, c) => {
@@ -35,6 +36,22 @@ export function createOpenStackApp(opts: OpenStackAppOptions): Hono<OpenStackEnv
     return res;
   });
   return app;
+}
+
+/** Marks a response built by `plainResponse`, whose headers already hold the request id. */
+const REQUEST_ID_SET = Symbol('x-openstack-request-id set');
+
+const carriesRequestId = (res: Response) => (res as unknown as Record<symbol, unknown>)[REQUEST_ID_SET] === true;
+
+/**
+ * A response with `headers` and the request-id header as one plain object, for hot routes (token
+ * validation). Setting a header on a finished response, as the sub-app's middleware otherwise does,
+ * turns its headers into a `Headers` object, which costs more than the rest of a cached validation.
+ */
+export function plainResponse(c: Context<OpenStackEnv>, body: string, status: ContentfulStatusCode, headers: Record<string, string>): Response {
+  const res = new Response(body, { status, headers: { ...headers, 'x-openstack-request-id': `req-${c.get('requestId')}` } });
+  (res as unknown as Record<symbol, unknown>)[REQUEST_ID_SET] = true;
+  return res;
 }
 
 /** Adds the family's catch-all 404 (in its own error shape); call after every route is registered. */

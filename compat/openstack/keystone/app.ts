@@ -37,7 +37,8 @@ export type KeystoneEnv = OpenStackEnv;
  */
 export function createKeystoneApp(deps: KeystoneDeps): Hono<KeystoneEnv> {
   const app = createOpenStackApp({ logger: deps.logger, identityUri: deps.identityUrl });
-  app.use('*', jsonBodyLimit(deps.jsonBodyLimit));
+  // Only requests with a body: this runs before every Keystone route, and validation (a GET) is the hot one.
+  app.on(['POST', 'PUT', 'PATCH'], '*', jsonBodyLimit(deps.jsonBodyLimit));
   registerDiscoveryRoutes(app, deps.identityUrl);
   registerAuthRoutes(app, deps);
   registerCatalogRoutes(app, deps);

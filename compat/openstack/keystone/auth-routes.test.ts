@@ -273,11 +273,11 @@ describe('Keystone auth API', () => {
       const first = await login('temp-roles', 'temp-pass', { project: { id: p.id } });
       const validate = async (id: string) => {
         const r = await get('/v3/auth/tokens', adminToken, { 'x-subject-token': id });
-        return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+        return { status: r.status, type: r.headers.get('content-type'), requestId: r.headers.get('x-openstack-request-id'), text: await r.text() };
       };
       const a = await validate(first.id);
       const b = await validate(first.id);
-      expect(a).toMatchObject({ status: 200, type: 'application/json' });
+      expect(a).toMatchObject({ status: 200, type: 'application/json', requestId: expect.stringMatching(/^req-[0-9a-f-]{36}$/) });
       expect(b.text).toBe(a.text);
       const token = (JSON.parse(a.text) as Body).token as Body;
       expect(token.roles.map((r: Body) => r.name)).toContain('temp-extra');

@@ -2,7 +2,7 @@
 import type { Context, Hono } from 'hono';
 import { errors } from '../../../core/errors.js';
 import type { Identity, TokenInfo } from '../../../core/identity/index.js';
-import { queryFlag, readJsonObject, requireAuth, type OpenStackEnv } from '../common/index.js';
+import { plainResponse, queryFlag, readJsonObject, requireAuth, type OpenStackEnv } from '../common/index.js';
 import { parseAuthRequest } from './auth-request.js';
 import { TokenBodyRenderer } from './token-view.js';
 
@@ -25,7 +25,7 @@ export function registerAuthRoutes(app: Hono<OpenStackEnv>, deps: AuthRoutesDeps
   const bodies = new TokenBodyRenderer(identity.catalog);
   /** The token body as JSON text (what `c.json` would send, without re-serialising a token it has seen). */
   const tokenResponse = (c: C, id: string, info: TokenInfo, status: 200 | 201) =>
-    c.body(bodies.render(info, queryFlag(c, 'nocatalog', true)), status, { 'X-Subject-Token': id, 'Content-Type': 'application/json' });
+    plainResponse(c, bodies.render(info, queryFlag(c, 'nocatalog', true)), status, { 'Content-Type': 'application/json', 'X-Subject-Token': id });
 
   const ctx = (c: C) => ({ requestId: c.get('requestId'), auth: c.get('auth') });
   const subjectId = (c: C) => c.req.header('x-subject-token')?.trim() ?? '';
