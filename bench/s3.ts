@@ -10,6 +10,7 @@ import type { PutFactoryArgs } from './s3-put-factory.js';
 import { readAwsEnv, signS3, type S3Key } from './s3-sign.js';
 import type { StreamGetSpec } from './stream-get.js';
 import type { BenchContext, BenchSuite } from './suite.js';
+import { alternateRounds } from './load-summary.js';
 
 const here = import.meta.dirname;
 const CONCURRENCY = 64;
@@ -20,6 +21,8 @@ const LARGE = Number(process.env.SKYBRIDGE_BENCH_LARGE_BYTES ?? 1 << 30);
 
 /** Goals from the object-storage issue: ratio of skybridge's req/s to the baseline's. */
 const GOALS = { put: 0.6, smallGet: 0.5, largeGet: 0.9 };
+/** Each scenario runs baseline and skybridge in this many alternating rounds (see alternateRounds). */
+const ROUNDS = 4;
 
 /** Sends one signed request with an optional body produced chunk by chunk; resolves with the status and response text. */
 function send(target: string, method: string, path: string, headers: Record<string, string>, chunks?: Iterable<Buffer>): Promise<{ status: number; text: string }> {
@@ -98,20 +101,25 @@ export const s3Suite: BenchSuite = {
       out(`\nS3 suite: skybridge ${skybridge.url}, PUT baseline ${putBase.url}, static-file baseline ${staticBase.url}; concurrency ${CONCURRENCY}, large object ${LARGE} bytes\n`);
 
       // PUT 4 KiB: the same pre-signed requests (distinct keys) go to both servers; the baseline ignores the auth headers.
-      const putRequests = Math.round(20_000 * scale);
-      const putWarmup = 1_000;
-      const putSpec = (name: string, target: string): LoadSpec => ({
+      const putRequests = Math.round(20_000 * scale / ROUNDS);
+      const putWarmup = 250;
+      const putBody = randomBytes(SMALL / 2).toString('hex');
+      const putSpec = (name: string, target: string, round: number): LoadSpec => ({
         name,
         target,
         concurrency: CONCURRENCY,
         maxRequests: putRequests,
-        maxDurationMs: 20_000 * scale,
+        maxDurationMs: (20_000 * scale) / ROUNDS,
         warmupRequests: putWarmup,
         factoryModule: resolve(here, 's3-put-factory.ts'),
-        factoryArgs: { target: skybridge.url, key, prefix: `/${BUCKET}/put-`, body: randomBytes(SMALL / 2).toString('hex'), count: putWarmup + putRequests + CONCURRENCY } satisfies PutFactoryArgs,
+        // Fresh keys every round: each PUT creates an object, none overwrites one.
+        factoryArgs: { target: skybridge.url, key, prefix: `/${BUCKET}/put-${round}-`, body: putBody, count: putWarmup + putRequests + CONCURRENCY } satisfies PutFactoryArgs,
       });
-      const putBaseline = await runLoad(putSpec('baseline PUT 4 KiB (node:http, write+fsync+rename)', putBase.url), { serverPid: putBase.pid });
-      const putSky = await runLoad(putSpec('skybridge PutObject 4 KiB', skybridge.url), { serverPid: skybridge.pid });
+      const [putBaseline, putSky] = await alternateRounds(
+        ROUNDS,
+        (i) => runLoad(putSpec('baseline PUT 4 KiB (node:http, write+fsync+rename)', putBase.url, i), { serverPid: putBase.pid }),
+        (i) => runLoad(putSpec('skybridge PutObject 4 KiB', skybridge.url, i), { serverPid: skybridge.pid }),
+      );
       out('\n');
       printRatioTable(putBaseline, [{ result: putSky, goal: GOALS.put, note: 'SigV4 UNSIGNED-PAYLOAD, signed before the run' }]);
 
@@ -120,9 +128,9 @@ export const s3Suite: BenchSuite = {
         name,
         target,
         concurrency: CONCURRENCY,
-        maxRequests: Math.round(40_000 * scale),
-        maxDurationMs: 20_000 * scale,
-        warmupRequests: 2_000,
+        maxRequests: Math.round((40_000 * scale) / ROUNDS),
+        maxDurationMs: (20_000 * scale) / ROUNDS,
+        warmupRequests: 500,
         templates: [t],
       });
       const smallSky: RequestTemplate = {
@@ -131,10 +139,11 @@ export const s3Suite: BenchSuite = {
         headers: await signS3(skybridge.url, key, 'GET', `/${BUCKET}/small.bin`),
         expectStatus: 200,
       };
-      const getBaseline = await runLoad(getSpec('baseline GET 4 KiB (node:http static file)', staticBase.url, { method: 'GET', path: '/small.bin', expectStatus: 200 }), {
-        serverPid: staticBase.pid,
-      });
-      const getSky = await runLoad(getSpec('skybridge GetObject 4 KiB', skybridge.url, smallSky), { serverPid: skybridge.pid });
+      const [getBaseline, getSky] = await alternateRounds(
+        ROUNDS,
+        () => runLoad(getSpec('baseline GET 4 KiB (node:http static file)', staticBase.url, { method: 'GET', path: '/small.bin', expectStatus: 200 }), { serverPid: staticBase.pid }),
+        () => runLoad(getSpec('skybridge GetObject 4 KiB', skybridge.url, smallSky), { serverPid: skybridge.pid }),
+      );
       out('\n');
       printRatioTable(getBaseline, [{ result: getSky, goal: GOALS.smallGet }]);
 
@@ -145,18 +154,20 @@ export const s3Suite: BenchSuite = {
         template: t,
         expectBytes: LARGE,
         concurrency: 1,
-        maxRequests: Math.max(3, Math.round(10 * scale)),
-        maxDurationMs: 60_000 * scale,
+        maxRequests: Math.max(1, Math.round((12 * scale) / ROUNDS)),
+        maxDurationMs: (60_000 * scale) / ROUNDS,
         warmupRequests: 1,
       });
-      const largeBaseline = await runStreamGet(largeSpec(`baseline GET ${LARGE} bytes (static file)`, staticBase.url, { method: 'GET', path: '/large.bin', expectStatus: 200 }));
-      const largeSky = await runStreamGet(
-        largeSpec(`skybridge GetObject ${LARGE} bytes`, skybridge.url, {
-          method: 'GET',
-          path: `/${BUCKET}/large.bin`,
-          headers: await signS3(skybridge.url, key, 'GET', `/${BUCKET}/large.bin`),
-          expectStatus: 200,
-        }),
+      const largeSkyTemplate: RequestTemplate = {
+        method: 'GET',
+        path: `/${BUCKET}/large.bin`,
+        headers: await signS3(skybridge.url, key, 'GET', `/${BUCKET}/large.bin`),
+        expectStatus: 200,
+      };
+      const [largeBaseline, largeSky] = await alternateRounds(
+        ROUNDS,
+        () => runStreamGet(largeSpec(`baseline GET ${LARGE} bytes (static file)`, staticBase.url, { method: 'GET', path: '/large.bin', expectStatus: 200 })),
+        () => runStreamGet(largeSpec(`skybridge GetObject ${LARGE} bytes`, skybridge.url, largeSkyTemplate)),
       );
       out('\n');
       printRatioTable(largeBaseline, [{ result: largeSky, goal: GOALS.largeGet, note: `${mib(largeSky.bytesPerSecond)} vs baseline ${mib(largeBaseline.bytesPerSecond)}` }]);
