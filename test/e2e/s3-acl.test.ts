@@ -10,25 +10,15 @@ import {
   PutObjectAclCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawS3, startS3Server, type S3TestServer } from './s3-server.js';
+import { rawS3, startS3Server, type S3TestServer, s3ErrorName as code } from './s3-server.js';
 
 let srv: S3TestServer;
 let owner: S3Client;
 let other: S3Client;
 const B = 'acl-bucket';
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
-
-async function code(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return e instanceof S3ServiceException ? e.name : String(e);
-  }
-}
 
 const client = (k: { access: string; secret: string }) =>
   new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: k.access, secretAccessKey: k.secret } });

@@ -9,7 +9,6 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
   UploadPartCopyCommand,
   type ChecksumAlgorithm,
@@ -20,7 +19,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, type ChecksumAlgorithm as Alg } from '../../compat/ec2-s3/common/checksums.js';
-import { rawS3, startS3Server, type S3TestServer } from './s3-server.js';
+import { rawS3, startS3Server, type S3TestServer, s3ErrorName as code } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
@@ -33,15 +32,6 @@ const whole = Buffer.concat([part1, part2]);
 type Field = `Checksum${Uppercase<Alg>}`;
 const field = (alg: ChecksumAlgorithm) => `Checksum${alg}` as Field;
 const sum = (alg: ChecksumAlgorithm, d: Buffer) => checksumOf(alg.toLowerCase() as Alg, d);
-
-async function code(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return e instanceof S3ServiceException ? e.name : String(e);
-  }
-}
 
 /** Creates an upload and sends both parts with the algorithm; returns the upload id and the parts as Complete lists them. */
 async function twoParts(key: string, alg: ChecksumAlgorithm, type?: ChecksumType): Promise<{ id: string; parts: CompletedPart[] }> {

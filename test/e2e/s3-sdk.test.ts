@@ -17,26 +17,16 @@ import {
   PutObjectCommand,
   PutObjectTaggingCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3Server, type S3TestServer } from './s3-server.js';
+import { startS3Server, type S3TestServer, s3ErrorName as code } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
 const md5 = (b: Uint8Array | string) => createHash('md5').update(b).digest('hex');
-
-async function code(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (e) {
-    return e instanceof S3ServiceException ? e.name : String(e);
-  }
-}
 
 beforeAll(async () => {
   srv = await startS3Server();

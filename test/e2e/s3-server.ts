@@ -8,6 +8,7 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { requestBodyOnce } from '../../gateway/request-body.js';
 import { buildTestSystem, type TestSystem } from '../harness/system.js';
 import { Sha256 } from '../harness/node-sha256.js';
+import { S3ServiceException } from '@aws-sdk/client-s3';
 
 
 export interface S3TestServer {
@@ -150,4 +151,14 @@ export async function signedChunkedUpload(base: string, r: { path: string; acces
   }
   const body = Buffer.concat(parts);
   return fetch(url, { ...init, body: body as unknown as BodyInit, headers: { ...init.headers, 'content-length': String(body.length) } });
+}
+
+/** The S3 error code an SDK call fails with (the exception's name), or undefined when it succeeds. */
+export async function s3ErrorName(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (e) {
+    return e instanceof S3ServiceException ? e.name : String(e);
+  }
 }
