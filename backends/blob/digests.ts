@@ -2,7 +2,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import type { BlobDigest } from './types.js';
-import { Crc32c, Crc64Nvme } from './crc.js';
+import { Crc32c, Crc64Nvme } from '../../core/objects/crc.js';
 
 interface Running {
   update(chunk: Uint8Array): void;

@@ -1,6 +1,5 @@
 // S3 multipart checksums: which algorithm/type pairs are allowed, per-part checks at completion, and the object checksum (COMPOSITE or FULL_OBJECT).
-import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { checksumOf } from './checksums.js';
 import { errors } from '../errors.js';
 import type { Checksum, ChecksumAlgorithm, ChecksumType } from './types.js';
 
@@ -57,15 +56,6 @@ function fromBig(v: bigint, width: number): string {
 export function combineCrc(alg: CrcAlgorithm, crcA: string, crcB: string, lengthB: number): string {
   const { poly, width } = CRCS[alg];
   return fromBig(multModP(zerosOperator(lengthB, poly, width), toBig(crcA), poly, width) ^ toBig(crcB), width);
-}
-
-function crc32c(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of data) {
-    c ^= byte;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 /** Checksum type of an upload: the one asked for, or S3's default (FULL_OBJECT for CRC64NVME, else COMPOSITE). */
@@ -148,14 +138,7 @@ export function multipartChecksum(
     for (let i = 1; i < parts.length; i++) value = combineCrc(algorithm, value, sums[i]!, parts[i]!.size);
     result = { algorithm, value, type: 'FULL_OBJECT' };
   } else {
-    const bin = Buffer.concat(sums.map((s) => Buffer.from(s, 'base64')));
-    const b = Buffer.alloc(4);
-    let digest: string;
-    if (algorithm === 'sha1' || algorithm === 'sha256') digest = createHash(algorithm).update(bin).digest('base64');
-    else {
-      b.writeUInt32BE(algorithm === 'crc32' ? crc32(bin) >>> 0 : crc32c(bin));
-      digest = b.toString('base64');
-    }
+    const digest = checksumOf(algorithm, Buffer.concat(sums.map((s) => Buffer.from(s, 'base64'))));
     result = { algorithm, value: `${digest}-${parts.length}`, type: 'COMPOSITE' };
   }
   const exp = req.expected;

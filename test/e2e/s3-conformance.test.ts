@@ -1,7 +1,7 @@
 // S3 wire behaviours the SDK hides or never sends: error envelopes, conditional reads and writes, part reads, listings, copies, attributes, signed trailers.
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checksumOf } from '../../compat/ec2-s3/common/checksums.js';
+import { checksumOf } from '../../core/objects/checksums.js';
 import { rawS3, signV4, startS3Server, type RawRequest, type S3TestServer } from './s3-server.js';
 
 let srv: S3TestServer;

@@ -18,7 +18,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checksumOf, type ChecksumAlgorithm as Alg } from '../../compat/ec2-s3/common/checksums.js';
+import { checksumOf, type ChecksumAlgorithm as Alg } from '../../core/objects/checksums.js';
 import { rawS3, startS3Server, type S3TestServer, s3ErrorName as code } from './s3-server.js';
 
 let srv: S3TestServer;

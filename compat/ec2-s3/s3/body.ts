@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { ChecksumRequest } from '../../../core/objects/types.js';
 import { AwsError } from '../common/aws-error.js';
 import { awsChunkedDecoder, BodyGuard, chunkedModeOf, payloadHashVerifier } from '../common/aws-chunked.js';
-import { CHECKSUM_ALGORITHMS, CHECKSUM_BYTES, checksumOf, isChecksumAlgorithm, type ChecksumAlgorithm } from '../common/checksums.js';
+import { CHECKSUM_ALGORITHMS, CHECKSUM_BYTES, checksumOf, isChecksumAlgorithm, type ChecksumAlgorithm } from '../../../core/objects/checksums.js';
 import { UNSIGNED_PAYLOAD, type VerifiedV4 } from '../common/sigv4.js';
 import { s3Error } from './errors.js';
 

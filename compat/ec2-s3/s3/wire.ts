@@ -1,6 +1,6 @@
 // Small S3 wire translations shared by the handlers: ETags, conditions, ranges, ACL headers, metadata, tags.
 import type { AclGrant, AclPermission, ByteRange, CannedAcl, Checksum, ChecksumType, Conditions, S3Acl, SystemMetadata } from '../../../core/objects/types.js';
-import { CHECKSUM_ALGORITHMS, checksumMember, type ChecksumAlgorithm } from '../common/checksums.js';
+import { CHECKSUM_ALGORITHMS, checksumMember, type ChecksumAlgorithm } from '../../../core/objects/checksums.js';
 import { percentDecode } from '../common/sigv4.js';
 import { s3Error } from './errors.js';
 

@@ -1,6 +1,6 @@
 // Multipart operations: Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts, ListMultipartUploads.
 import type { MultipartUpload } from '../../../../core/objects/types.js';
-import { isChecksumAlgorithm, type ChecksumAlgorithm } from '../../common/checksums.js';
+import { isChecksumAlgorithm, type ChecksumAlgorithm } from '../../../../core/objects/checksums.js';
 import { uriEncode } from '../../common/sigv4.js';
 import { s3Error } from '../errors.js';
 import { ownerOf, type S3Call, type S3Result } from '../handler-types.js';
