@@ -5,7 +5,7 @@ import { credentials } from '../db/schema/identity.js';
 import { errors } from '../errors.js';
 import { authorize, seesAll } from '../policy/index.js';
 import { mustGetProject, mustGetUser, newId } from './lookup.js';
-import type { IdentityDeps, Revoker } from './ports.js';
+import type { IdentityDeps } from './ports.js';
 
 /** A stored credential row. */
 export type CredentialRow = typeof credentials.$inferSelect;
@@ -43,10 +43,7 @@ const CACHE_TTL_MS = 10_000;
 export class CredentialsService {
   private readonly cache = new Map<string, { value: Ec2Secret; at: number }>();
 
-  constructor(
-    private readonly deps: IdentityDeps,
-    private readonly revoker: Revoker,
-  ) {}
+  constructor(private readonly deps: IdentityDeps) {}
 
   /** `POST /v3/credentials` (`identity:create_credential`). An ec2 credential's id is sha256(access). */
   async create(ctx: RequestContext, input: CredentialCreate): Promise<CredentialRow> {

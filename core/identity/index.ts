@@ -65,7 +65,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
     users: new UsersService(deps, revocations),
     assignments: new AssignmentsService(deps, revocations),
     applicationCredentials: new ApplicationCredentialsService(deps, revocations),
-    credentials: new CredentialsService(deps, revocations),
+    credentials: new CredentialsService(deps),
     domains: new DomainsService(deps, revocations),
     projects: new ProjectsService(deps, revocations),
     groups: new GroupsService(deps, revocations),
