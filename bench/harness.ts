@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { requireWrk, runWrk } from './wrk-load.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -23,9 +25,12 @@ export interface LoadSpec {
   /** Base URL of the target (loopback only). */
   target: string;
   concurrency: number;
-  /** Stop after this many measured requests... */
+  /**
+   * Distinct requests a factory prepares for the measured run (wrk repeats them from the first if it sends
+   * more, and says so in the errors column's samples); the Node generator also stops after this many.
+   */
   maxRequests: number;
-  /** ...or after this long, whichever comes first. */
+  /** How long the measured run lasts (wrk is bounded by time). */
   maxDurationMs: number;
   /** Unmeasured requests sent first (JIT, caches, connections). */
   warmupRequests: number;
@@ -169,12 +174,39 @@ export function cpuTimeMs(pid: number): number | undefined {
 }
 
 /**
- * Runs one load in a separate load-generator process and returns its measurements. With `serverPid`, also
- * reports the server's CPU per request: on a small machine the generator competes for cores, and CPU per
- * request compares server costs independently of that.
+ * Runs one load and returns its measurements: the warm-up through the Node generator (`bench/load-generator.ts`,
+ * in its own process), the measured part through wrk, so that the client is never the bottleneck on this
+ * machine (a Node client saturates near 4,000 req/s). With `serverPid`, also reports the server's CPU per
+ * request: on a small machine the generator competes for cores, and CPU per request compares server costs
+ * independently of that.
  */
 export async function runLoad(spec: LoadSpec, opts: { serverPid?: number } = {}): Promise<LoadResult> {
   if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(spec.target)) throw new Error(`bench targets loopback only, not ${spec.target}`);
+  requireWrk();
+  if (spec.warmupRequests > 0) await runNodeLoad({ ...spec, maxRequests: 0 });
+  let template: (i: number) => RequestTemplate | Promise<RequestTemplate>;
+  let count: number;
+  if (spec.factoryModule) {
+    const mod = (await import(pathToFileURL(spec.factoryModule).href)) as { createFactory(args: unknown): ((i: number) => RequestTemplate | Promise<RequestTemplate>) | Promise<(i: number) => RequestTemplate | Promise<RequestTemplate>> };
+    template = await mod.createFactory(spec.factoryArgs);
+    count = spec.maxRequests;
+  } else {
+    const ts = spec.templates ?? [];
+    if (!ts.length) throw new Error('a LoadSpec needs templates or a factoryModule');
+    template = (i) => ts[i % ts.length]!;
+    count = Math.max(ts.length, 2);
+  }
+  const cpuBefore = opts.serverPid ? cpuTimeMs(opts.serverPid) : undefined;
+  const result = await runWrk({ name: spec.name, target: spec.target, concurrency: spec.concurrency, firstIndex: spec.warmupRequests, count, distinct: Boolean(spec.factoryModule), maxDurationMs: spec.maxDurationMs, template });
+  const cpuAfter = opts.serverPid ? cpuTimeMs(opts.serverPid) : undefined;
+  if (cpuBefore !== undefined && cpuAfter !== undefined && result.requests > 0) {
+    result.serverCpuUsPerReq = ((cpuAfter - cpuBefore) * 1000) / result.requests;
+  }
+  return result;
+}
+
+/** Runs `spec` in the Node load-generator process (warm-up only, from runLoad). */
+async function runNodeLoad(spec: LoadSpec): Promise<LoadResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'bench/load-generator.ts')], {
     cwd: root,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -184,16 +216,9 @@ export async function runLoad(spec: LoadSpec, opts: { serverPid?: number } = {})
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
   child.stdin.end(JSON.stringify(spec));
-  // Warm-up CPU is included: the generator does not report when warm-up ends, and it is small next to the run.
-  const cpuBefore = opts.serverPid ? cpuTimeMs(opts.serverPid) : undefined;
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   if (code !== 0) throw new Error(`load generator failed (${code}): ${err}`);
-  const result = JSON.parse(out) as LoadResult;
-  const cpuAfter = opts.serverPid ? cpuTimeMs(opts.serverPid) : undefined;
-  if (cpuBefore !== undefined && cpuAfter !== undefined) {
-    result.serverCpuUsPerReq = ((cpuAfter - cpuBefore) * 1000) / (result.requests + spec.warmupRequests);
-  }
-  return result;
+  return JSON.parse(out) as LoadResult;
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

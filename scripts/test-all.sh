@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs everything the tests need (client CLIs from Debian, npm packages) and runs the whole test command.
+# Installs everything the tests and benchmarks need (client CLIs and wrk from Debian, npm packages) and runs the whole test command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(python3-openstackclient python3-swiftclient python3-boto3 awscli s3cmd rclone restic curl)
+pkgs=(python3-openstackclient python3-swiftclient python3-boto3 awscli s3cmd rclone restic curl wrk)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
