@@ -1,0 +1,98 @@
+// Server-side object copies sharing the source's blobs (Swift COPY / X-Copy-From, S3 CopyObject).
+import { eq } from 'drizzle-orm';
+import type { RequestContext } from '../context.js';
+import { objObjects } from '../db/schema/objects.js';
+import { errors } from '../errors.js';
+import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, assertWrite, requireContainer } from './authorize.js';
+import { resolvePieces } from './object-pieces.js';
+import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, noSuchKey, validateAclGrants, writeRow } from './object-rows.js';
+import { checkConditions, concatEtag, multipartEtag, newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
+import type { ObjectStoreContext } from './store-context.js';
+import type { Checksum, CopyObjectOptions, CopyObjectResult, ObjectRef } from './types.js';
+
+/** Server-side copy sharing the source's blobs (no byte copy); source read access and destination write access needed. */
+export async function copyObject(store: ObjectStoreContext, ctx: RequestContext, source: ObjectRef, dest: ObjectRef, opts: CopyObjectOptions = {}): Promise<CopyObjectResult> {
+  validateObjectName(source.name);
+  validateObjectName(dest.name);
+  const sc = requireContainer(store, source, ctx);
+  const src = liveObject(store, sc.id, source.name);
+  assertReadObject(store, ctx, sc, source.name, src, {});
+  if (!src) throw noSuchKey(source.name);
+  if (!opts.copyManifest) {
+    assertDloSegmentsReadable(store, ctx, sc, src, {});
+    assertSloSegmentsReadable(store, ctx, sc, src, {});
+  }
+  checkConditions(opts.sourceConditions, src, true);
+  const dc = requireContainer(store, dest, ctx);
+  assertWrite(store, ctx, dc, dest.name, opts);
+  checkDeleteAt(store, opts.deleteAt);
+  const replace = opts.metadataDirective === 'REPLACE';
+  if (sc.id === dc.id && source.name === dest.name && opts.metadataDirective === 'COPY' && opts.tagsDirective !== 'REPLACE' && !opts.acl && !opts.mergeMetadata) {
+    throw errors.invalid(
+      'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.',
+      { reason: 'InvalidRequest' },
+    );
+  }
+  let kind = src.kind;
+  let manifest = src.manifest;
+  let blobKey = src.blobKey;
+  let size = src.size;
+  let etag = src.etag;
+  let swiftEtag = src.swiftEtag;
+  let dloManifest = src.dloManifest;
+  if (src.kind === 'dlo' && !opts.copyManifest) {
+    // The copy of a DLO is its current content, frozen as a manifest over the segments' blobs.
+    const r = resolvePieces(store, sc, src);
+    kind = 'multipart';
+    manifest = r.pieces.map((p) => ({ blobKey: p.blobKey, offset: p.offset, size: p.size, etag: p.etag, partNumber: p.partNumber }));
+    blobKey = null;
+    size = r.size;
+    dloManifest = null;
+    swiftEtag = concatEtag(r.etags);
+    etag = r.etags.length ? multipartEtag(r.etags) : swiftEtag;
+  } else if (src.kind === 'slo' && !opts.copyManifest) {
+    // Swift copies an SLO's content, not its manifest: the copy must not own the source's segment objects
+    // (`multipart-manifest=delete` of the copy would delete them). It keeps sharing the segments' blobs.
+    kind = 'multipart';
+  }
+  const userMeta = replace ? lowerKeys(opts.userMetadata) : opts.mergeMetadata ? { ...src.userMeta, ...lowerKeys(opts.userMetadata) } : { ...src.userMeta };
+  const contentType = replace || opts.mergeMetadata ? (opts.contentType ?? src.contentType) : src.contentType;
+  const sysMeta = replace ? cleanSysMeta(opts.systemMetadata) : opts.mergeMetadata ? { ...src.sysMeta, ...cleanSysMeta(opts.systemMetadata) } : { ...src.sysMeta };
+  const tags = opts.tagsDirective === 'REPLACE' ? (opts.tags ?? null) : src.tags;
+  if (tags) validateTags(tags, 10);
+  const acl = toStoredAcl(opts.acl);
+  validateAclGrants(store, acl);
+  const id = newId();
+  const now = store.now();
+  store.db.transaction((tx) => {
+    // Re-read the source inside the transaction: its blobs are still referenced, so sharing them is safe.
+    const again = tx.select().from(objObjects).where(eq(objObjects.id, src.id)).get();
+    if (!again) throw noSuchKey(source.name);
+    checkWriteConditions(store, liveObject(store, dc.id, dest.name), opts.ifNoneMatch, opts.ifMatch, dest.name);
+    writeRow(store, 
+      tx,
+      {
+        id,
+        containerId: dc.id,
+        name: dest.name,
+        size,
+        etag,
+        swiftEtag,
+        contentType,
+        userMeta,
+        sysMeta,
+        lastModified: now,
+        deleteAt: opts.deleteAt ?? null,
+        tags,
+        acl,
+        checksum: src.checksum,
+        kind,
+        blobKey,
+        manifest,
+        dloManifest,
+      },
+      { ...dest, projectId: dc.projectId },
+    );
+  });
+  return { etag, swiftEtag, size, lastModified: now, sourceLastModified: src.lastModified, versionId: id, checksum: (src.checksum as Checksum | null) ?? undefined };
+}

@@ -1,0 +1,131 @@
+// Object rows in a write transaction: live lookups, insert/replace/remove with counters, blob references, write conditions.
+import { eq, inArray, sql } from 'drizzle-orm';
+import { objBlobRefs, objContainers, objObjects } from '../db/schema/objects.js';
+import { projects } from '../db/schema/identity.js';
+import { type CoreError, errors } from '../errors.js';
+import { normalizeEtag } from './rules.js';
+import type { ObjectRow, ObjectStoreContext, Tx } from './store-context.js';
+import type { MetadataUpdate, ObjectRef, StoredAcl, SystemMetadata } from './types.js';
+
+const SYS_META_KEYS: Array<keyof SystemMetadata> = ['contentEncoding', 'contentDisposition', 'cacheControl', 'expires', 'contentLanguage'];
+
+/** The system metadata keys the store keeps (others are dropped). */
+export const cleanSysMeta = (m: SystemMetadata | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const k of SYS_META_KEYS) if (m?.[k] !== undefined) out[k] = m[k]!;
+  return out;
+};
+
+/** User metadata with lower-cased keys (both faces treat names case-insensitively). */
+export const lowerKeys = (m: Record<string, string> | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m ?? {})) out[k.toLowerCase()] = v;
+  return out;
+};
+
+/** Swift POST semantics for account/container metadata: set keys (an empty value removes), remove keys. */
+export function applyMetadataUpdate(current: Record<string, string>, u: MetadataUpdate): Record<string, string> {
+  const out = { ...current };
+  for (const [k, v] of Object.entries(u.set ?? {})) {
+    if (v === '') delete out[k.toLowerCase()];
+    else out[k.toLowerCase()] = v;
+  }
+  for (const k of u.remove ?? []) delete out[k.toLowerCase()];
+  return out;
+}
+
+/** The row of that name, unless expired; prepared, so it reads inside whatever transaction is open. */
+export function liveObject(store: ObjectStoreContext, containerId: string, name: string): ObjectRow | undefined {
+  return liveRow(store, store.stmts.objectByName(containerId, name));
+}
+
+/** The row unless it has expired (an expired row still occupies its name until removed). */
+export function liveRow(store: ObjectStoreContext, row: ObjectRow | null | undefined): ObjectRow | undefined {
+  if (!row || (row.deleteAt !== null && row.deleteAt <= store.now())) return undefined;
+  return row;
+}
+
+/** The NotFound of a missing object (S3 NoSuchKey). */
+export function noSuchKey(name: string): CoreError {
+  return errors.notFound('object', name, 'The specified key does not exist.');
+}
+
+/** Counts one more reference to each blob key, in `tx`. */
+export function addRefs(store: ObjectStoreContext, tx: Tx, keys: string[]): void {
+  const now = store.now();
+  for (const k of keys) store.stmts.addRef(k, now);
+}
+
+/** Decrements refs; keys reaching zero get a delayed `blob.gc` job in the same transaction. */
+export function releaseRefs(store: ObjectStoreContext, tx: Tx, keys: string[]): void {
+  if (!keys.length) return;
+  const now = store.now();
+  const free: string[] = [];
+  for (const k of keys) {
+    const r = tx
+      .update(objBlobRefs)
+      .set({ refs: sql`${objBlobRefs.refs} - 1`, updatedAt: now })
+      .where(eq(objBlobRefs.blobKey, k))
+      .returning({ refs: objBlobRefs.refs })
+      .get();
+    if (!r || r.refs <= 0) free.push(k);
+  }
+  if (free.length) store.enqueue(tx, 'blob.gc', { blobKeys: [...new Set(free)] }, { runAt: now + (store.deps.gcDelayMs ?? 60_000) });
+}
+
+/** Every blob key an object row references (its own blob and its manifest's). */
+function rowBlobKeys(row: Pick<ObjectRow, 'blobKey' | 'manifest'>): string[] {
+  const keys = row.blobKey ? [row.blobKey] : [];
+  for (const e of row.manifest ?? []) keys.push(e.blobKey);
+  return keys;
+}
+
+/** Removes an object row in `tx`: counters, refs and GC follow. */
+export function removeRow(store: ObjectStoreContext, tx: Tx, row: ObjectRow): void {
+  tx.delete(objObjects).where(eq(objObjects.id, row.id)).run();
+  tx.update(objContainers)
+    .set({ objectCount: sql`${objContainers.objectCount} - 1`, bytesUsed: sql`${objContainers.bytesUsed} - ${row.size}`, updatedAt: store.now() })
+    .where(eq(objContainers.id, row.containerId))
+    .run();
+  releaseRefs(store, tx, rowBlobKeys(row));
+}
+
+/** Inserts `row` replacing any current version of that name (last committed wins), in `tx`. */
+export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }, current?: ObjectRow | null): void {
+  // `current`: the row of that name the caller already read in this transaction (null: none); looked up when omitted.
+  const old = current === undefined ? store.stmts.objectByName(row.containerId, row.name) : (current ?? undefined);
+  if (old) removeRow(store, tx, old);
+  store.stmts.insertObject(row);
+  store.stmts.bumpContainer(row.containerId, 1, row.size, store.now());
+  addRefs(store, tx, rowBlobKeys({ blobKey: row.blobKey ?? null, manifest: row.manifest ?? null }));
+  if (row.deleteAt) {
+    store.enqueue(tx, 'object.expire', { projectId: ref.projectId, container: ref.container, name: row.name, versionId: row.id! }, { runAt: row.deleteAt, jobId: `expire:${row.id}` });
+  }
+}
+
+/** Conditional-write checks against the current row (S3 If-None-Match: * / If-Match; Swift If-None-Match: *). */
+export function checkWriteConditions(store: ObjectStoreContext, current: ObjectRow | undefined, ifNoneMatch: '*' | undefined, ifMatch: string | undefined, name: string): void {
+  if (ifNoneMatch === '*' && current) throw errors.conflict('object', 'At least one of the pre-conditions you specified did not hold.', { reason: 'PreconditionFailed' });
+  if (ifMatch !== undefined) {
+    if (!current) throw noSuchKey(name);
+    const want = normalizeEtag(ifMatch);
+    if (want !== '*' && want !== current.etag && want !== current.swiftEtag) {
+      throw errors.conflict('object', 'At least one of the pre-conditions you specified did not hold.', { reason: 'PreconditionFailed' });
+    }
+  }
+}
+
+/** Invalid unless a requested delete-at is a finite time in the future. */
+export function checkDeleteAt(store: ObjectStoreContext, deleteAt: number | null | undefined): void {
+  if (deleteAt !== undefined && deleteAt !== null && (!Number.isFinite(deleteAt) || deleteAt <= store.now())) {
+    throw errors.invalid('X-Delete-At in past', { reason: 'InvalidArgument' });
+  }
+}
+
+/** Invalid `InvalidArgument` when a grant names a project that does not exist. */
+export function validateAclGrants(store: ObjectStoreContext, acl: StoredAcl): void {
+  const ids = acl.grants.flatMap((g) => (g.grantee.type === 'project' ? [g.grantee.projectId] : []));
+  if (!ids.length) return;
+  const found = new Set(store.db.select({ id: projects.id }).from(projects).where(inArray(projects.id, ids)).all().map((r) => r.id));
+  for (const id of ids) if (!found.has(id)) throw errors.invalid('Invalid id', { reason: 'InvalidArgument', id });
+}
