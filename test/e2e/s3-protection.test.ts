@@ -23,7 +23,7 @@ import { presignV4, rawS3, startS3Server, type S3TestServer } from './s3-server.
 let srv: S3TestServer;
 let s3: S3Client;
 const B = 'protect-bucket';
-const customerKey = randomBytes(32);
+const customerKey = randomBytes(32).toString('base64');
 
 async function failure(p: Promise<unknown>): Promise<{ code?: string; status?: number; message?: string }> {
   try {
