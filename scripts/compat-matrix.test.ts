@@ -40,6 +40,16 @@ describe('renderMatrix', () => {
     expect(doc.endsWith('\n')).toBe(true);
   });
 
+  it('renders a table\'s protection parameters with their verdict', () => {
+    const t: CompatTable = {
+      ...table([row('putThing', 'PUT', '/x', true)]),
+      protection: { source: 'demo/protection.ts', rows: [{ param: 'x-lock', operations: ['putThing', 'copyThing'], verdict: 'refused', note: '501 | never dropped' }] },
+    };
+    const doc = renderMatrix([t]);
+    expect(doc).toContain('### Demo protection parameters');
+    expect(doc).toContain('| `x-lock` | putThing, copyThing | refused | 501 \\| never dropped |');
+  });
+
   it('is deterministic, so staleness is a plain comparison', () => {
     const t = [table([row('a', 'GET', '/x', true)])];
     expect(renderMatrix(t)).toBe(renderMatrix(t));

@@ -116,6 +116,20 @@ export function renderMatrix(tables: readonly CompatTable[]): string {
       const status = r.implemented ? 'implemented' : 'NotImplemented';
       out.push(`| \`${r.operation}\` | ${r.method} | \`${esc(r.path)}\` | ${status} | ${esc(r.note ?? '')} |`);
     }
+    if (t.protection) {
+      out.push(
+        '',
+        `### ${t.title} protection parameters`,
+        '',
+        'Request parameters that ask for a guarantee (encryption, retention, ownership, owner checks) are **honoured**,',
+        "**refused** with the family's error (never accepted and dropped), or **meaningless** here (they ask for",
+        `nothing this server could fail to give). From \`${t.protection.source}\`.`,
+        '',
+        '| Parameter | Operations | Here | Notes |',
+        '| --- | --- | --- | --- |',
+      );
+      for (const p of t.protection.rows) out.push(`| \`${esc(p.param)}\` | ${esc(p.operations.join(', '))} | ${p.verdict} | ${esc(p.note)} |`);
+    }
   }
   return `${out.join('\n')}\n`;
 }

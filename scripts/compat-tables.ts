@@ -4,6 +4,7 @@ import { notImplemented as keystoneNotImplemented } from '../compat/openstack/ke
 import { KEYSTONE_PREFIX, keystoneOperations } from '../compat/openstack/keystone/operations.js';
 import { SWIFT_OPERATIONS } from '../compat/openstack/swift/operations.js';
 import { s3Operations } from '../compat/ec2-s3/s3/app.js';
+import { PROTECTION_RULES } from '../compat/ec2-s3/s3/protection.js';
 
 /** One API family's operation table, as the matrix shows it and the generator checks it. */
 export interface CompatTable {
@@ -22,6 +23,16 @@ export interface CompatTable {
   notImplementedStatus?: number;
   /** The family's NotImplemented handler, so the route check can tell it from real handlers. */
   placeholder?: unknown;
+  /** Request parameters that ask for a protection, and what the family does with each (its own table). */
+  protection?: { source: string; rows: readonly ParameterRow[] };
+}
+
+/** One request parameter's fate: honoured, refused with the family's error, or meaningless here. */
+export interface ParameterRow {
+  param: string;
+  operations: readonly string[];
+  verdict: 'honoured' | 'refused' | 'meaningless';
+  note: string;
 }
 
 /** Every table in the matrix, in the order of the document. Add a line per family. */
@@ -35,5 +46,5 @@ export const compatTables: CompatTable[] = [
   },
   // Swift and S3 dispatch through their own tables (not Hono routes); their dispatch tests check them.
   { title: 'Swift (Object Storage v1)', family: 'OpenStack', rows: SWIFT_OPERATIONS },
-  { title: 'S3', family: 'AWS', rows: s3Operations },
+  { title: 'S3', family: 'AWS', rows: s3Operations, protection: { source: 'compat/ec2-s3/s3/protection.ts', rows: PROTECTION_RULES } },
 ];

@@ -174,3 +174,75 @@ describe('routing', () => {
     expect(await ec2.text()).toMatch(/<Response><Errors><Error><Code>NotImplemented<\/Code>/);
   });
 });
+
+describe('unsigned x-amz-* headers are refused', () => {
+  const notSigned = async (r: Response) => {
+    const text = await r.text();
+    return { status: r.status, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], message: /<Message>([^<]*)<\/Message>/.exec(text)?.[1], headers: /<HeadersNotSigned>([^<]*)<\/HeadersNotSigned>/.exec(text)?.[1] };
+  };
+
+  it('a presigned PUT with x-amz-copy-source and x-amz-acl added copies nothing and publishes nothing', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'private-key', Body: 'top secret' }));
+    const url = await presignV4(srv.url, { method: 'PUT', path: `/${B}/stolen`, ...admin(), expiresIn: 300 });
+    const r = await fetch(url, { method: 'PUT', headers: { 'x-amz-copy-source': `/${B}/private-key`, 'x-amz-acl': 'public-read' }, body: '' });
+    expect(await notSigned(r)).toEqual({ status: 403, code: 'AccessDenied', message: 'There were headers present in the request which were not signed', headers: 'x-amz-acl, x-amz-copy-source' });
+    expect((await rawS3(srv.url, { method: 'HEAD', path: `/${B}/stolen`, ...admin() })).status).toBe(404);
+    expect((await fetch(`${srv.url}/${B}/stolen`)).status).toBe(403);
+  });
+
+  it('a header-signed PUT with x-amz-acl added after signing is refused and the object stays private', async () => {
+    const { url, init } = await signV4(srv.url, { method: 'PUT', path: `/${B}/acl-added`, ...admin(), body: 'mine' });
+    const r = await fetch(url, { ...init, headers: { ...init.headers, 'x-amz-acl': 'public-read' } });
+    expect(await notSigned(r)).toMatchObject({ status: 403, code: 'AccessDenied', headers: 'x-amz-acl' });
+    expect((await rawS3(srv.url, { method: 'HEAD', path: `/${B}/acl-added`, ...admin() })).status).toBe(404);
+  });
+
+  it('x-amz-acl signed into a presigned URL (hoisted to the query, as the SDK presigner does) is applied', async () => {
+    const url = await presignV4(srv.url, { method: 'PUT', path: `/${B}/hoisted`, ...admin(), expiresIn: 300, headers: { 'x-amz-acl': 'public-read' } });
+    expect(url).toContain('x-amz-acl=public-read');
+    expect((await fetch(url, { method: 'PUT', body: 'shared on purpose' })).status).toBe(200);
+    const anon = await fetch(`${srv.url}/${B}/hoisted`);
+    expect(anon.status).toBe(200);
+    expect(await anon.text()).toBe('shared on purpose');
+  });
+
+  it('SigV2: an x-amz-acl header added to a signed PUT fails the signature', async () => {
+    const date = new Date().toUTCString();
+    const sig = createHmac('sha1', srv.admin.secret).update(`PUT\n\n\n${date}\n/${B}/v2-added`).digest('base64');
+    const r = await fetch(`${srv.url}/${B}/v2-added`, { method: 'PUT', headers: { date, authorization: `AWS ${srv.admin.access}:${sig}`, 'x-amz-acl': 'public-read' }, body: 'x' });
+    expect(await errorOf(r)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect((await rawS3(srv.url, { method: 'HEAD', path: `/${B}/v2-added`, ...admin() })).status).toBe(404);
+  });
+});
+
+describe('credential scope region', () => {
+  it('a request signed for us-west-2 is 400 AuthorizationHeaderMalformed naming RegionOne; RegionOne and us-east-1 are accepted', async () => {
+    const r = await rawS3(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), region: 'us-west-2' });
+    const text = await r.text();
+    expect(r.status).toBe(400);
+    expect(text).toContain('<Code>AuthorizationHeaderMalformed</Code>');
+    expect(text).toContain("the region 'us-west-2' is wrong; expecting 'RegionOne'");
+    expect(text).toContain('<Region>RegionOne</Region>');
+    for (const region of ['RegionOne', 'us-east-1']) expect((await rawS3(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), region })).status).toBe(200);
+  });
+
+  it('a presigned URL for us-west-2 is 400 AuthorizationQueryParametersError', async () => {
+    const url = await presignV4(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), expiresIn: 300, region: 'us-west-2' });
+    const r = await fetch(url);
+    const text = await r.text();
+    expect(r.status).toBe(400);
+    expect(text).toContain('<Code>AuthorizationQueryParametersError</Code>');
+    expect(text).toContain('<Region>RegionOne</Region>');
+  });
+});
+
+describe('malformed authorization', () => {
+  it('a SignedHeaders entry that is not a header name is 400 AuthorizationHeaderMalformed, not 500', async () => {
+    const { url, init } = await signV4(srv.url, { method: 'GET', path: `/${B}/k`, ...admin() });
+    const authorization = init.headers.authorization!.replace(/SignedHeaders=[^,]+/, 'SignedHeaders=host;x"amz-date');
+    const r = await fetch(url, { ...init, headers: { ...init.headers, authorization } });
+    expect(await errorOf(r)).toMatchObject({ status: 400, code: 'AuthorizationHeaderMalformed' });
+    const pre = (await presignV4(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), expiresIn: 60 })).replace(/X-Amz-SignedHeaders=[^&]+/, 'X-Amz-SignedHeaders=host%3Bx%22amz-date');
+    expect(await errorOf(await fetch(pre))).toMatchObject({ status: 400, code: 'AuthorizationQueryParametersError' });
+  });
+});

@@ -117,10 +117,24 @@ export async function rawS3(base: string, r: RawRequest): Promise<Response> {
   return fetch(url, { ...init, duplex: 'half' } as RequestInit);
 }
 
-/** A presigned SigV4 GET/PUT URL, as `aws s3 presign` makes it. */
-export async function presignV4(base: string, r: { method: string; path: string; access: string; secret: string; expiresIn: number; when?: Date }): Promise<string> {
+/**
+ * A presigned SigV4 GET/PUT URL, as `aws s3 presign` makes it; `headers` (x-amz-*) are hoisted into the
+ * query and signed there, as the SDK presigner does.
+ */
+export async function presignV4(
+  base: string,
+  r: { method: string; path: string; access: string; secret: string; expiresIn: number; when?: Date; region?: string; headers?: Record<string, string> },
+): Promise<string> {
   const u = new URL(base);
-  const req = new HttpRequest({ method: r.method, protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: r.path, query: {}, headers: { host: u.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+  const req = new HttpRequest({
+    method: r.method,
+    protocol: 'http:',
+    hostname: u.hostname,
+    port: Number(u.port),
+    path: r.path,
+    query: {},
+    headers: { host: u.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...r.headers },
+  });
   const p = await signer(r).presign(req, { expiresIn: r.expiresIn, signingDate: r.when ?? new Date(), unsignableHeaders: new Set(['x-amz-content-sha256']) });
   return `${base}${r.path}?${qs(p.query as Record<string, string>)}`;
 }

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { awsChunkedDecoder, BodyGuard } from './aws-chunked.js';
 import { AwsError } from './aws-error.js';
 import { parseV2, verifyV2 } from './sigv2.js';
-import { parseV4, SigningKeyCache, uriEncode, verifyV4, type WireRequest } from './sigv4.js';
+import { checkScope, parseV4, presignedHeaders, SigningKeyCache, uriEncode, verifyV4, type WireRequest } from './sigv4.js';
+import { authenticate, type Ec2KeyLookup } from './authenticate.js';
+import type { AuthContext } from '../../../core/context.js';
 import { Sha256 } from '../../../test/harness/node-sha256.js';
 
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -225,5 +227,209 @@ describe('SigV4 building blocks', () => {
     const w = await signed('GET', '/bkt/key');
     await expect(verifyV4(parseV4(w)!, creds.secretAccessKey, w, { now: Date.now(), service: 's3', signingKeys: cache })).resolves.toBeTruthy();
     await expect(verifyV4(parseV4(w)!, 'wrong', w, { now: Date.now(), service: 's3', signingKeys: cache })).rejects.toBeInstanceOf(AwsError);
+  });
+});
+
+/** A presigned URL as the SDK presigner makes it, with `hoisted` headers moved into the query and signed there. */
+async function presigned(method: string, rawPath: string, hoisted: Record<string, string> = {}, opts: { region?: string; when?: Date } = {}) {
+  const s = opts.region ? new SignatureV4({ service: 's3', region: opts.region, credentials: creds, sha256: Sha256, uriEscapePath: false, applyChecksum: false }) : signer;
+  const req = new HttpRequest({ method, protocol: 'http:', hostname: '127.0.0.1', port: 8080, path: rawPath, query: {}, headers: { host: '127.0.0.1:8080', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...hoisted } });
+  const p = await s.presign(req, { expiresIn: 300, signingDate: opts.when ?? new Date(), unsignableHeaders: new Set(['x-amz-content-sha256']) });
+  const rawQuery = Object.entries(p.query as Record<string, string>)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  return { method, rawPath, rawQuery, headers: new Headers({ host: '127.0.0.1:8080' }) } satisfies WireRequest;
+}
+
+const addHeaders = (w: WireRequest, extra: Record<string, string>): WireRequest => {
+  const headers = new Headers(w.headers);
+  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+  return { ...w, headers };
+};
+
+describe('every x-amz-* header must be signed', () => {
+  it('a presigned PUT with x-amz-copy-source and x-amz-acl added is AccessDenied naming both', async () => {
+    const w = addHeaders(await presigned('PUT', '/b/dst'), { 'x-amz-copy-source': '/b/private-key', 'x-amz-acl': 'public-read' });
+    await expect(verify(w)).rejects.toMatchObject({
+      code: 'AccessDenied',
+      status: 403,
+      message: 'There were headers present in the request which were not signed',
+      fields: { HeadersNotSigned: 'x-amz-acl, x-amz-copy-source' },
+    });
+  });
+
+  it('a header-signed PUT with x-amz-acl added is AccessDenied', async () => {
+    const w = addHeaders(await signed('PUT', '/b/k', {}, 'x'), { 'x-amz-acl': 'public-read' });
+    await expect(verify(w)).rejects.toMatchObject({ code: 'AccessDenied', fields: { HeadersNotSigned: 'x-amz-acl' } });
+  });
+
+  it('header form: even x-amz-content-sha256 and x-amz-date must be signed, as S3 answers', async () => {
+    const w = await signed('GET', '/b/k');
+    const auth = w.headers.get('authorization')!.replace(/SignedHeaders=[^,]+/, 'SignedHeaders=host');
+    await expect(verify(addHeaders(w, { authorization: auth }))).rejects.toMatchObject({ code: 'AccessDenied', fields: { HeadersNotSigned: 'x-amz-content-sha256, x-amz-date' } });
+  });
+
+  it('presigned: the payload hash and x-amz-date headers may be unsigned (the hash is bound by the canonical request)', async () => {
+    const w = addHeaders(await presigned('GET', '/b/k'), { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'x-amz-date': '20000101T000000Z' });
+    await expect(verify(w)).resolves.toBeTruthy();
+  });
+
+  it('presigned: x-amz-* query parameters the presigner hoisted are signed, and stand for headers', async () => {
+    const w = await presigned('PUT', '/b/k', { 'x-amz-acl': 'public-read', 'x-amz-meta-colour': 'blue' });
+    expect(w.rawQuery).toContain('x-amz-acl=public-read');
+    await expect(verify(w)).resolves.toBeTruthy();
+    const h = presignedHeaders(w);
+    expect(h.get('x-amz-acl')).toBe('public-read');
+    expect(h.get('x-amz-meta-colour')).toBe('blue');
+    expect(h.get('x-amz-signature')).toBeNull();
+    expect(h.get('x-amz-credential')).toBeNull();
+    // Tampering with a hoisted parameter breaks the signature.
+    await expect(verify({ ...w, rawQuery: w.rawQuery.replace('public-read', 'public-read-write') })).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+});
+
+describe('SigV4 credential scope', () => {
+  const rules = { now: Date.now(), service: 's3', regions: ['RegionOne', 'us-east-1'] };
+  const regional = new SignatureV4({ service: 's3', region: 'us-west-2', credentials: creds, sha256: Sha256, uriEscapePath: false, applyChecksum: false });
+
+  it('a header signed for another region is 400 AuthorizationHeaderMalformed naming the expected region', async () => {
+    const req = new HttpRequest({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: 8080, path: '/b/k', query: {}, headers: { host: '127.0.0.1:8080', 'x-amz-content-sha256': EMPTY } });
+    const s = await regional.sign(req);
+    const w: WireRequest = { method: 'GET', rawPath: '/b/k', rawQuery: '', headers: new Headers(s.headers as Record<string, string>) };
+    const p = parseV4(w)!;
+    expect(() => checkScope(p, rules)).toThrow(
+      expect.objectContaining({
+        code: 'AuthorizationHeaderMalformed',
+        status: 400,
+        message: "The authorization header is malformed; the region 'us-west-2' is wrong; expecting 'RegionOne'",
+        fields: { Region: 'RegionOne' },
+      }),
+    );
+    await expect(verifyV4(p, creds.secretAccessKey, w, rules)).rejects.toMatchObject({ code: 'AuthorizationHeaderMalformed' });
+  });
+
+  it('a presigned URL for another region is 400 AuthorizationQueryParametersError', async () => {
+    const w = await presigned('GET', '/b/k', {}, { region: 'us-west-2' });
+    expect(() => checkScope(parseV4(w)!, rules)).toThrow(
+      expect.objectContaining({ code: 'AuthorizationQueryParametersError', status: 400, fields: { Region: 'RegionOne' }, message: expect.stringContaining("the region 'us-west-2' is wrong") }),
+    );
+  });
+
+  it('the configured region and us-east-1 are accepted', async () => {
+    for (const region of ['RegionOne', 'us-east-1']) {
+      const w = await presigned('GET', '/b/k', {}, { region });
+      await expect(verifyV4(parseV4(w)!, creds.secretAccessKey, w, rules)).resolves.toBeTruthy();
+    }
+  });
+
+  it('a scope date other than x-amz-date\'s, or another service, is malformed', async () => {
+    const w = await signed('GET', '/b/k');
+    const auth = w.headers.get('authorization')!;
+    const otherDay = addHeaders(w, { authorization: auth.replace(/\/(\d{8})\//, '/19990101/') });
+    expect(() => checkScope(parseV4(otherDay)!, rules)).toThrow(expect.objectContaining({ code: 'AuthorizationHeaderMalformed', message: expect.stringContaining('Invalid credential date') }));
+    const ec2 = addHeaders(w, { authorization: auth.replace('/s3/aws4_request', '/ec2/aws4_request') });
+    expect(() => checkScope(parseV4(ec2)!, rules)).toThrow(expect.objectContaining({ code: 'AuthorizationHeaderMalformed', message: expect.stringContaining('incorrect service') }));
+    const term = addHeaders(w, { authorization: auth.replace('/aws4_request', '/aws5_request') });
+    expect(() => parseV4(term)).toThrow(expect.objectContaining({ code: 'AuthorizationHeaderMalformed', status: 400 }));
+  });
+});
+
+const EMPTY = createHash('sha256').update('').digest('hex');
+
+describe('malformed SigV4 claims are 4xx, never a crash', () => {
+  const keys: Ec2KeyLookup = (k) => (k === creds.accessKeyId ? { secret: creds.secretAccessKey, context: {} as AuthContext } : undefined);
+  const opts = { service: 's3', regions: ['RegionOne', 'us-east-1'], now: Date.now(), v2Resource: '/b/k' };
+  const outcome = async (w: WireRequest): Promise<string> => {
+    try {
+      await authenticate(w, keys, opts);
+      return 'ok';
+    } catch (e) {
+      if (!(e instanceof AwsError)) return `crash: ${String(e)}`;
+      return e.status >= 400 && e.status < 500 ? 'refused' : `status ${e.status}`;
+    }
+  };
+
+  it('a SignedHeaders entry that is not a header name is 400 AuthorizationHeaderMalformed', async () => {
+    const w = await signed('GET', '/b/k');
+    for (const sh of ['host;x"amz-date', 'host;;x-amz-date', 'host;x amz', 'host;é', '', ';']) {
+      const bad = addHeaders(w, { authorization: w.headers.get('authorization')!.replace(/SignedHeaders=[^,]+/, `SignedHeaders=${sh}`) });
+      expect(() => parseV4(bad), sh).toThrow(expect.objectContaining({ code: 'AuthorizationHeaderMalformed', status: 400 }));
+    }
+    const p = await presigned('GET', '/b/k');
+    const q = { ...p, rawQuery: p.rawQuery.replace(/X-Amz-SignedHeaders=[^&]+/, `X-Amz-SignedHeaders=${encodeURIComponent('host;x"y;\u00e9\u65e5')}`) };
+    expect(() => parseV4(q)).toThrow(expect.objectContaining({ code: 'AuthorizationQueryParametersError', status: 400 }));
+  });
+
+  it('fuzzed Authorization headers and presigned queries never give a 5xx or a crash', async () => {
+    const good = await signed('GET', '/b/k');
+    const goodAuth = good.headers.get('authorization')!;
+    const pre = await presigned('GET', '/b/k');
+    let seed = 42;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const pieces = ['AWS4-HMAC-SHA256 ', 'Credential=', 'SignedHeaders=', 'Signature=', ',', ';', '/', '=', ' ', '"', 'host', 'x-amz-date', creds.accessKeyId, '20240101', 'RegionOne', 's3', 'aws4_request', '\u00e9', 'A'.repeat(5000), '%', '%ZZ', '\t'];
+    const mutate = (s: string) => {
+      const i = rnd(s.length + 1);
+      const op = rnd(3);
+      if (op === 0) return s.slice(0, i) + s.slice(i + 1 + rnd(20));
+      if (op === 1) return s.slice(0, i) + pieces[rnd(pieces.length)] + s.slice(i);
+      return s.slice(0, i) + pieces[rnd(pieces.length)] + s.slice(i + rnd(10));
+    };
+    const cases: WireRequest[] = [];
+    for (let n = 0; n < 400; n++) {
+      let a = goodAuth;
+      for (let m = 1 + rnd(4); m > 0; m--) a = mutate(a);
+      // Headers cannot carry what the wire cannot (non-Latin-1, CR/LF): those never reach us.
+      const latin = a.replace(/[^\x20-\x7e\xa0-\xff\t]/g, '?');
+      cases.push(addHeaders(good, { authorization: latin }));
+      let q = pre.rawQuery;
+      for (let m = 1 + rnd(4); m > 0; m--) q = mutate(q);
+      cases.push({ ...pre, rawQuery: q });
+    }
+    cases.push(addHeaders(good, { authorization: goodAuth + ', Credential=x' }));
+    cases.push({ ...pre, rawQuery: `${pre.rawQuery}&X-Amz-Credential=other` });
+    cases.push({ ...pre, rawQuery: pre.rawQuery.replace(/X-Amz-Credential=[^&]+/, 'X-Amz-Credential=') });
+    cases.push(addHeaders(good, { authorization: 'AWS4-HMAC-SHA256 ' }));
+    cases.push(addHeaders(good, { authorization: `AWS4-HMAC-SHA256 Credential=${'/'.repeat(3000)}, SignedHeaders=host, Signature=00` }));
+    cases.push(addHeaders(good, { authorization: 'AWS ' }));
+    cases.push(addHeaders(good, { authorization: 'AWS :::' }));
+    cases.push({ ...pre, rawQuery: 'AWSAccessKeyId=&Signature=&Expires=1' });
+    cases.push({ ...pre, rawQuery: `x-amz-acl=${encodeURIComponent('a\r\nb')}&${pre.rawQuery}` });
+    const crashes: string[] = [];
+    for (const w of cases) {
+      const o = await outcome(w);
+      if (o !== 'ok' && o !== 'refused') crashes.push(`${o} for ${w.headers.get('authorization') ?? w.rawQuery}`);
+    }
+    expect(crashes).toEqual([]);
+  });
+
+  it('an Authorization header together with query-string authentication is 400 InvalidArgument', async () => {
+    const w = await signed('GET', '/b/k');
+    const pre = await presigned('GET', '/b/k');
+    expect(await authenticate({ ...w, rawQuery: pre.rawQuery }, keys, opts).catch((e: AwsError) => e.code)).toBe('InvalidArgument');
+  });
+});
+
+describe('SigV2 signs every x-amz-* header', () => {
+  it('a request signed with x-amz-acl verifies; one with x-amz-acl added or changed after signing does not', () => {
+    const date = new Date().toUTCString();
+    const sts = `PUT\n\ntext/plain\n${date}\nx-amz-acl:private\nx-amz-meta-a:1\n/b/k`;
+    const sig = createHmac('sha1', creds.secretAccessKey).update(sts).digest('base64');
+    const headers = { date, 'content-type': 'text/plain', 'x-amz-acl': 'private', 'x-amz-meta-a': '1', authorization: `AWS ${creds.accessKeyId}:${sig}` };
+    const w: WireRequest = { method: 'PUT', rawPath: '/b/k', rawQuery: '', headers: new Headers(headers) };
+    expect(() => verifyV2(parseV2(w)!, creds.secretAccessKey, w, '/b/k', Date.now())).not.toThrow();
+    const changes: Array<Record<string, string>> = [{ 'x-amz-acl': 'public-read' }, { 'x-amz-copy-source': '/b/secret' }, { 'content-type': 'text/html' }, { 'content-md5': '1B2M2Y8AsgTpgAmY7PhCfg==' }];
+    for (const extra of changes) {
+      const t: WireRequest = { ...w, headers: new Headers({ ...headers, ...extra }) };
+      expect(() => verifyV2(parseV2(t)!, creds.secretAccessKey, t, '/b/k', Date.now()), JSON.stringify(extra)).toThrow(expect.objectContaining({ code: 'SignatureDoesNotMatch' }));
+    }
+  });
+
+  it('a presigned SigV2 URL with an x-amz-* header added fails', () => {
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    const qsig = createHmac('sha1', creds.secretAccessKey).update(`PUT\n\n\n${exp}\n/b/k`).digest('base64');
+    const q: WireRequest = { method: 'PUT', rawPath: '/b/k', rawQuery: `AWSAccessKeyId=${creds.accessKeyId}&Expires=${exp}&Signature=${encodeURIComponent(qsig)}`, headers: new Headers() };
+    expect(() => verifyV2(parseV2(q)!, creds.secretAccessKey, q, '/b/k', Date.now())).not.toThrow();
+    const t = { ...q, headers: new Headers({ 'x-amz-acl': 'public-read' }) };
+    expect(() => verifyV2(parseV2(t)!, creds.secretAccessKey, t, '/b/k', Date.now())).toThrow(expect.objectContaining({ code: 'SignatureDoesNotMatch' }));
   });
 });

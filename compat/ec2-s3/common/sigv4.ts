@@ -161,7 +161,11 @@ export function parseV4(req: WireRequest): ParsedV4 | undefined {
     const fields = new Map<string, string>();
     for (const part of auth.slice(ALGORITHM.length + 1).split(',')) {
       const i = part.indexOf('=');
-      if (i > 0) fields.set(part.slice(0, i).trim(), part.slice(i + 1).trim());
+      if (i <= 0) continue;
+      const name = part.slice(0, i).trim();
+      // Two Credential (or SignedHeaders) fields would let the verifier and a reader disagree on which counts.
+      if (fields.has(name)) throw malformedHeader(`The authorization header is malformed; the ${name} field appears more than once.`);
+      fields.set(name, part.slice(i + 1).trim());
     }
     const cred = fields.get('Credential');
     const sh = fields.get('SignedHeaders');
@@ -178,16 +182,20 @@ export function parseV4(req: WireRequest): ParsedV4 | undefined {
     return {
       form: 'header',
       ...scope,
-      signedHeaders: sh.split(';').map((h) => h.trim().toLowerCase()),
+      signedHeaders: parseSignedHeaders(sh, malformedHeader),
       signature: sig.toLowerCase(),
       amzDate,
       payloadHash: req.headers.get('x-amz-content-sha256') ?? '',
       securityToken: req.headers.get('x-amz-security-token') ?? undefined,
     };
   }
-  const q = new Map(queryPairs(req.rawQuery));
+  const pairs = queryPairs(req.rawQuery);
+  const q = new Map(pairs);
   const alg = q.get('X-Amz-Algorithm');
   if (alg === undefined) return undefined;
+  for (const name of PRESIGN_PARAMS) {
+    if (pairs.filter(([k]) => k === name).length > 1) throw queryError(`Query-string authentication parameter ${name} appears more than once.`);
+  }
   if (alg !== ALGORITHM) throw queryError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
   const cred = q.get('X-Amz-Credential');
   const amzDate = q.get('X-Amz-Date');
@@ -209,13 +217,75 @@ export function parseV4(req: WireRequest): ParsedV4 | undefined {
   return {
     form: 'query',
     ...scope,
-    signedHeaders: sh.split(';').map((h) => h.trim().toLowerCase()),
+    signedHeaders: parseSignedHeaders(sh, queryError),
     signature: sig.toLowerCase(),
     amzDate,
     expires: exp,
-    payloadHash: req.headers.get('x-amz-content-sha256') ?? UNSIGNED_PAYLOAD,
+    // A hash the presigner put in the query (Go SDK, S3 presigner) binds the body as the header would.
+    payloadHash: req.headers.get('x-amz-content-sha256') ?? q.get('X-Amz-Content-Sha256') ?? UNSIGNED_PAYLOAD,
     securityToken: q.get('X-Amz-Security-Token'),
   };
+}
+
+/** RFC 9110 token characters, lower-case: what a signed header name may be (anything else cannot be looked up). */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+
+/** Most signed headers one request may name (real clients sign about ten; past this it is an attack on our CPU). */
+const MAX_SIGNED_HEADERS = 128;
+
+/** `SignedHeaders` as a list of lower-case header names; an empty or invalid entry is a malformed authorization. */
+function parseSignedHeaders(sh: string, err: (m: string) => AwsError): string[] {
+  const names = sh.split(';').map((h) => h.trim().toLowerCase());
+  if (names.length > MAX_SIGNED_HEADERS) throw err(`The authorization header is malformed; SignedHeaders names more than ${MAX_SIGNED_HEADERS} headers.`);
+  for (const n of names) {
+    if (!HEADER_NAME.test(n)) throw err(`The authorization header is malformed; SignedHeaders contains an invalid header name: "${n.slice(0, 64)}".`);
+  }
+  return names;
+}
+
+/** The query parameters of presigned SigV4 itself; every other `x-amz-*` parameter is a hoisted header. */
+const PRESIGN_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Security-Token'];
+const PRESIGN_PARAMS_LOWER = new Set(PRESIGN_PARAMS.map((n) => n.toLowerCase()));
+
+/**
+ * The headers a presigned request stands for: the wire headers plus every `x-amz-*` query parameter
+ * the presigner hoisted out of the headers (SDKs move `x-amz-acl`, `x-amz-meta-*`, SSE headers... into
+ * the URL, where the signature covers them as part of the canonical query), as S3 applies them.
+ * A header sent on the wire wins over the same name in the query; it is itself subject to the signed-header rule.
+ */
+export function presignedHeaders(req: WireRequest): Headers {
+  const out = new Headers(req.headers);
+  for (const [k, v] of queryPairs(req.rawQuery)) {
+    const name = k.toLowerCase();
+    if (!name.startsWith('x-amz-') || PRESIGN_PARAMS_LOWER.has(name) || !HEADER_NAME.test(name) || req.headers.has(name)) continue;
+    // A value a header cannot carry (a newline, non-Latin-1) is not a header S3 would apply either.
+    try {
+      out.append(name, v);
+    } catch {
+      throw queryError(`The query parameter ${name.slice(0, 64)} is not a valid header value.`);
+    }
+  }
+  return out;
+}
+
+/**
+ * `x-amz-*` headers a presigned request may carry unsigned: the payload hash is bound by the canonical
+ * request's last line instead, and `x-amz-date` plays no part (the query's `X-Amz-Date` is the one signed).
+ */
+const PRESIGN_UNSIGNED_OK = new Set(['x-amz-content-sha256', 'x-amz-date']);
+
+/**
+ * `x-amz-*` headers present but not signed, sorted. S3 refuses every one of them (they carry ACLs, copy
+ * sources, encryption, metadata), in both forms; Content-Type and Content-MD5 are not required, as on S3
+ * (minio-go, restic's client, never signs Content-Type, and Content-MD5 is checked against the body).
+ */
+export function unsignedAmzHeaders(req: WireRequest, p: ParsedV4): string[] {
+  const signed = new Set(p.signedHeaders);
+  const out: string[] = [];
+  req.headers.forEach((_, name) => {
+    if (name.startsWith('x-amz-') && !signed.has(name) && !(p.form === 'query' && PRESIGN_UNSIGNED_OK.has(name))) out.push(name);
+  });
+  return [...new Set(out)].sort();
 }
 
 function malformedHeader(message: string): AwsError {
@@ -251,8 +321,7 @@ function canonicalUris(rawPath: string): string[] {
 export function canonicalRequest(req: WireRequest, p: ParsedV4, uri: string): string {
   const headerLines = p.signedHeaders.map((h) => `${h}:${canonicalHeaderValue(req.headers.get(h) ?? '')}`);
   const query = canonicalQuery(req.rawQuery, p.form === 'query' ? 'X-Amz-Signature' : undefined);
-  const payload = p.form === 'query' ? (req.headers.get('x-amz-content-sha256') ?? UNSIGNED_PAYLOAD) : p.payloadHash;
-  return [req.method, uri, query, headerLines.join('\n'), '', p.signedHeaders.join(';'), payload].join('\n');
+  return [req.method, uri, query, headerLines.join('\n'), '', p.signedHeaders.join(';'), p.payloadHash].join('\n');
 }
 
 function stringToSign(p: ParsedV4, canonical: string): string {
@@ -271,16 +340,53 @@ export function safeEqualHex(a: string, b: string): boolean {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 }
 
+/** What the endpoint accepts in a credential scope. */
+export interface ScopeRules {
+  /** SigV4 service name the endpoint serves (`s3`, `ec2`). */
+  service: string;
+  /**
+   * Regions a scope may name, the endpoint's own first (it is the one an error names); any region
+   * when absent.
+   */
+  regions?: readonly string[];
+}
+
 /**
- * Verifies a parsed SigV4 request against `secret`: time window (15 min skew for headers, expiry for
- * presigned), scope date, required signed headers, and the signature over the raw request.
+ * Checks the credential scope against the endpoint before any key is looked up: date equal to the
+ * request's, the endpoint's service, one of its regions. The errors are S3's: 400
+ * AuthorizationHeaderMalformed (header) or AuthorizationQueryParametersError (presigned), the wrong
+ * region answered with a `Region` element, which botocore's region redirector re-signs with.
+ */
+export function checkScope(p: ParsedV4, rules: ScopeRules): void {
+  const header = p.form === 'header';
+  const err = (message: string, fields: Record<string, string> = {}) =>
+    new AwsError(header ? 'AuthorizationHeaderMalformed' : 'AuthorizationQueryParametersError', message, 400, fields);
+  const prefix = header ? 'The authorization header is malformed;' : 'Error parsing the X-Amz-Credential parameter;';
+  if (p.amzDate.slice(0, 8) !== p.shortDate) {
+    throw header
+      ? err('The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date.')
+      : err(`Invalid credential date "${p.shortDate}". This date is not the same as X-Amz-Date: "${p.amzDate.slice(0, 8)}".`);
+  }
+  const regions = rules.regions;
+  if (regions && regions.length > 0 && !regions.includes(p.region)) {
+    throw err(`${prefix} the region '${p.region.slice(0, 64)}' is wrong; expecting '${regions[0]}'`, { Region: regions[0]! });
+  }
+  if (p.service !== rules.service) {
+    throw err(`${prefix} incorrect service "${p.service.slice(0, 64)}". This endpoint belongs to "${rules.service}".`);
+  }
+}
+
+/**
+ * Verifies a parsed SigV4 request against `secret`: credential scope, time window (15 min skew for
+ * headers, expiry for presigned), every `x-amz-*` header signed, and the signature over the raw request.
  */
 export async function verifyV4(
   p: ParsedV4,
   secret: string,
   req: WireRequest,
-  opts: { now: number; service: string; maxSkewMs?: number; signingKeys?: SigningKeyCache },
+  opts: { now: number; service: string; regions?: readonly string[]; maxSkewMs?: number; signingKeys?: SigningKeyCache },
 ): Promise<VerifiedV4> {
+  checkScope(p, opts);
   const t = parseAmzDate(p.amzDate);
   if (p.form === 'header') {
     const skew = opts.maxSkewMs ?? S3_MAX_SKEW_MS;
@@ -297,17 +403,9 @@ export async function verifyV4(
       throw awsErrors.accessDenied('Request has expired', { 'X-Amz-Expires': p.expires, Expires: new Date(t + (p.expires ?? 0) * 1000).toISOString(), ServerTime: new Date(opts.now).toISOString() });
     }
   }
-  if (p.amzDate.slice(0, 8) !== p.shortDate) {
-    throw new AwsError('SignatureDoesNotMatch', 'Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP', 403);
-  }
-  if (p.service !== opts.service) {
-    throw new AwsError(
-      p.form === 'header' ? 'AuthorizationHeaderMalformed' : 'AuthorizationQueryParametersError',
-      `The authorization header is malformed; incorrect service "${p.service}". This endpoint belongs to "${opts.service}".`,
-      400,
-    );
-  }
-  if (!p.signedHeaders.includes('host')) throw awsErrors.accessDenied('There were headers present in the request which were not signed: host');
+  if (!p.signedHeaders.includes('host')) throw awsErrors.accessDenied('There were headers present in the request which were not signed', { HeadersNotSigned: 'host' });
+  const unsigned = unsignedAmzHeaders(req, p);
+  if (unsigned.length > 0) throw awsErrors.accessDenied('There were headers present in the request which were not signed', { HeadersNotSigned: unsigned.join(', ') });
   const signingKey = opts.signingKeys ? opts.signingKeys.get(secret, p.shortDate, p.region, p.service) : deriveSigningKey(secret, p.shortDate, p.region, p.service);
   let first: { canonical: string; sts: string } | undefined;
   for (const uri of canonicalUris(req.rawPath)) {

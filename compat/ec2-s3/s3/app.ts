@@ -17,6 +17,7 @@ import * as buckets from './handlers/buckets.js';
 import * as listing from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
+import { checkExpectedOwners, refuseUnprovidedProtection } from './protection.js';
 import { matchRoute, s3OperationRows, type S3Level } from './router.js';
 
 /** Hono env of the S3 sub-app: the gateway's per-request variables and raw-path binding. */
@@ -77,15 +78,24 @@ export function createS3App(deps: S3Deps): Hono<S3Env> {
   const app = new Hono<S3Env>();
   const publicHost = new URL(deps.publicUrl).hostname;
   const signingKeys = new SigningKeyCache();
-  app.all('*', (c) => handle(c, deps, publicHost, signingKeys));
+  const regions = signingRegions(deps.region);
+  app.all('*', (c) => handle(c, deps, publicHost, signingKeys, regions));
   return app;
+}
+
+/**
+ * Regions a SigV4 scope may name: the configured one, and `us-east-1`, which boto3, the aws CLI and
+ * s3cmd sign with when no region is configured (as an S3-compatible server, we are their default).
+ */
+export function signingRegions(region: string): readonly string[] {
+  return region === 'us-east-1' ? [region] : [region, 'us-east-1'];
 }
 
 function level(addr: S3Address): S3Level {
   return addr.bucket === undefined ? 'service' : addr.key === undefined ? 'bucket' : 'object';
 }
 
-async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signingKeys: SigningKeyCache): Promise<Response> {
+async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signingKeys: SigningKeyCache, regions: readonly string[]): Promise<Response> {
   const requestId = c.get('requestId') ?? crypto.randomUUID();
   const method = c.req.method.toUpperCase();
   const target = rawTarget(c.env, c.req.url);
@@ -118,31 +128,35 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
   };
 
   try {
-    const route = matchRoute(method, level(addr), query, headers);
-    if (!route) throw s3Error('MethodNotAllowed');
+    const wireRoute = matchRoute(method, level(addr), query, headers);
+    if (!wireRoute) throw s3Error('MethodNotAllowed');
     const wire = { method, rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers };
     const principal: AwsPrincipal = await authenticate(wire, deps.authenticateEc2, {
       service: 's3',
+      regions,
       now: deps.clock?.now() ?? Date.now(),
       v2Resource: addr.resource,
       signingKeys,
     });
+    // From here on, the headers the signature covers (a presigned URL's hoisted x-amz-* included).
+    const signedHeaders = principal.headers;
+    const route = signedHeaders === headers ? wireRoute : (matchRoute(method, level(addr), query, signedHeaders) ?? wireRoute);
     const handler = S3_HANDLERS[route.operation];
     if (!handler) throw s3Error('NotImplemented', `${route.operation} is not implemented.`);
     if (addr.key !== undefined && Buffer.byteLength(addr.key, 'utf8') > 1024) throw s3Error('KeyTooLongError');
 
     const ctx: RequestContext = { requestId, auth: principal.auth };
-    const expectedOwner = headers.get('x-amz-expected-bucket-owner');
-    if (expectedOwner && addr.bucket !== undefined && (await deps.objects.findContainerOwner(ctx, addr.bucket)) !== expectedOwner) {
-      throw s3Error('AccessDenied');
-    }
+    refuseUnprovidedProtection({ operation: route.operation, headers: signedHeaders, input: {} });
+    await checkExpectedOwners(deps, ctx, addr.bucket, route.operation, signedHeaders);
     const streaming = STREAMING.has(route.operation);
     let body: string | undefined;
     if (!streaming && method !== 'GET' && method !== 'HEAD' && method !== 'DELETE') {
       writeContinue();
-      body = await readSmallBody(rawBody(), headers, principal.v4, route.operation === 'CompleteMultipartUpload');
+      body = await readSmallBody(rawBody(), signedHeaders, principal.v4, route.operation === 'CompleteMultipartUpload');
     } else if (!streaming) writeContinue();
-    const input = await protocol.parse(route.operation, { headers, query, uri: { Bucket: addr.bucket, Key: addr.key }, body });
+    const input = await protocol.parse(route.operation, { headers: signedHeaders, query, uri: { Bucket: addr.bucket, Key: addr.key }, body });
+    // Body members (MFADelete) are known only now; nothing has been written yet.
+    refuseUnprovidedProtection({ operation: route.operation, headers: signedHeaders, input });
     const call: S3Call = {
       deps,
       ctx,
@@ -150,10 +164,10 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
       bucket: addr.bucket ?? '',
       key: addr.key ?? '',
       method,
-      headers,
+      headers: signedHeaders,
       query,
       v4: principal.v4,
-      objectBody: () => objectBody(rawBody(), headers, principal.v4, writeContinue),
+      objectBody: () => objectBody(rawBody(), signedHeaders, principal.v4, writeContinue),
     };
     const result = await handler(call);
     return respond(route.operation, result, requestId, method);
