@@ -96,6 +96,30 @@ describe('container ACLs', () => {
     expect((await f.req('GET', f.url('/named/o'), { token: attacker })).status).toBe(200);
   });
 
+  it('a caller with no access learns nothing of which containers and objects exist: the same answer for existing and missing', async () => {
+    await f.req('PUT', f.url('/secret-names'));
+    await f.req('PUT', f.url('/secret-names/o'), { body: 'x' });
+    const probes: Array<[string, string, string]> = [
+      ['GET', '/secret-names', '/no-such-container'],
+      ['HEAD', '/secret-names', '/no-such-container'],
+      ['POST', '/secret-names', '/no-such-container'],
+      ['DELETE', '/secret-names', '/no-such-container'],
+      ['GET', '/secret-names/o', '/secret-names/no-such-object'],
+      ['GET', '/secret-names/o', '/no-such-container/o'],
+      ['HEAD', '/secret-names/o', '/no-such-container/o'],
+      ['DELETE', '/secret-names/o', '/no-such-container/o'],
+      ['POST', '/secret-names/o', '/no-such-container/o'],
+    ];
+    for (const token of [f.other.token, null]) {
+      for (const [method, existing, missing] of probes) {
+        const a = await f.req(method, f.url(existing), { token });
+        const b = await f.req(method, f.url(missing), { token });
+        expect(a.status, `${method} ${existing}`).toBe(token ? 403 : 401);
+        expect([b.status, await b.text()], `${method} ${missing}`).toEqual([a.status, await a.text()]);
+      }
+    }
+  });
+
   it('a DLO reads its segments as the caller: container ACLs do not open other containers through a manifest', async () => {
     await f.req('PUT', f.url('/private-segs'));
     await f.req('PUT', f.url('/private-segs/part/1'), { body: 'secret bytes' });
