@@ -125,4 +125,15 @@ describe('TokenService', () => {
     again.start();
     expect(await rejects(again.tokens.validate(id))).toBe(true);
   });
+
+  it('keeps memory bounded: tokens nobody validates for a minute, and expired ones, leave the cache', async () => {
+    for (let i = 0; i < 200; i++) await issueDemo();
+    const held = identity.tokens.cacheStats();
+    expect(held.entries).toBe(200);
+    expect(held.bytes).toBeGreaterThan(200 * 1024);
+    deps.clock.advance(61_000);
+    const { id } = await issueDemo();
+    expect(identity.tokens.cacheStats().entries).toBe(1);
+    expect((await identity.tokens.validate(id)).context.userId).toBe(demoId);
+  });
 });
