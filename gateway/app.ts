@@ -98,6 +98,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     clock: overrides.clock ?? { now: () => Date.now() },
     logger,
     tokenTtlSeconds: config.tokenTtlSeconds,
+    tokenCacheBytes: config.tokenCacheBytes,
     publicUrl: config.publicUrl,
     region: config.region,
     security: config.security,
