@@ -84,6 +84,16 @@ describe('client aborts', () => {
     expect((await s.sys.request(path, { headers: { 'x-auth-token': token } })).status).toBe(404);
   });
 
+  it('a chunked Swift upload cut off mid-chunk: a client abort, no object', async () => {
+    const path = `/object/v1/AUTH_${s.demo.projectId}/aborts/chunked`;
+    entries.length = 0;
+    await hangUp(`PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Auth-Token: ${token}\r\nTransfer-Encoding: chunked\r\n\r\n`, Buffer.from(`10000\r\n${'z'.repeat(3000)}`));
+    await settled(path);
+    expect(serverErrors()).toEqual([]);
+    expect(entries.some((e) => e.msg === 'client aborted the request')).toBe(true);
+    expect((await s.sys.request(path, { headers: { 'x-auth-token': token } })).status).toBe(404);
+  });
+
   it('a Swift client that closes right after `100 Continue`: a client abort, not a 500', async () => {
     const path = `/object/v1/AUTH_${s.demo.projectId}/aborts/after-continue`;
     entries.length = 0;
