@@ -75,9 +75,16 @@ describe('no existence oracle on ids', () => {
       ['GET', `/v3/projects/${f.adminProjectId}/users/${alice.id}/roles`, `/v3/projects/${randomId()}/users/${alice.id}/roles`],
       ['HEAD', `/v3/projects/${f.adminProjectId}/users/${alice.id}/roles/${memberRole}`, `/v3/projects/${randomId()}/users/${alice.id}/roles/${memberRole}`],
       ['DELETE', `/v3/projects/${f.demoProjectId}/users/${alice.id}/roles/${memberRole}`, `/v3/projects/${randomId()}/users/${alice.id}/roles/${memberRole}`],
+      ['GET', `/v3/role_assignments?user.id=${alice.id}`, `/v3/role_assignments?user.id=${randomId()}`],
+      ['GET', `/v3/role_assignments?scope.project.id=${f.adminProjectId}`, `/v3/role_assignments?scope.project.id=${randomId()}`],
+      ['PUT', `/v3/groups/${group}/users/${bob.id}`, `/v3/groups/${randomId()}/users/${bob.id}`],
+      ['HEAD', `/v3/groups/${group}/users/${alice.id}`, `/v3/groups/${randomId()}/users/${alice.id}`],
+      ['GET', `/v3/roles/${memberRole}/implies/${memberRole}`, `/v3/roles/${randomId()}/implies/${randomId()}`],
+      ['PATCH', `/v3/roles/${memberRole}`, `/v3/roles/${randomId()}`, { role: { description: 'x' } }],
+      ['DELETE', `/v3/roles/${memberRole}`, `/v3/roles/${randomId()}`],
     ];
     for (const [method, existing, missing, body] of pairs) {
-      const idsOf = (p: string) => p.split('/').filter((s) => /^[0-9a-f]{32}$/.test(s));
+      const idsOf = (p: string) => p.split(/[/=?]/).filter((s) => /^[0-9a-f]{32}$/.test(s));
       const a = await answer(method, existing, bob.token, body, idsOf(existing));
       const b = await answer(method, missing, bob.token, body, idsOf(missing));
       expect(a.status, `${method} ${existing}`).toBeGreaterThanOrEqual(400);
