@@ -206,6 +206,15 @@ describe('unsigned x-amz-* headers are refused', () => {
     expect(await anon.text()).toBe('shared on purpose');
   });
 
+  it('x-amz-copy-source signed into a presigned URL makes it a CopyObject, as the signer meant', async () => {
+    const url = await presignV4(srv.url, { method: 'PUT', path: `/${B}/presigned-copy`, ...admin(), expiresIn: 300, headers: { 'x-amz-copy-source': `/${B}/k` } });
+    const r = await fetch(url, { method: 'PUT' });
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain('<CopyObjectResult');
+    const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: 'presigned-copy' }));
+    expect(await got.Body!.transformToString()).toBe('secret data');
+  });
+
   it('SigV2: an x-amz-acl header added to a signed PUT fails the signature', async () => {
     const date = new Date().toUTCString();
     const sig = createHmac('sha1', srv.admin.secret).update(`PUT\n\n\n${date}\n/${B}/v2-added`).digest('base64');
