@@ -25,6 +25,7 @@ import { createObjectStoreContext, type ObjectServiceDeps, type ObjectStoreConte
 import type {
   AccessOptions,
   AccountInfo,
+  AclView,
   CompleteMultipartOptions,
   CompleteMultipartResult,
   CompletePart,
@@ -58,7 +59,6 @@ import type {
   S3Acl,
   SloSegmentInfo,
   SloSegmentInput,
-  StoredAcl,
   TempUrlGrant,
   TempUrlInput,
   UpdateContainerOptions,
@@ -189,7 +189,7 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** The object's ACL (owner = container project); needs READ_ACP. */
-  getObjectAcl(ctx: RequestContext, ref: ObjectRef): Promise<{ owner: string; acl: StoredAcl }> {
+  getObjectAcl(ctx: RequestContext, ref: ObjectRef): Promise<AclView> {
     return getObjectAcl(this.store, ctx, ref);
   }
 
@@ -199,7 +199,7 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** The container's S3 ACL (owner = project). */
-  getContainerAcl(ctx: RequestContext, ref: ContainerRef): Promise<{ owner: string; acl: StoredAcl }> {
+  getContainerAcl(ctx: RequestContext, ref: ContainerRef): Promise<AclView> {
     return getContainerAcl(this.store, ctx, ref);
   }
 

@@ -103,6 +103,22 @@ export interface S3Acl {
 export interface StoredAcl {
   canned?: CannedAcl;
   grants: AclGrant[];
+  /**
+   * Objects only: the project that wrote the object when it is not the container's (S3: the writer
+   * owns what it writes into another project's bucket, and keeps full control of it).
+   */
+  owner?: string;
+}
+
+/** An ACL as S3 shows it: whose it is, the bucket's owner (for `bucket-owner-*` canned ACLs) and the display names of every project named. */
+export interface AclView {
+  /** The owning project (the object's writer, or the container's project). */
+  owner: string;
+  /** The container's project. */
+  bucketOwner: string;
+  acl: StoredAcl;
+  /** Project id → project name, for the owner, the bucket owner and every project grantee that still exists. */
+  displayNames: Record<string, string>;
 }
 
 /** Swift container ACL strings, stored verbatim (`X-Container-Read` / `X-Container-Write` grammar). */
@@ -444,9 +460,12 @@ export interface MultipartUpload {
   container: string;
   name: string;
   initiated: number;
-  /** User id of the initiator (S3 Initiator/Owner). */
+  /** User id of the initiator (S3 Initiator). */
   initiatorUserId?: string;
   initiatorUserName?: string;
+  /** The project that will own the object (the initiator's; S3 Owner), and its name. */
+  ownerProjectId: string;
+  ownerDisplayName?: string;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: ChecksumType;
 }
