@@ -5,7 +5,7 @@ import { getContainerAcl, getObjectAcl, getObjectTags, putObjectAcl, putObjectTa
 import { createContainer, deleteContainer, findContainerOwner, headContainer, updateContainer } from './containers.js';
 import { copyObject } from './copy-object.js';
 import { deleteObject, deleteObjects } from './delete-object.js';
-import { getObject, headObject } from './get-object.js';
+import { getObject, headObject, listObjectParts } from './get-object.js';
 import { listObjects } from './list-objects.js';
 import { abortStaleUpload, collectBlobs, expireObject, isBlobReferenced, listBlobRefs } from './maintenance.js';
 import { deleteSloManifest, getSloManifest, putSloManifest } from './manifests.js';
@@ -49,6 +49,7 @@ import type {
   MultipartUpload,
   ObjectInfo,
   ObjectListing,
+  ObjectPartListing,
   ObjectMaintenance,
   ObjectRef,
   PartInfo,
@@ -156,6 +157,14 @@ export class ObjectService implements ObjectMaintenance {
   /** Metadata plus the bytes (range or part when asked; manifests stream their segments in order). */
   getObject(ctx: RequestContext, ref: ObjectRef, opts: GetObjectOptions = {}): Promise<GetObjectResult> {
     return getObject(this.store, ctx, ref, opts);
+  }
+
+  /**
+   * The parts of a stored multipart or SLO object after `partNumberMarker`, at most `maxParts` (≤ 1000)
+   * of them, with the read access and conditions of HEAD. A simple object has none.
+   */
+  listObjectParts(ctx: RequestContext, ref: ObjectRef, opts: ListPartsOptions & GetObjectOptions = {}): Promise<ObjectPartListing> {
+    return listObjectParts(this.store, ctx, ref, opts);
   }
 
   /** Deletes the object; idempotent (`existed` false when there was none). Needs write access. */

@@ -503,6 +503,23 @@ export interface PartListing {
   nextPartNumberMarker?: number;
 }
 
+/** One part of a completed multipart (or SLO) object: its number, size and stored checksum (base64, the object's algorithm). */
+export interface ObjectPartInfo {
+  partNumber: number;
+  size: number;
+  checksum?: string;
+}
+
+/** A page of a stored object's parts (S3 GetObjectAttributes ObjectParts). */
+export interface ObjectPartListing {
+  info: ObjectInfo;
+  /** Parts the object has in all. */
+  totalParts: number;
+  parts: ObjectPartInfo[];
+  isTruncated: boolean;
+  nextPartNumberMarker?: number;
+}
+
 export interface ListUploadsOptions {
   prefix?: string;
   delimiter?: string;
