@@ -7,7 +7,12 @@ import { intParam, quote } from '../wire.js';
 
 type Enc = (s: string | undefined) => string | undefined;
 
-/** encoding-type: only `url` exists; keys, prefixes and markers are then percent-encoded (slashes kept). */
+/**
+ * encoding-type: only `url` exists; the key-bearing fields S3 encodes are then percent-encoded (slashes
+ * kept). Which fields, per listing (AWS's EncodingType docs): V1 Delimiter, Marker, NextMarker, Key and
+ * CommonPrefixes (not Prefix); V2 Delimiter, Prefix, StartAfter, Key and CommonPrefixes (not the
+ * continuation tokens); versions KeyMarker, NextKeyMarker, Prefix, Delimiter, Key and CommonPrefixes.
+ */
 function encoder(call: S3Call): { enc: Enc; type?: string } {
   const t = call.query.get('encoding-type');
   if (t === null || t === '') return { enc: (s) => s };
@@ -64,7 +69,8 @@ export async function listObjects(call: S3Call) {
   return {
     output: {
       Name: call.bucket,
-      Prefix: enc(call.query.get('prefix') ?? ''),
+      // V1 is the one listing whose Prefix S3 returns as sent (botocore decodes only Delimiter, Marker, NextMarker, Key and CommonPrefixes).
+      Prefix: call.query.get('prefix') ?? '',
       Marker: enc(marker),
       NextMarker: r.isTruncated && delimiter ? enc(r.nextMarker) : undefined,
       MaxKeys: max,
