@@ -196,6 +196,8 @@ export interface ListOptions {
    * for this: S3 has no manifests, and sync tools compare listed sizes with local files.
    */
   resolveDynamicManifests?: boolean;
+  /** Also look up the display names (project names) of the listed objects' owners (S3 Owner elements). */
+  withOwnerNames?: boolean;
 }
 
 /** One container as listed. */
@@ -310,6 +312,8 @@ export interface ObjectSummary {
   contentType: string;
   lastModified: number;
   kind: ObjectKind;
+  /** The owning project: the writer when it was not the container's project, else the container's. */
+  ownerProjectId: string;
 }
 
 /** A listing entry in order: an object, or a prefix rolled up at the delimiter. */
@@ -321,6 +325,8 @@ export interface ObjectListing {
   isTruncated: boolean;
   /** The last entry's name or prefix when truncated: pass as `marker` for the next page. */
   nextMarker?: string;
+  /** With `withOwnerNames`: project id → name of the owners of the listed objects (and the container's project). */
+  ownerNames?: Record<string, string>;
 }
 
 /** ETag preconditions; values unquoted or quoted, `*` allowed; timestamps in ms (compared at 1 s granularity). */

@@ -8,7 +8,9 @@ import {
   GetObjectCommand,
   ListBucketsCommand,
   ListMultipartUploadsCommand,
+  ListObjectsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   ListPartsCommand,
   PutBucketAclCommand,
   PutObjectAclCommand,
@@ -205,6 +207,19 @@ describe('owners and display names', () => {
     ]);
     expect(await (await owner.send(new GetObjectCommand({ Bucket: O, Key: 'bor.txt' }))).Body!.transformToString()).toBe('x');
     await owner.send(new PutBucketAclCommand({ Bucket: O, ACL: 'private' }));
+  });
+
+  it('listings show each object’s owner with its display name', async () => {
+    const admin = { ID: srv.admin.projectId, DisplayName: 'admin' };
+    const demo = { ID: srv.demo.projectId, DisplayName: 'demo' };
+    const v1 = await owner.send(new ListObjectsCommand({ Bucket: O }));
+    const byKey = (list: Array<{ Key?: string; Owner?: unknown }> | undefined) => Object.fromEntries((list ?? []).map((o) => [o.Key, o.Owner]));
+    expect(byKey(v1.Contents)).toMatchObject({ 'by-demo.txt': demo, 'bofc.txt': demo, 'canned.txt': admin });
+    const v2 = await owner.send(new ListObjectsV2Command({ Bucket: O, FetchOwner: true }));
+    expect(byKey(v2.Contents)).toMatchObject({ 'by-demo.txt': demo, 'canned.txt': admin });
+    const versions = await owner.send(new ListObjectVersionsCommand({ Bucket: O }));
+    expect(byKey(versions.Versions)).toMatchObject({ 'by-demo.txt': demo, 'canned.txt': admin });
+    expect((await owner.send(new ListObjectsV2Command({ Bucket: O }))).Contents?.every((o) => o.Owner === undefined)).toBe(true);
   });
 
   it('multipart uploads: Owner is the canonical id ListBuckets and GetBucketAcl show, Initiator the user', async () => {

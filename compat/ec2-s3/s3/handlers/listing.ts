@@ -2,7 +2,7 @@
 import type { ListingEntry, ObjectListing, ObjectSummary } from '../../../../core/objects/types.js';
 import { uriEncode } from '../../common/sigv4.js';
 import { s3Error } from '../errors.js';
-import { ownerOf, type S3Call } from '../handler-types.js';
+import type { S3Call } from '../handler-types.js';
 import { intParam, quote } from '../wire.js';
 
 type Enc = (s: string | undefined) => string | undefined;
@@ -24,8 +24,8 @@ function maxKeys(call: S3Call): number {
   return intParam(call.query.get('max-keys'), 'max-keys', 0, 2147483647) ?? 1000;
 }
 
-/** One page from core; max-keys 0 answers an empty, untruncated page as S3 does. */
-async function page(call: S3Call, marker: string | undefined, max: number): Promise<ObjectListing> {
+/** One page from core (with the owners' names when `owners`); max-keys 0 answers an empty, untruncated page as S3 does. */
+async function page(call: S3Call, marker: string | undefined, max: number, owners: boolean): Promise<ObjectListing> {
   if (max === 0) {
     await call.deps.objects.headContainer(call.ctx, { container: call.bucket });
     return { entries: [], isTruncated: false };
@@ -36,6 +36,7 @@ async function page(call: S3Call, marker: string | undefined, max: number): Prom
     marker: marker || undefined,
     limit: Math.min(max, 1000),
     resolveDynamicManifests: true,
+    withOwnerNames: owners,
   });
 }
 
@@ -49,13 +50,13 @@ function split(entries: ListingEntry[]): { objects: ObjectSummary[]; prefixes: s
   return { objects, prefixes };
 }
 
-async function owner(call: S3Call): Promise<{ ID: string; DisplayName: string } | undefined> {
-  const pid = await call.deps.objects.findContainerOwner(call.ctx, call.bucket);
-  return ownerOf(call.ctx.auth, pid);
+/** The S3 Owner of a listed object: its owning project (canonical id) and that project's name. */
+function ownerOf(o: ObjectSummary, r: ObjectListing): { ID: string; DisplayName: string } {
+  return { ID: o.ownerProjectId, DisplayName: r.ownerNames?.[o.ownerProjectId] ?? o.ownerProjectId };
 }
 
-function contents(objects: ObjectSummary[], enc: Enc, own?: { ID: string; DisplayName: string }) {
-  return objects.map((o) => ({ Key: enc(o.name), LastModified: new Date(o.lastModified), ETag: quote(o.etag), Size: o.size, StorageClass: 'STANDARD', Owner: own }));
+function contents(objects: ObjectSummary[], enc: Enc, r: ObjectListing, withOwner: boolean) {
+  return objects.map((o) => ({ Key: enc(o.name), LastModified: new Date(o.lastModified), ETag: quote(o.etag), Size: o.size, StorageClass: 'STANDARD', Owner: withOwner ? ownerOf(o, r) : undefined }));
 }
 
 /** GET /bucket — ListObjects v1 (marker / NextMarker; Owner always shown). */
@@ -63,7 +64,7 @@ export async function listObjects(call: S3Call) {
   const { enc, type } = encoder(call);
   const max = maxKeys(call);
   const marker = call.query.get('marker') ?? '';
-  const r = await page(call, marker, max);
+  const r = await page(call, marker, max, true);
   const { objects, prefixes } = split(r.entries);
   const delimiter = call.query.get('delimiter') || undefined;
   return {
@@ -77,7 +78,7 @@ export async function listObjects(call: S3Call) {
       Delimiter: enc(delimiter),
       IsTruncated: r.isTruncated,
       EncodingType: type,
-      Contents: contents(objects, enc, await owner(call)),
+      Contents: contents(objects, enc, r, true),
       CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
     },
   };
@@ -101,9 +102,9 @@ export async function listObjectsV2(call: S3Call) {
   const cont = call.query.get('continuation-token');
   const startAfter = call.query.get('start-after') ?? undefined;
   const marker = cont !== null ? token.decode(cont) : startAfter;
-  const r = await page(call, marker, max);
-  const { objects, prefixes } = split(r.entries);
   const fetchOwner = call.query.get('fetch-owner') === 'true';
+  const r = await page(call, marker, max, fetchOwner);
+  const { objects, prefixes } = split(r.entries);
   return {
     output: {
       Name: call.bucket,
@@ -116,7 +117,7 @@ export async function listObjectsV2(call: S3Call) {
       NextContinuationToken: r.isTruncated && r.nextMarker ? token.encode(r.nextMarker) : undefined,
       StartAfter: enc(startAfter),
       EncodingType: type,
-      Contents: contents(objects, enc, fetchOwner ? await owner(call) : undefined),
+      Contents: contents(objects, enc, r, fetchOwner),
       CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
     },
   };
@@ -127,9 +128,8 @@ export async function listObjectVersions(call: S3Call) {
   const { enc, type } = encoder(call);
   const max = maxKeys(call);
   const keyMarker = call.query.get('key-marker') ?? '';
-  const r = await page(call, keyMarker, max);
+  const r = await page(call, keyMarker, max, true);
   const { objects, prefixes } = split(r.entries);
-  const own = await owner(call);
   return {
     output: {
       Name: call.bucket,
@@ -150,7 +150,7 @@ export async function listObjectVersions(call: S3Call) {
         ETag: quote(o.etag),
         Size: o.size,
         StorageClass: 'STANDARD',
-        Owner: own,
+        Owner: ownerOf(o, r),
       })),
       CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
     },
