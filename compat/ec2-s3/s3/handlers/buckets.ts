@@ -61,7 +61,7 @@ export async function headBucket(call: S3Call): Promise<S3Result> {
   return { output: { BucketRegion: info.region } };
 }
 
-/** DELETE /bucket — 409 BucketNotEmpty from core. */
+/** DELETE /bucket — 409 BucketNotEmpty (from core) while objects remain; in-progress multipart uploads are dropped with it, as in S3. */
 export async function deleteBucket(call: S3Call): Promise<S3Result> {
   await call.deps.objects.deleteContainer(call.ctx, { container: call.bucket });
   return { output: {} };
