@@ -4,7 +4,7 @@ import type { RequestContext } from '../context.js';
 import { objObjects } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { canWriteRole, projectRole, s3AclAllows } from './access.js';
-import { assertReadObject, assertWrite, requireContainer } from './authorize.js';
+import { assertReadObject, assertWrite, canListContainer, requireContainer } from './authorize.js';
 import { liveObject, noSuchKey, validateAclGrants } from './object-rows.js';
 import { toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectRow, ObjectStoreContext } from './store-context.js';
@@ -33,6 +33,8 @@ function objectForAclChange(store: ObjectStoreContext, ctx: RequestContext, ref:
   const row = liveObject(store, c.id, ref.name);
   const role = projectRole(ctx, c.projectId);
   const byRole = perm === 'READ_ACP' ? role !== undefined : canWriteRole(role);
+  // As for reads, a missing key is NoSuchKey only to a caller who may list the container.
+  if (!row && (byRole || canListContainer(ctx, c))) throw noSuchKey(ref.name);
   if (!byRole && !(row && s3AclAllows(row.acl as StoredAcl, ctx, perm))) throw errors.forbidden('Access Denied');
   if (!row) throw noSuchKey(ref.name);
   return { c, row };

@@ -40,7 +40,7 @@ function grantCovers(store: ObjectStoreContext, access: AccessOptions | undefine
 }
 
 /** Container listing: any owner role, a Swift read ACL allowing listings, or an S3 READ grant on the bucket. */
-function canListContainer(ctx: RequestContext, c: ContainerRow): boolean {
+export function canListContainer(ctx: RequestContext, c: ContainerRow): boolean {
   return !!projectRole(ctx, c.projectId) || swiftReadAllowsListing(c.swiftRead, ctx) || s3AclAllows(c.s3Acl as StoredAcl, ctx, 'READ');
 }
 

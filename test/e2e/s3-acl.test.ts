@@ -258,6 +258,7 @@ describe('a missing key', () => {
     expect(await r.text()).toContain('<Code>AccessDenied</Code>');
     expect(await anon('HEAD', `/${M}/no-such-key`)).toBe(403);
     expect(await code(other.send(new GetObjectCommand({ Bucket: M, Key: 'no-such-key' })))).toBe('AccessDenied');
+    expect(await code(other.send(new GetObjectAclCommand({ Bucket: M, Key: 'no-such-key' })))).toBe('AccessDenied');
   });
 
   it('is 404 NoSuchKey with bucket READ, also for an object deleted meanwhile', async () => {
@@ -272,6 +273,8 @@ describe('a missing key', () => {
     await owner.send(new PutBucketAclCommand({ Bucket: M, ACL: 'private' }));
     await owner.send(new PutBucketAclCommand({ Bucket: M, GrantRead: `id="${srv.demo.projectId}"` }));
     expect(await code(other.send(new GetObjectCommand({ Bucket: M, Key: 'no-such-key' })))).toBe('NoSuchKey');
+    expect(await code(other.send(new GetObjectAclCommand({ Bucket: M, Key: 'no-such-key' })))).toBe('NoSuchKey');
     expect(await anon('GET', `/${M}/no-such-key`)).toBe(403);
+    expect(await anon('GET', `/${M}/no-such-key?acl`)).toBe(403);
   });
 });
