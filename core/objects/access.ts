@@ -76,9 +76,10 @@ export function swiftWriteAllows(acl: string | null | undefined, ctx: RequestCon
   return !!a && elements(acl).some((e) => !e.startsWith('.') && userRefMatches(e, a));
 }
 
-/** True when an S3 ACL grants `perm` (or FULL_CONTROL) to the caller. */
+/** True when an S3 ACL grants `perm` (or FULL_CONTROL) to the caller; an object's owning project has full control whatever its grants. */
 export function s3AclAllows(acl: StoredAcl | undefined, ctx: RequestContext, perm: AclPermission): boolean {
   if (!acl) return false;
+  if (acl.owner !== undefined && ctx.auth?.projectId === acl.owner) return true;
   return acl.grants.some((g) => {
     if (g.permission !== perm && g.permission !== 'FULL_CONTROL') return false;
     const ge = g.grantee;

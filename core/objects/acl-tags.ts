@@ -4,11 +4,12 @@ import type { RequestContext } from '../context.js';
 import { objObjects } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { canWriteRole, projectRole, s3AclAllows } from './access.js';
-import { assertReadObject, assertWrite, requireContainer } from './authorize.js';
+import { assertReadObject, assertWrite, canListContainer, requireContainer } from './authorize.js';
 import { liveObject, noSuchKey, validateAclGrants } from './object-rows.js';
 import { toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectRow, ObjectStoreContext } from './store-context.js';
-import type { AccessOptions, ContainerRef, ObjectRef, S3Acl, StoredAcl } from './types.js';
+import { aclView } from './views.js';
+import type { AccessOptions, AclView, ContainerRef, ObjectRef, S3Acl, StoredAcl } from './types.js';
 
 /** An object for a tag read (object read access) or tag write (object write access); NoSuchKey when missing. */
 function objectForAcp(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, write: boolean): { c: ContainerRow; row: ObjectRow } {
@@ -32,6 +33,8 @@ function objectForAclChange(store: ObjectStoreContext, ctx: RequestContext, ref:
   const row = liveObject(store, c.id, ref.name);
   const role = projectRole(ctx, c.projectId);
   const byRole = perm === 'READ_ACP' ? role !== undefined : canWriteRole(role);
+  // As for reads, a missing key is NoSuchKey only to a caller who may list the container.
+  if (!row && (byRole || canListContainer(ctx, c))) throw noSuchKey(ref.name);
   if (!byRole && !(row && s3AclAllows(row.acl as StoredAcl, ctx, perm))) throw errors.forbidden('Access Denied');
   if (!row) throw noSuchKey(ref.name);
   return { c, row };
@@ -51,23 +54,25 @@ export async function putObjectTags(store: ObjectStoreContext, ctx: RequestConte
   store.db.update(objObjects).set({ tags }).where(eq(objObjects.id, row.id)).run();
 }
 
-/** The object's ACL (owner = container project); needs READ_ACP. */
-export async function getObjectAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef): Promise<{ owner: string; acl: StoredAcl }> {
+/** The object's ACL (owner = the writing project, else the container's); needs READ_ACP (the owner always has it). */
+export async function getObjectAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef): Promise<AclView> {
   const { c, row } = objectForAclChange(store, ctx, ref, 'READ_ACP');
-  return { owner: c.projectId, acl: row.acl as StoredAcl };
+  return aclView(store, c.projectId, row.acl as StoredAcl);
 }
 
 /** Replaces the object's ACL (needs WRITE_ACP); does not change lastModified. Grants to unknown projects → 'InvalidArgument'. */
 export async function putObjectAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, acl: S3Acl): Promise<void> {
   const { row } = objectForAclChange(store, ctx, ref, 'WRITE_ACP');
-  const stored = toStoredAcl(acl);
+  const owner = (row.acl as StoredAcl).owner;
+  // The owner stays the writer: replacing the grants does not transfer the object.
+  const stored = owner === undefined ? toStoredAcl(acl) : { ...toStoredAcl(acl), owner };
   validateAclGrants(store, stored);
   store.db.update(objObjects).set({ acl: stored }).where(eq(objObjects.id, row.id)).run();
 }
 
 /** The container's S3 ACL (owner = project). */
-export async function getContainerAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef): Promise<{ owner: string; acl: StoredAcl }> {
+export async function getContainerAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef): Promise<AclView> {
   const c = requireContainer(store, ref, ctx);
   if (!projectRole(ctx, c.projectId) && !s3AclAllows(c.s3Acl as StoredAcl, ctx, 'READ_ACP')) throw errors.forbidden('Access Denied');
-  return { owner: c.projectId, acl: c.s3Acl as StoredAcl };
+  return aclView(store, c.projectId, c.s3Acl as StoredAcl);
 }

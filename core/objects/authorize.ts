@@ -40,7 +40,7 @@ function grantCovers(store: ObjectStoreContext, access: AccessOptions | undefine
 }
 
 /** Container listing: any owner role, a Swift read ACL allowing listings, or an S3 READ grant on the bucket. */
-function canListContainer(ctx: RequestContext, c: ContainerRow): boolean {
+export function canListContainer(ctx: RequestContext, c: ContainerRow): boolean {
   return !!projectRole(ctx, c.projectId) || swiftReadAllowsListing(c.swiftRead, ctx) || s3AclAllows(c.s3Acl as StoredAcl, ctx, 'READ');
 }
 
@@ -53,6 +53,8 @@ export function assertList(store: ObjectStoreContext, ctx: RequestContext, c: Co
 export function assertReadObject(store: ObjectStoreContext, ctx: RequestContext, c: ContainerRow, name: string, row: ObjectRow | undefined, access: AccessOptions | undefined, method = 'GET'): void {
   if (projectRole(ctx, c.projectId) || swiftReadAllowsObject(c.swiftRead, ctx) || grantCovers(store, access, c, name, method)) return;
   if (row && s3AclAllows(row.acl as StoredAcl, ctx, 'READ')) return;
+  // A missing key is NoSuchKey only to a caller who may list the container (S3: 403 without s3:ListBucket).
+  if (!row && canListContainer(ctx, c)) return;
   throw errors.forbidden('Access Denied');
 }
 

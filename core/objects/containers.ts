@@ -1,10 +1,10 @@
 // Containers (Swift) and buckets (S3): create, head, update, delete and owner resolution.
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { objAccounts, objContainers, objObjects, objUploads, type StoredAclJson } from '../db/schema/objects.js';
+import { objAccounts, objContainers, objObjects, objParts, objUploads, type StoredAclJson } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertList, findContainer, requireContainer, requireProjectRole } from './authorize.js';
-import { applyMetadataUpdate, lowerKeys, validateAclGrants } from './object-rows.js';
+import { applyMetadataUpdate, lowerKeys, releaseRefs, validateAclGrants } from './object-rows.js';
 import { newId, toStoredAcl, validateBucketName, validateContainerName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
 import type { AccessOptions, ContainerInfo, ContainerRef, CreateContainerOptions, UpdateContainerOptions } from './types.js';
@@ -31,8 +31,8 @@ export async function createContainer(store: ObjectStoreContext, ctx: RequestCon
       const other = tx.select({ id: objContainers.id }).from(objContainers).where(and(eq(objContainers.name, ref.container), sql`${objContainers.projectId} <> ${projectId}`)).get();
       if (other) throw errors.conflict('container', 'The requested bucket name is not available.', { reason: 'BucketAlreadyExists', id: ref.container });
       if (existing) {
-        const prevCanned = (existing.s3Acl as StoredAclJson).canned;
-        if (opts.s3Acl || (prevCanned && prevCanned !== 'private')) {
+        // Re-creating one's bucket changes nothing (contents and ACL stay); asking for another ACL is refused, as RGW does.
+        if (s3Acl && JSON.stringify(s3Acl) !== JSON.stringify(existing.s3Acl as StoredAclJson)) {
           throw errors.conflict('container', 'The requested bucket name is not available.', { reason: 'BucketAlreadyExists', id: ref.container });
         }
         if (opts.s3.failIfOwned) throw errors.conflict('container', 'Your previous request to create the named bucket succeeded and you already own it.', { reason: 'BucketAlreadyOwnedByYou', id: ref.container });
@@ -101,14 +101,23 @@ export async function updateContainer(store: ObjectStoreContext, ctx: RequestCon
   return containerInfo(ctx, store.db.select().from(objContainers).where(eq(objContainers.id, c.id)).get()!);
 }
 
-/** Deletes an empty container; Conflict `BucketNotEmpty` when it has objects or open uploads. */
+/**
+ * Deletes a container without objects; Conflict `BucketNotEmpty` otherwise. In-progress multipart
+ * uploads do not keep it (S3 deletes the bucket and drops them): their parts are released in the same
+ * transaction, so their blobs go through the normal `blob.gc` path.
+ */
 export async function deleteContainer(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef): Promise<void> {
   const c = requireContainer(store, ref, ctx);
   requireProjectRole(ctx, c.projectId, true);
   store.db.transaction((tx) => {
     const obj = tx.select({ id: objObjects.id }).from(objObjects).where(eq(objObjects.containerId, c.id)).limit(1).get();
-    const up = tx.select({ id: objUploads.id }).from(objUploads).where(and(eq(objUploads.containerId, c.id), isNull(objUploads.completedVersionId))).limit(1).get();
-    if (obj || up) throw errors.conflict('container', 'The bucket you tried to delete is not empty.', { reason: 'BucketNotEmpty', id: c.name });
+    if (obj) throw errors.conflict('container', 'The bucket you tried to delete is not empty.', { reason: 'BucketNotEmpty', id: c.name });
+    const uploads = tx.select({ id: objUploads.id }).from(objUploads).where(eq(objUploads.containerId, c.id)).all().map((u) => u.id);
+    if (uploads.length) {
+      const parts = tx.select({ blobKey: objParts.blobKey }).from(objParts).where(inArray(objParts.uploadId, uploads)).all();
+      tx.delete(objParts).where(inArray(objParts.uploadId, uploads)).run();
+      releaseRefs(store, tx, parts.map((p) => p.blobKey));
+    }
     tx.delete(objUploads).where(eq(objUploads.containerId, c.id)).run();
     tx.delete(objContainers).where(eq(objContainers.id, c.id)).run();
   });

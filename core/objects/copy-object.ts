@@ -5,7 +5,7 @@ import { objObjects } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, assertWrite, requireContainer } from './authorize.js';
 import { resolvePieces } from './object-pieces.js';
-import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, noSuchKey, validateAclGrants, writeRow } from './object-rows.js';
+import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, noSuchKey, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ObjectStoreContext } from './store-context.js';
 import type { Checksum, CopyObjectOptions, CopyObjectResult, ObjectRef } from './types.js';
@@ -60,7 +60,7 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   const sysMeta = replace ? cleanSysMeta(opts.systemMetadata) : opts.mergeMetadata ? { ...src.sysMeta, ...cleanSysMeta(opts.systemMetadata) } : { ...src.sysMeta };
   const tags = opts.tagsDirective === 'REPLACE' ? (opts.tags ?? null) : src.tags;
   if (tags) validateTags(tags, 10);
-  const acl = toStoredAcl(opts.acl);
+  const acl = writerAcl(ctx, dc, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
   const id = newId();
   const now = store.now();

@@ -7,8 +7,33 @@ import { liveObject, noSuchKey } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, resolveByteRange, validateObjectName } from './rules.js';
 import type { ObjectStoreContext } from './store-context.js';
 import { emptyStream, openPieces, type Piece, slicePieces } from './streams.js';
-import type { GetObjectOptions, GetObjectResult, HeadObjectResult, ObjectRef } from './types.js';
+import type { GetObjectOptions, GetObjectResult, HeadObjectResult, ListPartsOptions, ObjectPartInfo, ObjectPartListing, ObjectRef } from './types.js';
 import { objectInfo } from './views.js';
+
+/**
+ * The parts of a stored multipart or SLO object after `partNumberMarker`, at most `maxParts` (≤ 1000)
+ * of them, with the read access and conditions of HEAD. A simple object has none.
+ */
+export async function listObjectParts(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, opts: ListPartsOptions & GetObjectOptions = {}): Promise<ObjectPartListing> {
+  const { head } = await readObject(store, ctx, ref, opts, 'HEAD');
+  const c = requireContainer(store, ref, ctx);
+  const row = liveObject(store, c.id, ref.name);
+  if (!row || row.id !== head.info.versionId) throw noSuchKey(ref.name);
+  const byPart = new Map<number, ObjectPartInfo>();
+  if (row.kind === 'multipart' || row.kind === 'slo') {
+    for (const e of row.manifest ?? []) {
+      const p = byPart.get(e.partNumber);
+      if (p) p.size += e.size;
+      else byPart.set(e.partNumber, { partNumber: e.partNumber, size: e.size, checksum: e.checksum });
+    }
+  }
+  const all = [...byPart.values()].sort((a, b) => a.partNumber - b.partNumber);
+  const max = Math.min(Math.max(opts.maxParts ?? 1000, 0), 1000);
+  const after = all.filter((p) => p.partNumber > (opts.partNumberMarker ?? 0));
+  const parts = after.slice(0, max);
+  const isTruncated = after.length > parts.length;
+  return { info: head.info, totalParts: all.length, parts, isTruncated, nextPartNumberMarker: parts.at(-1)?.partNumber };
+}
 
 /** Shared GET/HEAD path: access, conditions, range or part number; the pieces to stream for GET. */
 export async function readObject(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, opts: GetObjectOptions, method: 'GET' | 'HEAD'): Promise<{ head: HeadObjectResult; pieces: Piece[] }> {

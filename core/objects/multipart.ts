@@ -8,7 +8,7 @@ import { assertList, assertWrite, requireContainer } from './authorize.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
 import { readObject } from './get-object.js';
 import { checkPartAlgorithm, multipartChecksum, uploadChecksumType } from './multipart-checksum.js';
-import { addRefs, checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, releaseRefs, validateAclGrants, writeRow } from './object-rows.js';
+import { addRefs, checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, releaseRefs, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { checkConditions, compareBytes, concatEtag, multipartEtag, newId, normalizeEtag, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext, UploadRow } from './store-context.js';
 import { emptyStream, openPieces, slicePieces } from './streams.js';
@@ -32,6 +32,7 @@ import type {
   UploadPartCopyOptions,
   UploadPartOptions,
 } from './types.js';
+import { projectDisplayNames } from './views.js';
 
 /** The upload `uploadId` of object `ref` after the access check (write, or listing for reads); NotFound `upload` otherwise. */
 function requireUpload(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, write: boolean): { c: ContainerRow; up: UploadRow } {
@@ -45,10 +46,11 @@ function requireUpload(store: ObjectStoreContext, ctx: RequestContext, ref: Obje
   return { c, up };
 }
 
-/** The MultipartUpload view of an upload row. */
+/** The MultipartUpload view of an upload row (owner display name left to withOwnerNames). */
 function uploadView(c: ContainerRow, up: UploadRow): MultipartUpload {
-  const s = up.settings as { checksumAlgorithm?: ChecksumAlgorithm; checksumType?: ChecksumType };
+  const s = up.settings as { checksumAlgorithm?: ChecksumAlgorithm; checksumType?: ChecksumType; acl?: StoredAcl };
   return {
+    ownerProjectId: s.acl?.owner ?? c.projectId,
     uploadId: up.id,
     projectId: c.projectId,
     container: c.name,
@@ -61,6 +63,13 @@ function uploadView(c: ContainerRow, up: UploadRow): MultipartUpload {
   };
 }
 
+/** Fills in the owners' display names (project names) of upload views. */
+function withOwnerNames<T extends MultipartUpload>(store: ObjectStoreContext, uploads: T[]): T[] {
+  const names = projectDisplayNames(store, uploads.map((u) => u.ownerProjectId));
+  for (const u of uploads) u.ownerDisplayName = names[u.ownerProjectId];
+  return uploads;
+}
+
 /** Starts an upload into an existing container; metadata is applied at completion. */
 export async function createMultipartUpload(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, opts: CreateMultipartOptions = {}): Promise<MultipartUpload> {
   validateObjectName(ref.name);
@@ -68,7 +77,7 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
   assertWrite(store, ctx, c, ref.name, opts);
   checkDeleteAt(store, opts.deleteAt);
   if (opts.tags) validateTags(opts.tags, 10);
-  const acl = toStoredAcl(opts.acl);
+  const acl = writerAcl(ctx, c, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
   const checksumType = uploadChecksumType(opts.checksumAlgorithm, opts.checksumType);
   const now = store.now();
@@ -96,7 +105,7 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
     tx.insert(objUploads).values(row).run();
     store.enqueue(tx, 'multipart.cleanup', { uploadId: row.id }, { runAt: now + (store.deps.multipartTtlMs ?? 7 * 86_400_000), jobId: `mpu:${row.id}` });
   });
-  return uploadView(c, row);
+  return withOwnerNames(store, [uploadView(c, row)])[0]!;
 }
 
 /** Invalid unless `n` is an integer part number 1..10000. */
@@ -177,7 +186,7 @@ export async function listParts(store: ObjectStoreContext, ctx: RequestContext, 
     lastModified: p.lastModified,
     checksum: p.checksum && checksumAlgorithm ? { algorithm: checksumAlgorithm, value: p.checksum, type: 'FULL_OBJECT' as const } : undefined,
   }));
-  return { upload: uploadView(c, up), parts, isTruncated, nextPartNumberMarker: isTruncated ? parts.at(-1)?.partNumber : undefined };
+  return { upload: withOwnerNames(store, [uploadView(c, up)])[0]!, parts, isTruncated, nextPartNumberMarker: isTruncated ? parts.at(-1)?.partNumber : undefined };
 }
 
 /** In-progress uploads of a container, by key then initiation. */
@@ -226,7 +235,7 @@ export async function listMultipartUploads(store: ObjectStoreContext, ctx: Reque
       last = { key: u.name, id: u.id };
     }
   }
-  return { uploads, commonPrefixes, isTruncated, nextKeyMarker: isTruncated ? last?.key : undefined, nextUploadIdMarker: isTruncated ? last?.id : undefined };
+  return { uploads: withOwnerNames(store, uploads), commonPrefixes, isTruncated, nextKeyMarker: isTruncated ? last?.key : undefined, nextUploadIdMarker: isTruncated ? last?.id : undefined };
 }
 
 /**

@@ -1,10 +1,11 @@
 // Object rows in a write transaction: live lookups, insert/replace/remove with counters, blob references, write conditions.
 import { eq, inArray, sql } from 'drizzle-orm';
+import type { RequestContext } from '../context.js';
 import { objBlobRefs, objContainers, objObjects } from '../db/schema/objects.js';
 import { projects } from '../db/schema/identity.js';
 import { type CoreError, errors } from '../errors.js';
 import { normalizeEtag } from './rules.js';
-import type { ObjectRow, ObjectStoreContext, Tx } from './store-context.js';
+import type { ContainerRow, ObjectRow, ObjectStoreContext, Tx } from './store-context.js';
 import type { MetadataUpdate, ObjectRef, StoredAcl, SystemMetadata } from './types.js';
 
 const SYS_META_KEYS: Array<keyof SystemMetadata> = ['contentEncoding', 'contentDisposition', 'cacheControl', 'expires', 'contentLanguage'];
@@ -120,6 +121,12 @@ export function checkDeleteAt(store: ObjectStoreContext, deleteAt: number | null
   if (deleteAt !== undefined && deleteAt !== null && (!Number.isFinite(deleteAt) || deleteAt <= store.now())) {
     throw errors.invalid('X-Delete-At in past', { reason: 'InvalidArgument' });
   }
+}
+
+/** The ACL a write by the caller stores: an object written into another project's container is owned by the writer's project. */
+export function writerAcl(ctx: RequestContext, c: ContainerRow, acl: StoredAcl): StoredAcl {
+  const writer = ctx.auth?.projectId;
+  return writer && writer !== c.projectId ? { ...acl, owner: writer } : acl;
 }
 
 /** Invalid `InvalidArgument` when a grant names a project that does not exist. */

@@ -5,7 +5,7 @@ import { getContainerAcl, getObjectAcl, getObjectTags, putObjectAcl, putObjectTa
 import { createContainer, deleteContainer, findContainerOwner, headContainer, updateContainer } from './containers.js';
 import { copyObject } from './copy-object.js';
 import { deleteObject, deleteObjects } from './delete-object.js';
-import { getObject, headObject } from './get-object.js';
+import { getObject, headObject, listObjectParts } from './get-object.js';
 import { listObjects } from './list-objects.js';
 import { abortStaleUpload, collectBlobs, expireObject, isBlobReferenced, listBlobRefs } from './maintenance.js';
 import { deleteSloManifest, getSloManifest, putSloManifest } from './manifests.js';
@@ -25,6 +25,7 @@ import { createObjectStoreContext, type ObjectServiceDeps, type ObjectStoreConte
 import type {
   AccessOptions,
   AccountInfo,
+  AclView,
   CompleteMultipartOptions,
   CompleteMultipartResult,
   CompletePart,
@@ -48,6 +49,7 @@ import type {
   MultipartUpload,
   ObjectInfo,
   ObjectListing,
+  ObjectPartListing,
   ObjectMaintenance,
   ObjectRef,
   PartInfo,
@@ -58,7 +60,6 @@ import type {
   S3Acl,
   SloSegmentInfo,
   SloSegmentInput,
-  StoredAcl,
   TempUrlGrant,
   TempUrlInput,
   UpdateContainerOptions,
@@ -158,6 +159,14 @@ export class ObjectService implements ObjectMaintenance {
     return getObject(this.store, ctx, ref, opts);
   }
 
+  /**
+   * The parts of a stored multipart or SLO object after `partNumberMarker`, at most `maxParts` (≤ 1000)
+   * of them, with the read access and conditions of HEAD. A simple object has none.
+   */
+  listObjectParts(ctx: RequestContext, ref: ObjectRef, opts: ListPartsOptions & GetObjectOptions = {}): Promise<ObjectPartListing> {
+    return listObjectParts(this.store, ctx, ref, opts);
+  }
+
   /** Deletes the object; idempotent (`existed` false when there was none). Needs write access. */
   deleteObject(ctx: RequestContext, ref: ObjectRef, opts: DeleteObjectOptions = {}): Promise<{ existed: boolean }> {
     return deleteObject(this.store, ctx, ref, opts);
@@ -189,7 +198,7 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** The object's ACL (owner = container project); needs READ_ACP. */
-  getObjectAcl(ctx: RequestContext, ref: ObjectRef): Promise<{ owner: string; acl: StoredAcl }> {
+  getObjectAcl(ctx: RequestContext, ref: ObjectRef): Promise<AclView> {
     return getObjectAcl(this.store, ctx, ref);
   }
 
@@ -199,7 +208,7 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** The container's S3 ACL (owner = project). */
-  getContainerAcl(ctx: RequestContext, ref: ContainerRef): Promise<{ owner: string; acl: StoredAcl }> {
+  getContainerAcl(ctx: RequestContext, ref: ContainerRef): Promise<AclView> {
     return getContainerAcl(this.store, ctx, ref);
   }
 

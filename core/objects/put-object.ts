@@ -3,7 +3,7 @@ import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { assertWrite, requireContainer } from './authorize.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
-import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, liveRow, lowerKeys, validateAclGrants, writeRow } from './object-rows.js';
+import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, liveRow, lowerKeys, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
 import type { ObjectRef, PutObjectOptions, PutObjectResult } from './types.js';
@@ -27,7 +27,7 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
     await body.cancel().catch(() => undefined);
     throw e;
   }
-  const acl = toStoredAcl(opts.acl);
+  const acl = writerAcl(ctx, c, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
   const { res, checksum } = await writeBlob(store, body, opts);
   const id = newId();

@@ -103,6 +103,22 @@ export interface S3Acl {
 export interface StoredAcl {
   canned?: CannedAcl;
   grants: AclGrant[];
+  /**
+   * Objects only: the project that wrote the object when it is not the container's (S3: the writer
+   * owns what it writes into another project's bucket, and keeps full control of it).
+   */
+  owner?: string;
+}
+
+/** An ACL as S3 shows it: whose it is, the bucket's owner (for `bucket-owner-*` canned ACLs) and the display names of every project named. */
+export interface AclView {
+  /** The owning project (the object's writer, or the container's project). */
+  owner: string;
+  /** The container's project. */
+  bucketOwner: string;
+  acl: StoredAcl;
+  /** Project id → project name, for the owner, the bucket owner and every project grantee that still exists. */
+  displayNames: Record<string, string>;
 }
 
 /** Swift container ACL strings, stored verbatim (`X-Container-Read` / `X-Container-Write` grammar). */
@@ -180,6 +196,8 @@ export interface ListOptions {
    * for this: S3 has no manifests, and sync tools compare listed sizes with local files.
    */
   resolveDynamicManifests?: boolean;
+  /** Also look up the display names (project names) of the listed objects' owners (S3 Owner elements). */
+  withOwnerNames?: boolean;
 }
 
 /** One container as listed. */
@@ -294,6 +312,8 @@ export interface ObjectSummary {
   contentType: string;
   lastModified: number;
   kind: ObjectKind;
+  /** The owning project: the writer when it was not the container's project, else the container's. */
+  ownerProjectId: string;
 }
 
 /** A listing entry in order: an object, or a prefix rolled up at the delimiter. */
@@ -305,6 +325,8 @@ export interface ObjectListing {
   isTruncated: boolean;
   /** The last entry's name or prefix when truncated: pass as `marker` for the next page. */
   nextMarker?: string;
+  /** With `withOwnerNames`: project id → name of the owners of the listed objects (and the container's project). */
+  ownerNames?: Record<string, string>;
 }
 
 /** ETag preconditions; values unquoted or quoted, `*` allowed; timestamps in ms (compared at 1 s granularity). */
@@ -444,9 +466,12 @@ export interface MultipartUpload {
   container: string;
   name: string;
   initiated: number;
-  /** User id of the initiator (S3 Initiator/Owner). */
+  /** User id of the initiator (S3 Initiator). */
   initiatorUserId?: string;
   initiatorUserName?: string;
+  /** The project that will own the object (the initiator's; S3 Owner), and its name. */
+  ownerProjectId: string;
+  ownerDisplayName?: string;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: ChecksumType;
 }
@@ -480,6 +505,23 @@ export interface ListPartsOptions {
 export interface PartListing {
   upload: MultipartUpload;
   parts: PartInfo[];
+  isTruncated: boolean;
+  nextPartNumberMarker?: number;
+}
+
+/** One part of a completed multipart (or SLO) object: its number, size and stored checksum (base64, the object's algorithm). */
+export interface ObjectPartInfo {
+  partNumber: number;
+  size: number;
+  checksum?: string;
+}
+
+/** A page of a stored object's parts (S3 GetObjectAttributes ObjectParts). */
+export interface ObjectPartListing {
+  info: ObjectInfo;
+  /** Parts the object has in all. */
+  totalParts: number;
+  parts: ObjectPartInfo[];
   isTruncated: boolean;
   nextPartNumberMarker?: number;
 }

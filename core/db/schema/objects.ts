@@ -12,6 +12,8 @@ export interface StoredGrant {
 export interface StoredAclJson {
   canned?: string;
   grants: StoredGrant[];
+  /** Objects: the writing project when it is not the container's. */
+  owner?: string;
 }
 /** One piece of a manifest object's bytes: `size` bytes of `blobKey` from `offset`. */
 export interface ManifestEntry {

@@ -11,19 +11,22 @@ const token = {
   decode: (t: string) => Buffer.from(t, 'base64url').toString('utf8'),
 };
 
-/** GET / — the caller's project's buckets (paginated with max-buckets / continuation-token). */
+/** GET / — the caller's project's buckets (paginated with max-buckets / continuation-token; filtered by prefix and bucket-region). */
 export async function listBuckets(call: S3Call): Promise<S3Result> {
   const auth = call.ctx.auth;
   if (!auth?.projectId) throw s3Error('AccessDenied');
   const max = intParam(call.query.get('max-buckets'), 'max-buckets', 1, 10000);
   const cont = call.query.get('continuation-token');
   const prefix = call.query.get('prefix') ?? undefined;
+  const region = call.query.get('bucket-region') || undefined;
   let marker = cont ? token.decode(cont) : undefined;
   const buckets: Array<{ Name: string; CreationDate: Date; BucketRegion: string }> = [];
   let next: string | undefined;
   for (;;) {
     const page = await call.deps.objects.listContainers(call.ctx, auth.projectId, { marker, prefix, limit: max ? max - buckets.length : 1000 });
-    for (const b of page.containers) buckets.push({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region });
+    for (const b of page.containers) {
+      if (region === undefined || b.region === region) buckets.push({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region });
+    }
     if (!page.isTruncated || !page.nextMarker) break;
     marker = page.nextMarker;
     if (max && buckets.length >= max) {
@@ -58,7 +61,7 @@ export async function headBucket(call: S3Call): Promise<S3Result> {
   return { output: { BucketRegion: info.region } };
 }
 
-/** DELETE /bucket — 409 BucketNotEmpty from core. */
+/** DELETE /bucket — 409 BucketNotEmpty (from core) while objects remain; in-progress multipart uploads are dropped with it, as in S3. */
 export async function deleteBucket(call: S3Call): Promise<S3Result> {
   await call.deps.objects.deleteContainer(call.ctx, { container: call.bucket });
   return { output: {} };

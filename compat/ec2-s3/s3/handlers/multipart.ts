@@ -3,7 +3,7 @@ import type { MultipartUpload } from '../../../../core/objects/types.js';
 import { isChecksumAlgorithm, type ChecksumAlgorithm } from '../../../../core/objects/checksums.js';
 import { uriEncode } from '../../common/sigv4.js';
 import { s3Error } from '../errors.js';
-import { ownerOf, type S3Call, type S3Result } from '../handler-types.js';
+import type { S3Call, S3Result } from '../handler-types.js';
 import { aclFromHeaders, checksumHeader, checksumOutput, checksumTypeHeader, copySource, copySourceRange, intParam, quote, readConditions, systemMetadataFrom, tagsFromHeader } from '../wire.js';
 
 function uploadId(call: S3Call): string {
@@ -91,9 +91,15 @@ export async function abortMultipartUpload(call: S3Call): Promise<S3Result> {
   return { output: {} };
 }
 
+/** S3 Owner of an upload: the canonical user (project) that will own the object, as ListBuckets and GetBucketAcl show it. */
+function owner(up: MultipartUpload) {
+  return { ID: up.ownerProjectId, DisplayName: up.ownerDisplayName ?? up.ownerProjectId };
+}
+
+/** S3 Initiator: the user who started the upload (as AWS shows an IAM user), else the owner. */
 function initiator(up: MultipartUpload) {
-  const id = up.initiatorUserId ?? up.projectId;
-  return { ID: id, DisplayName: up.initiatorUserName ?? id };
+  if (!up.initiatorUserId) return owner(up);
+  return { ID: up.initiatorUserId, DisplayName: up.initiatorUserName ?? up.initiatorUserId };
 }
 
 /** GET /bucket/key?uploadId. */
@@ -113,7 +119,7 @@ export async function listParts(call: S3Call): Promise<S3Result> {
       IsTruncated: r.isTruncated,
       Parts: r.parts.map((p) => ({ PartNumber: p.partNumber, LastModified: new Date(p.lastModified), ETag: quote(p.etag), Size: p.size, ...checksumOutput(p.checksum, false) })),
       Initiator: initiator(r.upload),
-      Owner: ownerOf(call.ctx.auth, r.upload.projectId),
+      Owner: owner(r.upload),
       StorageClass: 'STANDARD',
       ChecksumAlgorithm: r.upload.checksumAlgorithm?.toUpperCase(),
       ChecksumType: r.upload.checksumType,
@@ -150,7 +156,7 @@ export async function listMultipartUploads(call: S3Call): Promise<S3Result> {
         Key: e(u.name),
         UploadId: u.uploadId,
         Initiator: initiator(u),
-        Owner: initiator(u),
+        Owner: owner(u),
         StorageClass: 'STANDARD',
         Initiated: new Date(u.initiated),
         ChecksumAlgorithm: u.checksumAlgorithm?.toUpperCase(),

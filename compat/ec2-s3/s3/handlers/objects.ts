@@ -1,5 +1,6 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject, GetObjectAttributes.
 import type { HeadObjectResult, MetadataDirective, ObjectInfo } from '../../../../core/objects/types.js';
+import { checksumMember } from '../../../../core/objects/checksums.js';
 import { httpDate } from '../../common/rest-xml.js';
 import { s3Error } from '../errors.js';
 import type { S3Call, S3Result } from '../handler-types.js';
@@ -145,7 +146,14 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
 export async function getObjectAttributes(call: S3Call): Promise<S3Result> {
   const want = new Set(((call.input.ObjectAttributes as string[] | undefined) ?? []).map((s) => s.toLowerCase()));
   if (!want.size) throw s3Error('InvalidArgument', 'Invalid attribute name specified.', { ArgumentName: 'x-amz-object-attributes' });
-  const { info } = await call.deps.objects.headObject(call.ctx, { container: call.bucket, name: call.key });
+  const ref = { container: call.bucket, name: call.key };
+  const partsWanted = want.has('objectparts');
+  const maxParts = call.input.MaxParts as number | undefined;
+  const partNumberMarker = call.input.PartNumberMarker as number | undefined;
+  if (maxParts !== undefined && maxParts < 0) throw s3Error('InvalidArgument', 'Argument max-parts must be an integer between 0 and 2147483647', { ArgumentName: 'x-amz-max-parts' });
+  if (partNumberMarker !== undefined && partNumberMarker < 0) throw s3Error('InvalidArgument', 'Argument part-number-marker must be an integer between 0 and 2147483647', { ArgumentName: 'x-amz-part-number-marker' });
+  const listing = partsWanted ? await call.deps.objects.listObjectParts(call.ctx, ref, { maxParts: Math.min(maxParts ?? 1000, 1000), partNumberMarker }) : undefined;
+  const info = listing?.info ?? (await call.deps.objects.headObject(call.ctx, ref)).info;
   const output: Record<string, unknown> = { LastModified: new Date(info.lastModified) };
   if (want.has('etag')) output.ETag = info.etag;
   if (want.has('objectsize')) output.ObjectSize = info.size;
@@ -153,6 +161,19 @@ export async function getObjectAttributes(call: S3Call): Promise<S3Result> {
   if (want.has('checksum') && info.checksum) {
     output.Checksum = checksumOutput(info.checksum);
   }
-  if (want.has('objectparts') && info.partsCount) output.ObjectParts = { TotalPartsCount: info.partsCount };
+  if (listing && listing.totalParts) {
+    // S3 lists the parts (sizes and checksums) only of an object stored with an additional checksum.
+    const algorithm = info.checksum?.algorithm;
+    output.ObjectParts = algorithm
+      ? {
+          TotalPartsCount: listing.totalParts,
+          PartNumberMarker: partNumberMarker ?? 0,
+          NextPartNumberMarker: listing.nextPartNumberMarker,
+          MaxParts: maxParts ?? 1000,
+          IsTruncated: listing.isTruncated,
+          Parts: listing.parts.map((p) => ({ PartNumber: p.partNumber, Size: p.size, ...(p.checksum ? { [checksumMember(algorithm)]: p.checksum } : {}) })),
+        }
+      : { TotalPartsCount: listing.totalParts };
+  }
   return { output, headers: { 'last-modified': httpDate(new Date(info.lastModified)) } };
 }
