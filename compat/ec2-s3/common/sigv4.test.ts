@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { awsChunkedDecoder, BodyGuard } from './aws-chunked.js';
 import { AwsError } from './aws-error.js';
 import { parseV2, verifyV2 } from './sigv2.js';
-import { parseV4, SigningKeyCache, uriEncode, verifyV4, type WireRequest } from './sigv4.js';
+import { isStrictQuery, parseV4, SigningKeyCache, strictPercentDecode, uriEncode, verifyV4, type WireRequest } from './sigv4.js';
 import { Sha256 } from '../../../test/harness/node-sha256.js';
 
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -225,5 +225,16 @@ describe('SigV4 building blocks', () => {
     const w = await signed('GET', '/bkt/key');
     await expect(verifyV4(parseV4(w)!, creds.secretAccessKey, w, { now: Date.now(), service: 's3', signingKeys: cache })).resolves.toBeTruthy();
     await expect(verifyV4(parseV4(w)!, 'wrong', w, { now: Date.now(), service: 's3', signingKeys: cache })).rejects.toBeInstanceOf(AwsError);
+  });
+});
+
+describe('strictPercentDecode', () => {
+  it('decodes UTF-8 escapes and refuses what has no exact UTF-8 decoding', () => {
+    expect(strictPercentDecode('caf%C3%A9/%E2%98%83 a+b')).toBe('café/☃ a+b');
+    expect(strictPercentDecode('alias-%25ff')).toBe('alias-%ff');
+    for (const bad of ['%ff', '%c0%af', '%ed%a0%80', '%zz', 'a%', '%f', 'x\ud800']) expect(strictPercentDecode(bad), bad).toBeUndefined();
+    expect(isStrictQuery('prefix=a%2Fb&list-type=2&uploads')).toBe(true);
+    expect(isStrictQuery('prefix=%ff')).toBe(false);
+    expect(isStrictQuery('%ff=1')).toBe(false);
   });
 });

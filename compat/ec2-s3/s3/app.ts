@@ -5,7 +5,7 @@ import { rawTarget } from '../../../core/context.js';
 import { authenticate, type AwsPrincipal } from '../common/authenticate.js';
 import shapes from '../common/generated/s3-shapes.json' with { type: 'json' };
 import { RestXml, type ShapeDocument } from '../common/rest-xml.js';
-import { SigningKeyCache } from '../common/sigv4.js';
+import { SigningKeyCache, isStrictQuery } from '../common/sigv4.js';
 import { ec2NotImplemented } from '../ec2/not-implemented.js';
 import { resolveAddress, RESERVED_BUCKETS, type S3Address } from './address.js';
 import { objectBody, readSmallBody } from './body.js';
@@ -118,6 +118,8 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
   };
 
   try {
+    // Before routing and auth, as S3 does: a name with no exact UTF-8 decoding would alias another key.
+    if (addr.invalidUri || !isStrictQuery(addr.rawQuery)) throw s3Error('InvalidURI');
     const route = matchRoute(method, level(addr), query, headers);
     if (!route) throw s3Error('MethodNotAllowed');
     const wire = { method, rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers };

@@ -146,6 +146,8 @@ export async function putObject(r: SwiftRequest): Promise<Response> {
   if (manifest !== null && !/^[^/?&]+\/[^/?&][^?&]*$/s.test(manifest)) {
     throw new SwiftError(400, 'X-Object-Manifest must be in the format container/prefix');
   }
+  // The dlo middleware unquotes container and prefix; escapes that spell no UTF-8 would decode to U+FFFD.
+  if (manifest !== null && decodePathOnce(manifest) === undefined) throw new SwiftError(412, 'Invalid UTF8 or contains NULL');
   const res = await r.deps.objects.putObject(r.ctx, objectRef(r), r.c.req.raw.body ?? emptyBody(), {
     contentType: contentTypeFor(r),
     userMetadata: userMetadata(r),
