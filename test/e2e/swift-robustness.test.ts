@@ -1,5 +1,6 @@
 // Swift v1 e2e: odd and hostile input gets a Swift 4xx (with Swift's headers), never a 500.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Parser } from 'xml2js';
 import { swiftFixture, TRANS_ID, type SwiftFixture, type SwiftInit } from './swift-fixture.js';
 
 let f: SwiftFixture;
@@ -86,5 +87,20 @@ describe('names that are not UTF-8 never alias another name', () => {
     const res = await f.req('PUT', f.url('/rb/dlo-bad'), { body: '', headers: { 'x-object-manifest': 'rb/%FF' } });
     expect(res.status).toBe(412);
     expect((await f.req('HEAD', f.url('/rb/dlo-bad'))).status).toBe(404);
+  });
+});
+
+describe('names XML 1.0 cannot carry', () => {
+  it('format=xml listings and bulk-delete results with a U+0001 name are well-formed XML; JSON keeps the name exact', async () => {
+    await f.req('PUT', f.url('/ctl'));
+    expect((await f.req('PUT', f.url('/ctl/a%01b'), { body: 'x' })).status).toBe(201);
+    const xml = await f.req('GET', f.url('/ctl?format=xml'));
+    expect(xml.status).toBe(200);
+    const doc = (await new Parser({ strict: true, explicitArray: false }).parseStringPromise(await xml.text())) as { container: { object: { name: string } } };
+    expect(doc.container.object.name).toBe('a\ufffdb');
+    expect(((await (await f.req('GET', f.url('/ctl?format=json'))).json()) as Array<{ name: string }>)[0]!.name).toBe('a\x01b');
+    const bulk = await f.req('POST', f.url('?bulk-delete'), { body: '/ctl/a%01b\n/ctl/gone%02\n', headers: { accept: 'application/xml', 'content-type': 'text/plain' } });
+    expect(bulk.status).toBe(200);
+    await new Parser({ strict: true }).parseStringPromise(await bulk.text());
   });
 });
