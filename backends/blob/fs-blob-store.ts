@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, open, readdir, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../../core/errors.js';
-import { assertBlobKey, bodyChunks, checkFinalSize, checkNotTooLarge, resolveRange } from './common.js';
+import { assertBlobKey, bodyChunks, checkFinalSize, checkNotTooLarge, discardBody, resolveRange } from './common.js';
 import { StreamDigests } from './digests.js';
 import type { BlobStore, BlobWriteOptions, BlobWriteResult } from './types.js';
 
@@ -100,7 +100,14 @@ export class FsBlobStore implements BlobStore {
     await this.init();
     const tmpPath = join(this.tmpDir, `${randomUUID()}.tmp`);
     const hash = new StreamDigests(opts?.digests);
-    let fh: FileHandle | undefined = await open(tmpPath, 'wx', 0o600);
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(tmpPath, 'wx', 0o600);
+    } catch (e) {
+      // Nothing will read the body now: release its producer (a copy's source holds an open blob).
+      await discardBody(body);
+      throw e;
+    }
     try {
       let pending: Buffer[] = [];
       let pendingBytes = 0;

@@ -158,7 +158,13 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
       objectBody: () => objectBody(rawBody(), headers, principal.v4, writeContinue),
     };
     const result = await handler(call);
-    return respond(route.operation, result, requestId, method);
+    try {
+      return respond(route.operation, result, requestId, method);
+    } catch (e) {
+      // A streamed body holds an open blob: release it, then answer the error.
+      if (result.body instanceof ReadableStream) await result.body.cancel().catch(() => undefined);
+      throw e;
+    }
   } catch (e) {
     return fail(e);
   }
@@ -171,7 +177,10 @@ function respond(operation: string, result: S3Result, requestId: string, method:
   headers.set('x-amz-request-id', requestId);
   headers.set('x-amz-id-2', requestId);
   const status = result.status ?? ser.status;
-  if (method === 'HEAD' || status === 204 || status === 304) return new Response(null, { status, headers });
+  if (method === 'HEAD' || status === 204 || status === 304) {
+    if (result.body instanceof ReadableStream) result.body.cancel().catch(() => undefined);
+    return new Response(null, { status, headers });
+  }
   const body = result.body ?? (ser.body as BodyInit | undefined) ?? null;
   if (body === null && !headers.has('content-length')) headers.set('content-length', '0');
   return new Response(body, { status, headers });

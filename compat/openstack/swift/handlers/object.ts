@@ -79,8 +79,14 @@ async function readObject(r: SwiftRequest, mode: ReadMode): Promise<Response> {
   } catch (e) {
     return conditionalFailure(r, e, mode);
   }
-  const { status, h } = readHeaders(r, res, range, mode);
-  return respond(status, h, res.body ?? null);
+  try {
+    const { status, h } = readHeaders(r, res, range, mode);
+    return respond(status, h, res.body ?? null);
+  } catch (e) {
+    // The body holds an open blob: release it rather than leave it to the garbage collector.
+    await res.body?.cancel().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** GET object: the bytes (single range → 206), conditionals → 304/412, DLO/SLO streamed. */
