@@ -23,6 +23,7 @@ import { createOutboxStore } from '../core/jobs/outbox.js';
 import { createPeriodicScheduler, type PeriodicScheduler } from '../core/jobs/periodic.js';
 import type { JobQueue } from '../core/jobs/port.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { scheduleBlobAudit } from '../core/objects/blob-auditor.js';
 import { ObjectService } from '../core/objects/object-service.js';
 import type { Config } from './config.js';
 import type { GatewayEnv } from './env.js';
@@ -120,7 +121,10 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const queue: JobQueue =
     overrides.queue ?? (config.redisUrl ? new BullMqQueue({ store: outbox, redisUrl: config.redisUrl, logger }) : new EmbeddedQueue({ store: outbox, logger }));
   const periodic = createPeriodicScheduler(logger);
-  if (fsBlobs) periodic.every('blob temp sweep', 10 * 60_000, async () => void (await fsBlobs.sweepTemp()), { runAtStart: true });
+  const graceMs = config.blobAudit.graceSeconds * 1000;
+  if (fsBlobs) {
+    periodic.every('blob temp sweep', Math.min(10 * 60_000, config.blobAudit.intervalSeconds * 1000), async () => void (await fsBlobs.sweepTemp(graceMs)), { runAtStart: true });
+  }
   periodic.every('job outbox prune', 60 * 60_000, async () => void (await outbox.prune(Date.now() - 24 * 3600_000)));
   scheduleTokenKeyRotation(periodic, keyRing, config, logger);
   starters.push(() => queue.start(), () => periodic.start());
@@ -145,6 +149,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
 
   const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
+  scheduleBlobAudit(periodic, queue, { intervalMs: config.blobAudit.intervalSeconds * 1000, graceMs });
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));

@@ -6,7 +6,7 @@ import { CLIENT_ABORT_STATUS, isClientAbort } from '../../../core/client-abort.j
 import { authenticate, type AwsPrincipal } from '../common/authenticate.js';
 import shapes from '../common/generated/s3-shapes.json' with { type: 'json' };
 import { RestXml, type ShapeDocument } from '../common/rest-xml.js';
-import { SigningKeyCache } from '../common/sigv4.js';
+import { SigningKeyCache, isStrictQuery } from '../common/sigv4.js';
 import { ec2NotImplemented } from '../ec2/not-implemented.js';
 import { resolveAddress, RESERVED_BUCKETS, type S3Address } from './address.js';
 import { objectBody, readSmallBody } from './body.js';
@@ -133,6 +133,8 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
   };
 
   try {
+    // Before routing and auth, as S3 does: a name with no exact UTF-8 decoding would alias another key.
+    if (addr.invalidUri || !isStrictQuery(addr.rawQuery)) throw s3Error('InvalidURI');
     const wireRoute = matchRoute(method, level(addr), query, headers);
     if (!wireRoute) throw s3Error('MethodNotAllowed');
     const wire = { method, rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers };
@@ -175,7 +177,13 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
       objectBody: () => objectBody(rawBody(), signedHeaders, principal.v4, writeContinue),
     };
     const result = await handler(call);
-    return respond(route.operation, result, requestId, method);
+    try {
+      return respond(route.operation, result, requestId, method);
+    } catch (e) {
+      // A streamed body holds an open blob: release it, then answer the error.
+      if (result.body instanceof ReadableStream) await result.body.cancel().catch(() => undefined);
+      throw e;
+    }
   } catch (e) {
     return fail(e);
   }
@@ -188,7 +196,10 @@ function respond(operation: string, result: S3Result, requestId: string, method:
   headers.set('x-amz-request-id', requestId);
   headers.set('x-amz-id-2', requestId);
   const status = result.status ?? ser.status;
-  if (method === 'HEAD' || status === 204 || status === 304) return new Response(null, { status, headers });
+  if (method === 'HEAD' || status === 204 || status === 304) {
+    if (result.body instanceof ReadableStream) result.body.cancel().catch(() => undefined);
+    return new Response(null, { status, headers });
+  }
   const body = result.body ?? (ser.body as BodyInit | undefined) ?? null;
   if (body === null && !headers.has('content-length')) headers.set('content-length', '0');
   return new Response(body, { status, headers });

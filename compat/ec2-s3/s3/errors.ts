@@ -23,6 +23,7 @@ export const S3_ERROR_STATUS: Record<string, [number, string]> = {
   InvalidRange: [416, 'The requested range is not satisfiable'],
   InvalidRequest: [400, 'Invalid Request'],
   InvalidTag: [400, 'The tag provided was not a valid tag.'],
+  InvalidURI: [400, "Couldn't parse the specified URI."],
   KeyTooLongError: [400, 'Your key is too long'],
   MalformedXML: [400, 'The XML you provided was not well-formed or did not validate against our published schema.'],
   MethodNotAllowed: [405, 'The specified method is not allowed against this resource.'],
@@ -157,6 +158,15 @@ export function renderS3Error(err: AwsError, requestId: string, method: string, 
   headers.set('content-type', 'application/xml');
   const extra: Record<string, string> = {};
   for (const [k, v] of Object.entries(err.fields)) if (v !== undefined && v !== '') extra[k] = String(v);
-  const body = buildXml('Error', { Code: err.code, Message: err.message, Resource: resource, ...extra, RequestId: requestId, HostId: requestId });
+  let body: string;
+  try {
+    body = buildXml('Error', { Code: err.code, Message: err.message, Resource: resource, ...extra, RequestId: requestId, HostId: requestId });
+  } catch {
+    // Last resort: whatever the echoed fields held, the client still gets an S3 <Error>, never the gateway's JSON 500.
+    const [status, message] = S3_ERROR_STATUS.InternalError!;
+    headers.delete('content-length');
+    body = buildXml('Error', { Code: 'InternalError', Message: message, RequestId: requestId.replace(/[^\x20-\x7e]/g, ''), HostId: requestId.replace(/[^\x20-\x7e]/g, '') });
+    return new Response(body, { status, headers });
+  }
   return new Response(body, { status: err.status, headers });
 }

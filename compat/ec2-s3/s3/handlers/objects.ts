@@ -70,7 +70,15 @@ function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean)
   return { output, headers, status: r.range ? 206 : 200 };
 }
 
+/** The `response-*` overrides GetObject and HeadObject echo as headers. */
+const RESPONSE_OVERRIDES = ['response-content-type', 'response-content-language', 'response-expires', 'response-cache-control', 'response-content-disposition', 'response-content-encoding'];
+
 function getOptions(call: S3Call) {
+  // A header cannot carry CR, LF or NUL: refuse such an override before any blob is opened.
+  for (const name of RESPONSE_OVERRIDES) {
+    const v = call.query.get(name);
+    if (v !== null && /[\0\r\n]/.test(v)) throw s3Error('InvalidArgument', `Invalid value for ${name}.`, { ArgumentName: name, ArgumentValue: v });
+  }
   const partNumber = intParam(call.query.get('partNumber'), 'partNumber', 1, 10000);
   const range = partNumber === undefined ? readRange(call.headers.get('range')) : undefined;
   if (partNumber !== undefined && call.headers.get('range')) throw s3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
@@ -80,8 +88,14 @@ function getOptions(call: S3Call) {
 /** GET /bucket/key — Range, partNumber, conditionals, response-* overrides; the body streams from core. */
 export async function getObject(call: S3Call): Promise<S3Result> {
   const r = await call.deps.objects.getObject(call.ctx, { container: call.bucket, name: call.key }, getOptions(call));
-  const h = objectHeaders(call, r, true);
-  return { output: h.output, headers: h.headers, status: h.status, body: r.body };
+  try {
+    const h = objectHeaders(call, r, true);
+    return { output: h.output, headers: h.headers, status: h.status, body: r.body };
+  } catch (e) {
+    // The body holds an open blob: release it rather than leave it to the garbage collector.
+    await r.body.cancel().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** HEAD /bucket/key. */
