@@ -8,6 +8,7 @@ import { assertList, assertWrite, requireContainer } from './authorize.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
 import { readObject } from './get-object.js';
 import { checkPartAlgorithm, multipartChecksum, uploadChecksumType } from './multipart-checksum.js';
+import { s3VersionIdOf } from './versions.js';
 import { addRefs, checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, releaseRefs, validateAclGrants, writeRow } from './object-rows.js';
 import { checkConditions, compareBytes, concatEtag, multipartEtag, newId, normalizeEtag, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext, UploadRow } from './store-context.js';
@@ -285,11 +286,12 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
   const manifest: ManifestEntry[] = used.map((p) => ({ blobKey: p.blobKey, offset: 0, size: p.size, etag: p.etag, partNumber: p.partNumber, checksum: p.checksum ?? undefined }));
   const id = newId();
   const now = store.now();
-  store.db.transaction((tx) => {
+  const storedVersion = store.db.transaction((tx) => {
     const again = tx.select().from(objUploads).where(eq(objUploads.id, uploadId)).get();
     if (!again || again.completedVersionId) throw errors.notFound('upload', uploadId, 'The specified upload does not exist.');
     checkWriteConditions(store, liveObject(store, c.id, ref.name), opts.ifNoneMatch, opts.ifMatch, ref.name);
-    writeRow(store, 
+    const v = writeRow(
+      store,
       tx,
       {
         id,
@@ -317,8 +319,9 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
     tx.delete(objParts).where(eq(objParts.uploadId, uploadId)).run();
     releaseRefs(store, tx, all.map((p) => p.blobKey));
     tx.update(objUploads).set({ completedVersionId: id, completedEtag: etag }).where(eq(objUploads.id, uploadId)).run();
+    return v;
   });
-  return { etag, size, lastModified: now, versionId: id, checksum };
+  return { etag, size, lastModified: now, versionId: id, s3VersionId: s3VersionIdOf(c, storedVersion), checksum };
 }
 
 /** Deletes an upload and releases its parts, in one transaction. */

@@ -82,7 +82,7 @@ export async function completeMultipartUpload(call: S3Call): Promise<S3Result> {
     checksum: checksumHeader(call.headers),
   });
   const location = `${call.deps.publicUrl}/${uriEncode(call.bucket)}/${uriEncode(call.key, true)}`;
-  return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), ...checksumOutput(r.checksum) } };
+  return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), VersionId: r.s3VersionId, ...checksumOutput(r.checksum) } };
 }
 
 /** DELETE /bucket/key?uploadId. */
