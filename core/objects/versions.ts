@@ -95,9 +95,19 @@ export function promoteNewest(store: ObjectStoreContext, tx: Tx, containerId: st
 }
 
 /** Swift's archive name of a version: `<len(name) as 3 hex digits><name>/<timestamp>` (Swift's normalized seconds). */
-export function swiftArchiveName(name: string, lastModifiedMs: number): string {
-  const ts = (lastModifiedMs / 1000).toFixed(5).padStart(16, '0');
+export function swiftArchiveName(name: string, lastModifiedMs: number, tick = 0): string {
+  // Swift timestamps count 10 µs ticks; `tick` moves a name on when another version took that instant.
+  const u = Math.round(lastModifiedMs) * 100 + tick;
+  const ts = `${String(Math.floor(u / 100000)).padStart(10, '0')}.${String(u % 100000).padStart(5, '0')}`;
   return `${Buffer.byteLength(name, 'utf8').toString(16).padStart(3, '0')}${name}/${ts}`;
+}
+
+/** The first free archive name of a version at or after its own instant (versions archived in order keep their order). */
+function freeArchiveName(store: ObjectStoreContext, ac: ContainerRow, name: string, lastModifiedMs: number): string {
+  for (let tick = 0; ; tick++) {
+    const n = swiftArchiveName(name, lastModifiedMs, tick);
+    if (!store.stmts.objectByName(ac.id, n)) return n;
+  }
 }
 
 /** The archive container of Swift versioned writes, in the same account; Conflict 'VersionsContainerMissing' when absent. */
@@ -140,9 +150,10 @@ export function displaceForWrite(store: ObjectStoreContext, tx: Tx, containerId:
     dropNoncurrentNull(store, tx, containerId, name);
     return null;
   }
-  if (v.swift && live) {
+  // Swift does not version DLO manifests (their content is their segments).
+  if (v.swift && live && live.kind !== 'dlo') {
     const ac = swiftArchiveContainer(store, v);
-    putArchiveRow(store, tx, ac, swiftArchiveName(name, live.lastModified), live);
+    putArchiveRow(store, tx, ac, freeArchiveName(store, ac, name, live.lastModified), live);
   }
   if (old) removeRow(store, tx, old);
   return null;
@@ -270,13 +281,13 @@ function swiftDelete(store: ObjectStoreContext, tx: Tx, c: ContainerRow, v: Cont
       if (row) removeRow(store, tx, row);
       return { existed: false };
     }
-    putArchiveRow(store, tx, ac, swiftArchiveName(name, live.lastModified), live);
+    putArchiveRow(store, tx, ac, freeArchiveName(store, ac, name, live.lastModified), live);
     const now = store.now();
-    putArchiveRow(store, tx, ac, swiftArchiveName(name, Math.max(now, live.lastModified + 1)), {
+    putArchiveRow(store, tx, ac, freeArchiveName(store, ac, name, Math.max(now, live.lastModified)), {
       size: 0,
       etag: 'd41d8cd98f00b204e9800998ecf8427e',
       swiftEtag: 'd41d8cd98f00b204e9800998ecf8427e',
-      contentType: 'application/x-deleted;swift_versions_deleted=1',
+      contentType: SWIFT_DELETE_MARKER,
       userMeta: {},
       sysMeta: {},
       lastModified: now,
@@ -293,23 +304,39 @@ function swiftDelete(store: ObjectStoreContext, tx: Tx, c: ContainerRow, v: Cont
     removeRow(store, tx, live);
     return { existed: true };
   }
-  // Stack mode: the newest archived version (names sort by their zero-padded timestamp) comes back.
-  const prefix = `${Buffer.byteLength(name, 'utf8').toString(16).padStart(3, '0')}${name}/`;
-  const newest = sqliteOf(store)
-    .prepare('SELECT id FROM obj_objects WHERE container_id = ? AND name >= ? AND name < CAST(? AS TEXT) ORDER BY name DESC LIMIT 1')
-    .pluck()
-    .get(ac.id, prefix, prefixUpperBound(prefix)) as string | undefined;
-  const archived = newest ? tx.select().from(objObjects).where(eq(objObjects.id, newest)).get() : undefined;
+  // Stack mode: the newest archived version (names sort by their zero-padded timestamp) comes back. A delete
+  // marker on top (left by an earlier history mode) undoes that delete: with a current object, only it goes;
+  // without one, the version under the marker comes back and the marker goes too.
+  const [newest, next] = archivedVersions(store, ac, name, 2);
+  if (newest && isSwiftDeleteMarker(newest) && live) {
+    removeRow(store, tx, live);
+    return { existed: true };
+  }
+  const restore = newest && isSwiftDeleteMarker(newest) ? next : newest;
   if (row) removeRow(store, tx, row);
-  if (!archived) return { existed: !!live };
-  const { id, containerId, name: archivedName, ...rest } = archived;
+  if (!restore || isSwiftDeleteMarker(restore)) return { existed: !!live };
+  const { id, containerId, name: archivedName, ...rest } = restore;
   void id;
   void containerId;
   void archivedName;
-  if (rest.contentType.startsWith('application/x-deleted;swift_versions_deleted=1')) return { existed: !!live };
   putArchiveRow(store, tx, c, name, rest);
-  removeRow(store, tx, archived);
+  removeRow(store, tx, restore);
+  if (restore !== newest) removeRow(store, tx, newest!);
   return { existed: true };
+}
+
+const SWIFT_DELETE_MARKER = 'application/x-deleted;swift_versions_deleted=1';
+
+const isSwiftDeleteMarker = (r: ObjectRow): boolean => r.contentType === SWIFT_DELETE_MARKER;
+
+/** The newest `n` archive entries of `name` in the archive container, newest first. */
+function archivedVersions(store: ObjectStoreContext, ac: ContainerRow, name: string, n: number): ObjectRow[] {
+  const prefix = `${Buffer.byteLength(name, 'utf8').toString(16).padStart(3, '0')}${name}/`;
+  const ids = sqliteOf(store)
+    .prepare('SELECT id FROM obj_objects WHERE container_id = ? AND name >= ? AND name < CAST(? AS TEXT) ORDER BY name DESC LIMIT ?')
+    .pluck()
+    .all(ac.id, prefix, prefixUpperBound(prefix), n) as string[];
+  return ids.map((i) => store.db.select().from(objObjects).where(eq(objObjects.id, i)).get()!).filter((r) => liveRow(store, r));
 }
 
 /** Listing columns of both tables, snake_case as the raw query returns them. */
