@@ -34,6 +34,7 @@ export function prepareObjectStatements(db: Db) {
   // Raw: a drizzle placeholder would turn a null JSON column into the text 'null'.
   const insertObject = sqlite.prepare(`INSERT INTO obj_objects (${OBJECT_COLUMNS}) VALUES (${OBJECT_COLUMNS.split(', ').map(() => '?').join(', ')})`);
   const containerExists = sqlite.prepare('SELECT 1 FROM obj_containers WHERE id = ?').pluck();
+  const containerVersioning = sqlite.prepare('SELECT versioning, swift_versions_location AS location, swift_versions_mode AS mode, project_id AS projectId FROM obj_containers WHERE id = ?');
   const bumpContainer = sqlite.prepare('UPDATE obj_containers SET object_count = object_count + ?, bytes_used = bytes_used + ?, updated_at = ? WHERE id = ?');
   const addRef = db
     .insert(objBlobRefs)
@@ -45,6 +46,9 @@ export function prepareObjectStatements(db: Db) {
     containerByProjectName: (projectId: string, name: string) => containerByProjectName.get({ projectId, name }),
     oldestContainerByName: (name: string) => oldestContainerByName.get({ name }),
     containerExists: (id: string) => containerExists.get(id) !== undefined,
+    /** The versioning settings every object write and delete consults (`versions.ts`). */
+    containerVersioning: (id: string) =>
+      containerVersioning.get(id) as { versioning: string | null; location: string | null; mode: string | null; projectId: string } | undefined,
     objectByName: (containerId: string, name: string) => objectByName.get({ containerId, name }),
     /** Inserts an object row, applying the schema's defaults for omitted columns. */
     insertObject(r: ObjectInsert): void {

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { objContainers, objObjects, objVersions } from '../db/schema/objects.js';
+import { objObjects, objVersions } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertList, assertWrite, requireContainer } from './authorize.js';
 import { checkWriteConditions, liveRow, noSuchKey, releaseRefs, removeRow } from './object-rows.js';
@@ -46,14 +46,10 @@ const sqliteOf = (store: ObjectStoreContext): Database.Database => (store.db as 
 
 /** The container's versioning settings, read on the connection's current transaction. */
 export function containerVersioning(store: ObjectStoreContext, containerId: string): ContainerVersioning {
-  const r = store.db
-    .select({ v: objContainers.versioning, loc: objContainers.swiftVersionsLocation, mode: objContainers.swiftVersionsMode, projectId: objContainers.projectId })
-    .from(objContainers)
-    .where(eq(objContainers.id, containerId))
-    .get();
+  const r = store.stmts.containerVersioning(containerId);
   return {
-    s3: (r?.v as VersioningStatus | null) ?? null,
-    swift: r?.loc ? { location: r.loc, mode: r.mode === 'history' ? 'history' : 'stack' } : null,
+    s3: (r?.versioning as VersioningStatus | null) ?? null,
+    swift: r?.location ? { location: r.location, mode: r.mode === 'history' ? 'history' : 'stack' } : null,
     projectId: r?.projectId ?? '',
   };
 }
