@@ -8,15 +8,23 @@ import { assertReadObject, assertWrite, requireContainer } from './authorize.js'
 import { liveObject, noSuchKey, validateAclGrants } from './object-rows.js';
 import { toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectRow, ObjectStoreContext } from './store-context.js';
-import type { AccessOptions, ContainerRef, ObjectRef, S3Acl, StoredAcl } from './types.js';
+import type { ContainerRef, ObjectRef, S3Acl, StoredAcl, VersionedAccessOptions } from './types.js';
+import { rowForRead, updateStoredVersion } from './versions.js';
 
-/** An object for a tag read (object read access) or tag write (object write access); NoSuchKey when missing. */
-function objectForAcp(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, write: boolean): { c: ContainerRow; row: ObjectRow } {
+/** An object (or `versionId`'s version) for a tag read (object read access) or tag write (object write access); NoSuchKey when missing. */
+function objectForAcp(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, write: boolean, versionId?: string): { c: ContainerRow; row: ObjectRow } {
   validateObjectName(ref.name);
   const c = requireContainer(store, ref, ctx);
-  const row = liveObject(store, c.id, ref.name);
+  let row: ObjectRow | undefined;
+  let lookupError: unknown;
+  try {
+    row = rowForRead(store, c, ref.name, versionId, liveObject(store, c.id, ref.name));
+  } catch (e) {
+    lookupError = e;
+  }
   if (write) assertWrite(store, ctx, c, ref.name, {});
   else assertReadObject(store, ctx, c, ref.name, row, {});
+  if (lookupError) throw lookupError;
   if (!row) throw noSuchKey(ref.name);
   return { c, row };
 }
@@ -38,17 +46,15 @@ function objectForAclChange(store: ObjectStoreContext, ctx: RequestContext, ref:
 }
 
 /** The object's tag set (empty object when none). */
-export async function getObjectTags(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, access: AccessOptions = {}): Promise<Record<string, string>> {
-  void access;
-  return { ...(objectForAcp(store, ctx, ref, false).row.tags ?? {}) };
+export async function getObjectTags(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, access: VersionedAccessOptions = {}): Promise<Record<string, string>> {
+  return { ...(objectForAcp(store, ctx, ref, false, access.versionId).row.tags ?? {}) };
 }
 
 /** Replaces (or with `null` removes) the object's tag set; does not change lastModified. */
-export async function putObjectTags(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, tags: Record<string, string> | null, access: AccessOptions = {}): Promise<void> {
-  void access;
-  const { row } = objectForAcp(store, ctx, ref, true);
+export async function putObjectTags(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, tags: Record<string, string> | null, access: VersionedAccessOptions = {}): Promise<void> {
+  const { row } = objectForAcp(store, ctx, ref, true, access.versionId);
   if (tags) validateTags(tags, 10);
-  store.db.update(objObjects).set({ tags }).where(eq(objObjects.id, row.id)).run();
+  updateStoredVersion(store, row.id, { tags });
 }
 
 /** The object's ACL (owner = container project); needs READ_ACP. */

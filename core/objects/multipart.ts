@@ -144,7 +144,7 @@ export async function uploadPartCopy(store: ObjectStoreContext, ctx: RequestCont
   const algorithm = (requireUpload(store, ctx, ref, uploadId, true).up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
   const range = opts.sourceRange;
   if (range && (range.start < 0 || range.end < range.start)) throw errors.invalid('The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', { reason: 'InvalidArgument' });
-  const { head, pieces } = await readObject(store, ctx, source, {}, 'GET');
+  const { head, pieces } = await readObject(store, ctx, source, { versionId: opts.sourceVersionId }, 'GET');
   checkConditions(opts.sourceConditions, head.info, true);
   let use = pieces;
   if (range) {

@@ -69,6 +69,7 @@ import type {
   UploadListing,
   UploadPartCopyOptions,
   UploadPartOptions,
+  VersionedAccessOptions,
   VersionListing,
   VersionListOptions,
 } from './types.js';
@@ -193,12 +194,12 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** The object's tag set (empty object when none). */
-  getObjectTags(ctx: RequestContext, ref: ObjectRef, access: AccessOptions = {}): Promise<Record<string, string>> {
+  getObjectTags(ctx: RequestContext, ref: ObjectRef, access: VersionedAccessOptions = {}): Promise<Record<string, string>> {
     return getObjectTags(this.store, ctx, ref, access);
   }
 
   /** Replaces (or with `null` removes) the object's tag set; does not change lastModified. */
-  putObjectTags(ctx: RequestContext, ref: ObjectRef, tags: Record<string, string> | null, access: AccessOptions = {}): Promise<void> {
+  putObjectTags(ctx: RequestContext, ref: ObjectRef, tags: Record<string, string> | null, access: VersionedAccessOptions = {}): Promise<void> {
     return putObjectTags(this.store, ctx, ref, tags, access);
   }
 

@@ -148,6 +148,11 @@ export interface AccessOptions {
   grant?: TempUrlGrant;
 }
 
+/** AccessOptions of a call that may address one version (S3 `versionId`; `null` names the null version). */
+export interface VersionedAccessOptions extends AccessOptions {
+  versionId?: string;
+}
+
 // ---------------------------------------------------------------- accounts
 
 /** An account is a project's view in the object store (Swift `AUTH_<project_id>`, S3 owner). */
@@ -546,6 +551,8 @@ export interface UploadPartCopyOptions extends AccessOptions {
   /** Inclusive byte range of the source. Beyond the source → 'InvalidRange'. */
   sourceRange?: { start: number; end: number };
   sourceConditions?: Conditions;
+  /** S3 `x-amz-copy-source: ...?versionId=`: copy from that version of the source. */
+  sourceVersionId?: string;
 }
 
 export interface ListPartsOptions {

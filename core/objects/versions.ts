@@ -198,6 +198,12 @@ export function rowForRead(store: ObjectStoreContext, c: ContainerRow, name: str
   return row as ObjectRow;
 }
 
+/** Updates columns of a stored version by row id, wherever it lives (current or noncurrent). */
+export function updateStoredVersion(store: ObjectStoreContext, rowId: string, set: Partial<Pick<ObjectRow, 'tags' | 'acl'>>): void {
+  const r = store.db.update(objObjects).set(set).where(eq(objObjects.id, rowId)).run();
+  if (r.changes === 0) store.db.update(objVersions).set(set).where(eq(objVersions.id, rowId)).run();
+}
+
 /** True while the row (current or noncurrent) still exists, inside a write transaction. */
 export function rowStillStored(tx: Tx, row: ObjectRow): boolean {
   return !!tx.select({ id: objObjects.id }).from(objObjects).where(eq(objObjects.id, row.id)).get() || !!tx.select({ id: objVersions.id }).from(objVersions).where(eq(objVersions.id, row.id)).get();

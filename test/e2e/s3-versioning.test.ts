@@ -7,16 +7,20 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  DeleteObjectTaggingCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
   S3ServiceException,
   UploadPartCommand,
+  UploadPartCopyCommand,
   type ListObjectVersionsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -247,6 +251,27 @@ describe('S3 versioning', () => {
       [done.VersionId, true],
       [c.VersionId, false],
     ]);
+  });
+
+  it('UploadPartCopy copies a given source version; tagging reads and writes one version', async () => {
+    const B = 'ver-part-tags';
+    await newBucket(B, 'Enabled');
+    const v1 = await put(B, 'src', 'first');
+    const v2 = await put(B, 'src', 'second');
+    const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'assembled' }));
+    const part = await s3.send(new UploadPartCopyCommand({ Bucket: B, Key: 'assembled', UploadId: up.UploadId, PartNumber: 1, CopySource: `${B}/src?versionId=${v1}` }));
+    expect(part.CopySourceVersionId).toBe(v1);
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'assembled', UploadId: up.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.CopyPartResult!.ETag }] } }));
+    expect(await text(s3.send(new GetObjectCommand({ Bucket: B, Key: 'assembled' })))).toBe('first');
+
+    const tagged = await s3.send(new PutObjectTaggingCommand({ Bucket: B, Key: 'src', VersionId: v1, Tagging: { TagSet: [{ Key: 'age', Value: 'old' }] } }));
+    expect(tagged.VersionId).toBe(v1);
+    expect((await s3.send(new GetObjectTaggingCommand({ Bucket: B, Key: 'src', VersionId: v1 }))).TagSet).toEqual([{ Key: 'age', Value: 'old' }]);
+    expect((await s3.send(new GetObjectTaggingCommand({ Bucket: B, Key: 'src' }))).TagSet).toEqual([]);
+    expect((await s3.send(new GetObjectTaggingCommand({ Bucket: B, Key: 'src', VersionId: v2 }))).TagSet).toEqual([]);
+    await s3.send(new DeleteObjectTaggingCommand({ Bucket: B, Key: 'src', VersionId: v1 }));
+    expect((await s3.send(new GetObjectTaggingCommand({ Bucket: B, Key: 'src', VersionId: v1 }))).TagSet).toEqual([]);
+    expect(await failure(s3.send(new GetObjectTaggingCommand({ Bucket: B, Key: 'src', VersionId: '1'.repeat(32) })))).toMatchObject({ code: 'NoSuchVersion', status: 404 });
   });
 
   it('DeleteBucket with only versions or delete markers left is BucketNotEmpty', async () => {

@@ -59,8 +59,9 @@ export async function uploadPartCopy(call: S3Call): Promise<S3Result> {
   const part = await call.deps.objects.uploadPartCopy(call.ctx, { container: call.bucket, name: call.key }, id, n, { container: src.bucket, name: src.key }, {
     sourceRange: copySourceRange(call.headers.get('x-amz-copy-source-range')),
     sourceConditions: readConditions(call.headers, 'x-amz-copy-source-'),
+    sourceVersionId: src.versionId,
   });
-  return { output: { CopyPartResult: { ETag: quote(part.etag), LastModified: new Date(part.lastModified), ...checksumOutput(part.checksum, false) } } };
+  return { output: { CopyPartResult: { ETag: quote(part.etag), LastModified: new Date(part.lastModified), ...checksumOutput(part.checksum, false) }, CopySourceVersionId: src.versionId } };
 }
 
 type CompletedPart = { PartNumber?: number; ETag?: string } & Partial<Record<`Checksum${Uppercase<ChecksumAlgorithm>}`, string>>;
