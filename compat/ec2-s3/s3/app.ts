@@ -68,7 +68,7 @@ export const S3_HANDLERS: Readonly<Record<string, S3Handler>> = {
 };
 
 /** The S3 operation table for the compat matrix. */
-export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)), bucketConfigNotes);
+export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)), { ...bucketConfigNotes, ...versions.versionNotes });
 
 /** Operations whose body is the object itself (streamed, never buffered). */
 const STREAMING = new Set(['PutObject', 'UploadPart']);

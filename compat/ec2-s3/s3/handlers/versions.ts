@@ -76,3 +76,9 @@ export async function listObjectVersions(call: S3Call): Promise<S3Result> {
     },
   };
 }
+
+/** What the compat matrix says about the versioning operations. */
+export const versionNotes: Readonly<Record<string, string>> = {
+  PutBucketVersioning: 'Enabled / Suspended; MFA delete refused; excludes Swift X-Versions-Location on the same container',
+  ListObjectVersions: 'versions and delete markers, key-marker / version-id-marker paging',
+};
