@@ -2,13 +2,13 @@
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import type { BlobWriteResult } from '../../backends/blob/types.js';
 import type { RequestContext } from '../context.js';
-import { type ManifestEntry, objObjects, objParts, objUploads } from '../db/schema/objects.js';
+import { type ManifestEntry, objParts, objUploads } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertList, assertWrite, requireContainer } from './authorize.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
 import { readObject } from './get-object.js';
 import { checkPartAlgorithm, multipartChecksum, uploadChecksumType } from './multipart-checksum.js';
-import { s3VersionIdOf } from './versions.js';
+import { s3VersionIdOf, storedVersionById } from './versions.js';
 import { addRefs, checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, releaseRefs, validateAclGrants, writeRow } from './object-rows.js';
 import { checkConditions, compareBytes, concatEtag, multipartEtag, newId, normalizeEtag, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext, UploadRow } from './store-context.js';
@@ -238,8 +238,9 @@ export async function listMultipartUploads(store: ObjectStoreContext, ctx: Reque
 export async function completeMultipartUpload(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, parts: CompletePart[], opts: CompleteMultipartOptions = {}): Promise<CompleteMultipartResult> {
   const { c, up } = requireUpload(store, ctx, ref, uploadId, true);
   if (up.completedVersionId) {
-    const done = store.db.select().from(objObjects).where(eq(objObjects.id, up.completedVersionId)).get();
-    if (done) return { etag: done.etag, size: done.size, lastModified: done.lastModified, versionId: done.id, checksum: (done.checksum as Checksum | null) ?? undefined };
+    // The version it made may be noncurrent by now (a versioned bucket kept it).
+    const done = storedVersionById(store, up.completedVersionId);
+    if (done) return { etag: done.etag, size: done.size, lastModified: done.lastModified, versionId: done.id, s3VersionId: s3VersionIdOf(c, done.versionId), checksum: (done.checksum as Checksum | null) ?? undefined };
     throw errors.notFound('upload', uploadId, 'The specified upload does not exist.');
   }
   if (!parts.length) throw errors.invalid('The XML you provided was not well-formed or did not validate against our published schema', { reason: 'MalformedManifest' });

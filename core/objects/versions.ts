@@ -204,6 +204,18 @@ export function updateStoredVersion(store: ObjectStoreContext, rowId: string, se
   if (r.changes === 0) store.db.update(objVersions).set(set).where(eq(objVersions.id, rowId)).run();
 }
 
+/** A stored version by row id, current or noncurrent (delete markers excluded). */
+export function storedVersionById(store: ObjectStoreContext, rowId: string): ObjectRow | undefined {
+  const cur = store.db.select().from(objObjects).where(eq(objObjects.id, rowId)).get();
+  if (cur) return cur;
+  const nc = store.db.select().from(objVersions).where(eq(objVersions.id, rowId)).get();
+  if (!nc || nc.deleteMarker) return undefined;
+  const { seq, deleteMarker, ...row } = nc;
+  void seq;
+  void deleteMarker;
+  return row as ObjectRow;
+}
+
 /** True while the row (current or noncurrent) still exists, inside a write transaction. */
 export function rowStillStored(tx: Tx, row: ObjectRow): boolean {
   return !!tx.select({ id: objObjects.id }).from(objObjects).where(eq(objObjects.id, row.id)).get() || !!tx.select({ id: objVersions.id }).from(objVersions).where(eq(objVersions.id, row.id)).get();
@@ -277,6 +289,11 @@ function deleteVersion(store: ObjectStoreContext, tx: Tx, c: ContainerRow, name:
 
 /** Swift DELETE in a container with versioned writes (stack: restore the newest archive; history: archive and mark deleted). */
 function swiftDelete(store: ObjectStoreContext, tx: Tx, c: ContainerRow, v: ContainerVersioning, name: string, row: ObjectRow | undefined, live: ObjectRow | undefined): DeleteObjectResult {
+  // Stack mode with no archive container has nothing to restore: a plain delete, as Swift's listing of it finds nothing.
+  if (v.swift!.mode === 'stack' && !store.stmts.containerByProjectName(v.projectId, v.swift!.location)) {
+    if (row) removeRow(store, tx, row);
+    return { existed: !!live };
+  }
   const ac = swiftArchiveContainer(store, v);
   if (v.swift!.mode === 'history') {
     if (!live) {

@@ -246,6 +246,11 @@ describe('S3 versioning', () => {
     const part = await s3.send(new UploadPartCommand({ Bucket: B, Key: 'dst', UploadId: up.UploadId, PartNumber: 1, Body: 'multi' }));
     const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'dst', UploadId: up.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
     expect(done.VersionId).toMatch(/^[0-9a-f]{32}$/);
+    // Once overwritten, a repeated Complete still answers with the version it made.
+    await put(B, 'dst', 'newer');
+    const again = await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'dst', UploadId: up.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+    expect(again.VersionId).toBe(done.VersionId);
+    await s3.send(new DeleteObjectCommand({ Bucket: B, Key: 'dst', VersionId: (await s3.send(new HeadObjectCommand({ Bucket: B, Key: 'dst' }))).VersionId }));
     const lv = await s3.send(new ListObjectVersionsCommand({ Bucket: B, Prefix: 'dst' }));
     expect(lv.Versions!.map((v) => [v.VersionId, v.IsLatest])).toEqual([
       [done.VersionId, true],

@@ -94,5 +94,8 @@ describe('refusals', () => {
     expect((await f.req('PUT', f.url('/orphan/o'), { body: 'first' })).status).toBe(201);
     expect((await f.req('PUT', f.url('/orphan/o'), { body: 'second' })).status).toBe(412);
     expect(await body('/orphan/o')).toBe('first');
+    // Nothing to restore from a missing archive: DELETE just deletes.
+    expect((await f.req('DELETE', f.url('/orphan/o'))).status).toBe(204);
+    expect(await body('/orphan/o')).toBe(404);
   });
 });
