@@ -279,6 +279,32 @@ describe('S3 versioning', () => {
     expect(await failure(s3.send(new GetObjectTaggingCommand({ Bucket: B, Key: 'src', VersionId: '1'.repeat(32) })))).toMatchObject({ code: 'NoSuchVersion', status: 404 });
   });
 
+  it("another project learns nothing of a private bucket's versions: AccessDenied before delete markers or NoSuchVersion", async () => {
+    const B = 'ver-private';
+    await newBucket(B, 'Enabled');
+    const v = await put(B, 'secret', 'x');
+    const marker = (await s3.send(new DeleteObjectCommand({ Bucket: B, Key: 'secret' }))).VersionId!;
+    const other = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.demo.access, secretAccessKey: srv.demo.secret } });
+    try {
+      for (const attempt of [
+        () => other.send(new GetObjectCommand({ Bucket: B, Key: 'secret' })),
+        () => other.send(new GetObjectCommand({ Bucket: B, Key: 'secret', VersionId: v })),
+        () => other.send(new GetObjectCommand({ Bucket: B, Key: 'secret', VersionId: marker })),
+        () => other.send(new GetObjectCommand({ Bucket: B, Key: 'secret', VersionId: '2'.repeat(32) })),
+        () => other.send(new ListObjectVersionsCommand({ Bucket: B })),
+        () => other.send(new DeleteObjectCommand({ Bucket: B, Key: 'secret', VersionId: v })),
+      ]) {
+        const r = await failure(attempt());
+        expect(r).toMatchObject({ code: 'AccessDenied', status: 403 });
+        expect(r.headers['x-amz-delete-marker']).toBeUndefined();
+      }
+      expect(await failure(other.send(new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: 'Suspended' } })))).toMatchObject({ code: 'AccessDenied', status: 403 });
+    } finally {
+      other.destroy();
+    }
+    expect(await text(s3.send(new GetObjectCommand({ Bucket: B, Key: 'secret', VersionId: v })))).toBe('x');
+  });
+
   it('DeleteBucket with only versions or delete markers left is BucketNotEmpty', async () => {
     const B = 'ver-teardown';
     await newBucket(B, 'Enabled');
