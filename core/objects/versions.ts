@@ -388,7 +388,7 @@ export async function listObjectVersions(store: ObjectStoreContext, ctx: Request
   assertList(store, ctx, c);
   const limit = Math.min(Math.max(opts.limit ?? 1000, 0), 1000);
   if (opts.versionIdMarker !== undefined && !opts.keyMarker) {
-    throw errors.invalid('A version-id marker cannot be specified without a key marker.', { reason: 'InvalidArgument', argumentName: 'version-id-marker' });
+    throw errors.invalid('A version id marker cannot be given without a key marker.', { reason: 'InvalidArgument', argumentName: 'versionIdMarker' });
   }
   if (opts.versionIdMarker !== undefined) validateVersionId(opts.versionIdMarker);
   if (limit === 0) return { entries: [], isTruncated: false };

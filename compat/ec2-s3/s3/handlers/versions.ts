@@ -32,6 +32,9 @@ export async function listObjectVersions(call: S3Call): Promise<S3Result> {
   const max = intParam(call.query.get('max-keys'), 'max-keys', 0, 2147483647) ?? 1000;
   const keyMarker = call.query.get('key-marker') ?? '';
   const versionIdMarker = call.query.get('version-id-marker') ?? undefined;
+  if (versionIdMarker !== undefined && !keyMarker) {
+    throw s3Error('InvalidArgument', 'A version-id marker cannot be specified without a key marker.', { ArgumentName: 'version-id-marker', ArgumentValue: versionIdMarker });
+  }
   const prefix = call.query.get('prefix') ?? '';
   const delimiter = call.query.get('delimiter') || undefined;
   const r = await call.deps.objects.listObjectVersions(call.ctx, { container: call.bucket }, {
