@@ -1,7 +1,5 @@
 // Object and container ACLs (S3 Get/PutObjectAcl, GetBucketAcl) and object tag sets.
-import { eq } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { objObjects } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { canWriteRole, projectRole, s3AclAllows } from './access.js';
 import { assertReadObject, assertWrite, requireContainer } from './authorize.js';
@@ -34,13 +32,20 @@ function objectForAcp(store: ObjectStoreContext, ctx: RequestContext, ref: Objec
  * a writing role or a WRITE_ACP grant. Object READ and bucket WRITE are not enough, as in S3 (a WRITE
  * grantee could otherwise grant itself READ on every object).
  */
-function objectForAclChange(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, perm: 'READ_ACP' | 'WRITE_ACP'): { c: ContainerRow; row: ObjectRow } {
+function objectForAclChange(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, perm: 'READ_ACP' | 'WRITE_ACP', versionId?: string): { c: ContainerRow; row: ObjectRow } {
   validateObjectName(ref.name);
   const c = requireContainer(store, ref, ctx);
-  const row = liveObject(store, c.id, ref.name);
+  let row: ObjectRow | undefined;
+  let lookupError: unknown;
+  try {
+    row = rowForRead(store, c, ref.name, versionId, liveObject(store, c.id, ref.name));
+  } catch (e) {
+    lookupError = e;
+  }
   const role = projectRole(ctx, c.projectId);
   const byRole = perm === 'READ_ACP' ? role !== undefined : canWriteRole(role);
   if (!byRole && !(row && s3AclAllows(row.acl as StoredAcl, ctx, perm))) throw errors.forbidden('Access Denied');
+  if (lookupError) throw lookupError;
   if (!row) throw noSuchKey(ref.name);
   return { c, row };
 }
@@ -58,17 +63,17 @@ export async function putObjectTags(store: ObjectStoreContext, ctx: RequestConte
 }
 
 /** The object's ACL (owner = container project); needs READ_ACP. */
-export async function getObjectAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef): Promise<{ owner: string; acl: StoredAcl }> {
-  const { c, row } = objectForAclChange(store, ctx, ref, 'READ_ACP');
+export async function getObjectAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, access: VersionedAccessOptions = {}): Promise<{ owner: string; acl: StoredAcl }> {
+  const { c, row } = objectForAclChange(store, ctx, ref, 'READ_ACP', access.versionId);
   return { owner: c.projectId, acl: row.acl as StoredAcl };
 }
 
 /** Replaces the object's ACL (needs WRITE_ACP); does not change lastModified. Grants to unknown projects → 'InvalidArgument'. */
-export async function putObjectAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, acl: S3Acl): Promise<void> {
-  const { row } = objectForAclChange(store, ctx, ref, 'WRITE_ACP');
+export async function putObjectAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, acl: S3Acl, access: VersionedAccessOptions = {}): Promise<void> {
+  const { row } = objectForAclChange(store, ctx, ref, 'WRITE_ACP', access.versionId);
   const stored = toStoredAcl(acl);
   validateAclGrants(store, stored);
-  store.db.update(objObjects).set({ acl: stored }).where(eq(objObjects.id, row.id)).run();
+  updateStoredVersion(store, row.id, { acl: stored });
 }
 
 /** The container's S3 ACL (owner = project). */

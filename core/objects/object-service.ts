@@ -204,13 +204,13 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** The object's ACL (owner = container project); needs READ_ACP. */
-  getObjectAcl(ctx: RequestContext, ref: ObjectRef): Promise<{ owner: string; acl: StoredAcl }> {
-    return getObjectAcl(this.store, ctx, ref);
+  getObjectAcl(ctx: RequestContext, ref: ObjectRef, access: VersionedAccessOptions = {}): Promise<{ owner: string; acl: StoredAcl }> {
+    return getObjectAcl(this.store, ctx, ref, access);
   }
 
   /** Replaces the object's ACL (needs WRITE_ACP); does not change lastModified. Grants to unknown projects → 'InvalidArgument'. */
-  putObjectAcl(ctx: RequestContext, ref: ObjectRef, acl: S3Acl): Promise<void> {
-    return putObjectAcl(this.store, ctx, ref, acl);
+  putObjectAcl(ctx: RequestContext, ref: ObjectRef, acl: S3Acl, access: VersionedAccessOptions = {}): Promise<void> {
+    return putObjectAcl(this.store, ctx, ref, acl, access);
   }
 
   /** The container's S3 ACL (owner = project). */

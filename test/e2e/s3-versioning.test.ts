@@ -10,12 +10,14 @@ import {
   DeleteObjectTaggingCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
+  GetObjectAclCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutBucketVersioningCommand,
   PutObjectCommand,
+  PutObjectAclCommand,
   PutObjectTaggingCommand,
   S3Client,
   S3ServiceException,
@@ -258,7 +260,7 @@ describe('S3 versioning', () => {
     ]);
   });
 
-  it('UploadPartCopy copies a given source version; tagging reads and writes one version', async () => {
+  it('UploadPartCopy copies a given source version; tagging and ACLs read and write one version', async () => {
     const B = 'ver-part-tags';
     await newBucket(B, 'Enabled');
     const v1 = await put(B, 'src', 'first');
@@ -277,6 +279,12 @@ describe('S3 versioning', () => {
     await s3.send(new DeleteObjectTaggingCommand({ Bucket: B, Key: 'src', VersionId: v1 }));
     expect((await s3.send(new GetObjectTaggingCommand({ Bucket: B, Key: 'src', VersionId: v1 }))).TagSet).toEqual([]);
     expect(await failure(s3.send(new GetObjectTaggingCommand({ Bucket: B, Key: 'src', VersionId: '1'.repeat(32) })))).toMatchObject({ code: 'NoSuchVersion', status: 404 });
+
+    await s3.send(new PutObjectAclCommand({ Bucket: B, Key: 'src', VersionId: v1, ACL: 'public-read' }));
+    const grants = (id?: string) => s3.send(new GetObjectAclCommand({ Bucket: B, Key: 'src', VersionId: id })).then((r) => (r.Grants ?? []).map((g) => g.Grantee?.URI).filter(Boolean));
+    expect(await grants(v1)).toContain('http://acs.amazonaws.com/groups/global/AllUsers');
+    expect(await grants(v2)).not.toContain('http://acs.amazonaws.com/groups/global/AllUsers');
+    expect(await grants()).not.toContain('http://acs.amazonaws.com/groups/global/AllUsers');
   });
 
   it("another project learns nothing of a private bucket's versions: AccessDenied before delete markers or NoSuchVersion", async () => {

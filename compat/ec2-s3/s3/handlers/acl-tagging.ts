@@ -49,13 +49,15 @@ export async function putBucketAcl(call: S3Call): Promise<S3Result> {
 
 /** GET /bucket/key?acl. */
 export async function getObjectAcl(call: S3Call): Promise<S3Result> {
-  const r = await call.deps.objects.getObjectAcl(call.ctx, { container: call.bucket, name: call.key });
+  const versionId = call.query.get('versionId') ?? undefined;
+  const r = await call.deps.objects.getObjectAcl(call.ctx, { container: call.bucket, name: call.key }, { versionId });
   return { output: policyOf(call, r.owner, r.acl) };
 }
 
 /** PUT /bucket/key?acl — LastModified is unchanged. */
 export async function putObjectAcl(call: S3Call): Promise<S3Result> {
-  await call.deps.objects.putObjectAcl(call.ctx, { container: call.bucket, name: call.key }, aclFromRequest(call));
+  const versionId = call.query.get('versionId') ?? undefined;
+  await call.deps.objects.putObjectAcl(call.ctx, { container: call.bucket, name: call.key }, aclFromRequest(call), { versionId });
   return { output: {} };
 }
 
