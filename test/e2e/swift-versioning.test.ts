@@ -83,6 +83,21 @@ describe('X-History-Location (history mode)', () => {
   });
 });
 
+describe('switching modes', () => {
+  it('a stack-mode DELETE undoes a history-mode delete: the version under the marker comes back, the marker goes', async () => {
+    await f.req('PUT', f.url('/undo-archive'));
+    await f.req('PUT', f.url('/undo'), { headers: { 'X-History-Location': 'undo-archive' } });
+    await f.req('PUT', f.url('/undo/doc'), { body: 'kept' });
+    await f.req('DELETE', f.url('/undo/doc'));
+    expect((await listing('undo-archive')).length).toBe(2);
+    expect((await f.req('POST', f.url('/undo'), { headers: { 'X-Versions-Location': 'undo-archive' } })).status).toBe(204);
+    expect((await f.req('HEAD', f.url('/undo'))).headers.get('x-history-location')).toBeNull();
+    expect((await f.req('DELETE', f.url('/undo/doc'))).status).toBe(204);
+    expect(await body('/undo/doc')).toBe('kept');
+    expect(await listing('undo-archive')).toEqual([]);
+  });
+});
+
 describe('refusals', () => {
   it('both locations at once is 400', async () => {
     const res = await f.req('PUT', f.url('/both'), { headers: { 'X-Versions-Location': 'a', 'X-History-Location': 'b' } });
