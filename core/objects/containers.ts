@@ -9,6 +9,7 @@ import { newId, toStoredAcl, validateBucketName, validateContainerName, validate
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
 import type { AccessOptions, ContainerInfo, ContainerRef, CreateContainerOptions, UpdateContainerOptions } from './types.js';
 import { containerInfo } from './views.js';
+import { hasNoncurrent } from './versions.js';
 
 /**
  * Creates a container (Swift PUT: `created: false` and metadata/ACL merged when it exists → 202).
@@ -96,22 +97,34 @@ export async function updateContainer(store: ObjectStoreContext, ctx: RequestCon
     if (update.tags) validateTags(update.tags, 50);
     set.tags = update.tags;
   }
-  if (update.versioning) set.versioning = update.versioning;
+  if (update.versioning) {
+    if (c.swiftVersionsLocation) throw errors.conflict('container', 'Versioning cannot be enabled on a container whose writes are archived by Swift versioned writes.', { reason: 'VersioningConflict' });
+    set.versioning = update.versioning;
+  }
+  if (update.swiftVersions !== undefined) {
+    if (update.swiftVersions && c.versioning) throw errors.conflict('container', 'Swift versioned writes cannot be set on a bucket with S3 versioning.', { reason: 'VersioningConflict' });
+    if (update.swiftVersions) {
+      validateContainerName(update.swiftVersions.location);
+      if (update.swiftVersions.location === c.name) throw errors.invalid('The versions container must not be the container itself.', { reason: 'InvalidArgument' });
+    }
+    set.swiftVersionsLocation = update.swiftVersions?.location ?? null;
+    set.swiftVersionsMode = update.swiftVersions?.mode ?? null;
+  }
   if (Object.keys(set).length) store.db.update(objContainers).set(set).where(eq(objContainers.id, c.id)).run();
   return containerInfo(ctx, store.db.select().from(objContainers).where(eq(objContainers.id, c.id)).get()!);
 }
 
 /**
- * Deletes a container without objects; Conflict `BucketNotEmpty` otherwise. In-progress multipart
- * uploads do not keep it (S3 deletes the bucket and drops them): their parts are released in the same
- * transaction, so their blobs go through the normal `blob.gc` path.
+ * Deletes a container without objects, noncurrent versions or delete markers; Conflict `BucketNotEmpty`
+ * otherwise. In-progress multipart uploads do not keep it (S3 deletes the bucket and drops them): their
+ * parts are released in the same transaction, so their blobs go through the normal `blob.gc` path.
  */
 export async function deleteContainer(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef): Promise<void> {
   const c = requireContainer(store, ref, ctx);
   requireProjectRole(ctx, c.projectId, true);
   store.db.transaction((tx) => {
     const obj = tx.select({ id: objObjects.id }).from(objObjects).where(eq(objObjects.containerId, c.id)).limit(1).get();
-    if (obj) throw errors.conflict('container', 'The bucket you tried to delete is not empty.', { reason: 'BucketNotEmpty', id: c.name });
+    if (obj || hasNoncurrent(tx, c.id)) throw errors.conflict('container', 'The bucket you tried to delete is not empty.', { reason: 'BucketNotEmpty', id: c.name });
     const uploads = tx.select({ id: objUploads.id }).from(objUploads).where(eq(objUploads.containerId, c.id)).all().map((u) => u.id);
     if (uploads.length) {
       const parts = tx.select({ blobKey: objParts.blobKey }).from(objParts).where(inArray(objParts.uploadId, uploads)).all();

@@ -21,6 +21,7 @@ import {
 import { updateObjectMetadata } from './object-metadata.js';
 import { putObject } from './put-object.js';
 import { verifyTempUrl } from './temp-url.js';
+import { listObjectVersions } from './versions.js';
 import { createObjectStoreContext, type ObjectServiceDeps, type ObjectStoreContext } from './store-context.js';
 import type {
   AccessOptions,
@@ -37,6 +38,8 @@ import type {
   CreateContainerOptions,
   CreateMultipartOptions,
   DeleteObjectOptions,
+  DeleteObjectResult,
+  DeleteTarget,
   DeleteObjectsResult,
   DeleteSloResult,
   GetObjectOptions,
@@ -67,6 +70,9 @@ import type {
   UploadListing,
   UploadPartCopyOptions,
   UploadPartOptions,
+  VersionedAccessOptions,
+  VersionListing,
+  VersionListOptions,
 } from './types.js';
 
 export type { ObjectServiceDeps, TxEnqueue } from './store-context.js';
@@ -80,7 +86,7 @@ export type { ObjectServiceDeps, TxEnqueue } from './store-context.js';
  *
  * Each method delegates to the module of its capability (`accounts.ts`, `containers.ts`,
  * `list-objects.ts`, `put-object.ts`, `get-object.ts`, `delete-object.ts`, `copy-object.ts`,
- * `object-metadata.ts`, `acl-tags.ts`, `multipart.ts`, `manifests.ts`, `temp-url.ts`,
+ * `object-metadata.ts`, `acl-tags.ts`, `multipart.ts`, `manifests.ts`, `temp-url.ts`, `versions.ts`,
  * `maintenance.ts`); shared rules live in `authorize.ts`, `object-rows.ts`, `blob-writes.ts`,
  * `object-pieces.ts` and `views.ts`, all working on one `ObjectStoreContext` built here.
  */
@@ -167,14 +173,23 @@ export class ObjectService implements ObjectMaintenance {
     return listObjectParts(this.store, ctx, ref, opts);
   }
 
-  /** Deletes the object; idempotent (`existed` false when there was none). Needs write access. */
-  deleteObject(ctx: RequestContext, ref: ObjectRef, opts: DeleteObjectOptions = {}): Promise<{ existed: boolean }> {
+  /**
+   * Deletes the object; idempotent (`existed` false when there was none). Needs write access. In a
+   * versioned container the container's rules apply (`versions.ts`): a delete marker, a version removed
+   * by id (`opts.versionId`), or Swift's restore/archive.
+   */
+  deleteObject(ctx: RequestContext, ref: ObjectRef, opts: DeleteObjectOptions = {}): Promise<DeleteObjectResult> {
     return deleteObject(this.store, ctx, ref, opts);
   }
 
-  /** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names count as deleted. */
-  deleteObjects(ctx: RequestContext, ref: ContainerRef, names: string[], access: AccessOptions = {}): Promise<DeleteObjectsResult> {
+  /** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names (and versions) count as deleted. */
+  deleteObjects(ctx: RequestContext, ref: ContainerRef, names: Array<string | DeleteTarget>, access: AccessOptions = {}): Promise<DeleteObjectsResult> {
     return deleteObjects(this.store, ctx, ref, names, access);
+  }
+
+  /** Every version and delete marker of a container (S3 ListObjectVersions), by key then newest first. Needs listing access. */
+  listObjectVersions(ctx: RequestContext, ref: ContainerRef, opts: VersionListOptions = {}): Promise<VersionListing> {
+    return listObjectVersions(this.store, ctx, ref, opts);
   }
 
   /** Server-side copy sharing the source's blobs (no byte copy); source read access and destination write access needed. */
@@ -188,23 +203,23 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** The object's tag set (empty object when none). */
-  getObjectTags(ctx: RequestContext, ref: ObjectRef, access: AccessOptions = {}): Promise<Record<string, string>> {
+  getObjectTags(ctx: RequestContext, ref: ObjectRef, access: VersionedAccessOptions = {}): Promise<Record<string, string>> {
     return getObjectTags(this.store, ctx, ref, access);
   }
 
   /** Replaces (or with `null` removes) the object's tag set; does not change lastModified. */
-  putObjectTags(ctx: RequestContext, ref: ObjectRef, tags: Record<string, string> | null, access: AccessOptions = {}): Promise<void> {
+  putObjectTags(ctx: RequestContext, ref: ObjectRef, tags: Record<string, string> | null, access: VersionedAccessOptions = {}): Promise<void> {
     return putObjectTags(this.store, ctx, ref, tags, access);
   }
 
   /** The object's ACL (owner = container project); needs READ_ACP. */
-  getObjectAcl(ctx: RequestContext, ref: ObjectRef): Promise<AclView> {
-    return getObjectAcl(this.store, ctx, ref);
+  getObjectAcl(ctx: RequestContext, ref: ObjectRef, access: VersionedAccessOptions = {}): Promise<AclView> {
+    return getObjectAcl(this.store, ctx, ref, access);
   }
 
   /** Replaces the object's ACL (needs WRITE_ACP); does not change lastModified. Grants to unknown projects → 'InvalidArgument'. */
-  putObjectAcl(ctx: RequestContext, ref: ObjectRef, acl: S3Acl): Promise<void> {
-    return putObjectAcl(this.store, ctx, ref, acl);
+  putObjectAcl(ctx: RequestContext, ref: ObjectRef, acl: S3Acl, access: VersionedAccessOptions = {}): Promise<void> {
+    return putObjectAcl(this.store, ctx, ref, acl, access);
   }
 
   /** The container's S3 ACL (owner = project). */

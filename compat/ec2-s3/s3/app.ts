@@ -18,6 +18,7 @@ import * as buckets from './handlers/buckets.js';
 import * as listing from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
+import * as versions from './handlers/versions.js';
 import { checkExpectedOwners, refuseUnprovidedProtection } from './protection.js';
 import { matchRoute, s3OperationRows, type S3Level } from './router.js';
 
@@ -34,14 +35,14 @@ export const S3_HANDLERS: Readonly<Record<string, S3Handler>> = {
   HeadBucket: buckets.headBucket,
   DeleteBucket: buckets.deleteBucket,
   GetBucketLocation: buckets.getBucketLocation,
-  GetBucketVersioning: buckets.getBucketVersioning,
-  PutBucketVersioning: buckets.putBucketVersioning,
+  GetBucketVersioning: versions.getBucketVersioning,
+  PutBucketVersioning: versions.putBucketVersioning,
   GetBucketTagging: buckets.getBucketTagging,
   PutBucketTagging: buckets.putBucketTagging,
   DeleteBucketTagging: buckets.deleteBucketTagging,
   ListObjects: listing.listObjects,
   ListObjectsV2: listing.listObjectsV2,
-  ListObjectVersions: listing.listObjectVersions,
+  ListObjectVersions: versions.listObjectVersions,
   PutObject: objects.putObject,
   GetObject: objects.getObject,
   HeadObject: objects.headObject,
@@ -67,7 +68,7 @@ export const S3_HANDLERS: Readonly<Record<string, S3Handler>> = {
 };
 
 /** The S3 operation table for the compat matrix. */
-export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)), bucketConfigNotes);
+export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)), { ...bucketConfigNotes, ...versions.versionNotes });
 
 /** Operations whose body is the object itself (streamed, never buffered). */
 const STREAMING = new Set(['PutObject', 'UploadPart']);
@@ -115,7 +116,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     return c.notFound();
   }
 
-  const scope = { bucket: addr.bucket, key: addr.key, uploadId: query.get('uploadId') ?? undefined };
+  const scope = { method, bucket: addr.bucket, key: addr.key, uploadId: query.get('uploadId') ?? undefined };
   const fail = (e: unknown): Response => {
     if (isClientAbort(e)) {
       deps.logger.info({ req_id: requestId, reason: e instanceof Error ? e.message : String(e) }, 'client aborted the request');

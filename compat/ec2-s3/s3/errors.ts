@@ -59,6 +59,7 @@ export function s3Error(code: string, message?: string, fields: Record<string, s
 
 /** Which bucket/key a failing request addressed, for the extra elements S3 adds. */
 export interface ErrorScope {
+  method?: string;
   bucket?: string;
   key?: string;
   uploadId?: string;
@@ -75,12 +76,19 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
       if (d.resource === 'container') return s3Error('NoSuchBucket', undefined, { BucketName: id ?? scope.bucket });
       if (d.resource === 'upload') return s3Error('NoSuchUpload', undefined, { UploadId: scope.uploadId });
       if (d.resource === 'tagset') return s3Error('NoSuchTagSet');
+      if (d.resource === 'version') return s3Error('NoSuchVersion', undefined, { Key: scope.key, VersionId: d.versionId as string | undefined });
+      if (d.deleteMarker) {
+        // The latest version is a delete marker: S3 says so in headers (HEAD has no body to carry it).
+        const err = s3Error('NoSuchKey', undefined, { Key: id ?? scope.key });
+        return new AwsError(err.code, err.message, err.status, err.fields, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': String(d.versionId) });
+      }
       return s3Error('NoSuchKey', undefined, { Key: id ?? scope.key });
     }
     case 'Conflict':
       if (reason === 'BucketNotEmpty') return s3Error('BucketNotEmpty', undefined, { BucketName: scope.bucket });
       if (reason === 'BucketAlreadyExists') return s3Error('BucketAlreadyExists', undefined, { BucketName: scope.bucket });
       if (reason === 'BucketAlreadyOwnedByYou') return s3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: scope.bucket });
+      if (reason === 'VersioningConflict') return new AwsError('InvalidBucketState', e.message, 409);
       if (reason === 'PreconditionFailed') return s3Error('PreconditionFailed', undefined, { Condition: d.condition as string | undefined });
       return new AwsError('OperationAborted', e.message, 409);
     case 'InvalidState':
@@ -89,6 +97,13 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
         if (typeof d.etag === 'string') headers.etag = `"${d.etag}"`;
         if (typeof d.lastModified === 'number') headers['last-modified'] = new Date(d.lastModified).toUTCString();
         return new AwsError('NotModified', 'Not Modified', 304, {}, headers);
+      }
+      if (reason === 'DeleteMarker') {
+        const headers: Record<string, string> = { 'x-amz-delete-marker': 'true', allow: 'DELETE' };
+        if (typeof d.versionId === 'string') headers['x-amz-version-id'] = d.versionId;
+        if (typeof d.lastModified === 'number') headers['last-modified'] = new Date(d.lastModified).toUTCString();
+        const err = s3Error('MethodNotAllowed', undefined, { Method: scope.method, ResourceType: 'DeleteMarker' });
+        return new AwsError(err.code, err.message, err.status, err.fields, headers);
       }
       return s3Error('InvalidRequest', e.message);
     case 'Invalid':
@@ -112,6 +127,8 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
             PartNumber: d.partNumber as number | undefined,
             ETag: d.etag as string | undefined,
             BucketName: reason === 'InvalidBucketName' ? scope.bucket : undefined,
+            ArgumentName: typeof d.argumentName === 'string' ? d.argumentName : undefined,
+            ArgumentValue: typeof d.argumentValue === 'string' ? d.argumentValue : undefined,
           });
         case 'EntityTooSmall':
           return s3Error('EntityTooSmall', undefined, {
