@@ -1,7 +1,7 @@
 // Who may do what in the object store: project roles, container ACLs, S3 grants and TempURL grants, checked against stored rows.
 import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
-import { canWriteRole, projectRole, s3AclAllows, swiftReadAllowsListing, swiftReadAllowsObject, swiftWriteAllows } from './access.js';
+import { canWriteRole, projectRole, s3AclAllows, swiftReadAllowsListing, swiftReadAllowsObject, swiftWriteAllows, type SwiftAccount } from './access.js';
 import { parseDloManifest } from './rules.js';
 import type { ContainerRow, ObjectRow, ObjectStoreContext } from './store-context.js';
 import type { AccessOptions, ContainerRef, StoredAcl } from './types.js';
@@ -10,6 +10,11 @@ import type { AccessOptions, ContainerRef, StoredAcl } from './types.js';
 export function requireProjectRole(ctx: RequestContext, projectId: string, write: boolean): void {
   const role = projectRole(ctx, projectId);
   if (!role || (write && !canWriteRole(role))) throw errors.forbidden();
+}
+
+/** The Swift account `c` belongs to (its project's domain is looked up: names in ACLs depend on it). */
+function swiftAccount(store: ObjectStoreContext, c: ContainerRow): SwiftAccount {
+  return { projectId: c.projectId, domainId: store.stmts.projectDomainId(c.projectId) };
 }
 
 /** Resolves a container ref (S3: the caller's own of that name, else the oldest of that name anywhere). */
@@ -40,18 +45,18 @@ function grantCovers(store: ObjectStoreContext, access: AccessOptions | undefine
 }
 
 /** Container listing: any owner role, a Swift read ACL allowing listings, or an S3 READ grant on the bucket. */
-function canListContainer(ctx: RequestContext, c: ContainerRow): boolean {
-  return !!projectRole(ctx, c.projectId) || swiftReadAllowsListing(c.swiftRead, ctx) || s3AclAllows(c.s3Acl as StoredAcl, ctx, 'READ');
+function canListContainer(store: ObjectStoreContext, ctx: RequestContext, c: ContainerRow): boolean {
+  return !!projectRole(ctx, c.projectId) || swiftReadAllowsListing(c.swiftRead, ctx, swiftAccount(store, c)) || s3AclAllows(c.s3Acl as StoredAcl, ctx, 'READ');
 }
 
 /** Forbidden unless the caller may list `c` (see canListContainer). */
 export function assertList(store: ObjectStoreContext, ctx: RequestContext, c: ContainerRow): void {
-  if (!canListContainer(ctx, c)) throw errors.forbidden('Access Denied');
+  if (!canListContainer(store, ctx, c)) throw errors.forbidden('Access Denied');
 }
 
 /** Object reads: owner role, Swift read ACL, the object's S3 grant, or a TempURL grant. */
 export function assertReadObject(store: ObjectStoreContext, ctx: RequestContext, c: ContainerRow, name: string, row: ObjectRow | undefined, access: AccessOptions | undefined, method = 'GET'): void {
-  if (projectRole(ctx, c.projectId) || swiftReadAllowsObject(c.swiftRead, ctx) || grantCovers(store, access, c, name, method)) return;
+  if (projectRole(ctx, c.projectId) || swiftReadAllowsObject(c.swiftRead, ctx, swiftAccount(store, c)) || grantCovers(store, access, c, name, method)) return;
   if (row && s3AclAllows(row.acl as StoredAcl, ctx, 'READ')) return;
   throw errors.forbidden('Access Denied');
 }
@@ -67,7 +72,7 @@ export function assertDloSegmentsReadable(store: ObjectStoreContext, ctx: Reques
   const segContainer = parseDloManifest(row.dloManifest ?? '').container;
   if (segContainer === c.name) return;
   const sc = store.stmts.containerByProjectName(c.projectId, segContainer);
-  if (!sc || canListContainer(ctx, sc)) return;
+  if (!sc || canListContainer(store, ctx, sc)) return;
   const g = access?.grant;
   if (g && store.grants.has(g) && g.projectId === c.projectId) return;
   throw errors.forbidden('Access Denied');
@@ -89,7 +94,7 @@ export function assertSloSegmentsReadable(store: ObjectStoreContext, ctx: Reques
     if (checked.has(name)) continue;
     checked.add(name);
     const sc = store.stmts.containerByProjectName(c.projectId, name);
-    if (!sc || projectRole(ctx, sc.projectId) || swiftReadAllowsObject(sc.swiftRead, ctx) || s3AclAllows(sc.s3Acl as StoredAcl, ctx, 'READ')) continue;
+    if (!sc || projectRole(ctx, sc.projectId) || swiftReadAllowsObject(sc.swiftRead, ctx, swiftAccount(store, sc)) || s3AclAllows(sc.s3Acl as StoredAcl, ctx, 'READ')) continue;
     throw errors.forbidden('Access Denied');
   }
 }
@@ -97,6 +102,6 @@ export function assertSloSegmentsReadable(store: ObjectStoreContext, ctx: Reques
 /** Object writes: member role, Swift write ACL, the bucket's S3 WRITE grant, or a TempURL grant. */
 export function assertWrite(store: ObjectStoreContext, ctx: RequestContext, c: ContainerRow, name: string | undefined, access: AccessOptions | undefined, method = 'PUT'): void {
   if (canWriteRole(projectRole(ctx, c.projectId))) return;
-  if (swiftWriteAllows(c.swiftWrite, ctx) || s3AclAllows(c.s3Acl as StoredAcl, ctx, 'WRITE') || grantCovers(store, access, c, name, method)) return;
+  if (swiftWriteAllows(c.swiftWrite, ctx, swiftAccount(store, c)) || s3AclAllows(c.s3Acl as StoredAcl, ctx, 'WRITE') || grantCovers(store, access, c, name, method)) return;
   throw errors.forbidden('Access Denied');
 }

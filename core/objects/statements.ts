@@ -35,6 +35,7 @@ export function prepareObjectStatements(db: Db) {
   const insertObject = sqlite.prepare(`INSERT INTO obj_objects (${OBJECT_COLUMNS}) VALUES (${OBJECT_COLUMNS.split(', ').map(() => '?').join(', ')})`);
   const containerExists = sqlite.prepare('SELECT 1 FROM obj_containers WHERE id = ?').pluck();
   const bumpContainer = sqlite.prepare('UPDATE obj_containers SET object_count = object_count + ?, bytes_used = bytes_used + ?, updated_at = ? WHERE id = ?');
+  const projectDomainId = sqlite.prepare('SELECT domain_id FROM projects WHERE id = ?').pluck();
   const addRef = db
     .insert(objBlobRefs)
     .values({ blobKey: p('blobKey'), refs: 1, updatedAt: p('now') })
@@ -44,6 +45,8 @@ export function prepareObjectStatements(db: Db) {
   return {
     containerByProjectName: (projectId: string, name: string) => containerByProjectName.get({ projectId, name }),
     oldestContainerByName: (name: string) => oldestContainerByName.get({ name }),
+    /** The domain of a Keystone project; undefined when there is no such project. */
+    projectDomainId: (projectId: string) => projectDomainId.get(projectId) as string | undefined,
     containerExists: (id: string) => containerExists.get(id) !== undefined,
     objectByName: (containerId: string, name: string) => objectByName.get({ containerId, name }),
     /** Inserts an object row, applying the schema's defaults for omitted columns. */
