@@ -4,7 +4,8 @@ import type { RequestContext } from '../context.js';
 import { objObjects } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { canWriteRole, projectRole, s3AclAllows } from './access.js';
-import { assertReadObject, assertWrite, requireContainer } from './authorize.js';
+import { assertNotDenied, assertReadObject, assertWrite, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { liveObject, noSuchKey, validateAclGrants } from './object-rows.js';
 import { toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectRow, ObjectStoreContext } from './store-context.js';
@@ -32,7 +33,8 @@ function objectForAclChange(store: ObjectStoreContext, ctx: RequestContext, ref:
   const row = liveObject(store, c.id, ref.name);
   const role = projectRole(ctx, c.projectId);
   const byRole = perm === 'READ_ACP' ? role !== undefined : canWriteRole(role);
-  if (!byRole && !(row && s3AclAllows(row.acl as StoredAcl, ctx, perm))) throw errors.forbidden('Access Denied');
+  const acl = assertNotDenied(store, ctx, c, perm === 'READ_ACP' ? 's3:GetObjectAcl' : 's3:PutObjectAcl', ref.name, row?.acl as StoredAcl | undefined);
+  if (!byRole && !(row && s3AclAllows(acl, ctx, perm))) throw errors.forbidden('Access Denied');
   if (!row) throw noSuchKey(ref.name);
   return { c, row };
 }
@@ -59,15 +61,17 @@ export async function getObjectAcl(store: ObjectStoreContext, ctx: RequestContex
 
 /** Replaces the object's ACL (needs WRITE_ACP); does not change lastModified. Grants to unknown projects → 'InvalidArgument'. */
 export async function putObjectAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, acl: S3Acl): Promise<void> {
-  const { row } = objectForAclChange(store, ctx, ref, 'WRITE_ACP');
+  const { c, row } = objectForAclChange(store, ctx, ref, 'WRITE_ACP');
   const stored = toStoredAcl(acl);
   validateAclGrants(store, stored);
+  refusePublicAcl(store, c, { s3: stored });
   store.db.update(objObjects).set({ acl: stored }).where(eq(objObjects.id, row.id)).run();
 }
 
 /** The container's S3 ACL (owner = project). */
 export async function getContainerAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef): Promise<{ owner: string; acl: StoredAcl }> {
   const c = requireContainer(store, ref, ctx);
-  if (!projectRole(ctx, c.projectId) && !s3AclAllows(c.s3Acl as StoredAcl, ctx, 'READ_ACP')) throw errors.forbidden('Access Denied');
+  const honoured = assertNotDenied(store, ctx, c, 's3:GetBucketAcl', undefined, c.s3Acl as StoredAcl);
+  if (!projectRole(ctx, c.projectId) && !s3AclAllows(honoured, ctx, 'READ_ACP')) throw errors.forbidden('Access Denied');
   return { owner: c.projectId, acl: c.s3Acl as StoredAcl };
 }

@@ -4,6 +4,7 @@ import type { RequestContext } from '../context.js';
 import { objObjects } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, assertWrite, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { resolvePieces } from './object-pieces.js';
 import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, noSuchKey, validateAclGrants, writeRow } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
@@ -62,6 +63,7 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   if (tags) validateTags(tags, 10);
   const acl = toStoredAcl(opts.acl);
   validateAclGrants(store, acl);
+  refusePublicAcl(store, dc, { s3: acl });
   const id = newId();
   const now = store.now();
   store.db.transaction((tx) => {

@@ -7,6 +7,19 @@ import { copyObject } from './copy-object.js';
 import { deleteObject, deleteObjects } from './delete-object.js';
 import { getObject, headObject } from './get-object.js';
 import { listObjects } from './list-objects.js';
+import {
+  deleteBucketConfig,
+  evaluateCors,
+  getBucketConfig,
+  getBucketPolicyStatus,
+  putBucketConfig,
+  type BucketConfigDocs,
+  type BucketConfigKind,
+  type CorsOutcome,
+  type PutBucketConfigOptions,
+} from './bucket-config.js';
+import type { CorsRequest } from './cors.js';
+import { sweepLifecycle } from './lifecycle.js';
 import { abortStaleUpload, collectBlobs, expireObject, isBlobReferenced, listBlobRefs } from './maintenance.js';
 import { deleteSloManifest, getSloManifest, putSloManifest } from './manifests.js';
 import {
@@ -260,6 +273,39 @@ export class ObjectService implements ObjectMaintenance {
   /** Checks a Swift TempURL signature against the account's and container's keys; Invalid 'TempUrlInvalid' otherwise. */
   verifyTempUrl(input: TempUrlInput): Promise<TempUrlGrant> {
     return verifyTempUrl(this.store, input);
+  }
+
+  /**
+   * A bucket's configuration document of `kind` (CORS rules, policy, lifecycle rules, public access
+   * block); NotFound `bucket-config` when it has none. The owner's roles read it; others need a policy Allow.
+   */
+  getBucketConfig<K extends BucketConfigKind>(ctx: RequestContext, ref: ContainerRef, kind: K): Promise<NonNullable<BucketConfigDocs[K]>> {
+    return getBucketConfig(this.store, ctx, ref, kind);
+  }
+
+  /** Validates (Invalid with S3's reasons, NotImplemented for what we cannot honour) and stores a configuration document. Member role. */
+  putBucketConfig<K extends BucketConfigKind>(ctx: RequestContext, ref: ContainerRef, kind: K, doc: NonNullable<BucketConfigDocs[K]>, opts: PutBucketConfigOptions = {}): Promise<void> {
+    return putBucketConfig(this.store, ctx, ref, kind, doc, opts);
+  }
+
+  /** Removes a configuration document (a no-op when absent). Member role. */
+  deleteBucketConfig(ctx: RequestContext, ref: ContainerRef, kind: BucketConfigKind): Promise<void> {
+    return deleteBucketConfig(this.store, ctx, ref, kind);
+  }
+
+  /** Whether the bucket policy is public; NotFound `bucket-config` without a policy. */
+  getBucketPolicyStatus(ctx: RequestContext, ref: ContainerRef): Promise<{ isPublic: boolean }> {
+    return getBucketPolicyStatus(this.store, ctx, ref);
+  }
+
+  /** Evaluates a cross-origin request (preflight or actual) against the bucket's CORS rules; no authorization. */
+  evaluateCors(ctx: RequestContext, ref: ContainerRef, req: CorsRequest): Promise<CorsOutcome> {
+    return evaluateCors(this.store, ctx, ref, req);
+  }
+
+  /** The lifecycle sweep (periodic): schedules expiry of objects and aborts of uploads that enabled rules made due. */
+  sweepLifecycle(): { expired: number; aborted: number } {
+    return sweepLifecycle(this.store);
   }
 
   expireObject(payload: { projectId: string; container: string; name: string; versionId: string }): Promise<void> {

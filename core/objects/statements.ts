@@ -36,6 +36,7 @@ export function prepareObjectStatements(db: Db) {
   const containerExists = sqlite.prepare('SELECT 1 FROM obj_containers WHERE id = ?').pluck();
   const bumpContainer = sqlite.prepare('UPDATE obj_containers SET object_count = object_count + ?, bytes_used = bytes_used + ?, updated_at = ? WHERE id = ?');
   const projectDomainId = sqlite.prepare('SELECT domain_id FROM projects WHERE id = ?').pluck();
+  const bucketConfigRows = sqlite.prepare('SELECT kind, document FROM obj_bucket_configs WHERE container_id = ?');
   const addRef = db
     .insert(objBlobRefs)
     .values({ blobKey: p('blobKey'), refs: 1, updatedAt: p('now') })
@@ -47,6 +48,12 @@ export function prepareObjectStatements(db: Db) {
     oldestContainerByName: (name: string) => oldestContainerByName.get({ name }),
     /** The domain of a Keystone project; undefined when there is no such project. */
     projectDomainId: (projectId: string) => projectDomainId.get(projectId) as string | undefined,
+    /** A container's configuration documents (kind → parsed JSON). */
+    bucketConfigs(containerId: string): Record<string, unknown> {
+      const out: Record<string, unknown> = {};
+      for (const r of bucketConfigRows.all(containerId) as Array<{ kind: string; document: string }>) out[r.kind] = JSON.parse(r.document);
+      return out;
+    },
     containerExists: (id: string) => containerExists.get(id) !== undefined,
     objectByName: (containerId: string, name: string) => objectByName.get({ containerId, name }),
     /** Inserts an object row, applying the schema's defaults for omitted columns. */
