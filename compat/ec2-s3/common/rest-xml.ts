@@ -279,6 +279,8 @@ export class RestXml {
     if (shape.payload && wire.body !== undefined) {
       const m = this.resolve(shape.members![shape.payload]!);
       // An absent payload is the handler's call (optional for CreateBucket, MalformedXML for Complete).
+      // A string payload (PutBucketPolicy's JSON document) is the body itself.
+      if ((m.type === undefined || m.type === 'string') && !m.streaming) input[shape.payload] = wire.body;
       if (m.type === 'structure' && wire.body.trim()) {
         const rootName = m.locationName ?? shape.payload;
         const tree = await parseXml(wire.body);

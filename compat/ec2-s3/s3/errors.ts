@@ -24,6 +24,9 @@ export const S3_ERROR_STATUS: Record<string, [number, string]> = {
   InvalidRequest: [400, 'Invalid Request'],
   InvalidTag: [400, 'The tag provided was not a valid tag.'],
   KeyTooLongError: [400, 'Your key is too long'],
+  MalformedPolicy: [400, 'Policies must be valid JSON and the first byte must be \'{\''],
+  CORSResponse: [403, 'This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.'],
+  BadRequest: [400, 'Bad Request'],
   MalformedXML: [400, 'The XML you provided was not well-formed or did not validate against our published schema.'],
   MethodNotAllowed: [405, 'The specified method is not allowed against this resource.'],
   MissingContentLength: [411, 'You must provide the Content-Length HTTP header.'],
@@ -50,6 +53,14 @@ export const S3_ERROR_STATUS: Record<string, [number, string]> = {
   IllegalLocationConstraintException: [400, 'The location constraint is incompatible for the region specific endpoint this request was sent to.'],
 };
 
+/** The not-configured error of each bucket configuration kind core reports missing. */
+const NO_SUCH_CONFIG: Record<string, string> = {
+  cors: 'NoSuchCORSConfiguration',
+  policy: 'NoSuchBucketPolicy',
+  lifecycle: 'NoSuchLifecycleConfiguration',
+  'public-access-block': 'NoSuchPublicAccessBlockConfiguration',
+};
+
 /** Builds an AwsError for `code` with S3's status and standard message. */
 export function s3Error(code: string, message?: string, fields: Record<string, string | number | undefined> = {}): AwsError {
   const [status, msg] = S3_ERROR_STATUS[code] ?? [400, code];
@@ -74,6 +85,7 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
       if (d.resource === 'container') return s3Error('NoSuchBucket', undefined, { BucketName: id ?? scope.bucket });
       if (d.resource === 'upload') return s3Error('NoSuchUpload', undefined, { UploadId: scope.uploadId });
       if (d.resource === 'tagset') return s3Error('NoSuchTagSet');
+      if (d.resource === 'bucket-config') return s3Error(NO_SUCH_CONFIG[String(d.id)] ?? 'NoSuchKey', undefined, { BucketName: scope.bucket });
       return s3Error('NoSuchKey', undefined, { Key: id ?? scope.key });
     }
     case 'Conflict':
@@ -121,6 +133,10 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
           });
         case 'MalformedManifest':
           return s3Error('MalformedXML');
+        case 'MalformedXML':
+          return s3Error('MalformedXML');
+        case 'MalformedPolicy':
+          return s3Error('MalformedPolicy', e.message);
         case 'KeyTooLong':
           return s3Error('KeyTooLongError');
         case 'InvalidName':
