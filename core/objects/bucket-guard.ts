@@ -89,7 +89,12 @@ export function refusePublicAcl(store: ObjectStoreContext, c: ContainerRow, acl:
 export function assertBucketAction(ctx: RequestContext, c: ContainerRow, docs: BucketConfigDocs, action: string, write: boolean): void {
   const role = projectRole(ctx, c.projectId);
   const owner = write ? canWriteRole(role) : !!role;
-  if (owner && OWNER_POLICY_ACTIONS.has(action.toLowerCase())) return;
+  if (OWNER_POLICY_ACTIONS.has(action.toLowerCase())) {
+    if (owner) return;
+    // As in S3, the policy itself belongs to the owner's account: a policy cannot hand it to anyone else.
+    if (ctx.auth?.projectId === c.projectId) throw errors.forbidden('Access Denied');
+    throw errors.forbidden('The specified method is not allowed against this resource.', { reason: 'MethodNotAllowed' });
+  }
   const decision = policyDecision(ctx, c, docs, { action });
   if (decision === 'deny') throw errors.forbidden('Access Denied');
   if (owner || decision === 'allow') return;

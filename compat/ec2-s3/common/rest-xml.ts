@@ -171,7 +171,7 @@ export class RestXml {
       const m = this.resolve(shape.members![shape.payload]!);
       const v = output[shape.payload];
       if (v === undefined || v === null) return res;
-      if (m.type === 'blob' || m.type === 'string' || m.streaming) {
+      if (m.type === 'blob' || m.type === 'string' || m.type === undefined || m.streaming) {
         res.body = v as SerializedResponse['body'];
         return res;
       }

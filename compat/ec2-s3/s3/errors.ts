@@ -145,6 +145,7 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
           return s3Error('InvalidArgument', e.message);
       }
     case 'Forbidden':
+      return reason === 'MethodNotAllowed' ? s3Error('MethodNotAllowed') : s3Error('AccessDenied');
     case 'Unauthenticated':
       return s3Error('AccessDenied');
     case 'QuotaExceeded':
