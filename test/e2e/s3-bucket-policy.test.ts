@@ -207,6 +207,31 @@ describe('policy evaluation', () => {
   });
 });
 
+describe('the Swift face of the same containers', () => {
+  it('a bucket policy Deny binds Swift requests too (no way around it through the other API)', async () => {
+    const Bucket = 'policy-swift';
+    await bucketWith(Bucket, { 'locked/report': 'numbers', 'open/readme': 'hi' });
+    const boot = srv.sys.firstStart.bootstrap;
+    const login = await srv.sys.request('/identity/v3/auth/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: boot.admin.userName, domain: { id: 'default' }, password: boot.admin.password } } },
+          scope: { project: { id: srv.admin.projectId } },
+        },
+      }),
+    });
+    const token = login.headers.get('x-subject-token')!;
+    const swift = (path: string, method = 'GET') => srv.sys.request(`/object/v1/AUTH_${srv.admin.projectId}/${Bucket}/${path}`, { method, headers: { 'x-auth-token': token } });
+    expect((await swift('locked/report')).status).toBe(200);
+    await s3.send(new PutBucketPolicyCommand({ Bucket, Policy: policy({ Effect: 'Deny', Principal: '*', Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `arn:aws:s3:::${Bucket}/locked/*` }) }));
+    expect((await swift('locked/report')).status).toBe(403);
+    expect((await swift('locked/report', 'DELETE')).status).toBe(403);
+    expect((await swift('open/readme')).status).toBe(200);
+  });
+});
+
 describe('public access block', () => {
   it('is stored and answered back, and only by the owner', async () => {
     const Bucket = 'pab-doc';

@@ -123,11 +123,12 @@ describe('preflight OPTIONS (unauthenticated)', () => {
   });
 
   it('no matching origin, method or header: 403 CORSResponse "This CORS request is not allowed"', async () => {
-    for (const h of [
+    const cases: Array<Record<string, string>> = [
       { Origin: 'https://evil.test', 'Access-Control-Request-Method': 'PUT' },
       { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'DELETE' },
       { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
-    ]) {
+    ];
+    for (const h of cases) {
       const res = await preflight(`/${Bucket}/page.html`, h);
       expect(res.status).toBe(403);
       const body = await res.text();
