@@ -74,13 +74,14 @@ export function assertList(store: ObjectStoreContext, ctx: RequestContext, c: Co
 /**
  * Object reads: refused by a policy Deny (TempURLs included); else owner role, Swift read ACL, a TempURL
  * grant, a policy Allow, or the object's S3 grant (public grants dropped under IgnorePublicAcls).
+ * Returns the bucket's configuration it read (readers use its lifecycle rules).
  */
-export function assertReadObject(store: ObjectStoreContext, ctx: RequestContext, c: ContainerRow, name: string, row: ObjectRow | undefined, access: AccessOptions | undefined, method = 'GET'): void {
+export function assertReadObject(store: ObjectStoreContext, ctx: RequestContext, c: ContainerRow, name: string, row: ObjectRow | undefined, access: AccessOptions | undefined, method = 'GET'): BucketConfigDocs {
   const { docs, decision } = guard(store, ctx, c, ctx.facts?.action ?? 's3:GetObject', name);
   if (decision === 'deny') throw errors.forbidden('Access Denied');
-  if (projectRole(ctx, c.projectId) || decision === 'allow' || grantCovers(store, access, c, name, method)) return;
-  if (swiftReadAllowsObject(effectiveSwiftAcl(docs, c.swiftRead), ctx, swiftAccount(store, c))) return;
-  if (row && s3AclAllows(effectiveS3Acl(docs, row.acl as StoredAcl), ctx, 'READ')) return;
+  if (projectRole(ctx, c.projectId) || decision === 'allow' || grantCovers(store, access, c, name, method)) return docs;
+  if (swiftReadAllowsObject(effectiveSwiftAcl(docs, c.swiftRead), ctx, swiftAccount(store, c))) return docs;
+  if (row && s3AclAllows(effectiveS3Acl(docs, row.acl as StoredAcl), ctx, 'READ')) return docs;
   throw errors.forbidden('Access Denied');
 }
 

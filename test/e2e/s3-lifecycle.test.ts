@@ -5,6 +5,7 @@ import {
   DeleteBucketLifecycleCommand,
   GetBucketLifecycleConfigurationCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutBucketLifecycleConfigurationCommand,
@@ -118,6 +119,16 @@ describe('expiration by the sweep and the expiry job', () => {
     clock.t = T0 + DAY + 11 * 3600_000;
     expect(await sweep()).toEqual({ expired: 0, aborted: 0 });
     expect(await keys()).toEqual(['keep/c', 'logs/a', 'logs/b', 'other', 'scratch']);
+  });
+
+  it('GetObject and HeadObject say when a rule will expire the object (x-amz-expiration)', async () => {
+    const head = await s3.send(new HeadObjectCommand({ Bucket, Key: 'logs/a' }));
+    expect(head.Expiration).toBe(`expiry-date="${new Date(D0 + 2 * DAY).toUTCString()}", rule-id="logs"`);
+    const get = await s3.send(new GetObjectCommand({ Bucket, Key: 'scratch' }));
+    await get.Body!.transformToString();
+    expect(get.Expiration).toBe(`expiry-date="${new Date(D0 + 4 * DAY).toUTCString()}", rule-id="temp"`);
+    expect((await s3.send(new HeadObjectCommand({ Bucket, Key: 'keep/c' }))).Expiration).toBeUndefined();
+    expect((await s3.send(new HeadObjectCommand({ Bucket, Key: 'other' }))).Expiration).toBeUndefined();
   });
 
   it('due objects of enabled rules expire; disabled rules and other prefixes keep theirs', async () => {
