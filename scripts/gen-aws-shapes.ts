@@ -71,7 +71,7 @@ const s3Implemented = [
   'GetBucketRequestPayment', 'GetBucketAccelerateConfiguration', 'GetBucketCors', 'PutBucketCors', 'DeleteBucketCors',
   'GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'GetBucketLifecycleConfiguration',
   'PutBucketLifecycleConfiguration', 'DeleteBucketLifecycle', 'GetPublicAccessBlock', 'PutPublicAccessBlock',
-  'DeletePublicAccessBlock',
+  'DeletePublicAccessBlock', 'PutBucketRequestPayment', 'PutBucketAccelerateConfiguration', 'PutBucketLogging',
 ];
 
 /** Follows `A.B.C` through members, named shapes and list members to a structure of the trimmed document. */

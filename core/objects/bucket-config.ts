@@ -19,6 +19,9 @@ const ACTIONS: Record<BucketConfigKind, { get: string; put: string; delete: stri
   policy: { get: 's3:GetBucketPolicy', put: 's3:PutBucketPolicy', delete: 's3:DeleteBucketPolicy' },
   lifecycle: { get: 's3:GetLifecycleConfiguration', put: 's3:PutLifecycleConfiguration', delete: 's3:PutLifecycleConfiguration' },
   'public-access-block': { get: 's3:GetBucketPublicAccessBlock', put: 's3:PutBucketPublicAccessBlock', delete: 's3:PutBucketPublicAccessBlock' },
+  accelerate: { get: 's3:GetAccelerateConfiguration', put: 's3:PutAccelerateConfiguration', delete: 's3:PutAccelerateConfiguration' },
+  'request-payment': { get: 's3:GetBucketRequestPayment', put: 's3:PutBucketRequestPayment', delete: 's3:PutBucketRequestPayment' },
+  logging: { get: 's3:GetBucketLogging', put: 's3:PutBucketLogging', delete: 's3:PutBucketLogging' },
 };
 
 /** The stored document of `kind`, or NotFound (resource `bucket-config`, id = kind) when the bucket has none. */

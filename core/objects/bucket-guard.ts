@@ -22,6 +22,12 @@ export interface BucketConfigDocs {
   policy?: BucketPolicy;
   lifecycle?: LifecycleRule[];
   'public-access-block'?: PublicAccessBlock;
+  /** Transfer acceleration explicitly suspended (enabling it is refused: there is no accelerate endpoint). */
+  accelerate?: { status: 'Suspended' };
+  /** Who pays: only the bucket owner (Requester Pays is refused). */
+  'request-payment'?: { payer: 'BucketOwner' };
+  /** Server access logging, set off (enabling it is refused: no logs are delivered). */
+  logging?: { enabled: false };
 }
 
 export type BucketConfigKind = keyof BucketConfigDocs;
@@ -91,9 +97,11 @@ export function assertBucketAction(ctx: RequestContext, c: ContainerRow, docs: B
   const owner = write ? canWriteRole(role) : !!role;
   if (OWNER_POLICY_ACTIONS.has(action.toLowerCase())) {
     if (owner) return;
-    // As in S3, the policy itself belongs to the owner's account: a policy cannot hand it to anyone else.
-    if (ctx.auth?.projectId === c.projectId) throw errors.forbidden('Access Denied');
-    throw errors.forbidden('The specified method is not allowed against this resource.', { reason: 'MethodNotAllowed' });
+    // As in S3, the policy itself belongs to the owner's account: a caller of another account the policy
+    // grants it to gets 405, anyone else 403.
+    const granted = ctx.auth?.projectId !== c.projectId && policyDecision(ctx, c, docs, { action }) === 'allow';
+    if (granted) throw errors.forbidden('The specified method is not allowed against this resource.', { reason: 'MethodNotAllowed' });
+    throw errors.forbidden('Access Denied');
   }
   const decision = policyDecision(ctx, c, docs, { action });
   if (decision === 'deny') throw errors.forbidden('Access Denied');

@@ -13,7 +13,9 @@ import {
   GetBucketWebsiteCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
+  PutBucketAccelerateConfigurationCommand,
   PutBucketEncryptionCommand,
+  PutBucketLoggingCommand,
   PutBucketRequestPaymentCommand,
   PutBucketWebsiteCommand,
   S3Client,
@@ -100,10 +102,26 @@ describe('reads of configurations a bucket cannot have', () => {
     ).toEqual({ code: 'NotImplemented', status: 501 });
   });
 
+  it('the Puts of what skybridge already does are stored (accelerate Suspended, logging off, BucketOwner pays); the rest is 501', async () => {
+    await s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: 'Suspended' } }));
+    expect((await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket }))).Status).toBe('Suspended');
+    expect(await failure(s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: 'Enabled' } })))).toEqual({ code: 'NotImplemented', status: 501 });
+    await s3.send(new PutBucketLoggingCommand({ Bucket, BucketLoggingStatus: {} }));
+    expect((await s3.send(new GetBucketLoggingCommand({ Bucket }))).LoggingEnabled).toBeUndefined();
+    expect(await failure(s3.send(new PutBucketLoggingCommand({ Bucket, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: Bucket, TargetPrefix: 'logs/' } } })))).toEqual({
+      code: 'NotImplemented',
+      status: 501,
+    });
+    await s3.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: 'BucketOwner' } }));
+    expect((await s3.send(new GetBucketRequestPaymentCommand({ Bucket }))).Payer).toBe('BucketOwner');
+    expect(await failure(demo.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: 'Suspended' } })))).toEqual({ code: 'AccessDenied', status: 403 });
+    expect(await failure(demo.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: 'BucketOwner' } })))).toEqual({ code: 'AccessDenied', status: 403 });
+  });
+
   it('the compat matrix says so: Gets implemented with a note, Puts not implemented', () => {
     const row = (op: string) => s3Operations.find((r) => r.operation === op)!;
     for (const [name] of absent) expect(row(name)).toMatchObject({ implemented: true, note: expect.stringContaining('always 404') });
-    for (const op of ['PutBucketEncryption', 'PutBucketLogging', 'PutBucketWebsite', 'PutBucketReplication', 'PutBucketOwnershipControls']) expect(row(op).implemented).toBe(false);
-    for (const op of ['PutBucketCors', 'PutBucketPolicy', 'PutBucketLifecycleConfiguration', 'PutPublicAccessBlock']) expect(row(op).implemented).toBe(true);
+    for (const op of ['PutBucketEncryption', 'PutBucketWebsite', 'PutBucketReplication', 'PutBucketOwnershipControls', 'PutObjectLockConfiguration']) expect(row(op).implemented).toBe(false);
+    for (const op of ['PutBucketCors', 'PutBucketPolicy', 'PutBucketLifecycleConfiguration', 'PutPublicAccessBlock', 'PutBucketLogging', 'PutBucketRequestPayment']) expect(row(op).implemented).toBe(true);
   });
 });
