@@ -207,28 +207,50 @@ describe('policy evaluation', () => {
   });
 });
 
+/** A Keystone token of the admin (the owner of the buckets the S3 client makes). */
+async function adminToken(): Promise<string> {
+  const boot = srv.sys.firstStart.bootstrap;
+  const login = await srv.sys.request('/identity/v3/auth/tokens', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: boot.admin.userName, domain: { id: 'default' }, password: boot.admin.password } } },
+        scope: { project: { id: srv.admin.projectId } },
+      },
+    }),
+  });
+  return login.headers.get('x-subject-token')!;
+}
+
 describe('the Swift face of the same containers', () => {
   it('a bucket policy Deny binds Swift requests too (no way around it through the other API)', async () => {
     const Bucket = 'policy-swift';
     await bucketWith(Bucket, { 'locked/report': 'numbers', 'open/readme': 'hi' });
-    const boot = srv.sys.firstStart.bootstrap;
-    const login = await srv.sys.request('/identity/v3/auth/tokens', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: boot.admin.userName, domain: { id: 'default' }, password: boot.admin.password } } },
-          scope: { project: { id: srv.admin.projectId } },
-        },
-      }),
-    });
-    const token = login.headers.get('x-subject-token')!;
+    const token = await adminToken();
     const swift = (path: string, method = 'GET') => srv.sys.request(`/object/v1/AUTH_${srv.admin.projectId}/${Bucket}/${path}`, { method, headers: { 'x-auth-token': token } });
     expect((await swift('locked/report')).status).toBe(200);
     await s3.send(new PutBucketPolicyCommand({ Bucket, Policy: policy({ Effect: 'Deny', Principal: '*', Action: ['s3:GetObject', 's3:DeleteObject'], Resource: `arn:aws:s3:::${Bucket}/locked/*` }) }));
     expect((await swift('locked/report')).status).toBe(403);
     expect((await swift('locked/report', 'DELETE')).status).toBe(403);
     expect((await swift('open/readme')).status).toBe(200);
+  });
+
+  it('the public access block covers Swift ACLs: `.r:*` is refused under BlockPublicAcls and ignored under IgnorePublicAcls', async () => {
+    const Bucket = 'pab-swift';
+    await bucketWith(Bucket, { page: 'hello' });
+    const token = await adminToken();
+    const container = (method: string, headers: Record<string, string> = {}) =>
+      srv.sys.request(`/object/v1/AUTH_${srv.admin.projectId}/${Bucket}`, { method, headers: { 'x-auth-token': token, ...headers } });
+    const anonSwift = () => srv.sys.request(`/object/v1/AUTH_${srv.admin.projectId}/${Bucket}/page`);
+    expect((await container('POST', { 'X-Container-Read': '.r:*' })).status).toBe(204);
+    expect((await anonSwift()).status).toBe(200);
+    await s3.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: { IgnorePublicAcls: true } }));
+    expect((await anonSwift()).status).toBe(401);
+    await s3.send(new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: { BlockPublicAcls: true } }));
+    expect((await container('POST', { 'X-Container-Read': '.r:*,.rlistings' })).status).toBe(403);
+    expect((await container('PUT', { 'X-Container-Read': '.r:*' })).status).toBe(403);
+    expect((await container('POST', { 'X-Container-Read': `${srv.demo.projectId}:*` })).status).toBe(204);
   });
 });
 
