@@ -70,6 +70,7 @@ export function validateLifecycleRules(rules: LifecycleRule[], unsupported: Life
       if (r.filter.tags.length) throw invalidRequest('AbortIncompleteMultipartUpload cannot be specified with Tags.');
     }
     const f = r.filter;
+    if (new Set(f.tags.map((t) => t.key)).size !== f.tags.length) throw invalidArgument('Duplicate Tag Keys are not allowed.');
     if (f.sizeGreaterThan !== undefined && f.sizeLessThan !== undefined && f.sizeGreaterThan >= f.sizeLessThan) {
       throw invalidArgument('ObjectSizeGreaterThan must be less than ObjectSizeLessThan');
     }

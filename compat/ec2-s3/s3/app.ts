@@ -18,6 +18,7 @@ import * as policy from './handlers/bucket-policy.js';
 import * as buckets from './handlers/buckets.js';
 import * as cors from './handlers/cors.js';
 import * as lifecycle from './handlers/lifecycle.js';
+import * as pab from './handlers/public-access-block.js';
 import * as listing from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
@@ -77,9 +78,9 @@ export const S3_HANDLERS: Readonly<Record<string, S3Handler>> = {
   PutBucketLifecycleConfiguration: lifecycle.putBucketLifecycleConfiguration,
   GetBucketLifecycleConfiguration: lifecycle.getBucketLifecycleConfiguration,
   DeleteBucketLifecycle: lifecycle.deleteBucketLifecycle,
-  PutPublicAccessBlock: lifecycle.putPublicAccessBlock,
-  GetPublicAccessBlock: lifecycle.getPublicAccessBlock,
-  DeletePublicAccessBlock: lifecycle.deletePublicAccessBlock,
+  PutPublicAccessBlock: pab.putPublicAccessBlock,
+  GetPublicAccessBlock: pab.getPublicAccessBlock,
+  DeletePublicAccessBlock: pab.deletePublicAccessBlock,
 };
 
 /**
