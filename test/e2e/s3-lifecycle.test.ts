@@ -87,6 +87,7 @@ describe('lifecycle configuration', () => {
     ['a rule without an action', { ID: 'a', Filter: { Prefix: '' }, Status: 'Enabled' }, 'InvalidRequest', 400],
     ['a status other than Enabled/Disabled', { ID: 's', Filter: { Prefix: '' }, Status: 'On', Expiration: { Days: 1 } }, 'MalformedXML', 400],
     ['Prefix and Filter together', { ID: 'p', Prefix: 'a', Filter: { Prefix: 'b' }, Status: 'Enabled', Expiration: { Days: 1 } }, 'MalformedXML', 400],
+    ['duplicate tag keys in a filter', { ID: 'dup', Filter: { And: { Prefix: '', Tags: [{ Key: 'a', Value: '1' }, { Key: 'a', Value: '2' }] } }, Status: 'Enabled', Expiration: { Days: 1 } }, 'InvalidArgument', 400],
     ['aborting uploads by tag', { ID: 'g', Filter: { Tag: { Key: 'k', Value: 'v' } }, Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }, 'InvalidRequest', 400],
   ])('refuses %s', async (_what, rule, code, status) => {
     expect(await failure(s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: [rule as LifecycleRule] } })))).toMatchObject({ code, status });
