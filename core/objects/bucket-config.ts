@@ -1,4 +1,4 @@
-// Bucket configuration documents (CORS, policy, lifecycle, public access block): reading, setting and deleting them, CORS and expiry lookups.
+// Bucket configuration documents (CORS, policy, lifecycle, public access block): reading, setting and deleting them, and evaluating CORS requests.
 import { and, eq } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import { objBucketConfigs } from '../db/schema/objects.js';
@@ -7,7 +7,7 @@ import { findContainer, requireContainer } from './authorize.js';
 import { assertBucketAction, bucketConfigs, type BucketConfigDocs, type BucketConfigKind } from './bucket-guard.js';
 import { isPublicPolicy, validateBucketPolicy, type BucketPolicy } from './bucket-policy.js';
 import { matchCorsRule, validateCorsRules, type CorsRequest, type CorsRule } from './cors.js';
-import { lifecycleExpiry, validateLifecycleRules, type LifecycleRule, type LifecycleSubject, type LifecycleUnsupported } from './lifecycle.js';
+import { validateLifecycleRules, type LifecycleRule, type LifecycleUnsupported } from './lifecycle.js';
 import type { ObjectStoreContext } from './store-context.js';
 import type { ContainerRef } from './types.js';
 
@@ -100,13 +100,4 @@ export async function evaluateCors(store: ObjectStoreContext, ctx: RequestContex
   if (!rules) return { kind: 'not-enabled' };
   const rule = matchCorsRule(rules, req);
   return rule ? { kind: 'allowed', rule } : { kind: 'denied' };
-}
-
-/**
- * The lifecycle expiry of an object under its bucket's rules (x-amz-expiration); undefined when no
- * enabled Expiration rule covers it. No authorization: callers pass an object they already read.
- */
-export function objectExpiration(store: ObjectStoreContext, containerId: string, o: LifecycleSubject): { at: number; ruleId: string } | undefined {
-  const rules = bucketConfigs(store, containerId).lifecycle;
-  return rules ? lifecycleExpiry(rules, o) : undefined;
 }

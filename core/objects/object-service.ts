@@ -93,7 +93,8 @@ export type { ObjectServiceDeps, TxEnqueue } from './store-context.js';
  * Each method delegates to the module of its capability (`accounts.ts`, `containers.ts`,
  * `list-objects.ts`, `put-object.ts`, `get-object.ts`, `delete-object.ts`, `copy-object.ts`,
  * `object-metadata.ts`, `acl-tags.ts`, `multipart.ts`, `manifests.ts`, `temp-url.ts`,
- * `maintenance.ts`); shared rules live in `authorize.ts`, `object-rows.ts`, `blob-writes.ts`,
+ * `bucket-config.ts`, `lifecycle.ts`, `maintenance.ts`); shared rules live in `authorize.ts`,
+ * `bucket-guard.ts` (bucket policy and public access block), `object-rows.ts`, `blob-writes.ts`,
  * `object-pieces.ts` and `views.ts`, all working on one `ObjectStoreContext` built here.
  */
 export class ObjectService implements ObjectMaintenance {
