@@ -86,8 +86,9 @@ export type { ObjectServiceDeps, TxEnqueue } from './store-context.js';
 /**
  * Accounts, containers, objects, multipart uploads, SLO/DLO manifests and TempURL checks, with the
  * authorization rules of both faces: the caller needs a role on the owning project (reader reads;
- * member/admin write) unless a container ACL (Swift `X-Container-Read/Write`) or an S3 ACL grants
- * access. Every error is a CoreError described in `types.ts`. Forbidden for an anonymous caller is
+ * member/admin write) unless a container ACL (Swift `X-Container-Read/Write`), an S3 ACL or the
+ * bucket policy grants access; the policy's explicit Deny refuses everyone, owners included, and the
+ * public access block can refuse or ignore public ACLs and policies. Every error is a CoreError described in `types.ts`. Forbidden for an anonymous caller is
  * what Swift answers 401 for.
  *
  * Each method delegates to the module of its capability (`accounts.ts`, `containers.ts`,
