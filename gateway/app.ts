@@ -150,7 +150,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, clock: overrides.objectClock });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
   // Lifecycle rules: due objects get their delete-at and an `object.expire` job (each object version once).
-  periodic.every('lifecycle sweep', config.lifecycleSweepMs, () => void objects.sweepLifecycle(), { runAtStart: true });
+  periodic.every('lifecycle sweep', config.lifecycleSweepMs, async () => void (await objects.sweepLifecycle()), { runAtStart: true });
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));

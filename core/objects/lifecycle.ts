@@ -115,8 +115,9 @@ const PAGE = 500;
  * transaction, so the existing expiry job removes them (and listings hide them at once); the job id is
  * per object version, so each object expires once however often the sweep runs. Incomplete uploads
  * past an AbortIncompleteMultipartUpload rule get a `multipart.cleanup` job. Returns what it scheduled.
+ * Yields to the event loop between pages, so a large bucket never stalls the requests being served.
  */
-export function sweepLifecycle(store: ObjectStoreContext): { expired: number; aborted: number } {
+export async function sweepLifecycle(store: ObjectStoreContext): Promise<{ expired: number; aborted: number }> {
   const now = store.now();
   let expired = 0;
   let aborted = 0;
@@ -129,7 +130,7 @@ export function sweepLifecycle(store: ObjectStoreContext): { expired: number; ab
   for (const cfg of configs) {
     const rules = (cfg.document as LifecycleRule[]).filter((r) => r.enabled);
     for (const rule of rules) {
-      if (rule.expiration) expired += sweepRule(store, cfg, rules, rule, now);
+      if (rule.expiration) expired += await sweepRule(store, cfg, rules, rule, now);
       if (rule.abortIncompleteAfterDays !== undefined) aborted += abortUploads(store, cfg.containerId, rule, now);
     }
   }
@@ -144,7 +145,9 @@ function cutoffFor(rule: LifecycleRule, now: number): number | undefined {
   return Math.floor(now / DAY) * DAY - e.days! * DAY;
 }
 
-function sweepRule(store: ObjectStoreContext, cfg: { containerId: string; projectId: string; name: string }, rules: LifecycleRule[], rule: LifecycleRule, now: number): number {
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+async function sweepRule(store: ObjectStoreContext, cfg: { containerId: string; projectId: string; name: string }, rules: LifecycleRule[], rule: LifecycleRule, now: number): Promise<number> {
   const cutoff = cutoffFor(rule, now);
   if (cutoff === undefined) return 0;
   let scheduled = 0;
@@ -176,6 +179,7 @@ function sweepRule(store: ObjectStoreContext, cfg: { containerId: string; projec
       }
     });
     after = rows.at(-1)!.name;
+    await yieldToLoop();
   }
 }
 

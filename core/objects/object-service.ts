@@ -306,7 +306,7 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** The lifecycle sweep (periodic): schedules expiry of objects and aborts of uploads that enabled rules made due. */
-  sweepLifecycle(): { expired: number; aborted: number } {
+  sweepLifecycle(): Promise<{ expired: number; aborted: number }> {
     return sweepLifecycle(this.store);
   }
 

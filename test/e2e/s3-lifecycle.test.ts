@@ -47,7 +47,7 @@ const client = (k: { access: string; secret: string }) =>
 
 /** One run of the periodic sweep, then every job it wrote. */
 async function sweep(): Promise<{ expired: number; aborted: number }> {
-  const r = srv.sys.objects.sweepLifecycle();
+  const r = await srv.sys.objects.sweepLifecycle();
   await srv.sys.queue.drain();
   return r;
 }
