@@ -89,6 +89,14 @@ describe('bucket policy documents', () => {
     ['not JSON', '{"Version":'],
     ['no statement', JSON.stringify({ Version: '2012-10-17' })],
     ['a wrong version', JSON.stringify({ Version: '2020-01-01', Statement: [] })],
+    [
+      'duplicate statement ids',
+      policy(
+        { Sid: 'same', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::policy-doc/*' },
+        { Sid: 'same', Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::policy-doc/*' },
+      ),
+    ],
+    ['deeply nested JSON', `{"Version":"2012-10-17","Statement":[${'['.repeat(5000)}${']'.repeat(5000)}]}`],
     ['an unknown action', policy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObjekt', Resource: 'arn:aws:s3:::policy-doc/*' })],
     ['another service', policy({ Effect: 'Allow', Principal: '*', Action: 'ec2:RunInstances', Resource: 'arn:aws:s3:::policy-doc/*' })],
     ['a resource outside the bucket', policy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other-bucket/*' })],

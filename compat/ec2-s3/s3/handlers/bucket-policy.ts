@@ -90,10 +90,14 @@ export function parsePolicy(text: string): BucketPolicy {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw malformed("Policies must be valid JSON and the first byte must be '{'");
   const d = doc as Record<string, unknown>;
   for (const k of Object.keys(d)) if (k !== 'Version' && k !== 'Id' && k !== 'Statement') throw malformed(`Policy has an unsupported element: ${k}`);
-  if (d.Version !== '2012-10-17' && d.Version !== '2008-10-17') throw malformed('The policy must contain a valid version string');
+  // No Version is IAM's 2008-10-17; neither version uses policy variables, which we do not expand.
+  if (d.Version !== undefined && d.Version !== '2012-10-17' && d.Version !== '2008-10-17') throw malformed('The policy must contain a valid version string');
+  if (d.Id !== undefined && typeof d.Id !== 'string') throw malformed('Policy has an invalid Id');
   if (d.Statement === undefined) throw malformed('Missing required field Statement');
-  const list = Array.isArray(d.Statement) ? d.Statement : [d.Statement];
-  return { text, statements: list.map(statement) };
+  const list = (Array.isArray(d.Statement) ? d.Statement : [d.Statement]).map(statement);
+  const sids = list.map((s) => s.sid).filter((s) => s !== undefined);
+  if (new Set(sids).size !== sids.length) throw malformed('Statement IDs (SID) must be unique');
+  return { text, statements: list };
 }
 
 /** PutBucketPolicy: 204; the owner may always set it (even past a Deny), and BlockPublicAccess may refuse a public one. */
