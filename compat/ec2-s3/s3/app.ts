@@ -178,11 +178,13 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
 
   const origin = headers.get('origin');
   const bucket = addr.bucket;
+  // The caller once authenticated: its own bucket of that name is the one addressed (Swift names are per project).
+  let corsCtx: RequestContext = { requestId };
   /** CORS headers of the bucket's matching rule, added to every answer to a request carrying `Origin`. */
   const withCors = async (res: Response): Promise<Response> => {
     if (!origin || bucket === undefined) return res;
     try {
-      for (const [k, v] of Object.entries(await cors.actualRequestHeaders(deps.objects, { requestId }, bucket, method, origin))) res.headers.set(k, v);
+      for (const [k, v] of Object.entries(await cors.actualRequestHeaders(deps.objects, corsCtx, bucket, method, origin))) res.headers.set(k, v);
     } catch (e) {
       deps.logger.warn({ req_id: requestId, err: e instanceof Error ? e.message : String(e) }, 's3: CORS headers not added');
     }
@@ -223,6 +225,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
       auth: principal.auth,
       facts: { sourceIp: c.env?.remoteAddress, secureTransport: new URL(c.req.url).protocol === 'https:', action: POLICY_ACTIONS[route.operation] },
     };
+    corsCtx = ctx;
     refuseUnprovidedProtection({ operation: route.operation, headers: signedHeaders, input: {} });
     await checkExpectedOwners(deps, ctx, addr.bucket, route.operation, signedHeaders);
     const streaming = STREAMING.has(route.operation);
