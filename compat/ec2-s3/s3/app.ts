@@ -223,7 +223,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     const ctx: RequestContext = {
       requestId,
       auth: principal.auth,
-      facts: { sourceIp: c.env?.remoteAddress, secureTransport: new URL(c.req.url).protocol === 'https:', action: POLICY_ACTIONS[route.operation] },
+      facts: { sourceIp: c.env?.remoteAddress, secureTransport: c.req.url.startsWith('https:'), action: POLICY_ACTIONS[route.operation] },
     };
     corsCtx = ctx;
     refuseUnprovidedProtection({ operation: route.operation, headers: signedHeaders, input: {} });
