@@ -47,6 +47,8 @@ export interface SystemOverrides {
   blobStore?: BlobStore;
   /** Job queue (tests); default: the embedded outbox queue, or BullMQ when `config.redisUrl` is set. */
   queue?: JobQueue;
+  /** The object store's clock (tests move it to make lifecycle rules and delete-at times due); default `Date.now`. */
+  objectClock?: Clock;
 }
 
 /** A whole skybridge: the HTTP app, the services behind it, and its lifecycle. */
@@ -65,6 +67,8 @@ export interface System {
   queue: JobQueue;
   /** Housekeeping timers (add with `every`), run between start() and close(). */
   periodic: PeriodicScheduler;
+  /** The object store (Swift and S3 both call it). */
+  objects: ObjectService;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
   /** Stops background work and closes the database. */
@@ -147,9 +151,11 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
   app.route('/identity', createKeystoneApp({ identity, logger, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
 
-  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region });
+  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, clock: overrides.objectClock });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
   scheduleBlobAudit(periodic, queue, { intervalMs: config.blobAudit.intervalSeconds * 1000, graceMs });
+  // Lifecycle rules: due objects get their delete-at and an `object.expire` job (each object version once).
+  periodic.every('lifecycle sweep', config.lifecycleSweepMs, async () => void (await objects.sweepLifecycle()), { runAtStart: true });
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));
@@ -177,6 +183,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     blobs,
     queue,
     periodic,
+    objects,
     async start() {
       for (const s of starters) await s();
     },

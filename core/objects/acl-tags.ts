@@ -2,7 +2,8 @@
 import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { canWriteRole, projectRole, s3AclAllows } from './access.js';
-import { assertReadObject, assertWrite, canListContainer, requireContainer } from './authorize.js';
+import { assertNotDenied, assertReadObject, assertWrite, canListContainer, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { liveObject, noSuchKey, validateAclGrants } from './object-rows.js';
 import { toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectRow, ObjectStoreContext } from './store-context.js';
@@ -45,9 +46,10 @@ function objectForAclChange(store: ObjectStoreContext, ctx: RequestContext, ref:
   }
   const role = projectRole(ctx, c.projectId);
   const byRole = perm === 'READ_ACP' ? role !== undefined : canWriteRole(role);
+  const acl = assertNotDenied(store, ctx, c, perm === 'READ_ACP' ? 's3:GetObjectAcl' : 's3:PutObjectAcl', ref.name, row?.acl as StoredAcl | undefined);
   // As for reads, a missing key is NoSuchKey only to a caller who may list the container.
-  if (!row && (byRole || canListContainer(ctx, c))) throw noSuchKey(ref.name);
-  if (!byRole && !(row && s3AclAllows(row.acl as StoredAcl, ctx, perm))) throw errors.forbidden('Access Denied');
+  if (!row && (byRole || canListContainer(store, ctx, c))) throw noSuchKey(ref.name);
+  if (!byRole && !(row && s3AclAllows(acl, ctx, perm))) throw errors.forbidden('Access Denied');
   if (lookupError) throw lookupError;
   if (!row) throw noSuchKey(ref.name);
   return { c, row };
@@ -73,17 +75,19 @@ export async function getObjectAcl(store: ObjectStoreContext, ctx: RequestContex
 
 /** Replaces the object's ACL (needs WRITE_ACP); does not change lastModified. Grants to unknown projects → 'InvalidArgument'. */
 export async function putObjectAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, acl: S3Acl, access: VersionedAccessOptions = {}): Promise<void> {
-  const { row } = objectForAclChange(store, ctx, ref, 'WRITE_ACP', access.versionId);
+  const { c, row } = objectForAclChange(store, ctx, ref, 'WRITE_ACP', access.versionId);
   const owner = (row.acl as StoredAcl).owner;
   // The owner stays the writer: replacing the grants does not transfer the object.
   const stored = owner === undefined ? toStoredAcl(acl) : { ...toStoredAcl(acl), owner };
   validateAclGrants(store, stored);
+  refusePublicAcl(store, c, { s3: stored });
   updateStoredVersion(store, row.id, { acl: stored });
 }
 
 /** The container's S3 ACL (owner = project). */
 export async function getContainerAcl(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef): Promise<AclView> {
   const c = requireContainer(store, ref, ctx);
-  if (!projectRole(ctx, c.projectId) && !s3AclAllows(c.s3Acl as StoredAcl, ctx, 'READ_ACP')) throw errors.forbidden('Access Denied');
+  const honoured = assertNotDenied(store, ctx, c, 's3:GetBucketAcl', undefined, c.s3Acl as StoredAcl);
+  if (!projectRole(ctx, c.projectId) && !s3AclAllows(honoured, ctx, 'READ_ACP')) throw errors.forbidden('Access Denied');
   return aclView(store, c.projectId, c.s3Acl as StoredAcl);
 }

@@ -1,13 +1,14 @@
 // Containers (Swift) and buckets (S3): create, head, update, delete and owner resolution.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { objAccounts, objContainers, objObjects, objParts, objUploads, type StoredAclJson } from '../db/schema/objects.js';
+import { objAccounts, objBucketConfigs, objContainers, objObjects, objParts, objUploads, type StoredAclJson } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
-import { assertList, findContainer, requireContainer, requireProjectRole } from './authorize.js';
+import { assertList, assertOwnerBucketAction, findContainer, requireContainer, requireProjectRole } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { applyMetadataUpdate, lowerKeys, releaseRefs, validateAclGrants } from './object-rows.js';
 import { newId, toStoredAcl, validateBucketName, validateContainerName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
-import type { AccessOptions, ContainerInfo, ContainerRef, CreateContainerOptions, UpdateContainerOptions } from './types.js';
+import type { AccessOptions, ContainerInfo, ContainerRef, CreateContainerOptions, StoredAcl, UpdateContainerOptions } from './types.js';
 import { containerInfo } from './views.js';
 import { hasNoncurrent } from './versions.js';
 
@@ -41,6 +42,7 @@ export async function createContainer(store: ObjectStoreContext, ctx: RequestCon
       }
     }
     if (existing) {
+      refusePublicAcl(store, existing, { s3: s3Acl, swiftRead: opts.swiftAcl?.read, swiftWrite: opts.swiftAcl?.write });
       const set: Partial<ContainerRow> = {};
       if (opts.metadata) set.metadata = { ...existing.metadata, ...lowerKeys(opts.metadata) };
       if (opts.swiftAcl?.read !== undefined) set.swiftRead = opts.swiftAcl.read;
@@ -83,7 +85,8 @@ export async function headContainer(store: ObjectStoreContext, ctx: RequestConte
 /** Swift container POST / S3 Put{BucketAcl,BucketTagging,BucketVersioning}. Owner member role needed. */
 export async function updateContainer(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef, update: UpdateContainerOptions): Promise<ContainerInfo> {
   const c = requireContainer(store, ref, ctx);
-  requireProjectRole(ctx, c.projectId, true);
+  const action = update.s3Acl || update.swiftAcl ? 's3:PutBucketAcl' : update.versioning ? 's3:PutBucketVersioning' : 's3:PutBucketTagging';
+  assertOwnerBucketAction(store, ctx, c, action);
   const set: Partial<ContainerRow> = {};
   if (update.metadata) set.metadata = applyMetadataUpdate(c.metadata, update.metadata);
   if (update.swiftAcl?.read !== undefined) set.swiftRead = update.swiftAcl.read;
@@ -93,6 +96,7 @@ export async function updateContainer(store: ObjectStoreContext, ctx: RequestCon
     validateAclGrants(store, acl);
     set.s3Acl = acl;
   }
+  refusePublicAcl(store, c, { s3: set.s3Acl as StoredAcl | undefined, swiftRead: set.swiftRead, swiftWrite: set.swiftWrite });
   if (update.tags !== undefined) {
     if (update.tags) validateTags(update.tags, 50);
     set.tags = update.tags;
@@ -121,7 +125,7 @@ export async function updateContainer(store: ObjectStoreContext, ctx: RequestCon
  */
 export async function deleteContainer(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef): Promise<void> {
   const c = requireContainer(store, ref, ctx);
-  requireProjectRole(ctx, c.projectId, true);
+  assertOwnerBucketAction(store, ctx, c, 's3:DeleteBucket');
   store.db.transaction((tx) => {
     const obj = tx.select({ id: objObjects.id }).from(objObjects).where(eq(objObjects.containerId, c.id)).limit(1).get();
     if (obj || hasNoncurrent(tx, c.id)) throw errors.conflict('container', 'The bucket you tried to delete is not empty.', { reason: 'BucketNotEmpty', id: c.name });
@@ -132,6 +136,7 @@ export async function deleteContainer(store: ObjectStoreContext, ctx: RequestCon
       releaseRefs(store, tx, parts.map((p) => p.blobKey));
     }
     tx.delete(objUploads).where(eq(objUploads.containerId, c.id)).run();
+    tx.delete(objBucketConfigs).where(eq(objBucketConfigs.containerId, c.id)).run();
     tx.delete(objContainers).where(eq(objContainers.id, c.id)).run();
   });
 }

@@ -2,6 +2,7 @@
 import type { RequestContext } from '../context.js';
 import { errors, isCoreError } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, assertWrite, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { resolvePieces } from './object-pieces.js';
 import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, noSuchKey, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
@@ -68,6 +69,7 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   if (tags) validateTags(tags, 10);
   const acl = writerAcl(ctx, dc, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
+  refusePublicAcl(store, dc, { s3: acl });
   const id = newId();
   const now = store.now();
   const stored = store.db.transaction((tx) => {

@@ -2,6 +2,7 @@
 import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, requireContainer } from './authorize.js';
+import { lifecycleExpiry } from './lifecycle.js';
 import { resolvePieces, storedPieces } from './object-pieces.js';
 import { liveObject, noSuchKey } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, resolveByteRange, validateObjectName } from './rules.js';
@@ -48,7 +49,7 @@ export async function readObject(store: ObjectStoreContext, ctx: RequestContext,
   } catch (e) {
     lookupError = e;
   }
-  assertReadObject(store, ctx, c, ref.name, row, opts, method);
+  const docs = assertReadObject(store, ctx, c, ref.name, row, opts, method);
   if (lookupError) throw lookupError;
   if (!row) throw noSuchKey(ref.name);
   // The manifest itself is an ordinary stored object: its own bytes and etag, no segment lookup.
@@ -89,7 +90,9 @@ export async function readObject(store: ObjectStoreContext, ctx: RequestContext,
     range = { ...r, size: info.size };
     pieces = slicePieces(pieces, r.start, r.end);
   }
-  return { head: { info, range }, pieces };
+  // The lifecycle rules came with the access check: x-amz-expiration costs no further lookup.
+  const expiration = docs.lifecycle ? lifecycleExpiry(docs.lifecycle, row) : undefined;
+  return { head: { info, range, expiration }, pieces };
 }
 
 /** Metadata (and the range/part the request would get) after evaluating conditions; no body. */

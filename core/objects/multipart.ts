@@ -5,6 +5,7 @@ import type { RequestContext } from '../context.js';
 import { type ManifestEntry, objParts, objUploads } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertList, assertWrite, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
 import { readObject } from './get-object.js';
 import { checkPartAlgorithm, multipartChecksum, uploadChecksumType } from './multipart-checksum.js';
@@ -39,7 +40,7 @@ import { projectDisplayNames } from './views.js';
 function requireUpload(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, write: boolean): { c: ContainerRow; up: UploadRow } {
   const c = requireContainer(store, ref, ctx);
   if (write) assertWrite(store, ctx, c, ref.name, {});
-  else assertList(store, ctx, c);
+  else assertList(store, ctx, c, { key: ref.name });
   const up = store.db.select().from(objUploads).where(eq(objUploads.id, uploadId)).get();
   if (!up || up.containerId !== c.id || up.name !== ref.name) {
     throw errors.notFound('upload', uploadId, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.');
@@ -80,6 +81,7 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
   if (opts.tags) validateTags(opts.tags, 10);
   const acl = writerAcl(ctx, c, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
+  refusePublicAcl(store, c, { s3: acl });
   const checksumType = uploadChecksumType(opts.checksumAlgorithm, opts.checksumType);
   const now = store.now();
   const row: UploadRow = {

@@ -2,6 +2,7 @@
 import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { assertWrite, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
 import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, liveRow, lowerKeys, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
@@ -30,6 +31,7 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
   }
   const acl = writerAcl(ctx, c, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
+  refusePublicAcl(store, c, { s3: acl });
   const { res, checksum } = await writeBlob(store, body, opts);
   const id = newId();
   const now = store.now();

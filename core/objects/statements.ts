@@ -36,6 +36,8 @@ export function prepareObjectStatements(db: Db) {
   const containerExists = sqlite.prepare('SELECT 1 FROM obj_containers WHERE id = ?').pluck();
   const containerVersioning = sqlite.prepare('SELECT versioning, swift_versions_location AS location, swift_versions_mode AS mode, project_id AS projectId FROM obj_containers WHERE id = ?');
   const bumpContainer = sqlite.prepare('UPDATE obj_containers SET object_count = object_count + ?, bytes_used = bytes_used + ?, updated_at = ? WHERE id = ?');
+  const projectDomainId = sqlite.prepare('SELECT domain_id FROM projects WHERE id = ?').pluck();
+  const bucketConfigRows = sqlite.prepare('SELECT kind, document FROM obj_bucket_configs WHERE container_id = ?');
   const addRef = db
     .insert(objBlobRefs)
     .values({ blobKey: p('blobKey'), refs: 1, updatedAt: p('now') })
@@ -45,6 +47,14 @@ export function prepareObjectStatements(db: Db) {
   return {
     containerByProjectName: (projectId: string, name: string) => containerByProjectName.get({ projectId, name }),
     oldestContainerByName: (name: string) => oldestContainerByName.get({ name }),
+    /** The domain of a Keystone project; undefined when there is no such project. */
+    projectDomainId: (projectId: string) => projectDomainId.get(projectId) as string | undefined,
+    /** A container's configuration documents (kind → parsed JSON). */
+    bucketConfigs(containerId: string): Record<string, unknown> {
+      const out: Record<string, unknown> = {};
+      for (const r of bucketConfigRows.all(containerId) as Array<{ kind: string; document: string }>) out[r.kind] = JSON.parse(r.document);
+      return out;
+    },
     containerExists: (id: string) => containerExists.get(id) !== undefined,
     /** The versioning settings every object write and delete consults (`versions.ts`). */
     containerVersioning: (id: string) =>

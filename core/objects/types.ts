@@ -409,6 +409,8 @@ export interface HeadObjectResult {
   info: ObjectInfo;
   /** Set when a range or part was asked: the bytes that a GET would return. */
   range?: { start: number; end: number; size: number };
+  /** When a bucket lifecycle rule expires the object, and which rule (S3 `x-amz-expiration`). */
+  expiration?: { at: number; ruleId: string };
 }
 
 export interface GetObjectResult extends HeadObjectResult {

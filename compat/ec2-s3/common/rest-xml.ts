@@ -192,7 +192,7 @@ export class RestXml {
       const m = this.resolve(shape.members![shape.payload]!);
       const v = output[shape.payload];
       if (v === undefined || v === null) return res;
-      if (m.type === 'blob' || m.type === 'string' || m.streaming) {
+      if (m.type === 'blob' || m.type === 'string' || m.type === undefined || m.streaming) {
         res.body = v as SerializedResponse['body'];
         return res;
       }
@@ -300,6 +300,8 @@ export class RestXml {
     if (shape.payload && wire.body !== undefined) {
       const m = this.resolve(shape.members![shape.payload]!);
       // An absent payload is the handler's call (optional for CreateBucket, MalformedXML for Complete).
+      // A string payload (PutBucketPolicy's JSON document) is the body itself.
+      if ((m.type === undefined || m.type === 'string') && !m.streaming) input[shape.payload] = wire.body;
       if (m.type === 'structure' && wire.body.trim()) {
         const rootName = m.locationName ?? shape.payload;
         const tree = await parseXml(wire.body);

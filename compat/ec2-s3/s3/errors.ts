@@ -25,6 +25,9 @@ export const S3_ERROR_STATUS: Record<string, [number, string]> = {
   InvalidTag: [400, 'The tag provided was not a valid tag.'],
   InvalidURI: [400, "Couldn't parse the specified URI."],
   KeyTooLongError: [400, 'Your key is too long'],
+  MalformedPolicy: [400, 'Policies must be valid JSON and the first byte must be \'{\''],
+  CORSResponse: [403, 'This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.'],
+  BadRequest: [400, 'Bad Request'],
   MalformedXML: [400, 'The XML you provided was not well-formed or did not validate against our published schema.'],
   MethodNotAllowed: [405, 'The specified method is not allowed against this resource.'],
   MissingContentLength: [411, 'You must provide the Content-Length HTTP header.'],
@@ -49,6 +52,14 @@ export const S3_ERROR_STATUS: Record<string, [number, string]> = {
   ServiceUnavailable: [503, 'Please reduce your request rate.'],
   UnresolvableGrantByEmailAddress: [400, 'The e-mail address you provided does not match any account on record.'],
   IllegalLocationConstraintException: [400, 'The location constraint is incompatible for the region specific endpoint this request was sent to.'],
+};
+
+/** The not-configured error of each bucket configuration kind core reports missing. */
+const NO_SUCH_CONFIG: Record<string, string> = {
+  cors: 'NoSuchCORSConfiguration',
+  policy: 'NoSuchBucketPolicy',
+  lifecycle: 'NoSuchLifecycleConfiguration',
+  'public-access-block': 'NoSuchPublicAccessBlockConfiguration',
 };
 
 /** Builds an AwsError for `code` with S3's status and standard message. */
@@ -76,6 +87,7 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
       if (d.resource === 'container') return s3Error('NoSuchBucket', undefined, { BucketName: id ?? scope.bucket });
       if (d.resource === 'upload') return s3Error('NoSuchUpload', undefined, { UploadId: scope.uploadId });
       if (d.resource === 'tagset') return s3Error('NoSuchTagSet');
+      if (d.resource === 'bucket-config') return s3Error(NO_SUCH_CONFIG[String(d.id)] ?? 'NoSuchKey', undefined, { BucketName: scope.bucket });
       if (d.resource === 'version') return s3Error('NoSuchVersion', undefined, { Key: scope.key, VersionId: d.versionId as string | undefined });
       if (d.deleteMarker) {
         // The latest version is a delete marker: S3 says so in headers (HEAD has no body to carry it).
@@ -139,6 +151,10 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
           });
         case 'MalformedManifest':
           return s3Error('MalformedXML');
+        case 'MalformedXML':
+          return s3Error('MalformedXML');
+        case 'MalformedPolicy':
+          return s3Error('MalformedPolicy', e.message);
         case 'KeyTooLong':
           return s3Error('KeyTooLongError');
         case 'InvalidName':
@@ -147,6 +163,7 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
           return s3Error('InvalidArgument', e.message);
       }
     case 'Forbidden':
+      return reason === 'MethodNotAllowed' ? s3Error('MethodNotAllowed') : s3Error('AccessDenied');
     case 'Unauthenticated':
       return s3Error('AccessDenied');
     case 'QuotaExceeded':

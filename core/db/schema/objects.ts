@@ -169,3 +169,19 @@ export const objBlobRefs = sqliteTable('obj_blob_refs', {
   refs: integer('refs').notNull(),
   updatedAt: ms('updated_at').notNull(),
 });
+
+/**
+ * Bucket configuration documents (CORS rules, bucket policy, lifecycle rules, public access block), one row
+ * per container and kind; the document is core's validated form (core/objects/bucket-config.ts).
+ */
+export const objBucketConfigs = sqliteTable(
+  'obj_bucket_configs',
+  {
+    containerId: text('container_id').notNull(),
+    /** cors | policy | lifecycle | public-access-block */
+    kind: text('kind').notNull(),
+    document: text('document', { mode: 'json' }).$type<unknown>().notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.containerId, t.kind] }), index('obj_bucket_configs_kind_idx').on(t.kind)],
+);

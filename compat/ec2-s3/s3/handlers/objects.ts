@@ -60,6 +60,8 @@ function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean)
     PartsCount: call.query.has('partNumber') ? (info.partsCount ?? 1) : undefined,
     TagCount: info.tagCount > 0 ? info.tagCount : undefined,
     VersionId: info.s3VersionId,
+    // S3 URL-encodes the rule id in this header.
+    Expiration: r.expiration ? `expiry-date="${new Date(r.expiration.at).toUTCString()}", rule-id="${encodeURIComponent(r.expiration.ruleId)}"` : undefined,
   };
   const headers: Record<string, string> = {};
   const expires = q.get('response-expires') ?? sm.expires;
