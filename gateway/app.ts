@@ -23,9 +23,11 @@ import { createPeriodicScheduler, type PeriodicScheduler } from '../core/jobs/pe
 import type { JobQueue } from '../core/jobs/port.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { ObjectService } from '../core/objects/object-service.js';
+import type { SseKeyRing } from '../core/objects/sse-cipher.js';
 import type { Config } from './config.js';
 import type { GatewayEnv } from './env.js';
 import { firstStart, type FirstStartInfo } from './first-start.js';
+import { openSseKeyRing } from './sse-keys.js';
 import { scheduleTokenKeyRotation, tokenKeyDir } from './token-keys.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
@@ -39,6 +41,8 @@ export interface SystemOverrides {
   inMemory?: boolean;
   /** Token keys (tests); default: the key repository in `$DATA_DIR/token-keys` (rotated by `npm run token-keys:rotate`). */
   keyRing?: TokenKeyRing;
+  /** SSE-S3 wrapping keys (tests); default: the key repository in `$DATA_DIR/sse-keys` (rotated by `npm run sse-keys:rotate`). */
+  sseKeyRing?: SseKeyRing;
   /** Identity's wall clock (tests move it to expire tokens); default `Date.now`. */
   clock?: Clock;
   /** Blob store (tests); default: files under `$DATA_DIR/blobs`, or memory with `inMemory`. */
@@ -141,7 +145,9 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
   app.route('/identity', createKeystoneApp({ identity, logger, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
 
-  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region });
+  const sseKeys =
+    overrides.sseKeyRing ?? openSseKeyRing(config, (e) => logger.warn({ err: e.message }, 'SSE keys: cannot re-read the key directory; keeping the keys loaded before'));
+  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.

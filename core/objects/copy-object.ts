@@ -4,13 +4,20 @@ import type { RequestContext } from '../context.js';
 import { objObjects } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, assertWrite, requireContainer } from './authorize.js';
-import { resolvePieces } from './object-pieces.js';
+import { commitOrDrop, writeBlob } from './blob-writes.js';
+import { assertPiecesOpenable, canShareBlobs, checkCustomerKey, storedEncryption, unsealer, writeSealFor } from './encryption.js';
+import { resolvePieces, storedPieces } from './object-pieces.js';
 import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, noSuchKey, validateAclGrants, writeRow } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
-import type { ObjectStoreContext } from './store-context.js';
+import type { ObjectStoreContext, Tx } from './store-context.js';
+import { openPieces } from './streams.js';
 import type { Checksum, CopyObjectOptions, CopyObjectResult, ObjectRef } from './types.js';
 
-/** Server-side copy sharing the source's blobs (no byte copy); source read access and destination write access needed. */
+/**
+ * Server-side copy sharing the source's blobs (no byte copy) when source and copy are sealed alike (see
+ * `canShareBlobs`); otherwise the source is opened and its bytes sealed anew as one simple object. Source
+ * read access (and an SSE-C source's key) and destination write access needed.
+ */
 export async function copyObject(store: ObjectStoreContext, ctx: RequestContext, source: ObjectRef, dest: ObjectRef, opts: CopyObjectOptions = {}): Promise<CopyObjectResult> {
   validateObjectName(source.name);
   validateObjectName(dest.name);
@@ -18,6 +25,7 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   const src = liveObject(store, sc.id, source.name);
   assertReadObject(store, ctx, sc, source.name, src, {});
   if (!src) throw noSuchKey(source.name);
+  checkCustomerKey(src.encryption, opts.sourceCustomerKey, true);
   if (!opts.copyManifest) {
     assertDloSegmentsReadable(store, ctx, sc, src, {});
     assertSloSegmentsReadable(store, ctx, sc, src, {});
@@ -27,7 +35,8 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   assertWrite(store, ctx, dc, dest.name, opts);
   checkDeleteAt(store, opts.deleteAt);
   const replace = opts.metadataDirective === 'REPLACE';
-  if (sc.id === dc.id && source.name === dest.name && opts.metadataDirective === 'COPY' && opts.tagsDirective !== 'REPLACE' && !opts.acl && !opts.mergeMetadata) {
+  const seal = writeSealFor(dc, opts.encryption);
+  if (sc.id === dc.id && source.name === dest.name && opts.metadataDirective === 'COPY' && opts.tagsDirective !== 'REPLACE' && !opts.acl && !opts.mergeMetadata && !opts.encryption) {
     throw errors.invalid(
       'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.',
       { reason: 'InvalidRequest' },
@@ -40,11 +49,30 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   let etag = src.etag;
   let swiftEtag = src.swiftEtag;
   let dloManifest = src.dloManifest;
-  if (src.kind === 'dlo' && !opts.copyManifest) {
+  let encryption = src.encryption;
+  let checksum = src.checksum;
+  let written: Awaited<ReturnType<typeof writeBlob>> | undefined;
+  if (!canShareBlobs(src.encryption, seal)) {
+    // Another seal (plain ↔ SSE-S3 ↔ SSE-C, or another customer key): open the source and seal its bytes anew.
+    const r = src.kind === 'dlo' && opts.copyManifest ? storedPieces(src) : resolvePieces(store, sc, src);
+    assertPiecesOpenable(r.pieces, opts.sourceCustomerKey);
+    const body = await openPieces(store.blobs, r.pieces, unsealer(store, opts.sourceCustomerKey));
+    written = await writeBlob(store, body, { expectedSize: r.size, seal });
+    kind = src.kind === 'dlo' && opts.copyManifest ? 'dlo' : 'simple';
+    manifest = null;
+    blobKey = written.res.key;
+    size = written.res.size;
+    etag = written.etag;
+    swiftEtag = written.etag;
+    if (kind !== 'dlo') dloManifest = null;
+    encryption = storedEncryption(seal, written.cipher);
+    if (src.kind !== 'simple') checksum = null;
+  } else if (src.kind === 'dlo' && !opts.copyManifest) {
     // The copy of a DLO is its current content, frozen as a manifest over the segments' blobs.
     const r = resolvePieces(store, sc, src);
     kind = 'multipart';
-    manifest = r.pieces.map((p) => ({ blobKey: p.blobKey, offset: p.offset, size: p.size, etag: p.etag, partNumber: p.partNumber }));
+    assertPiecesOpenable(r.pieces, undefined);
+    manifest = r.pieces.map((p) => ({ blobKey: p.blobKey, offset: p.offset, size: p.size, etag: p.etag, partNumber: p.partNumber, cipher: p.cipher }));
     blobKey = null;
     size = r.size;
     dloManifest = null;
@@ -64,10 +92,10 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   validateAclGrants(store, acl);
   const id = newId();
   const now = store.now();
-  store.db.transaction((tx) => {
+  const commit = (tx: Tx) => {
     // Re-read the source inside the transaction: its blobs are still referenced, so sharing them is safe.
     const again = tx.select().from(objObjects).where(eq(objObjects.id, src.id)).get();
-    if (!again) throw noSuchKey(source.name);
+    if (!again && !written) throw noSuchKey(source.name);
     checkWriteConditions(store, liveObject(store, dc.id, dest.name), opts.ifNoneMatch, opts.ifMatch, dest.name);
     writeRow(store, 
       tx,
@@ -85,14 +113,17 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
         deleteAt: opts.deleteAt ?? null,
         tags,
         acl,
-        checksum: src.checksum,
+        checksum,
         kind,
         blobKey,
         manifest,
         dloManifest,
+        encryption,
       },
       { ...dest, projectId: dc.projectId },
     );
-  });
-  return { etag, swiftEtag, size, lastModified: now, sourceLastModified: src.lastModified, versionId: id, checksum: (src.checksum as Checksum | null) ?? undefined };
+  };
+  if (written) await commitOrDrop(store, written.res.key, commit);
+  else store.db.transaction(commit);
+  return { etag, swiftEtag, size, lastModified: now, sourceLastModified: src.lastModified, versionId: id, checksum: (checksum as Checksum | null) ?? undefined, encryption: encryption?.mode };
 }

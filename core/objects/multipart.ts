@@ -1,11 +1,11 @@
 // Multipart uploads: create, upload (copy) part, list parts and uploads, complete, abort.
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
-import type { BlobWriteResult } from '../../backends/blob/types.js';
 import type { RequestContext } from '../context.js';
-import { type ManifestEntry, objObjects, objParts, objUploads } from '../db/schema/objects.js';
+import { type ManifestEntry, objObjects, objParts, objUploads, type StoredEncryption } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertList, assertWrite, requireContainer } from './authorize.js';
-import { commitOrDrop, writeBlob } from './blob-writes.js';
+import { commitOrDrop, writeBlob, type WrittenBlob } from './blob-writes.js';
+import { checkCustomerKey, storedEncryption, unsealer, writeSealFor, type WriteSeal } from './encryption.js';
 import { readObject } from './get-object.js';
 import { checkPartAlgorithm, multipartChecksum, uploadChecksumType } from './multipart-checksum.js';
 import { addRefs, checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, releaseRefs, validateAclGrants, writeRow } from './object-rows.js';
@@ -45,6 +45,19 @@ function requireUpload(store: ObjectStoreContext, ctx: RequestContext, ref: Obje
   return { c, up };
 }
 
+/** The upload's encryption (mode and SSE-C key check), kept in its settings. */
+function uploadEncryption(up: UploadRow): StoredEncryption | undefined {
+  return (up.settings as { encryption?: StoredEncryption }).encryption;
+}
+
+/** The seal of a part of `up`: its mode, with the customer key the part request carried (checked against the upload's). */
+function partSeal(up: UploadRow, customerKey: Uint8Array | undefined): WriteSeal | undefined {
+  const enc = uploadEncryption(up);
+  checkCustomerKey(enc, customerKey);
+  if (!enc) return undefined;
+  return enc.mode === 'SSE-C' ? { mode: 'SSE-C', customerKey: customerKey! } : { mode: 'SSE-S3' };
+}
+
 /** The MultipartUpload view of an upload row. */
 function uploadView(c: ContainerRow, up: UploadRow): MultipartUpload {
   const s = up.settings as { checksumAlgorithm?: ChecksumAlgorithm; checksumType?: ChecksumType };
@@ -58,6 +71,7 @@ function uploadView(c: ContainerRow, up: UploadRow): MultipartUpload {
     initiatorUserName: up.initiatorUserName ?? undefined,
     checksumAlgorithm: s.checksumAlgorithm,
     checksumType: s.checksumType,
+    encryption: uploadEncryption(up)?.mode,
   };
 }
 
@@ -71,6 +85,7 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
   const acl = toStoredAcl(opts.acl);
   validateAclGrants(store, acl);
   const checksumType = uploadChecksumType(opts.checksumAlgorithm, opts.checksumType);
+  const encryption = storedEncryption(writeSealFor(c, opts.encryption)) ?? undefined;
   const now = store.now();
   const row: UploadRow = {
     id: newId(),
@@ -88,6 +103,7 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
       checksumAlgorithm: opts.checksumAlgorithm,
       checksumType,
       deleteAt: opts.deleteAt,
+      encryption,
     },
     completedVersionId: null,
     completedEtag: null,
@@ -105,7 +121,8 @@ function assertPartNumber(n: number): void {
 }
 
 /** Records a written part blob in `uploadId`, replacing an earlier part of that number. */
-function commitPart(store: ObjectStoreContext, uploadId: string, partNumber: number, res: BlobWriteResult, checksum: Checksum | undefined): Promise<PartInfo> {
+function commitPart(store: ObjectStoreContext, uploadId: string, partNumber: number, written: WrittenBlob): Promise<PartInfo> {
+  const { res, checksum, etag, cipher } = written;
   const now = store.now();
   return commitOrDrop(store, res.key, (tx) => {
     const up = tx.select().from(objUploads).where(eq(objUploads.id, uploadId)).get();
@@ -115,35 +132,40 @@ function commitPart(store: ObjectStoreContext, uploadId: string, partNumber: num
       tx.delete(objParts).where(and(eq(objParts.uploadId, uploadId), eq(objParts.partNumber, partNumber))).run();
       releaseRefs(store, tx, [old.blobKey]);
     }
-    tx.insert(objParts).values({ uploadId, partNumber, blobKey: res.key, size: res.size, etag: res.md5, checksum: checksum?.value ?? null, lastModified: now }).run();
+    tx.insert(objParts).values({ uploadId, partNumber, blobKey: res.key, size: res.size, etag, checksum: checksum?.value ?? null, lastModified: now, cipher: cipher ?? null }).run();
     addRefs(store, tx, [res.key]);
-    return { partNumber, size: res.size, etag: res.md5, lastModified: now, checksum };
+    return { partNumber, size: res.size, etag, lastModified: now, checksum, encryption: cipher?.mode };
   });
 }
 
 /** Streams one part (1..10000) to a fresh blob; a re-upload of the same number replaces it (last finished wins). */
 export async function uploadPart(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: UploadPartOptions = {}): Promise<PartInfo> {
   let algorithm: ChecksumAlgorithm | undefined;
+  let seal: WriteSeal | undefined;
   try {
     assertPartNumber(partNumber);
-    algorithm = (requireUpload(store, ctx, ref, uploadId, true).up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
+    const { up } = requireUpload(store, ctx, ref, uploadId, true);
+    algorithm = (up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
     checkPartAlgorithm(algorithm, opts.checksum?.algorithm);
+    seal = partSeal(up, opts.customerKey);
   } catch (e) {
     await body.cancel().catch(() => undefined);
     throw e;
   }
   // Parts of an upload with an algorithm always get that checksum, sent or not: completion needs them all.
-  const { res, checksum } = await writeBlob(store, body, { ...opts, checksum: opts.checksum ?? (algorithm ? { algorithm } : undefined) });
-  return commitPart(store, uploadId, partNumber, res, checksum);
+  const written = await writeBlob(store, body, { ...opts, checksum: opts.checksum ?? (algorithm ? { algorithm } : undefined), seal });
+  return commitPart(store, uploadId, partNumber, written);
 }
 
 /** Copies a source object (or a byte range of it) into a part; the part's ETag is the MD5 of the copied bytes. */
 export async function uploadPartCopy(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, partNumber: number, source: ObjectRef, opts: UploadPartCopyOptions = {}): Promise<PartInfo> {
   assertPartNumber(partNumber);
-  const algorithm = (requireUpload(store, ctx, ref, uploadId, true).up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
+  const { up } = requireUpload(store, ctx, ref, uploadId, true);
+  const algorithm = (up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
+  const seal = partSeal(up, opts.customerKey);
   const range = opts.sourceRange;
   if (range && (range.start < 0 || range.end < range.start)) throw errors.invalid('The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', { reason: 'InvalidArgument' });
-  const { head, pieces } = await readObject(store, ctx, source, {}, 'GET');
+  const { head, pieces } = await readObject(store, ctx, source, { customerKey: opts.sourceCustomerKey }, 'GET');
   checkConditions(opts.sourceConditions, head.info, true);
   let use = pieces;
   if (range) {
@@ -151,9 +173,9 @@ export async function uploadPartCopy(store: ObjectStoreContext, ctx: RequestCont
     use = slicePieces(pieces, range.start, range.end);
   }
   const size = range ? range.end - range.start + 1 : head.info.size;
-  const body = size === 0 ? emptyStream() : await openPieces(store.blobs, use);
-  const { res, checksum } = await writeBlob(store, body, { expectedSize: size, checksum: algorithm ? { algorithm } : undefined });
-  return commitPart(store, uploadId, partNumber, res, checksum);
+  const body = size === 0 ? emptyStream() : await openPieces(store.blobs, use, unsealer(store, opts.sourceCustomerKey));
+  const written = await writeBlob(store, body, { expectedSize: size, checksum: algorithm ? { algorithm } : undefined, seal });
+  return commitPart(store, uploadId, partNumber, written);
 }
 
 /** Parts uploaded so far, by part number. */
@@ -238,7 +260,7 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
   const { c, up } = requireUpload(store, ctx, ref, uploadId, true);
   if (up.completedVersionId) {
     const done = store.db.select().from(objObjects).where(eq(objObjects.id, up.completedVersionId)).get();
-    if (done) return { etag: done.etag, size: done.size, lastModified: done.lastModified, versionId: done.id, checksum: (done.checksum as Checksum | null) ?? undefined };
+    if (done) return { etag: done.etag, size: done.size, lastModified: done.lastModified, versionId: done.id, checksum: (done.checksum as Checksum | null) ?? undefined, encryption: done.encryption?.mode };
     throw errors.notFound('upload', uploadId, 'The specified upload does not exist.');
   }
   if (!parts.length) throw errors.invalid('The XML you provided was not well-formed or did not validate against our published schema', { reason: 'MalformedManifest' });
@@ -276,13 +298,14 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
     checksumAlgorithm?: ChecksumAlgorithm;
     checksumType?: ChecksumType;
     deleteAt?: number;
+    encryption?: StoredEncryption;
   };
   const checksum = multipartChecksum(settings.checksumAlgorithm, uploadChecksumType(settings.checksumAlgorithm, settings.checksumType), used, {
     given: chosen.map((p) => p.checksum),
     type: opts.checksumType,
     expected: opts.checksum,
   });
-  const manifest: ManifestEntry[] = used.map((p) => ({ blobKey: p.blobKey, offset: 0, size: p.size, etag: p.etag, partNumber: p.partNumber, checksum: p.checksum ?? undefined }));
+  const manifest: ManifestEntry[] = used.map((p) => ({ blobKey: p.blobKey, offset: 0, size: p.size, etag: p.etag, partNumber: p.partNumber, checksum: p.checksum ?? undefined, cipher: p.cipher ?? undefined }));
   const id = newId();
   const now = store.now();
   store.db.transaction((tx) => {
@@ -310,6 +333,7 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
         blobKey: null,
         manifest,
         dloManifest: null,
+        encryption: settings.encryption ?? null,
       },
       { ...ref, projectId: c.projectId },
     );
@@ -318,7 +342,7 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
     releaseRefs(store, tx, all.map((p) => p.blobKey));
     tx.update(objUploads).set({ completedVersionId: id, completedEtag: etag }).where(eq(objUploads.id, uploadId)).run();
   });
-  return { etag, size, lastModified: now, versionId: id, checksum };
+  return { etag, size, lastModified: now, versionId: id, checksum, encryption: settings.encryption?.mode };
 }
 
 /** Deletes an upload and releases its parts, in one transaction. */

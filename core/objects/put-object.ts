@@ -3,6 +3,7 @@ import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { assertWrite, requireContainer } from './authorize.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
+import { storedEncryption, writeSealFor } from './encryption.js';
 import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, liveRow, lowerKeys, validateAclGrants, writeRow } from './object-rows.js';
 import { newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
@@ -29,7 +30,8 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
   }
   const acl = toStoredAcl(opts.acl);
   validateAclGrants(store, acl);
-  const { res, checksum } = await writeBlob(store, body, opts);
+  const seal = writeSealFor(c, opts.encryption);
+  const { res, checksum, etag, cipher } = await writeBlob(store, body, { ...opts, seal });
   const id = newId();
   const now = store.now();
   await commitOrDrop(store, res.key, (tx) => {
@@ -43,8 +45,8 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
         containerId: c.id,
         name: ref.name,
         size: res.size,
-        etag: res.md5,
-        swiftEtag: res.md5,
+        etag,
+        swiftEtag: etag,
         contentType: opts.contentType || 'application/octet-stream',
         userMeta: lowerKeys(opts.userMetadata),
         sysMeta: cleanSysMeta(opts.systemMetadata),
@@ -57,10 +59,11 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
         blobKey: res.key,
         manifest: null,
         dloManifest: opts.dloManifest ?? null,
+        encryption: storedEncryption(seal, cipher),
       },
       { ...ref, projectId: c.projectId },
       current,
     );
   });
-  return { etag: res.md5, swiftEtag: res.md5, size: res.size, lastModified: now, versionId: id, checksum };
+  return { etag, swiftEtag: etag, size: res.size, lastModified: now, versionId: id, checksum, encryption: seal?.mode };
 }

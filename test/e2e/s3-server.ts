@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/core/protocols';
 import { requestBodyOnce } from '../../gateway/request-body.js';
+import type { SystemOverrides } from '../../gateway/app.js';
 import { buildTestSystem, type TestSystem } from '../harness/system.js';
 import { Sha256 } from '../harness/node-sha256.js';
 import { S3ServiceException } from '@aws-sdk/client-s3';
@@ -20,9 +21,9 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
-/** Builds an in-memory system (`configEnv` over the test defaults) and serves it on 127.0.0.1 with raw paths and deferred `100 Continue`, as main.ts does. */
-export async function startS3Server(configEnv: Record<string, string> = {}): Promise<S3TestServer> {
-  const sys = await buildTestSystem(configEnv);
+/** Builds an in-memory system (`configEnv` over the test defaults, `overrides` for fakes) and serves it on 127.0.0.1 with raw paths and deferred `100 Continue`, as main.ts does. */
+export async function startS3Server(configEnv: Record<string, string> = {}, overrides: SystemOverrides = {}): Promise<S3TestServer> {
+  const sys = await buildTestSystem(configEnv, overrides);
   const server = serve({
     fetch: (req, env: { incoming?: { url?: string }; outgoing?: unknown }) => {
       const out = env.outgoing as ServerResponse | undefined;

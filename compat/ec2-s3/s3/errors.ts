@@ -121,6 +121,9 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
           });
         case 'MalformedManifest':
           return s3Error('MalformedXML');
+        case 'SseCustomerKeyRequired':
+        case 'SseNotApplicable':
+          return s3Error('InvalidRequest', e.message);
         case 'KeyTooLong':
           return s3Error('KeyTooLongError');
         case 'InvalidName':

@@ -1,5 +1,6 @@
 // Drizzle schema for the object store: accounts, containers, objects, multipart uploads and parts, blob references.
 import { sqliteTable, text, integer, primaryKey, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import type { BlobCipher, CustomerKeyCheck } from '../../objects/sse-cipher.js';
 
 /** Milliseconds since the epoch. */
 const ms = (name: string) => integer(name);
@@ -27,6 +28,19 @@ export interface ManifestEntry {
   contentType?: string;
   lastModified?: number;
   checksum?: string;
+  /** How this piece's blob is sealed (absent: stored in clear). */
+  cipher?: BlobCipher;
+}
+/** An object's encryption at rest: its mode, the SSE-C key check, and the cipher of its own blob (simple objects). */
+export interface StoredEncryption {
+  mode: 'SSE-S3' | 'SSE-C';
+  keyCheck?: CustomerKeyCheck;
+  cipher?: BlobCipher;
+}
+/** A bucket's default encryption (PutBucketEncryption). */
+export interface StoredDefaultEncryption {
+  algorithm: 'AES256';
+  bucketKeyEnabled?: boolean;
 }
 
 /** One row per project that used the object store: account metadata (incl. temp-url keys). */
@@ -49,6 +63,8 @@ export const objContainers = sqliteTable(
     tags: text('tags', { mode: 'json' }).$type<Record<string, string> | null>(),
     region: text('region').notNull(),
     versioning: text('versioning'),
+    /** Default encryption of new objects written without an explicit choice; null: none. */
+    encryption: text('encryption', { mode: 'json' }).$type<StoredDefaultEncryption | null>(),
     /** Counters kept in the same transaction as every object write. */
     objectCount: integer('object_count').notNull().default(0),
     bytesUsed: integer('bytes_used').notNull().default(0),
@@ -84,6 +100,8 @@ export const objObjects = sqliteTable(
     manifest: text('manifest', { mode: 'json' }).$type<ManifestEntry[] | null>(),
     /** dlo: `container/prefix`. */
     dloManifest: text('dlo_manifest'),
+    /** Encryption at rest; null: stored in clear. */
+    encryption: text('encryption', { mode: 'json' }).$type<StoredEncryption | null>(),
   },
   (t) => [uniqueIndex('obj_objects_container_name_uq').on(t.containerId, t.name), index('obj_objects_delete_at_idx').on(t.deleteAt)],
 );
@@ -116,6 +134,8 @@ export const objParts = sqliteTable(
     etag: text('etag').notNull(),
     checksum: text('checksum'),
     lastModified: ms('last_modified').notNull(),
+    /** How the part's blob is sealed; null: in clear. */
+    cipher: text('cipher', { mode: 'json' }).$type<BlobCipher | null>(),
   },
   (t) => [primaryKey({ columns: [t.uploadId, t.partNumber] })],
 );
