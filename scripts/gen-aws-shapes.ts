@@ -68,7 +68,8 @@ const s3Implemented = [
   'AbortMultipartUpload', 'ListParts', 'ListMultipartUploads', 'PutObjectTagging', 'GetObjectTagging',
   'DeleteObjectTagging', 'PutBucketTagging', 'GetBucketTagging', 'DeleteBucketTagging', 'GetBucketAcl', 'PutBucketAcl',
   'GetObjectAcl', 'PutObjectAcl', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketLogging',
-  'GetBucketRequestPayment', 'GetBucketAccelerateConfiguration',
+  'GetBucketRequestPayment', 'GetBucketAccelerateConfiguration', 'GetBucketEncryption', 'PutBucketEncryption',
+  'DeleteBucketEncryption',
 ];
 
 /** Follows `A.B.C` through members, named shapes and list members to a structure of the trimmed document. */
@@ -157,6 +158,7 @@ const targets: Record<string, Target> = {
       GetBucketLogging: 'BucketLoggingStatus',
       GetBucketRequestPayment: 'RequestPaymentConfiguration',
       GetBucketAccelerateConfiguration: 'AccelerateConfiguration',
+      GetBucketEncryption: 'ServerSideEncryptionConfiguration',
     },
   },
   ec2: {

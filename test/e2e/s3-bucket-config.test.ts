@@ -59,7 +59,6 @@ const absent = [
   ['GetBucketCors', () => new GetBucketCorsCommand({ Bucket }), 'NoSuchCORSConfiguration'],
   ['GetBucketPolicy', () => new GetBucketPolicyCommand({ Bucket }), 'NoSuchBucketPolicy'],
   ['GetBucketLifecycleConfiguration', () => new GetBucketLifecycleConfigurationCommand({ Bucket }), 'NoSuchLifecycleConfiguration'],
-  ['GetBucketEncryption', () => new GetBucketEncryptionCommand({ Bucket }), 'ServerSideEncryptionConfigurationNotFoundError'],
   ['GetBucketWebsite', () => new GetBucketWebsiteCommand({ Bucket }), 'NoSuchWebsiteConfiguration'],
   ['GetBucketOwnershipControls', () => new GetBucketOwnershipControlsCommand({ Bucket }), 'OwnershipControlsNotFoundError'],
   ['GetPublicAccessBlock', () => new GetPublicAccessBlockCommand({ Bucket }), 'NoSuchPublicAccessBlockConfiguration'],
@@ -95,14 +94,19 @@ describe('reads of configurations a bucket cannot have', () => {
       status: 501,
     });
     expect(await failure(s3.send(new PutBucketPolicyCommand({ Bucket, Policy: '{}' })))).toEqual({ code: 'NotImplemented', status: 501 });
+  });
+
+  it('a bucket without default encryption: GetBucketEncryption → 404 ServerSideEncryptionConfigurationNotFoundError; aws:kms cannot be set (501)', async () => {
+    expect(await failure(s3.send(new GetBucketEncryptionCommand({ Bucket })))).toEqual({ code: 'ServerSideEncryptionConfigurationNotFoundError', status: 404 });
     expect(
-      await failure(s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }))),
+      await failure(s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] } }))),
     ).toEqual({ code: 'NotImplemented', status: 501 });
   });
 
   it('the compat matrix says so: Gets implemented with a note, Puts not implemented', () => {
     const row = (op: string) => s3Operations.find((r) => r.operation === op)!;
     for (const [name] of absent) expect(row(name)).toMatchObject({ implemented: true, note: expect.stringContaining('always 404') });
-    for (const op of ['PutBucketCors', 'PutBucketPolicy', 'PutBucketEncryption', 'PutBucketLogging', 'PutPublicAccessBlock']) expect(row(op).implemented).toBe(false);
+    for (const op of ['PutBucketCors', 'PutBucketPolicy', 'PutBucketLogging', 'PutPublicAccessBlock']) expect(row(op).implemented).toBe(false);
+    for (const op of ['GetBucketEncryption', 'PutBucketEncryption', 'DeleteBucketEncryption']) expect(row(op).implemented).toBe(true);
   });
 });

@@ -4,9 +4,12 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketEncryptionCommand,
+  GetBucketEncryptionCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutBucketEncryptionCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -303,5 +306,113 @@ describe('SSE-C (customer-provided keys)', () => {
 
   it('SSE-C and x-amz-server-side-encryption together → 400 InvalidArgument', async () => {
     expect(await failure(s3.send(new PutObjectCommand({ Bucket: B, Key: 'both', Body: 'x', ServerSideEncryption: 'AES256', ...sseC(key) })))).toMatchObject({ code: 'InvalidArgument', status: 400 });
+  });
+});
+
+describe('bucket default encryption (Put/Get/DeleteBucketEncryption)', () => {
+  const D = 'sse-default';
+
+  it('without a configuration GetBucketEncryption is 404 ServerSideEncryptionConfigurationNotFoundError', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: D }));
+    expect(await failure(s3.send(new GetBucketEncryptionCommand({ Bucket: D })))).toMatchObject({ code: 'ServerSideEncryptionConfigurationNotFoundError', status: 404 });
+  });
+
+  it('AES256 is stored, answered, and applied to new objects without SSE headers (PUT, multipart, copy); explicit SSE-C still wins', async () => {
+    await s3.send(new PutBucketEncryptionCommand({ Bucket: D, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+    const got = await s3.send(new GetBucketEncryptionCommand({ Bucket: D }));
+    expect(got.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256');
+    const put = await s3.send(new PutObjectCommand({ Bucket: D, Key: 'auto', Body: 'secret by default' }));
+    expect(put.ServerSideEncryption).toBe('AES256');
+    expect((await s3.send(new HeadObjectCommand({ Bucket: D, Key: 'auto' }))).ServerSideEncryption).toBe('AES256');
+    const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: D, Key: 'auto-mpu' }));
+    expect(up.ServerSideEncryption).toBe('AES256');
+    const copy = await s3.send(new CopyObjectCommand({ Bucket: D, Key: 'auto-copy', CopySource: `${B}/sse-to-plain` }));
+    expect(copy.ServerSideEncryption).toBe('AES256');
+    const key = randomBytes(32);
+    const c = await s3.send(new PutObjectCommand({ Bucket: D, Key: 'explicit-c', Body: 'x', SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.toString('base64') }));
+    expect(c.ServerSideEncryption).toBeUndefined();
+    expect(c.SSECustomerAlgorithm).toBe('AES256');
+    expect((await storedBlobs()).some((b) => b.includes(Buffer.from('secret by default')))).toBe(false);
+  });
+
+  it('aws:kms → 501 NotImplemented, an unknown algorithm → 400 MalformedXML; the configuration is unchanged', async () => {
+    const kms = s3.send(new PutBucketEncryptionCommand({ Bucket: D, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/x' } }] } }));
+    expect(await failure(kms)).toMatchObject({ code: 'NotImplemented', status: 501 });
+    const bogus = s3.send(new PutBucketEncryptionCommand({ Bucket: D, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'ROT13' as never } }] } }));
+    expect(await failure(bogus)).toMatchObject({ code: 'MalformedXML', status: 400 });
+    const got = await s3.send(new GetBucketEncryptionCommand({ Bucket: D }));
+    expect(got.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).toBe('AES256');
+  });
+
+  it('another project may not read or change it (403); DeleteBucketEncryption makes new objects plain, old ones stay encrypted', async () => {
+    const demo = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.demo.access, secretAccessKey: srv.demo.secret } });
+    expect(await failure(demo.send(new GetBucketEncryptionCommand({ Bucket: D })))).toMatchObject({ code: 'AccessDenied', status: 403 });
+    expect(await failure(demo.send(new DeleteBucketEncryptionCommand({ Bucket: D })))).toMatchObject({ code: 'AccessDenied', status: 403 });
+    demo.destroy();
+    await s3.send(new DeleteBucketEncryptionCommand({ Bucket: D }));
+    expect(await failure(s3.send(new GetBucketEncryptionCommand({ Bucket: D })))).toMatchObject({ code: 'ServerSideEncryptionConfigurationNotFoundError' });
+    const put = await s3.send(new PutObjectCommand({ Bucket: D, Key: 'after-delete', Body: 'plain again' }));
+    expect(put.ServerSideEncryption).toBeUndefined();
+    expect((await s3.send(new HeadObjectCommand({ Bucket: D, Key: 'auto' }))).ServerSideEncryption).toBe('AES256');
+  });
+});
+
+describe('the same objects through Swift', () => {
+  let token: string;
+  let swiftBase: string;
+  const swift = (method: string, path: string, headers: Record<string, string> = {}, body?: string) =>
+    fetch(`${swiftBase}${path}`, { method, headers: { 'x-auth-token': token, ...headers }, body });
+
+  beforeAll(async () => {
+    const r = await fetch(`${srv.url}/identity/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'admin-secret' } } },
+          scope: { project: { id: srv.admin.projectId } },
+        },
+      }),
+    });
+    expect(r.status).toBe(201);
+    token = r.headers.get('x-subject-token')!;
+    swiftBase = `${srv.url}/object/v1/AUTH_${srv.admin.projectId}`;
+  });
+
+  it('Swift GET decrypts SSE-S3 objects (whole, ranged, multipart) with the S3 ETag', async () => {
+    const s3Side = await getBytes('sse-s3');
+    const r = await swift('GET', `/${B}/sse-s3`);
+    expect(r.status).toBe(200);
+    expect(Buffer.from(await r.arrayBuffer()).equals(s3Side.body)).toBe(true);
+    expect(`"${r.headers.get('etag')}"`).toBe(s3Side.out.ETag);
+    const ranged = await swift('GET', `/${B}/sse-s3`, { range: 'bytes=65535-65540' });
+    expect(ranged.status).toBe(206);
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(s3Side.body.subarray(65535, 65541))).toBe(true);
+    const mpu = await swift('GET', `/${B}/sse-mpu`);
+    expect(Buffer.from(await mpu.arrayBuffer()).length).toBe(10 * MiB + 3);
+  });
+
+  it('Swift cannot read SSE-C objects: GET and COPY are 400 with the reason, never the ciphertext; an SLO over an SSE-C segment is refused', async () => {
+    const r = await swift('GET', `/${B}/ssec`);
+    expect(r.status).toBe(400);
+    expect(await r.text()).toMatch(/Server Side Encryption/);
+    const copy = await swift('COPY', `/${B}/ssec`, { destination: `/${B}/ssec-swift-copy` });
+    expect(copy.status).toBe(400);
+    expect((await swift('HEAD', `/${B}/ssec-swift-copy`)).status).toBe(404);
+    const slo = await swift('PUT', `/${B}/slo-over-ssec?multipart-manifest=put`, { 'content-type': 'application/json' }, JSON.stringify([{ path: `/${B}/ssec` }]));
+    expect(slo.status).toBe(400);
+    expect(await slo.text()).toMatch(/SSE-C/);
+  });
+
+  it('a Swift PUT into a bucket with default encryption is stored encrypted and reads back through both faces', async () => {
+    await s3.send(new PutBucketEncryptionCommand({ Bucket: B, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+    const put = await swift('PUT', `/${B}/from-swift`, {}, 'swift secret bytes');
+    expect(put.status).toBe(201);
+    expect(put.headers.get('etag')).toBe(md5(Buffer.from('swift secret bytes')));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: B, Key: 'from-swift' }));
+    expect(head.ServerSideEncryption).toBe('AES256');
+    expect(await (await swift('GET', `/${B}/from-swift`)).text()).toBe('swift secret bytes');
+    expect((await storedBlobs()).some((b) => b.includes(Buffer.from('swift secret bytes')))).toBe(false);
+    await s3.send(new DeleteBucketEncryptionCommand({ Bucket: B }));
   });
 });
