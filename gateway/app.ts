@@ -14,6 +14,7 @@ import { isAwsRequest } from '../compat/ec2-s3/s3/address.js';
 import { createS3App } from '../compat/ec2-s3/s3/app.js';
 import { createKeystoneApp } from '../compat/openstack/keystone/app.js';
 import { SWIFT_PREFIX, createSwiftApp } from '../compat/openstack/swift/app.js';
+import { CLIENT_ABORT_STATUS, isClientAbort } from '../core/client-abort.js';
 import { rawTarget } from '../core/context.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
@@ -101,6 +102,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     clock: overrides.clock ?? { now: () => Date.now() },
     logger,
     tokenTtlSeconds: config.tokenTtlSeconds,
+    tokenCacheBytes: config.tokenCacheBytes,
     publicUrl: config.publicUrl,
     region: config.region,
     security: config.security,
@@ -156,6 +158,10 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   app.route('/', createS3App({ objects, authenticateEc2: (key) => identity.authenticateEc2(key), region: config.region, publicUrl: config.publicUrl, logger }));
 
   app.onError((err, c) => {
+    if (isClientAbort(err)) {
+      logger.info({ req_id: c.get('requestId'), reason: err.message }, 'client aborted the request');
+      return c.body(null, CLIENT_ABORT_STATUS as 200);
+    }
     logger.error({ req_id: c.get('requestId'), err: { message: err.message, stack: err.stack } }, 'unhandled error');
     return c.json({ error: { code: 500, title: 'Internal Server Error', message: 'An unexpected error prevented the server from fulfilling your request.' } }, 500);
   });

@@ -12,6 +12,11 @@ describe('loadConfig', () => {
     expect(c.region).toBe('RegionOne');
     expect(c.adminPassword).toBeUndefined();
     expect(c.tokenKeyRotationHours).toBeUndefined();
+    expect(c.tokenCacheBytes).toBe(32 << 20);
+  });
+  it('reads the token cache budget in bytes', () => {
+    expect(loadConfig({ SKYBRIDGE_TOKEN_CACHE_BYTES: '1048576' }).tokenCacheBytes).toBe(1 << 20);
+    expect(() => loadConfig({ SKYBRIDGE_TOKEN_CACHE_BYTES: '10' })).toThrow(/SKYBRIDGE_TOKEN_CACHE_BYTES/);
   });
   it('names the variable in the error', () => {
     expect(() => loadConfig({ SKYBRIDGE_PORT: 'eighty' })).toThrow(/SKYBRIDGE_PORT/);

@@ -16,6 +16,8 @@ export interface Config {
   redisUrl?: string;
   /** Token lifetime in seconds (Keystone `[token] expiration`). */
   tokenTtlSeconds: number;
+  /** Memory budget of the resolved-token cache, bytes (`SKYBRIDGE_TOKEN_CACHE_BYTES`, default 32 MiB). */
+  tokenCacheBytes: number;
   /** Rotate the token keys automatically once the primary key is this many hours old; undefined: only by `npm run token-keys:rotate`. */
   tokenKeyRotationHours?: number;
   /** Largest accepted JSON body for OpenStack APIs, in bytes. */
@@ -94,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     region,
     redisUrl,
     tokenTtlSeconds: optInt(env, 'SKYBRIDGE_TOKEN_EXPIRATION', 1, 7 * 24 * 3600) ?? 3600,
+    tokenCacheBytes: optInt(env, 'SKYBRIDGE_TOKEN_CACHE_BYTES', 1 << 16, 2 ** 34) ?? 32 << 20,
     tokenKeyRotationHours: optInt(env, 'SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS', 1, 24 * 366),
     jsonBodyLimit: optInt(env, 'SKYBRIDGE_JSON_BODY_LIMIT', 1024, 1 << 30) ?? 1 << 20,
     logLevel: env.SKYBRIDGE_LOG_LEVEL || 'info',

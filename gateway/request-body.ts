@@ -1,10 +1,11 @@
 // The request body as a web stream read straight off Node's IncomingMessage, without building a WHATWG Request per request.
 import type { IncomingMessage } from 'node:http';
+import { ClientAbortError } from '../core/client-abort.js';
 
 /**
  * A pull-based ReadableStream over `incoming`. Nothing is read (nor a listener attached) before the
  * first pull; each pull hands on what Node has buffered or waits for more; a connection that closes or
- * fails before the body ends errors the stream. Cancelling only detaches: the Node adapter then drains
+ * fails before the body ends errors the stream with a ClientAbortError, which the families log as a client abort. Cancelling only detaches: the Node adapter then drains
  * or closes the connection after the response, so an early error answer can still be written.
  * (Building the full Request that `c.req.raw.body` needs cost ~0.1 ms per small PUT.)
  */
@@ -50,7 +51,7 @@ export function incomingBody(incoming: IncomingMessage): ReadableStream<Uint8Arr
           }
           if (failure || incoming.destroyed) {
             detach();
-            controller.error(failure ?? incoming.errored ?? new Error('The connection closed before the request body ended.'));
+            controller.error(new ClientAbortError(failure ?? incoming.errored ?? undefined));
             return;
           }
           await new Promise<void>((r) => (wake = r));

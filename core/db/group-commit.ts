@@ -1,5 +1,6 @@
-// Group commit: concurrent small write transactions share one SQLite transaction, so one synchronous commit (fsync) serves many requests.
+// Group commit: concurrent small write transactions share one SQLite transaction, and one WAL fsync, done off the event loop, serves many requests.
 import type Database from 'better-sqlite3';
+import { fdatasync, openSync } from 'node:fs';
 import type { Db } from './index.js';
 
 /** An open drizzle transaction (what the functions passed to `run` receive). */
@@ -14,16 +15,31 @@ interface Pending {
 /**
  * Batches the transactions submitted during one event-loop turn into a single database transaction,
  * each in its own savepoint: a function that throws rolls back only its own writes and rejects only
- * its own promise. Every promise settles after the whole batch has committed (with the connection's
- * `synchronous` setting, FULL: durable), never before; if the commit itself fails, all reject.
- * Functions run in submission order, each seeing the writes of those before it, and nothing else
- * runs in between (the batch is synchronous), so check-then-write inside one function stays atomic.
+ * its own promise. Every promise settles after the whole batch is durable, never before; if the
+ * commit itself fails, all reject. Functions run in submission order, each seeing the writes of
+ * those before it, and nothing else runs in between (the batch is synchronous), so check-then-write
+ * inside one function stays atomic.
+ *
+ * Durability without blocking the event loop: on a file database in WAL mode the batch commits with
+ * `synchronous = NORMAL` (SQLite writes the WAL frames but does not fsync them), then the WAL file is
+ * fdatasync'ed on the thread pool and only then are the callers answered. That is exactly what FULL
+ * does inside the commit (one sync of the WAL after the frames), moved off the main thread; batches
+ * committed while a sync is running share the next one. Checkpoints still sync the WAL first, as in
+ * NORMAL. A committed batch is visible to readers before its sync ends (as after a FULL commit's
+ * write and before its fsync returns, only longer); its writers are never told before.
  */
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly sqlite: Database.Database;
   private readonly savepoint: { open: Database.Statement; release: Database.Statement; rollback: Database.Statement };
+  /** The WAL file's descriptor, opened at the first sync; undefined for in-memory databases (nothing to sync). */
+  private walFd: number | undefined;
+  private readonly walSyncs: boolean;
+  private readonly sync: { normal: Database.Statement; restore: Database.Statement } | undefined;
+  /** Settlers of committed batches waiting for the next WAL sync. */
+  private awaitingSync: Array<(error: Error | null) => void> = [];
+  private syncing = false;
 
   constructor(private readonly db: Db) {
     this.sqlite = (db as unknown as { $client: Database.Database }).$client;
@@ -33,6 +49,12 @@ export class GroupCommit {
       release: this.sqlite.prepare('RELEASE group_commit_item'),
       rollback: this.sqlite.prepare('ROLLBACK TO group_commit_item'),
     };
+    const mode = String(this.sqlite.pragma('journal_mode', { simple: true })).toLowerCase();
+    this.walSyncs = !this.sqlite.memory && mode === 'wal';
+    if (this.walSyncs) {
+      const level = Number(this.sqlite.pragma('synchronous', { simple: true }));
+      this.sync = { normal: this.sqlite.prepare('PRAGMA synchronous = NORMAL'), restore: this.sqlite.prepare(`PRAGMA synchronous = ${level}`) };
+    }
   }
 
   /** Runs one call of a batch in its own savepoint: on a throw only its writes are undone. */
@@ -70,6 +92,7 @@ export class GroupCommit {
     this.scheduled = false;
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
+      this.sync?.normal.run();
       this.db.transaction((tx) => {
         for (const p of batch) {
           try {
@@ -86,11 +109,39 @@ export class GroupCommit {
     } catch (error) {
       for (const p of batch) p.reject(error);
       return;
+    } finally {
+      this.sync?.restore.run();
     }
-    batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.value);
-      else p.reject(o.error);
+    const settle = (syncError: Error | null) =>
+      batch.forEach((p, i) => {
+        const o = outcomes[i]!;
+        if (syncError) p.reject(syncError);
+        else if (o.ok) p.resolve(o.value);
+        else p.reject(o.error);
+      });
+    if (!this.walSyncs) return settle(null);
+    this.awaitingSync.push(settle);
+    if (!this.syncing) this.syncWal();
+  }
+
+  /** One fdatasync of the WAL for every batch committed before it started; starts the next if more are waiting. */
+  private syncWal(): void {
+    const waiting = this.awaitingSync;
+    this.awaitingSync = [];
+    this.syncing = true;
+    try {
+      // Opened lazily: the WAL file exists once the first batch has committed. SQLite keeps it (truncated, never
+      // replaced) while this connection is open, so the descriptor stays the file's.
+      this.walFd ??= openSync(`${this.sqlite.name}-wal`, 'r');
+    } catch (error) {
+      this.syncing = false;
+      for (const settle of waiting) settle(error as Error);
+      return;
+    }
+    fdatasync(this.walFd, (error) => {
+      this.syncing = false;
+      for (const settle of waiting) settle(error);
+      if (this.awaitingSync.length) this.syncWal();
     });
   }
 }

@@ -2,6 +2,7 @@
 import { and, eq, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import { credentials } from '../db/schema/identity.js';
+import { parseBoundedJson } from '../bounded-json.js';
 import { errors } from '../errors.js';
 import { authorize, seesAll } from '../policy/index.js';
 import { mustGetProject, mustGetUser, newId } from './lookup.js';
@@ -78,7 +79,7 @@ export class CredentialsService {
     return this.deps.db.select().from(credentials).where(and(...where)).orderBy(credentials.createdAt).all();
   }
 
-  /** `GET /v3/credentials/{id}`; another user's credential is reported missing, not forbidden. */
+  /** `GET /v3/credentials/{id}`; another user's credential and a missing one are both 403 to a non-admin, as in Keystone. */
   get(ctx: RequestContext, id: string): CredentialRow {
     this.rejectEc2Derived(ctx);
     return this.authorizedRow(ctx, 'identity:get_credential', id);
@@ -186,10 +187,11 @@ export class CredentialsService {
 
   private authorizedRow(ctx: RequestContext, action: string, id: string): CredentialRow {
     const row = this.deps.db.select().from(credentials).where(eq(credentials.id, id)).get();
-    if (!ctx.auth) throw errors.unauthenticated();
-    // Keystone answers 404 for someone else's credential, so ids of others' credentials are not confirmed.
+    // As Keystone, the policy target is built from whatever exists: a missing credential fails the owner
+    // check exactly as someone else's does (403 both), so a caller cannot probe which ids exist. Only
+    // a caller the policy lets see every credential learns that one is missing (404).
+    authorize(ctx, action, { userId: row?.userId });
     if (!row) throw errors.notFound('credential', id);
-    authorize(ctx, action, { userId: row.userId });
     return row;
   }
 
@@ -224,12 +226,7 @@ function toEc2(row: CredentialRow): Ec2Credential {
 }
 
 function parseEc2Blob(blob: string): { access: string; secret?: string; trust_id?: string | null } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(blob);
-  } catch {
-    throw errors.invalid('Invalid blob in credential');
-  }
+  const parsed = parseBoundedJson(blob, 'Invalid blob in credential');
   if (typeof parsed !== 'object' || parsed === null) throw errors.invalid('Invalid blob in credential');
   const p = parsed as Record<string, unknown>;
   if (typeof p.access !== 'string' || !p.access) throw missing('access', 'blob');

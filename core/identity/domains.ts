@@ -2,9 +2,10 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import { applicationCredentials, credentials, domains, groupMembers, groups, passwordHistory, projects, roleAssignments, roles, users } from '../db/schema/identity.js';
+import { assertJsonDepth } from '../bounded-json.js';
 import { errors } from '../errors.js';
 import { authorize } from '../policy/index.js';
-import { duplicate, newId, type DomainRow } from './lookup.js';
+import { duplicate, newId, type DomainRow, EXTRA_TOO_DEEP } from './lookup.js';
 import type { IdentityDeps, Revoker } from './ports.js';
 
 export type { DomainRow } from './lookup.js';
@@ -32,6 +33,7 @@ export class DomainsService {
   /** `POST /v3/domains` (`identity:create_domain`). */
   create(ctx: RequestContext, input: DomainCreate): DomainRow {
     authorize(ctx, 'identity:create_domain', {});
+    assertJsonDepth(input.extra, EXTRA_TOO_DEEP);
     const { db } = this.deps;
     if (db.select({ id: domains.id }).from(domains).where(eq(domains.name, input.name)).get()) throw duplicate('domain', input.name);
     const id = input.id ?? newId();
@@ -73,6 +75,7 @@ export class DomainsService {
     }
     if (patch.description !== undefined) next.description = patch.description;
     if (patch.enabled !== undefined) next.enabled = patch.enabled;
+    assertJsonDepth(patch.extra, EXTRA_TOO_DEEP);
     if (patch.extra !== undefined) next.extra = { ...current.extra, ...patch.extra };
     db.update(domains).set(next).where(eq(domains.id, id)).run();
     if (current.enabled && !next.enabled) this.revokeDomain(id);

@@ -15,7 +15,7 @@ import { IdentityLookups } from './lookups.js';
 import type { IdentityDeps } from './ports.js';
 import { RevocationList } from './revocation.js';
 import { TokenCodec } from './tokens/format.js';
-import { ALLOW_EXPIRED_WINDOW_MS, TokenService } from './tokens/token-service.js';
+import { ALLOW_EXPIRED_WINDOW_MS, TOKEN_CACHE_LIMITS, TokenService } from './tokens/token-service.js';
 import { UsersService } from './users.js';
 
 /**
@@ -72,7 +72,10 @@ export function createIdentity(deps: IdentityDeps): Identity {
     roles: new RolesService(deps, revocations),
   };
   const roles = services.assignments;
-  const tokens = new TokenService(new TokenCodec(deps.keyRing), revocations, lookups, roles, deps.clock, deps.tokenTtlSeconds);
+  const tokens = new TokenService(new TokenCodec(deps.keyRing), revocations, lookups, roles, deps.clock, deps.tokenTtlSeconds, {
+    ...TOKEN_CACHE_LIMITS,
+    maxBytes: deps.tokenCacheBytes ?? TOKEN_CACHE_LIMITS.maxBytes,
+  });
   const auth = new AuthService(tokens, lookups, roles, services.users, services.applicationCredentials);
   const catalog = new ServiceCatalog(deps.publicUrl, deps.region);
   const ec2 = new Ec2Authenticator(services.credentials, lookups, roles, deps.clock, revocations);

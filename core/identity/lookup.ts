@@ -72,3 +72,6 @@ export function resolveDomainId(db: Db, ref: { id?: string; name?: string }): st
   return undefined;
 }
 
+
+/** The 400 message for extra attributes nested past MAX_JSON_DEPTH (they are stored as JSON and rendered back). */
+export const EXTRA_TOO_DEEP = 'Invalid input for field \'extra\': attributes are nested too deeply.';

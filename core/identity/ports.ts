@@ -59,6 +59,8 @@ export interface IdentityDeps {
   clock: Clock;
   logger: Logger;
   tokenTtlSeconds: number;
+  /** Memory budget of the resolved-token cache in bytes; default TOKEN_CACHE_LIMITS.maxBytes. */
+  tokenCacheBytes?: number;
   publicUrl: string;
   region: string;
   security: SecurityComplianceOptions;

@@ -2,9 +2,10 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import { applicationCredentials, credentials, domains, projects, roleAssignments } from '../db/schema/identity.js';
+import { assertJsonDepth } from '../bounded-json.js';
 import { errors } from '../errors.js';
 import { authorize, seesAll } from '../policy/index.js';
-import { duplicate, mustGetDomain, newId, type ProjectRow } from './lookup.js';
+import { duplicate, mustGetDomain, newId, type ProjectRow, EXTRA_TOO_DEEP } from './lookup.js';
 import type { IdentityDeps, Revoker } from './ports.js';
 
 export type { ProjectRow } from './lookup.js';
@@ -78,6 +79,7 @@ export class ProjectsService {
     }
     domainId ??= ctx.auth?.domainId ?? ctx.auth?.projectDomainId ?? ctx.auth?.userDomainId ?? 'default';
     authorize(ctx, 'identity:create_project', { domainId });
+    assertJsonDepth(input.extra, EXTRA_TOO_DEEP);
     mustGetDomain(db, domainId);
     if (parent && !this.branchEnabled(parent)) {
       throw errors.forbidden(`cannot create a project in a branch containing a disabled project: ${parent.id}`);
@@ -147,6 +149,7 @@ export class ProjectsService {
     if (patch.description !== undefined) next.description = patch.description;
     if (patch.enabled !== undefined) next.enabled = patch.enabled;
     if (patch.tags !== undefined) next.tags = validateTags(patch.tags);
+    assertJsonDepth(patch.extra, EXTRA_TOO_DEEP);
     if (patch.extra !== undefined) next.extra = { ...current.extra, ...patch.extra };
     db.update(projects).set(next).where(eq(projects.id, id)).run();
     if (current.enabled && !next.enabled) this.revoker.revoke({ projectId: id });

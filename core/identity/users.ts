@@ -10,9 +10,10 @@ import {
   roleAssignments,
   users,
 } from '../db/schema/identity.js';
+import { assertJsonDepth } from '../bounded-json.js';
 import { errors, isCoreError } from '../errors.js';
 import { authorize, seesAll } from '../policy/index.js';
-import { duplicate, mustGetDomain, mustGetUser, newId, resolveDomainId } from './lookup.js';
+import { duplicate, mustGetDomain, mustGetUser, newId, resolveDomainId, EXTRA_TOO_DEEP } from './lookup.js';
 import type { IdentityDeps, Revoker } from './ports.js';
 import { SecurityCompliance } from './security-compliance.js';
 
@@ -69,6 +70,7 @@ export class UsersService {
   async create(ctx: RequestContext, input: UserCreate): Promise<UserRow> {
     const domainId = input.domainId ?? ctx.auth?.domainId ?? ctx.auth?.projectDomainId ?? ctx.auth?.userDomainId ?? 'default';
     authorize(ctx, 'identity:create_user', { domainId });
+    assertJsonDepth(input.extra, EXTRA_TOO_DEEP);
     mustGetDomain(this.deps.db, domainId);
     const { db } = this.deps;
     if (db.select({ id: users.id }).from(users).where(and(eq(users.domainId, domainId), eq(users.name, input.name))).get()) {
@@ -147,6 +149,7 @@ export class UsersService {
     if (patch.description !== undefined) next.description = patch.description;
     if (patch.defaultProjectId !== undefined) next.defaultProjectId = patch.defaultProjectId;
     if (patch.options !== undefined) next.options = mergeOptions(current.options, patch.options);
+    assertJsonDepth(patch.extra, EXTRA_TOO_DEEP);
     if (patch.extra !== undefined) next.extra = { ...current.extra, ...patch.extra };
     const now = this.deps.clock.now();
     let newHash: string | undefined;

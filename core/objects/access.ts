@@ -19,14 +19,31 @@ export function projectRole(ctx: RequestContext, projectId: string): ProjectRole
 
 export const canWriteRole = (r: ProjectRole) => r === 'admin' || r === 'member';
 
-/** One element of an `X-Container-Read`/`Write` string matches the authenticated caller. */
+/** Keystone's default domain id: the only domain whose identities Swift matches by name (keystoneauth's `default_domain_id`). */
+const DEFAULT_DOMAIN_ID = 'default';
+
+/**
+ * Whether ACL entries may name the caller by project and user *name*. Names are unique only within a
+ * domain, so keystoneauth (`_is_name_allowed_in_acl`) honours them only when the user and the scoped
+ * project are both in the default domain; a same-named identity in any other domain matches ids only.
+ */
+function namesAllowed(a: AuthContext): boolean {
+  return a.userDomainId === DEFAULT_DOMAIN_ID && (a.projectDomainId === undefined || a.projectDomainId === DEFAULT_DOMAIN_ID);
+}
+
+/**
+ * One element of an `X-Container-Read`/`Write` string matches the authenticated caller: keystoneauth's
+ * `_authorize_cross_tenant`, where `project:user` is matched by id or `*`, and by name only when
+ * {@link namesAllowed}.
+ */
 function userRefMatches(el: string, a: AuthContext): boolean {
   const i = el.indexOf(':');
   if (i === -1) return a.roles.includes(el);
   const p = el.slice(0, i);
   const u = el.slice(i + 1);
-  const pOk = p === '*' || p === a.projectId || (!!a.projectName && p === a.projectName);
-  const uOk = u === '*' || u === a.userId || u === a.userName;
+  const byName = namesAllowed(a);
+  const pOk = p === '*' || (!!a.projectId && p === a.projectId) || (byName && !!a.projectName && p === a.projectName);
+  const uOk = u === '*' || u === a.userId || (byName && u === a.userName);
   return pOk && uOk;
 }
 

@@ -187,6 +187,33 @@ for (const gen of awsGenerations()) {
       await tampered.body?.cancel();
     });
 
+    it('s3 cp --sse AES256 and --sse-c are refused with NotImplemented, and nothing is stored', async () => {
+      const src = join(tmp.path, 'sse.txt');
+      writeFileSync(src, 'would be stored in clear\n');
+      const sse = await aws.run(['s3', 'cp', '--sse', 'AES256', src, `s3://${bucket}/sse/aes.txt`]);
+      expect(sse.code).not.toBe(0);
+      expect(sse.stderr).toContain('(NotImplemented)');
+      expect(sse.stderr).toContain('objects are stored unencrypted');
+      const ssec = await aws.run(['s3', 'cp', '--sse-c', 'AES256', '--sse-c-key', 'k'.repeat(32), src, `s3://${bucket}/sse/c.txt`]);
+      expect(ssec.code).not.toBe(0);
+      expect(ssec.stderr).toContain('(NotImplemented)');
+      const ls = await aws.run(['s3', 'ls', `s3://${bucket}/sse/`]);
+      expect(ls.stdout.trim()).toBe('');
+    });
+
+    it('a credential scope for another region: refused naming ours, which the CLI then re-signs bucket requests with', async () => {
+      const own = uniq('region');
+      await aws.ok(['s3api', 'create-bucket', '--bucket', own]);
+      const list = await aws.run(['s3api', 'list-buckets', '--region', 'us-west-2']);
+      expect(list.code).not.toBe(0);
+      expect(list.stderr).toContain(`(AuthorizationHeaderMalformed) when calling the ListBuckets operation: The authorization header is malformed; the region 'us-west-2' is wrong; expecting '${fx.region}'`);
+      // botocore's region redirector reads <Region> from the error and retries signed for it.
+      const objs = await aws.run(['s3api', 'list-objects-v2', '--bucket', own, '--region', 'us-west-2', '--debug']);
+      expect(objs.code).toBe(0);
+      expect(objs.stderr).toContain(`S3 client configured for region us-west-2 but the bucket ${own} is in region ${fx.region}`);
+      await aws.ok(['s3api', 'delete-bucket', '--bucket', own]);
+    });
+
     it('a wrong secret is refused with SignatureDoesNotMatch', async () => {
       const r = await aws.run(['s3', 'ls', `s3://${bucket}/`], 'wrongsecret');
       expect(r.code).not.toBe(0);

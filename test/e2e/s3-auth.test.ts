@@ -206,6 +206,15 @@ describe('unsigned x-amz-* headers are refused', () => {
     expect(await anon.text()).toBe('shared on purpose');
   });
 
+  it('x-amz-copy-source signed into a presigned URL makes it a CopyObject, as the signer meant', async () => {
+    const url = await presignV4(srv.url, { method: 'PUT', path: `/${B}/presigned-copy`, ...admin(), expiresIn: 300, headers: { 'x-amz-copy-source': `/${B}/k` } });
+    const r = await fetch(url, { method: 'PUT' });
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain('<CopyObjectResult');
+    const got = await s3.send(new GetObjectCommand({ Bucket: B, Key: 'presigned-copy' }));
+    expect(await got.Body!.transformToString()).toBe('secret data');
+  });
+
   it('SigV2: an x-amz-acl header added to a signed PUT fails the signature', async () => {
     const date = new Date().toUTCString();
     const sig = createHmac('sha1', srv.admin.secret).update(`PUT\n\n\n${date}\n/${B}/v2-added`).digest('base64');
@@ -244,5 +253,33 @@ describe('malformed authorization', () => {
     expect(await errorOf(r)).toMatchObject({ status: 400, code: 'AuthorizationHeaderMalformed' });
     const pre = (await presignV4(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), expiresIn: 60 })).replace(/X-Amz-SignedHeaders=[^&]+/, 'X-Amz-SignedHeaders=host%3Bx%22amz-date');
     expect(await errorOf(await fetch(pre))).toMatchObject({ status: 400, code: 'AuthorizationQueryParametersError' });
+  });
+});
+
+describe('signed requests with odd auth-related header values never crash', () => {
+  it('answers every one with success, an S3 4xx, or 501 NotImplemented for what is not implemented', async () => {
+    const odd: Array<[string, Record<string, string>, string?]> = [
+      ['PUT', { 'x-amz-decoded-content-length': 'abc' }, 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD'],
+      ['PUT', { 'x-amz-decoded-content-length': '-1' }, 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'],
+      ['PUT', { 'x-amz-trailer': 'x-amz-checksum-nope' }, 'STREAMING-UNSIGNED-PAYLOAD-TRAILER'],
+      ['PUT', {}, 'NOT-A-HASH'],
+      ['PUT', {}, 'STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD'],
+      ['PUT', { 'content-md5': '' }],
+      ['PUT', { 'x-amz-checksum-crc32': '!!' }],
+      ['PUT', { 'x-amz-copy-source': '%' }],
+      ['PUT', { 'x-amz-copy-source': `/${B}/${'%ff'.repeat(10)}` }],
+      ['PUT', { 'x-amz-server-side-encryption-customer-algorithm': 'AES256', 'x-amz-server-side-encryption-customer-key': '' }],
+      ['PUT', { 'x-amz-object-ownership': '\u00e9' }],
+      ['GET', { 'x-amz-expected-bucket-owner': '' }],
+      ['GET', { 'x-amz-security-token': 'x'.repeat(4000) }],
+    ];
+    const statuses: string[] = [];
+    for (const [method, headers, payloadHash] of odd) {
+      const r = await rawS3(srv.url, { method, path: `/${B}/odd`, ...admin(), headers, body: method === 'PUT' ? 'abc' : undefined, payloadHash });
+      const e = await errorOf(r);
+      const crashed = r.status >= 500 && !(r.status === 501 && e.code === 'NotImplemented');
+      if (crashed || (r.status >= 400 && !e.code)) statuses.push(`${JSON.stringify(headers)} ${payloadHash ?? ''} → ${r.status} ${e.code}`);
+    }
+    expect(statuses).toEqual([]);
   });
 });

@@ -21,7 +21,10 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
-/** Builds an in-memory system (`configEnv` over the test defaults, `overrides` for fakes) and serves it on 127.0.0.1 with raw paths and deferred `100 Continue`, as main.ts does. */
+/**
+ * Builds an in-memory system (`configEnv` over the test defaults, `overrides` such as a recording logger)
+ * and serves it on 127.0.0.1 with raw paths and deferred `100 Continue`, as main.ts does.
+ */
 export async function startS3Server(configEnv: Record<string, string> = {}, overrides: SystemOverrides = {}): Promise<S3TestServer> {
   const sys = await buildTestSystem(configEnv, overrides);
   const server = serve({

@@ -55,6 +55,71 @@ describe('container ACLs', () => {
     expect((await f.req('PUT', f.url('/shared/again'), { token: o, body: 'hi' })).status).toBe(403);
   });
 
+  it('names in ACLs match default-domain identities only; a same-named user and project of another domain match ids only', async () => {
+    const boot = f.sys.firstStart.bootstrap;
+    const adminCtx = { requestId: 'acl-domains', auth: (await f.sys.identity.tokens.validate(f.other.token)).context };
+    const ids = f.sys.identity.services;
+    // An attacker-made domain holding a project and a user with the admin's names.
+    const evil = ids.domains.create(adminCtx, { name: 'evil-corp' });
+    const project = ids.projects.create(adminCtx, { name: boot.admin.projectName, domainId: evil.id });
+    const user = await ids.users.create(adminCtx, { name: boot.admin.userName, domainId: evil.id, password: 'evil-secret' });
+    const member = ids.roles.list(adminCtx, { name: 'member' })[0]!;
+    ids.assignments.grant(adminCtx, { actor: { userId: user.id }, target: { projectId: project.id }, roleId: member.id });
+    const login = await f.sys.request('/identity/v3/auth/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: boot.admin.userName, domain: { id: evil.id }, password: 'evil-secret' } } },
+          scope: { project: { name: boot.admin.projectName, domain: { id: evil.id } } },
+        },
+      }),
+    });
+    expect(login.status).toBe(201);
+    const attacker = login.headers.get('x-subject-token')!;
+
+    const byName = `${boot.admin.projectName}:${boot.admin.userName}`;
+    await f.req('PUT', f.url('/named'), { headers: { 'X-Container-Read': byName, 'X-Container-Write': byName } });
+    await f.req('PUT', f.url('/named/o'), { body: 'for the default-domain admin' });
+    expect((await f.req('GET', f.url('/named/o'), { token: attacker })).status).toBe(403);
+    expect((await f.req('GET', f.url('/named'), { token: attacker })).status).toBe(403);
+    expect((await f.req('PUT', f.url('/named/planted'), { token: attacker, body: 'x' })).status).toBe(403);
+    expect((await f.req('GET', f.url('/named/planted'))).status).toBe(404);
+    // The default-domain identity the names were written for still gets in.
+    expect(await (await f.req('GET', f.url('/named/o'), { token: f.other.token })).text()).toBe('for the default-domain admin');
+    expect((await f.req('GET', f.url('/named'), { token: f.other.token })).status).toBe(200);
+    expect((await f.req('PUT', f.url('/named/from-admin'), { token: f.other.token, body: 'x' })).status).toBe(201);
+    // `*:name` is a name too; ids match whatever the domain.
+    await f.req('POST', f.url('/named'), { headers: { 'X-Container-Read': `*:${boot.admin.userName}` } });
+    expect((await f.req('GET', f.url('/named/o'), { token: attacker })).status).toBe(403);
+    await f.req('POST', f.url('/named'), { headers: { 'X-Container-Read': `${project.id}:${user.id}` } });
+    expect((await f.req('GET', f.url('/named/o'), { token: attacker })).status).toBe(200);
+  });
+
+  it('a caller with no access learns nothing of which containers and objects exist: the same answer for existing and missing', async () => {
+    await f.req('PUT', f.url('/secret-names'));
+    await f.req('PUT', f.url('/secret-names/o'), { body: 'x' });
+    const probes: Array<[string, string, string]> = [
+      ['GET', '/secret-names', '/no-such-container'],
+      ['HEAD', '/secret-names', '/no-such-container'],
+      ['POST', '/secret-names', '/no-such-container'],
+      ['DELETE', '/secret-names', '/no-such-container'],
+      ['GET', '/secret-names/o', '/secret-names/no-such-object'],
+      ['GET', '/secret-names/o', '/no-such-container/o'],
+      ['HEAD', '/secret-names/o', '/no-such-container/o'],
+      ['DELETE', '/secret-names/o', '/no-such-container/o'],
+      ['POST', '/secret-names/o', '/no-such-container/o'],
+    ];
+    for (const token of [f.other.token, null]) {
+      for (const [method, existing, missing] of probes) {
+        const a = await f.req(method, f.url(existing), { token });
+        const b = await f.req(method, f.url(missing), { token });
+        expect(a.status, `${method} ${existing}`).toBe(token ? 403 : 401);
+        expect([b.status, await b.text()], `${method} ${missing}`).toEqual([a.status, await a.text()]);
+      }
+    }
+  });
+
   it('a DLO reads its segments as the caller: container ACLs do not open other containers through a manifest', async () => {
     await f.req('PUT', f.url('/private-segs'));
     await f.req('PUT', f.url('/private-segs/part/1'), { body: 'secret bytes' });

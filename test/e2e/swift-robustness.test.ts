@@ -36,6 +36,8 @@ describe('bad input', () => {
     ['PUT', '/rb/slo?multipart-manifest=put', { body: '{"path": "/rb/o"}' }],
     ['PUT', '/rb/slo?multipart-manifest=put', { body: '[{"path": "/nocontainer"}]' }],
     ['PUT', '/rb/slo?multipart-manifest=put', { body: '[{"data": "aGVsbG8="}]' }],
+    ['PUT', '/rb/slo?multipart-manifest=put', { body: `[${'['.repeat(5000)}${']'.repeat(5000)}]` }],
+    ['PUT', '/rb/slo?multipart-manifest=put', { body: `[{"path": "/rb/o", "x": ${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}]` }],
     ['POST', '?bulk-delete', { body: '%FF\n/\n//\n/rb/' + 'x'.repeat(2000) }],
     ['POST', '/rb', { headers: { 'x-container-read': '.r:-' } }],
     ['PUT', `/${'%FF'}`],

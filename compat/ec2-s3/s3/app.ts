@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono';
 import type { RequestBindings, RequestContext, RequestVariables } from '../../../core/context.js';
 import { rawTarget } from '../../../core/context.js';
+import { CLIENT_ABORT_STATUS, isClientAbort } from '../../../core/client-abort.js';
 import { authenticate, type AwsPrincipal } from '../common/authenticate.js';
 import shapes from '../common/generated/s3-shapes.json' with { type: 'json' };
 import { RestXml, type ShapeDocument } from '../common/rest-xml.js';
@@ -116,6 +117,10 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
 
   const scope = { bucket: addr.bucket, key: addr.key, uploadId: query.get('uploadId') ?? undefined };
   const fail = (e: unknown): Response => {
+    if (isClientAbort(e)) {
+      deps.logger.info({ req_id: requestId, reason: e instanceof Error ? e.message : String(e) }, 'client aborted the request');
+      return new Response(null, { status: CLIENT_ABORT_STATUS, headers: { connection: 'close' } });
+    }
     let err = toAwsError(e, scope);
     if (!err) {
       deps.logger.error({ req_id: requestId, err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, 's3 internal error');

@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isCoreError } from '../../../core/errors.js';
+import { CLIENT_ABORT_STATUS, isClientAbort } from '../../../core/client-abort.js';
 import type { Logger } from '../../../core/logger.js';
 import { DEFAULT_MESSAGE, KIND_STATUS, STATUS_TITLE, keystoneError, type ErrorRenderer, type WireError } from './errors.js';
 import type { OpenStackEnv } from './env.js';
@@ -67,6 +68,10 @@ export function httpError(status: ContentfulStatusCode, message?: string): HTTPE
 }
 
 function toWireError(err: Error, c: Context<OpenStackEnv>, logger: Logger): WireError {
+  if (isClientAbort(err)) {
+    logger.info({ req_id: c.get('requestId'), reason: err.message }, 'client aborted the request');
+    return { status: CLIENT_ABORT_STATUS as ContentfulStatusCode, title: 'Client Closed Request', message: 'The client closed the connection before the request body ended.' };
+  }
   if (isCoreError(err)) {
     const { status, title } = KIND_STATUS[err.kind];
     if (err.kind === 'Internal') {

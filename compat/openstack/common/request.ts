@@ -1,6 +1,7 @@
 // Request helpers for OpenStack families: JSON body reading with a size limit, and query flags.
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { parseBoundedJson } from '../../../core/bounded-json.js';
 import { errors } from '../../../core/errors.js';
 import { DEFAULT_MESSAGE } from './errors.js';
 import type { OpenStackEnv } from './env.js';
@@ -17,17 +18,13 @@ export function jsonBodyLimit(limit: number): MiddlewareHandler<OpenStackEnv> {
   };
 }
 
-/** The parsed JSON body; bad or missing JSON → 400, over `limit` bytes → 413. */
+/** The parsed JSON body; bad, missing or too deeply nested JSON → 400, over `limit` bytes → 413. */
 export async function readJson(c: Context, limit: number): Promise<unknown> {
   const buf = await c.req.arrayBuffer();
   if (buf.byteLength > limit) throw new HTTPException(413, { message: DEFAULT_MESSAGE[413] });
   const text = new TextDecoder().decode(buf);
   if (text.trim() === '') throw errors.invalid(DEFAULT_MESSAGE[400]!, { reason: 'empty-body' });
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw errors.invalid(DEFAULT_MESSAGE[400]!, { reason: 'malformed-json' });
-  }
+  return parseBoundedJson(text, DEFAULT_MESSAGE[400]!);
 }
 
 /** The parsed JSON body, which must be an object. */

@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { rawTarget, type AuthContext } from '../../../core/context.js';
 import { isCoreError } from '../../../core/errors.js';
+import { CLIENT_ABORT_STATUS, isClientAbort } from '../../../core/client-abort.js';
 import type { Logger } from '../../../core/logger.js';
 import type { ObjectService } from '../../../core/objects/object-service.js';
 import type { OpenStackEnv, TokenValidator } from '../common/index.js';
@@ -198,7 +199,11 @@ function tempUrlScopes(mount: string, t: SwiftTarget, urlPrefix: string | undefi
 /** Maps anything a handler threw onto Swift's wire error; internals never leak. */
 function errorResponse(e: unknown, method: string, logger: Logger, transId: string): Response {
   let err: SwiftError;
-  if (e instanceof SwiftError) err = e;
+  if (isClientAbort(e)) {
+    // Swift's proxy logs these as 499 Client Disconnect: nobody reads the answer and nothing failed here.
+    logger.info({ req_id: transId, reason: e instanceof Error ? e.message : String(e) }, 'client aborted the request');
+    err = new SwiftError(CLIENT_ABORT_STATUS, 'Client Disconnect');
+  } else if (e instanceof SwiftError) err = e;
   else if (isCoreError(e)) {
     if (e.kind === 'Internal') logger.error({ req_id: transId, err: { message: e.message } }, 'internal error');
     err = e.detail.reason === 'TempUrlInvalid' ? new SwiftError(401, TEMPURL_INVALID) : fromCoreError(e);

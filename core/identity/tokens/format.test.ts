@@ -77,4 +77,24 @@ describe('TokenCodec', () => {
     expect(await rejected(codec.open(old))).toBe(true);
     expect(await codec.open(fresh)).toEqual(payload);
   });
+
+  it('rejects every undecodable token as Unauthenticated, never another throw (fuzz)', async () => {
+    const codec = new TokenCodec(new TestKeyRing());
+    const valid = await codec.seal(payload);
+    const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const cases: string[] = ['AAAAA', 'A', 'AAAAAAAAA', '=', 'AA==', 'é', '\u0000', '\uFFFE', '\uD800', 'A'.repeat(2049), 'A'.repeat(100_001)];
+    for (let len = 0; len <= 260; len++) cases.push(Array.from({ length: len }, () => b64[rnd(64)]).join(''));
+    for (let k = 0; k < 200; k++) cases.push(Array.from({ length: rnd(300) }, () => String.fromCharCode(rnd(0x10000))).join(''));
+    // Valid headers with truncated, extended or shuffled tails.
+    for (let k = 0; k < 200; k++) {
+      const cut = rnd(valid.length);
+      cases.push(valid.slice(0, cut) + Array.from({ length: rnd(40) }, () => b64[rnd(64)]).join(''));
+    }
+    for (const t of cases) expect(await rejected(codec.open(t)), JSON.stringify(t.slice(0, 40))).toBe(true);
+  });
 });

@@ -42,8 +42,9 @@ function toB64url(bytes: Uint8Array): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** The bytes of unpadded base64url `s`, or undefined when it is not that (a length of 4n+1 never is). */
 function fromB64url(s: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(s)) return undefined;
+  if (s.length % 4 === 1 || !/^[A-Za-z0-9_-]+$/.test(s)) return undefined;
   const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4));
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -85,7 +86,7 @@ export class TokenCodec {
 
   /** The payload of `token`; throws Unauthenticated if it is malformed, tampered with, or sealed with an unknown key. */
   async open(token: string): Promise<TokenPayload> {
-    const bytes = token.length <= 2048 ? fromB64url(token) : undefined;
+    const bytes = typeof token === 'string' && token.length <= 2048 ? fromB64url(token) : undefined;
     if (!bytes || bytes.length < HEADER_LEN + IV_LEN + 16 || bytes[0] !== VERSION) throw invalidToken();
     const kid = hex(bytes.subarray(1, HEADER_LEN));
     const key = (await this.keys()).find((k) => k.kid === kid);

@@ -125,4 +125,29 @@ describe('TokenService', () => {
     again.start();
     expect(await rejects(again.tokens.validate(id))).toBe(true);
   });
+
+  it('keeps memory bounded: tokens nobody validates for a minute, and expired ones, leave the cache', async () => {
+    for (let i = 0; i < 200; i++) await issueDemo();
+    const held = identity.tokens.cacheStats();
+    expect(held.entries).toBe(200);
+    expect(held.bytes).toBeGreaterThan(200 * 1024);
+    deps.clock.advance(61_000);
+    const { id } = await issueDemo();
+    expect(identity.tokens.cacheStats().entries).toBe(1);
+    expect((await identity.tokens.validate(id)).context.userId).toBe(demoId);
+  });
+
+  it('holds no more than its byte budget however many tokens are issued', async () => {
+    const small = testIdentityDeps();
+    const id2 = createIdentity({ ...small, tokenCacheBytes: 64 * 1024 });
+    id2.start();
+    const b = await id2.bootstrap({ adminPassword: 'a', demoPassword: 'd' });
+    const issued: string[] = [];
+    for (let i = 0; i < 100; i++) issued.push((await id2.tokens.issue({ userId: b.demo.userId, methods: ['password'], scope: { kind: 'project', id: b.demo.projectId } })).id);
+    const { entries, bytes } = id2.tokens.cacheStats();
+    expect(bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(entries).toBeLessThan(100);
+    // Evicted tokens still validate (re-resolved from the token itself).
+    expect((await id2.tokens.validate(issued[0]!)).context.userId).toBe(b.demo.userId);
+  });
 });

@@ -5,13 +5,23 @@ import type { IdentityLookups } from '../lookups.js';
 import type { Clock } from '../ports.js';
 import type { RevocableToken, RevocationList } from '../revocation.js';
 import { newAuditId, type TokenCodec, type TokenPayload, type TokenScope } from './format.js';
+import { TokenCache, type TokenCacheLimits } from './token-cache.js';
 
 /** Keystone's `[token] allow_expired_window`: how long after expiry `allow_expired=1` still validates (48 h). */
 export const ALLOW_EXPIRED_WINDOW_MS = 48 * 3600 * 1000;
 
 /** Entries older than this are re-described from the database, so renames and new grants show up. */
 const DESCRIBE_TTL_MS = 60_000;
-const CACHE_MAX = 20_000;
+
+/**
+ * The resolved-token cache's default budget. An entry costs ~3 KB of heap with the token body the
+ * Keystone face renders beside it (measured with `npm run bench:token-soak`), so 32 MiB holds about
+ * ten thousand live tokens; only tokens validated within DESCRIBE_TTL_MS are worth holding at all.
+ */
+export const TOKEN_CACHE_LIMITS: TokenCacheLimits = { maxEntries: 20_000, maxBytes: 32 << 20, ttlMs: DESCRIBE_TTL_MS, sweepEveryMs: 10_000 };
+
+/** Fixed heap cost of one cached token (entry, resolved info, context, rendered body head), before its strings. */
+const ENTRY_BASE_BYTES = 2048;
 
 /** A scope in the form the role resolver takes (A2's AssignmentsService.effectiveRoles). */
 export type RoleScope = { projectId: string } | { domainId: string } | { system: true };
@@ -54,7 +64,6 @@ interface CacheEntry {
   info: TokenInfo;
   /** What revocation events are matched against, derived once per resolution. */
   facts: RevocableToken;
-  describedAt: number;
 }
 
 /**
@@ -64,7 +73,7 @@ interface CacheEntry {
  * takes effect at once; the event itself is what rejects the token, cached or not.
  */
 export class TokenService {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: TokenCache<CacheEntry>;
 
   constructor(
     private readonly codec: TokenCodec,
@@ -73,8 +82,15 @@ export class TokenService {
     private readonly roles: RoleResolver,
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
+    cacheLimits: TokenCacheLimits = TOKEN_CACHE_LIMITS,
   ) {
+    this.cache = new TokenCache(cacheLimits);
     revocations.onRevoke(() => this.cache.clear());
+  }
+
+  /** How many resolved tokens are held in memory, and their estimated bytes. */
+  cacheStats(): { entries: number; bytes: number } {
+    return this.cache.stats();
   }
 
   /** Seals a new token for `req`; throws Unauthenticated if the user or scope is not (or no longer) valid. */
@@ -104,11 +120,8 @@ export class TokenService {
    */
   async validate(id: string, opts: { allowExpired?: boolean } = {}): Promise<TokenInfo> {
     const now = this.clock.now();
-    let entry = this.cache.get(id);
-    if (entry && now - entry.describedAt < DESCRIBE_TTL_MS) {
-      // Re-insert so eviction drops the least recently used token, not the oldest issued.
-      this.cache.delete(id);
-      this.cache.set(id, entry);
+    let entry = this.cache.get(id, now);
+    if (entry) {
       this.checkLive(entry.info.payload, now, opts.allowExpired);
     } else {
       const payload = await this.codec.open(id);
@@ -132,12 +145,8 @@ export class TokenService {
   }
 
   private remember(id: string, info: TokenInfo, now: number): CacheEntry {
-    if (this.cache.size >= CACHE_MAX) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    const entry = { info, facts: revocable(info), describedAt: now };
-    this.cache.set(id, entry);
+    const entry = { info, facts: revocable(info) };
+    this.cache.set(id, entry, { now, expiresAt: info.payload.expiresAt, bytes: entryBytes(id, info) });
     return entry;
   }
 
@@ -206,6 +215,13 @@ export class TokenService {
     };
     return info;
   }
+}
+
+/** Estimated heap bytes of a cached token: a fixed part plus its strings (UTF-16, held about twice: info and context). */
+function entryBytes(id: string, info: TokenInfo): number {
+  let chars = id.length + info.user.name.length + info.user.id.length + (info.project?.name.length ?? 0) + (info.domain?.name.length ?? 0);
+  for (const r of info.roles) chars += r.id.length + r.name.length;
+  return ENTRY_BASE_BYTES + chars * 4;
 }
 
 /** The facts of a resolved token that revocation events match against. */

@@ -1,5 +1,6 @@
 // Static large objects: `multipart-manifest=put|get|delete` (segments are ordinary objects in the same account).
 import { createHash } from 'node:crypto';
+import { MAX_JSON_DEPTH, jsonTextDepth } from '../../../../core/bounded-json.js';
 import { isCoreError } from '../../../../core/errors.js';
 import type { SloSegmentInput } from '../../../../core/objects/types.js';
 import { quotePath, renderBulkResult } from '../bulk-response.js';
@@ -22,6 +23,7 @@ const bad = (msg: string): never => {
 /** Validates the manifest PUT body the way Swift's `parse_and_validate_input` does. */
 export function parseSloManifest(text: string): SloSegmentInput[] {
   let parsed: unknown;
+  if (jsonTextDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return bad('Manifest must be valid JSON.\n');
   try {
     parsed = JSON.parse(text);
   } catch {
