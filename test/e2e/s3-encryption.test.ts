@@ -6,6 +6,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteBucketEncryptionCommand,
   GetBucketEncryptionCommand,
+  GetObjectAttributesCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -428,5 +429,15 @@ describe('the same objects through Swift', () => {
     expect(await (await swift('GET', `/${B}/from-swift`)).text()).toBe('swift secret bytes');
     expect((await storedBlobs()).some((b) => b.includes(Buffer.from('swift secret bytes')))).toBe(false);
     await s3.send(new DeleteBucketEncryptionCommand({ Bucket: B }));
+  });
+});
+
+describe('GetObjectAttributes of an SSE-C object', () => {
+  it('needs the key (400 without), and answers the plaintext size with it', async () => {
+    const key = randomBytes(32);
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'attrs-c', Body: 'twelve bytes', SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.toString('base64') }));
+    expect(await failure(s3.send(new GetObjectAttributesCommand({ Bucket: B, Key: 'attrs-c', ObjectAttributes: ['ObjectSize'] })))).toMatchObject({ status: 400 });
+    const a = await s3.send(new GetObjectAttributesCommand({ Bucket: B, Key: 'attrs-c', ObjectAttributes: ['ObjectSize'], SSECustomerAlgorithm: 'AES256', SSECustomerKey: key.toString('base64') }));
+    expect(a.ObjectSize).toBe(12);
   });
 });

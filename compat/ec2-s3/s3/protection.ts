@@ -103,6 +103,12 @@ export const PROTECTION_RULES: readonly ProtectionRule[] = [
         'a key for an object that is not SSE-C → 400 InvalidRequest; UploadPart of an SSE-C upload needs the same key',
     }),
   ),
+  {
+    param: 'x-amz-server-side-encryption-customer-*',
+    operations: ['CompleteMultipartUpload', 'ListParts'],
+    verdict: 'meaningless',
+    note: 'S3 reads them there only for directory buckets; every part of an SSE-C upload was already checked against the upload\'s key',
+  },
   ...['algorithm', 'key', 'key-MD5'].map(
     (part): ProtectionRule => ({
       param: `x-amz-copy-source-server-side-encryption-customer-${part}`,
