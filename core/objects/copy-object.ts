@@ -52,8 +52,34 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   let encryption = src.encryption;
   let checksum = src.checksum;
   let written: Awaited<ReturnType<typeof writeBlob>> | undefined;
-  if (!canShareBlobs(src.encryption, seal)) {
-    // Another seal (plain ↔ SSE-S3 ↔ SSE-C, or another customer key): open the source and seal its bytes anew.
+  const share = canShareBlobs(src.encryption, seal);
+  if (share && src.kind === 'dlo' && !opts.copyManifest) {
+    // The copy of a DLO is its current content, frozen as a manifest over the segments' blobs.
+    const r = resolvePieces(store, sc, src);
+    kind = 'multipart';
+    assertPiecesOpenable(r.pieces, undefined);
+    manifest = r.pieces.map((p) => ({ blobKey: p.blobKey, offset: p.offset, size: p.size, etag: p.etag, partNumber: p.partNumber, cipher: p.cipher }));
+    blobKey = null;
+    size = r.size;
+    dloManifest = null;
+    swiftEtag = concatEtag(r.etags);
+    etag = r.etags.length ? multipartEtag(r.etags) : swiftEtag;
+  } else if (share && src.kind === 'slo' && !opts.copyManifest) {
+    // Swift copies an SLO's content, not its manifest: the copy must not own the source's segment objects
+    // (`multipart-manifest=delete` of the copy would delete them). It keeps sharing the segments' blobs.
+    kind = 'multipart';
+  }
+  const userMeta = replace ? lowerKeys(opts.userMetadata) : opts.mergeMetadata ? { ...src.userMeta, ...lowerKeys(opts.userMetadata) } : { ...src.userMeta };
+  const contentType = replace || opts.mergeMetadata ? (opts.contentType ?? src.contentType) : src.contentType;
+  const sysMeta = replace ? cleanSysMeta(opts.systemMetadata) : opts.mergeMetadata ? { ...src.sysMeta, ...cleanSysMeta(opts.systemMetadata) } : { ...src.sysMeta };
+  const tags = opts.tagsDirective === 'REPLACE' ? (opts.tags ?? null) : src.tags;
+  if (tags) validateTags(tags, 10);
+  const acl = toStoredAcl(opts.acl);
+  validateAclGrants(store, acl);
+  if (!share) {
+    // Another seal (plain ↔ SSE-S3 ↔ SSE-C, or another customer key): open the source and seal its bytes anew,
+    // after a first look at the destination's conditions so a doomed copy reads nothing.
+    checkWriteConditions(store, liveObject(store, dc.id, dest.name), opts.ifNoneMatch, opts.ifMatch, dest.name);
     const r = src.kind === 'dlo' && opts.copyManifest ? storedPieces(src) : resolvePieces(store, sc, src);
     assertPiecesOpenable(r.pieces, opts.sourceCustomerKey);
     const body = await openPieces(store.blobs, r.pieces, unsealer(store, opts.sourceCustomerKey));
@@ -67,29 +93,7 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
     if (kind !== 'dlo') dloManifest = null;
     encryption = storedEncryption(seal, written.cipher);
     if (src.kind !== 'simple') checksum = null;
-  } else if (src.kind === 'dlo' && !opts.copyManifest) {
-    // The copy of a DLO is its current content, frozen as a manifest over the segments' blobs.
-    const r = resolvePieces(store, sc, src);
-    kind = 'multipart';
-    assertPiecesOpenable(r.pieces, undefined);
-    manifest = r.pieces.map((p) => ({ blobKey: p.blobKey, offset: p.offset, size: p.size, etag: p.etag, partNumber: p.partNumber, cipher: p.cipher }));
-    blobKey = null;
-    size = r.size;
-    dloManifest = null;
-    swiftEtag = concatEtag(r.etags);
-    etag = r.etags.length ? multipartEtag(r.etags) : swiftEtag;
-  } else if (src.kind === 'slo' && !opts.copyManifest) {
-    // Swift copies an SLO's content, not its manifest: the copy must not own the source's segment objects
-    // (`multipart-manifest=delete` of the copy would delete them). It keeps sharing the segments' blobs.
-    kind = 'multipart';
   }
-  const userMeta = replace ? lowerKeys(opts.userMetadata) : opts.mergeMetadata ? { ...src.userMeta, ...lowerKeys(opts.userMetadata) } : { ...src.userMeta };
-  const contentType = replace || opts.mergeMetadata ? (opts.contentType ?? src.contentType) : src.contentType;
-  const sysMeta = replace ? cleanSysMeta(opts.systemMetadata) : opts.mergeMetadata ? { ...src.sysMeta, ...cleanSysMeta(opts.systemMetadata) } : { ...src.sysMeta };
-  const tags = opts.tagsDirective === 'REPLACE' ? (opts.tags ?? null) : src.tags;
-  if (tags) validateTags(tags, 10);
-  const acl = toStoredAcl(opts.acl);
-  validateAclGrants(store, acl);
   const id = newId();
   const now = store.now();
   const commit = (tx: Tx) => {

@@ -159,6 +159,16 @@ describe('SSE-S3 (x-amz-server-side-encryption: AES256)', () => {
     expect((await getBytes('plain')).out.ServerSideEncryption).toBe('AES256');
   });
 
+  it('a re-sealing copy refused for another reason (a grant to an unknown id, If-None-Match) leaves no blob behind', async () => {
+    const count = async () => (await storedBlobs()).length;
+    const before = await count();
+    const bad = s3.send(new CopyObjectCommand({ Bucket: B, Key: 'refused-copy', CopySource: `${B}/sse-s3`, GrantRead: 'id="no-such-project"' }));
+    expect((await failure(bad)).status).toBe(400);
+    const cond = s3.send(new CopyObjectCommand({ Bucket: B, Key: 'sse-s3', CopySource: `${B}/plain-to-sse`, IfNoneMatch: '*' }));
+    expect((await failure(cond)).status).toBe(412);
+    expect(await count()).toBe(before);
+  });
+
   it('UploadPartCopy from an SSE-S3 source into a plain upload', async () => {
     const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'partcopy' }));
     const part = await s3.send(new UploadPartCopyCommand({ Bucket: B, Key: 'partcopy', UploadId: up.UploadId, PartNumber: 1, CopySource: `${B}/sse-s3`, CopySourceRange: 'bytes=10-70009' }));
