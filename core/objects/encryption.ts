@@ -9,11 +9,18 @@ import type { EncryptionMode, EncryptionRequest } from './types.js';
 /** How a write seals its blob: SSE-S3 (a ring-wrapped data key) or SSE-C (derived from the customer's key). */
 export type WriteSeal = EncryptionRequest;
 
+const noRing = () => errors.notImplemented('Server-side encryption with S3 managed keys (no SSE key ring configured)');
+
+/** NotImplemented when `seal` is SSE-S3 and this service has no key ring (checked before anything is stored). */
+export function assertSealable(store: ObjectStoreContext, seal: WriteSeal | undefined): void {
+  if (seal?.mode === 'SSE-S3' && !store.deps.sseKeys) throw noRing();
+}
+
 /** A fresh data key for one blob and the cipher record to store beside it (size filled in once written). */
 export function newBlobSeal(store: ObjectStoreContext, seal: WriteSeal): { dataKey: Uint8Array; cipher: BlobCipher } {
   if (seal.mode === 'SSE-S3') {
     const ring = store.deps.sseKeys;
-    if (!ring) throw errors.notImplemented('Server-side encryption with S3 managed keys (no SSE key ring configured)');
+    if (!ring) throw noRing();
     const dataKey = newDataKey();
     return { dataKey, cipher: { v: 1, mode: 'SSE-S3', chunk: SSE_CHUNK_SIZE, size: 0, ...wrapDataKey(ring, dataKey) } };
   }
@@ -68,7 +75,7 @@ export function unsealer(store: ObjectStoreContext, customerKey?: Uint8Array): (
   return (cipher) => {
     if (cipher.mode === 'SSE-S3') {
       const ring = store.deps.sseKeys;
-      if (!ring) throw errors.notImplemented('Server-side encryption with S3 managed keys (no SSE key ring configured)');
+      if (!ring) throw noRing();
       return unwrapDataKey(ring, cipher);
     }
     if (!customerKey) throw keyRequired(false);

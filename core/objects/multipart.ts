@@ -5,7 +5,7 @@ import { type ManifestEntry, objObjects, objParts, objUploads, type StoredEncryp
 import { errors } from '../errors.js';
 import { assertList, assertWrite, requireContainer } from './authorize.js';
 import { commitOrDrop, writeBlob, type WrittenBlob } from './blob-writes.js';
-import { checkCustomerKey, storedEncryption, unsealer, writeSealFor, type WriteSeal } from './encryption.js';
+import { assertSealable, checkCustomerKey, storedEncryption, unsealer, writeSealFor, type WriteSeal } from './encryption.js';
 import { readObject } from './get-object.js';
 import { checkPartAlgorithm, multipartChecksum, uploadChecksumType } from './multipart-checksum.js';
 import { addRefs, checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, releaseRefs, validateAclGrants, writeRow } from './object-rows.js';
@@ -85,7 +85,9 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
   const acl = toStoredAcl(opts.acl);
   validateAclGrants(store, acl);
   const checksumType = uploadChecksumType(opts.checksumAlgorithm, opts.checksumType);
-  const encryption = storedEncryption(writeSealFor(c, opts.encryption)) ?? undefined;
+  const seal = writeSealFor(c, opts.encryption);
+  assertSealable(store, seal);
+  const encryption = storedEncryption(seal) ?? undefined;
   const now = store.now();
   const row: UploadRow = {
     id: newId(),
