@@ -28,7 +28,7 @@ import type { SseKeyRing } from '../core/objects/sse-cipher.js';
 import type { Config } from './config.js';
 import type { GatewayEnv } from './env.js';
 import { firstStart, type FirstStartInfo } from './first-start.js';
-import { openSseKeyRing } from './sse-keys.js';
+import { openSseKeyRing, scheduleSseKeyRotation } from './sse-keys.js';
 import { scheduleTokenKeyRotation, tokenKeyDir } from './token-keys.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
@@ -147,8 +147,9 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
   app.route('/identity', createKeystoneApp({ identity, logger, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
 
-  const sseKeys =
-    overrides.sseKeyRing ?? openSseKeyRing(config, (e) => logger.warn({ err: e.message }, 'SSE keys: cannot re-read the key directory; keeping the keys loaded before'));
+  const sseFileRing = overrides.sseKeyRing ? undefined : openSseKeyRing(config, (e) => logger.warn({ err: e.message }, 'SSE keys: cannot re-read the key directory; keeping the keys loaded before'));
+  const sseKeys = overrides.sseKeyRing ?? sseFileRing!;
+  if (sseFileRing) scheduleSseKeyRotation(periodic, sseFileRing, config, logger);
   const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });

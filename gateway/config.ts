@@ -20,6 +20,8 @@ export interface Config {
   tokenCacheBytes: number;
   /** Rotate the token keys automatically once the primary key is this many hours old; undefined: only by `npm run token-keys:rotate`. */
   tokenKeyRotationHours?: number;
+  /** Add a new SSE-S3 wrapping key automatically once the primary is this many hours old (old keys are kept); undefined: only by `npm run sse-keys:rotate`. */
+  sseKeyRotationHours?: number;
   /** Largest accepted JSON body for OpenStack APIs, in bytes. */
   jsonBodyLimit: number;
   /** pino level; `silent` in tests. */
@@ -98,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenTtlSeconds: optInt(env, 'SKYBRIDGE_TOKEN_EXPIRATION', 1, 7 * 24 * 3600) ?? 3600,
     tokenCacheBytes: optInt(env, 'SKYBRIDGE_TOKEN_CACHE_BYTES', 1 << 16, 2 ** 34) ?? 32 << 20,
     tokenKeyRotationHours: optInt(env, 'SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS', 1, 24 * 366),
+    sseKeyRotationHours: optInt(env, 'SKYBRIDGE_SSE_KEY_ROTATION_HOURS', 1, 24 * 3660),
     jsonBodyLimit: optInt(env, 'SKYBRIDGE_JSON_BODY_LIMIT', 1024, 1 << 30) ?? 1 << 20,
     logLevel: env.SKYBRIDGE_LOG_LEVEL || 'info',
     passwordHashCost: optInt(env, 'SKYBRIDGE_PASSWORD_HASH_COST', 2, 1 << 20) ?? 1 << 14,

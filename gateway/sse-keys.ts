@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
 import type { KeyRetention } from '../core/identity/ports.js';
+import type { PeriodicScheduler } from '../core/jobs/periodic.js';
+import type { Logger } from '../core/logger.js';
 import type { Config } from './config.js';
+import { rotateIfDue } from './token-keys.js';
 
 /** The SSE-S3 key repository of a data dir (same layout as the token keys: numbered files, highest is primary). */
 export function sseKeyDir(config: Config): string {
@@ -19,6 +22,23 @@ export const SSE_KEY_RETENTION: KeyRetention = { keepNewest: Number.MAX_SAFE_INT
 /** The data dir's SSE key ring (made with one key on first use). */
 export function openSseKeyRing(config: Config, onReloadError?: (err: Error) => void): FileKeyRing {
   return new FileKeyRing(sseKeyDir(config), { label: 'SSE', onReloadError });
+}
+
+/**
+ * With `config.sseKeyRotationHours` set, adds a new primary SSE key once the current one is that old
+ * (checked at start and every minute; processes sharing the data dir rotate once between them).
+ */
+export function scheduleSseKeyRotation(periodic: PeriodicScheduler, ring: FileKeyRing, config: Config, logger: Logger): void {
+  const hours = config.sseKeyRotationHours;
+  if (!hours) return;
+  periodic.every(
+    'SSE key rotation',
+    60_000,
+    async () => {
+      if (await rotateIfDue(ring, hours * 3600_000, SSE_KEY_RETENTION)) logger.info({ every_hours: hours }, 'SSE keys rotated');
+    },
+    { runAtStart: true },
+  );
 }
 
 /**
