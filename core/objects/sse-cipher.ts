@@ -56,9 +56,11 @@ function nonce(index: number, last: boolean): Buffer {
   return n;
 }
 
-function sealChunk(key: Uint8Array, index: number, last: boolean, plain: Uint8Array): Buffer {
+function sealChunk(key: Uint8Array, index: number, last: boolean, plain: readonly Uint8Array[]): Buffer {
   const c = createCipheriv('aes-256-gcm', key, nonce(index, last));
-  return Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]);
+  const out = plain.map((p) => c.update(p));
+  out.push(c.final(), c.getAuthTag());
+  return Buffer.concat(out);
 }
 
 function openChunk(key: Uint8Array, index: number, last: boolean, sealed: Uint8Array): Buffer {
@@ -80,17 +82,27 @@ const tampered = () => internal('stored object bytes failed authentication (corr
  * last chunk (flagged in its nonce) is known. `onPlain` sees every plaintext byte (digests, size checks).
  */
 export async function* sealStream(key: Uint8Array, plain: AsyncIterable<Uint8Array>, onPlain: (chunk: Uint8Array) => void, chunk = SSE_CHUNK_SIZE): AsyncGenerator<Uint8Array> {
-  let buf = Buffer.alloc(0);
+  // The chunk being filled, as views of the input (no copy until the cipher reads them).
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
   let index = 0;
   for await (const piece of plain) {
     onPlain(piece);
-    buf = buf.length ? Buffer.concat([buf, piece]) : Buffer.from(piece);
-    while (buf.length > chunk) {
-      yield sealChunk(key, index++, false, buf.subarray(0, chunk));
-      buf = buf.subarray(chunk);
+    let rest = piece;
+    while (rest.length > 0) {
+      if (pendingBytes === chunk) {
+        // More bytes follow, so the full chunk held back is not the last one.
+        yield sealChunk(key, index++, false, pending);
+        pending = [];
+        pendingBytes = 0;
+      }
+      const take = Math.min(chunk - pendingBytes, rest.length);
+      pending.push(rest.subarray(0, take));
+      pendingBytes += take;
+      rest = rest.subarray(take);
     }
   }
-  if (buf.length > 0) yield sealChunk(key, index, true, buf);
+  if (pendingBytes > 0) yield sealChunk(key, index, true, pending);
 }
 
 /** The ciphertext byte range holding plaintext [start, end] (inclusive) of a blob sealed as `cipher` says. */
