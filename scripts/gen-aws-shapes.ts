@@ -70,6 +70,10 @@ const s3Implemented = [
   'GetObjectAcl', 'PutObjectAcl', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketLogging',
   'GetBucketRequestPayment', 'GetBucketAccelerateConfiguration', 'GetBucketEncryption', 'PutBucketEncryption',
   'DeleteBucketEncryption',
+  'GetBucketRequestPayment', 'GetBucketAccelerateConfiguration', 'GetBucketCors', 'PutBucketCors', 'DeleteBucketCors',
+  'GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'GetBucketLifecycleConfiguration',
+  'PutBucketLifecycleConfiguration', 'DeleteBucketLifecycle', 'GetPublicAccessBlock', 'PutPublicAccessBlock',
+  'DeletePublicAccessBlock', 'PutBucketRequestPayment', 'PutBucketAccelerateConfiguration', 'PutBucketLogging',
 ];
 
 /** Follows `A.B.C` through members, named shapes and list members to a structure of the trimmed document. */
@@ -159,6 +163,8 @@ const targets: Record<string, Target> = {
       GetBucketRequestPayment: 'RequestPaymentConfiguration',
       GetBucketAccelerateConfiguration: 'AccelerateConfiguration',
       GetBucketEncryption: 'ServerSideEncryptionConfiguration',
+      GetBucketCors: 'CORSConfiguration',
+      GetBucketLifecycleConfiguration: 'LifecycleConfiguration',
     },
   },
   ec2: {

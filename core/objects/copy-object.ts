@@ -1,17 +1,17 @@
 // Server-side object copies sharing the source's blobs (Swift COPY / X-Copy-From, S3 CopyObject).
-import { eq } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { objObjects } from '../db/schema/objects.js';
-import { errors } from '../errors.js';
+import { errors, isCoreError } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, assertWrite, requireContainer } from './authorize.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { assertPiecesOpenable, canShareBlobs, checkCustomerKey, storedEncryption, unsealer, writeSealFor } from './encryption.js';
 import { resolvePieces, storedPieces } from './object-pieces.js';
-import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, noSuchKey, validateAclGrants, writeRow } from './object-rows.js';
+import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, noSuchKey, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
-import type { ObjectStoreContext, Tx } from './store-context.js';
+import type { ContainerRow, ObjectRow, ObjectStoreContext, Tx } from './store-context.js';
 import { openPieces } from './streams.js';
 import type { Checksum, CopyObjectOptions, CopyObjectResult, ObjectRef } from './types.js';
+import { rowForRead, rowStillStored, s3VersionIdOf } from './versions.js';
 
 /**
  * Server-side copy sharing the source's blobs (no byte copy) when source and copy are sealed alike (see
@@ -22,8 +22,15 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   validateObjectName(source.name);
   validateObjectName(dest.name);
   const sc = requireContainer(store, source, ctx);
-  const src = liveObject(store, sc.id, source.name);
+  let src: ObjectRow | undefined;
+  let lookupError: unknown;
+  try {
+    src = copySourceRow(store, sc, source.name, opts.sourceVersionId);
+  } catch (e) {
+    lookupError = e;
+  }
   assertReadObject(store, ctx, sc, source.name, src, {});
+  if (lookupError) throw lookupError;
   if (!src) throw noSuchKey(source.name);
   checkCustomerKey(src.encryption, opts.sourceCustomerKey, true);
   if (!opts.copyManifest) {
@@ -36,7 +43,16 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   checkDeleteAt(store, opts.deleteAt);
   const replace = opts.metadataDirective === 'REPLACE';
   const seal = writeSealFor(dc, opts.encryption);
-  if (sc.id === dc.id && source.name === dest.name && opts.metadataDirective === 'COPY' && opts.tagsDirective !== 'REPLACE' && !opts.acl && !opts.mergeMetadata && !opts.encryption) {
+  if (
+    sc.id === dc.id &&
+    source.name === dest.name &&
+    opts.sourceVersionId === undefined &&
+    opts.metadataDirective === 'COPY' &&
+    opts.tagsDirective !== 'REPLACE' &&
+    !opts.acl &&
+    !opts.mergeMetadata &&
+    !opts.encryption
+  ) {
     throw errors.invalid(
       'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.',
       { reason: 'InvalidRequest' },
@@ -74,8 +90,9 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   const sysMeta = replace ? cleanSysMeta(opts.systemMetadata) : opts.mergeMetadata ? { ...src.sysMeta, ...cleanSysMeta(opts.systemMetadata) } : { ...src.sysMeta };
   const tags = opts.tagsDirective === 'REPLACE' ? (opts.tags ?? null) : src.tags;
   if (tags) validateTags(tags, 10);
-  const acl = toStoredAcl(opts.acl);
+  const acl = writerAcl(ctx, dc, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
+  refusePublicAcl(store, dc, { s3: acl });
   if (!share) {
     // Another seal (plain ↔ SSE-S3 ↔ SSE-C, or another customer key): open the source and seal its bytes anew,
     // after a first look at the destination's conditions so a doomed copy reads nothing.
@@ -94,14 +111,15 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
     encryption = storedEncryption(seal, written.cipher);
     if (src.kind !== 'simple') checksum = null;
   }
+  const srcRow = src;
   const id = newId();
   const now = store.now();
   const commit = (tx: Tx) => {
     // Re-read the source inside the transaction: its blobs are still referenced, so sharing them is safe.
-    const again = tx.select().from(objObjects).where(eq(objObjects.id, src.id)).get();
-    if (!again && !written) throw noSuchKey(source.name);
+    if (!written && !rowStillStored(tx, srcRow)) throw noSuchKey(source.name);
     checkWriteConditions(store, liveObject(store, dc.id, dest.name), opts.ifNoneMatch, opts.ifMatch, dest.name);
-    writeRow(store, 
+    return writeRow(
+      store,
       tx,
       {
         id,
@@ -127,7 +145,27 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
       { ...dest, projectId: dc.projectId },
     );
   };
-  if (written) await commitOrDrop(store, written.res.key, commit);
-  else store.db.transaction(commit);
-  return { etag, swiftEtag, size, lastModified: now, sourceLastModified: src.lastModified, versionId: id, checksum: (checksum as Checksum | null) ?? undefined, encryption: encryption?.mode };
+  const stored = written ? await commitOrDrop(store, written.res.key, commit) : store.db.transaction(commit);
+  return {
+    etag,
+    swiftEtag,
+    size,
+    lastModified: now,
+    sourceLastModified: src.lastModified,
+    versionId: id,
+    s3VersionId: s3VersionIdOf(dc, stored),
+    sourceS3VersionId: opts.sourceVersionId ?? s3VersionIdOf(sc, src.versionId),
+    checksum: (checksum as Checksum | null) ?? undefined,
+    encryption: encryption?.mode,
+  };
+}
+
+/** The source row of a copy: the current one, or the version asked for (a delete marker cannot be copied: InvalidRequest). */
+function copySourceRow(store: ObjectStoreContext, sc: ContainerRow, name: string, versionId: string | undefined): ObjectRow | undefined {
+  try {
+    return rowForRead(store, sc, name, versionId, liveObject(store, sc.id, name));
+  } catch (e) {
+    if (isCoreError(e, 'InvalidState')) throw errors.invalid('The source of a copy request may not specifically refer to a delete marker by version id.', { reason: 'InvalidRequest' });
+    throw e;
+  }
 }

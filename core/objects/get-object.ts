@@ -3,20 +3,55 @@ import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, requireContainer } from './authorize.js';
 import { assertPiecesOpenable, checkCustomerKey, unsealer } from './encryption.js';
+import { lifecycleExpiry } from './lifecycle.js';
 import { resolvePieces, storedPieces } from './object-pieces.js';
 import { liveObject, noSuchKey } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, resolveByteRange, validateObjectName } from './rules.js';
-import type { ObjectStoreContext } from './store-context.js';
+import type { ObjectRow, ObjectStoreContext } from './store-context.js';
 import { emptyStream, openPieces, type Piece, slicePieces } from './streams.js';
-import type { GetObjectOptions, GetObjectResult, HeadObjectResult, ObjectRef } from './types.js';
+import type { GetObjectOptions, GetObjectResult, HeadObjectResult, ListPartsOptions, ObjectPartInfo, ObjectPartListing, ObjectRef } from './types.js';
 import { objectInfo } from './views.js';
+import { rowForRead } from './versions.js';
+
+/**
+ * The parts of a stored multipart or SLO object after `partNumberMarker`, at most `maxParts` (≤ 1000)
+ * of them, with the read access and conditions of HEAD. A simple object has none.
+ */
+export async function listObjectParts(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, opts: ListPartsOptions & GetObjectOptions = {}): Promise<ObjectPartListing> {
+  const { head } = await readObject(store, ctx, ref, opts, 'HEAD');
+  const c = requireContainer(store, ref, ctx);
+  const row = liveObject(store, c.id, ref.name);
+  if (!row || row.id !== head.info.versionId) throw noSuchKey(ref.name);
+  const byPart = new Map<number, ObjectPartInfo>();
+  if (row.kind === 'multipart' || row.kind === 'slo') {
+    for (const e of row.manifest ?? []) {
+      const p = byPart.get(e.partNumber);
+      if (p) p.size += e.size;
+      else byPart.set(e.partNumber, { partNumber: e.partNumber, size: e.size, checksum: e.checksum });
+    }
+  }
+  const all = [...byPart.values()].sort((a, b) => a.partNumber - b.partNumber);
+  const max = Math.min(Math.max(opts.maxParts ?? 1000, 0), 1000);
+  const after = all.filter((p) => p.partNumber > (opts.partNumberMarker ?? 0));
+  const parts = after.slice(0, max);
+  const isTruncated = after.length > parts.length;
+  return { info: head.info, totalParts: all.length, parts, isTruncated, nextPartNumberMarker: parts.at(-1)?.partNumber };
+}
 
 /** Shared GET/HEAD path: access, conditions, range or part number; the pieces to stream for GET. */
 export async function readObject(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, opts: GetObjectOptions, method: 'GET' | 'HEAD'): Promise<{ head: HeadObjectResult; pieces: Piece[] }> {
   validateObjectName(ref.name);
   const c = requireContainer(store, ref, ctx);
-  const row = liveObject(store, c.id, ref.name);
-  assertReadObject(store, ctx, c, ref.name, row, opts, method);
+  // A version lookup's own error (delete marker, no such version) only after access is settled: no existence oracle.
+  let row: ObjectRow | undefined;
+  let lookupError: unknown;
+  try {
+    row = rowForRead(store, c, ref.name, opts.versionId, liveObject(store, c.id, ref.name));
+  } catch (e) {
+    lookupError = e;
+  }
+  const docs = assertReadObject(store, ctx, c, ref.name, row, opts, method);
+  if (lookupError) throw lookupError;
   if (!row) throw noSuchKey(ref.name);
   checkCustomerKey(row.encryption, opts.customerKey);
   // The manifest itself is an ordinary stored object: its own bytes and etag, no segment lookup.
@@ -59,7 +94,9 @@ export async function readObject(store: ObjectStoreContext, ctx: RequestContext,
   }
   // A Swift manifest over SSE-C segments has no key to open them: refused, never answered with ciphertext.
   if (method === 'GET') assertPiecesOpenable(pieces, opts.customerKey);
-  return { head: { info, range }, pieces };
+  // The lifecycle rules came with the access check: x-amz-expiration costs no further lookup.
+  const expiration = docs.lifecycle ? lifecycleExpiry(docs.lifecycle, row) : undefined;
+  return { head: { info, range, expiration }, pieces };
 }
 
 /** Metadata (and the range/part the request would get) after evaluating conditions; no body. */

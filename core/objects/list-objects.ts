@@ -6,6 +6,7 @@ import { liveObject } from './object-rows.js';
 import { concatEtag, multipartEtag } from './rules.js';
 import { MAX_LIST, type ObjectStoreContext } from './store-context.js';
 import type { AccessOptions, ContainerRef, ListOptions, ObjectKind, ObjectListing } from './types.js';
+import { projectDisplayNames } from './views.js';
 
 /** Listing columns, snake_case as the raw listing query returns them. */
 interface ListRow {
@@ -17,13 +18,15 @@ interface ListRow {
   last_modified: number;
   kind: string;
   delete_at: number | null;
+  /** The ACL's `owner` (set only when a writer of another project owns the object). */
+  owner: string | null;
 }
 
 /** Objects (and rolled-up prefixes) of a container, in byte order. Needs listing access. Expired objects are omitted. */
 export async function listObjects(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef, opts: ListOptions = {}, access: AccessOptions = {}): Promise<ObjectListing> {
   void access;
   const c = requireContainer(store, ref, ctx);
-  assertList(store, ctx, c);
+  assertList(store, ctx, c, { prefix: opts.prefix });
   const limit = Math.min(Math.max(opts.limit ?? MAX_LIST, 0), MAX_LIST);
   if (limit === 0) return { entries: [], isTruncated: false };
   const now = store.now();
@@ -40,6 +43,7 @@ export async function listObjects(store: ObjectStoreContext, ctx: RequestContext
           contentType: e.row.content_type,
           lastModified: e.row.last_modified,
           kind: e.row.kind as ObjectKind,
+          ownerProjectId: e.row.owner ?? c.projectId,
         },
   );
   if (opts.resolveDynamicManifests) {
@@ -54,5 +58,6 @@ export async function listObjects(store: ObjectStoreContext, ctx: RequestContext
     }
   }
   const last = out.at(-1);
-  return { entries: out, isTruncated, nextMarker: isTruncated && last ? (last.type === 'prefix' ? last.prefix : last.name) : undefined };
+  const ownerNames = opts.withOwnerNames ? projectDisplayNames(store, [c.projectId, ...out.flatMap((e) => (e.type === 'object' ? [e.ownerProjectId] : []))]) : undefined;
+  return { entries: out, isTruncated, nextMarker: isTruncated && last ? (last.type === 'prefix' ? last.prefix : last.name) : undefined, ownerNames };
 }

@@ -1,14 +1,16 @@
 // Multipart uploads: create, upload (copy) part, list parts and uploads, complete, abort.
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { type ManifestEntry, objObjects, objParts, objUploads, type StoredEncryption } from '../db/schema/objects.js';
+import { type ManifestEntry, objParts, objUploads, type StoredEncryption } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertList, assertWrite, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { commitOrDrop, writeBlob, type WrittenBlob } from './blob-writes.js';
 import { assertSealable, checkCustomerKey, storedEncryption, unsealer, writeSealFor, type WriteSeal } from './encryption.js';
 import { readObject } from './get-object.js';
 import { checkPartAlgorithm, multipartChecksum, uploadChecksumType } from './multipart-checksum.js';
-import { addRefs, checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, releaseRefs, validateAclGrants, writeRow } from './object-rows.js';
+import { s3VersionIdOf, storedVersionById } from './versions.js';
+import { addRefs, checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, releaseRefs, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { checkConditions, compareBytes, concatEtag, multipartEtag, newId, normalizeEtag, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext, UploadRow } from './store-context.js';
 import { emptyStream, openPieces, slicePieces } from './streams.js';
@@ -32,12 +34,13 @@ import type {
   UploadPartCopyOptions,
   UploadPartOptions,
 } from './types.js';
+import { projectDisplayNames } from './views.js';
 
 /** The upload `uploadId` of object `ref` after the access check (write, or listing for reads); NotFound `upload` otherwise. */
 function requireUpload(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, write: boolean): { c: ContainerRow; up: UploadRow } {
   const c = requireContainer(store, ref, ctx);
   if (write) assertWrite(store, ctx, c, ref.name, {});
-  else assertList(store, ctx, c);
+  else assertList(store, ctx, c, { key: ref.name });
   const up = store.db.select().from(objUploads).where(eq(objUploads.id, uploadId)).get();
   if (!up || up.containerId !== c.id || up.name !== ref.name) {
     throw errors.notFound('upload', uploadId, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.');
@@ -58,10 +61,11 @@ function partSeal(up: UploadRow, customerKey: Uint8Array | undefined): WriteSeal
   return enc.mode === 'SSE-C' ? { mode: 'SSE-C', customerKey: customerKey! } : { mode: 'SSE-S3' };
 }
 
-/** The MultipartUpload view of an upload row. */
+/** The MultipartUpload view of an upload row (owner display name left to withOwnerNames). */
 function uploadView(c: ContainerRow, up: UploadRow): MultipartUpload {
-  const s = up.settings as { checksumAlgorithm?: ChecksumAlgorithm; checksumType?: ChecksumType };
+  const s = up.settings as { checksumAlgorithm?: ChecksumAlgorithm; checksumType?: ChecksumType; acl?: StoredAcl };
   return {
+    ownerProjectId: s.acl?.owner ?? c.projectId,
     uploadId: up.id,
     projectId: c.projectId,
     container: c.name,
@@ -75,6 +79,13 @@ function uploadView(c: ContainerRow, up: UploadRow): MultipartUpload {
   };
 }
 
+/** Fills in the owners' display names (project names) of upload views. */
+function withOwnerNames<T extends MultipartUpload>(store: ObjectStoreContext, uploads: T[]): T[] {
+  const names = projectDisplayNames(store, uploads.map((u) => u.ownerProjectId));
+  for (const u of uploads) u.ownerDisplayName = names[u.ownerProjectId];
+  return uploads;
+}
+
 /** Starts an upload into an existing container; metadata is applied at completion. */
 export async function createMultipartUpload(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, opts: CreateMultipartOptions = {}): Promise<MultipartUpload> {
   validateObjectName(ref.name);
@@ -82,8 +93,9 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
   assertWrite(store, ctx, c, ref.name, opts);
   checkDeleteAt(store, opts.deleteAt);
   if (opts.tags) validateTags(opts.tags, 10);
-  const acl = toStoredAcl(opts.acl);
+  const acl = writerAcl(ctx, c, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
+  refusePublicAcl(store, c, { s3: acl });
   const checksumType = uploadChecksumType(opts.checksumAlgorithm, opts.checksumType);
   const seal = writeSealFor(c, opts.encryption);
   assertSealable(store, seal);
@@ -114,7 +126,7 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
     tx.insert(objUploads).values(row).run();
     store.enqueue(tx, 'multipart.cleanup', { uploadId: row.id }, { runAt: now + (store.deps.multipartTtlMs ?? 7 * 86_400_000), jobId: `mpu:${row.id}` });
   });
-  return uploadView(c, row);
+  return withOwnerNames(store, [uploadView(c, row)])[0]!;
 }
 
 /** Invalid unless `n` is an integer part number 1..10000. */
@@ -167,7 +179,7 @@ export async function uploadPartCopy(store: ObjectStoreContext, ctx: RequestCont
   const seal = partSeal(up, opts.customerKey);
   const range = opts.sourceRange;
   if (range && (range.start < 0 || range.end < range.start)) throw errors.invalid('The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', { reason: 'InvalidArgument' });
-  const { head, pieces } = await readObject(store, ctx, source, { customerKey: opts.sourceCustomerKey }, 'GET');
+  const { head, pieces } = await readObject(store, ctx, source, { versionId: opts.sourceVersionId, customerKey: opts.sourceCustomerKey }, 'GET');
   checkConditions(opts.sourceConditions, head.info, true);
   let use = pieces;
   if (range) {
@@ -201,7 +213,7 @@ export async function listParts(store: ObjectStoreContext, ctx: RequestContext, 
     lastModified: p.lastModified,
     checksum: p.checksum && checksumAlgorithm ? { algorithm: checksumAlgorithm, value: p.checksum, type: 'FULL_OBJECT' as const } : undefined,
   }));
-  return { upload: uploadView(c, up), parts, isTruncated, nextPartNumberMarker: isTruncated ? parts.at(-1)?.partNumber : undefined };
+  return { upload: withOwnerNames(store, [uploadView(c, up)])[0]!, parts, isTruncated, nextPartNumberMarker: isTruncated ? parts.at(-1)?.partNumber : undefined };
 }
 
 /** In-progress uploads of a container, by key then initiation. */
@@ -250,7 +262,7 @@ export async function listMultipartUploads(store: ObjectStoreContext, ctx: Reque
       last = { key: u.name, id: u.id };
     }
   }
-  return { uploads, commonPrefixes, isTruncated, nextKeyMarker: isTruncated ? last?.key : undefined, nextUploadIdMarker: isTruncated ? last?.id : undefined };
+  return { uploads: withOwnerNames(store, uploads), commonPrefixes, isTruncated, nextKeyMarker: isTruncated ? last?.key : undefined, nextUploadIdMarker: isTruncated ? last?.id : undefined };
 }
 
 /**
@@ -261,8 +273,19 @@ export async function listMultipartUploads(store: ObjectStoreContext, ctx: Reque
 export async function completeMultipartUpload(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, parts: CompletePart[], opts: CompleteMultipartOptions = {}): Promise<CompleteMultipartResult> {
   const { c, up } = requireUpload(store, ctx, ref, uploadId, true);
   if (up.completedVersionId) {
-    const done = store.db.select().from(objObjects).where(eq(objObjects.id, up.completedVersionId)).get();
-    if (done) return { etag: done.etag, size: done.size, lastModified: done.lastModified, versionId: done.id, checksum: (done.checksum as Checksum | null) ?? undefined, encryption: done.encryption?.mode };
+    // The version it made may be noncurrent by now (a versioned bucket kept it).
+    const done = storedVersionById(store, up.completedVersionId);
+    if (done) {
+      return {
+        etag: done.etag,
+        size: done.size,
+        lastModified: done.lastModified,
+        versionId: done.id,
+        s3VersionId: s3VersionIdOf(c, done.versionId),
+        checksum: (done.checksum as Checksum | null) ?? undefined,
+        encryption: done.encryption?.mode,
+      };
+    }
     throw errors.notFound('upload', uploadId, 'The specified upload does not exist.');
   }
   if (!parts.length) throw errors.invalid('The XML you provided was not well-formed or did not validate against our published schema', { reason: 'MalformedManifest' });
@@ -310,11 +333,12 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
   const manifest: ManifestEntry[] = used.map((p) => ({ blobKey: p.blobKey, offset: 0, size: p.size, etag: p.etag, partNumber: p.partNumber, checksum: p.checksum ?? undefined, cipher: p.cipher ?? undefined }));
   const id = newId();
   const now = store.now();
-  store.db.transaction((tx) => {
+  const storedVersion = store.db.transaction((tx) => {
     const again = tx.select().from(objUploads).where(eq(objUploads.id, uploadId)).get();
     if (!again || again.completedVersionId) throw errors.notFound('upload', uploadId, 'The specified upload does not exist.');
     checkWriteConditions(store, liveObject(store, c.id, ref.name), opts.ifNoneMatch, opts.ifMatch, ref.name);
-    writeRow(store, 
+    const v = writeRow(
+      store,
       tx,
       {
         id,
@@ -343,8 +367,9 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
     tx.delete(objParts).where(eq(objParts.uploadId, uploadId)).run();
     releaseRefs(store, tx, all.map((p) => p.blobKey));
     tx.update(objUploads).set({ completedVersionId: id, completedEtag: etag }).where(eq(objUploads.id, uploadId)).run();
+    return v;
   });
-  return { etag, size, lastModified: now, versionId: id, checksum, encryption: settings.encryption?.mode };
+  return { etag, size, lastModified: now, versionId: id, s3VersionId: s3VersionIdOf(c, storedVersion), checksum, encryption: settings.encryption?.mode };
 }
 
 /** Deletes an upload and releases its parts, in one transaction. */

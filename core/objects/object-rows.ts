@@ -1,10 +1,12 @@
 // Object rows in a write transaction: live lookups, insert/replace/remove with counters, blob references, write conditions.
 import { eq, inArray, sql } from 'drizzle-orm';
+import type { RequestContext } from '../context.js';
 import { objBlobRefs, objContainers, objObjects } from '../db/schema/objects.js';
 import { projects } from '../db/schema/identity.js';
 import { type CoreError, errors } from '../errors.js';
 import { normalizeEtag } from './rules.js';
-import type { ObjectRow, ObjectStoreContext, Tx } from './store-context.js';
+import type { ContainerRow, ObjectRow, ObjectStoreContext, Tx } from './store-context.js';
+import { displaceForWrite } from './versions.js';
 import type { MetadataUpdate, ObjectRef, StoredAcl, SystemMetadata } from './types.js';
 
 const SYS_META_KEYS: Array<keyof SystemMetadata> = ['contentEncoding', 'contentDisposition', 'cacheControl', 'expires', 'contentLanguage'];
@@ -90,17 +92,22 @@ export function removeRow(store: ObjectStoreContext, tx: Tx, row: ObjectRow): vo
   releaseRefs(store, tx, rowBlobKeys(row));
 }
 
-/** Inserts `row` replacing any current version of that name (last committed wins), in `tx`. */
-export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }, current?: ObjectRow | null): void {
+/**
+ * Inserts `row` as the current version of its name (last committed wins), in `tx`. What it replaces
+ * goes by the container's versioning (`versions.ts`): removed, kept as a noncurrent S3 version, or
+ * archived by Swift versioned writes. Returns the new row's stored S3 version id (null: the null version).
+ */
+export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }, current?: ObjectRow | null): string | null {
   // `current`: the row of that name the caller already read in this transaction (null: none); looked up when omitted.
   const old = current === undefined ? store.stmts.objectByName(row.containerId, row.name) : (current ?? undefined);
-  if (old) removeRow(store, tx, old);
-  store.stmts.insertObject(row);
+  const versionId = displaceForWrite(store, tx, row.containerId, row.name, old, row.id!);
+  store.stmts.insertObject({ ...row, versionId });
   store.stmts.bumpContainer(row.containerId, 1, row.size, store.now());
   addRefs(store, tx, rowBlobKeys({ blobKey: row.blobKey ?? null, manifest: row.manifest ?? null }));
   if (row.deleteAt) {
     store.enqueue(tx, 'object.expire', { projectId: ref.projectId, container: ref.container, name: row.name, versionId: row.id! }, { runAt: row.deleteAt, jobId: `expire:${row.id}` });
   }
+  return versionId;
 }
 
 /** Conditional-write checks against the current row (S3 If-None-Match: * / If-Match; Swift If-None-Match: *). */
@@ -120,6 +127,12 @@ export function checkDeleteAt(store: ObjectStoreContext, deleteAt: number | null
   if (deleteAt !== undefined && deleteAt !== null && (!Number.isFinite(deleteAt) || deleteAt <= store.now())) {
     throw errors.invalid('X-Delete-At in past', { reason: 'InvalidArgument' });
   }
+}
+
+/** The ACL a write by the caller stores: an object written into another project's container is owned by the writer's project. */
+export function writerAcl(ctx: RequestContext, c: ContainerRow, acl: StoredAcl): StoredAcl {
+  const writer = ctx.auth?.projectId;
+  return writer && writer !== c.projectId ? { ...acl, owner: writer } : acl;
 }
 
 /** Invalid `InvalidArgument` when a grant names a project that does not exist. */

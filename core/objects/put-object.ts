@@ -2,12 +2,14 @@
 import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { assertWrite, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
 import { storedEncryption, writeSealFor } from './encryption.js';
-import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, liveRow, lowerKeys, validateAclGrants, writeRow } from './object-rows.js';
+import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, liveRow, lowerKeys, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
 import type { ObjectRef, PutObjectOptions, PutObjectResult } from './types.js';
+import { s3VersionIdOf } from './versions.js';
 
 /**
  * Streams `body` to a fresh blob, verifies size/MD5/checksum, then commits the object row (the write
@@ -28,17 +30,19 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
     await body.cancel().catch(() => undefined);
     throw e;
   }
-  const acl = toStoredAcl(opts.acl);
+  const acl = writerAcl(ctx, c, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
+  refusePublicAcl(store, c, { s3: acl });
   const seal = writeSealFor(c, opts.encryption);
   const { res, checksum, etag, cipher } = await writeBlob(store, body, { ...opts, seal });
   const id = newId();
   const now = store.now();
-  await commitOrDrop(store, res.key, (tx) => {
+  const stored = await commitOrDrop(store, res.key, (tx) => {
     if (!store.stmts.containerExists(c.id)) throw errors.notFound('container', ref.container, 'The specified bucket does not exist.');
     const current = store.stmts.objectByName(c.id, ref.name) ?? null;
     checkWriteConditions(store, liveRow(store, current), opts.ifNoneMatch, opts.ifMatch, ref.name);
-    writeRow(store, 
+    return writeRow(
+      store,
       tx,
       {
         id,
@@ -65,5 +69,5 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
       current,
     );
   });
-  return { etag, swiftEtag: etag, size: res.size, lastModified: now, versionId: id, checksum, encryption: seal?.mode };
+  return { etag, swiftEtag: etag, size: res.size, lastModified: now, versionId: id, s3VersionId: s3VersionIdOf(c, stored), checksum, encryption: seal?.mode };
 }

@@ -74,7 +74,7 @@ export function createObjectStoreContext(deps: ObjectServiceDeps): ObjectStoreCo
     db: deps.db,
     blobs: deps.blobs,
     enqueue: deps.enqueueInTx ?? ((tx, name, payload, opts) => void outboxEnqueue(tx, name, payload, opts, now())),
-    lister: new NameLister(sqlite, 'obj_objects', 'container_id', 'name, size, etag, swift_etag, content_type, last_modified, kind, delete_at'),
+    lister: new NameLister(sqlite, 'obj_objects', 'container_id', "name, size, etag, swift_etag, content_type, last_modified, kind, delete_at, json_extract(acl, '$.owner') AS owner"),
     containerLister: new NameLister(sqlite, 'obj_containers', 'project_id', 'id, name, object_count, bytes_used, created_at, updated_at, region'),
     grants: new WeakSet<object>(),
     stmts: prepareObjectStatements(deps.db),

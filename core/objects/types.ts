@@ -8,6 +8,11 @@
 // | NotFound     | resource 'object'               | NoSuchKey (HEAD: bare 404) / 404; also expired objects                 |
 // | NotFound     | resource 'upload'               | NoSuchUpload / 404                                                     |
 // | NotFound     | resource 'tagset'               | NoSuchTagSet (object or container has no tags)                         |
+// | NotFound     | resource 'version'              | NoSuchVersion (detail.versionId)                                       |
+// | NotFound     | resource 'object', detail.deleteMarker | NoSuchKey with the latest version a delete marker (detail.versionId) |
+// | InvalidState | reason 'DeleteMarker'           | MethodNotAllowed / 405: GET/HEAD of a delete marker by version id (detail.versionId, lastModified) |
+// | Conflict     | reason 'VersionsContainerMissing' | Swift versioned writes whose archive container does not exist / 412 |
+// | Conflict     | reason 'VersioningConflict'     | S3 versioning and Swift versioned writes on one container / 400      |
 // | Forbidden    | —                               | AccessDenied / 403 (role, ACL or project mismatch; anonymous refusals) |
 // | Unauthenticated | —                            | anonymous caller where only authentication could help (Swift 401)      |
 // | Conflict     | reason 'BucketNotEmpty'         | BucketNotEmpty / 409                                                   |
@@ -121,6 +126,22 @@ export interface S3Acl {
 export interface StoredAcl {
   canned?: CannedAcl;
   grants: AclGrant[];
+  /**
+   * Objects only: the project that wrote the object when it is not the container's (S3: the writer
+   * owns what it writes into another project's bucket, and keeps full control of it).
+   */
+  owner?: string;
+}
+
+/** An ACL as S3 shows it: whose it is, the bucket's owner (for `bucket-owner-*` canned ACLs) and the display names of every project named. */
+export interface AclView {
+  /** The owning project (the object's writer, or the container's project). */
+  owner: string;
+  /** The container's project. */
+  bucketOwner: string;
+  acl: StoredAcl;
+  /** Project id → project name, for the owner, the bucket owner and every project grantee that still exists. */
+  displayNames: Record<string, string>;
 }
 
 /** Swift container ACL strings, stored verbatim (`X-Container-Read` / `X-Container-Write` grammar). */
@@ -161,6 +182,11 @@ export interface AccessOptions {
   grant?: TempUrlGrant;
 }
 
+/** AccessOptions of a call that may address one version (S3 `versionId`; `null` names the null version). */
+export interface VersionedAccessOptions extends AccessOptions {
+  versionId?: string;
+}
+
 // ---------------------------------------------------------------- accounts
 
 /** An account is a project's view in the object store (Swift `AUTH_<project_id>`, S3 owner). */
@@ -198,6 +224,8 @@ export interface ListOptions {
    * for this: S3 has no manifests, and sync tools compare listed sizes with local files.
    */
   resolveDynamicManifests?: boolean;
+  /** Also look up the display names (project names) of the listed objects' owners (S3 Owner elements). */
+  withOwnerNames?: boolean;
 }
 
 /** One container as listed. */
@@ -221,6 +249,12 @@ export interface ContainerListing {
 // ---------------------------------------------------------------- containers
 
 export type VersioningStatus = 'Enabled' | 'Suspended';
+
+/** Swift versioned writes: overwritten (and, in history mode, deleted) objects are kept in `location`, a container of the same account. */
+export interface SwiftVersions {
+  location: string;
+  mode: 'stack' | 'history';
+}
 
 export interface CreateContainerOptions {
   metadata?: UserMetadata;
@@ -247,6 +281,8 @@ export interface ContainerInfo {
   tags?: Record<string, string>;
   region: string;
   versioning?: VersioningStatus;
+  /** Swift versioned writes (`X-Versions-Location` = stack, `X-History-Location` = history). */
+  swiftVersions?: SwiftVersions;
   createdAt: number;
   lastModified: number;
   /** True when the caller is a member of the owning project (Swift shows ACLs only to owners). */
@@ -261,6 +297,8 @@ export interface UpdateContainerOptions {
   /** Replace the tag set; `null` removes it. */
   tags?: Record<string, string> | null;
   versioning?: VersioningStatus;
+  /** Set (or with `null` remove) Swift versioned writes; Conflict 'VersioningConflict' while S3 versioning is set, and the reverse. */
+  swiftVersions?: SwiftVersions | null;
 }
 
 // ---------------------------------------------------------------- objects
@@ -273,8 +311,10 @@ export interface ObjectInfo {
   projectId: string;
   container: string;
   name: string;
-  /** Internal id of this version (changes on every write; S3 unversioned buckets show `null`). */
+  /** Internal id of this version (changes on every write). */
   versionId: string;
+  /** The S3 version id (`null` for the null version) when the bucket's versioning was ever set; else absent. */
+  s3VersionId?: string;
   size: number;
   /**
    * S3 view of the ETag, unquoted: hex MD5 for simple objects; `md5(concat(binary part md5s))-N`
@@ -314,6 +354,8 @@ export interface ObjectSummary {
   contentType: string;
   lastModified: number;
   kind: ObjectKind;
+  /** The owning project: the writer when it was not the container's project, else the container's. */
+  ownerProjectId: string;
 }
 
 /** A listing entry in order: an object, or a prefix rolled up at the delimiter. */
@@ -325,6 +367,8 @@ export interface ObjectListing {
   isTruncated: boolean;
   /** The last entry's name or prefix when truncated: pass as `marker` for the next page. */
   nextMarker?: string;
+  /** With `withOwnerNames`: project id → name of the owners of the listed objects (and the container's project). */
+  ownerNames?: Record<string, string>;
 }
 
 /** ETag preconditions; values unquoted or quoted, `*` allowed; timestamps in ms (compared at 1 s granularity). */
@@ -367,11 +411,15 @@ export interface PutObjectResult {
   size: number;
   lastModified: number;
   versionId: string;
+  /** The new version's S3 version id when the bucket's versioning was ever set. */
+  s3VersionId?: string;
   checksum?: Checksum;
   encryption?: EncryptionMode;
 }
 
 export interface GetObjectOptions extends AccessOptions {
+  /** S3 `versionId`: that version (`null` names the null version) instead of the current one. */
+  versionId?: string;
   conditions?: Conditions;
   range?: ByteRange;
   /** S3 `partNumber`: return that part (multipart: the part; SLO: the segment; simple: only 1). */
@@ -386,6 +434,8 @@ export interface HeadObjectResult {
   info: ObjectInfo;
   /** Set when a range or part was asked: the bytes that a GET would return. */
   range?: { start: number; end: number; size: number };
+  /** When a bucket lifecycle rule expires the object, and which rule (S3 `x-amz-expiration`). */
+  expiration?: { at: number; ruleId: string };
 }
 
 export interface GetObjectResult extends HeadObjectResult {
@@ -396,11 +446,64 @@ export interface GetObjectResult extends HeadObjectResult {
 export interface DeleteObjectOptions extends AccessOptions {
   /** S3 conditional delete. */
   ifMatch?: string;
+  /** S3 `versionId`: remove that version for good instead of adding a delete marker. */
+  versionId?: string;
+}
+
+export interface DeleteObjectResult {
+  /** Whether a current object (or, with a version id, that version) existed. */
+  existed: boolean;
+  /** Set when a delete marker was created or (by version id) removed. */
+  deleteMarker?: boolean;
+  /** S3 version id of the version removed or the delete marker created. */
+  versionId?: string;
+}
+
+/** One name (optionally one version of it) of a bulk delete. */
+export interface DeleteTarget {
+  name: string;
+  versionId?: string;
 }
 
 export interface DeleteObjectsResult {
   deleted: string[];
-  errors: Array<{ name: string; kind: string; reason?: string; message: string }>;
+  /** Per deleted target, in request order: what a DeleteObject of it answered. */
+  results: Array<{ name: string; requestedVersionId?: string } & DeleteObjectResult>;
+  errors: Array<{ name: string; versionId?: string; kind: string; reason?: string; message: string }>;
+}
+
+/** ListObjectVersions paging (S3 key-marker / version-id-marker). */
+export interface VersionListOptions {
+  prefix?: string;
+  delimiter?: string;
+  keyMarker?: string;
+  /** Requires `keyMarker`; `null` names the null version. */
+  versionIdMarker?: string;
+  /** Max entries (versions + delete markers + prefixes), 0..1000 (default 1000). */
+  limit?: number;
+}
+
+/** One version or delete marker as ListObjectVersions shows it. */
+export interface VersionSummary {
+  type: 'version' | 'deleteMarker';
+  name: string;
+  versionId: string;
+  isLatest: boolean;
+  lastModified: number;
+  size: number;
+  etag: string;
+  /** The owning project: the writer's when another project wrote it, else the container's. */
+  ownerProjectId: string;
+}
+
+export interface VersionListing {
+  /** By key, newest version first; prefixes rolled up at the delimiter are interleaved. */
+  entries: Array<VersionSummary | { type: 'prefix'; prefix: string }>;
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextVersionIdMarker?: string;
+  /** Display names of the container's and the listed entries' owning projects, by project id. */
+  ownerNames: Record<string, string>;
 }
 
 export type MetadataDirective = 'COPY' | 'REPLACE';
@@ -428,6 +531,8 @@ export interface CopyObjectOptions extends AccessOptions {
   encryption?: EncryptionRequest;
   /** SSE-C key of the source object. */
   sourceCustomerKey?: Uint8Array;
+  /** S3 `x-amz-copy-source: ...?versionId=`: copy that version of the source. */
+  sourceVersionId?: string;
 }
 
 export interface CopyObjectResult {
@@ -438,6 +543,10 @@ export interface CopyObjectResult {
   /** The source's last-modified time (Swift's X-Copied-From-Last-Modified). */
   sourceLastModified: number;
   versionId: string;
+  /** The new version's S3 version id when the destination bucket's versioning was ever set. */
+  s3VersionId?: string;
+  /** The source version's S3 version id when the source bucket's versioning was ever set. */
+  sourceS3VersionId?: string;
   checksum?: Checksum;
   encryption?: EncryptionMode;
 }
@@ -476,9 +585,12 @@ export interface MultipartUpload {
   container: string;
   name: string;
   initiated: number;
-  /** User id of the initiator (S3 Initiator/Owner). */
+  /** User id of the initiator (S3 Initiator). */
   initiatorUserId?: string;
   initiatorUserName?: string;
+  /** The project that will own the object (the initiator's; S3 Owner), and its name. */
+  ownerProjectId: string;
+  ownerDisplayName?: string;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: ChecksumType;
   encryption?: EncryptionMode;
@@ -510,6 +622,8 @@ export interface UploadPartCopyOptions extends AccessOptions {
   customerKey?: Uint8Array;
   /** SSE-C source: its customer key. */
   sourceCustomerKey?: Uint8Array;
+  /** S3 `x-amz-copy-source: ...?versionId=`: copy from that version of the source. */
+  sourceVersionId?: string;
 }
 
 export interface ListPartsOptions {
@@ -520,6 +634,23 @@ export interface ListPartsOptions {
 export interface PartListing {
   upload: MultipartUpload;
   parts: PartInfo[];
+  isTruncated: boolean;
+  nextPartNumberMarker?: number;
+}
+
+/** One part of a completed multipart (or SLO) object: its number, size and stored checksum (base64, the object's algorithm). */
+export interface ObjectPartInfo {
+  partNumber: number;
+  size: number;
+  checksum?: string;
+}
+
+/** A page of a stored object's parts (S3 GetObjectAttributes ObjectParts). */
+export interface ObjectPartListing {
+  info: ObjectInfo;
+  /** Parts the object has in all. */
+  totalParts: number;
+  parts: ObjectPartInfo[];
   isTruncated: boolean;
   nextPartNumberMarker?: number;
 }
@@ -562,6 +693,8 @@ export interface CompleteMultipartResult {
   size: number;
   lastModified: number;
   versionId: string;
+  /** The new version's S3 version id when the bucket's versioning was ever set. */
+  s3VersionId?: string;
   checksum?: Checksum;
   encryption?: EncryptionMode;
 }

@@ -135,3 +135,62 @@ print(json.dumps(out))
     expect(String(out.mpu_etag)).toMatch(/-3"$/);
   });
 });
+
+/** Runs `body` (python, with `c` a SigV4 client and `b` a fresh bucket name) and returns what it put in `out`, as JSON. */
+async function botoScript(bucket: string, body: string): Promise<Record<string, unknown>> {
+  const script = `
+import json, sys, boto3
+from botocore.client import Config
+c = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3],
+                 config=Config(signature_version='s3v4', s3={'addressing_style': 'path'}))
+b = sys.argv[4]
+out = {}
+${body}
+print(json.dumps(out))
+`;
+  const r = await run('python3', ['-c', script, fx.url, fx.admin.ec2.access, fx.admin.ec2.secret, bucket], { env: cleanEnv({ BOTO_DISABLE_CRT: 'true' }), timeoutMs: 120_000 });
+  if (r.code !== 0) throw new Error(`boto3 exited ${r.code}:\n${r.stderr.trim().slice(-3000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+}
+
+describe('boto3 listings and teardown', { timeout: CLI_TIMEOUT }, () => {
+  it('list_objects (which asks for encoding-type=url itself) gives back the prefix, markers and keys as sent', async () => {
+    const out = await botoScript(
+      uniq('boto-enc'),
+      `
+c.create_bucket(Bucket=b)
+for k in ['a b+c/1 x', 'a b+c/2 y', 'a b+c/sub dir/3']:
+    c.put_object(Bucket=b, Key=k, Body=b'x')
+v1 = c.list_objects(Bucket=b, Prefix='a b+c/', Delimiter='/', Marker='a b+c/1 x')
+out['v1'] = [v1['Prefix'], v1.get('Marker'), [o['Key'] for o in v1['Contents']], [p['Prefix'] for p in v1['CommonPrefixes']]]
+v2 = c.list_objects_v2(Bucket=b, Prefix='a b+c/', Delimiter='/', StartAfter='a b+c/1 x')
+out['v2'] = [v2['Prefix'], v2.get('StartAfter'), [o['Key'] for o in v2['Contents']], [p['Prefix'] for p in v2['CommonPrefixes']]]
+pages = [o['Key'] for p in c.get_paginator('list_objects').paginate(Bucket=b, PaginationConfig={'PageSize': 1}) for o in p.get('Contents', [])]
+out['paged'] = pages
+`,
+    );
+    expect(out.v1).toEqual(['a b+c/', 'a b+c/1 x', ['a b+c/2 y'], ['a b+c/sub dir/']]);
+    expect(out.v2).toEqual(['a b+c/', 'a b+c/1 x', ['a b+c/2 y'], ['a b+c/sub dir/']]);
+    expect(out.paged).toEqual(['a b+c/1 x', 'a b+c/2 y', 'a b+c/sub dir/3']);
+  });
+
+  it('delete_bucket after a failed completion leaves no bucket behind', async () => {
+    const bucket = uniq('boto-mpu');
+    const out = await botoScript(
+      bucket,
+      `
+c.create_bucket(Bucket=b)
+u = c.create_multipart_upload(Bucket=b, Key='k')['UploadId']
+e = c.upload_part(Bucket=b, Key='k', UploadId=u, PartNumber=1, Body=b'small')['ETag']
+try:
+    c.complete_multipart_upload(Bucket=b, Key='k', UploadId=u, MultipartUpload={'Parts': [{'PartNumber': 1, 'ETag': e}, {'PartNumber': 2, 'ETag': e}]})
+except c.exceptions.ClientError as err:
+    out['complete'] = err.response['Error']['Code']
+c.delete_bucket(Bucket=b)
+out['buckets'] = [x['Name'] for x in c.list_buckets()['Buckets']]
+`,
+    );
+    expect(out.complete).toBe('InvalidPart');
+    expect(out.buckets).not.toContain(bucket);
+  });
+});

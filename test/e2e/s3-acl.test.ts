@@ -1,11 +1,17 @@
 // S3 ACLs across projects and for anonymous callers: canned ACLs, header grants and AccessControlPolicy bodies, enforced on buckets and objects.
 import {
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetBucketAclCommand,
   GetObjectAclCommand,
   GetObjectCommand,
+  ListBucketsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  ListPartsCommand,
   PutBucketAclCommand,
   PutObjectAclCommand,
   PutObjectCommand,
@@ -135,5 +141,140 @@ describe('buckets', () => {
     expect(acl.Grants?.filter((g) => g.Grantee?.URI === ALL_USERS).map((g) => g.Permission).sort()).toEqual(['READ', 'WRITE']);
     await owner.send(new PutBucketAclCommand({ Bucket: B, ACL: 'private' }));
     expect(await anon('PUT', `/${B}/anon2.txt`, 'x')).toBe(403);
+  });
+});
+
+describe('owners and display names', () => {
+  const O = 'acl-owners';
+  const user = (id: string, name: string) => ({ Type: 'CanonicalUser', ID: id, DisplayName: name });
+  const grants = (acl: { Grants?: Array<{ Grantee?: { Type?: string; ID?: string; DisplayName?: string; URI?: string }; Permission?: string }> }) =>
+    (acl.Grants ?? []).map((g) => ({ Grantee: { Type: g.Grantee?.Type, ID: g.Grantee?.ID, DisplayName: g.Grantee?.DisplayName, URI: g.Grantee?.URI }, Permission: g.Permission }));
+  const strip = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
+  beforeAll(async () => {
+    await owner.send(new CreateBucketCommand({ Bucket: O }));
+  });
+
+  it('every canonical user in an ACL carries ID and DisplayName, a grant to another project shows that project’s name', async () => {
+    await owner.send(new PutBucketAclCommand({ Bucket: O, GrantRead: `id="${srv.demo.projectId}"`, GrantFullControl: `id="${srv.admin.projectId}"` }));
+    const acl = await owner.send(new GetBucketAclCommand({ Bucket: O }));
+    expect(acl.Owner).toEqual({ ID: srv.admin.projectId, DisplayName: 'admin' });
+    expect(grants(acl).map((g) => ({ ...g, Grantee: strip(g.Grantee) }))).toEqual([
+      { Grantee: user(srv.admin.projectId, 'admin'), Permission: 'FULL_CONTROL' },
+      { Grantee: user(srv.demo.projectId, 'demo'), Permission: 'READ' },
+    ]);
+    await owner.send(new PutObjectCommand({ Bucket: O, Key: 'canned.txt', Body: 'x', ACL: 'public-read' }));
+    const oacl = await owner.send(new GetObjectAclCommand({ Bucket: O, Key: 'canned.txt' }));
+    expect(oacl.Owner).toEqual({ ID: srv.admin.projectId, DisplayName: 'admin' });
+    expect(grants(oacl).map((g) => ({ ...g, Grantee: strip(g.Grantee) }))).toEqual([
+      { Grantee: user(srv.admin.projectId, 'admin'), Permission: 'FULL_CONTROL' },
+      { Grantee: { Type: 'Group', URI: ALL_USERS }, Permission: 'READ' },
+    ]);
+  });
+
+  it('PutBucketAcl with an empty grant list leaves exactly that; the owner keeps its rights', async () => {
+    await owner.send(new PutBucketAclCommand({ Bucket: O, AccessControlPolicy: { Owner: { ID: srv.admin.projectId }, Grants: [] } }));
+    const acl = await owner.send(new GetBucketAclCommand({ Bucket: O }));
+    expect(acl.Grants ?? []).toEqual([]);
+    expect(acl.Owner?.ID).toBe(srv.admin.projectId);
+    await owner.send(new PutObjectCommand({ Bucket: O, Key: 'still-mine.txt', Body: 'x' }));
+    expect((await owner.send(new ListObjectsV2Command({ Bucket: O }))).Contents?.map((c) => c.Key)).toContain('still-mine.txt');
+    await owner.send(new PutBucketAclCommand({ Bucket: O, ACL: 'private' }));
+    expect(grants(await owner.send(new GetBucketAclCommand({ Bucket: O })))).toHaveLength(1);
+  });
+
+  it('an object another project writes into a public-read-write bucket is the writer’s; bucket-owner-* canned ACLs grant the bucket owner', async () => {
+    await owner.send(new PutBucketAclCommand({ Bucket: O, ACL: 'public-read-write' }));
+    await other.send(new PutObjectCommand({ Bucket: O, Key: 'by-demo.txt', Body: 'demo wrote this' }));
+    const mine = await other.send(new GetObjectAclCommand({ Bucket: O, Key: 'by-demo.txt' }));
+    expect(mine.Owner).toEqual({ ID: srv.demo.projectId, DisplayName: 'demo' });
+    expect(grants(mine).map((g) => ({ ...g, Grantee: strip(g.Grantee) }))).toEqual([{ Grantee: user(srv.demo.projectId, 'demo'), Permission: 'FULL_CONTROL' }]);
+    expect(await (await other.send(new GetObjectCommand({ Bucket: O, Key: 'by-demo.txt' }))).Body!.transformToString()).toBe('demo wrote this');
+    await other.send(new PutObjectAclCommand({ Bucket: O, Key: 'by-demo.txt', ACL: 'public-read' }));
+    expect((await other.send(new GetObjectAclCommand({ Bucket: O, Key: 'by-demo.txt' }))).Owner?.ID).toBe(srv.demo.projectId);
+
+    await other.send(new PutObjectCommand({ Bucket: O, Key: 'bor.txt', Body: 'x', ACL: 'bucket-owner-read' }));
+    expect(grants(await other.send(new GetObjectAclCommand({ Bucket: O, Key: 'bor.txt' }))).map((g) => ({ ...g, Grantee: strip(g.Grantee) }))).toEqual([
+      { Grantee: user(srv.demo.projectId, 'demo'), Permission: 'FULL_CONTROL' },
+      { Grantee: user(srv.admin.projectId, 'admin'), Permission: 'READ' },
+    ]);
+    await other.send(new PutObjectCommand({ Bucket: O, Key: 'bofc.txt', Body: 'x', ACL: 'bucket-owner-full-control' }));
+    const full = await owner.send(new GetObjectAclCommand({ Bucket: O, Key: 'bofc.txt' }));
+    expect(full.Owner?.ID).toBe(srv.demo.projectId);
+    expect(grants(full).map((g) => ({ ...g, Grantee: strip(g.Grantee) }))).toEqual([
+      { Grantee: user(srv.demo.projectId, 'demo'), Permission: 'FULL_CONTROL' },
+      { Grantee: user(srv.admin.projectId, 'admin'), Permission: 'FULL_CONTROL' },
+    ]);
+    expect(await (await owner.send(new GetObjectCommand({ Bucket: O, Key: 'bor.txt' }))).Body!.transformToString()).toBe('x');
+    await owner.send(new PutBucketAclCommand({ Bucket: O, ACL: 'private' }));
+  });
+
+  it('listings show each object’s owner with its display name', async () => {
+    const admin = { ID: srv.admin.projectId, DisplayName: 'admin' };
+    const demo = { ID: srv.demo.projectId, DisplayName: 'demo' };
+    const v1 = await owner.send(new ListObjectsCommand({ Bucket: O }));
+    const byKey = (list: Array<{ Key?: string; Owner?: unknown }> | undefined) => Object.fromEntries((list ?? []).map((o) => [o.Key, o.Owner]));
+    expect(byKey(v1.Contents)).toMatchObject({ 'by-demo.txt': demo, 'bofc.txt': demo, 'canned.txt': admin });
+    const v2 = await owner.send(new ListObjectsV2Command({ Bucket: O, FetchOwner: true }));
+    expect(byKey(v2.Contents)).toMatchObject({ 'by-demo.txt': demo, 'canned.txt': admin });
+    const versions = await owner.send(new ListObjectVersionsCommand({ Bucket: O }));
+    expect(byKey(versions.Versions)).toMatchObject({ 'by-demo.txt': demo, 'canned.txt': admin });
+    expect((await owner.send(new ListObjectsV2Command({ Bucket: O }))).Contents?.every((o) => o.Owner === undefined)).toBe(true);
+  });
+
+  it('multipart uploads: Owner is the canonical id ListBuckets and GetBucketAcl show, Initiator the user', async () => {
+    const up = await owner.send(new CreateMultipartUploadCommand({ Bucket: O, Key: 'mp' }));
+    const list = await owner.send(new ListMultipartUploadsCommand({ Bucket: O }));
+    const u = list.Uploads?.find((x) => x.UploadId === up.UploadId);
+    const buckets = await owner.send(new ListBucketsCommand({}));
+    const bacl = await owner.send(new GetBucketAclCommand({ Bucket: O }));
+    expect(u?.Owner).toEqual(buckets.Owner);
+    expect(u?.Owner).toEqual(bacl.Owner);
+    expect(u?.Owner).toEqual({ ID: srv.admin.projectId, DisplayName: 'admin' });
+    expect(u?.Initiator?.DisplayName).toBe('admin');
+    expect(u?.Initiator?.ID).toBeTruthy();
+    const parts = await owner.send(new ListPartsCommand({ Bucket: O, Key: 'mp', UploadId: up.UploadId }));
+    expect(parts.Owner).toEqual(buckets.Owner);
+    expect(parts.Initiator).toEqual(u?.Initiator);
+
+    await owner.send(new PutBucketAclCommand({ Bucket: O, ACL: 'public-read-write' }));
+    const theirs = await other.send(new CreateMultipartUploadCommand({ Bucket: O, Key: 'mp-demo' }));
+    const again = await owner.send(new ListMultipartUploadsCommand({ Bucket: O }));
+    expect(again.Uploads?.find((x) => x.UploadId === theirs.UploadId)?.Owner).toEqual({ ID: srv.demo.projectId, DisplayName: 'demo' });
+    await owner.send(new PutBucketAclCommand({ Bucket: O, ACL: 'private' }));
+  });
+});
+
+describe('a missing key', () => {
+  const M = 'acl-missing';
+  beforeAll(async () => {
+    await owner.send(new CreateBucketCommand({ Bucket: M }));
+    await owner.send(new PutObjectCommand({ Bucket: M, Key: 'gone.txt', Body: 'x', ACL: 'public-read' }));
+  });
+
+  it('is 403 AccessDenied to a caller who may not list the bucket, anonymous or of another project', async () => {
+    const r = await fetch(`${srv.url}/${M}/no-such-key`);
+    expect(r.status).toBe(403);
+    expect(await r.text()).toContain('<Code>AccessDenied</Code>');
+    expect(await anon('HEAD', `/${M}/no-such-key`)).toBe(403);
+    expect(await code(other.send(new GetObjectCommand({ Bucket: M, Key: 'no-such-key' })))).toBe('AccessDenied');
+    expect(await code(other.send(new GetObjectAclCommand({ Bucket: M, Key: 'no-such-key' })))).toBe('AccessDenied');
+  });
+
+  it('is 404 NoSuchKey with bucket READ, also for an object deleted meanwhile', async () => {
+    await owner.send(new PutBucketAclCommand({ Bucket: M, ACL: 'public-read' }));
+    expect(await anon('GET', `/${M}/gone.txt`)).toBe(200);
+    await owner.send(new DeleteObjectCommand({ Bucket: M, Key: 'gone.txt' }));
+    const r = await fetch(`${srv.url}/${M}/gone.txt`);
+    expect(r.status).toBe(404);
+    expect(await r.text()).toContain('<Code>NoSuchKey</Code>');
+    expect(await anon('HEAD', `/${M}/no-such-key`)).toBe(404);
+    expect(await code(other.send(new GetObjectCommand({ Bucket: M, Key: 'no-such-key' })))).toBe('NoSuchKey');
+    await owner.send(new PutBucketAclCommand({ Bucket: M, ACL: 'private' }));
+    await owner.send(new PutBucketAclCommand({ Bucket: M, GrantRead: `id="${srv.demo.projectId}"` }));
+    expect(await code(other.send(new GetObjectCommand({ Bucket: M, Key: 'no-such-key' })))).toBe('NoSuchKey');
+    expect(await code(other.send(new GetObjectAclCommand({ Bucket: M, Key: 'no-such-key' })))).toBe('NoSuchKey');
+    expect(await anon('GET', `/${M}/no-such-key`)).toBe(403);
+    expect(await anon('GET', `/${M}/no-such-key?acl`)).toBe(403);
   });
 });

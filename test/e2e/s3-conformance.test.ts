@@ -157,6 +157,31 @@ describe('listings', () => {
     expect(el(flat.text, 'NextMarker')).toEqual([]);
   });
 
+  it('encoding-type=url encodes exactly the fields S3 encodes in each listing (V1 leaves Prefix as sent), control characters included', async () => {
+    for (const k of ['enc%20%2B/a%20b', 'enc%20%2B/ctl%01/x', 'enc%20%2B/ctl%01/y', 'enc%20%2B/%C3%BC']) await s3({ method: 'PUT', path: `/${B}/${k}`, body: 'x' });
+    for (const k of ['enc%20%2B/up%20load', 'enc%20%2B/ctl%01/up']) await s3({ method: 'POST', path: `/${B}/${k}`, query: { uploads: '' } });
+    const q = { prefix: 'enc +/', delimiter: '/', 'encoding-type': 'url' };
+    const keys = ['enc%20%2B/a%20b', 'enc%20%2B/%C3%BC'];
+    const cp = 'enc%20%2B/ctl%01/';
+
+    const v1 = (await read(await s3({ method: 'GET', path: `/${B}`, query: { ...q, marker: 'enc +/' } }))).text;
+    expect(el(v1, 'Prefix')).toEqual(['enc +/', cp]);
+    expect(el(v1, 'Marker')).toEqual(['enc%20%2B/']);
+    expect([el(v1, 'Key'), el(v1, 'Delimiter'), el(v1, 'EncodingType')]).toEqual([keys, ['/'], ['url']]);
+
+    const v2 = (await read(await s3({ method: 'GET', path: `/${B}`, query: { ...q, 'list-type': '2', 'start-after': 'enc +/' } }))).text;
+    expect(el(v2, 'Prefix')).toEqual(['enc%20%2B/', cp]);
+    expect([el(v2, 'StartAfter'), el(v2, 'Key'), el(v2, 'Delimiter')]).toEqual([['enc%20%2B/'], keys, ['/']]);
+
+    const versions = (await read(await s3({ method: 'GET', path: `/${B}`, query: { ...q, versions: '', 'key-marker': 'enc +/' } }))).text;
+    expect(el(versions, 'Prefix')).toEqual(['enc%20%2B/', cp]);
+    expect([el(versions, 'KeyMarker'), el(versions, 'Key'), el(versions, 'Delimiter')]).toEqual([['enc%20%2B/'], keys, ['/']]);
+
+    const uploads = (await read(await s3({ method: 'GET', path: `/${B}`, query: { ...q, uploads: '', 'key-marker': 'enc +/' } }))).text;
+    expect(el(uploads, 'Prefix')).toEqual(['enc%20%2B/', cp]);
+    expect([el(uploads, 'KeyMarker'), el(uploads, 'Key'), el(uploads, 'Delimiter')]).toEqual([['enc%20%2B/'], ['enc%20%2B/up%20load'], ['/']]);
+  });
+
   it('V2: start-after, continuation tokens, fetch-owner, max-keys 0, KeyCount', async () => {
     const first = await read(await s3({ method: 'GET', path: `/${B}`, query: { 'list-type': '2', prefix: 'l/', 'start-after': 'l/c d', 'max-keys': '2' } }));
     expect(el(first.text, 'Key')).toEqual(['l/sub/e', 'l/sub/f']);

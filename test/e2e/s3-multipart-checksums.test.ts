@@ -151,3 +151,47 @@ describe('refusals', () => {
     expect(done.ChecksumCRC32C).toBe(sum('CRC32C', whole));
   });
 });
+
+describe('GetObjectAttributes ObjectParts', () => {
+  it('pages the parts of a checksummed multipart object with their sizes and checksums', async () => {
+    const key = 'attrs-parts';
+    const { id, parts } = await twoParts(key, 'SHA256');
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: key, UploadId: id, MultipartUpload: { Parts: parts } }));
+    const all = await s3.send(new GetObjectAttributesCommand({ Bucket: B, Key: key, ObjectAttributes: ['ObjectParts'] }));
+    expect(all.ObjectParts).toEqual({
+      TotalPartsCount: 2,
+      PartNumberMarker: '0',
+      MaxParts: 1000,
+      IsTruncated: false,
+      NextPartNumberMarker: '2',
+      Parts: [
+        { PartNumber: 1, Size: part1.length, ChecksumSHA256: sum('SHA256', part1) },
+        { PartNumber: 2, Size: part2.length, ChecksumSHA256: sum('SHA256', part2) },
+      ],
+    });
+    const first = await s3.send(new GetObjectAttributesCommand({ Bucket: B, Key: key, ObjectAttributes: ['ObjectParts'], MaxParts: 1 }));
+    expect(first.ObjectParts).toMatchObject({ TotalPartsCount: 2, MaxParts: 1, IsTruncated: true, NextPartNumberMarker: '1' });
+    expect(first.ObjectParts?.Parts?.map((p) => p.PartNumber)).toEqual([1]);
+    const next = await s3.send(
+      new GetObjectAttributesCommand({ Bucket: B, Key: key, ObjectAttributes: ['ObjectParts'], MaxParts: 1, PartNumberMarker: first.ObjectParts?.NextPartNumberMarker }),
+    );
+    expect(next.ObjectParts).toMatchObject({ PartNumberMarker: '1', IsTruncated: false, NextPartNumberMarker: '2' });
+    expect(next.ObjectParts?.Parts?.map((p) => [p.PartNumber, p.Size])).toEqual([[2, part2.length]]);
+  });
+
+  it('an object without an additional checksum shows only its parts count, a simple object none', async () => {
+    const c = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'attrs-plain' }));
+    const done: CompletedPart[] = [];
+    for (const [i, body] of [part1, part2].entries()) {
+      const r = await s3.send(new UploadPartCommand({ Bucket: B, Key: 'attrs-plain', UploadId: c.UploadId, PartNumber: i + 1, Body: body }));
+      done.push({ PartNumber: i + 1, ETag: r.ETag });
+    }
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'attrs-plain', UploadId: c.UploadId, MultipartUpload: { Parts: done } }));
+    const plain = await s3.send(new GetObjectAttributesCommand({ Bucket: B, Key: 'attrs-plain', ObjectAttributes: ['ObjectParts', 'ObjectSize'] }));
+    expect(plain.ObjectParts).toEqual({ TotalPartsCount: 2 });
+    expect(plain.ObjectSize).toBe(whole.length);
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'attrs-simple', Body: 'x' }));
+    const simple = await s3.send(new GetObjectAttributesCommand({ Bucket: B, Key: 'attrs-simple', ObjectAttributes: ['ObjectParts', 'ETag'] }));
+    expect(simple.ObjectParts).toBeUndefined();
+  });
+});

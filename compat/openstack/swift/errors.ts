@@ -56,6 +56,8 @@ const REASON_STATUS: Record<string, number> = {
   EtagMismatch: 422,
   BadDigest: 422,
   PreconditionFailed: 412,
+  VersionsContainerMissing: 412,
+  VersioningConflict: 400,
   NotModified: 304,
   InvalidRange: 416,
   RangeNotSatisfiable: 416,

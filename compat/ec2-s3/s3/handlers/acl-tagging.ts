@@ -1,22 +1,35 @@
 // Bucket and object ACLs (canned, header grants, AccessControlPolicy bodies) and object tagging.
-import type { AclGrant, S3Acl, StoredAcl } from '../../../../core/objects/types.js';
+import type { AclGrant, AclPermission, AclView, S3Acl } from '../../../../core/objects/types.js';
 import { s3Error } from '../errors.js';
-import { ownerOf, type S3Call, type S3Result } from '../handler-types.js';
+import type { S3Call, S3Result } from '../handler-types.js';
 import { aclFromHeaders, ALL_USERS, AUTHENTICATED_USERS, granteeFrom, tagSetOf, tagsFromTagSet } from '../wire.js';
 
 const PERMISSIONS = new Set(['FULL_CONTROL', 'READ', 'WRITE', 'READ_ACP', 'WRITE_ACP']);
 
-/** A stored ACL as an AccessControlPolicy: the owner's FULL_CONTROL first, then the grants. */
-function policyOf(call: S3Call, owner: string, acl: StoredAcl): Record<string, unknown> {
-  const own = ownerOf(call.ctx.auth, owner)!;
-  const grantee = (g: AclGrant['grantee']) =>
-    g.type === 'group'
-      ? { Type: 'Group', URI: g.group === 'AllUsers' ? ALL_USERS : AUTHENTICATED_USERS }
-      : { Type: 'CanonicalUser', ...ownerOf(call.ctx.auth, g.projectId) };
-  const grants = acl.grants.map((g) => ({ Grantee: grantee(g.grantee), Permission: g.permission }));
-  const ownerHasFull = acl.grants.some((g) => g.grantee.type === 'project' && g.grantee.projectId === owner && g.permission === 'FULL_CONTROL');
-  if (!ownerHasFull) grants.unshift({ Grantee: { Type: 'CanonicalUser', ...own }, Permission: 'FULL_CONTROL' });
-  return { Owner: own, Grants: grants };
+/**
+ * A stored ACL as an AccessControlPolicy, as S3 shows it. A canned ACL is its expansion: the owner's
+ * FULL_CONTROL, the bucket owner's grant of `bucket-owner-read`/`-full-control` (when the bucket owner
+ * is not the object owner), then the group grants. Explicit grants (header grants or a policy body)
+ * are shown exactly as put, even none: the owner keeps its rights without a grant. Every canonical
+ * user carries its project's name as DisplayName.
+ */
+function policyOf(view: AclView): Record<string, unknown> {
+  const user = (id: string) => ({ ID: id, DisplayName: view.displayNames[id] ?? id });
+  const grants: Array<{ Grantee: Record<string, string>; Permission: AclPermission }> = [];
+  const add = (g: AclGrant['grantee'], permission: AclPermission) => {
+    const grantee: Record<string, string> = g.type === 'group' ? { Type: 'Group', URI: g.group === 'AllUsers' ? ALL_USERS : AUTHENTICATED_USERS } : { Type: 'CanonicalUser', ...user(g.projectId) };
+    if (!grants.some((x) => x.Permission === permission && x.Grantee.Type === grantee.Type && x.Grantee.ID === grantee.ID && x.Grantee.URI === grantee.URI)) {
+      grants.push({ Grantee: grantee, Permission: permission });
+    }
+  };
+  const { acl, owner, bucketOwner } = view;
+  if (acl.canned !== undefined) {
+    add({ type: 'project', projectId: owner }, 'FULL_CONTROL');
+    if (bucketOwner !== owner && acl.canned === 'bucket-owner-read') add({ type: 'project', projectId: bucketOwner }, 'READ');
+    if (bucketOwner !== owner && acl.canned === 'bucket-owner-full-control') add({ type: 'project', projectId: bucketOwner }, 'FULL_CONTROL');
+  }
+  for (const g of acl.grants) add(g.grantee, g.permission);
+  return { Owner: user(owner), Grants: grants };
 }
 
 /** The ACL a Put*Acl request sets: headers, or an AccessControlPolicy body. */
@@ -38,7 +51,7 @@ function aclFromRequest(call: S3Call): S3Acl {
 /** GET /bucket?acl. */
 export async function getBucketAcl(call: S3Call): Promise<S3Result> {
   const r = await call.deps.objects.getContainerAcl(call.ctx, { container: call.bucket });
-  return { output: policyOf(call, r.owner, r.acl) };
+  return { output: policyOf(r) };
 }
 
 /** PUT /bucket?acl. */
@@ -49,32 +62,37 @@ export async function putBucketAcl(call: S3Call): Promise<S3Result> {
 
 /** GET /bucket/key?acl. */
 export async function getObjectAcl(call: S3Call): Promise<S3Result> {
-  const r = await call.deps.objects.getObjectAcl(call.ctx, { container: call.bucket, name: call.key });
-  return { output: policyOf(call, r.owner, r.acl) };
+  const versionId = call.query.get('versionId') ?? undefined;
+  const r = await call.deps.objects.getObjectAcl(call.ctx, { container: call.bucket, name: call.key }, { versionId });
+  return { output: policyOf(r) };
 }
 
 /** PUT /bucket/key?acl — LastModified is unchanged. */
 export async function putObjectAcl(call: S3Call): Promise<S3Result> {
-  await call.deps.objects.putObjectAcl(call.ctx, { container: call.bucket, name: call.key }, aclFromRequest(call));
+  const versionId = call.query.get('versionId') ?? undefined;
+  await call.deps.objects.putObjectAcl(call.ctx, { container: call.bucket, name: call.key }, aclFromRequest(call), { versionId });
   return { output: {} };
 }
 
 /** GET /bucket/key?tagging — an empty TagSet when none. */
 export async function getObjectTagging(call: S3Call): Promise<S3Result> {
-  const tags = await call.deps.objects.getObjectTags(call.ctx, { container: call.bucket, name: call.key });
-  return { output: { TagSet: tagSetOf(tags) } };
+  const versionId = call.query.get('versionId') ?? undefined;
+  const tags = await call.deps.objects.getObjectTags(call.ctx, { container: call.bucket, name: call.key }, { versionId });
+  return { output: { TagSet: tagSetOf(tags), VersionId: versionId } };
 }
 
 /** PUT /bucket/key?tagging. */
 export async function putObjectTagging(call: S3Call): Promise<S3Result> {
   const t = call.input.Tagging as { TagSet?: Array<{ Key?: string; Value?: string }> } | undefined;
   if (!t) throw s3Error('MalformedXML');
-  await call.deps.objects.putObjectTags(call.ctx, { container: call.bucket, name: call.key }, tagsFromTagSet(t.TagSet));
-  return { output: {} };
+  const versionId = call.query.get('versionId') ?? undefined;
+  await call.deps.objects.putObjectTags(call.ctx, { container: call.bucket, name: call.key }, tagsFromTagSet(t.TagSet), { versionId });
+  return { output: { VersionId: versionId } };
 }
 
 /** DELETE /bucket/key?tagging. */
 export async function deleteObjectTagging(call: S3Call): Promise<S3Result> {
-  await call.deps.objects.putObjectTags(call.ctx, { container: call.bucket, name: call.key }, null);
-  return { output: {} };
+  const versionId = call.query.get('versionId') ?? undefined;
+  await call.deps.objects.putObjectTags(call.ctx, { container: call.bucket, name: call.key }, null, { versionId });
+  return { output: { VersionId: versionId } };
 }

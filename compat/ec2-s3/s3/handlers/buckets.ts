@@ -1,4 +1,4 @@
-// Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, versioning and bucket tagging.
+// Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation and bucket tagging (versioning: versions.ts).
 import { AwsError } from '../../common/aws-error.js';
 import { RESERVED_BUCKETS } from '../address.js';
 import { s3Error } from '../errors.js';
@@ -11,19 +11,22 @@ const token = {
   decode: (t: string) => Buffer.from(t, 'base64url').toString('utf8'),
 };
 
-/** GET / — the caller's project's buckets (paginated with max-buckets / continuation-token). */
+/** GET / — the caller's project's buckets (paginated with max-buckets / continuation-token; filtered by prefix and bucket-region). */
 export async function listBuckets(call: S3Call): Promise<S3Result> {
   const auth = call.ctx.auth;
   if (!auth?.projectId) throw s3Error('AccessDenied');
   const max = intParam(call.query.get('max-buckets'), 'max-buckets', 1, 10000);
   const cont = call.query.get('continuation-token');
   const prefix = call.query.get('prefix') ?? undefined;
+  const region = call.query.get('bucket-region') || undefined;
   let marker = cont ? token.decode(cont) : undefined;
   const buckets: Array<{ Name: string; CreationDate: Date; BucketRegion: string }> = [];
   let next: string | undefined;
   for (;;) {
     const page = await call.deps.objects.listContainers(call.ctx, auth.projectId, { marker, prefix, limit: max ? max - buckets.length : 1000 });
-    for (const b of page.containers) buckets.push({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region });
+    for (const b of page.containers) {
+      if (region === undefined || b.region === region) buckets.push({ Name: b.name, CreationDate: new Date(b.createdAt), BucketRegion: b.region });
+    }
     if (!page.isTruncated || !page.nextMarker) break;
     marker = page.nextMarker;
     if (max && buckets.length >= max) {
@@ -58,7 +61,7 @@ export async function headBucket(call: S3Call): Promise<S3Result> {
   return { output: { BucketRegion: info.region } };
 }
 
-/** DELETE /bucket — 409 BucketNotEmpty from core. */
+/** DELETE /bucket — 409 BucketNotEmpty (from core) while objects remain; in-progress multipart uploads are dropped with it, as in S3. */
 export async function deleteBucket(call: S3Call): Promise<S3Result> {
   await call.deps.objects.deleteContainer(call.ctx, { container: call.bucket });
   return { output: {} };
@@ -68,21 +71,6 @@ export async function deleteBucket(call: S3Call): Promise<S3Result> {
 export async function getBucketLocation(call: S3Call): Promise<S3Result> {
   const info = await call.deps.objects.headContainer(call.ctx, { container: call.bucket });
   return { output: { LocationConstraint: info.region === 'us-east-1' ? '' : info.region } };
-}
-
-/** GET /bucket?versioning — the element is absent when versioning was never set. */
-export async function getBucketVersioning(call: S3Call): Promise<S3Result> {
-  const info = await call.deps.objects.headContainer(call.ctx, { container: call.bucket });
-  return { output: { Status: info.versioning } };
-}
-
-/** PUT /bucket?versioning — object versions are not kept, so only "Suspended" on a never-versioned bucket is a no-op. */
-export async function putBucketVersioning(call: S3Call): Promise<S3Result> {
-  const conf = call.input.VersioningConfiguration as { Status?: string } | undefined;
-  if (!conf) throw s3Error('MalformedXML');
-  const info = await call.deps.objects.headContainer(call.ctx, { container: call.bucket });
-  if (conf.Status === 'Suspended' && !info.versioning) return { output: {} };
-  throw s3Error('NotImplemented', 'Bucket versioning is not implemented.');
 }
 
 /** GET /bucket?tagging — NoSuchTagSet when none; the bucket's own project only (no ACL grants it). */

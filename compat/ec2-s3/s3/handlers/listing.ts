@@ -1,13 +1,18 @@
-// Listing operations: ListObjects (v1), ListObjectsV2 and ListObjectVersions (unversioned buckets: current objects).
+// Listing operations: ListObjects (v1) and ListObjectsV2 (current versions only; ListObjectVersions is in versions.ts).
 import type { ListingEntry, ObjectListing, ObjectSummary } from '../../../../core/objects/types.js';
 import { uriEncode } from '../../common/sigv4.js';
 import { s3Error } from '../errors.js';
-import { ownerOf, type S3Call } from '../handler-types.js';
+import type { S3Call } from '../handler-types.js';
 import { intParam, quote } from '../wire.js';
 
 type Enc = (s: string | undefined) => string | undefined;
 
-/** encoding-type: only `url` exists; keys, prefixes and markers are then percent-encoded (slashes kept). */
+/**
+ * encoding-type: only `url` exists; the key-bearing fields S3 encodes are then percent-encoded (slashes
+ * kept). Which fields, per listing (AWS's EncodingType docs): V1 Delimiter, Marker, NextMarker, Key and
+ * CommonPrefixes (not Prefix); V2 Delimiter, Prefix, StartAfter, Key and CommonPrefixes (not the
+ * continuation tokens); versions KeyMarker, NextKeyMarker, Prefix, Delimiter, Key and CommonPrefixes.
+ */
 function encoder(call: S3Call): { enc: Enc; type?: string } {
   const t = call.query.get('encoding-type');
   if (t === null || t === '') return { enc: (s) => s };
@@ -19,8 +24,8 @@ function maxKeys(call: S3Call): number {
   return intParam(call.query.get('max-keys'), 'max-keys', 0, 2147483647) ?? 1000;
 }
 
-/** One page from core; max-keys 0 answers an empty, untruncated page as S3 does. */
-async function page(call: S3Call, marker: string | undefined, max: number): Promise<ObjectListing> {
+/** One page from core (with the owners' names when `owners`); max-keys 0 answers an empty, untruncated page as S3 does. */
+async function page(call: S3Call, marker: string | undefined, max: number, owners: boolean): Promise<ObjectListing> {
   if (max === 0) {
     await call.deps.objects.headContainer(call.ctx, { container: call.bucket });
     return { entries: [], isTruncated: false };
@@ -31,6 +36,7 @@ async function page(call: S3Call, marker: string | undefined, max: number): Prom
     marker: marker || undefined,
     limit: Math.min(max, 1000),
     resolveDynamicManifests: true,
+    withOwnerNames: owners,
   });
 }
 
@@ -44,13 +50,13 @@ function split(entries: ListingEntry[]): { objects: ObjectSummary[]; prefixes: s
   return { objects, prefixes };
 }
 
-async function owner(call: S3Call): Promise<{ ID: string; DisplayName: string } | undefined> {
-  const pid = await call.deps.objects.findContainerOwner(call.ctx, call.bucket);
-  return ownerOf(call.ctx.auth, pid);
+/** The S3 Owner of a listed object: its owning project (canonical id) and that project's name. */
+function ownerOf(o: ObjectSummary, r: ObjectListing): { ID: string; DisplayName: string } {
+  return { ID: o.ownerProjectId, DisplayName: r.ownerNames?.[o.ownerProjectId] ?? o.ownerProjectId };
 }
 
-function contents(objects: ObjectSummary[], enc: Enc, own?: { ID: string; DisplayName: string }) {
-  return objects.map((o) => ({ Key: enc(o.name), LastModified: new Date(o.lastModified), ETag: quote(o.etag), Size: o.size, StorageClass: 'STANDARD', Owner: own }));
+function contents(objects: ObjectSummary[], enc: Enc, r: ObjectListing, withOwner: boolean) {
+  return objects.map((o) => ({ Key: enc(o.name), LastModified: new Date(o.lastModified), ETag: quote(o.etag), Size: o.size, StorageClass: 'STANDARD', Owner: withOwner ? ownerOf(o, r) : undefined }));
 }
 
 /** GET /bucket — ListObjects v1 (marker / NextMarker; Owner always shown). */
@@ -58,20 +64,21 @@ export async function listObjects(call: S3Call) {
   const { enc, type } = encoder(call);
   const max = maxKeys(call);
   const marker = call.query.get('marker') ?? '';
-  const r = await page(call, marker, max);
+  const r = await page(call, marker, max, true);
   const { objects, prefixes } = split(r.entries);
   const delimiter = call.query.get('delimiter') || undefined;
   return {
     output: {
       Name: call.bucket,
-      Prefix: enc(call.query.get('prefix') ?? ''),
+      // V1 is the one listing whose Prefix S3 returns as sent (botocore decodes only Delimiter, Marker, NextMarker, Key and CommonPrefixes).
+      Prefix: call.query.get('prefix') ?? '',
       Marker: enc(marker),
       NextMarker: r.isTruncated && delimiter ? enc(r.nextMarker) : undefined,
       MaxKeys: max,
       Delimiter: enc(delimiter),
       IsTruncated: r.isTruncated,
       EncodingType: type,
-      Contents: contents(objects, enc, await owner(call)),
+      Contents: contents(objects, enc, r, true),
       CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
     },
   };
@@ -95,9 +102,9 @@ export async function listObjectsV2(call: S3Call) {
   const cont = call.query.get('continuation-token');
   const startAfter = call.query.get('start-after') ?? undefined;
   const marker = cont !== null ? token.decode(cont) : startAfter;
-  const r = await page(call, marker, max);
-  const { objects, prefixes } = split(r.entries);
   const fetchOwner = call.query.get('fetch-owner') === 'true';
+  const r = await page(call, marker, max, fetchOwner);
+  const { objects, prefixes } = split(r.entries);
   return {
     output: {
       Name: call.bucket,
@@ -110,42 +117,7 @@ export async function listObjectsV2(call: S3Call) {
       NextContinuationToken: r.isTruncated && r.nextMarker ? token.encode(r.nextMarker) : undefined,
       StartAfter: enc(startAfter),
       EncodingType: type,
-      Contents: contents(objects, enc, fetchOwner ? await owner(call) : undefined),
-      CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
-    },
-  };
-}
-
-/** GET /bucket?versions — no versioning is kept, so every current object is its only version, "null". */
-export async function listObjectVersions(call: S3Call) {
-  const { enc, type } = encoder(call);
-  const max = maxKeys(call);
-  const keyMarker = call.query.get('key-marker') ?? '';
-  const r = await page(call, keyMarker, max);
-  const { objects, prefixes } = split(r.entries);
-  const own = await owner(call);
-  return {
-    output: {
-      Name: call.bucket,
-      Prefix: enc(call.query.get('prefix') ?? ''),
-      KeyMarker: enc(keyMarker),
-      VersionIdMarker: call.query.get('version-id-marker') ?? '',
-      NextKeyMarker: r.isTruncated ? enc(r.nextMarker) : undefined,
-      NextVersionIdMarker: r.isTruncated ? 'null' : undefined,
-      MaxKeys: max,
-      Delimiter: enc(call.query.get('delimiter') || undefined),
-      IsTruncated: r.isTruncated,
-      EncodingType: type,
-      Versions: objects.map((o) => ({
-        Key: enc(o.name),
-        VersionId: 'null',
-        IsLatest: true,
-        LastModified: new Date(o.lastModified),
-        ETag: quote(o.etag),
-        Size: o.size,
-        StorageClass: 'STANDARD',
-        Owner: own,
-      })),
+      Contents: contents(objects, enc, r, fetchOwner),
       CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
     },
   };

@@ -3,7 +3,7 @@ import type { MultipartUpload } from '../../../../core/objects/types.js';
 import { isChecksumAlgorithm, type ChecksumAlgorithm } from '../../../../core/objects/checksums.js';
 import { uriEncode } from '../../common/sigv4.js';
 import { s3Error } from '../errors.js';
-import { ownerOf, type S3Call, type S3Result } from '../handler-types.js';
+import type { S3Call, S3Result } from '../handler-types.js';
 import { customerKeyFrom, encryptionOutput, writeEncryptionFrom } from '../sse.js';
 import { aclFromHeaders, checksumHeader, checksumOutput, checksumTypeHeader, copySource, copySourceRange, intParam, quote, readConditions, systemMetadataFrom, tagsFromHeader } from '../wire.js';
 
@@ -76,10 +76,12 @@ export async function uploadPartCopy(call: S3Call): Promise<S3Result> {
     sourceConditions: readConditions(call.headers, 'x-amz-copy-source-'),
     customerKey: customer?.key,
     sourceCustomerKey: customerKeyFrom(call.headers, true)?.key,
+    sourceVersionId: src.versionId,
   });
   return {
     output: {
       CopyPartResult: { ETag: quote(part.etag), LastModified: new Date(part.lastModified), ...checksumOutput(part.checksum, false) },
+      CopySourceVersionId: src.versionId,
       ...encryptionOutput(part.encryption, customer),
     },
   };
@@ -106,7 +108,7 @@ export async function completeMultipartUpload(call: S3Call): Promise<S3Result> {
   const location = `${call.deps.publicUrl}/${uriEncode(call.bucket)}/${uriEncode(call.key, true)}`;
   // CompleteMultipartUpload answers only x-amz-server-side-encryption (the model has no SSE-C members here).
   const sse = r.encryption === 'SSE-S3' ? encryptionOutput(r.encryption) : {};
-  return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), ...checksumOutput(r.checksum), ...sse } };
+  return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), VersionId: r.s3VersionId, ...checksumOutput(r.checksum), ...sse } };
 }
 
 /** DELETE /bucket/key?uploadId. */
@@ -115,9 +117,15 @@ export async function abortMultipartUpload(call: S3Call): Promise<S3Result> {
   return { output: {} };
 }
 
+/** S3 Owner of an upload: the canonical user (project) that will own the object, as ListBuckets and GetBucketAcl show it. */
+function owner(up: MultipartUpload) {
+  return { ID: up.ownerProjectId, DisplayName: up.ownerDisplayName ?? up.ownerProjectId };
+}
+
+/** S3 Initiator: the user who started the upload (as AWS shows an IAM user), else the owner. */
 function initiator(up: MultipartUpload) {
-  const id = up.initiatorUserId ?? up.projectId;
-  return { ID: id, DisplayName: up.initiatorUserName ?? id };
+  if (!up.initiatorUserId) return owner(up);
+  return { ID: up.initiatorUserId, DisplayName: up.initiatorUserName ?? up.initiatorUserId };
 }
 
 /** GET /bucket/key?uploadId. */
@@ -137,7 +145,7 @@ export async function listParts(call: S3Call): Promise<S3Result> {
       IsTruncated: r.isTruncated,
       Parts: r.parts.map((p) => ({ PartNumber: p.partNumber, LastModified: new Date(p.lastModified), ETag: quote(p.etag), Size: p.size, ...checksumOutput(p.checksum, false) })),
       Initiator: initiator(r.upload),
-      Owner: ownerOf(call.ctx.auth, r.upload.projectId),
+      Owner: owner(r.upload),
       StorageClass: 'STANDARD',
       ChecksumAlgorithm: r.upload.checksumAlgorithm?.toUpperCase(),
       ChecksumType: r.upload.checksumType,
@@ -174,7 +182,7 @@ export async function listMultipartUploads(call: S3Call): Promise<S3Result> {
         Key: e(u.name),
         UploadId: u.uploadId,
         Initiator: initiator(u),
-        Owner: initiator(u),
+        Owner: owner(u),
         StorageClass: 'STANDARD',
         Initiated: new Date(u.initiated),
         ChecksumAlgorithm: u.checksumAlgorithm?.toUpperCase(),

@@ -1,5 +1,6 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject, GetObjectAttributes.
 import type { HeadObjectResult, MetadataDirective, ObjectInfo } from '../../../../core/objects/types.js';
+import { checksumMember } from '../../../../core/objects/checksums.js';
 import { httpDate } from '../../common/rest-xml.js';
 import { s3Error } from '../errors.js';
 import type { S3Call, S3Result } from '../handler-types.js';
@@ -40,7 +41,7 @@ export async function putObject(call: S3Call): Promise<S3Result> {
       encryption: enc.request,
     }),
   );
-  return { output: { ETag: quote(r.etag), ...checksumOutput(r.checksum), ...encryptionOutput(r.encryption, enc.customerKey) } };
+  return { output: { ETag: quote(r.etag), VersionId: r.s3VersionId, ...checksumOutput(r.checksum), ...encryptionOutput(r.encryption, enc.customerKey) } };
 }
 
 /** Response headers describing an object (shared by GET and HEAD), with response-* overrides applied. */
@@ -62,6 +63,9 @@ function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean,
     PartsCount: call.query.has('partNumber') ? (info.partsCount ?? 1) : undefined,
     TagCount: info.tagCount > 0 ? info.tagCount : undefined,
     ...encryptionOutput(info.encryption, customerKey),
+    VersionId: info.s3VersionId,
+    // S3 URL-encodes the rule id in this header.
+    Expiration: r.expiration ? `expiry-date="${new Date(r.expiration.at).toUTCString()}", rule-id="${encodeURIComponent(r.expiration.ruleId)}"` : undefined,
   };
   const headers: Record<string, string> = {};
   const expires = q.get('response-expires') ?? sm.expires;
@@ -73,20 +77,34 @@ function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean,
   return { output, headers, status: r.range ? 206 : 200 };
 }
 
+/** The `response-*` overrides GetObject and HeadObject echo as headers. */
+const RESPONSE_OVERRIDES = ['response-content-type', 'response-content-language', 'response-expires', 'response-cache-control', 'response-content-disposition', 'response-content-encoding'];
+
 function getOptions(call: S3Call) {
+  // A header cannot carry CR, LF or NUL: refuse such an override before any blob is opened.
+  for (const name of RESPONSE_OVERRIDES) {
+    const v = call.query.get(name);
+    if (v !== null && /[\0\r\n]/.test(v)) throw s3Error('InvalidArgument', `Invalid value for ${name}.`, { ArgumentName: name, ArgumentValue: v });
+  }
   const partNumber = intParam(call.query.get('partNumber'), 'partNumber', 1, 10000);
   const range = partNumber === undefined ? readRange(call.headers.get('range')) : undefined;
   if (partNumber !== undefined && call.headers.get('range')) throw s3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
   const customer = customerKeyFrom(call.headers);
-  return { opts: { conditions: readConditions(call.headers), range, partNumber, customerKey: customer?.key }, customer };
+  return { opts: { conditions: readConditions(call.headers), range, partNumber, versionId: call.query.get('versionId') ?? undefined, customerKey: customer?.key }, customer };
 }
 
 /** GET /bucket/key — Range, partNumber, conditionals, response-* overrides; the body streams from core. */
 export async function getObject(call: S3Call): Promise<S3Result> {
   const { opts, customer } = getOptions(call);
   const r = await call.deps.objects.getObject(call.ctx, { container: call.bucket, name: call.key }, opts);
-  const h = objectHeaders(call, r, true, customer);
-  return { output: h.output, headers: h.headers, status: h.status, body: r.body };
+  try {
+    const h = objectHeaders(call, r, true, customer);
+    return { output: h.output, headers: h.headers, status: h.status, body: r.body };
+  } catch (e) {
+    // The body holds an open blob: release it rather than leave it to the garbage collector.
+    await r.body.cancel().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** HEAD /bucket/key. */
@@ -97,23 +115,41 @@ export async function headObject(call: S3Call): Promise<S3Result> {
   return { output: h.output, headers: h.headers, status: h.status };
 }
 
-/** DELETE /bucket/key — idempotent; If-Match makes it conditional. */
+/** DELETE /bucket/key — idempotent; If-Match makes it conditional; versioned buckets add a delete marker, `versionId` removes that version. */
 export async function deleteObject(call: S3Call): Promise<S3Result> {
-  await call.deps.objects.deleteObject(call.ctx, { container: call.bucket, name: call.key }, { ifMatch: call.headers.get('if-match') ?? undefined });
-  return { output: {} };
+  const r = await call.deps.objects.deleteObject(call.ctx, { container: call.bucket, name: call.key }, {
+    ifMatch: call.headers.get('if-match') ?? undefined,
+    versionId: call.query.get('versionId') ?? undefined,
+  });
+  return { output: { DeleteMarker: r.deleteMarker, VersionId: r.versionId } };
 }
 
 /** POST /bucket?delete — up to 1000 keys; Quiet reports only errors. */
 export async function deleteObjects(call: S3Call): Promise<S3Result> {
   const del = call.input.Delete as { Objects?: Array<{ Key?: string; VersionId?: string }>; Quiet?: boolean } | undefined;
   if (!del?.Objects?.length || del.Objects.length > 1000 || del.Objects.some((o) => o.Key === undefined)) throw s3Error('MalformedXML');
-  const names = del.Objects.map((o) => o.Key!);
-  const r = await call.deps.objects.deleteObjects(call.ctx, { container: call.bucket }, names);
-  const code = (kind: string) => (kind === 'Forbidden' || kind === 'Unauthenticated' ? 'AccessDenied' : kind === 'NotFound' ? 'NoSuchBucket' : 'InternalError');
+  const targets = del.Objects.map((o) => ({ name: o.Key!, versionId: o.VersionId }));
+  const r = await call.deps.objects.deleteObjects(call.ctx, { container: call.bucket }, targets);
+  const code = (e: { kind: string; reason?: string }) =>
+    e.kind === 'Forbidden' || e.kind === 'Unauthenticated'
+      ? 'AccessDenied'
+      : e.kind === 'NotFound'
+        ? 'NoSuchBucket'
+        : e.reason === 'InvalidArgument' || e.reason === 'PreconditionFailed'
+          ? e.reason
+          : 'InternalError';
   return {
     output: {
-      Deleted: del.Quiet ? undefined : r.deleted.map((Key) => ({ Key })),
-      Errors: r.errors.map((e) => ({ Key: e.name, Code: code(e.kind), Message: e.message })),
+      // A removed version echoes its id; a delete marker (made, or removed by id) is reported with its own id.
+      Deleted: del.Quiet
+        ? undefined
+        : r.results.map((d) => ({
+            Key: d.name,
+            VersionId: d.requestedVersionId,
+            DeleteMarker: d.deleteMarker,
+            DeleteMarkerVersionId: d.deleteMarker ? d.versionId : undefined,
+          })),
+      Errors: r.errors.map((e) => ({ Key: e.name, VersionId: e.versionId, Code: code(e), Message: e.message })),
     },
   };
 }
@@ -121,7 +157,6 @@ export async function deleteObjects(call: S3Call): Promise<S3Result> {
 /** PUT /bucket/key with x-amz-copy-source — server-side copy, metadata and tagging directives, source conditions. */
 export async function copyObject(call: S3Call): Promise<S3Result> {
   const src = copySource(call.headers.get('x-amz-copy-source') ?? '');
-  if (src.versionId !== undefined && src.versionId !== 'null') throw s3Error('NoSuchVersion');
   const md = (call.headers.get('x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (md !== 'COPY' && md !== 'REPLACE') throw s3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: md });
   const td = (call.headers.get('x-amz-tagging-directive') ?? 'COPY').toUpperCase();
@@ -146,12 +181,15 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
       acl: aclFromHeaders(call.headers),
       encryption: enc.request,
       sourceCustomerKey: customerKeyFrom(call.headers, true)?.key,
+      sourceVersionId: src.versionId,
     },
   );
   return {
     output: {
       CopyObjectResult: { ETag: quote(r.etag), LastModified: new Date(r.lastModified), ...checksumOutput(r.checksum) },
       ...encryptionOutput(r.encryption, enc.customerKey),
+      VersionId: r.s3VersionId,
+      CopySourceVersionId: r.sourceS3VersionId,
     },
   };
 }
@@ -160,14 +198,36 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
 export async function getObjectAttributes(call: S3Call): Promise<S3Result> {
   const want = new Set(((call.input.ObjectAttributes as string[] | undefined) ?? []).map((s) => s.toLowerCase()));
   if (!want.size) throw s3Error('InvalidArgument', 'Invalid attribute name specified.', { ArgumentName: 'x-amz-object-attributes' });
-  const { info } = await call.deps.objects.headObject(call.ctx, { container: call.bucket, name: call.key }, { customerKey: customerKeyFrom(call.headers)?.key });
-  const output: Record<string, unknown> = { LastModified: new Date(info.lastModified) };
+  const ref = { container: call.bucket, name: call.key };
+  const versionId = call.query.get('versionId') ?? undefined;
+  const customerKey = customerKeyFrom(call.headers)?.key;
+  const partsWanted = want.has('objectparts');
+  const maxParts = call.input.MaxParts as number | undefined;
+  const partNumberMarker = call.input.PartNumberMarker as number | undefined;
+  if (maxParts !== undefined && maxParts < 0) throw s3Error('InvalidArgument', 'Argument max-parts must be an integer between 0 and 2147483647', { ArgumentName: 'x-amz-max-parts' });
+  if (partNumberMarker !== undefined && partNumberMarker < 0) throw s3Error('InvalidArgument', 'Argument part-number-marker must be an integer between 0 and 2147483647', { ArgumentName: 'x-amz-part-number-marker' });
+  const listing = partsWanted ? await call.deps.objects.listObjectParts(call.ctx, ref, { maxParts: Math.min(maxParts ?? 1000, 1000), partNumberMarker, versionId, customerKey }) : undefined;
+  const info = listing?.info ?? (await call.deps.objects.headObject(call.ctx, ref, { versionId, customerKey })).info;
+  const output: Record<string, unknown> = { LastModified: new Date(info.lastModified), VersionId: info.s3VersionId };
   if (want.has('etag')) output.ETag = info.etag;
   if (want.has('objectsize')) output.ObjectSize = info.size;
   if (want.has('storageclass')) output.StorageClass = 'STANDARD';
   if (want.has('checksum') && info.checksum) {
     output.Checksum = checksumOutput(info.checksum);
   }
-  if (want.has('objectparts') && info.partsCount) output.ObjectParts = { TotalPartsCount: info.partsCount };
+  if (listing && listing.totalParts) {
+    // S3 lists the parts (sizes and checksums) only of an object stored with an additional checksum.
+    const algorithm = info.checksum?.algorithm;
+    output.ObjectParts = algorithm
+      ? {
+          TotalPartsCount: listing.totalParts,
+          PartNumberMarker: partNumberMarker ?? 0,
+          NextPartNumberMarker: listing.nextPartNumberMarker,
+          MaxParts: maxParts ?? 1000,
+          IsTruncated: listing.isTruncated,
+          Parts: listing.parts.map((p) => ({ PartNumber: p.partNumber, Size: p.size, ...(p.checksum ? { [checksumMember(algorithm)]: p.checksum } : {}) })),
+        }
+      : { TotalPartsCount: listing.totalParts };
+  }
   return { output, headers: { 'last-modified': httpDate(new Date(info.lastModified)) } };
 }
