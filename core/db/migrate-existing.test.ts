@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './index.js';
-import { objContainers, objObjects } from './schema/objects.js';
+import { objContainers, objObjects, objVersions } from './schema/objects.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'skybridge-migrate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,7 +29,7 @@ function migrationsBeforeEncryption(): string {
 }
 
 describe('migrating an existing database', () => {
-  it('adds the encryption columns as NULL and keeps the objects written before', () => {
+  it('adds the encryption columns as NULL and keeps the objects and noncurrent versions written before', () => {
     const file = join(dir, 'old.db');
     const old = new Database(file);
     migrate(drizzle(old), { migrationsFolder: migrationsBeforeEncryption() });
@@ -37,12 +37,16 @@ describe('migrating an existing database', () => {
     old
       .prepare("INSERT INTO obj_objects (id, container_id, name, size, etag, swift_etag, content_type, last_modified, kind, blob_key) VALUES ('o1', 'c1', 'k', 3, 'e', 'e', 'text/plain', 1, 'simple', 'blob1')")
       .run();
+    old
+      .prepare("INSERT INTO obj_versions (id, container_id, name, size, etag, swift_etag, content_type, last_modified, kind, blob_key, version_id) VALUES ('o0', 'c1', 'k', 2, 'e0', 'e0', 'text/plain', 0, 'simple', 'blob0', 'o0')")
+      .run();
     expect(() => old.prepare('SELECT encryption FROM obj_objects').all()).toThrow(/no such column/);
     old.close();
 
     const now = openDatabase(file);
     const obj = now.db.select().from(objObjects).where(eq(objObjects.id, 'o1')).get();
     expect(obj).toMatchObject({ name: 'k', size: 3, blobKey: 'blob1', encryption: null });
+    expect(now.db.select().from(objVersions).where(eq(objVersions.id, 'o0')).get()).toMatchObject({ name: 'k', blobKey: 'blob0', versionId: 'o0', encryption: null });
     expect(now.db.select().from(objContainers).where(eq(objContainers.id, 'c1')).get()?.encryption).toBeNull();
     expect(now.sqlite.prepare('SELECT cipher FROM obj_parts').all()).toEqual([]);
     now.close();
