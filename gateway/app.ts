@@ -25,9 +25,11 @@ import type { JobQueue } from '../core/jobs/port.js';
 import { silentLogger, type Logger } from '../core/logger.js';
 import { scheduleBlobAudit } from '../core/objects/blob-auditor.js';
 import { ObjectService } from '../core/objects/object-service.js';
+import type { SseKeyRing } from '../core/objects/sse-cipher.js';
 import type { Config } from './config.js';
 import type { GatewayEnv } from './env.js';
 import { firstStart, type FirstStartInfo } from './first-start.js';
+import { openSseKeyRing, scheduleSseKeyRotation } from './sse-keys.js';
 import { scheduleTokenKeyRotation, tokenKeyDir } from './token-keys.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
@@ -41,6 +43,8 @@ export interface SystemOverrides {
   inMemory?: boolean;
   /** Token keys (tests); default: the key repository in `$DATA_DIR/token-keys` (rotated by `npm run token-keys:rotate`). */
   keyRing?: TokenKeyRing;
+  /** SSE-S3 wrapping keys (tests); default: the key repository in `$DATA_DIR/sse-keys` (rotated by `npm run sse-keys:rotate`). */
+  sseKeyRing?: SseKeyRing;
   /** Identity's wall clock (tests move it to expire tokens); default `Date.now`. */
   clock?: Clock;
   /** Blob store (tests); default: files under `$DATA_DIR/blobs`, or memory with `inMemory`. */
@@ -151,7 +155,10 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
   app.route('/identity', createKeystoneApp({ identity, logger, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
 
-  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, clock: overrides.objectClock });
+  const sseFileRing = overrides.sseKeyRing ? undefined : openSseKeyRing(config, (e) => logger.warn({ err: e.message }, 'SSE keys: cannot re-read the key directory; keeping the keys loaded before'));
+  const sseKeys = overrides.sseKeyRing ?? sseFileRing!;
+  if (sseFileRing) scheduleSseKeyRotation(periodic, sseFileRing, config, logger);
+  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys, clock: overrides.objectClock });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
   scheduleBlobAudit(periodic, queue, { intervalMs: config.blobAudit.intervalSeconds * 1000, graceMs });
   // Lifecycle rules: due objects get their delete-at and an `object.expire` job (each object version once).

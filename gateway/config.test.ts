@@ -31,8 +31,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS: '0' })).toThrow(/SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS/);
     expect(() => loadConfig({ SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS: '1.5' })).toThrow(/SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS/);
   });
-  it('reads the automatic token key rotation period in hours', () => {
+  it('reads the automatic token and SSE key rotation periods in hours', () => {
     expect(loadConfig({ SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS: '24' }).tokenKeyRotationHours).toBe(24);
+    expect(loadConfig({ SKYBRIDGE_SSE_KEY_ROTATION_HOURS: '720' }).sseKeyRotationHours).toBe(720);
+    expect(loadConfig({}).sseKeyRotationHours).toBeUndefined();
   });
   it('strips a trailing slash from the public URL', () => {
     expect(loadConfig({ SKYBRIDGE_PUBLIC_URL: 'http://cloud.example:9000/' }).publicUrl).toBe('http://cloud.example:9000');

@@ -20,6 +20,8 @@ export interface Config {
   tokenCacheBytes: number;
   /** Rotate the token keys automatically once the primary key is this many hours old; undefined: only by `npm run token-keys:rotate`. */
   tokenKeyRotationHours?: number;
+  /** Add a new SSE-S3 wrapping key automatically once the primary is this many hours old (old keys are kept); undefined: only by `npm run sse-keys:rotate`. */
+  sseKeyRotationHours?: number;
   /** Largest accepted JSON body for OpenStack APIs, in bytes. */
   jsonBodyLimit: number;
   /** How often the lifecycle sweep looks for objects bucket lifecycle rules made due (`SKYBRIDGE_LIFECYCLE_SWEEP_MS`, default 1 h). */
@@ -106,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenTtlSeconds: optInt(env, 'SKYBRIDGE_TOKEN_EXPIRATION', 1, 7 * 24 * 3600) ?? 3600,
     tokenCacheBytes: optInt(env, 'SKYBRIDGE_TOKEN_CACHE_BYTES', 1 << 16, 2 ** 34) ?? 32 << 20,
     tokenKeyRotationHours: optInt(env, 'SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS', 1, 24 * 366),
+    sseKeyRotationHours: optInt(env, 'SKYBRIDGE_SSE_KEY_ROTATION_HOURS', 1, 24 * 3660),
     jsonBodyLimit: optInt(env, 'SKYBRIDGE_JSON_BODY_LIMIT', 1024, 1 << 30) ?? 1 << 20,
     lifecycleSweepMs: optInt(env, 'SKYBRIDGE_LIFECYCLE_SWEEP_MS', 1000, 7 * 86_400_000) ?? 3_600_000,
     logLevel: env.SKYBRIDGE_LOG_LEVEL || 'info',

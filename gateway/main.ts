@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { buildSystem } from './app.js';
 import { startBanner } from './first-start.js';
 import { requestBodyOnce } from './request-body.js';
+import { rotateSseKeysCommand } from './sse-keys.js';
 import { rotateTokenKeysCommand } from './token-keys.js';
 
 /** Sends `100 Continue` at most once, and only to a client that asked for it and has no response yet. */
@@ -33,6 +34,7 @@ function configOrExit() {
 /** Operator commands (`tsx gateway/main.ts <command>`), configured from the same environment as the server. */
 const commands: Record<string, () => Promise<string>> = {
   'token-keys:rotate': () => rotateTokenKeysCommand(configOrExit()),
+  'sse-keys:rotate': () => rotateSseKeysCommand(configOrExit()),
 };
 
 async function runCommand(name: string): Promise<void> {

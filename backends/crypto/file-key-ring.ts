@@ -10,6 +10,8 @@ export interface FileKeyRingOptions {
   recheckMs?: number;
   /** Told when re-reading the directory fails; the ring keeps serving the keys it already has. */
   onReloadError?: (err: Error) => void;
+  /** What the keys are for, in error messages (default `token`; the SSE-S3 ring says `SSE`). */
+  label?: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export class FileKeyRing implements TokenKeyRing {
   private checkedAt = 0;
   private readonly recheckMs: number;
   private readonly onReloadError?: (err: Error) => void;
+  private readonly label: string;
 
   constructor(
     private readonly dir: string,
@@ -34,6 +37,7 @@ export class FileKeyRing implements TokenKeyRing {
   ) {
     this.recheckMs = opts.recheckMs ?? 5000;
     this.onReloadError = opts.onReloadError;
+    this.label = opts.label ?? 'token';
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!this.read()) {
       this.write(1, newTokenKey());
@@ -56,7 +60,7 @@ export class FileKeyRing implements TokenKeyRing {
 
   /** Re-reads the directory (after another process rotated); throws, keeping the current keys, if it holds none or a bad one. */
   reload(): void {
-    if (!this.read()) throw new Error(`no token keys in ${this.dir}`);
+    if (!this.read()) throw new Error(`no ${this.label} keys in ${this.dir}`);
   }
 
   primarySince(): number {
@@ -97,7 +101,7 @@ export class FileKeyRing implements TokenKeyRing {
     for (const i of indices) {
       const file = join(this.dir, String(i));
       const text = ignoreMissing(() => readFileSync(file, 'utf8'));
-      if (text !== undefined) ring.push(decodeKey(text, file));
+      if (text !== undefined) ring.push(decodeKey(text, file, this.label));
     }
     if (ring.length === 0) return false;
     this.ring = ring;
@@ -158,8 +162,8 @@ function ignoreMissing<T>(f: () => T): T | undefined {
   }
 }
 
-function decodeKey(text: string, file: string): Uint8Array {
+function decodeKey(text: string, file: string, label: string): Uint8Array {
   const key = Buffer.from(text.trim(), 'base64url');
-  if (key.length !== TOKEN_KEY_BYTES) throw new Error(`token key file ${file} does not hold a ${TOKEN_KEY_BYTES}-byte key`);
+  if (key.length !== TOKEN_KEY_BYTES) throw new Error(`${label} key file ${file} does not hold a ${TOKEN_KEY_BYTES}-byte key`);
   return new Uint8Array(key);
 }

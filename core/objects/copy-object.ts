@@ -2,15 +2,22 @@
 import type { RequestContext } from '../context.js';
 import { errors, isCoreError } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, assertWrite, requireContainer } from './authorize.js';
+import { commitOrDrop, writeBlob } from './blob-writes.js';
 import { refusePublicAcl } from './bucket-guard.js';
-import { resolvePieces } from './object-pieces.js';
+import { assertPiecesOpenable, canShareBlobs, checkCustomerKey, storedEncryption, unsealer, writeSealFor } from './encryption.js';
+import { resolvePieces, storedPieces } from './object-pieces.js';
 import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, noSuchKey, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
-import type { ContainerRow, ObjectRow, ObjectStoreContext } from './store-context.js';
+import type { ContainerRow, ObjectRow, ObjectStoreContext, Tx } from './store-context.js';
+import { openPieces } from './streams.js';
 import type { Checksum, CopyObjectOptions, CopyObjectResult, ObjectRef } from './types.js';
 import { rowForRead, rowStillStored, s3VersionIdOf } from './versions.js';
 
-/** Server-side copy sharing the source's blobs (no byte copy); source read access and destination write access needed. */
+/**
+ * Server-side copy sharing the source's blobs (no byte copy) when source and copy are sealed alike (see
+ * `canShareBlobs`); otherwise the source is opened and its bytes sealed anew as one simple object. Source
+ * read access (and an SSE-C source's key) and destination write access needed.
+ */
 export async function copyObject(store: ObjectStoreContext, ctx: RequestContext, source: ObjectRef, dest: ObjectRef, opts: CopyObjectOptions = {}): Promise<CopyObjectResult> {
   validateObjectName(source.name);
   validateObjectName(dest.name);
@@ -25,6 +32,7 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   assertReadObject(store, ctx, sc, source.name, src, {});
   if (lookupError) throw lookupError;
   if (!src) throw noSuchKey(source.name);
+  checkCustomerKey(src.encryption, opts.sourceCustomerKey, true);
   if (!opts.copyManifest) {
     assertDloSegmentsReadable(store, ctx, sc, src, {});
     assertSloSegmentsReadable(store, ctx, sc, src, {});
@@ -34,7 +42,17 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   assertWrite(store, ctx, dc, dest.name, opts);
   checkDeleteAt(store, opts.deleteAt);
   const replace = opts.metadataDirective === 'REPLACE';
-  if (sc.id === dc.id && source.name === dest.name && opts.sourceVersionId === undefined && opts.metadataDirective === 'COPY' && opts.tagsDirective !== 'REPLACE' && !opts.acl && !opts.mergeMetadata) {
+  const seal = writeSealFor(dc, opts.encryption);
+  if (
+    sc.id === dc.id &&
+    source.name === dest.name &&
+    opts.sourceVersionId === undefined &&
+    opts.metadataDirective === 'COPY' &&
+    opts.tagsDirective !== 'REPLACE' &&
+    !opts.acl &&
+    !opts.mergeMetadata &&
+    !opts.encryption
+  ) {
     throw errors.invalid(
       'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.',
       { reason: 'InvalidRequest' },
@@ -47,17 +65,22 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   let etag = src.etag;
   let swiftEtag = src.swiftEtag;
   let dloManifest = src.dloManifest;
-  if (src.kind === 'dlo' && !opts.copyManifest) {
+  let encryption = src.encryption;
+  let checksum = src.checksum;
+  let written: Awaited<ReturnType<typeof writeBlob>> | undefined;
+  const share = canShareBlobs(src.encryption, seal);
+  if (share && src.kind === 'dlo' && !opts.copyManifest) {
     // The copy of a DLO is its current content, frozen as a manifest over the segments' blobs.
     const r = resolvePieces(store, sc, src);
     kind = 'multipart';
-    manifest = r.pieces.map((p) => ({ blobKey: p.blobKey, offset: p.offset, size: p.size, etag: p.etag, partNumber: p.partNumber }));
+    assertPiecesOpenable(r.pieces, undefined);
+    manifest = r.pieces.map((p) => ({ blobKey: p.blobKey, offset: p.offset, size: p.size, etag: p.etag, partNumber: p.partNumber, cipher: p.cipher }));
     blobKey = null;
     size = r.size;
     dloManifest = null;
     swiftEtag = concatEtag(r.etags);
     etag = r.etags.length ? multipartEtag(r.etags) : swiftEtag;
-  } else if (src.kind === 'slo' && !opts.copyManifest) {
+  } else if (share && src.kind === 'slo' && !opts.copyManifest) {
     // Swift copies an SLO's content, not its manifest: the copy must not own the source's segment objects
     // (`multipart-manifest=delete` of the copy would delete them). It keeps sharing the segments' blobs.
     kind = 'multipart';
@@ -70,11 +93,30 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   const acl = writerAcl(ctx, dc, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
   refusePublicAcl(store, dc, { s3: acl });
+  if (!share) {
+    // Another seal (plain ↔ SSE-S3 ↔ SSE-C, or another customer key): open the source and seal its bytes anew,
+    // after a first look at the destination's conditions so a doomed copy reads nothing.
+    checkWriteConditions(store, liveObject(store, dc.id, dest.name), opts.ifNoneMatch, opts.ifMatch, dest.name);
+    const r = src.kind === 'dlo' && opts.copyManifest ? storedPieces(src) : resolvePieces(store, sc, src);
+    assertPiecesOpenable(r.pieces, opts.sourceCustomerKey);
+    const body = await openPieces(store.blobs, r.pieces, unsealer(store, opts.sourceCustomerKey));
+    written = await writeBlob(store, body, { expectedSize: r.size, seal });
+    kind = src.kind === 'dlo' && opts.copyManifest ? 'dlo' : 'simple';
+    manifest = null;
+    blobKey = written.res.key;
+    size = written.res.size;
+    etag = written.etag;
+    swiftEtag = written.etag;
+    if (kind !== 'dlo') dloManifest = null;
+    encryption = storedEncryption(seal, written.cipher);
+    if (src.kind !== 'simple') checksum = null;
+  }
+  const srcRow = src;
   const id = newId();
   const now = store.now();
-  const stored = store.db.transaction((tx) => {
+  const commit = (tx: Tx) => {
     // Re-read the source inside the transaction: its blobs are still referenced, so sharing them is safe.
-    if (!rowStillStored(tx, src)) throw noSuchKey(source.name);
+    if (!written && !rowStillStored(tx, srcRow)) throw noSuchKey(source.name);
     checkWriteConditions(store, liveObject(store, dc.id, dest.name), opts.ifNoneMatch, opts.ifMatch, dest.name);
     return writeRow(
       store,
@@ -93,15 +135,17 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
         deleteAt: opts.deleteAt ?? null,
         tags,
         acl,
-        checksum: src.checksum,
+        checksum,
         kind,
         blobKey,
         manifest,
         dloManifest,
+        encryption,
       },
       { ...dest, projectId: dc.projectId },
     );
-  });
+  };
+  const stored = written ? await commitOrDrop(store, written.res.key, commit) : store.db.transaction(commit);
   return {
     etag,
     swiftEtag,
@@ -111,7 +155,8 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
     versionId: id,
     s3VersionId: s3VersionIdOf(dc, stored),
     sourceS3VersionId: opts.sourceVersionId ?? s3VersionIdOf(sc, src.versionId),
-    checksum: (src.checksum as Checksum | null) ?? undefined,
+    checksum: (checksum as Checksum | null) ?? undefined,
+    encryption: encryption?.mode,
   };
 }
 

@@ -2,6 +2,7 @@
 import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, requireContainer } from './authorize.js';
+import { assertPiecesOpenable, checkCustomerKey, unsealer } from './encryption.js';
 import { lifecycleExpiry } from './lifecycle.js';
 import { resolvePieces, storedPieces } from './object-pieces.js';
 import { liveObject, noSuchKey } from './object-rows.js';
@@ -52,6 +53,7 @@ export async function readObject(store: ObjectStoreContext, ctx: RequestContext,
   const docs = assertReadObject(store, ctx, c, ref.name, row, opts, method);
   if (lookupError) throw lookupError;
   if (!row) throw noSuchKey(ref.name);
+  checkCustomerKey(row.encryption, opts.customerKey);
   // The manifest itself is an ordinary stored object: its own bytes and etag, no segment lookup.
   const dlo = row.kind === 'dlo' && !opts.dloManifestItself;
   if (dlo) assertDloSegmentsReadable(store, ctx, c, row, opts);
@@ -90,6 +92,8 @@ export async function readObject(store: ObjectStoreContext, ctx: RequestContext,
     range = { ...r, size: info.size };
     pieces = slicePieces(pieces, r.start, r.end);
   }
+  // A Swift manifest over SSE-C segments has no key to open them: refused, never answered with ciphertext.
+  if (method === 'GET') assertPiecesOpenable(pieces, opts.customerKey);
   // The lifecycle rules came with the access check: x-amz-expiration costs no further lookup.
   const expiration = docs.lifecycle ? lifecycleExpiry(docs.lifecycle, row) : undefined;
   return { head: { info, range, expiration }, pieces };
@@ -103,6 +107,6 @@ export async function headObject(store: ObjectStoreContext, ctx: RequestContext,
 /** Metadata plus the bytes (range or part when asked; manifests stream their segments in order). */
 export async function getObject(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, opts: GetObjectOptions = {}): Promise<GetObjectResult> {
   const { head, pieces } = await readObject(store, ctx, ref, opts, 'GET');
-  const body = head.info.size === 0 ? emptyStream() : await openPieces(store.blobs, pieces);
+  const body = head.info.size === 0 ? emptyStream() : await openPieces(store.blobs, pieces, unsealer(store, opts.customerKey));
   return { ...head, body };
 }

@@ -48,6 +48,11 @@ export async function putSloManifest(store: ObjectStoreContext, ctx: RequestCont
       problems.push([s.path, 'Nested DLO is not supported']);
       return;
     }
+    if (seg.encryption?.mode === 'SSE-C') {
+      // Swift holds no customer key: a manifest over an SSE-C segment could never be read.
+      problems.push([s.path, '400 Bad Request: encrypted with a customer-provided key (SSE-C)']);
+      return;
+    }
     if (s.etag != null && normalizeEtag(s.etag) !== seg.swiftEtag && normalizeEtag(s.etag) !== seg.etag) problems.push([s.path, 'Etag Mismatch']);
     if (s.sizeBytes != null && s.sizeBytes !== seg.size) problems.push([s.path, 'Size Mismatch']);
     let pieces = resolvePieces(store, segC, seg).pieces as Piece[];
@@ -64,7 +69,7 @@ export async function putSloManifest(store: ObjectStoreContext, ctx: RequestCont
     segEtags.push(segEtag);
     partEtags.push(seg.etag);
     for (const p of pieces) {
-      manifest.push({ blobKey: p.blobKey, offset: p.offset, size: p.size, etag: seg.swiftEtag, partNumber: i + 1, path: `/${segC.name}/${segName}`, range: s.range, contentType: seg.contentType, lastModified: seg.lastModified });
+      manifest.push({ blobKey: p.blobKey, offset: p.offset, size: p.size, etag: seg.swiftEtag, partNumber: i + 1, path: `/${segC.name}/${segName}`, range: s.range, contentType: seg.contentType, lastModified: seg.lastModified, cipher: p.cipher });
     }
     if (!pieces.length) manifest.push({ blobKey: seg.blobKey ?? '', offset: 0, size: 0, etag: seg.swiftEtag, partNumber: i + 1, path: `/${segC.name}/${segName}`, range: s.range, contentType: seg.contentType, lastModified: seg.lastModified });
   });

@@ -1,12 +1,12 @@
 // Multipart uploads: create, upload (copy) part, list parts and uploads, complete, abort.
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
-import type { BlobWriteResult } from '../../backends/blob/types.js';
 import type { RequestContext } from '../context.js';
-import { type ManifestEntry, objParts, objUploads } from '../db/schema/objects.js';
+import { type ManifestEntry, objParts, objUploads, type StoredEncryption } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertList, assertWrite, requireContainer } from './authorize.js';
 import { refusePublicAcl } from './bucket-guard.js';
-import { commitOrDrop, writeBlob } from './blob-writes.js';
+import { commitOrDrop, writeBlob, type WrittenBlob } from './blob-writes.js';
+import { assertSealable, checkCustomerKey, storedEncryption, unsealer, writeSealFor, type WriteSeal } from './encryption.js';
 import { readObject } from './get-object.js';
 import { checkPartAlgorithm, multipartChecksum, uploadChecksumType } from './multipart-checksum.js';
 import { s3VersionIdOf, storedVersionById } from './versions.js';
@@ -48,6 +48,19 @@ function requireUpload(store: ObjectStoreContext, ctx: RequestContext, ref: Obje
   return { c, up };
 }
 
+/** The upload's encryption (mode and SSE-C key check), kept in its settings. */
+function uploadEncryption(up: UploadRow): StoredEncryption | undefined {
+  return (up.settings as { encryption?: StoredEncryption }).encryption;
+}
+
+/** The seal of a part of `up`: its mode, with the customer key the part request carried (checked against the upload's). */
+function partSeal(up: UploadRow, customerKey: Uint8Array | undefined): WriteSeal | undefined {
+  const enc = uploadEncryption(up);
+  checkCustomerKey(enc, customerKey);
+  if (!enc) return undefined;
+  return enc.mode === 'SSE-C' ? { mode: 'SSE-C', customerKey: customerKey! } : { mode: 'SSE-S3' };
+}
+
 /** The MultipartUpload view of an upload row (owner display name left to withOwnerNames). */
 function uploadView(c: ContainerRow, up: UploadRow): MultipartUpload {
   const s = up.settings as { checksumAlgorithm?: ChecksumAlgorithm; checksumType?: ChecksumType; acl?: StoredAcl };
@@ -62,6 +75,7 @@ function uploadView(c: ContainerRow, up: UploadRow): MultipartUpload {
     initiatorUserName: up.initiatorUserName ?? undefined,
     checksumAlgorithm: s.checksumAlgorithm,
     checksumType: s.checksumType,
+    encryption: uploadEncryption(up)?.mode,
   };
 }
 
@@ -83,6 +97,9 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
   validateAclGrants(store, acl);
   refusePublicAcl(store, c, { s3: acl });
   const checksumType = uploadChecksumType(opts.checksumAlgorithm, opts.checksumType);
+  const seal = writeSealFor(c, opts.encryption);
+  assertSealable(store, seal);
+  const encryption = storedEncryption(seal) ?? undefined;
   const now = store.now();
   const row: UploadRow = {
     id: newId(),
@@ -100,6 +117,7 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
       checksumAlgorithm: opts.checksumAlgorithm,
       checksumType,
       deleteAt: opts.deleteAt,
+      encryption,
     },
     completedVersionId: null,
     completedEtag: null,
@@ -117,7 +135,8 @@ function assertPartNumber(n: number): void {
 }
 
 /** Records a written part blob in `uploadId`, replacing an earlier part of that number. */
-function commitPart(store: ObjectStoreContext, uploadId: string, partNumber: number, res: BlobWriteResult, checksum: Checksum | undefined): Promise<PartInfo> {
+function commitPart(store: ObjectStoreContext, uploadId: string, partNumber: number, written: WrittenBlob): Promise<PartInfo> {
+  const { res, checksum, etag, cipher } = written;
   const now = store.now();
   return commitOrDrop(store, res.key, (tx) => {
     const up = tx.select().from(objUploads).where(eq(objUploads.id, uploadId)).get();
@@ -127,35 +146,40 @@ function commitPart(store: ObjectStoreContext, uploadId: string, partNumber: num
       tx.delete(objParts).where(and(eq(objParts.uploadId, uploadId), eq(objParts.partNumber, partNumber))).run();
       releaseRefs(store, tx, [old.blobKey]);
     }
-    tx.insert(objParts).values({ uploadId, partNumber, blobKey: res.key, size: res.size, etag: res.md5, checksum: checksum?.value ?? null, lastModified: now }).run();
+    tx.insert(objParts).values({ uploadId, partNumber, blobKey: res.key, size: res.size, etag, checksum: checksum?.value ?? null, lastModified: now, cipher: cipher ?? null }).run();
     addRefs(store, tx, [res.key]);
-    return { partNumber, size: res.size, etag: res.md5, lastModified: now, checksum };
+    return { partNumber, size: res.size, etag, lastModified: now, checksum, encryption: cipher?.mode };
   });
 }
 
 /** Streams one part (1..10000) to a fresh blob; a re-upload of the same number replaces it (last finished wins). */
 export async function uploadPart(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, partNumber: number, body: ReadableStream<Uint8Array>, opts: UploadPartOptions = {}): Promise<PartInfo> {
   let algorithm: ChecksumAlgorithm | undefined;
+  let seal: WriteSeal | undefined;
   try {
     assertPartNumber(partNumber);
-    algorithm = (requireUpload(store, ctx, ref, uploadId, true).up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
+    const { up } = requireUpload(store, ctx, ref, uploadId, true);
+    algorithm = (up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
     checkPartAlgorithm(algorithm, opts.checksum?.algorithm);
+    seal = partSeal(up, opts.customerKey);
   } catch (e) {
     await body.cancel().catch(() => undefined);
     throw e;
   }
   // Parts of an upload with an algorithm always get that checksum, sent or not: completion needs them all.
-  const { res, checksum } = await writeBlob(store, body, { ...opts, checksum: opts.checksum ?? (algorithm ? { algorithm } : undefined) });
-  return commitPart(store, uploadId, partNumber, res, checksum);
+  const written = await writeBlob(store, body, { ...opts, checksum: opts.checksum ?? (algorithm ? { algorithm } : undefined), seal });
+  return commitPart(store, uploadId, partNumber, written);
 }
 
 /** Copies a source object (or a byte range of it) into a part; the part's ETag is the MD5 of the copied bytes. */
 export async function uploadPartCopy(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, partNumber: number, source: ObjectRef, opts: UploadPartCopyOptions = {}): Promise<PartInfo> {
   assertPartNumber(partNumber);
-  const algorithm = (requireUpload(store, ctx, ref, uploadId, true).up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
+  const { up } = requireUpload(store, ctx, ref, uploadId, true);
+  const algorithm = (up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
+  const seal = partSeal(up, opts.customerKey);
   const range = opts.sourceRange;
   if (range && (range.start < 0 || range.end < range.start)) throw errors.invalid('The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', { reason: 'InvalidArgument' });
-  const { head, pieces } = await readObject(store, ctx, source, { versionId: opts.sourceVersionId }, 'GET');
+  const { head, pieces } = await readObject(store, ctx, source, { versionId: opts.sourceVersionId, customerKey: opts.sourceCustomerKey }, 'GET');
   checkConditions(opts.sourceConditions, head.info, true);
   let use = pieces;
   if (range) {
@@ -163,9 +187,9 @@ export async function uploadPartCopy(store: ObjectStoreContext, ctx: RequestCont
     use = slicePieces(pieces, range.start, range.end);
   }
   const size = range ? range.end - range.start + 1 : head.info.size;
-  const body = size === 0 ? emptyStream() : await openPieces(store.blobs, use);
-  const { res, checksum } = await writeBlob(store, body, { expectedSize: size, checksum: algorithm ? { algorithm } : undefined });
-  return commitPart(store, uploadId, partNumber, res, checksum);
+  const body = size === 0 ? emptyStream() : await openPieces(store.blobs, use, unsealer(store, opts.sourceCustomerKey));
+  const written = await writeBlob(store, body, { expectedSize: size, checksum: algorithm ? { algorithm } : undefined, seal });
+  return commitPart(store, uploadId, partNumber, written);
 }
 
 /** Parts uploaded so far, by part number. */
@@ -251,7 +275,17 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
   if (up.completedVersionId) {
     // The version it made may be noncurrent by now (a versioned bucket kept it).
     const done = storedVersionById(store, up.completedVersionId);
-    if (done) return { etag: done.etag, size: done.size, lastModified: done.lastModified, versionId: done.id, s3VersionId: s3VersionIdOf(c, done.versionId), checksum: (done.checksum as Checksum | null) ?? undefined };
+    if (done) {
+      return {
+        etag: done.etag,
+        size: done.size,
+        lastModified: done.lastModified,
+        versionId: done.id,
+        s3VersionId: s3VersionIdOf(c, done.versionId),
+        checksum: (done.checksum as Checksum | null) ?? undefined,
+        encryption: done.encryption?.mode,
+      };
+    }
     throw errors.notFound('upload', uploadId, 'The specified upload does not exist.');
   }
   if (!parts.length) throw errors.invalid('The XML you provided was not well-formed or did not validate against our published schema', { reason: 'MalformedManifest' });
@@ -289,13 +323,14 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
     checksumAlgorithm?: ChecksumAlgorithm;
     checksumType?: ChecksumType;
     deleteAt?: number;
+    encryption?: StoredEncryption;
   };
   const checksum = multipartChecksum(settings.checksumAlgorithm, uploadChecksumType(settings.checksumAlgorithm, settings.checksumType), used, {
     given: chosen.map((p) => p.checksum),
     type: opts.checksumType,
     expected: opts.checksum,
   });
-  const manifest: ManifestEntry[] = used.map((p) => ({ blobKey: p.blobKey, offset: 0, size: p.size, etag: p.etag, partNumber: p.partNumber, checksum: p.checksum ?? undefined }));
+  const manifest: ManifestEntry[] = used.map((p) => ({ blobKey: p.blobKey, offset: 0, size: p.size, etag: p.etag, partNumber: p.partNumber, checksum: p.checksum ?? undefined, cipher: p.cipher ?? undefined }));
   const id = newId();
   const now = store.now();
   const storedVersion = store.db.transaction((tx) => {
@@ -324,6 +359,7 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
         blobKey: null,
         manifest,
         dloManifest: null,
+        encryption: settings.encryption ?? null,
       },
       { ...ref, projectId: c.projectId },
     );
@@ -333,7 +369,7 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
     tx.update(objUploads).set({ completedVersionId: id, completedEtag: etag }).where(eq(objUploads.id, uploadId)).run();
     return v;
   });
-  return { etag, size, lastModified: now, versionId: id, s3VersionId: s3VersionIdOf(c, storedVersion), checksum };
+  return { etag, size, lastModified: now, versionId: id, s3VersionId: s3VersionIdOf(c, storedVersion), checksum, encryption: settings.encryption?.mode };
 }
 
 /** Deletes an upload and releases its parts, in one transaction. */

@@ -40,7 +40,7 @@ export function resolvePieces(store: ObjectStoreContext, c: ContainerRow, row: O
     return { pieces, size, etags };
   }
   if (row.manifest) {
-    const pieces = row.manifest.map((e) => ({ blobKey: e.blobKey, offset: e.offset, size: e.size, partNumber: e.partNumber, etag: e.etag }));
+    const pieces = row.manifest.map((e) => ({ blobKey: e.blobKey, offset: e.offset, size: e.size, partNumber: e.partNumber, etag: e.etag, cipher: e.cipher }));
     return { pieces, size: row.size, etags: [] };
   }
   return storedPieces(row);
@@ -48,5 +48,5 @@ export function resolvePieces(store: ObjectStoreContext, c: ContainerRow, row: O
 
 /** The row's own blob as one piece (a simple object, or a DLO manifest read as itself). */
 export function storedPieces(row: ObjectRow): { pieces: Array<Piece & { partNumber: number; etag: string }>; size: number; etags: string[] } {
-  return { pieces: [{ blobKey: row.blobKey!, offset: 0, size: row.size, partNumber: 1, etag: row.etag }], size: row.size, etags: [row.etag] };
+  return { pieces: [{ blobKey: row.blobKey!, offset: 0, size: row.size, partNumber: 1, etag: row.etag, cipher: row.encryption?.cipher }], size: row.size, etags: [row.etag] };
 }

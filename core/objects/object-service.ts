@@ -2,6 +2,7 @@
 import type { RequestContext } from '../context.js';
 import { headAccount, listContainers, updateAccountMetadata } from './accounts.js';
 import { getContainerAcl, getObjectAcl, getObjectTags, putObjectAcl, putObjectTags } from './acl-tags.js';
+import { getContainerEncryption, putContainerEncryption } from './bucket-encryption.js';
 import { createContainer, deleteContainer, findContainerOwner, headContainer, updateContainer } from './containers.js';
 import { copyObject } from './copy-object.js';
 import { deleteObject, deleteObjects } from './delete-object.js';
@@ -50,6 +51,7 @@ import type {
   CopyObjectResult,
   CreateContainerOptions,
   CreateMultipartOptions,
+  DefaultEncryption,
   DeleteObjectOptions,
   DeleteObjectResult,
   DeleteTarget,
@@ -100,10 +102,10 @@ export type { ObjectServiceDeps, TxEnqueue } from './store-context.js';
  *
  * Each method delegates to the module of its capability (`accounts.ts`, `containers.ts`,
  * `list-objects.ts`, `put-object.ts`, `get-object.ts`, `delete-object.ts`, `copy-object.ts`,
- * `object-metadata.ts`, `acl-tags.ts`, `multipart.ts`, `manifests.ts`, `temp-url.ts`, `versions.ts`,
- * `bucket-config.ts`, `lifecycle.ts`, `maintenance.ts`); shared rules live in `authorize.ts`,
+ * `object-metadata.ts`, `acl-tags.ts`, `bucket-encryption.ts`, `multipart.ts`, `manifests.ts`, `temp-url.ts`,
+ * `versions.ts`, `bucket-config.ts`, `lifecycle.ts`, `maintenance.ts`); shared rules live in `authorize.ts`,
  * `bucket-guard.ts` (bucket policy and public access block), `object-rows.ts`, `blob-writes.ts`,
- * `object-pieces.ts` and `views.ts`, all working on one `ObjectStoreContext` built here.
+ * `object-pieces.ts`, `encryption.ts` (encryption at rest) and `views.ts`, all working on one `ObjectStoreContext` built here.
  */
 export class ObjectService implements ObjectMaintenance {
   private readonly store: ObjectStoreContext;
@@ -149,6 +151,16 @@ export class ObjectService implements ObjectMaintenance {
   /** Deletes an empty container; Conflict `BucketNotEmpty` when it has objects or open uploads. */
   deleteContainer(ctx: RequestContext, ref: ContainerRef): Promise<void> {
     return deleteContainer(this.store, ctx, ref);
+  }
+
+  /** The container's default encryption (undefined: none). Needs a role on the owning project. */
+  getContainerEncryption(ctx: RequestContext, ref: ContainerRef): Promise<DefaultEncryption | undefined> {
+    return getContainerEncryption(this.store, ctx, ref);
+  }
+
+  /** Sets (`null`: removes) the default encryption applied to new objects that ask for none. Owner member role needed. */
+  putContainerEncryption(ctx: RequestContext, ref: ContainerRef, enc: DefaultEncryption | null): Promise<void> {
+    return putContainerEncryption(this.store, ctx, ref, enc);
   }
 
   /** Which project owns the bucket of that name (S3 resolution, see ContainerRef); undefined if none. No auth check. */

@@ -4,6 +4,7 @@ import { errors } from '../errors.js';
 import { assertWrite, requireContainer } from './authorize.js';
 import { refusePublicAcl } from './bucket-guard.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
+import { storedEncryption, writeSealFor } from './encryption.js';
 import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, liveRow, lowerKeys, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
@@ -32,7 +33,8 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
   const acl = writerAcl(ctx, c, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
   refusePublicAcl(store, c, { s3: acl });
-  const { res, checksum } = await writeBlob(store, body, opts);
+  const seal = writeSealFor(c, opts.encryption);
+  const { res, checksum, etag, cipher } = await writeBlob(store, body, { ...opts, seal });
   const id = newId();
   const now = store.now();
   const stored = await commitOrDrop(store, res.key, (tx) => {
@@ -47,8 +49,8 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
         containerId: c.id,
         name: ref.name,
         size: res.size,
-        etag: res.md5,
-        swiftEtag: res.md5,
+        etag,
+        swiftEtag: etag,
         contentType: opts.contentType || 'application/octet-stream',
         userMeta: lowerKeys(opts.userMetadata),
         sysMeta: cleanSysMeta(opts.systemMetadata),
@@ -61,10 +63,11 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
         blobKey: res.key,
         manifest: null,
         dloManifest: opts.dloManifest ?? null,
+        encryption: storedEncryption(seal, cipher),
       },
       { ...ref, projectId: c.projectId },
       current,
     );
   });
-  return { etag: res.md5, swiftEtag: res.md5, size: res.size, lastModified: now, versionId: id, s3VersionId: s3VersionIdOf(c, stored), checksum };
+  return { etag, swiftEtag: etag, size: res.size, lastModified: now, versionId: id, s3VersionId: s3VersionIdOf(c, stored), checksum, encryption: seal?.mode };
 }

@@ -10,7 +10,7 @@ type ObjectInsert = typeof objObjects.$inferInsert;
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
 const OBJECT_COLUMNS =
-  'id, container_id, name, size, etag, swift_etag, content_type, user_meta, sys_meta, last_modified, delete_at, tags, acl, checksum, kind, blob_key, manifest, dlo_manifest, version_id';
+  'id, container_id, name, size, etag, swift_etag, content_type, user_meta, sys_meta, last_modified, delete_at, tags, acl, checksum, kind, blob_key, manifest, dlo_manifest, encryption, version_id';
 
 /**
  * The hot queries of object reads and writes, prepared once per connection. They run on the
@@ -81,6 +81,7 @@ export function prepareObjectStatements(db: Db) {
         r.blobKey ?? null,
         json(r.manifest),
         r.dloManifest ?? null,
+        json(r.encryption),
         r.versionId ?? null,
       );
     },

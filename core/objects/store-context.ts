@@ -8,6 +8,7 @@ import { enqueueInTx as outboxEnqueue, type DbOrTx } from '../jobs/outbox.js';
 import type { EnqueueOptions, JobName, JobPayloads } from '../jobs/port.js';
 import type { Logger } from '../logger.js';
 import { NameLister } from './listing.js';
+import type { SseKeyRing } from './sse-cipher.js';
 import { prepareObjectStatements, type ObjectStatements } from './statements.js';
 
 /** Writes a job into the caller's open (synchronous) database transaction: the outbox. */
@@ -29,6 +30,8 @@ export interface ObjectServiceDeps {
   multipartTtlMs?: number;
   /** Smallest non-last multipart part (S3: 5 MiB); tests lower it. */
   minPartSize?: number;
+  /** Keys wrapping SSE-S3 data keys (`$DATA_DIR/sse-keys`); without it SSE-S3 requests are NotImplemented. */
+  sseKeys?: SseKeyRing;
 }
 
 export type ContainerRow = typeof objContainers.$inferSelect;

@@ -1,11 +1,46 @@
 // Byte streams over stored pieces: a manifest's blobs (or a slice of them) read one after another, lazily.
 import type { BlobStore } from '../../backends/blob/types.js';
+import { openStream, sealedRange, type BlobCipher } from './sse-cipher.js';
 
-/** A contiguous run of bytes inside one blob. */
+/** A contiguous run of bytes inside one blob; offsets are of the plaintext when the blob is sealed. */
 export interface Piece {
   blobKey: string;
   offset: number;
   size: number;
+  /** How the blob is sealed; absent: stored in clear. */
+  cipher?: BlobCipher;
+}
+
+/** The data key of a sealed blob (see encryption.ts `unsealer`). */
+export type Unseal = (cipher: BlobCipher) => Uint8Array;
+
+/** The plaintext of one piece: a blob range, or for a sealed blob only the chunks covering it, opened. */
+async function openPiece(blobs: BlobStore, p: Piece, unseal?: Unseal): Promise<ReadableStream<Uint8Array>> {
+  const end = p.offset + p.size - 1;
+  if (!p.cipher) return blobs.get(p.blobKey, { start: p.offset, end });
+  if (!unseal) throw new Error('a sealed piece needs an unsealer');
+  const key = unseal(p.cipher);
+  const r = sealedRange(p.cipher, p.offset, end);
+  const sealed = await blobs.get(p.blobKey, { start: r.start, end: r.end });
+  return generatorStream(openStream(key, p.cipher, sealed as unknown as AsyncIterable<Uint8Array>, p.offset, end), () => sealed.cancel());
+}
+
+/**
+ * A stream over an async generator. Cancelling returns the generator (a started one releases what it
+ * reads from) and then runs `release`, for a source the generator never got to open.
+ */
+export function generatorStream(gen: AsyncGenerator<Uint8Array>, release?: () => Promise<void>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(c) {
+      const r = await gen.next();
+      if (r.done) c.close();
+      else c.enqueue(r.value);
+    },
+    async cancel() {
+      await gen.return(undefined);
+      await release?.().catch(() => undefined);
+    },
+  });
 }
 
 /** The pieces covering [start, end] (inclusive) of the concatenation of `pieces`. */
@@ -19,24 +54,23 @@ export function slicePieces(pieces: Piece[], start: number, end: number): Piece[
     if (p.size === 0 || pEnd < start || pStart > end) continue;
     const from = Math.max(start, pStart) - pStart;
     const to = Math.min(end, pEnd) - pStart;
-    out.push({ blobKey: p.blobKey, offset: p.offset + from, size: to - from + 1 });
+    out.push({ blobKey: p.blobKey, offset: p.offset + from, size: to - from + 1, cipher: p.cipher });
   }
   return out;
 }
 
 /**
- * A stream reading each piece in turn; a blob is opened only when the previous one is done and a reader
- * asks for bytes (high-water mark 0: a stream built and never read opens nothing). Cancelling releases
- * the blob being read, including one still being opened or read when the cancel arrives (a client that
- * disconnects mid-body), so no file handle is left for the garbage collector.
+ * A stream reading each piece in turn (sealed ones opened with `unseal`); a blob is opened only when the
+ * previous one is done and a reader asks for bytes (high-water mark 0: a stream built and never read opens
+ * nothing). Cancelling releases the blob being read, including one still being opened or read when the
+ * cancel arrives (a client that disconnects mid-body), so no file handle is left for the garbage collector.
  */
-export async function openPieces(blobs: BlobStore, pieces: Piece[]): Promise<ReadableStream<Uint8Array>> {
+export async function openPieces(blobs: BlobStore, pieces: Piece[], unseal?: Unseal): Promise<ReadableStream<Uint8Array>> {
   const todo = pieces.filter((p) => p.size > 0);
   if (todo.length === 0) return emptyStream();
   if (todo.length === 1) {
     // One blob (simple objects): hand the blob store's own stream through.
-    const p = todo[0]!;
-    return blobs.get(p.blobKey, { start: p.offset, end: p.offset + p.size - 1 });
+    return openPiece(blobs, todo[0]!, unseal);
   }
   let i = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
@@ -51,7 +85,7 @@ export async function openPieces(blobs: BlobStore, pieces: Piece[]): Promise<Rea
               c.close();
               return;
             }
-            const next = await blobs.get(p.blobKey, { start: p.offset, end: p.offset + p.size - 1 });
+            const next = await openPiece(blobs, p, unseal);
             if (cancelled) {
               await next.cancel();
               return;

@@ -37,6 +37,9 @@
 // | Invalid      | reason 'InvalidRequest'         | InvalidRequest (copy onto itself without changing anything)            |
 // | Invalid      | reason 'InvalidTag'             | InvalidTag (too many tags, key/value too long, duplicate key)          |
 // | Invalid      | reason 'TempUrlInvalid'         | Swift 401 `Temp URL invalid`                                           |
+// | Invalid      | reason 'SseCustomerKeyRequired' | SSE-C object (or upload) read/written without its customer key: InvalidRequest / Swift 400 |
+// | Invalid      | reason 'SseNotApplicable'       | a customer key for an object (or upload) that is not SSE-C: InvalidRequest |
+// | Forbidden    | reason 'SseCustomerKeyMismatch' | SSE-C object (or upload) with another customer key: AccessDenied / 403 |
 // | NotImplemented | reason <what>                 | NotImplemented / 501                                                   |
 
 /** A user-metadata map: lower-cased keys without any wire prefix (`x-amz-meta-`, `X-Object-Meta-`), raw values. */
@@ -74,6 +77,21 @@ export interface ChecksumRequest {
    * trailers arrive after the data); undefined means compute and return only.
    */
   expected?: string | (() => string | undefined);
+}
+
+/** How an object is encrypted at rest (absent: in clear). */
+export type EncryptionMode = 'SSE-S3' | 'SSE-C';
+
+/**
+ * Encryption a write asks for: SSE-S3 (per-blob data keys wrapped by the server's key ring) or SSE-C
+ * (AES-256 with the customer's 32-byte key, which is never stored; only a salted HMAC to check it).
+ */
+export type EncryptionRequest = { mode: 'SSE-S3' } | { mode: 'SSE-C'; customerKey: Uint8Array };
+
+/** A bucket's default encryption, applied to writes that ask for none (S3 PutBucketEncryption; AES256 only). */
+export interface DefaultEncryption {
+  algorithm: 'AES256';
+  bucketKeyEnabled?: boolean;
 }
 
 /** Who a grant is for. A canonical user id is a project id. */
@@ -300,7 +318,8 @@ export interface ObjectInfo {
   size: number;
   /**
    * S3 view of the ETag, unquoted: hex MD5 for simple objects; `md5(concat(binary part md5s))-N`
-   * for multipart and SLO objects; for DLO the same over its current segments.
+   * for multipart and SLO objects; for DLO the same over its current segments. SSE-C objects (as in
+   * AWS) do not expose the plaintext MD5: their part/object ETag is an HMAC of it under the blob key.
    */
   etag: string;
   /**
@@ -323,6 +342,7 @@ export interface ObjectInfo {
   checksum?: Checksum;
   tagCount: number;
   acl: StoredAcl;
+  encryption?: EncryptionMode;
 }
 
 /** One object row as listed (cheap fields only). */
@@ -381,6 +401,8 @@ export interface PutObjectOptions extends AccessOptions {
   acl?: S3Acl;
   /** Store as a DLO manifest (`container/prefix`); the body should be empty. */
   dloManifest?: string;
+  /** Encryption at rest; when absent the bucket's default encryption applies. */
+  encryption?: EncryptionRequest;
 }
 
 export interface PutObjectResult {
@@ -392,6 +414,7 @@ export interface PutObjectResult {
   /** The new version's S3 version id when the bucket's versioning was ever set. */
   s3VersionId?: string;
   checksum?: Checksum;
+  encryption?: EncryptionMode;
 }
 
 export interface GetObjectOptions extends AccessOptions {
@@ -403,6 +426,8 @@ export interface GetObjectOptions extends AccessOptions {
   partNumber?: number;
   /** Swift `multipart-manifest=get` on a DLO: the manifest object's own bytes and etag instead of its segments. */
   dloManifestItself?: boolean;
+  /** SSE-C: the customer key (required for SSE-C objects, refused for others). */
+  customerKey?: Uint8Array;
 }
 
 export interface HeadObjectResult {
@@ -502,6 +527,10 @@ export interface CopyObjectOptions extends AccessOptions {
   acl?: S3Acl;
   /** For a source manifest (SLO/DLO): copy the manifest itself instead of its content (Swift `multipart-manifest=get`). */
   copyManifest?: boolean;
+  /** Encryption of the copy; when absent the destination bucket's default applies (not the source's). */
+  encryption?: EncryptionRequest;
+  /** SSE-C key of the source object. */
+  sourceCustomerKey?: Uint8Array;
   /** S3 `x-amz-copy-source: ...?versionId=`: copy that version of the source. */
   sourceVersionId?: string;
 }
@@ -519,6 +548,7 @@ export interface CopyObjectResult {
   /** The source version's S3 version id when the source bucket's versioning was ever set. */
   sourceS3VersionId?: string;
   checksum?: Checksum;
+  encryption?: EncryptionMode;
 }
 
 export interface UpdateObjectMetadataOptions extends AccessOptions {
@@ -545,6 +575,8 @@ export interface CreateMultipartOptions extends AccessOptions {
   /** Defaults to FULL_OBJECT for crc64nvme, else COMPOSITE; only with an algorithm ('InvalidRequest'). */
   checksumType?: ChecksumType;
   deleteAt?: number;
+  /** Encryption of every part and of the object; when absent the bucket's default applies. SSE-C parts must carry the same key. */
+  encryption?: EncryptionRequest;
 }
 
 export interface MultipartUpload {
@@ -561,27 +593,35 @@ export interface MultipartUpload {
   ownerDisplayName?: string;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: ChecksumType;
+  encryption?: EncryptionMode;
 }
 
 export interface UploadPartOptions extends AccessOptions {
   expectedSize?: number;
   expectedMd5?: string;
   checksum?: ChecksumRequest;
+  /** SSE-C uploads: the upload's customer key (required; refused for other uploads). */
+  customerKey?: Uint8Array;
 }
 
 export interface PartInfo {
   partNumber: number;
   size: number;
-  /** Hex MD5 of the part, unquoted. */
+  /** Hex MD5 of the part, unquoted (SSE-C: a keyed stand-in, see ObjectInfo.etag). */
   etag: string;
   lastModified: number;
   checksum?: Checksum;
+  encryption?: EncryptionMode;
 }
 
 export interface UploadPartCopyOptions extends AccessOptions {
   /** Inclusive byte range of the source. Beyond the source → 'InvalidRange'. */
   sourceRange?: { start: number; end: number };
   sourceConditions?: Conditions;
+  /** SSE-C uploads: the upload's customer key. */
+  customerKey?: Uint8Array;
+  /** SSE-C source: its customer key. */
+  sourceCustomerKey?: Uint8Array;
   /** S3 `x-amz-copy-source: ...?versionId=`: copy from that version of the source. */
   sourceVersionId?: string;
 }
@@ -656,6 +696,7 @@ export interface CompleteMultipartResult {
   /** The new version's S3 version id when the bucket's versioning was ever set. */
   s3VersionId?: string;
   checksum?: Checksum;
+  encryption?: EncryptionMode;
 }
 
 // ---------------------------------------------------------------- SLO

@@ -319,6 +319,7 @@ function swiftDelete(store: ObjectStoreContext, tx: Tx, c: ContainerRow, v: Cont
       blobKey: null,
       manifest: null,
       dloManifest: null,
+      encryption: null,
       versionId: null,
     });
     removeRow(store, tx, live);

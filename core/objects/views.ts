@@ -44,6 +44,7 @@ export function objectInfo(c: ContainerRow, r: ObjectRow): ObjectInfo {
     checksum: (r.checksum as Checksum | null) ?? undefined,
     tagCount: Object.keys(r.tags ?? {}).length,
     acl: r.acl as StoredAcl,
+    encryption: r.encryption?.mode,
   };
 }
 

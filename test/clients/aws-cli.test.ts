@@ -190,18 +190,61 @@ for (const gen of awsGenerations()) {
       await tampered.body?.cancel();
     });
 
-    it('s3 cp --sse AES256 and --sse-c are refused with NotImplemented, and nothing is stored', async () => {
-      const src = join(tmp.path, 'sse.txt');
-      writeFileSync(src, 'would be stored in clear\n');
-      const sse = await aws.run(['s3', 'cp', '--sse', 'AES256', src, `s3://${bucket}/sse/aes.txt`]);
-      expect(sse.code).not.toBe(0);
-      expect(sse.stderr).toContain('(NotImplemented)');
-      expect(sse.stderr).toContain('objects are stored unencrypted');
-      const ssec = await aws.run(['s3', 'cp', '--sse-c', 'AES256', '--sse-c-key', 'k'.repeat(32), src, `s3://${bucket}/sse/c.txt`]);
-      expect(ssec.code).not.toBe(0);
-      expect(ssec.stderr).toContain('(NotImplemented)');
-      const ls = await aws.run(['s3', 'ls', `s3://${bucket}/sse/`]);
-      expect(ls.stdout.trim()).toBe('');
+    it('s3 cp --sse AES256 (single and multipart): stored encrypted, reported AES256, downloaded as the same bytes', async () => {
+      const small = randomBytes(3000);
+      const big = randomBytes(9 * MiB);
+      writeFileSync(join(tmp.path, 'sse-small.bin'), small);
+      writeFileSync(join(tmp.path, 'sse-big.bin'), big);
+      for (const [name, data] of [['sse-small.bin', small], ['sse-big.bin', big]] as const) {
+        await aws.ok(['s3', 'cp', '--sse', 'AES256', join(tmp.path, name), `s3://${bucket}/sse/${name}`]);
+        const head = await aws.api(['head-object', '--bucket', bucket, '--key', `sse/${name}`]);
+        expect(head.ServerSideEncryption, name).toBe('AES256');
+        expect(head.ContentLength, name).toBe(data.length);
+        const out = join(tmp.path, `down-${name}`);
+        await aws.ok(['s3', 'cp', `s3://${bucket}/sse/${name}`, out]);
+        expect(readFileSync(out).equals(data), name).toBe(true);
+      }
+      const blobs = treeDigest(join(fx.server.dataDir, 'blobs'));
+      expect(Object.values(blobs)).not.toContain(md5(small));
+    });
+
+    it('s3 cp --sse-c AES256 --sse-c-key fileb://: the key is needed to download (400 without it), and gives the same bytes', async () => {
+      const keyFile = join(tmp.path, 'sse-c.key');
+      writeFileSync(keyFile, randomBytes(32));
+      const otherKey = join(tmp.path, 'sse-c-other.key');
+      writeFileSync(otherKey, randomBytes(32));
+      const data = randomBytes(9 * MiB + 17);
+      const src = join(tmp.path, 'sse-c.bin');
+      writeFileSync(src, data);
+      await aws.ok(['s3', 'cp', '--sse-c', 'AES256', '--sse-c-key', `fileb://${keyFile}`, src, `s3://${bucket}/ssec/c.bin`]);
+      const out = join(tmp.path, 'down-sse-c.bin');
+      const without = await aws.run(['s3api', 'get-object', '--bucket', bucket, '--key', 'ssec/c.bin', out]);
+      expect(without.code).not.toBe(0);
+      expect(without.stderr).toContain('(InvalidRequest)');
+      const wrong = await aws.run(['s3', 'cp', '--sse-c', 'AES256', '--sse-c-key', `fileb://${otherKey}`, `s3://${bucket}/ssec/c.bin`, out]);
+      expect(wrong.code).not.toBe(0);
+      expect(wrong.stderr).toMatch(/403|Forbidden|AccessDenied/);
+      await aws.ok(['s3', 'cp', '--sse-c', 'AES256', '--sse-c-key', `fileb://${keyFile}`, `s3://${bucket}/ssec/c.bin`, out]);
+      expect(readFileSync(out).equals(data)).toBe(true);
+      const head = await aws.api(['head-object', '--bucket', bucket, '--key', 'ssec/c.bin', '--sse-customer-algorithm', 'AES256', '--sse-customer-key', `fileb://${keyFile}`]);
+      expect(head.SSECustomerAlgorithm).toBe('AES256');
+      expect(head.ContentLength).toBe(data.length);
+    });
+
+    it('s3api put-bucket-encryption AES256 makes plain uploads SSE-S3; aws:kms is refused with NotImplemented', async () => {
+      const enc = uniq('awsenc');
+      await aws.ok(['s3', 'mb', `s3://${enc}`]);
+      const conf = (alg: string) => JSON.stringify({ Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: alg } }] });
+      const kms = await aws.run(['s3api', 'put-bucket-encryption', '--bucket', enc, '--server-side-encryption-configuration', conf('aws:kms')]);
+      expect(kms.stderr).toContain('(NotImplemented)');
+      await aws.ok(['s3api', 'put-bucket-encryption', '--bucket', enc, '--server-side-encryption-configuration', conf('AES256')]);
+      const got = await aws.api(['get-bucket-encryption', '--bucket', enc]);
+      expect(got.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      const src = join(tmp.path, 'default-enc.txt');
+      writeFileSync(src, 'encrypted by the bucket default\n');
+      await aws.ok(['s3', 'cp', src, `s3://${enc}/d.txt`]);
+      expect((await aws.api(['head-object', '--bucket', enc, '--key', 'd.txt'])).ServerSideEncryption).toBe('AES256');
+      await aws.ok(['s3', 'rb', '--force', `s3://${enc}`]);
     });
 
     it('a credential scope for another region: refused naming ours, which the CLI then re-signs bucket requests with', async () => {

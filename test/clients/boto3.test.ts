@@ -1,4 +1,4 @@
-// Drives real boto3 (the python3 on PATH) with SigV2 (`signature_version='s3'`, header and presigned query) and SigV4 against one skybridge over TCP.
+// Drives real boto3 (the python3 on PATH) with SigV2 (`signature_version='s3'`, header and presigned query) and SigV4 against one skybridge over TCP, including server-side encryption (SSE-S3, SSE-C).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_TIMEOUT, cleanEnv, run, startObjectFixture, uniq, type ObjectFixture } from './object-fixture.js';
 
@@ -73,6 +73,68 @@ for (const sv of ['s3', 's3v4'] as const) {
     });
   });
 }
+
+describe('boto3 server-side encryption', { timeout: CLI_TIMEOUT }, () => {
+  it('SSE-S3 and SSE-C put/get/head, a ranged get, a multipart upload_fileobj with SSE-C, copies between modes, and the wrong-key answers', async () => {
+    const script = `
+import io, json, os, sys, boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.client import Config
+from botocore.exceptions import ClientError
+c = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3],
+                 config=Config(signature_version='s3v4', s3={'addressing_style': 'path'}))
+b = sys.argv[4]
+key, other = os.urandom(32), os.urandom(32)
+ssec = {'SSECustomerAlgorithm': 'AES256', 'SSECustomerKey': key}
+out = {}
+c.create_bucket(Bucket=b)
+data = os.urandom(300000)
+out['s3_put'] = c.put_object(Bucket=b, Key='s3', Body=data, ServerSideEncryption='AES256').get('ServerSideEncryption')
+g = c.get_object(Bucket=b, Key='s3', Range='bytes=70000-200000')
+out['s3_range_ok'] = g['Body'].read() == data[70000:200001]
+out['s3_get_sse'] = g.get('ServerSideEncryption')
+out['c_put'] = c.put_object(Bucket=b, Key='c', Body=data, **ssec).get('SSECustomerAlgorithm')
+out['c_get_ok'] = c.get_object(Bucket=b, Key='c', **ssec)['Body'].read() == data
+def code(f):
+    try:
+        f()
+        return 'ok'
+    except ClientError as e:
+        return e.response['ResponseMetadata']['HTTPStatusCode']
+out['c_no_key'] = code(lambda: c.get_object(Bucket=b, Key='c'))
+out['c_wrong_key'] = code(lambda: c.get_object(Bucket=b, Key='c', SSECustomerAlgorithm='AES256', SSECustomerKey=other))
+big = os.urandom(12 * 1024 * 1024)
+c.upload_fileobj(io.BytesIO(big), b, 'c-mpu', ExtraArgs=ssec, Config=TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024))
+h = c.head_object(Bucket=b, Key='c-mpu', **ssec)
+out['mpu_etag'] = h['ETag']
+out['mpu_len'] = h['ContentLength']
+out['mpu_ok'] = c.get_object(Bucket=b, Key='c-mpu', Range='bytes=5242870-5242889', **ssec)['Body'].read() == big[5242870:5242890]
+c.copy_object(Bucket=b, Key='c-to-s3', CopySource={'Bucket': b, 'Key': 'c'}, CopySourceSSECustomerAlgorithm='AES256', CopySourceSSECustomerKey=key, ServerSideEncryption='AES256')
+g2 = c.get_object(Bucket=b, Key='c-to-s3')
+out['copy_ok'] = g2['Body'].read() == data
+out['copy_sse'] = g2.get('ServerSideEncryption')
+print(json.dumps(out))
+`;
+    const env = cleanEnv({ BOTO_DISABLE_CRT: 'true' });
+    const r = await run('python3', ['-c', script, fx.url, fx.admin.ec2.access, fx.admin.ec2.secret, uniq('boto-sse')], { env, timeoutMs: 180_000 });
+    if (r.code !== 0) throw new Error(`boto3 exited ${r.code}:\n${r.stderr.trim().slice(-3000)}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    expect(out).toMatchObject({
+      s3_put: 'AES256',
+      s3_range_ok: true,
+      s3_get_sse: 'AES256',
+      c_put: 'AES256',
+      c_get_ok: true,
+      c_no_key: 400,
+      c_wrong_key: 403,
+      mpu_len: 12 * 1024 * 1024,
+      mpu_ok: true,
+      copy_ok: true,
+      copy_sse: 'AES256',
+    });
+    expect(String(out.mpu_etag)).toMatch(/-3"$/);
+  });
+});
 
 /** Runs `body` (python, with `c` a SigV4 client and `b` a fresh bucket name) and returns what it put in `out`, as JSON. */
 async function botoScript(bucket: string, body: string): Promise<Record<string, unknown>> {

@@ -1,4 +1,4 @@
-// Drives the real s3cmd (SigV4 and --signature-v2) against one skybridge over TCP: mb, put, get, ls, del, rb.
+// Drives the real s3cmd (SigV4 and --signature-v2) against one skybridge over TCP: mb, put (also --server-side-encryption), get, ls, info, del, rb.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,6 +82,19 @@ for (const mode of ['v4', 'v2'] as const) {
       expect(top.stdout).toMatch(new RegExp(`${large.length}\\s+s3://${bucket}/large\\.bin`));
       const all = await s3cmd(['ls', '--recursive', `s3://${bucket}`]);
       expect(all.stdout).toMatch(new RegExp(`${small.length}\\s+s3://${bucket}/dir/small\\.bin`));
+    });
+
+    it('put --server-side-encryption (single and multipart): info reports SSE AES256, get returns the same bytes', async () => {
+      await s3cmd(['put', '--server-side-encryption', join(tmp.path, `small-${mode}`), `s3://${bucket}/sse/small.bin`]);
+      await s3cmd(['put', '--server-side-encryption', join(tmp.path, `large-${mode}`), `s3://${bucket}/sse/large.bin`]);
+      for (const [name, data] of [['small.bin', small], ['large.bin', large]] as const) {
+        const info = await s3cmd(['info', `s3://${bucket}/sse/${name}`]);
+        expect(info.stdout, name).toMatch(/SSE:\s+AES256/);
+        const down = join(tmp.path, `sse-${name}-${mode}.down`);
+        await s3cmd(['get', '--force', `s3://${bucket}/sse/${name}`, down]);
+        expect(await md5File(down), name).toBe(md5(data));
+      }
+      await s3cmd(['del', '--recursive', `s3://${bucket}/sse/`]);
     });
 
     it('del removes objects', async () => {

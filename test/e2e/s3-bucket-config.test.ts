@@ -58,7 +58,6 @@ afterAll(async () => {
 
 const Bucket = B;
 const absent = [
-  ['GetBucketEncryption', () => new GetBucketEncryptionCommand({ Bucket }), 'ServerSideEncryptionConfigurationNotFoundError'],
   ['GetBucketWebsite', () => new GetBucketWebsiteCommand({ Bucket }), 'NoSuchWebsiteConfiguration'],
   ['GetBucketOwnershipControls', () => new GetBucketOwnershipControlsCommand({ Bucket }), 'OwnershipControlsNotFoundError'],
   ['GetObjectLockConfiguration', () => new GetObjectLockConfigurationCommand({ Bucket }), 'ObjectLockConfigurationNotFoundError'],
@@ -97,8 +96,12 @@ describe('reads of configurations a bucket cannot have', () => {
   it('the Puts of configurations nothing would honour answer 501 NotImplemented', async () => {
     expect(await failure(s3.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' } } })))).toEqual({ code: 'NotImplemented', status: 501 });
     expect(await failure(s3.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: 'Requester' } })))).toEqual({ code: 'NotImplemented', status: 501 });
+  });
+
+  it('a bucket without default encryption: GetBucketEncryption → 404 ServerSideEncryptionConfigurationNotFoundError; aws:kms cannot be set (501)', async () => {
+    expect(await failure(s3.send(new GetBucketEncryptionCommand({ Bucket })))).toEqual({ code: 'ServerSideEncryptionConfigurationNotFoundError', status: 404 });
     expect(
-      await failure(s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }))),
+      await failure(s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] } }))),
     ).toEqual({ code: 'NotImplemented', status: 501 });
   });
 
@@ -121,7 +124,8 @@ describe('reads of configurations a bucket cannot have', () => {
   it('the compat matrix says so: Gets implemented with a note, Puts not implemented', () => {
     const row = (op: string) => s3Operations.find((r) => r.operation === op)!;
     for (const [name] of absent) expect(row(name)).toMatchObject({ implemented: true, note: expect.stringContaining('always 404') });
-    for (const op of ['PutBucketEncryption', 'PutBucketWebsite', 'PutBucketReplication', 'PutBucketOwnershipControls', 'PutObjectLockConfiguration']) expect(row(op).implemented).toBe(false);
+    for (const op of ['PutBucketWebsite', 'PutBucketReplication', 'PutBucketOwnershipControls', 'PutObjectLockConfiguration']) expect(row(op).implemented).toBe(false);
     for (const op of ['PutBucketCors', 'PutBucketPolicy', 'PutBucketLifecycleConfiguration', 'PutPublicAccessBlock', 'PutBucketLogging', 'PutBucketRequestPayment']) expect(row(op).implemented).toBe(true);
+    for (const op of ['GetBucketEncryption', 'PutBucketEncryption', 'DeleteBucketEncryption']) expect(row(op).implemented).toBe(true);
   });
 });

@@ -151,6 +151,9 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
           });
         case 'MalformedManifest':
           return s3Error('MalformedXML');
+        case 'SseCustomerKeyRequired':
+        case 'SseNotApplicable':
+          return s3Error('InvalidRequest', e.message);
         case 'MalformedXML':
           return s3Error('MalformedXML');
         case 'MalformedPolicy':

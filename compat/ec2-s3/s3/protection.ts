@@ -30,40 +30,12 @@ export interface ProtectionRule {
 }
 
 const OBJECT_WRITES = ['PutObject', 'CopyObject', 'CreateMultipartUpload'] as const;
-const SSE_C_WRITES = new Set(['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy']);
-const SSE_C_OPERATIONS = [
-  'PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload',
-  'GetObject', 'HeadObject', 'GetObjectAttributes', 'ListParts',
-] as const;
-const SSE_ALGORITHMS = new Set(['AES256', 'aws:kms', 'aws:kms:dsse']);
+const SSE_C_OPERATIONS = ['PutObject', 'CopyObject', 'CreateMultipartUpload', 'UploadPart', 'UploadPartCopy', 'GetObject', 'HeadObject', 'GetObjectAttributes'] as const;
+const KMS_ALGORITHMS = new Set(['aws:kms', 'aws:kms:dsse']);
 const OWNERSHIP = new Set(['BucketOwnerPreferred', 'ObjectWriter', 'BucketOwnerEnforced']);
 
 const notEncrypted = (what: string) =>
-  s3Error('NotImplemented', `${what} is not implemented: objects are stored unencrypted, so the request is refused rather than stored in clear.`);
-
-/** No stored object is SSE-C encrypted: reads that name a customer key are answered as S3 answers them for a plain object. */
-const notApplicable = () => s3Error('InvalidRequest', 'The encryption parameters are not applicable to this object.');
-
-/** SSE-C: writes are refused (we cannot encrypt with the key); reads and copy sources name an object that is not SSE-C. */
-function refuseSseC(header: string, source: boolean) {
-  return (value: string, req: ProtectionRequest): AwsError => {
-    const algorithm = req.headers.get(source ? 'x-amz-copy-source-server-side-encryption-customer-algorithm' : 'x-amz-server-side-encryption-customer-algorithm');
-    if (header.endsWith('-algorithm') && value !== 'AES256') {
-      return new AwsError('InvalidEncryptionAlgorithmError', 'The encryption request you specified is not valid. The valid value is AES256.', 400, {
-        ArgumentName: header,
-        ArgumentValue: value.slice(0, 64),
-      });
-    }
-    if (!source && algorithm === null) {
-      return s3Error('InvalidArgument', 'Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.', {
-        ArgumentName: 'x-amz-server-side-encryption-customer-algorithm',
-        ArgumentValue: 'null',
-      });
-    }
-    if (source || !SSE_C_WRITES.has(req.operation)) return notApplicable();
-    return notEncrypted('Server-side encryption with customer-provided keys (SSE-C)');
-  };
-}
+  s3Error('NotImplemented', `${what} is not implemented: there is no key management service, so the request is refused rather than encrypted otherwise.`);
 
 /** SSE-KMS parameters that make sense only with `x-amz-server-side-encryption: aws:kms`, as S3 checks it. */
 function refuseKmsParam(header: string) {
@@ -82,19 +54,22 @@ function refuseKmsParam(header: string) {
 const noObjectLock = () => s3Error('InvalidRequest', 'Bucket is missing Object Lock Configuration');
 
 /**
- * Every protection-type parameter of the operations we serve. Relax a row (e.g. when SSE-S3 lands) by
- * changing its verdict and dropping its `refuse`; the compat matrix is generated from this table.
+ * Every protection-type parameter of the operations we serve; the compat matrix is generated from this
+ * table. A `refused` row always refuses; an `honoured` row may still refuse values it cannot honour
+ * (`x-amz-server-side-encryption: aws:kms`).
  */
 export const PROTECTION_RULES: readonly ProtectionRule[] = [
   {
     param: 'x-amz-server-side-encryption',
     operations: OBJECT_WRITES,
-    verdict: 'refused',
-    note: 'AES256, aws:kms, aws:kms:dsse → 501 NotImplemented (objects are not encrypted at rest); any other value → 400 InvalidArgument, as S3',
+    verdict: 'honoured',
+    note: 'AES256 → SSE-S3: AES-256-GCM with a per-object data key wrapped by the key ring of the data dir (`npm run sse-keys:rotate`); aws:kms, aws:kms:dsse → 501 NotImplemented (no KMS); any other value → 400 InvalidArgument, as S3',
     refuse: (value) =>
-      SSE_ALGORITHMS.has(value)
-        ? notEncrypted(value === 'AES256' ? 'Server-side encryption with S3 managed keys (SSE-S3)' : 'Server-side encryption with AWS KMS keys (SSE-KMS)')
-        : s3Error('InvalidArgument', 'The encryption method specified is not supported', { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: value.slice(0, 64) }),
+      value === 'AES256'
+        ? undefined
+        : KMS_ALGORITHMS.has(value)
+          ? notEncrypted('Server-side encryption with AWS KMS keys (SSE-KMS)')
+          : s3Error('InvalidArgument', 'The encryption method specified is not supported', { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: value.slice(0, 64) }),
   },
   {
     param: 'x-amz-server-side-encryption-aws-kms-key-id',
@@ -117,22 +92,29 @@ export const PROTECTION_RULES: readonly ProtectionRule[] = [
     note: '`true` → 501 NotImplemented (an S3 Bucket Key is a KMS feature); `false` asks for nothing',
     refuse: (value) => (value.toLowerCase() === 'true' ? notEncrypted('An S3 Bucket Key for SSE-KMS') : undefined),
   },
-  ...['algorithm', 'key', 'key-md5'].map(
+  ...['algorithm', 'key', 'key-MD5'].map(
     (part): ProtectionRule => ({
       param: `x-amz-server-side-encryption-customer-${part}`,
       operations: SSE_C_OPERATIONS,
-      verdict: 'refused',
-      note: 'writes (PutObject, CopyObject, CreateMultipartUpload, UploadPart, UploadPartCopy) → 501 NotImplemented; reads → 400 InvalidRequest (no object is SSE-C encrypted), as S3; an algorithm other than AES256 → 400 InvalidEncryptionAlgorithmError',
-      refuse: refuseSseC(`x-amz-server-side-encryption-customer-${part}`, false),
+      verdict: 'honoured',
+      note:
+        'SSE-C: AES-256-GCM under a key derived from the customer key, which is never stored (a salted HMAC checks it); the three headers must come together, ' +
+        'AES256 only (else 400 InvalidEncryptionAlgorithmError), key MD5 checked (400 InvalidArgument); reading an SSE-C object without the key → 400 InvalidRequest, with another key → 403 AccessDenied; ' +
+        'a key for an object that is not SSE-C → 400 InvalidRequest; UploadPart of an SSE-C upload needs the same key',
     }),
   ),
-  ...['algorithm', 'key', 'key-md5'].map(
+  {
+    param: 'x-amz-server-side-encryption-customer-*',
+    operations: ['CompleteMultipartUpload', 'ListParts'],
+    verdict: 'meaningless',
+    note: 'S3 reads them there only for directory buckets; every part of an SSE-C upload was already checked against the upload\'s key',
+  },
+  ...['algorithm', 'key', 'key-MD5'].map(
     (part): ProtectionRule => ({
       param: `x-amz-copy-source-server-side-encryption-customer-${part}`,
       operations: ['CopyObject', 'UploadPartCopy'],
-      verdict: 'refused',
-      note: '400 InvalidRequest: no copy source is SSE-C encrypted, as S3 answers for a plain source',
-      refuse: refuseSseC(`x-amz-copy-source-server-side-encryption-customer-${part}`, true),
+      verdict: 'honoured',
+      note: 'the SSE-C key of the copy source, checked as on GetObject; the copy is sealed as its own request (or its bucket default) says',
     }),
   ),
   {

@@ -1,5 +1,6 @@
 // Drizzle schema for the object store: accounts, containers, objects, multipart uploads and parts, blob references.
 import { sqliteTable, text, integer, primaryKey, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import type { BlobCipher, CustomerKeyCheck } from '../../objects/sse-cipher.js';
 
 /** Milliseconds since the epoch. */
 const ms = (name: string) => integer(name);
@@ -29,6 +30,19 @@ export interface ManifestEntry {
   contentType?: string;
   lastModified?: number;
   checksum?: string;
+  /** How this piece's blob is sealed (absent: stored in clear). */
+  cipher?: BlobCipher;
+}
+/** An object's encryption at rest: its mode, the SSE-C key check, and the cipher of its own blob (simple objects). */
+export interface StoredEncryption {
+  mode: 'SSE-S3' | 'SSE-C';
+  keyCheck?: CustomerKeyCheck;
+  cipher?: BlobCipher;
+}
+/** A bucket's default encryption (PutBucketEncryption). */
+export interface StoredDefaultEncryption {
+  algorithm: 'AES256';
+  bucketKeyEnabled?: boolean;
 }
 
 /** One row per project that used the object store: account metadata (incl. temp-url keys). */
@@ -52,6 +66,8 @@ export const objContainers = sqliteTable(
     region: text('region').notNull(),
     /** S3 bucket versioning: null (never enabled), 'Enabled' or 'Suspended'. */
     versioning: text('versioning'),
+    /** Default encryption of new objects written without an explicit choice; null: none. */
+    encryption: text('encryption', { mode: 'json' }).$type<StoredDefaultEncryption | null>(),
     /** Swift versioned writes: the archive container's name (`X-Versions-Location` / `X-History-Location`). */
     swiftVersionsLocation: text('swift_versions_location'),
     /** 'stack' (X-Versions-Location) or 'history' (X-History-Location). */
@@ -91,6 +107,8 @@ export const objObjects = sqliteTable(
     manifest: text('manifest', { mode: 'json' }).$type<ManifestEntry[] | null>(),
     /** dlo: `container/prefix`. */
     dloManifest: text('dlo_manifest'),
+    /** Encryption at rest; null: stored in clear. */
+    encryption: text('encryption', { mode: 'json' }).$type<StoredEncryption | null>(),
     /** S3 version id of this version; null is S3's "null" version (written while unversioned or suspended). */
     versionId: text('version_id'),
   },
@@ -126,6 +144,7 @@ export const objVersions = sqliteTable(
     blobKey: text('blob_key'),
     manifest: text('manifest', { mode: 'json' }).$type<ManifestEntry[] | null>(),
     dloManifest: text('dlo_manifest'),
+    encryption: text('encryption', { mode: 'json' }).$type<StoredEncryption | null>(),
     versionId: text('version_id'),
   },
   (t) => [uniqueIndex('obj_versions_id_uq').on(t.id), index('obj_versions_container_name_seq_idx').on(t.containerId, t.name, t.seq)],
@@ -159,6 +178,8 @@ export const objParts = sqliteTable(
     etag: text('etag').notNull(),
     checksum: text('checksum'),
     lastModified: ms('last_modified').notNull(),
+    /** How the part's blob is sealed; null: in clear. */
+    cipher: text('cipher', { mode: 'json' }).$type<BlobCipher | null>(),
   },
   (t) => [primaryKey({ columns: [t.uploadId, t.partNumber] })],
 );

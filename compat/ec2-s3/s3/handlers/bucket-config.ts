@@ -1,4 +1,4 @@
-// Bucket configurations skybridge cannot set (website, logging, replication, encryption…): their Get answers as S3 does for a bucket with none.
+// Bucket configurations: default encryption (Put/Get/DeleteBucketEncryption), and those skybridge cannot set (website, logging, replication…), whose Get answers as S3 does for a bucket with none.
 import { isCoreError } from '../../../../core/errors.js';
 import type { BucketConfigDocs } from '../../../../core/objects/bucket-config.js';
 import { s3Error } from '../errors.js';
@@ -34,6 +34,42 @@ function storedOr<K extends 'logging' | 'request-payment' | 'accelerate'>(kind: 
   };
 }
 
+type EncryptionRule = { ApplyServerSideEncryptionByDefault?: { SSEAlgorithm?: string; KMSMasterKeyID?: string }; BucketKeyEnabled?: boolean };
+
+/**
+ * GET /bucket?encryption — the default encryption set by PutBucketEncryption. Without one, S3's
+ * not-configured error rather than S3's current implicit SSE-S3 default: objects written without
+ * a choice are stored in clear here, and saying AES256 would be a false claim.
+ */
+async function getBucketEncryption(call: S3Call): Promise<S3Result> {
+  const enc = await call.deps.objects.getContainerEncryption(call.ctx, { container: call.bucket });
+  if (!enc) throw s3Error('ServerSideEncryptionConfigurationNotFoundError', undefined, { BucketName: call.bucket });
+  const rule: EncryptionRule = { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: enc.algorithm }, BucketKeyEnabled: enc.bucketKeyEnabled };
+  return { output: { ServerSideEncryptionConfiguration: { Rules: [rule] } } };
+}
+
+/** PUT /bucket?encryption — one rule, AES256 (SSE-S3); aws:kms and aws:kms:dsse need a KMS (501). */
+async function putBucketEncryption(call: S3Call): Promise<S3Result> {
+  const conf = call.input.ServerSideEncryptionConfiguration as { Rules?: EncryptionRule[] } | undefined;
+  const rules = conf?.Rules ?? [];
+  if (rules.length !== 1) throw s3Error('MalformedXML');
+  const by = rules[0]!.ApplyServerSideEncryptionByDefault;
+  const alg = by?.SSEAlgorithm;
+  if (alg === 'aws:kms' || alg === 'aws:kms:dsse') {
+    throw s3Error('NotImplemented', 'Default encryption with AWS KMS keys (SSE-KMS) is not implemented: there is no key management service.');
+  }
+  if (alg !== 'AES256') throw s3Error('MalformedXML');
+  if (by?.KMSMasterKeyID !== undefined) throw s3Error('InvalidArgument', 'a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms or aws:kms:dsse');
+  await call.deps.objects.putContainerEncryption(call.ctx, { container: call.bucket }, { algorithm: 'AES256', bucketKeyEnabled: rules[0]!.BucketKeyEnabled });
+  return { output: {} };
+}
+
+/** DELETE /bucket?encryption — new objects are stored in clear again (existing ones keep their encryption). */
+async function deleteBucketEncryption(call: S3Call): Promise<S3Result> {
+  await call.deps.objects.putContainerEncryption(call.ctx, { container: call.bucket }, null);
+  return { output: {}, status: 204 };
+}
+
 /** PutBucketLogging: turning logging off is what skybridge does already; enabling it (no logs are ever delivered) is NotImplemented. */
 const putBucketLogging: S3Handler = async (call) => {
   const st = call.input.BucketLoggingStatus as { LoggingEnabled?: unknown } | undefined;
@@ -62,16 +98,16 @@ const putBucketAccelerateConfiguration: S3Handler = async (call) => {
 };
 
 /**
- * Handlers for the configuration reads that tools such as Terraform's `aws_s3_bucket` and the aws CLI
- * issue on every bucket, for configurations skybridge cannot honour (their Puts answer NotImplemented
- * rather than store a document nothing would act on), so each answers what S3 answers for a bucket
- * without that configuration. CORS, policy, lifecycle and public access block are real (cors.ts,
- * bucket-policy.ts, lifecycle.ts). Encryption is the not-configured
- * error rather than S3's current SSE-S3 default: skybridge does not encrypt objects at rest, and saying
- * AES256 would be a false claim.
+ * Handlers for bucket default encryption, and for the configuration reads that tools such as
+ * Terraform's `aws_s3_bucket` and the aws CLI issue on every bucket, for configurations skybridge
+ * cannot honour (their Puts answer NotImplemented rather than store a document nothing would act on),
+ * so each answers what S3 answers for a bucket without that configuration. CORS, policy, lifecycle and
+ * public access block are real (cors.ts, bucket-policy.ts, lifecycle.ts).
  */
 export const bucketConfigHandlers: Readonly<Record<string, S3Handler>> = {
-  GetBucketEncryption: absent('ServerSideEncryptionConfigurationNotFoundError'),
+  GetBucketEncryption: getBucketEncryption,
+  PutBucketEncryption: putBucketEncryption,
+  DeleteBucketEncryption: deleteBucketEncryption,
   GetBucketWebsite: absent('NoSuchWebsiteConfiguration'),
   GetBucketOwnershipControls: absent('OwnershipControlsNotFoundError'),
   GetObjectLockConfiguration: absent('ObjectLockConfigurationNotFoundError'),
@@ -86,7 +122,8 @@ export const bucketConfigHandlers: Readonly<Record<string, S3Handler>> = {
 
 /** Compat-matrix notes for these reads and their (unimplemented) Put/Delete counterparts. */
 export const bucketConfigNotes: Readonly<Record<string, string>> = {
-  GetBucketEncryption: 'no default encryption (objects are not encrypted at rest): always 404 ServerSideEncryptionConfigurationNotFoundError',
+  GetBucketEncryption: 'the rule PutBucketEncryption set; none → 404 ServerSideEncryptionConfigurationNotFoundError (objects written without a choice are stored in clear)',
+  DeleteBucketEncryption: 'new objects are stored in clear again; existing objects keep their encryption',
   GetBucketWebsite: 'no website can be set: always 404 NoSuchWebsiteConfiguration',
   GetBucketOwnershipControls: 'no ownership controls can be set (ACLs stay in force): always 404 OwnershipControlsNotFoundError',
   GetObjectLockConfiguration: 'no Object Lock: always 404 ObjectLockConfigurationNotFoundError',
@@ -94,7 +131,7 @@ export const bucketConfigNotes: Readonly<Record<string, string>> = {
   GetBucketLogging: 'no access logging: always an empty BucketLoggingStatus',
   GetBucketRequestPayment: 'no Requester Pays: always Payer BucketOwner',
   GetBucketAccelerateConfiguration: 'no Transfer Acceleration: empty until suspended, then Status Suspended (never Enabled)',
-  PutBucketEncryption: 'GetBucketEncryption answers as for a bucket without default encryption',
+  PutBucketEncryption: 'one rule, AES256 (SSE-S3), applied to new objects written without SSE headers (S3 and Swift); aws:kms, aws:kms:dsse → 501',
   PutBucketWebsite: 'refused: no website endpoint serves index/error documents or redirects; GetBucketWebsite answers as for a bucket without a website',
   PutBucketOwnershipControls: 'refused: BucketOwnerEnforced would need ACLs disabled and object ownership rewritten; GetBucketOwnershipControls answers as for a bucket without ownership controls',
   PutObjectLockConfiguration: 'refused: no WORM retention; GetObjectLockConfiguration answers as for a bucket without Object Lock',

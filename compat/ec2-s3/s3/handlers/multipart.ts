@@ -4,6 +4,7 @@ import { isChecksumAlgorithm, type ChecksumAlgorithm } from '../../../../core/ob
 import { uriEncode } from '../../common/sigv4.js';
 import { s3Error } from '../errors.js';
 import type { S3Call, S3Result } from '../handler-types.js';
+import { customerKeyFrom, encryptionOutput, writeEncryptionFrom } from '../sse.js';
 import { aclFromHeaders, checksumHeader, checksumOutput, checksumTypeHeader, copySource, copySourceRange, intParam, quote, readConditions, systemMetadataFrom, tagsFromHeader } from '../wire.js';
 
 function uploadId(call: S3Call): string {
@@ -20,6 +21,7 @@ function partNumber(call: S3Call): number {
 export async function createMultipartUpload(call: S3Call): Promise<S3Result> {
   const alg = call.headers.get('x-amz-checksum-algorithm')?.toLowerCase();
   if (alg !== undefined && !isChecksumAlgorithm(alg)) throw s3Error('InvalidRequest', 'Checksum algorithm provided is unsupported.');
+  const enc = writeEncryptionFrom(call.headers);
   const up = await call.deps.objects.createMultipartUpload(call.ctx, { container: call.bucket, name: call.key }, {
     contentType: call.headers.get('content-type') ?? undefined,
     userMetadata: call.input.Metadata as Record<string, string> | undefined,
@@ -28,14 +30,25 @@ export async function createMultipartUpload(call: S3Call): Promise<S3Result> {
     acl: aclFromHeaders(call.headers),
     checksumAlgorithm: alg,
     checksumType: checksumTypeHeader(call.headers),
+    encryption: enc.request,
   });
-  return { output: { Bucket: call.bucket, Key: call.key, UploadId: up.uploadId, ChecksumAlgorithm: up.checksumAlgorithm?.toUpperCase(), ChecksumType: up.checksumType } };
+  return {
+    output: {
+      Bucket: call.bucket,
+      Key: call.key,
+      UploadId: up.uploadId,
+      ChecksumAlgorithm: up.checksumAlgorithm?.toUpperCase(),
+      ChecksumType: up.checksumType,
+      ...encryptionOutput(up.encryption, enc.customerKey),
+    },
+  };
 }
 
 /** PUT /bucket/key?partNumber&uploadId — streams one part. */
 export async function uploadPart(call: S3Call): Promise<S3Result> {
   const id = uploadId(call);
   const n = partNumber(call);
+  const customer = customerKeyFrom(call.headers);
   const body = call.objectBody();
   let part;
   try {
@@ -43,12 +56,13 @@ export async function uploadPart(call: S3Call): Promise<S3Result> {
       expectedSize: body.expectedSize,
       expectedMd5: body.expectedMd5,
       checksum: body.checksum,
+      customerKey: customer?.key,
     });
   } catch (e) {
     throw body.guard.failure ?? e;
   }
   if (body.guard.failure) throw body.guard.failure;
-  return { output: { ETag: quote(part.etag), ...checksumOutput(part.checksum, false) } };
+  return { output: { ETag: quote(part.etag), ...checksumOutput(part.checksum, false), ...encryptionOutput(part.encryption, customer) } };
 }
 
 /** PUT /bucket/key?partNumber&uploadId with x-amz-copy-source (and optional x-amz-copy-source-range). */
@@ -56,12 +70,21 @@ export async function uploadPartCopy(call: S3Call): Promise<S3Result> {
   const id = uploadId(call);
   const n = partNumber(call);
   const src = copySource(call.headers.get('x-amz-copy-source') ?? '');
+  const customer = customerKeyFrom(call.headers);
   const part = await call.deps.objects.uploadPartCopy(call.ctx, { container: call.bucket, name: call.key }, id, n, { container: src.bucket, name: src.key }, {
     sourceRange: copySourceRange(call.headers.get('x-amz-copy-source-range')),
     sourceConditions: readConditions(call.headers, 'x-amz-copy-source-'),
+    customerKey: customer?.key,
+    sourceCustomerKey: customerKeyFrom(call.headers, true)?.key,
     sourceVersionId: src.versionId,
   });
-  return { output: { CopyPartResult: { ETag: quote(part.etag), LastModified: new Date(part.lastModified), ...checksumOutput(part.checksum, false) }, CopySourceVersionId: src.versionId } };
+  return {
+    output: {
+      CopyPartResult: { ETag: quote(part.etag), LastModified: new Date(part.lastModified), ...checksumOutput(part.checksum, false) },
+      CopySourceVersionId: src.versionId,
+      ...encryptionOutput(part.encryption, customer),
+    },
+  };
 }
 
 type CompletedPart = { PartNumber?: number; ETag?: string } & Partial<Record<`Checksum${Uppercase<ChecksumAlgorithm>}`, string>>;
@@ -83,7 +106,9 @@ export async function completeMultipartUpload(call: S3Call): Promise<S3Result> {
     checksum: checksumHeader(call.headers),
   });
   const location = `${call.deps.publicUrl}/${uriEncode(call.bucket)}/${uriEncode(call.key, true)}`;
-  return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), VersionId: r.s3VersionId, ...checksumOutput(r.checksum) } };
+  // CompleteMultipartUpload answers only x-amz-server-side-encryption (the model has no SSE-C members here).
+  const sse = r.encryption === 'SSE-S3' ? encryptionOutput(r.encryption) : {};
+  return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), VersionId: r.s3VersionId, ...checksumOutput(r.checksum), ...sse } };
 }
 
 /** DELETE /bucket/key?uploadId. */

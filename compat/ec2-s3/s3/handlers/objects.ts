@@ -4,6 +4,7 @@ import { checksumMember } from '../../../../core/objects/checksums.js';
 import { httpDate } from '../../common/rest-xml.js';
 import { s3Error } from '../errors.js';
 import type { S3Call, S3Result } from '../handler-types.js';
+import { customerKeyFrom, encryptionOutput, writeEncryptionFrom, type CustomerKey } from '../sse.js';
 import { aclFromHeaders, checksumOutput, copySource, intParam, quote, readConditions, readRange, systemMetadataFrom, tagsFromHeader } from '../wire.js';
 
 type Meta = Record<string, string> | undefined;
@@ -21,9 +22,10 @@ async function withBody<T>(guard: { failure?: Error }, run: () => Promise<T>): P
 
 /** PUT /bucket/key — streams the verified body into core; conditional writes with If-None-Match / If-Match. */
 export async function putObject(call: S3Call): Promise<S3Result> {
-  const body = call.objectBody();
   const ifNoneMatch = call.headers.get('if-none-match');
   if (ifNoneMatch !== null && ifNoneMatch.trim() !== '*') throw s3Error('NotImplemented', 'If-None-Match on PUT supports only "*".');
+  const enc = writeEncryptionFrom(call.headers);
+  const body = call.objectBody();
   const r = await withBody(body.guard, () =>
     call.deps.objects.putObject(call.ctx, { container: call.bucket, name: call.key }, body.stream, {
       contentType: call.headers.get('content-type') ?? undefined,
@@ -36,13 +38,14 @@ export async function putObject(call: S3Call): Promise<S3Result> {
       ifMatch: call.headers.get('if-match') ?? undefined,
       tags: tagsFromHeader(call.headers.get('x-amz-tagging')),
       acl: aclFromHeaders(call.headers),
+      encryption: enc.request,
     }),
   );
-  return { output: { ETag: quote(r.etag), VersionId: r.s3VersionId, ...checksumOutput(r.checksum) } };
+  return { output: { ETag: quote(r.etag), VersionId: r.s3VersionId, ...checksumOutput(r.checksum), ...encryptionOutput(r.encryption, enc.customerKey) } };
 }
 
 /** Response headers describing an object (shared by GET and HEAD), with response-* overrides applied. */
-function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean): { output: Record<string, unknown>; headers: Record<string, string>; status: number } {
+function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean, customerKey: CustomerKey | undefined): { output: Record<string, unknown>; headers: Record<string, string>; status: number } {
   const info: ObjectInfo = r.info;
   const sm = info.systemMetadata;
   const q = call.query;
@@ -59,6 +62,7 @@ function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean)
     Metadata: info.userMetadata,
     PartsCount: call.query.has('partNumber') ? (info.partsCount ?? 1) : undefined,
     TagCount: info.tagCount > 0 ? info.tagCount : undefined,
+    ...encryptionOutput(info.encryption, customerKey),
     VersionId: info.s3VersionId,
     // S3 URL-encodes the rule id in this header.
     Expiration: r.expiration ? `expiry-date="${new Date(r.expiration.at).toUTCString()}", rule-id="${encodeURIComponent(r.expiration.ruleId)}"` : undefined,
@@ -85,14 +89,16 @@ function getOptions(call: S3Call) {
   const partNumber = intParam(call.query.get('partNumber'), 'partNumber', 1, 10000);
   const range = partNumber === undefined ? readRange(call.headers.get('range')) : undefined;
   if (partNumber !== undefined && call.headers.get('range')) throw s3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
-  return { conditions: readConditions(call.headers), range, partNumber, versionId: call.query.get('versionId') ?? undefined };
+  const customer = customerKeyFrom(call.headers);
+  return { opts: { conditions: readConditions(call.headers), range, partNumber, versionId: call.query.get('versionId') ?? undefined, customerKey: customer?.key }, customer };
 }
 
 /** GET /bucket/key — Range, partNumber, conditionals, response-* overrides; the body streams from core. */
 export async function getObject(call: S3Call): Promise<S3Result> {
-  const r = await call.deps.objects.getObject(call.ctx, { container: call.bucket, name: call.key }, getOptions(call));
+  const { opts, customer } = getOptions(call);
+  const r = await call.deps.objects.getObject(call.ctx, { container: call.bucket, name: call.key }, opts);
   try {
-    const h = objectHeaders(call, r, true);
+    const h = objectHeaders(call, r, true, customer);
     return { output: h.output, headers: h.headers, status: h.status, body: r.body };
   } catch (e) {
     // The body holds an open blob: release it rather than leave it to the garbage collector.
@@ -103,8 +109,9 @@ export async function getObject(call: S3Call): Promise<S3Result> {
 
 /** HEAD /bucket/key. */
 export async function headObject(call: S3Call): Promise<S3Result> {
-  const r = await call.deps.objects.headObject(call.ctx, { container: call.bucket, name: call.key }, getOptions(call));
-  const h = objectHeaders(call, r, true);
+  const { opts, customer } = getOptions(call);
+  const r = await call.deps.objects.headObject(call.ctx, { container: call.bucket, name: call.key }, opts);
+  const h = objectHeaders(call, r, true, customer);
   return { output: h.output, headers: h.headers, status: h.status };
 }
 
@@ -156,6 +163,7 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
   if (td !== 'COPY' && td !== 'REPLACE') throw s3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: td });
   const replace = md === 'REPLACE';
   const ifNoneMatch = call.headers.get('if-none-match');
+  const enc = writeEncryptionFrom(call.headers);
   const r = await call.deps.objects.copyObject(
     call.ctx,
     { container: src.bucket, name: src.key },
@@ -171,12 +179,15 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
       tagsDirective: td as 'COPY' | 'REPLACE',
       tags: td === 'REPLACE' ? (tagsFromHeader(call.headers.get('x-amz-tagging')) ?? {}) : undefined,
       acl: aclFromHeaders(call.headers),
+      encryption: enc.request,
+      sourceCustomerKey: customerKeyFrom(call.headers, true)?.key,
       sourceVersionId: src.versionId,
     },
   );
   return {
     output: {
       CopyObjectResult: { ETag: quote(r.etag), LastModified: new Date(r.lastModified), ...checksumOutput(r.checksum) },
+      ...encryptionOutput(r.encryption, enc.customerKey),
       VersionId: r.s3VersionId,
       CopySourceVersionId: r.sourceS3VersionId,
     },
@@ -189,13 +200,14 @@ export async function getObjectAttributes(call: S3Call): Promise<S3Result> {
   if (!want.size) throw s3Error('InvalidArgument', 'Invalid attribute name specified.', { ArgumentName: 'x-amz-object-attributes' });
   const ref = { container: call.bucket, name: call.key };
   const versionId = call.query.get('versionId') ?? undefined;
+  const customerKey = customerKeyFrom(call.headers)?.key;
   const partsWanted = want.has('objectparts');
   const maxParts = call.input.MaxParts as number | undefined;
   const partNumberMarker = call.input.PartNumberMarker as number | undefined;
   if (maxParts !== undefined && maxParts < 0) throw s3Error('InvalidArgument', 'Argument max-parts must be an integer between 0 and 2147483647', { ArgumentName: 'x-amz-max-parts' });
   if (partNumberMarker !== undefined && partNumberMarker < 0) throw s3Error('InvalidArgument', 'Argument part-number-marker must be an integer between 0 and 2147483647', { ArgumentName: 'x-amz-part-number-marker' });
-  const listing = partsWanted ? await call.deps.objects.listObjectParts(call.ctx, ref, { maxParts: Math.min(maxParts ?? 1000, 1000), partNumberMarker, versionId }) : undefined;
-  const info = listing?.info ?? (await call.deps.objects.headObject(call.ctx, ref, { versionId })).info;
+  const listing = partsWanted ? await call.deps.objects.listObjectParts(call.ctx, ref, { maxParts: Math.min(maxParts ?? 1000, 1000), partNumberMarker, versionId, customerKey }) : undefined;
+  const info = listing?.info ?? (await call.deps.objects.headObject(call.ctx, ref, { versionId, customerKey })).info;
   const output: Record<string, unknown> = { LastModified: new Date(info.lastModified), VersionId: info.s3VersionId };
   if (want.has('etag')) output.ETag = info.etag;
   if (want.has('objectsize')) output.ObjectSize = info.size;
