@@ -5,6 +5,7 @@ import { KEYSTONE_PREFIX, keystoneOperations } from '../compat/openstack/keyston
 import { SWIFT_OPERATIONS } from '../compat/openstack/swift/operations.js';
 import { s3Operations } from '../compat/ec2-s3/s3/app.js';
 import { PROTECTION_RULES } from '../compat/ec2-s3/s3/protection.js';
+import { PARAMETER_RULES } from '../compat/ec2-s3/s3/request-parameters.js';
 
 /** One API family's operation table, as the matrix shows it and the generator checks it. */
 export interface CompatTable {
@@ -46,5 +47,5 @@ export const compatTables: CompatTable[] = [
   },
   // Swift and S3 dispatch through their own tables (not Hono routes); their dispatch tests check them.
   { title: 'Swift (Object Storage v1)', family: 'OpenStack', rows: SWIFT_OPERATIONS },
-  { title: 'S3', family: 'AWS', rows: s3Operations, protection: { source: 'compat/ec2-s3/s3/protection.ts', rows: PROTECTION_RULES } },
+  { title: 'S3', family: 'AWS', rows: s3Operations, protection: { source: 'compat/ec2-s3/s3/protection.ts and compat/ec2-s3/s3/request-parameters.ts', rows: [...PROTECTION_RULES, ...PARAMETER_RULES] } },
 ];

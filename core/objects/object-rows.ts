@@ -104,15 +104,21 @@ export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjec
   }
 }
 
-/** Conditional-write checks against the current row (S3 If-None-Match: * / If-Match; Swift If-None-Match: *). */
-export function checkWriteConditions(store: ObjectStoreContext, current: ObjectRow | undefined, ifNoneMatch: '*' | undefined, ifMatch: string | undefined, name: string): void {
-  if (ifNoneMatch === '*' && current) throw errors.conflict('object', 'At least one of the pre-conditions you specified did not hold.', { reason: 'PreconditionFailed' });
+/**
+ * Conditional-write checks against the current row (S3 If-None-Match: * / If-Match; Swift If-None-Match: *).
+ * `raced`: the conditions held when the request started and this is the re-check at commit, so a failure
+ * means another write committed meanwhile (S3's 409 ConditionalRequestConflict; Swift still answers 412).
+ */
+export function checkWriteConditions(store: ObjectStoreContext, current: ObjectRow | undefined, ifNoneMatch: '*' | undefined, ifMatch: string | undefined, name: string, raced = false): void {
+  const failed = () =>
+    raced
+      ? errors.conflict('object', 'The conditional request cannot succeed due to a conflicting operation against this resource.', { reason: 'ConditionalRequestConflict' })
+      : errors.conflict('object', 'At least one of the pre-conditions you specified did not hold.', { reason: 'PreconditionFailed' });
+  if (ifNoneMatch === '*' && current) throw failed();
   if (ifMatch !== undefined) {
-    if (!current) throw noSuchKey(name);
+    if (!current) throw raced ? failed() : noSuchKey(name);
     const want = normalizeEtag(ifMatch);
-    if (want !== '*' && want !== current.etag && want !== current.swiftEtag) {
-      throw errors.conflict('object', 'At least one of the pre-conditions you specified did not hold.', { reason: 'PreconditionFailed' });
-    }
+    if (want !== '*' && want !== current.etag && want !== current.swiftEtag) throw failed();
   }
 }
 

@@ -35,7 +35,7 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
   await commitOrDrop(store, res.key, (tx) => {
     if (!store.stmts.containerExists(c.id)) throw errors.notFound('container', ref.container, 'The specified bucket does not exist.');
     const current = store.stmts.objectByName(c.id, ref.name) ?? null;
-    checkWriteConditions(store, liveRow(store, current), opts.ifNoneMatch, opts.ifMatch, ref.name);
+    checkWriteConditions(store, liveRow(store, current), opts.ifNoneMatch, opts.ifMatch, ref.name, true);
     writeRow(store, 
       tx,
       {

@@ -14,6 +14,7 @@
 // | Conflict     | reason 'BucketAlreadyExists'    | name taken by another project / 409                                    |
 // | Conflict     | reason 'BucketAlreadyOwnedByYou'| S3 create of an own bucket when the face asked for strictness / 409    |
 // | Conflict     | reason 'PreconditionFailed'     | PreconditionFailed / 412 (If-Match, If-Unmodified-Since, If-None-Match:* on write, copy-source conditions) |
+// | Conflict     | reason 'ConditionalRequestConflict' | S3 409 / Swift 412: a conditional write whose condition another write broke while its body streamed |
 // | InvalidState | reason 'NotModified'            | 304 (detail.etag, detail.swiftEtag, detail.lastModified for the headers) |
 // | Invalid      | reason 'InvalidRange'           | InvalidRange / 416 (detail.size = object size)                         |
 // | Invalid      | reason 'BadDigest'              | BadDigest / Swift 422 (Content-MD5 or Etag header mismatch; nothing stored) |
@@ -419,6 +420,11 @@ export interface CopyObjectOptions extends AccessOptions {
   tagsDirective?: 'COPY' | 'REPLACE';
   tags?: Record<string, string>;
   acl?: S3Acl;
+  /**
+   * The checksum algorithm the copy must carry. Copies share the source's blobs and keep its checksum,
+   * so any other algorithm is NotImplemented (nothing is copied).
+   */
+  checksumAlgorithm?: ChecksumAlgorithm;
   /** For a source manifest (SLO/DLO): copy the manifest itself instead of its content (Swift `multipart-manifest=get`). */
   copyManifest?: boolean;
 }
@@ -557,6 +563,8 @@ export interface CompleteMultipartOptions extends AccessOptions {
   checksumType?: ChecksumType;
   /** A whole-object checksum to verify ('BadChecksum'); composite values may carry `-N`. */
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
+  /** The size the completed object must have ('InvalidRequest'; the upload stays open). */
+  expectedSize?: number;
 }
 
 export interface CompleteMultipartResult {

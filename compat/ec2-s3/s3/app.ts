@@ -19,6 +19,7 @@ import * as listing from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
 import { checkExpectedOwners, refuseUnprovidedProtection } from './protection.js';
+import { refuseUnhonouredParameters } from './request-parameters.js';
 import { matchRoute, s3OperationRows, type S3Level } from './router.js';
 
 /** Hono env of the S3 sub-app: the gateway's per-request variables and raw-path binding. */
@@ -152,6 +153,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
 
     const ctx: RequestContext = { requestId, auth: principal.auth };
     refuseUnprovidedProtection({ operation: route.operation, headers: signedHeaders, input: {} });
+    refuseUnhonouredParameters({ operation: route.operation, headers: signedHeaders, query, anonymous: !principal.auth });
     await checkExpectedOwners(deps, ctx, addr.bucket, route.operation, signedHeaders);
     const streaming = STREAMING.has(route.operation);
     let body: string | undefined;

@@ -74,12 +74,15 @@ export async function completeMultipartUpload(call: S3Call): Promise<S3Result> {
     if (p.PartNumber === undefined || p.ETag === undefined) throw s3Error('MalformedXML');
     return { partNumber: p.PartNumber, etag: p.ETag.trim(), checksum: p.ChecksumCRC32 ?? p.ChecksumCRC32C ?? p.ChecksumCRC64NVME ?? p.ChecksumSHA1 ?? p.ChecksumSHA256 };
   });
+  // Values other than `*` were refused with the request's other parameters (request-parameters.ts).
   const ifNoneMatch = call.headers.get('if-none-match');
+  const mpSize = call.headers.get('x-amz-mp-object-size');
   const r = await call.deps.objects.completeMultipartUpload(call.ctx, { container: call.bucket, name: call.key }, id, parts, {
     ifNoneMatch: ifNoneMatch?.trim() === '*' ? '*' : undefined,
     ifMatch: call.headers.get('if-match') ?? undefined,
     checksumType: checksumTypeHeader(call.headers),
     checksum: checksumHeader(call.headers),
+    expectedSize: mpSize === null ? undefined : intParam(mpSize, 'x-amz-mp-object-size', 0, Number.MAX_SAFE_INTEGER),
   });
   const location = `${call.deps.publicUrl}/${uriEncode(call.bucket)}/${uriEncode(call.key, true)}`;
   return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), ...checksumOutput(r.checksum) } };

@@ -1,6 +1,6 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject, GetObjectAttributes.
 import type { HeadObjectResult, MetadataDirective, ObjectInfo } from '../../../../core/objects/types.js';
-import { checksumMember } from '../../../../core/objects/checksums.js';
+import { checksumMember, isChecksumAlgorithm } from '../../../../core/objects/checksums.js';
 import { httpDate } from '../../common/rest-xml.js';
 import { s3Error } from '../errors.js';
 import type { S3Call, S3Result } from '../handler-types.js';
@@ -22,8 +22,8 @@ async function withBody<T>(guard: { failure?: Error }, run: () => Promise<T>): P
 /** PUT /bucket/key — streams the verified body into core; conditional writes with If-None-Match / If-Match. */
 export async function putObject(call: S3Call): Promise<S3Result> {
   const body = call.objectBody();
+  // Values other than `*` were refused with the request's other parameters (request-parameters.ts).
   const ifNoneMatch = call.headers.get('if-none-match');
-  if (ifNoneMatch !== null && ifNoneMatch.trim() !== '*') throw s3Error('NotImplemented', 'If-None-Match on PUT supports only "*".');
   const r = await withBody(body.guard, () =>
     call.deps.objects.putObject(call.ctx, { container: call.bucket, name: call.key }, body.stream, {
       contentType: call.headers.get('content-type') ?? undefined,
@@ -101,13 +101,18 @@ export async function deleteObject(call: S3Call): Promise<S3Result> {
 export async function deleteObjects(call: S3Call): Promise<S3Result> {
   const del = call.input.Delete as { Objects?: Array<{ Key?: string; VersionId?: string }>; Quiet?: boolean } | undefined;
   if (!del?.Objects?.length || del.Objects.length > 1000 || del.Objects.some((o) => o.Key === undefined)) throw s3Error('MalformedXML');
-  const names = del.Objects.map((o) => o.Key!);
-  const r = await call.deps.objects.deleteObjects(call.ctx, { container: call.bucket }, names);
+  // Every object's one version is `null`: another version id names nothing, and must not delete the current object.
+  const otherVersion = del.Objects.filter((o) => o.VersionId !== undefined && o.VersionId !== 'null');
+  const names = del.Objects.filter((o) => !otherVersion.includes(o)).map((o) => o.Key!);
+  const r = names.length ? await call.deps.objects.deleteObjects(call.ctx, { container: call.bucket }, names) : { deleted: [], errors: [] };
   const code = (kind: string) => (kind === 'Forbidden' || kind === 'Unauthenticated' ? 'AccessDenied' : kind === 'NotFound' ? 'NoSuchBucket' : 'InternalError');
   return {
     output: {
       Deleted: del.Quiet ? undefined : r.deleted.map((Key) => ({ Key })),
-      Errors: r.errors.map((e) => ({ Key: e.name, Code: code(e.kind), Message: e.message })),
+      Errors: [
+        ...r.errors.map((e) => ({ Key: e.name, Code: code(e.kind), Message: e.message })),
+        ...otherVersion.map((o) => ({ Key: o.Key, VersionId: o.VersionId, Code: 'NoSuchVersion', Message: 'The specified version does not exist.' })),
+      ],
     },
   };
 }
@@ -121,6 +126,8 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
   const td = (call.headers.get('x-amz-tagging-directive') ?? 'COPY').toUpperCase();
   if (td !== 'COPY' && td !== 'REPLACE') throw s3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: td });
   const replace = md === 'REPLACE';
+  const alg = call.headers.get('x-amz-checksum-algorithm')?.trim().toLowerCase();
+  if (alg !== undefined && !isChecksumAlgorithm(alg)) throw s3Error('InvalidRequest', 'Checksum algorithm provided is unsupported.');
   const ifNoneMatch = call.headers.get('if-none-match');
   const r = await call.deps.objects.copyObject(
     call.ctx,
@@ -137,6 +144,7 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
       tagsDirective: td as 'COPY' | 'REPLACE',
       tags: td === 'REPLACE' ? (tagsFromHeader(call.headers.get('x-amz-tagging')) ?? {}) : undefined,
       acl: aclFromHeaders(call.headers),
+      checksumAlgorithm: alg,
     },
   );
   return { output: { CopyObjectResult: { ETag: quote(r.etag), LastModified: new Date(r.lastModified), ...checksumOutput(r.checksum) } } };

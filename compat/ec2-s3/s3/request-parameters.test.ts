@@ -1,0 +1,134 @@
+// Every request parameter of every implemented S3 operation has a verdict (honoured, refused or meaningless) in one of the two tables, so no model member can be silently ignored.
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import shapes from '../common/generated/s3-shapes.json' with { type: 'json' };
+import { S3_HANDLERS } from './app.js';
+import { PROTECTION_RULES } from './protection.js';
+import { PARAMETER_RULES, refuseUnhonouredParameters } from './request-parameters.js';
+
+interface Member {
+  location?: string;
+  locationName?: string;
+  streaming?: boolean;
+  type?: string;
+}
+interface Shape {
+  members?: Record<string, Member>;
+  payload?: string;
+}
+const doc = shapes as unknown as { operations: Record<string, { input?: string }>; shapes: Record<string, Shape> };
+const rules = [...PROTECTION_RULES, ...PARAMETER_RULES];
+const implemented = Object.keys(S3_HANDLERS).filter((op) => doc.operations[op]?.input);
+
+/** The table's name for a model member: header, `?query`, `{label}`, `x-amz-meta-*`, `<Payload>` or `body`. */
+function wireName(shape: Shape, name: string, m: Member): string {
+  switch (m.location) {
+    case 'uri':
+      return `{${m.locationName}}`;
+    case 'querystring':
+      return `?${m.locationName}`;
+    case 'header':
+      return m.locationName!.toLowerCase();
+    case 'headers':
+      return `${m.locationName!.toLowerCase()}*`;
+  }
+  if (shape.payload === name) return m.streaming || m.type === 'blob' || m.locationName === undefined ? 'body' : `<${m.locationName}>`;
+  return `unbound member ${name}`;
+}
+
+function covered(param: string, operation: string): boolean {
+  return rules.some((r) => r.param.toLowerCase() === param.toLowerCase() && (r.operations[0] === '*' || r.operations.includes(operation)));
+}
+
+describe('S3 request parameter coverage', () => {
+  it('every input member of every implemented operation has a row', () => {
+    const missing: string[] = [];
+    for (const op of implemented) {
+      const shape = doc.shapes[doc.operations[op]!.input!]!;
+      for (const [name, m] of Object.entries(shape.members ?? {})) {
+        const param = wireName(shape, name, m);
+        if (!covered(param, op)) missing.push(`${op}.${name} (${param})`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('every header and query parameter the current @aws-sdk/client-s3 sends for an implemented operation has a row (members newer than our model)', () => {
+    // The SDK's schema for an input: [type, namespace, name, traits, memberNames, memberSchemas]; a member's traits carry its wire binding.
+    const sdk = createRequire(import.meta.url)('@aws-sdk/client-s3') as Record<string, unknown>;
+    const missing: string[] = [];
+    for (const op of implemented) {
+      const schema = sdk[`${doc.operations[op]!.input!}$`] as unknown[] | undefined;
+      expect(schema, `@aws-sdk/client-s3 exports ${doc.operations[op]!.input}$`).toBeDefined();
+      const names = schema![4] as string[];
+      const members = schema![5] as unknown[];
+      names.forEach((name, i) => {
+        const traits = (members[i] as unknown[] | undefined)?.[1];
+        if (!traits || typeof traits !== 'object') return;
+        const t = traits as { httpHeader?: string; httpQuery?: string; httpPrefixHeaders?: string };
+        const param = t.httpHeader?.toLowerCase() ?? (t.httpQuery ? `?${t.httpQuery}` : t.httpPrefixHeaders ? `${t.httpPrefixHeaders.toLowerCase()}*` : undefined);
+        if (param && !covered(param, op)) missing.push(`${op}.${name} (${param})`);
+      });
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('rows name real operations, once per parameter and operation', () => {
+    const seen = new Set<string>();
+    for (const r of rules) {
+      for (const op of r.operations) {
+        if (op === '*') continue;
+        expect(doc.operations[op], `${r.param}: ${op}`).toBeDefined();
+        const key = `${r.param.toLowerCase()} ${op}`;
+        expect(seen.has(key), `${key} appears twice`).toBe(false);
+        seen.add(key);
+      }
+    }
+  });
+});
+
+describe('refuseUnhonouredParameters', () => {
+  const req = (operation: string, headers: Record<string, string>, query = '', anonymous = false) => ({
+    operation,
+    headers: new Headers(headers),
+    query: new URLSearchParams(query),
+    anonymous,
+  });
+  const code = (r: ReturnType<typeof req>) => {
+    try {
+      refuseUnhonouredParameters(r);
+      return undefined;
+    } catch (e) {
+      return (e as { code?: string }).code;
+    }
+  };
+
+  it('STANDARD is the only storage class; others are InvalidStorageClass', () => {
+    expect(code(req('PutObject', { 'x-amz-storage-class': 'STANDARD' }))).toBeUndefined();
+    expect(code(req('PutObject', { 'x-amz-storage-class': 'GLACIER' }))).toBe('InvalidStorageClass');
+    expect(code(req('CreateMultipartUpload', { 'x-amz-storage-class': 'bogus' }))).toBe('InvalidStorageClass');
+  });
+
+  it('conditional and append parameters that would be dropped are refused', () => {
+    expect(code(req('PutObject', { 'if-none-match': '*' }))).toBeUndefined();
+    expect(code(req('CompleteMultipartUpload', { 'if-none-match': '"abc"' }))).toBe('NotImplemented');
+    expect(code(req('CopyObject', { 'if-none-match': '"abc"' }))).toBe('NotImplemented');
+    expect(code(req('PutObject', { 'x-amz-write-offset-bytes': '10' }))).toBe('NotImplemented');
+    expect(code(req('DeleteObject', { 'x-amz-if-match-size': '10' }))).toBe('NotImplemented');
+    expect(code(req('AbortMultipartUpload', { 'x-amz-if-match-initiated-time': 'Wed, 02 Dec 2026 10:00:00 GMT' }))).toBe('NotImplemented');
+  });
+
+  it('a version other than null names nothing; response-* overrides need a signature', () => {
+    expect(code(req('GetObject', {}, 'versionId=null'))).toBeUndefined();
+    expect(code(req('DeleteObject', {}, 'versionId=3HL4kqtJlcpXroDTDmJ'))).toBe('NoSuchVersion');
+    expect(code(req('GetObject', {}, 'response-content-type=text/html'))).toBeUndefined();
+    expect(code(req('GetObject', {}, 'response-content-type=text/html', true))).toBe('InvalidRequest');
+  });
+
+  it('checksum algorithms this server does not compute are refused, unknown ones are InvalidRequest', () => {
+    expect(code(req('PutObject', { 'x-amz-sdk-checksum-algorithm': 'CRC32' }))).toBeUndefined();
+    expect(code(req('PutObject', { 'x-amz-sdk-checksum-algorithm': 'SHA512' }))).toBe('NotImplemented');
+    expect(code(req('PutObject', { 'x-amz-checksum-xxhash64': 'AAAAAAAAAAA=' }))).toBe('NotImplemented');
+    expect(code(req('PutBucketTagging', { 'x-amz-sdk-checksum-algorithm': 'ROT13' }))).toBe('InvalidRequest');
+  });
+});
