@@ -5,6 +5,7 @@ import { objAccounts, objContainers, objObjects, objParts, objUploads, type Stor
 import { errors } from '../errors.js';
 import { assertList, findContainer, requireContainer, requireProjectRole } from './authorize.js';
 import { applyMetadataUpdate, lowerKeys, releaseRefs, validateAclGrants } from './object-rows.js';
+import { validateContainerQuota } from './quotas.js';
 import { newId, toStoredAcl, validateBucketName, validateContainerName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
 import type { AccessOptions, ContainerInfo, ContainerRef, CreateContainerOptions, UpdateContainerOptions } from './types.js';
@@ -22,6 +23,7 @@ export async function createContainer(store: ObjectStoreContext, ctx: RequestCon
   requireProjectRole(ctx, projectId, true);
   if (opts.s3) validateBucketName(ref.container);
   else validateContainerName(ref.container);
+  validateContainerQuota(opts.metadata);
   const s3Acl = opts.s3Acl ? toStoredAcl(opts.s3Acl) : undefined;
   if (s3Acl) validateAclGrants(store, s3Acl);
   const now = store.now();
@@ -83,6 +85,7 @@ export async function headContainer(store: ObjectStoreContext, ctx: RequestConte
 export async function updateContainer(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef, update: UpdateContainerOptions): Promise<ContainerInfo> {
   const c = requireContainer(store, ref, ctx);
   requireProjectRole(ctx, c.projectId, true);
+  validateContainerQuota(update.metadata?.set);
   const set: Partial<ContainerRow> = {};
   if (update.metadata) set.metadata = applyMetadataUpdate(c.metadata, update.metadata);
   if (update.swiftAcl?.read !== undefined) set.swiftRead = update.swiftAcl.read;

@@ -4,6 +4,7 @@ import type { RequestContext } from '../context.js';
 import { objBlobRefs, objContainers, objObjects } from '../db/schema/objects.js';
 import { projects } from '../db/schema/identity.js';
 import { type CoreError, errors } from '../errors.js';
+import { checkQuota } from './quotas.js';
 import { normalizeEtag } from './rules.js';
 import type { ContainerRow, ObjectRow, ObjectStoreContext, Tx } from './store-context.js';
 import type { MetadataUpdate, ObjectRef, StoredAcl, SystemMetadata } from './types.js';
@@ -95,6 +96,8 @@ export function removeRow(store: ObjectStoreContext, tx: Tx, row: ObjectRow): vo
 export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }, current?: ObjectRow | null): void {
   // `current`: the row of that name the caller already read in this transaction (null: none); looked up when omitted.
   const old = current === undefined ? store.stmts.objectByName(row.containerId, row.name) : (current ?? undefined);
+  // Quotas hold for every write, from either face: checked against the counters in this transaction.
+  checkQuota(tx, row.containerId, { bytes: row.size - (old?.size ?? 0), objects: old ? 0 : 1 });
   if (old) removeRow(store, tx, old);
   store.stmts.insertObject(row);
   store.stmts.bumpContainer(row.containerId, 1, row.size, store.now());

@@ -67,7 +67,7 @@ function readAcl(r: SwiftRequest): SwiftAcl {
 function checkPolicy(r: SwiftRequest): void {
   const policy = r.headers.get('x-storage-policy');
   if (policy !== null && policy.trim().toLowerCase() !== STORAGE_POLICY.toLowerCase()) {
-    throw new SwiftError(400, `Invalid X-Storage-Policy ${JSON.stringify(policy)}`);
+    throw new SwiftError(400, `Invalid X-Storage-Policy '${policy}'`);
   }
 }
 

@@ -55,5 +55,7 @@ export function capabilities(): Record<string, unknown> {
       max_failed_deletes: BULK_DELETE_LIMITS.maxFailedDeletes,
     },
     keystoneauth: {},
+    container_quotas: {},
+    account_quotas: {},
   };
 }
