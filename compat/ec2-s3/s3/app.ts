@@ -136,7 +136,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
   try {
     const wireRoute = matchRoute(method, level(addr), query, headers);
     if (!wireRoute) throw s3Error('MethodNotAllowed');
-    const wire = { method, rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers };
+    const wire = { method, rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers, rawHeaders: c.env?.rawHeaders };
     const principal: AwsPrincipal = await authenticate(wire, deps.authenticateEc2, {
       service: 's3',
       regions,
