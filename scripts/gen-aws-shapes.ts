@@ -128,6 +128,9 @@ function patchS3(shapes: Record<string, ModelShape>): void {
     const s = structureAt(shapes, path);
     s.members = { ...s.members, ChecksumType: { ...member } };
   }
+  // DeleteObjects gained per-object conditions (2024-25): parsed so that they are honoured or refused, never dropped.
+  const ident = structureAt(shapes, 'DeleteObjectsRequest.Delete.Objects');
+  ident.members = { ...ident.members, ETag: {}, LastModifiedTime: { type: 'timestamp' }, Size: { type: 'long' } };
 }
 
 const targets: Record<string, Target> = {

@@ -23,17 +23,21 @@ export async function deleteObject(store: ObjectStoreContext, ctx: RequestContex
   });
 }
 
-/** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names count as deleted. */
-export async function deleteObjects(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef, names: string[], access: AccessOptions = {}): Promise<DeleteObjectsResult> {
+/**
+ * Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names count as deleted.
+ * An entry with `ifMatch` is deleted only over that ETag (S3's per-object `ETag`), else it is that name's error.
+ */
+export async function deleteObjects(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef, names: Array<string | { name: string; ifMatch?: string }>, access: AccessOptions = {}): Promise<DeleteObjectsResult> {
   const c = requireContainer(store, ref, ctx);
   const out: DeleteObjectsResult = { deleted: [], errors: [] };
-  for (const name of names) {
+  for (const entry of names) {
+    const { name, ifMatch } = typeof entry === 'string' ? { name: entry, ifMatch: undefined } : entry;
     try {
-      await deleteObject(store, ctx, { projectId: c.projectId, container: c.name, name }, access);
+      await deleteObject(store, ctx, { projectId: c.projectId, container: c.name, name }, { ...access, ...(ifMatch !== undefined ? { ifMatch } : {}) });
       out.deleted.push(name);
     } catch (e) {
       if (!isCoreError(e)) throw e;
-      out.errors.push({ name, kind: e.kind, reason: e.detail.reason, message: e.message });
+      out.errors.push({ name, kind: e.kind, reason: e.detail.reason, resource: e.detail.resource, message: e.message });
     }
   }
   return out;

@@ -172,8 +172,8 @@ export class ObjectService implements ObjectMaintenance {
     return deleteObject(this.store, ctx, ref, opts);
   }
 
-  /** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names count as deleted. */
-  deleteObjects(ctx: RequestContext, ref: ContainerRef, names: string[], access: AccessOptions = {}): Promise<DeleteObjectsResult> {
+  /** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names count as deleted; an `ifMatch` entry is conditional. */
+  deleteObjects(ctx: RequestContext, ref: ContainerRef, names: Array<string | { name: string; ifMatch?: string }>, access: AccessOptions = {}): Promise<DeleteObjectsResult> {
     return deleteObjects(this.store, ctx, ref, names, access);
   }
 

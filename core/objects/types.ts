@@ -398,7 +398,8 @@ export interface DeleteObjectOptions extends AccessOptions {
 
 export interface DeleteObjectsResult {
   deleted: string[];
-  errors: Array<{ name: string; kind: string; reason?: string; message: string }>;
+  /** `resource`: what was not found (`object` for a conditional delete of a missing key, `container`). */
+  errors: Array<{ name: string; kind: string; reason?: string; resource?: string; message: string }>;
 }
 
 export type MetadataDirective = 'COPY' | 'REPLACE';

@@ -122,6 +122,26 @@ describe('parameters asking for what is not offered are refused, nothing written
 });
 
 describe('conditional writes', () => {
+  it('DeleteObjects: an object ETag deletes only over that ETag; LastModifiedTime / Size conditions → 501 and nothing deleted', async () => {
+    const a = await s3.send(new PutObjectCommand({ Bucket: B, Key: 'bulk-a', Body: 'a' }));
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'bulk-b', Body: 'b' }));
+    const r = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: B,
+        Delete: { Objects: [{ Key: 'bulk-a', ETag: a.ETag }, { Key: 'bulk-b', ETag: '"0123456789abcdef0123456789abcdef"' }, { Key: 'bulk-missing', ETag: a.ETag }] },
+      }),
+    );
+    expect(r.Deleted?.map((d) => d.Key)).toEqual(['bulk-a']);
+    expect(r.Errors?.map((e) => [e.Key, e.Code])).toEqual([
+      ['bulk-b', 'PreconditionFailed'],
+      ['bulk-missing', 'NoSuchKey'],
+    ]);
+    expect(await stored('bulk-b')).toBe(true);
+    expect(await failure(s3.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: 'bulk-b', Size: 1 }] } })))).toMatchObject({ code: 'NotImplemented' });
+    expect(await failure(s3.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: 'bulk-b', LastModifiedTime: new Date() }] } })))).toMatchObject({ code: 'NotImplemented' });
+    expect(await stored('bulk-b')).toBe(true);
+  });
+
   it('If-None-Match: * creates only: the second PUT is 412 and the first content stays', async () => {
     await s3.send(new PutObjectCommand({ Bucket: B, Key: 'once', Body: 'first', IfNoneMatch: '*' }));
     expect(await failure(s3.send(new PutObjectCommand({ Bucket: B, Key: 'once', Body: 'second', IfNoneMatch: '*' })))).toMatchObject({ code: 'PreconditionFailed', status: 412 });

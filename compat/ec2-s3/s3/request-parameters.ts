@@ -257,7 +257,9 @@ export const PARAMETER_RULES: readonly ParameterRule[] = [
     param: '<Delete>',
     operations: ['DeleteObjects'],
     verdict: 'honoured',
-    note: 'at most 1000 keys, Quiet honoured; an Object VersionId other than `null` → that key\'s NoSuchVersion error, the current object kept',
+    note:
+      'at most 1000 keys, Quiet honoured; an Object ETag deletes only over that ETag (else that key\'s PreconditionFailed / NoSuchKey error); ' +
+      'LastModifiedTime or Size (newer than the model) → 501 NotImplemented, nothing deleted; a VersionId other than `null` → that key\'s NoSuchVersion error, the current object kept',
   },
   honoured('<AccessControlPolicy>', ['PutBucketAcl', 'PutObjectAcl'], 'shown exactly as put'),
   honoured('<Tagging>', ['PutBucketTagging', 'PutObjectTagging'], 'replaces the tag set'),

@@ -97,20 +97,33 @@ export async function deleteObject(call: S3Call): Promise<S3Result> {
   return { output: {} };
 }
 
-/** POST /bucket?delete — up to 1000 keys; Quiet reports only errors. */
+type DeleteEntry = { Key?: string; VersionId?: string; ETag?: string; LastModifiedTime?: Date; Size?: number };
+
+/** S3's error code for a key's failed delete. */
+function deleteErrorCode(e: { kind: string; reason?: string; resource?: string }): string {
+  if (e.reason === 'PreconditionFailed') return 'PreconditionFailed';
+  if (e.kind === 'Forbidden' || e.kind === 'Unauthenticated') return 'AccessDenied';
+  if (e.kind === 'NotFound') return e.resource === 'object' ? 'NoSuchKey' : 'NoSuchBucket';
+  return 'InternalError';
+}
+
+/** POST /bucket?delete — up to 1000 keys; Quiet reports only errors; an object's ETag makes its delete conditional. */
 export async function deleteObjects(call: S3Call): Promise<S3Result> {
-  const del = call.input.Delete as { Objects?: Array<{ Key?: string; VersionId?: string }>; Quiet?: boolean } | undefined;
+  const del = call.input.Delete as { Objects?: DeleteEntry[]; Quiet?: boolean } | undefined;
   if (!del?.Objects?.length || del.Objects.length > 1000 || del.Objects.some((o) => o.Key === undefined)) throw s3Error('MalformedXML');
+  // Conditions by time or size (directory buckets in S3) are not implemented: refused, never an unconditional delete.
+  if (del.Objects.some((o) => o.LastModifiedTime !== undefined || o.Size !== undefined)) {
+    throw s3Error('NotImplemented', 'Conditional deletes by LastModifiedTime or Size are not implemented.');
+  }
   // Every object's one version is `null`: another version id names nothing, and must not delete the current object.
   const otherVersion = del.Objects.filter((o) => o.VersionId !== undefined && o.VersionId !== 'null');
-  const names = del.Objects.filter((o) => !otherVersion.includes(o)).map((o) => o.Key!);
-  const r = names.length ? await call.deps.objects.deleteObjects(call.ctx, { container: call.bucket }, names) : { deleted: [], errors: [] };
-  const code = (kind: string) => (kind === 'Forbidden' || kind === 'Unauthenticated' ? 'AccessDenied' : kind === 'NotFound' ? 'NoSuchBucket' : 'InternalError');
+  const entries = del.Objects.filter((o) => !otherVersion.includes(o)).map((o) => ({ name: o.Key!, ...(o.ETag !== undefined ? { ifMatch: o.ETag.trim() } : {}) }));
+  const r = entries.length ? await call.deps.objects.deleteObjects(call.ctx, { container: call.bucket }, entries) : { deleted: [], errors: [] };
   return {
     output: {
       Deleted: del.Quiet ? undefined : r.deleted.map((Key) => ({ Key })),
       Errors: [
-        ...r.errors.map((e) => ({ Key: e.name, Code: code(e.kind), Message: e.message })),
+        ...r.errors.map((e) => ({ Key: e.name, Code: deleteErrorCode(e), Message: e.message })),
         ...otherVersion.map((o) => ({ Key: o.Key, VersionId: o.VersionId, Code: 'NoSuchVersion', Message: 'The specified version does not exist.' })),
       ],
     },
