@@ -97,7 +97,7 @@ export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjec
   // `current`: the row of that name the caller already read in this transaction (null: none); looked up when omitted.
   const old = current === undefined ? store.stmts.objectByName(row.containerId, row.name) : (current ?? undefined);
   // Quotas hold for every write, from either face: checked against the counters in this transaction.
-  checkQuota(tx, row.containerId, { bytes: row.size - (old?.size ?? 0), objects: old ? 0 : 1 });
+  checkQuota(store.stmts, row.containerId, { bytes: row.size - (old?.size ?? 0), objects: old ? 0 : 1 });
   if (old) removeRow(store, tx, old);
   store.stmts.insertObject(row);
   store.stmts.bumpContainer(row.containerId, 1, row.size, store.now());

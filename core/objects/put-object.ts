@@ -26,7 +26,7 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
     const existing = liveObject(store, c.id, ref.name);
     checkWriteConditions(store, existing, opts.ifNoneMatch, opts.ifMatch, ref.name);
     const old = store.stmts.objectByName(c.id, ref.name);
-    checkQuota(store.db, c.id, { bytes: (opts.expectedSize ?? 0) - (old?.size ?? 0), objects: old ? 0 : 1 });
+    checkQuota(store.stmts, c.id, { bytes: (opts.expectedSize ?? 0) - (old?.size ?? 0), objects: old ? 0 : 1 });
   } catch (e) {
     await body.cancel().catch(() => undefined);
     throw e;

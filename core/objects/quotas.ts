@@ -1,9 +1,7 @@
 // Container and account quotas of the object store: set as metadata, enforced on every object write whichever face made it.
-import { eq, sql } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { objAccounts, objContainers } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
-import type { DbOrTx } from '../jobs/outbox.js';
+import type { ObjectStatements } from './statements.js';
 import type { MetadataUpdate } from './types.js';
 
 /**
@@ -49,32 +47,27 @@ export function authorizeAccountQuota(ctx: RequestContext, update: MetadataUpdat
   if (setValue !== undefined && setValue !== '' && !/^\d+$/.test(setValue)) throw errors.invalid('Invalid quota.', { reason: 'InvalidArgument' });
 }
 
+/** A quota from stored metadata JSON text; the text is parsed only when it names a quota (most writes have none). */
+function quotaIn(json: string | null, key: string): number | undefined {
+  if (!json || !json.includes(`"${key}"`)) return undefined;
+  return quotaOf(JSON.parse(json) as Record<string, string>, key);
+}
+
 /**
  * QuotaExceeded ('Upload exceeds quota.') when changing a container's content by `bytes` and `objects`
  * (net: a replacement counts its size difference and no new object) would pass the container's or its
  * account's quota. Reads inside whatever transaction is open, so the check and the write are one step.
  * A change that shrinks usage is always allowed, even over quota.
  */
-export function checkQuota(db: DbOrTx, containerId: string, delta: { bytes: number; objects: number }): void {
+export function checkQuota(stmts: Pick<ObjectStatements, 'quotaUsage' | 'projectBytes'>, containerId: string, delta: { bytes: number; objects: number }): void {
   if (delta.bytes <= 0 && delta.objects <= 0) return;
-  const c = db
-    .select({ projectId: objContainers.projectId, metadata: objContainers.metadata, objectCount: objContainers.objectCount, bytesUsed: objContainers.bytesUsed })
-    .from(objContainers)
-    .where(eq(objContainers.id, containerId))
-    .get();
+  const c = stmts.quotaUsage(containerId);
   if (!c) return;
-  const bytesQuota = quotaOf(c.metadata, QUOTA_METADATA.containerBytes);
+  const bytesQuota = quotaIn(c.metadata, QUOTA_METADATA.containerBytes);
   if (bytesQuota !== undefined && delta.bytes > 0 && c.bytesUsed + delta.bytes > bytesQuota) throw exceeded();
-  const countQuota = quotaOf(c.metadata, QUOTA_METADATA.containerCount);
+  const countQuota = quotaIn(c.metadata, QUOTA_METADATA.containerCount);
   if (countQuota !== undefined && delta.objects > 0 && c.objectCount + delta.objects > countQuota) throw exceeded();
   if (delta.bytes <= 0) return;
-  const acct = db.select({ metadata: objAccounts.metadata }).from(objAccounts).where(eq(objAccounts.projectId, c.projectId)).get();
-  const accountQuota = quotaOf(acct?.metadata, QUOTA_METADATA.accountBytes);
-  if (accountQuota === undefined) return;
-  const used = db
-    .select({ bytes: sql<number>`coalesce(sum(${objContainers.bytesUsed}), 0)` })
-    .from(objContainers)
-    .where(eq(objContainers.projectId, c.projectId))
-    .get();
-  if (Number(used?.bytes ?? 0) + delta.bytes > accountQuota) throw exceeded();
+  const accountQuota = quotaIn(c.accountMetadata, QUOTA_METADATA.accountBytes);
+  if (accountQuota !== undefined && stmts.projectBytes(c.projectId) + delta.bytes > accountQuota) throw exceeded();
 }
