@@ -3,7 +3,7 @@ import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { assertWrite, requireContainer } from './authorize.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
-import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, liveRow, lowerKeys, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
+import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveRow, lowerKeys, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { checkQuota } from './quotas.js';
 import { newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
@@ -23,9 +23,8 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
     checkDeleteAt(store, opts.deleteAt);
     if (opts.tags) validateTags(opts.tags, 10);
     // Fail fast before reading the body (Expect: 100-continue clients send nothing yet).
-    const existing = liveObject(store, c.id, ref.name);
-    checkWriteConditions(store, existing, opts.ifNoneMatch, opts.ifMatch, ref.name);
     const old = store.stmts.objectByName(c.id, ref.name);
+    checkWriteConditions(store, liveRow(store, old), opts.ifNoneMatch, opts.ifMatch, ref.name);
     checkQuota(store.stmts, c.id, { bytes: (opts.expectedSize ?? 0) - (old?.size ?? 0), objects: old ? 0 : 1 });
   } catch (e) {
     await body.cancel().catch(() => undefined);
