@@ -121,7 +121,7 @@ export function renderMatrix(tables: readonly CompatTable[]): string {
         '',
         `### ${t.title} request parameters`,
         '',
-        'Every request parameter of the implemented operations (headers, query parameters, URI labels, bodies) is',
+        'Each request parameter of the implemented operations (headers, query parameters, URI labels, bodies) is',
         "**honoured**, **refused** with the family's error (never accepted and dropped), or **meaningless** here (it",
         `asks for nothing this server could fail to give). From \`${t.protection.source}\`; \`*\` is every operation that has it.`,
         '',
