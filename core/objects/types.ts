@@ -228,6 +228,8 @@ export interface CreateContainerOptions {
   swiftAcl?: SwiftAcl;
   s3Acl?: S3Acl;
   region?: string;
+  /** Tags of the new container (S3 CreateBucket `Tags`); like an ACL, re-creating one's bucket with other tags is refused. */
+  tags?: Record<string, string>;
   /**
    * S3 semantics: the name must not exist in ANY project (BucketAlreadyExists); an existing own
    * container answers `created: false`, or Conflict 'BucketAlreadyOwnedByYou' when

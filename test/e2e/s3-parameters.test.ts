@@ -6,6 +6,7 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetBucketTaggingCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -111,6 +112,21 @@ describe('parameters asking for what is not offered are refused, nothing written
     expect(await res.text()).toContain('<Code>InvalidRequest</Code>');
     const signed = await s3.send(new GetObjectCommand({ Bucket: B, Key: 'public', ResponseContentType: 'text/html' }));
     expect(signed.ContentType).toBe('text/html');
+  });
+
+  it('CreateBucket Tags are the new bucket\'s tags', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'tagged-bucket', CreateBucketConfiguration: { Tags: [{ Key: 'team', Value: 'storage' }] } }));
+    const t = await s3.send(new GetBucketTaggingCommand({ Bucket: 'tagged-bucket' }));
+    expect(t.TagSet).toEqual([{ Key: 'team', Value: 'storage' }]);
+  });
+
+  it('CompleteMultipartUpload with a part checksum this server does not compute → 501, the upload stays open', async () => {
+    const up = await s3.send(new CreateMultipartUploadCommand({ Bucket: B, Key: 'mpu-sha512' }));
+    const part = await s3.send(new UploadPartCommand({ Bucket: B, Key: 'mpu-sha512', UploadId: up.UploadId, PartNumber: 1, Body: 'x' }));
+    const parts = [{ PartNumber: 1, ETag: part.ETag, ChecksumSHA512: Buffer.alloc(64).toString('base64') }];
+    expect(await failure(s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'mpu-sha512', UploadId: up.UploadId, MultipartUpload: { Parts: parts } })))).toMatchObject({ code: 'NotImplemented' });
+    expect(await stored('mpu-sha512')).toBe(false);
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: B, Key: 'mpu-sha512', UploadId: up.UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
   });
 
   it('CreateBucket for a directory bucket (Location/Bucket configuration) → 501', async () => {

@@ -250,9 +250,15 @@ export const PARAMETER_RULES: readonly ParameterRule[] = [
     param: '<CreateBucketConfiguration>',
     operations: ['CreateBucket'],
     verdict: 'honoured',
-    note: 'LocationConstraint: the configured region (else 400 IllegalLocationConstraintException); Location / Bucket (directory buckets) → 501 NotImplemented',
+    note:
+      'LocationConstraint: the configured region (else 400 IllegalLocationConstraintException); Tags (newer than the model) set the bucket\'s tags (re-creating one\'s bucket with other tags → 409); ' +
+      'Location / Bucket (directory buckets) → 501 NotImplemented',
   },
-  honoured('<CompleteMultipartUpload>', ['CompleteMultipartUpload'], 'parts in order, ETags and part checksums checked'),
+  honoured(
+    '<CompleteMultipartUpload>',
+    ['CompleteMultipartUpload'],
+    'parts in order, ETags and part checksums checked; part checksums of algorithms not computed here (SHA512, MD5, XXHASH*, newer than the model) → 501 NotImplemented',
+  ),
   {
     param: '<Delete>',
     operations: ['DeleteObjects'],
