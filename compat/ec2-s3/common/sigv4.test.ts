@@ -493,7 +493,7 @@ describe('session tokens and time windows', () => {
     expect((err as AwsError).fields).toMatchObject({ 'X-Amz-Expires': 60, Expires: '2026-12-02T10:01:00Z', ServerTime: '2026-12-02T10:01:01Z' });
     await expect(verify(w, creds.secretAccessKey, when.getTime() + 60_000)).resolves.toBeTruthy();
     const long = { ...w, rawQuery: rawQuery.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604801') };
-    expect(() => parseV4(long)).toThrow(expect.objectContaining({ code: 'AuthorizationQueryParametersError', message: 'X-Amz-Expires must be less than a week (in seconds) that is; 604800' }));
+    expect(() => parseV4(long)).toThrow(expect.objectContaining({ code: 'AuthorizationQueryParametersError', message: 'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds' }));
     const week = { ...w, rawQuery: rawQuery.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604800') };
     expect(parseV4(week)?.expires).toBe(604800);
   });

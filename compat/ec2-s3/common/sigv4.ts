@@ -235,7 +235,7 @@ export function parseV4(req: WireRequest): ParsedV4 | undefined {
   const exp = Number(expires);
   // AWS answers 403 to out-of-range expiries (conformance tests assert the status).
   if (exp <= 0) throw new AwsError('AuthorizationQueryParametersError', 'X-Amz-Expires must be non-negative', 403);
-  if (exp > MAX_PRESIGN_SECONDS) throw new AwsError('AuthorizationQueryParametersError', 'X-Amz-Expires must be less than a week (in seconds) that is; 604800', 403);
+  if (exp > MAX_PRESIGN_SECONDS) throw new AwsError('AuthorizationQueryParametersError', 'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds', 403);
   return {
     form: 'query',
     ...scope,
