@@ -28,11 +28,26 @@ export interface AuthContext {
   expiresAt: number;
 }
 
+/** Facts about how a request arrived, which bucket policy conditions test (`aws:SourceIp`, `aws:SecureTransport`). */
+export interface RequestFacts {
+  /** The client's address on the connection, when the entry knows it. */
+  sourceIp?: string;
+  /** True when the request reached skybridge over TLS. */
+  secureTransport?: boolean;
+  /**
+   * The IAM action the request performs (`s3:GetObjectAcl`), for operations whose authorization check in
+   * core does not say it by itself; core uses its own default per check otherwise.
+   */
+  action?: string;
+}
+
 /** Per-request facts passed from compat into core; core never sees wire objects. */
 export interface RequestContext {
   requestId: string;
   /** Undefined for anonymous requests (e.g. S3 public-read, Swift TempURL). */
   auth?: AuthContext;
+  /** Set by the faces that know them; absent facts are treated as bucket policies treat missing keys. */
+  facts?: RequestFacts;
 }
 
 /** Per-request variables every HTTP family's middleware sets (Hono `c.get()`); plain data, no HTTP types. */

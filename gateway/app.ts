@@ -23,6 +23,7 @@ import { createOutboxStore } from '../core/jobs/outbox.js';
 import { createPeriodicScheduler, type PeriodicScheduler } from '../core/jobs/periodic.js';
 import type { JobQueue } from '../core/jobs/port.js';
 import { silentLogger, type Logger } from '../core/logger.js';
+import { scheduleBlobAudit } from '../core/objects/blob-auditor.js';
 import { ObjectService } from '../core/objects/object-service.js';
 import type { Config } from './config.js';
 import type { GatewayEnv } from './env.js';
@@ -46,6 +47,8 @@ export interface SystemOverrides {
   blobStore?: BlobStore;
   /** Job queue (tests); default: the embedded outbox queue, or BullMQ when `config.redisUrl` is set. */
   queue?: JobQueue;
+  /** The object store's clock (tests move it to make lifecycle rules and delete-at times due); default `Date.now`. */
+  objectClock?: Clock;
 }
 
 /** A whole skybridge: the HTTP app, the services behind it, and its lifecycle. */
@@ -64,6 +67,8 @@ export interface System {
   queue: JobQueue;
   /** Housekeeping timers (add with `every`), run between start() and close(). */
   periodic: PeriodicScheduler;
+  /** The object store (Swift and S3 both call it). */
+  objects: ObjectService;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
   /** Stops background work and closes the database. */
@@ -120,7 +125,10 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const queue: JobQueue =
     overrides.queue ?? (config.redisUrl ? new BullMqQueue({ store: outbox, redisUrl: config.redisUrl, logger }) : new EmbeddedQueue({ store: outbox, logger }));
   const periodic = createPeriodicScheduler(logger);
-  if (fsBlobs) periodic.every('blob temp sweep', 10 * 60_000, async () => void (await fsBlobs.sweepTemp()), { runAtStart: true });
+  const graceMs = config.blobAudit.graceSeconds * 1000;
+  if (fsBlobs) {
+    periodic.every('blob temp sweep', Math.min(10 * 60_000, config.blobAudit.intervalSeconds * 1000), async () => void (await fsBlobs.sweepTemp(graceMs)), { runAtStart: true });
+  }
   periodic.every('job outbox prune', 60 * 60_000, async () => void (await outbox.prune(Date.now() - 24 * 3600_000)));
   scheduleTokenKeyRotation(periodic, keyRing, config, logger);
   starters.push(() => queue.start(), () => periodic.start());
@@ -143,8 +151,11 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
   app.route('/identity', createKeystoneApp({ identity, logger, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
 
-  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region });
+  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, clock: overrides.objectClock });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
+  scheduleBlobAudit(periodic, queue, { intervalMs: config.blobAudit.intervalSeconds * 1000, graceMs });
+  // Lifecycle rules: due objects get their delete-at and an `object.expire` job (each object version once).
+  periodic.every('lifecycle sweep', config.lifecycleSweepMs, async () => void (await objects.sweepLifecycle()), { runAtStart: true });
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));
@@ -172,6 +183,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     blobs,
     queue,
     periodic,
+    objects,
     async start() {
       for (const s of starters) await s();
     },

@@ -13,10 +13,15 @@ describe('loadConfig', () => {
     expect(c.adminPassword).toBeUndefined();
     expect(c.tokenKeyRotationHours).toBeUndefined();
     expect(c.tokenCacheBytes).toBe(32 << 20);
+    expect(c.blobAudit).toEqual({ intervalSeconds: 3600, graceSeconds: 3600 });
   });
   it('reads the token cache budget in bytes', () => {
     expect(loadConfig({ SKYBRIDGE_TOKEN_CACHE_BYTES: '1048576' }).tokenCacheBytes).toBe(1 << 20);
     expect(() => loadConfig({ SKYBRIDGE_TOKEN_CACHE_BYTES: '10' })).toThrow(/SKYBRIDGE_TOKEN_CACHE_BYTES/);
+  });
+  it('reads the blob auditor period and grace in seconds, refusing zero', () => {
+    expect(loadConfig({ SKYBRIDGE_BLOB_AUDIT_INTERVAL: '60', SKYBRIDGE_BLOB_AUDIT_GRACE: '5' }).blobAudit).toEqual({ intervalSeconds: 60, graceSeconds: 5 });
+    expect(() => loadConfig({ SKYBRIDGE_BLOB_AUDIT_GRACE: '0' })).toThrow(/SKYBRIDGE_BLOB_AUDIT_GRACE/);
   });
   it('names the variable in the error', () => {
     expect(() => loadConfig({ SKYBRIDGE_PORT: 'eighty' })).toThrow(/SKYBRIDGE_PORT/);

@@ -22,11 +22,19 @@ export interface Config {
   tokenKeyRotationHours?: number;
   /** Largest accepted JSON body for OpenStack APIs, in bytes. */
   jsonBodyLimit: number;
+  /** How often the lifecycle sweep looks for objects bucket lifecycle rules made due (`SKYBRIDGE_LIFECYCLE_SWEEP_MS`, default 1 h). */
+  lifecycleSweepMs: number;
   /** pino level; `silent` in tests. */
   logLevel: string;
   /** scrypt cost parameter N (power of two) for password hashing. */
   passwordHashCost: number;
   security: SecurityCompliance;
+  /**
+   * The blob auditor: every `intervalSeconds` it hands unreferenced blobs older than `graceSeconds` to
+   * blob gc (a crash between a blob landing and its metadata committing leaves one); the grace also
+   * bounds how long a crashed write's temp file is kept.
+   */
+  blobAudit: { intervalSeconds: number; graceSeconds: number };
 }
 
 /** Keystone's `[security_compliance]` options; all off by default, as in Keystone. */
@@ -99,8 +107,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tokenCacheBytes: optInt(env, 'SKYBRIDGE_TOKEN_CACHE_BYTES', 1 << 16, 2 ** 34) ?? 32 << 20,
     tokenKeyRotationHours: optInt(env, 'SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS', 1, 24 * 366),
     jsonBodyLimit: optInt(env, 'SKYBRIDGE_JSON_BODY_LIMIT', 1024, 1 << 30) ?? 1 << 20,
+    lifecycleSweepMs: optInt(env, 'SKYBRIDGE_LIFECYCLE_SWEEP_MS', 1000, 7 * 86_400_000) ?? 3_600_000,
     logLevel: env.SKYBRIDGE_LOG_LEVEL || 'info',
     passwordHashCost: optInt(env, 'SKYBRIDGE_PASSWORD_HASH_COST', 2, 1 << 20) ?? 1 << 14,
+    blobAudit: {
+      intervalSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_INTERVAL', 1, 7 * 24 * 3600) ?? 3600,
+      graceSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_GRACE', 1, 30 * 24 * 3600) ?? 3600,
+    },
     security: {
       lockoutFailureAttempts: lockout,
       lockoutDurationSeconds: optInt(env, 'SKYBRIDGE_LOCKOUT_DURATION', 1, 1 << 30) ?? 1800,

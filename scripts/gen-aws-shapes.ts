@@ -68,7 +68,10 @@ const s3Implemented = [
   'AbortMultipartUpload', 'ListParts', 'ListMultipartUploads', 'PutObjectTagging', 'GetObjectTagging',
   'DeleteObjectTagging', 'PutBucketTagging', 'GetBucketTagging', 'DeleteBucketTagging', 'GetBucketAcl', 'PutBucketAcl',
   'GetObjectAcl', 'PutObjectAcl', 'GetBucketVersioning', 'PutBucketVersioning', 'GetBucketLogging',
-  'GetBucketRequestPayment', 'GetBucketAccelerateConfiguration',
+  'GetBucketRequestPayment', 'GetBucketAccelerateConfiguration', 'GetBucketCors', 'PutBucketCors', 'DeleteBucketCors',
+  'GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy', 'GetBucketPolicyStatus', 'GetBucketLifecycleConfiguration',
+  'PutBucketLifecycleConfiguration', 'DeleteBucketLifecycle', 'GetPublicAccessBlock', 'PutPublicAccessBlock',
+  'DeletePublicAccessBlock', 'PutBucketRequestPayment', 'PutBucketAccelerateConfiguration', 'PutBucketLogging',
 ];
 
 /** Follows `A.B.C` through members, named shapes and list members to a structure of the trimmed document. */
@@ -167,6 +170,8 @@ const targets: Record<string, Target> = {
       GetBucketLogging: 'BucketLoggingStatus',
       GetBucketRequestPayment: 'RequestPaymentConfiguration',
       GetBucketAccelerateConfiguration: 'AccelerateConfiguration',
+      GetBucketCors: 'CORSConfiguration',
+      GetBucketLifecycleConfiguration: 'LifecycleConfiguration',
     },
   },
   ec2: {

@@ -41,6 +41,16 @@ export async function* bodyChunks(body: ReadableStream<Uint8Array> | AsyncIterab
   }
 }
 
+/** Releases a body that will never be read (its producer may hold a file handle or a socket). */
+export async function discardBody(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): Promise<void> {
+  if ('getReader' in body) {
+    if (!body.locked) await body.cancel().catch(() => undefined);
+    return;
+  }
+  const it = body[Symbol.asyncIterator]();
+  await it.return?.().catch(() => undefined);
+}
+
 /** Throws when the running size already exceeds the expected one. */
 export function checkNotTooLarge(size: number, opts?: BlobWriteOptions): void {
   if (opts?.expectedSize !== undefined && size > opts.expectedSize) {

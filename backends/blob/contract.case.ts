@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isCoreError } from '../../core/errors.js';
-import type { BlobStore } from './types.js';
+import type { BlobEntry, BlobStore } from './types.js';
 
 /** One store under test, plus a way to see stray files its failed writes might have left. */
 export interface BlobStoreFixture {
@@ -78,6 +78,43 @@ export function blobStoreContract(name: string, make: () => Promise<BlobStoreFix
     });
     afterEach(async () => {
       await f.cleanup();
+    });
+
+    it('enumerates stored blobs with their size and write time; a put still in progress is not listed', async () => {
+      const before = Date.now();
+      await f.store.put('aged-a', streamOf([enc('123'), enc('45')]));
+      await f.store.put('aged-b', streamOf([]));
+      const after = Date.now();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const slow = f.store.put(
+        'in-flight',
+        (async function* () {
+          yield new Uint8Array([1, 2, 3]);
+          await gate;
+        })(),
+      );
+      const seen: BlobEntry[] = [];
+      for await (const e of f.store.entries()) seen.push(e);
+      seen.sort((x, y) => (x.key < y.key ? -1 : 1));
+      expect(seen.map((e) => [e.key, e.size])).toEqual([
+        ['aged-a', 5],
+        ['aged-b', 0],
+      ]);
+      // File systems stamp with a coarser clock than Date.now: allow a little either side.
+      for (const e of seen) {
+        expect(e.modifiedAt).toBeGreaterThanOrEqual(before - 1000);
+        expect(e.modifiedAt).toBeLessThanOrEqual(after + 1000);
+      }
+      release();
+      await slow;
+      const keys: string[] = [];
+      for await (const e of f.store.entries()) keys.push(e.key);
+      expect(keys.sort()).toEqual(['aged-a', 'aged-b', 'in-flight']);
+      await f.store.delete('aged-a');
+      const left: string[] = [];
+      for await (const e of f.store.entries()) left.push(e.key);
+      expect(left.sort()).toEqual(['aged-b', 'in-flight']);
     });
 
     it('round-trips bytes written in many chunks, and lists and stats them', async () => {

@@ -77,3 +77,22 @@ describe('FsBlobStore specifics', () => {
     expect(await store.stat('absent')).toBeUndefined();
   });
 });
+
+describe('FsBlobStore releases what it cannot use', () => {
+  it('a put that cannot even create its temp file cancels the body (a copy source is not left open)', async () => {
+    const dir = tempRoot();
+    try {
+      const store = new FsBlobStore({ root: dir });
+      await store.put('first', new Blob(['x']).stream());
+      // The temp directory turns into a file: creating the temp file now fails before the body is read.
+      rmSync(join(dir, 'tmp'), { recursive: true });
+      writeFileSync(join(dir, 'tmp'), '');
+      let cancelled = false;
+      const body = new ReadableStream<Uint8Array>({ cancel: () => void (cancelled = true) });
+      await expect(store.put('second', body)).rejects.toThrow();
+      expect(cancelled).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,9 +3,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, open, readdir, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errors } from '../../core/errors.js';
-import { assertBlobKey, bodyChunks, checkFinalSize, checkNotTooLarge, resolveRange } from './common.js';
+import { assertBlobKey, bodyChunks, checkFinalSize, checkNotTooLarge, discardBody, resolveRange } from './common.js';
 import { StreamDigests } from './digests.js';
-import type { BlobStore, BlobWriteOptions, BlobWriteResult } from './types.js';
+import type { BlobEntry, BlobStore, BlobWriteOptions, BlobWriteResult } from './types.js';
 
 /** How an FsBlobStore is laid out and tuned. */
 export interface FsBlobStoreOptions {
@@ -100,7 +100,14 @@ export class FsBlobStore implements BlobStore {
     await this.init();
     const tmpPath = join(this.tmpDir, `${randomUUID()}.tmp`);
     const hash = new StreamDigests(opts?.digests);
-    let fh: FileHandle | undefined = await open(tmpPath, 'wx', 0o600);
+    let fh: FileHandle | undefined;
+    try {
+      fh = await open(tmpPath, 'wx', 0o600);
+    } catch (e) {
+      // Nothing will read the body now: release its producer (a copy's source holds an open blob).
+      await discardBody(body);
+      throw e;
+    }
     try {
       let pending: Buffer[] = [];
       let pendingBytes = 0;
@@ -265,6 +272,26 @@ export class FsBlobStore implements BlobStore {
       for (const b of await readdirOrEmpty(join(this.root, a))) {
         if (!SHARD2.test(b)) continue;
         for (const name of await readdirOrEmpty(join(this.root, a, b))) yield name;
+      }
+    }
+  }
+
+  /** Each blob's file size and mtime (the time of its last write; the rename into place keeps it). In-flight writes live in tmp/ and are not listed. */
+  async *entries(): AsyncIterable<BlobEntry> {
+    for (const a of await readdirOrEmpty(this.root)) {
+      if (!SHARD1.test(a)) continue;
+      for (const b of await readdirOrEmpty(join(this.root, a))) {
+        if (!SHARD2.test(b)) continue;
+        const dir = join(this.root, a, b);
+        for (const name of await readdirOrEmpty(dir)) {
+          try {
+            const st = await stat(join(dir, name));
+            if (st.isFile()) yield { key: name, size: st.size, modifiedAt: st.mtimeMs };
+          } catch (e) {
+            // Deleted since the directory was read.
+            if (!isErrno(e, 'ENOENT')) throw e;
+          }
+        }
       }
     }
   }

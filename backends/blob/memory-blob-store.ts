@@ -2,11 +2,23 @@
 import { errors } from '../../core/errors.js';
 import { assertBlobKey, bodyChunks, checkFinalSize, checkNotTooLarge, resolveRange } from './common.js';
 import { StreamDigests } from './digests.js';
-import type { BlobStore, BlobWriteOptions, BlobWriteResult } from './types.js';
+import type { BlobEntry, BlobStore, BlobWriteOptions, BlobWriteResult } from './types.js';
+
+/** Options of a MemoryBlobStore. */
+export interface MemoryBlobStoreOptions {
+  /** The clock stamping `modifiedAt` (tests age blobs with it); default Date.now. */
+  now?: () => number;
+}
 
 /** A BlobStore keeping every blob in a Map; a blob is visible only once its whole body arrived. */
 export class MemoryBlobStore implements BlobStore {
   private readonly blobs = new Map<string, Buffer>();
+  private readonly written = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(opts: MemoryBlobStoreOptions = {}) {
+    this.now = opts.now ?? Date.now;
+  }
 
   async put(key: string, body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>, opts?: BlobWriteOptions): Promise<BlobWriteResult> {
     assertBlobKey(key);
@@ -19,6 +31,7 @@ export class MemoryBlobStore implements BlobStore {
     }
     checkFinalSize(hash.size, opts);
     this.blobs.set(key, Buffer.concat(parts));
+    this.written.set(key, this.now());
     return { key, size: hash.size, ...hash.finish() };
   }
 
@@ -47,9 +60,14 @@ export class MemoryBlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     assertBlobKey(key);
     this.blobs.delete(key);
+    this.written.delete(key);
   }
 
   async *list(): AsyncIterable<string> {
     yield* [...this.blobs.keys()];
+  }
+
+  async *entries(): AsyncIterable<BlobEntry> {
+    for (const [key, buf] of [...this.blobs]) yield { key, size: buf.length, modifiedAt: this.written.get(key) ?? 0 };
   }
 }

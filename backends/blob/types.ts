@@ -49,6 +49,23 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** All keys (for tests and the auditor). */
   list(): AsyncIterable<string>;
+  /**
+   * Every stored blob with its size and when its bytes were written, in no particular order (the
+   * auditor). A put still in progress is not listed; one that completes during the enumeration may
+   * or may not be. A blob deleted meanwhile may be listed or not, never reported twice.
+   */
+  entries(): AsyncIterable<BlobEntry>;
+}
+
+/** One stored blob as `BlobStore.entries` reports it. */
+export interface BlobEntry {
+  key: string;
+  size: number;
+  /**
+   * When the blob's bytes were last written, ms since epoch. A blob written moments ago may not be
+   * referenced yet (its metadata commits just after the put), so the auditor only judges older ones.
+   */
+  modifiedAt: number;
 }
 
 /** The key rule every implementation enforces (opaque caller-generated ids only). */

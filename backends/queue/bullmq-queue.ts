@@ -95,9 +95,14 @@ export class BullMqQueue implements JobQueue {
     this.nudge();
   }
 
-  /** Relays the outbox, then waits until BullMQ has no due, running or retrying job of a registered name. */
+  /**
+   * Relays the outbox, then waits until BullMQ has no due, running or retrying job of a registered name,
+   * twice in a row: the queues are read one after another, so a job that enqueues another (blob.audit →
+   * blob.gc) can finish after its queue was read, its follow-up landing in a queue read just before.
+   */
   async drain(): Promise<void> {
     const names = [...this.processors.keys()];
+    let quietPasses = 0;
     for (;;) {
       await this.relayNow();
       let busy = false;
@@ -118,7 +123,11 @@ export class BullMqQueue implements JobQueue {
           break;
         }
       }
-      if (!busy && (await this.store.pendingForRelay(1)).every((j) => !names.includes(j.name))) return;
+      if (!busy && (await this.store.pendingForRelay(1)).every((j) => !names.includes(j.name))) {
+        if (++quietPasses >= 2) return;
+        continue;
+      }
+      quietPasses = 0;
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -4,6 +4,11 @@
 export interface JobPayloads {
   /** Delete blobs no longer referenced by any object version or part. */
   'blob.gc': { blobKeys: string[] };
+  /**
+   * Find stored blobs written before `cutoff` (ms since epoch) that no object or part references (a
+   * crash between a blob landing and its metadata committing) and hand them to `blob.gc`.
+   */
+  'blob.audit': { cutoff: number };
   /** Delete an object whose X-Delete-At has passed, if it is still the same version. */
   'object.expire': { projectId: string; container: string; name: string; versionId: string };
   /** Abort a multipart upload left incomplete past its deadline. */

@@ -22,26 +22,36 @@ export const canWriteRole = (r: ProjectRole) => r === 'admin' || r === 'member';
 /** Keystone's default domain id: the only domain whose identities Swift matches by name (keystoneauth's `default_domain_id`). */
 const DEFAULT_DOMAIN_ID = 'default';
 
-/**
- * Whether ACL entries may name the caller by project and user *name*. Names are unique only within a
- * domain, so keystoneauth (`_is_name_allowed_in_acl`) honours them only when the user and the scoped
- * project are both in the default domain; a same-named identity in any other domain matches ids only.
- */
-function namesAllowed(a: AuthContext): boolean {
-  return a.userDomainId === DEFAULT_DOMAIN_ID && (a.projectDomainId === undefined || a.projectDomainId === DEFAULT_DOMAIN_ID);
+/** The Swift account a container belongs to: its project, and that project's domain (undefined when the project is gone). */
+export interface SwiftAccount {
+  projectId: string;
+  domainId: string | undefined;
 }
 
 /**
- * One element of an `X-Container-Read`/`Write` string matches the authenticated caller: keystoneauth's
- * `_authorize_cross_tenant`, where `project:user` is matched by id or `*`, and by name only when
- * {@link namesAllowed}.
+ * Whether ACL entries may name the caller by project and user *name*. Names are unique only within a
+ * domain, so keystoneauth (`_is_name_allowed_in_acl`) honours them only when the user, the scoped
+ * project and the *account's* project are all in the default domain; a same-named identity in any
+ * other domain, or any identity on an account of another domain, matches ids only.
  */
-function userRefMatches(el: string, a: AuthContext): boolean {
+function namesAllowed(a: AuthContext, account: SwiftAccount): boolean {
+  if (a.userDomainId !== DEFAULT_DOMAIN_ID) return false;
+  if (a.projectDomainId !== undefined && a.projectDomainId !== DEFAULT_DOMAIN_ID) return false;
+  return account.domainId === DEFAULT_DOMAIN_ID;
+}
+
+/**
+ * One element of an `X-Container-Read`/`Write` string matches the authenticated caller, as keystoneauth
+ * does: `project:user` is matched by id or `*` (`_authorize_cross_tenant`), and by name only when
+ * {@link namesAllowed}; a bare role name counts only for a token scoped to the account's own project
+ * (keystoneauth checks roles after its tenant-mismatch denial), case-insensitively.
+ */
+function userRefMatches(el: string, a: AuthContext, account: SwiftAccount): boolean {
   const i = el.indexOf(':');
-  if (i === -1) return a.roles.includes(el);
+  if (i === -1) return a.projectId === account.projectId && a.roles.some((r) => r.toLowerCase() === el.toLowerCase());
   const p = el.slice(0, i);
   const u = el.slice(i + 1);
-  const byName = namesAllowed(a);
+  const byName = namesAllowed(a, account);
   const pOk = p === '*' || (!!a.projectId && p === a.projectId) || (byName && !!a.projectName && p === a.projectName);
   const uOk = u === '*' || u === a.userId || (byName && u === a.userName);
   return pOk && uOk;
@@ -54,26 +64,26 @@ function elements(acl: string | null | undefined): string[] {
     .filter(Boolean);
 }
 
-/** Swift read ACL: object GET/HEAD (`.r:*` allows anyone; user refs allow those users). */
-export function swiftReadAllowsObject(acl: string | null | undefined, ctx: RequestContext): boolean {
+/** Swift read ACL of a container of `account`: object GET/HEAD (`.r:*` allows anyone; user refs allow those users). */
+export function swiftReadAllowsObject(acl: string | null | undefined, ctx: RequestContext, account: SwiftAccount): boolean {
   const els = elements(acl);
   if (els.includes('.r:*')) return true;
   const a = ctx.auth;
-  return !!a && els.some((e) => !e.startsWith('.') && userRefMatches(e, a));
+  return !!a && els.some((e) => !e.startsWith('.') && userRefMatches(e, a, account));
 }
 
-/** Swift read ACL: container listing (anonymous needs `.rlistings`; user refs allow listing too). */
-export function swiftReadAllowsListing(acl: string | null | undefined, ctx: RequestContext): boolean {
+/** Swift read ACL of a container of `account`: listing (anonymous needs `.rlistings`; user refs allow listing too). */
+export function swiftReadAllowsListing(acl: string | null | undefined, ctx: RequestContext, account: SwiftAccount): boolean {
   const els = elements(acl);
   if (els.includes('.rlistings')) return true;
   const a = ctx.auth;
-  return !!a && els.some((e) => !e.startsWith('.') && userRefMatches(e, a));
+  return !!a && els.some((e) => !e.startsWith('.') && userRefMatches(e, a, account));
 }
 
-/** Swift write ACL: object PUT/POST/DELETE by the users it names. */
-export function swiftWriteAllows(acl: string | null | undefined, ctx: RequestContext): boolean {
+/** Swift write ACL of a container of `account`: object PUT/POST/DELETE by the users it names. */
+export function swiftWriteAllows(acl: string | null | undefined, ctx: RequestContext, account: SwiftAccount): boolean {
   const a = ctx.auth;
-  return !!a && elements(acl).some((e) => !e.startsWith('.') && userRefMatches(e, a));
+  return !!a && elements(acl).some((e) => !e.startsWith('.') && userRefMatches(e, a, account));
 }
 
 /** True when an S3 ACL grants `perm` (or FULL_CONTROL) to the caller; an object's owning project has full control whatever its grants. */

@@ -1,15 +1,17 @@
 // Containers (Swift) and buckets (S3): create, head, update, delete and owner resolution.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { objAccounts, objContainers, objObjects, objParts, objUploads, type StoredAclJson } from '../db/schema/objects.js';
+import { objAccounts, objBucketConfigs, objContainers, objObjects, objParts, objUploads, type StoredAclJson } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
-import { assertList, findContainer, requireContainer, requireProjectRole } from './authorize.js';
+import { assertList, assertOwnerBucketAction, findContainer, requireContainer, requireProjectRole } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { applyMetadataUpdate, lowerKeys, releaseRefs, validateAclGrants } from './object-rows.js';
 import { validateContainerQuota } from './quotas.js';
 import { newId, toStoredAcl, validateBucketName, validateContainerName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
-import type { AccessOptions, ContainerInfo, ContainerRef, CreateContainerOptions, UpdateContainerOptions } from './types.js';
+import type { AccessOptions, ContainerInfo, ContainerRef, CreateContainerOptions, StoredAcl, UpdateContainerOptions } from './types.js';
 import { containerInfo } from './views.js';
+import { hasNoncurrent } from './versions.js';
 
 /**
  * Creates a container (Swift PUT: `created: false` and metadata/ACL merged when it exists → 202).
@@ -44,6 +46,7 @@ export async function createContainer(store: ObjectStoreContext, ctx: RequestCon
       }
     }
     if (existing) {
+      refusePublicAcl(store, existing, { s3: s3Acl, swiftRead: opts.swiftAcl?.read, swiftWrite: opts.swiftAcl?.write });
       const set: Partial<ContainerRow> = {};
       if (opts.metadata) set.metadata = { ...existing.metadata, ...lowerKeys(opts.metadata) };
       if (opts.swiftAcl?.read !== undefined) set.swiftRead = opts.swiftAcl.read;
@@ -86,7 +89,8 @@ export async function headContainer(store: ObjectStoreContext, ctx: RequestConte
 /** Swift container POST / S3 Put{BucketAcl,BucketTagging,BucketVersioning}. Owner member role needed. */
 export async function updateContainer(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef, update: UpdateContainerOptions): Promise<ContainerInfo> {
   const c = requireContainer(store, ref, ctx);
-  requireProjectRole(ctx, c.projectId, true);
+  const action = update.s3Acl || update.swiftAcl ? 's3:PutBucketAcl' : update.versioning ? 's3:PutBucketVersioning' : 's3:PutBucketTagging';
+  assertOwnerBucketAction(store, ctx, c, action);
   validateContainerQuota(update.metadata?.set);
   const set: Partial<ContainerRow> = {};
   if (update.metadata) set.metadata = applyMetadataUpdate(c.metadata, update.metadata);
@@ -97,26 +101,39 @@ export async function updateContainer(store: ObjectStoreContext, ctx: RequestCon
     validateAclGrants(store, acl);
     set.s3Acl = acl;
   }
+  refusePublicAcl(store, c, { s3: set.s3Acl as StoredAcl | undefined, swiftRead: set.swiftRead, swiftWrite: set.swiftWrite });
   if (update.tags !== undefined) {
     if (update.tags) validateTags(update.tags, 50);
     set.tags = update.tags;
   }
-  if (update.versioning) set.versioning = update.versioning;
+  if (update.versioning) {
+    if (c.swiftVersionsLocation) throw errors.conflict('container', 'Versioning cannot be enabled on a container whose writes are archived by Swift versioned writes.', { reason: 'VersioningConflict' });
+    set.versioning = update.versioning;
+  }
+  if (update.swiftVersions !== undefined) {
+    if (update.swiftVersions && c.versioning) throw errors.conflict('container', 'Swift versioned writes cannot be set on a bucket with S3 versioning.', { reason: 'VersioningConflict' });
+    if (update.swiftVersions) {
+      validateContainerName(update.swiftVersions.location);
+      if (update.swiftVersions.location === c.name) throw errors.invalid('The versions container must not be the container itself.', { reason: 'InvalidArgument' });
+    }
+    set.swiftVersionsLocation = update.swiftVersions?.location ?? null;
+    set.swiftVersionsMode = update.swiftVersions?.mode ?? null;
+  }
   if (Object.keys(set).length) store.db.update(objContainers).set(set).where(eq(objContainers.id, c.id)).run();
   return containerInfo(ctx, store.db.select().from(objContainers).where(eq(objContainers.id, c.id)).get()!);
 }
 
 /**
- * Deletes a container without objects; Conflict `BucketNotEmpty` otherwise. In-progress multipart
- * uploads do not keep it (S3 deletes the bucket and drops them): their parts are released in the same
- * transaction, so their blobs go through the normal `blob.gc` path.
+ * Deletes a container without objects, noncurrent versions or delete markers; Conflict `BucketNotEmpty`
+ * otherwise. In-progress multipart uploads do not keep it (S3 deletes the bucket and drops them): their
+ * parts are released in the same transaction, so their blobs go through the normal `blob.gc` path.
  */
 export async function deleteContainer(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef): Promise<void> {
   const c = requireContainer(store, ref, ctx);
-  requireProjectRole(ctx, c.projectId, true);
+  assertOwnerBucketAction(store, ctx, c, 's3:DeleteBucket');
   store.db.transaction((tx) => {
     const obj = tx.select({ id: objObjects.id }).from(objObjects).where(eq(objObjects.containerId, c.id)).limit(1).get();
-    if (obj) throw errors.conflict('container', 'The bucket you tried to delete is not empty.', { reason: 'BucketNotEmpty', id: c.name });
+    if (obj || hasNoncurrent(tx, c.id)) throw errors.conflict('container', 'The bucket you tried to delete is not empty.', { reason: 'BucketNotEmpty', id: c.name });
     const uploads = tx.select({ id: objUploads.id }).from(objUploads).where(eq(objUploads.containerId, c.id)).all().map((u) => u.id);
     if (uploads.length) {
       const parts = tx.select({ blobKey: objParts.blobKey }).from(objParts).where(inArray(objParts.uploadId, uploads)).all();
@@ -124,6 +141,7 @@ export async function deleteContainer(store: ObjectStoreContext, ctx: RequestCon
       releaseRefs(store, tx, parts.map((p) => p.blobKey));
     }
     tx.delete(objUploads).where(eq(objUploads.containerId, c.id)).run();
+    tx.delete(objBucketConfigs).where(eq(objBucketConfigs.containerId, c.id)).run();
     tx.delete(objContainers).where(eq(objContainers.id, c.id)).run();
   });
 }

@@ -1,22 +1,29 @@
 // Server-side object copies sharing the source's blobs (Swift COPY / X-Copy-From, S3 CopyObject).
-import { eq } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { objObjects } from '../db/schema/objects.js';
-import { errors } from '../errors.js';
+import { errors, isCoreError } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, assertWrite, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { resolvePieces } from './object-pieces.js';
 import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, noSuchKey, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
-import type { ObjectStoreContext } from './store-context.js';
+import type { ContainerRow, ObjectRow, ObjectStoreContext } from './store-context.js';
 import type { Checksum, CopyObjectOptions, CopyObjectResult, ObjectRef } from './types.js';
+import { rowForRead, rowStillStored, s3VersionIdOf } from './versions.js';
 
 /** Server-side copy sharing the source's blobs (no byte copy); source read access and destination write access needed. */
 export async function copyObject(store: ObjectStoreContext, ctx: RequestContext, source: ObjectRef, dest: ObjectRef, opts: CopyObjectOptions = {}): Promise<CopyObjectResult> {
   validateObjectName(source.name);
   validateObjectName(dest.name);
   const sc = requireContainer(store, source, ctx);
-  const src = liveObject(store, sc.id, source.name);
+  let src: ObjectRow | undefined;
+  let lookupError: unknown;
+  try {
+    src = copySourceRow(store, sc, source.name, opts.sourceVersionId);
+  } catch (e) {
+    lookupError = e;
+  }
   assertReadObject(store, ctx, sc, source.name, src, {});
+  if (lookupError) throw lookupError;
   if (!src) throw noSuchKey(source.name);
   if (!opts.copyManifest) {
     assertDloSegmentsReadable(store, ctx, sc, src, {});
@@ -30,7 +37,7 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   assertWrite(store, ctx, dc, dest.name, opts);
   checkDeleteAt(store, opts.deleteAt);
   const replace = opts.metadataDirective === 'REPLACE';
-  if (sc.id === dc.id && source.name === dest.name && opts.metadataDirective === 'COPY' && opts.tagsDirective !== 'REPLACE' && !opts.acl && !opts.mergeMetadata) {
+  if (sc.id === dc.id && source.name === dest.name && opts.sourceVersionId === undefined && opts.metadataDirective === 'COPY' && opts.tagsDirective !== 'REPLACE' && !opts.acl && !opts.mergeMetadata) {
     throw errors.invalid(
       'This copy request is illegal because it is trying to copy an object to itself without changing the object\'s metadata, storage class, website redirect location or encryption attributes.',
       { reason: 'InvalidRequest' },
@@ -65,14 +72,15 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
   if (tags) validateTags(tags, 10);
   const acl = writerAcl(ctx, dc, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
+  refusePublicAcl(store, dc, { s3: acl });
   const id = newId();
   const now = store.now();
-  store.db.transaction((tx) => {
+  const stored = store.db.transaction((tx) => {
     // Re-read the source inside the transaction: its blobs are still referenced, so sharing them is safe.
-    const again = tx.select().from(objObjects).where(eq(objObjects.id, src.id)).get();
-    if (!again) throw noSuchKey(source.name);
+    if (!rowStillStored(tx, src)) throw noSuchKey(source.name);
     checkWriteConditions(store, liveObject(store, dc.id, dest.name), opts.ifNoneMatch, opts.ifMatch, dest.name);
-    writeRow(store, 
+    return writeRow(
+      store,
       tx,
       {
         id,
@@ -97,5 +105,25 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
       { ...dest, projectId: dc.projectId },
     );
   });
-  return { etag, swiftEtag, size, lastModified: now, sourceLastModified: src.lastModified, versionId: id, checksum: (src.checksum as Checksum | null) ?? undefined };
+  return {
+    etag,
+    swiftEtag,
+    size,
+    lastModified: now,
+    sourceLastModified: src.lastModified,
+    versionId: id,
+    s3VersionId: s3VersionIdOf(dc, stored),
+    sourceS3VersionId: opts.sourceVersionId ?? s3VersionIdOf(sc, src.versionId),
+    checksum: (src.checksum as Checksum | null) ?? undefined,
+  };
+}
+
+/** The source row of a copy: the current one, or the version asked for (a delete marker cannot be copied: InvalidRequest). */
+function copySourceRow(store: ObjectStoreContext, sc: ContainerRow, name: string, versionId: string | undefined): ObjectRow | undefined {
+  try {
+    return rowForRead(store, sc, name, versionId, liveObject(store, sc.id, name));
+  } catch (e) {
+    if (isCoreError(e, 'InvalidState')) throw errors.invalid('The source of a copy request may not specifically refer to a delete marker by version id.', { reason: 'InvalidRequest' });
+    throw e;
+  }
 }

@@ -2,13 +2,15 @@
 import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { assertDloSegmentsReadable, assertReadObject, assertSloSegmentsReadable, requireContainer } from './authorize.js';
+import { lifecycleExpiry } from './lifecycle.js';
 import { resolvePieces, storedPieces } from './object-pieces.js';
 import { liveObject, noSuchKey } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, resolveByteRange, validateObjectName } from './rules.js';
-import type { ObjectStoreContext } from './store-context.js';
+import type { ObjectRow, ObjectStoreContext } from './store-context.js';
 import { emptyStream, openPieces, type Piece, slicePieces } from './streams.js';
 import type { GetObjectOptions, GetObjectResult, HeadObjectResult, ListPartsOptions, ObjectPartInfo, ObjectPartListing, ObjectRef } from './types.js';
 import { objectInfo } from './views.js';
+import { rowForRead } from './versions.js';
 
 /**
  * The parts of a stored multipart or SLO object after `partNumberMarker`, at most `maxParts` (≤ 1000)
@@ -39,8 +41,16 @@ export async function listObjectParts(store: ObjectStoreContext, ctx: RequestCon
 export async function readObject(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, opts: GetObjectOptions, method: 'GET' | 'HEAD'): Promise<{ head: HeadObjectResult; pieces: Piece[] }> {
   validateObjectName(ref.name);
   const c = requireContainer(store, ref, ctx);
-  const row = liveObject(store, c.id, ref.name);
-  assertReadObject(store, ctx, c, ref.name, row, opts, method);
+  // A version lookup's own error (delete marker, no such version) only after access is settled: no existence oracle.
+  let row: ObjectRow | undefined;
+  let lookupError: unknown;
+  try {
+    row = rowForRead(store, c, ref.name, opts.versionId, liveObject(store, c.id, ref.name));
+  } catch (e) {
+    lookupError = e;
+  }
+  const docs = assertReadObject(store, ctx, c, ref.name, row, opts, method);
+  if (lookupError) throw lookupError;
   if (!row) throw noSuchKey(ref.name);
   // The manifest itself is an ordinary stored object: its own bytes and etag, no segment lookup.
   const dlo = row.kind === 'dlo' && !opts.dloManifestItself;
@@ -80,7 +90,9 @@ export async function readObject(store: ObjectStoreContext, ctx: RequestContext,
     range = { ...r, size: info.size };
     pieces = slicePieces(pieces, r.start, r.end);
   }
-  return { head: { info, range }, pieces };
+  // The lifecycle rules came with the access check: x-amz-expiration costs no further lookup.
+  const expiration = docs.lifecycle ? lifecycleExpiry(docs.lifecycle, row) : undefined;
+  return { head: { info, range, expiration }, pieces };
 }
 
 /** Metadata (and the range/part the request would get) after evaluating conditions; no body. */

@@ -26,7 +26,7 @@ interface ListRow {
 export async function listObjects(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef, opts: ListOptions = {}, access: AccessOptions = {}): Promise<ObjectListing> {
   void access;
   const c = requireContainer(store, ref, ctx);
-  assertList(store, ctx, c);
+  assertList(store, ctx, c, { prefix: opts.prefix });
   const limit = Math.min(Math.max(opts.limit ?? MAX_LIST, 0), MAX_LIST);
   if (limit === 0) return { entries: [], isTruncated: false };
   const now = store.now();

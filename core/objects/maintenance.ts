@@ -3,13 +3,18 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { objBlobRefs, objObjects } from '../db/schema/objects.js';
 import { dropUpload } from './multipart.js';
 import { removeRow } from './object-rows.js';
+import { promoteNewest } from './versions.js';
 import type { ObjectStoreContext } from './store-context.js';
 
 /** `object.expire`: delete the object if it is still that version and past its delete-at. Idempotent. */
 export async function expireObject(store: ObjectStoreContext, payload: { projectId: string; container: string; name: string; versionId: string }): Promise<void> {
   store.db.transaction((tx) => {
     const row = tx.select().from(objObjects).where(eq(objObjects.id, payload.versionId)).get();
-    if (row && row.deleteAt !== null && row.deleteAt <= store.now()) removeRow(store, tx, row);
+    if (row && row.deleteAt !== null && row.deleteAt <= store.now()) {
+      removeRow(store, tx, row);
+      // In an S3-versioned bucket the previous version (if not a delete marker) becomes current again.
+      promoteNewest(store, tx, row.containerId, row.name);
+    }
   });
 }
 

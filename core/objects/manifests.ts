@@ -85,7 +85,8 @@ export async function putSloManifest(store: ObjectStoreContext, ctx: RequestCont
       const r = tx.select().from(objBlobRefs).where(eq(objBlobRefs.blobKey, e.blobKey)).get();
       if (!r || r.refs <= 0) throw errors.conflict('object', 'A segment changed while the manifest was stored; retry.', { reason: 'ManifestSegmentErrors', errors: [[e.path ?? '', '409 Conflict']] });
     }
-    writeRow(store, 
+    writeRow(
+      store,
       tx,
       {
         id,

@@ -2,12 +2,14 @@
 import { and, asc, eq, gt, isNull } from 'drizzle-orm';
 import type { BlobWriteResult } from '../../backends/blob/types.js';
 import type { RequestContext } from '../context.js';
-import { type ManifestEntry, objObjects, objParts, objUploads } from '../db/schema/objects.js';
+import { type ManifestEntry, objParts, objUploads } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertList, assertWrite, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
 import { readObject } from './get-object.js';
 import { checkPartAlgorithm, multipartChecksum, uploadChecksumType } from './multipart-checksum.js';
+import { s3VersionIdOf, storedVersionById } from './versions.js';
 import { addRefs, checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, lowerKeys, releaseRefs, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { checkConditions, compareBytes, concatEtag, multipartEtag, newId, normalizeEtag, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext, UploadRow } from './store-context.js';
@@ -38,7 +40,7 @@ import { projectDisplayNames } from './views.js';
 function requireUpload(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, write: boolean): { c: ContainerRow; up: UploadRow } {
   const c = requireContainer(store, ref, ctx);
   if (write) assertWrite(store, ctx, c, ref.name, {});
-  else assertList(store, ctx, c);
+  else assertList(store, ctx, c, { key: ref.name });
   const up = store.db.select().from(objUploads).where(eq(objUploads.id, uploadId)).get();
   if (!up || up.containerId !== c.id || up.name !== ref.name) {
     throw errors.notFound('upload', uploadId, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.');
@@ -79,6 +81,7 @@ export async function createMultipartUpload(store: ObjectStoreContext, ctx: Requ
   if (opts.tags) validateTags(opts.tags, 10);
   const acl = writerAcl(ctx, c, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
+  refusePublicAcl(store, c, { s3: acl });
   const checksumType = uploadChecksumType(opts.checksumAlgorithm, opts.checksumType);
   const now = store.now();
   const row: UploadRow = {
@@ -152,7 +155,7 @@ export async function uploadPartCopy(store: ObjectStoreContext, ctx: RequestCont
   const algorithm = (requireUpload(store, ctx, ref, uploadId, true).up.settings as { checksumAlgorithm?: ChecksumAlgorithm }).checksumAlgorithm;
   const range = opts.sourceRange;
   if (range && (range.start < 0 || range.end < range.start)) throw errors.invalid('The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', { reason: 'InvalidArgument' });
-  const { head, pieces } = await readObject(store, ctx, source, {}, 'GET');
+  const { head, pieces } = await readObject(store, ctx, source, { versionId: opts.sourceVersionId }, 'GET');
   checkConditions(opts.sourceConditions, head.info, true);
   let use = pieces;
   if (range) {
@@ -246,8 +249,9 @@ export async function listMultipartUploads(store: ObjectStoreContext, ctx: Reque
 export async function completeMultipartUpload(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, uploadId: string, parts: CompletePart[], opts: CompleteMultipartOptions = {}): Promise<CompleteMultipartResult> {
   const { c, up } = requireUpload(store, ctx, ref, uploadId, true);
   if (up.completedVersionId) {
-    const done = store.db.select().from(objObjects).where(eq(objObjects.id, up.completedVersionId)).get();
-    if (done) return { etag: done.etag, size: done.size, lastModified: done.lastModified, versionId: done.id, checksum: (done.checksum as Checksum | null) ?? undefined };
+    // The version it made may be noncurrent by now (a versioned bucket kept it).
+    const done = storedVersionById(store, up.completedVersionId);
+    if (done) return { etag: done.etag, size: done.size, lastModified: done.lastModified, versionId: done.id, s3VersionId: s3VersionIdOf(c, done.versionId), checksum: (done.checksum as Checksum | null) ?? undefined };
     throw errors.notFound('upload', uploadId, 'The specified upload does not exist.');
   }
   if (!parts.length) throw errors.invalid('The XML you provided was not well-formed or did not validate against our published schema', { reason: 'MalformedManifest' });
@@ -297,11 +301,12 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
   const manifest: ManifestEntry[] = used.map((p) => ({ blobKey: p.blobKey, offset: 0, size: p.size, etag: p.etag, partNumber: p.partNumber, checksum: p.checksum ?? undefined }));
   const id = newId();
   const now = store.now();
-  store.db.transaction((tx) => {
+  const storedVersion = store.db.transaction((tx) => {
     const again = tx.select().from(objUploads).where(eq(objUploads.id, uploadId)).get();
     if (!again || again.completedVersionId) throw errors.notFound('upload', uploadId, 'The specified upload does not exist.');
     checkWriteConditions(store, liveObject(store, c.id, ref.name), opts.ifNoneMatch, opts.ifMatch, ref.name);
-    writeRow(store, 
+    const v = writeRow(
+      store,
       tx,
       {
         id,
@@ -329,8 +334,9 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
     tx.delete(objParts).where(eq(objParts.uploadId, uploadId)).run();
     releaseRefs(store, tx, all.map((p) => p.blobKey));
     tx.update(objUploads).set({ completedVersionId: id, completedEtag: etag }).where(eq(objUploads.id, uploadId)).run();
+    return v;
   });
-  return { etag, size, lastModified: now, versionId: id, checksum };
+  return { etag, size, lastModified: now, versionId: id, s3VersionId: s3VersionIdOf(c, storedVersion), checksum };
 }
 
 /** Deletes an upload and releases its parts, in one transaction. */

@@ -7,6 +7,7 @@ import { type CoreError, errors } from '../errors.js';
 import { checkQuota } from './quotas.js';
 import { normalizeEtag } from './rules.js';
 import type { ContainerRow, ObjectRow, ObjectStoreContext, Tx } from './store-context.js';
+import { displaceForWrite } from './versions.js';
 import type { MetadataUpdate, ObjectRef, StoredAcl, SystemMetadata } from './types.js';
 
 const SYS_META_KEYS: Array<keyof SystemMetadata> = ['contentEncoding', 'contentDisposition', 'cacheControl', 'expires', 'contentLanguage'];
@@ -92,19 +93,24 @@ export function removeRow(store: ObjectStoreContext, tx: Tx, row: ObjectRow): vo
   releaseRefs(store, tx, rowBlobKeys(row));
 }
 
-/** Inserts `row` replacing any current version of that name (last committed wins), in `tx`. */
-export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }, current?: ObjectRow | null): void {
+/**
+ * Inserts `row` as the current version of its name (last committed wins), in `tx`. What it replaces
+ * goes by the container's versioning (`versions.ts`): removed, kept as a noncurrent S3 version, or
+ * archived by Swift versioned writes. Returns the new row's stored S3 version id (null: the null version).
+ */
+export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }, current?: ObjectRow | null): string | null {
   // `current`: the row of that name the caller already read in this transaction (null: none); looked up when omitted.
   const old = current === undefined ? store.stmts.objectByName(row.containerId, row.name) : (current ?? undefined);
   // Quotas hold for every write, from either face: checked against the counters in this transaction.
   checkQuota(store.stmts, row.containerId, { bytes: row.size - (old?.size ?? 0), objects: old ? 0 : 1 });
-  if (old) removeRow(store, tx, old);
-  store.stmts.insertObject(row);
+  const versionId = displaceForWrite(store, tx, row.containerId, row.name, old, row.id!);
+  store.stmts.insertObject({ ...row, versionId });
   store.stmts.bumpContainer(row.containerId, 1, row.size, store.now());
   addRefs(store, tx, rowBlobKeys({ blobKey: row.blobKey ?? null, manifest: row.manifest ?? null }));
   if (row.deleteAt) {
     store.enqueue(tx, 'object.expire', { projectId: ref.projectId, container: ref.container, name: row.name, versionId: row.id! }, { runAt: row.deleteAt, jobId: `expire:${row.id}` });
   }
+  return versionId;
 }
 
 /**

@@ -7,6 +7,19 @@ import { copyObject } from './copy-object.js';
 import { deleteObject, deleteObjects } from './delete-object.js';
 import { getObject, headObject, listObjectParts } from './get-object.js';
 import { listObjects } from './list-objects.js';
+import {
+  deleteBucketConfig,
+  evaluateCors,
+  getBucketConfig,
+  getBucketPolicyStatus,
+  putBucketConfig,
+  type BucketConfigDocs,
+  type BucketConfigKind,
+  type CorsOutcome,
+  type PutBucketConfigOptions,
+} from './bucket-config.js';
+import type { CorsRequest } from './cors.js';
+import { sweepLifecycle } from './lifecycle.js';
 import { abortStaleUpload, collectBlobs, expireObject, isBlobReferenced, listBlobRefs } from './maintenance.js';
 import { deleteSloManifest, getSloManifest, putSloManifest } from './manifests.js';
 import {
@@ -21,6 +34,7 @@ import {
 import { updateObjectMetadata } from './object-metadata.js';
 import { putObject } from './put-object.js';
 import { verifyTempUrl } from './temp-url.js';
+import { listObjectVersions } from './versions.js';
 import { createObjectStoreContext, type ObjectServiceDeps, type ObjectStoreContext } from './store-context.js';
 import type {
   AccessOptions,
@@ -37,6 +51,8 @@ import type {
   CreateContainerOptions,
   CreateMultipartOptions,
   DeleteObjectOptions,
+  DeleteObjectResult,
+  DeleteTarget,
   DeleteObjectsResult,
   DeleteSloResult,
   GetObjectOptions,
@@ -67,6 +83,9 @@ import type {
   UploadListing,
   UploadPartCopyOptions,
   UploadPartOptions,
+  VersionedAccessOptions,
+  VersionListing,
+  VersionListOptions,
 } from './types.js';
 
 export type { ObjectServiceDeps, TxEnqueue } from './store-context.js';
@@ -74,14 +93,16 @@ export type { ObjectServiceDeps, TxEnqueue } from './store-context.js';
 /**
  * Accounts, containers, objects, multipart uploads, SLO/DLO manifests and TempURL checks, with the
  * authorization rules of both faces: the caller needs a role on the owning project (reader reads;
- * member/admin write) unless a container ACL (Swift `X-Container-Read/Write`) or an S3 ACL grants
- * access. Every error is a CoreError described in `types.ts`. Forbidden for an anonymous caller is
+ * member/admin write) unless a container ACL (Swift `X-Container-Read/Write`), an S3 ACL or the
+ * bucket policy grants access; the policy's explicit Deny refuses everyone, owners included, and the
+ * public access block can refuse or ignore public ACLs and policies. Every error is a CoreError described in `types.ts`. Forbidden for an anonymous caller is
  * what Swift answers 401 for.
  *
  * Each method delegates to the module of its capability (`accounts.ts`, `containers.ts`,
  * `list-objects.ts`, `put-object.ts`, `get-object.ts`, `delete-object.ts`, `copy-object.ts`,
- * `object-metadata.ts`, `acl-tags.ts`, `multipart.ts`, `manifests.ts`, `temp-url.ts`,
- * `maintenance.ts`); shared rules live in `authorize.ts`, `object-rows.ts`, `blob-writes.ts`,
+ * `object-metadata.ts`, `acl-tags.ts`, `multipart.ts`, `manifests.ts`, `temp-url.ts`, `versions.ts`,
+ * `bucket-config.ts`, `lifecycle.ts`, `maintenance.ts`); shared rules live in `authorize.ts`,
+ * `bucket-guard.ts` (bucket policy and public access block), `object-rows.ts`, `blob-writes.ts`,
  * `object-pieces.ts` and `views.ts`, all working on one `ObjectStoreContext` built here.
  */
 export class ObjectService implements ObjectMaintenance {
@@ -167,14 +188,23 @@ export class ObjectService implements ObjectMaintenance {
     return listObjectParts(this.store, ctx, ref, opts);
   }
 
-  /** Deletes the object; idempotent (`existed` false when there was none). Needs write access. */
-  deleteObject(ctx: RequestContext, ref: ObjectRef, opts: DeleteObjectOptions = {}): Promise<{ existed: boolean }> {
+  /**
+   * Deletes the object; idempotent (`existed` false when there was none). Needs write access. In a
+   * versioned container the container's rules apply (`versions.ts`): a delete marker, a version removed
+   * by id (`opts.versionId`), or Swift's restore/archive.
+   */
+  deleteObject(ctx: RequestContext, ref: ObjectRef, opts: DeleteObjectOptions = {}): Promise<DeleteObjectResult> {
     return deleteObject(this.store, ctx, ref, opts);
   }
 
-  /** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names count as deleted; an `ifMatch` entry is conditional. */
-  deleteObjects(ctx: RequestContext, ref: ContainerRef, names: Array<string | { name: string; ifMatch?: string }>, access: AccessOptions = {}): Promise<DeleteObjectsResult> {
+  /** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names (and versions) count as deleted; an `ifMatch` entry is conditional. */
+  deleteObjects(ctx: RequestContext, ref: ContainerRef, names: Array<string | DeleteTarget>, access: AccessOptions = {}): Promise<DeleteObjectsResult> {
     return deleteObjects(this.store, ctx, ref, names, access);
+  }
+
+  /** Every version and delete marker of a container (S3 ListObjectVersions), by key then newest first. Needs listing access. */
+  listObjectVersions(ctx: RequestContext, ref: ContainerRef, opts: VersionListOptions = {}): Promise<VersionListing> {
+    return listObjectVersions(this.store, ctx, ref, opts);
   }
 
   /** Server-side copy sharing the source's blobs (no byte copy); source read access and destination write access needed. */
@@ -188,23 +218,23 @@ export class ObjectService implements ObjectMaintenance {
   }
 
   /** The object's tag set (empty object when none). */
-  getObjectTags(ctx: RequestContext, ref: ObjectRef, access: AccessOptions = {}): Promise<Record<string, string>> {
+  getObjectTags(ctx: RequestContext, ref: ObjectRef, access: VersionedAccessOptions = {}): Promise<Record<string, string>> {
     return getObjectTags(this.store, ctx, ref, access);
   }
 
   /** Replaces (or with `null` removes) the object's tag set; does not change lastModified. */
-  putObjectTags(ctx: RequestContext, ref: ObjectRef, tags: Record<string, string> | null, access: AccessOptions = {}): Promise<void> {
+  putObjectTags(ctx: RequestContext, ref: ObjectRef, tags: Record<string, string> | null, access: VersionedAccessOptions = {}): Promise<void> {
     return putObjectTags(this.store, ctx, ref, tags, access);
   }
 
   /** The object's ACL (owner = container project); needs READ_ACP. */
-  getObjectAcl(ctx: RequestContext, ref: ObjectRef): Promise<AclView> {
-    return getObjectAcl(this.store, ctx, ref);
+  getObjectAcl(ctx: RequestContext, ref: ObjectRef, access: VersionedAccessOptions = {}): Promise<AclView> {
+    return getObjectAcl(this.store, ctx, ref, access);
   }
 
   /** Replaces the object's ACL (needs WRITE_ACP); does not change lastModified. Grants to unknown projects → 'InvalidArgument'. */
-  putObjectAcl(ctx: RequestContext, ref: ObjectRef, acl: S3Acl): Promise<void> {
-    return putObjectAcl(this.store, ctx, ref, acl);
+  putObjectAcl(ctx: RequestContext, ref: ObjectRef, acl: S3Acl, access: VersionedAccessOptions = {}): Promise<void> {
+    return putObjectAcl(this.store, ctx, ref, acl, access);
   }
 
   /** The container's S3 ACL (owner = project). */
@@ -269,6 +299,39 @@ export class ObjectService implements ObjectMaintenance {
   /** Checks a Swift TempURL signature against the account's and container's keys; Invalid 'TempUrlInvalid' otherwise. */
   verifyTempUrl(input: TempUrlInput): Promise<TempUrlGrant> {
     return verifyTempUrl(this.store, input);
+  }
+
+  /**
+   * A bucket's configuration document of `kind` (CORS rules, policy, lifecycle rules, public access
+   * block); NotFound `bucket-config` when it has none. The owner's roles read it; others need a policy Allow.
+   */
+  getBucketConfig<K extends BucketConfigKind>(ctx: RequestContext, ref: ContainerRef, kind: K): Promise<NonNullable<BucketConfigDocs[K]>> {
+    return getBucketConfig(this.store, ctx, ref, kind);
+  }
+
+  /** Validates (Invalid with S3's reasons, NotImplemented for what we cannot honour) and stores a configuration document. Member role. */
+  putBucketConfig<K extends BucketConfigKind>(ctx: RequestContext, ref: ContainerRef, kind: K, doc: NonNullable<BucketConfigDocs[K]>, opts: PutBucketConfigOptions = {}): Promise<void> {
+    return putBucketConfig(this.store, ctx, ref, kind, doc, opts);
+  }
+
+  /** Removes a configuration document (a no-op when absent). Member role. */
+  deleteBucketConfig(ctx: RequestContext, ref: ContainerRef, kind: BucketConfigKind): Promise<void> {
+    return deleteBucketConfig(this.store, ctx, ref, kind);
+  }
+
+  /** Whether the bucket policy is public; NotFound `bucket-config` without a policy. */
+  getBucketPolicyStatus(ctx: RequestContext, ref: ContainerRef): Promise<{ isPublic: boolean }> {
+    return getBucketPolicyStatus(this.store, ctx, ref);
+  }
+
+  /** Evaluates a cross-origin request (preflight or actual) against the bucket's CORS rules; no authorization. */
+  evaluateCors(ctx: RequestContext, ref: ContainerRef, req: CorsRequest): Promise<CorsOutcome> {
+    return evaluateCors(this.store, ctx, ref, req);
+  }
+
+  /** The lifecycle sweep (periodic): schedules expiry of objects and aborts of uploads that enabled rules made due. */
+  sweepLifecycle(): Promise<{ expired: number; aborted: number }> {
+    return sweepLifecycle(this.store);
   }
 
   expireObject(payload: { projectId: string; container: string; name: string; versionId: string }): Promise<void> {

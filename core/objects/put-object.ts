@@ -2,12 +2,14 @@
 import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { assertWrite, requireContainer } from './authorize.js';
+import { refusePublicAcl } from './bucket-guard.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
 import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveRow, lowerKeys, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
 import { checkQuota } from './quotas.js';
 import { newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
 import type { ObjectRef, PutObjectOptions, PutObjectResult } from './types.js';
+import { s3VersionIdOf } from './versions.js';
 
 /**
  * Streams `body` to a fresh blob, verifies size/MD5/checksum, then commits the object row (the write
@@ -32,14 +34,16 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
   }
   const acl = writerAcl(ctx, c, toStoredAcl(opts.acl));
   validateAclGrants(store, acl);
+  refusePublicAcl(store, c, { s3: acl });
   const { res, checksum } = await writeBlob(store, body, opts);
   const id = newId();
   const now = store.now();
-  await commitOrDrop(store, res.key, (tx) => {
+  const stored = await commitOrDrop(store, res.key, (tx) => {
     if (!store.stmts.containerExists(c.id)) throw errors.notFound('container', ref.container, 'The specified bucket does not exist.');
     const current = store.stmts.objectByName(c.id, ref.name) ?? null;
     checkWriteConditions(store, liveRow(store, current), opts.ifNoneMatch, opts.ifMatch, ref.name, true);
-    writeRow(store, 
+    return writeRow(
+      store,
       tx,
       {
         id,
@@ -65,5 +69,5 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
       current,
     );
   });
-  return { etag: res.md5, swiftEtag: res.md5, size: res.size, lastModified: now, versionId: id, checksum };
+  return { etag: res.md5, swiftEtag: res.md5, size: res.size, lastModified: now, versionId: id, s3VersionId: s3VersionIdOf(c, stored), checksum };
 }

@@ -22,14 +22,19 @@ export function newId(): string {
   return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24);
 }
 
+/** A UTF-16 surrogate without its partner: such a name has no UTF-8 form and would be stored as U+FFFD. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Object names: 1–1024 UTF-8 bytes, and a real UTF-8 string (two names never store as one). */
 export function validateObjectName(name: string): void {
   if (typeof name !== 'string' || name.length === 0) throw errors.invalid('Object name must not be empty.', { reason: 'InvalidName' });
+  if (LONE_SURROGATE.test(name)) throw errors.invalid('Object name must be valid UTF-8.', { reason: 'InvalidName' });
   if (Buffer.byteLength(name) > MAX_NAME_BYTES) throw errors.invalid('Your key is too long.', { reason: 'KeyTooLong', size: Buffer.byteLength(name) });
 }
 
 /** Swift's container rule: 1–256 bytes, no `/`. */
 export function validateContainerName(name: string): void {
-  if (!name || Buffer.byteLength(name) > 256 || name.includes('/') || name.includes('\0')) {
+  if (!name || Buffer.byteLength(name) > 256 || name.includes('/') || name.includes('\0') || LONE_SURROGATE.test(name)) {
     throw errors.invalid('Container name must be 1-256 bytes with no "/".', { reason: 'InvalidName' });
   }
 }

@@ -10,7 +10,7 @@ type ObjectInsert = typeof objObjects.$inferInsert;
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 
 const OBJECT_COLUMNS =
-  'id, container_id, name, size, etag, swift_etag, content_type, user_meta, sys_meta, last_modified, delete_at, tags, acl, checksum, kind, blob_key, manifest, dlo_manifest';
+  'id, container_id, name, size, etag, swift_etag, content_type, user_meta, sys_meta, last_modified, delete_at, tags, acl, checksum, kind, blob_key, manifest, dlo_manifest, version_id';
 
 /**
  * The hot queries of object reads and writes, prepared once per connection. They run on the
@@ -34,12 +34,15 @@ export function prepareObjectStatements(db: Db) {
   // Raw: a drizzle placeholder would turn a null JSON column into the text 'null'.
   const insertObject = sqlite.prepare(`INSERT INTO obj_objects (${OBJECT_COLUMNS}) VALUES (${OBJECT_COLUMNS.split(', ').map(() => '?').join(', ')})`);
   const containerExists = sqlite.prepare('SELECT 1 FROM obj_containers WHERE id = ?').pluck();
+  const containerVersioning = sqlite.prepare('SELECT versioning, swift_versions_location AS location, swift_versions_mode AS mode, project_id AS projectId FROM obj_containers WHERE id = ?');
   const bumpContainer = sqlite.prepare('UPDATE obj_containers SET object_count = object_count + ?, bytes_used = bytes_used + ?, updated_at = ? WHERE id = ?');
   const quotaUsage = sqlite.prepare(
     'SELECT c.project_id AS projectId, c.metadata AS metadata, c.object_count AS objectCount, c.bytes_used AS bytesUsed, a.metadata AS accountMetadata ' +
       'FROM obj_containers c LEFT JOIN obj_accounts a ON a.project_id = c.project_id WHERE c.id = ?',
   );
   const projectBytes = sqlite.prepare('SELECT coalesce(sum(bytes_used), 0) FROM obj_containers WHERE project_id = ?').pluck();
+  const projectDomainId = sqlite.prepare('SELECT domain_id FROM projects WHERE id = ?').pluck();
+  const bucketConfigRows = sqlite.prepare('SELECT kind, document FROM obj_bucket_configs WHERE container_id = ?');
   const addRef = db
     .insert(objBlobRefs)
     .values({ blobKey: p('blobKey'), refs: 1, updatedAt: p('now') })
@@ -49,7 +52,18 @@ export function prepareObjectStatements(db: Db) {
   return {
     containerByProjectName: (projectId: string, name: string) => containerByProjectName.get({ projectId, name }),
     oldestContainerByName: (name: string) => oldestContainerByName.get({ name }),
+    /** The domain of a Keystone project; undefined when there is no such project. */
+    projectDomainId: (projectId: string) => projectDomainId.get(projectId) as string | undefined,
+    /** A container's configuration documents (kind → parsed JSON). */
+    bucketConfigs(containerId: string): Record<string, unknown> {
+      const out: Record<string, unknown> = {};
+      for (const r of bucketConfigRows.all(containerId) as Array<{ kind: string; document: string }>) out[r.kind] = JSON.parse(r.document);
+      return out;
+    },
     containerExists: (id: string) => containerExists.get(id) !== undefined,
+    /** The versioning settings every object write and delete consults (`versions.ts`). */
+    containerVersioning: (id: string) =>
+      containerVersioning.get(id) as { versioning: string | null; location: string | null; mode: string | null; projectId: string } | undefined,
     objectByName: (containerId: string, name: string) => objectByName.get({ containerId, name }),
     /** Inserts an object row, applying the schema's defaults for omitted columns. */
     insertObject(r: ObjectInsert): void {
@@ -72,6 +86,7 @@ export function prepareObjectStatements(db: Db) {
         r.blobKey ?? null,
         json(r.manifest),
         r.dloManifest ?? null,
+        r.versionId ?? null,
       );
     },
     /** Adds to a container's object and byte counters. */

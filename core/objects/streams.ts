@@ -24,7 +24,12 @@ export function slicePieces(pieces: Piece[], start: number, end: number): Piece[
   return out;
 }
 
-/** A stream reading each piece in turn; a blob is opened only when the previous one is done. */
+/**
+ * A stream reading each piece in turn; a blob is opened only when the previous one is done and a reader
+ * asks for bytes (high-water mark 0: a stream built and never read opens nothing). Cancelling releases
+ * the blob being read, including one still being opened or read when the cancel arrives (a client that
+ * disconnects mid-body), so no file handle is left for the garbage collector.
+ */
 export async function openPieces(blobs: BlobStore, pieces: Piece[]): Promise<ReadableStream<Uint8Array>> {
   const todo = pieces.filter((p) => p.size > 0);
   if (todo.length === 0) return emptyStream();
@@ -35,30 +40,44 @@ export async function openPieces(blobs: BlobStore, pieces: Piece[]): Promise<Rea
   }
   let i = 0;
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  return new ReadableStream<Uint8Array>({
-    async pull(c) {
-      for (;;) {
-        if (!reader) {
-          const p = todo[i++];
-          if (!p) {
-            c.close();
-            return;
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(c) {
+        for (;;) {
+          if (!reader) {
+            const p = todo[i++];
+            if (!p) {
+              c.close();
+              return;
+            }
+            const next = await blobs.get(p.blobKey, { start: p.offset, end: p.offset + p.size - 1 });
+            if (cancelled) {
+              await next.cancel();
+              return;
+            }
+            reader = next.getReader();
           }
-          reader = (await blobs.get(p.blobKey, { start: p.offset, end: p.offset + p.size - 1 })).getReader();
+          const r = await reader.read();
+          // A cancel during the read ends it as `done`: that is not the piece's end, so open nothing more.
+          if (cancelled) return;
+          if (r.done) {
+            reader = undefined;
+            continue;
+          }
+          c.enqueue(r.value);
+          return;
         }
-        const r = await reader.read();
-        if (r.done) {
-          reader = undefined;
-          continue;
-        }
-        c.enqueue(r.value);
-        return;
-      }
+      },
+      async cancel(reason) {
+        cancelled = true;
+        const current = reader;
+        reader = undefined;
+        await current?.cancel(reason);
+      },
     },
-    async cancel(reason) {
-      await reader?.cancel(reason);
-    },
-  });
+    { highWaterMark: 0 },
+  );
 }
 
 /** An empty stream. */

@@ -8,6 +8,11 @@
 // | NotFound     | resource 'object'               | NoSuchKey (HEAD: bare 404) / 404; also expired objects                 |
 // | NotFound     | resource 'upload'               | NoSuchUpload / 404                                                     |
 // | NotFound     | resource 'tagset'               | NoSuchTagSet (object or container has no tags)                         |
+// | NotFound     | resource 'version'              | NoSuchVersion (detail.versionId)                                       |
+// | NotFound     | resource 'object', detail.deleteMarker | NoSuchKey with the latest version a delete marker (detail.versionId) |
+// | InvalidState | reason 'DeleteMarker'           | MethodNotAllowed / 405: GET/HEAD of a delete marker by version id (detail.versionId, lastModified) |
+// | Conflict     | reason 'VersionsContainerMissing' | Swift versioned writes whose archive container does not exist / 412 |
+// | Conflict     | reason 'VersioningConflict'     | S3 versioning and Swift versioned writes on one container / 400      |
 // | Forbidden    | —                               | AccessDenied / 403 (role, ACL or project mismatch; anonymous refusals) |
 // | Unauthenticated | —                            | anonymous caller where only authentication could help (Swift 401)      |
 // | Conflict     | reason 'BucketNotEmpty'         | BucketNotEmpty / 409                                                   |
@@ -160,6 +165,11 @@ export interface AccessOptions {
   grant?: TempUrlGrant;
 }
 
+/** AccessOptions of a call that may address one version (S3 `versionId`; `null` names the null version). */
+export interface VersionedAccessOptions extends AccessOptions {
+  versionId?: string;
+}
+
 // ---------------------------------------------------------------- accounts
 
 /** An account is a project's view in the object store (Swift `AUTH_<project_id>`, S3 owner). */
@@ -223,6 +233,12 @@ export interface ContainerListing {
 
 export type VersioningStatus = 'Enabled' | 'Suspended';
 
+/** Swift versioned writes: overwritten (and, in history mode, deleted) objects are kept in `location`, a container of the same account. */
+export interface SwiftVersions {
+  location: string;
+  mode: 'stack' | 'history';
+}
+
 export interface CreateContainerOptions {
   metadata?: UserMetadata;
   swiftAcl?: SwiftAcl;
@@ -250,6 +266,8 @@ export interface ContainerInfo {
   tags?: Record<string, string>;
   region: string;
   versioning?: VersioningStatus;
+  /** Swift versioned writes (`X-Versions-Location` = stack, `X-History-Location` = history). */
+  swiftVersions?: SwiftVersions;
   createdAt: number;
   lastModified: number;
   /** True when the caller is a member of the owning project (Swift shows ACLs only to owners). */
@@ -264,6 +282,8 @@ export interface UpdateContainerOptions {
   /** Replace the tag set; `null` removes it. */
   tags?: Record<string, string> | null;
   versioning?: VersioningStatus;
+  /** Set (or with `null` remove) Swift versioned writes; Conflict 'VersioningConflict' while S3 versioning is set, and the reverse. */
+  swiftVersions?: SwiftVersions | null;
 }
 
 // ---------------------------------------------------------------- objects
@@ -276,8 +296,10 @@ export interface ObjectInfo {
   projectId: string;
   container: string;
   name: string;
-  /** Internal id of this version (changes on every write; S3 unversioned buckets show `null`). */
+  /** Internal id of this version (changes on every write). */
   versionId: string;
+  /** The S3 version id (`null` for the null version) when the bucket's versioning was ever set; else absent. */
+  s3VersionId?: string;
   size: number;
   /**
    * S3 view of the ETag, unquoted: hex MD5 for simple objects; `md5(concat(binary part md5s))-N`
@@ -370,10 +392,14 @@ export interface PutObjectResult {
   size: number;
   lastModified: number;
   versionId: string;
+  /** The new version's S3 version id when the bucket's versioning was ever set. */
+  s3VersionId?: string;
   checksum?: Checksum;
 }
 
 export interface GetObjectOptions extends AccessOptions {
+  /** S3 `versionId`: that version (`null` names the null version) instead of the current one. */
+  versionId?: string;
   conditions?: Conditions;
   range?: ByteRange;
   /** S3 `partNumber`: return that part (multipart: the part; SLO: the segment; simple: only 1). */
@@ -386,6 +412,8 @@ export interface HeadObjectResult {
   info: ObjectInfo;
   /** Set when a range or part was asked: the bytes that a GET would return. */
   range?: { start: number; end: number; size: number };
+  /** When a bucket lifecycle rule expires the object, and which rule (S3 `x-amz-expiration`). */
+  expiration?: { at: number; ruleId: string };
 }
 
 export interface GetObjectResult extends HeadObjectResult {
@@ -396,12 +424,67 @@ export interface GetObjectResult extends HeadObjectResult {
 export interface DeleteObjectOptions extends AccessOptions {
   /** S3 conditional delete. */
   ifMatch?: string;
+  /** S3 `versionId`: remove that version for good instead of adding a delete marker. */
+  versionId?: string;
+}
+
+export interface DeleteObjectResult {
+  /** Whether a current object (or, with a version id, that version) existed. */
+  existed: boolean;
+  /** Set when a delete marker was created or (by version id) removed. */
+  deleteMarker?: boolean;
+  /** S3 version id of the version removed or the delete marker created. */
+  versionId?: string;
+}
+
+/** One name (optionally one version of it) of a bulk delete. */
+export interface DeleteTarget {
+  name: string;
+  versionId?: string;
+  /** Delete only over this ETag (S3 DeleteObjects' per-object `ETag`). */
+  ifMatch?: string;
 }
 
 export interface DeleteObjectsResult {
   deleted: string[];
+  /** Per deleted target, in request order: what a DeleteObject of it answered. */
+  results: Array<{ name: string; requestedVersionId?: string } & DeleteObjectResult>;
   /** `resource`: what was not found (`object` for a conditional delete of a missing key, `container`). */
-  errors: Array<{ name: string; kind: string; reason?: string; resource?: string; message: string }>;
+  errors: Array<{ name: string; versionId?: string; kind: string; reason?: string; resource?: string; message: string }>;
+}
+
+/** ListObjectVersions paging (S3 key-marker / version-id-marker). */
+export interface VersionListOptions {
+  prefix?: string;
+  delimiter?: string;
+  keyMarker?: string;
+  /** Requires `keyMarker`; `null` names the null version. */
+  versionIdMarker?: string;
+  /** Max entries (versions + delete markers + prefixes), 0..1000 (default 1000). */
+  limit?: number;
+}
+
+/** One version or delete marker as ListObjectVersions shows it. */
+export interface VersionSummary {
+  type: 'version' | 'deleteMarker';
+  name: string;
+  versionId: string;
+  isLatest: boolean;
+  lastModified: number;
+  size: number;
+  etag: string;
+  /** The owning project: the writer's when another project wrote it, else the container's. */
+  ownerProjectId: string;
+}
+
+export interface VersionListing {
+  /** By key, newest version first; prefixes rolled up at the delimiter are interleaved. */
+  entries: Array<VersionSummary | { type: 'prefix'; prefix: string }>;
+  isTruncated: boolean;
+  nextKeyMarker?: string;
+  nextVersionIdMarker?: string;
+  /** Display names of the container's and the listed entries' owning projects, by project id. */
+  ownerNames: Record<string, string>;
 }
 
 export type MetadataDirective = 'COPY' | 'REPLACE';
@@ -430,6 +513,8 @@ export interface CopyObjectOptions extends AccessOptions {
   checksumAlgorithm?: ChecksumAlgorithm;
   /** For a source manifest (SLO/DLO): copy the manifest itself instead of its content (Swift `multipart-manifest=get`). */
   copyManifest?: boolean;
+  /** S3 `x-amz-copy-source: ...?versionId=`: copy that version of the source. */
+  sourceVersionId?: string;
 }
 
 export interface CopyObjectResult {
@@ -440,6 +525,10 @@ export interface CopyObjectResult {
   /** The source's last-modified time (Swift's X-Copied-From-Last-Modified). */
   sourceLastModified: number;
   versionId: string;
+  /** The new version's S3 version id when the destination bucket's versioning was ever set. */
+  s3VersionId?: string;
+  /** The source version's S3 version id when the source bucket's versioning was ever set. */
+  sourceS3VersionId?: string;
   checksum?: Checksum;
 }
 
@@ -504,6 +593,8 @@ export interface UploadPartCopyOptions extends AccessOptions {
   /** Inclusive byte range of the source. Beyond the source → 'InvalidRange'. */
   sourceRange?: { start: number; end: number };
   sourceConditions?: Conditions;
+  /** S3 `x-amz-copy-source: ...?versionId=`: copy from that version of the source. */
+  sourceVersionId?: string;
 }
 
 export interface ListPartsOptions {
@@ -575,6 +666,8 @@ export interface CompleteMultipartResult {
   size: number;
   lastModified: number;
   versionId: string;
+  /** The new version's S3 version id when the bucket's versioning was ever set. */
+  s3VersionId?: string;
   checksum?: Checksum;
 }
 

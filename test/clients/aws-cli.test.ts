@@ -264,6 +264,42 @@ for (const gen of awsGenerations()) {
       expect(mb.stderr).toContain('AccessDenied');
     });
 
+    it('s3api put-bucket-versioning keeps versions: list-object-versions, get-object --version-id, delete markers', async () => {
+      const vb = uniq('awscli-ver');
+      await aws.ok(['s3', 'mb', `s3://${vb}`]);
+      await aws.ok(['s3api', 'put-bucket-versioning', '--bucket', vb, '--versioning-configuration', 'Status=Enabled']);
+      expect((await aws.api(['get-bucket-versioning', '--bucket', vb])).Status).toBe('Enabled');
+      const f1 = join(tmp.path, 'state-1.json');
+      const f2 = join(tmp.path, 'state-2.json');
+      writeFileSync(f1, '{"serial":1}');
+      writeFileSync(f2, '{"serial":2}');
+      const v1 = (await aws.api(['put-object', '--bucket', vb, '--key', 'terraform.tfstate', '--body', f1])).VersionId as string;
+      const v2 = (await aws.api(['put-object', '--bucket', vb, '--key', 'terraform.tfstate', '--body', f2])).VersionId as string;
+      expect(v1).toBeTruthy();
+      expect(v2).not.toBe(v1);
+      const lv = await aws.api(['list-object-versions', '--bucket', vb]);
+      expect(lv.Versions.map((v: { VersionId: string; IsLatest: boolean }) => [v.VersionId, v.IsLatest])).toEqual([
+        [v2, true],
+        [v1, false],
+      ]);
+      const out = join(tmp.path, 'state-old.json');
+      const got = await aws.api(['get-object', '--bucket', vb, '--key', 'terraform.tfstate', '--version-id', v1, out]);
+      expect(got.VersionId).toBe(v1);
+      expect(readFileSync(out, 'utf8')).toBe('{"serial":1}');
+      const del = await aws.api(['delete-object', '--bucket', vb, '--key', 'terraform.tfstate']);
+      expect(del.DeleteMarker).toBe(true);
+      const missing = await aws.run(['s3api', 'head-object', '--bucket', vb, '--key', 'terraform.tfstate']);
+      expect(missing.code).not.toBe(0);
+      expect(missing.stderr).toContain('404');
+      const after = await aws.api(['list-object-versions', '--bucket', vb]);
+      expect(after.DeleteMarkers.map((m: { VersionId: string; IsLatest: boolean }) => [m.VersionId, m.IsLatest])).toEqual([[del.VersionId, true]]);
+      // Teardown as a backup tool does it: every version and marker by id, then the bucket.
+      const rb = await aws.run(['s3api', 'delete-bucket', '--bucket', vb]);
+      expect(rb.stderr).toContain('BucketNotEmpty');
+      for (const id of [v1, v2, del.VersionId]) await aws.ok(['s3api', 'delete-object', '--bucket', vb, '--key', 'terraform.tfstate', '--version-id', id]);
+      await aws.ok(['s3api', 'delete-bucket', '--bucket', vb]);
+    });
+
     it('s3 rm --recursive empties the bucket and s3 rb removes it', async () => {
       const r = await aws.ok(['s3', 'rm', '--recursive', `s3://${bucket}/`]);
       expect(r.stdout).toContain(`delete: s3://${bucket}/big/file.bin`);

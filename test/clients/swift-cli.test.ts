@@ -256,6 +256,28 @@ describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
     const ls = await swiftOk(['list']);
     expect(ls.stdout.split('\n')).not.toContain(container);
   });
+
+  it('X-Versions-Location: swift post sets it, an overwrite is archived, swift delete restores the previous version', async () => {
+    const current = uniq('swiftver');
+    const archive = `${current}-versions`;
+    await swiftOk(['post', archive]);
+    await swiftOk(['post', '-H', `X-Versions-Location: ${archive}`, current]);
+    expect((await swiftOk(['stat', current])).stdout).toMatch(new RegExp(`Versions-Location: ${archive}`, 'i'));
+    writeFileSync(join(tmp.path, 'notes.txt'), 'first draft\n');
+    await swiftOk(['upload', current, 'notes.txt']);
+    writeFileSync(join(tmp.path, 'notes.txt'), 'second draft\n');
+    await swiftOk(['upload', current, 'notes.txt']);
+    const archived = (await swiftOk(['list', archive])).stdout.split('\n').filter(Boolean);
+    expect(archived).toEqual([expect.stringMatching(/^009notes\.txt\/\d{10}\.\d{5}$/)]);
+    await swiftOk(['download', archive, archived[0]!, '-o', 'archived.txt']);
+    expect(readFileSync(join(tmp.path, 'archived.txt'), 'utf8')).toBe('first draft\n');
+    await swiftOk(['download', current, 'notes.txt', '-o', 'current.txt']);
+    expect(readFileSync(join(tmp.path, 'current.txt'), 'utf8')).toBe('second draft\n');
+    await swiftOk(['delete', current, 'notes.txt']);
+    await swiftOk(['download', current, 'notes.txt', '-o', 'restored.txt']);
+    expect(readFileSync(join(tmp.path, 'restored.txt'), 'utf8')).toBe('first draft\n');
+    expect((await swiftOk(['list', archive])).stdout.trim()).toBe('');
+  });
 });
 
 describe('swift CLI and quotas / refused features', { timeout: CLI_TIMEOUT }, () => {

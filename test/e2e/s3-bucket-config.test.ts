@@ -1,4 +1,4 @@
-// Bucket configuration reads (what Terraform and the aws CLI read on every bucket) answer as S3 does for an unconfigured bucket; their Puts stay NotImplemented.
+// Bucket configuration reads (what Terraform and the aws CLI read on every bucket) answer as S3 does for an unconfigured bucket; Puts of what we cannot honour stay NotImplemented.
 import {
   CreateBucketCommand,
   GetBucketAccelerateConfigurationCommand,
@@ -13,9 +13,11 @@ import {
   GetBucketWebsiteCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
-  PutBucketCorsCommand,
+  PutBucketAccelerateConfigurationCommand,
   PutBucketEncryptionCommand,
-  PutBucketPolicyCommand,
+  PutBucketLoggingCommand,
+  PutBucketRequestPaymentCommand,
+  PutBucketWebsiteCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -56,13 +58,9 @@ afterAll(async () => {
 
 const Bucket = B;
 const absent = [
-  ['GetBucketCors', () => new GetBucketCorsCommand({ Bucket }), 'NoSuchCORSConfiguration'],
-  ['GetBucketPolicy', () => new GetBucketPolicyCommand({ Bucket }), 'NoSuchBucketPolicy'],
-  ['GetBucketLifecycleConfiguration', () => new GetBucketLifecycleConfigurationCommand({ Bucket }), 'NoSuchLifecycleConfiguration'],
   ['GetBucketEncryption', () => new GetBucketEncryptionCommand({ Bucket }), 'ServerSideEncryptionConfigurationNotFoundError'],
   ['GetBucketWebsite', () => new GetBucketWebsiteCommand({ Bucket }), 'NoSuchWebsiteConfiguration'],
   ['GetBucketOwnershipControls', () => new GetBucketOwnershipControlsCommand({ Bucket }), 'OwnershipControlsNotFoundError'],
-  ['GetPublicAccessBlock', () => new GetPublicAccessBlockCommand({ Bucket }), 'NoSuchPublicAccessBlockConfiguration'],
   ['GetObjectLockConfiguration', () => new GetObjectLockConfigurationCommand({ Bucket }), 'ObjectLockConfigurationNotFoundError'],
   ['GetBucketReplication', () => new GetBucketReplicationCommand({ Bucket }), 'ReplicationConfigurationNotFoundError'],
 ] as const;
@@ -89,20 +87,41 @@ describe('reads of configurations a bucket cannot have', () => {
     expect(await failure(demo.send(new GetBucketRequestPaymentCommand({ Bucket })))).toEqual({ code: 'AccessDenied', status: 403 });
   });
 
-  it('the Put counterparts answer 501 NotImplemented', async () => {
-    expect(await failure(s3.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['*'] }] } })))).toEqual({
-      code: 'NotImplemented',
-      status: 501,
-    });
-    expect(await failure(s3.send(new PutBucketPolicyCommand({ Bucket, Policy: '{}' })))).toEqual({ code: 'NotImplemented', status: 501 });
+  it('CORS, policy, lifecycle and public access block of a fresh bucket answer their not-configured errors', async () => {
+    expect(await failure(s3.send(new GetBucketCorsCommand({ Bucket })))).toEqual({ code: 'NoSuchCORSConfiguration', status: 404 });
+    expect(await failure(s3.send(new GetBucketPolicyCommand({ Bucket })))).toEqual({ code: 'NoSuchBucketPolicy', status: 404 });
+    expect(await failure(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket })))).toEqual({ code: 'NoSuchLifecycleConfiguration', status: 404 });
+    expect(await failure(s3.send(new GetPublicAccessBlockCommand({ Bucket })))).toEqual({ code: 'NoSuchPublicAccessBlockConfiguration', status: 404 });
+  });
+
+  it('the Puts of configurations nothing would honour answer 501 NotImplemented', async () => {
+    expect(await failure(s3.send(new PutBucketWebsiteCommand({ Bucket, WebsiteConfiguration: { IndexDocument: { Suffix: 'index.html' } } })))).toEqual({ code: 'NotImplemented', status: 501 });
+    expect(await failure(s3.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: 'Requester' } })))).toEqual({ code: 'NotImplemented', status: 501 });
     expect(
       await failure(s3.send(new PutBucketEncryptionCommand({ Bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }))),
     ).toEqual({ code: 'NotImplemented', status: 501 });
   });
 
+  it('the Puts of what skybridge already does are stored (accelerate Suspended, logging off, BucketOwner pays); the rest is 501', async () => {
+    await s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: 'Suspended' } }));
+    expect((await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket }))).Status).toBe('Suspended');
+    expect(await failure(s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: 'Enabled' } })))).toEqual({ code: 'NotImplemented', status: 501 });
+    await s3.send(new PutBucketLoggingCommand({ Bucket, BucketLoggingStatus: {} }));
+    expect((await s3.send(new GetBucketLoggingCommand({ Bucket }))).LoggingEnabled).toBeUndefined();
+    expect(await failure(s3.send(new PutBucketLoggingCommand({ Bucket, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: Bucket, TargetPrefix: 'logs/' } } })))).toEqual({
+      code: 'NotImplemented',
+      status: 501,
+    });
+    await s3.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: 'BucketOwner' } }));
+    expect((await s3.send(new GetBucketRequestPaymentCommand({ Bucket }))).Payer).toBe('BucketOwner');
+    expect(await failure(demo.send(new PutBucketAccelerateConfigurationCommand({ Bucket, AccelerateConfiguration: { Status: 'Suspended' } })))).toEqual({ code: 'AccessDenied', status: 403 });
+    expect(await failure(demo.send(new PutBucketRequestPaymentCommand({ Bucket, RequestPaymentConfiguration: { Payer: 'BucketOwner' } })))).toEqual({ code: 'AccessDenied', status: 403 });
+  });
+
   it('the compat matrix says so: Gets implemented with a note, Puts not implemented', () => {
     const row = (op: string) => s3Operations.find((r) => r.operation === op)!;
     for (const [name] of absent) expect(row(name)).toMatchObject({ implemented: true, note: expect.stringContaining('always 404') });
-    for (const op of ['PutBucketCors', 'PutBucketPolicy', 'PutBucketEncryption', 'PutBucketLogging', 'PutPublicAccessBlock']) expect(row(op).implemented).toBe(false);
+    for (const op of ['PutBucketEncryption', 'PutBucketWebsite', 'PutBucketReplication', 'PutBucketOwnershipControls', 'PutObjectLockConfiguration']) expect(row(op).implemented).toBe(false);
+    for (const op of ['PutBucketCors', 'PutBucketPolicy', 'PutBucketLifecycleConfiguration', 'PutPublicAccessBlock', 'PutBucketLogging', 'PutBucketRequestPayment']) expect(row(op).implemented).toBe(true);
   });
 });

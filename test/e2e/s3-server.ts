@@ -22,7 +22,7 @@ export interface S3TestServer {
 }
 
 /**
- * Builds an in-memory system (`configEnv` over the test defaults, `overrides` such as a recording logger)
+ * Builds an in-memory system (`configEnv` over the test defaults, `overrides` such as a recording logger or a file blob store)
  * and serves it on 127.0.0.1 with raw paths and deferred `100 Continue`, as main.ts does.
  */
 export async function startS3Server(configEnv: Record<string, string> = {}, overrides: SystemOverrides = {}): Promise<S3TestServer> {
@@ -36,6 +36,7 @@ export async function startS3Server(configEnv: Record<string, string> = {}, over
         rawPath: env.incoming?.url,
         requestBody: requestBodyOnce(incoming),
         rawHeaders: incoming?.rawHeaders,
+        remoteAddress: incoming?.socket?.remoteAddress,
         writeContinue: () => {
           if (sent || !out || out.headersSent) return;
           sent = true;

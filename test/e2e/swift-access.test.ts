@@ -96,6 +96,72 @@ describe('container ACLs', () => {
     expect((await f.req('GET', f.url('/named/o'), { token: attacker })).status).toBe(200);
   });
 
+  it("names in ACLs of an account outside the default domain match nothing: the account's project must be in the default domain too", async () => {
+    const boot = f.sys.firstStart.bootstrap;
+    const adminCtx = { requestId: 'acl-account-domain', auth: (await f.sys.identity.tokens.validate(f.other.token)).context };
+    const ids = f.sys.identity.services;
+    const dom = ids.domains.create(adminCtx, { name: 'tenant-domain' });
+    const project = ids.projects.create(adminCtx, { name: 'tenant-project', domainId: dom.id });
+    const user = await ids.users.create(adminCtx, { name: 'tenant-user', domainId: dom.id, password: 'tenant-secret' });
+    const member = ids.roles.list(adminCtx, { name: 'member' })[0]!;
+    ids.assignments.grant(adminCtx, { actor: { userId: user.id }, target: { projectId: project.id }, roleId: member.id });
+    const login = await f.sys.request('/identity/v3/auth/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: 'tenant-user', domain: { id: dom.id }, password: 'tenant-secret' } } },
+          scope: { project: { id: project.id } },
+        },
+      }),
+    });
+    expect(login.status).toBe(201);
+    const tenant = login.headers.get('x-subject-token')!;
+    // The account of the other domain names "admin:admin": within its domain those names mean its own identities.
+    const byName = `${boot.admin.projectName}:${boot.admin.userName}`;
+    expect((await f.req('PUT', f.url('/by-name', project.id), { token: tenant, headers: { 'X-Container-Read': byName, 'X-Container-Write': byName } })).status).toBe(201);
+    expect((await f.req('PUT', f.url('/by-name/o', project.id), { token: tenant, body: 'tenant bytes' })).status).toBe(201);
+    expect((await f.req('GET', f.url('/by-name/o', project.id), { token: f.other.token })).status).toBe(403);
+    expect((await f.req('GET', f.url('/by-name', project.id), { token: f.other.token })).status).toBe(403);
+    expect((await f.req('PUT', f.url('/by-name/planted', project.id), { token: f.other.token, body: 'x' })).status).toBe(403);
+    // Ids still match across domains.
+    await f.req('POST', f.url('/by-name', project.id), { token: tenant, headers: { 'X-Container-Read': `${f.other.projectId}:${f.other.userId}` } });
+    expect(await (await f.req('GET', f.url('/by-name/o', project.id), { token: f.other.token })).text()).toBe('tenant bytes');
+  });
+
+  it("a bare role in an ACL counts only for tokens scoped to the account's own project", async () => {
+    const boot = f.sys.firstStart.bootstrap;
+    const adminCtx = { requestId: 'acl-roles', auth: (await f.sys.identity.tokens.validate(f.other.token)).context };
+    const ids = f.sys.identity.services;
+    await f.req('PUT', f.url('/by-role'), { headers: { 'X-Container-Read': 'member', 'X-Container-Write': 'member' } });
+    await f.req('PUT', f.url('/by-role/o'), { body: 'members only' });
+    // The other project's admin holds `member` on *its* project: that is not a role on this account.
+    expect((await f.req('GET', f.url('/by-role/o'), { token: f.other.token })).status).toBe(403);
+    expect((await f.req('GET', f.url('/by-role'), { token: f.other.token })).status).toBe(403);
+    expect((await f.req('PUT', f.url('/by-role/planted'), { token: f.other.token, body: 'x' })).status).toBe(403);
+    expect((await f.req('GET', f.url('/by-role/planted'))).status).toBe(404);
+    // A role that gives no standing by itself, held on the account's project, is honoured (case-insensitively).
+    const observer = ids.roles.create(adminCtx, { name: 'observer' });
+    const user = await ids.users.create(adminCtx, { name: 'swift-observer', domainId: 'default', password: 'observer-secret' });
+    ids.assignments.grant(adminCtx, { actor: { userId: user.id }, target: { projectId: f.owner.projectId }, roleId: observer.id });
+    const login = await f.sys.request('/identity/v3/auth/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: 'swift-observer', domain: { id: 'default' }, password: 'observer-secret' } } },
+          scope: { project: { name: boot.demo.projectName, domain: { id: 'default' } } },
+        },
+      }),
+    });
+    expect(login.status).toBe(201);
+    const obs = login.headers.get('x-subject-token')!;
+    expect((await f.req('GET', f.url('/by-role/o'), { token: obs })).status).toBe(403);
+    await f.req('POST', f.url('/by-role'), { headers: { 'X-Container-Read': 'Observer' } });
+    expect(await (await f.req('GET', f.url('/by-role/o'), { token: obs })).text()).toBe('members only');
+    expect((await f.req('GET', f.url('/by-role'), { token: obs })).status).toBe(200);
+  });
+
   it('a caller with no access learns nothing of which containers and objects exist: the same answer for existing and missing', async () => {
     await f.req('PUT', f.url('/secret-names'));
     await f.req('PUT', f.url('/secret-names/o'), { body: 'x' });

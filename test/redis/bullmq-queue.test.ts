@@ -6,6 +6,9 @@ import { BullMqQueue, fromBullJobId, toBullJobId } from '../../backends/queue/bu
 import { jobQueueContract } from '../../backends/queue/contract.case.js';
 import { exponentialRetry } from '../../backends/queue/retry.js';
 import type { JobQueue } from '../../core/jobs/port.js';
+import { MemoryBlobStore } from '../../backends/blob/memory-blob-store.js';
+import { EmbeddedQueue } from '../../backends/queue/embedded-queue.js';
+import { registerObjectStoreWorkers } from '../../workers/object-store/register-object-store-workers.js';
 import { openTestOutbox } from '../harness/outbox.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -73,4 +76,36 @@ describe('BullMQ job ids', () => {
     }
     expect(bull.map(fromBullJobId)).toEqual(ids);
   });
+});
+
+describe('blob auditor on both queues', () => {
+  for (const kind of ['embedded', 'bullmq'] as const) {
+    it(`${kind}: a blob.audit job hands old unreferenced blobs to blob.gc, which removes them; young and referenced blobs stay`, async () => {
+      const outbox = openTestOutbox();
+      const prefix = `${runPrefix}-audit-${kind}`;
+      const queue: JobQueue =
+        kind === 'bullmq'
+          ? new BullMqQueue({ store: outbox.store, redisUrl: REDIS_URL, prefix, relayPollMs: 20, retry: exponentialRetry(5, 5, 50) })
+          : new EmbeddedQueue({ store: outbox.store, pollMs: 20 });
+      let clock = 5_000_000;
+      const blobs = new MemoryBlobStore({ now: () => clock });
+      await blobs.put('orphan', new Blob(['left by a crash']).stream());
+      await blobs.put('live', new Blob(['an object']).stream());
+      clock += 7_200_000;
+      await blobs.put('landing', new Blob(['metadata about to commit']).stream());
+      registerObjectStoreWorkers(queue, { blobs, isBlobReferenced: (k) => k === 'live' });
+      try {
+        await queue.start();
+        await queue.enqueue('blob.audit', { cutoff: clock - 3_600_000 }, { jobId: 'blob.audit:1' });
+        await queue.drain();
+        const left: string[] = [];
+        for await (const k of blobs.list()) left.push(k);
+        expect(left.sort()).toEqual(['landing', 'live']);
+      } finally {
+        await queue.close();
+        outbox.close();
+        if (kind === 'bullmq') await deleteKeys(`${prefix}:*`);
+      }
+    });
+  }
 });

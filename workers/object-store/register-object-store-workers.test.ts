@@ -1,16 +1,23 @@
 // The object-store processors: idempotent blob gc, and routing of expiry and multipart cleanup to the object service.
 import { describe, expect, it } from 'vitest';
 import { MemoryBlobStore } from '../../backends/blob/memory-blob-store.js';
-import type { JobName, JobPayloads, JobProcessor } from '../../core/jobs/port.js';
+import type { EnqueueOptions, JobName, JobPayloads, JobProcessor } from '../../core/jobs/port.js';
 import { registerObjectStoreWorkers, type ObjectJobTarget } from './register-object-store-workers.js';
 
-/** Captures what gets registered so each processor can be called directly. */
+/** Captures what gets registered so each processor can be called directly, and what processors enqueue. */
 function fakeQueue() {
   const processors = new Map<string, JobProcessor<JobName>>();
+  const enqueued: Array<{ name: JobName; payload: unknown; jobId?: string }> = [];
   return {
     processors,
+    enqueued,
     process<N extends JobName>(name: N, p: JobProcessor<N>) {
       processors.set(name, p as unknown as JobProcessor<JobName>);
+    },
+    async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts?: EnqueueOptions) {
+      // The outbox deduplicates by job id.
+      if (!opts?.jobId || !enqueued.some((j) => j.jobId === opts.jobId)) enqueued.push({ name, payload, jobId: opts?.jobId });
+      return opts?.jobId ?? String(enqueued.length);
     },
     run<N extends JobName>(name: N, payload: JobPayloads[N]) {
       return processors.get(name)!(payload, { jobId: 'j', attempt: 1 });
@@ -79,5 +86,36 @@ describe('object-store workers', () => {
     await q.run('blob.gc', { blobKeys: ['k'] });
     expect(collected).toEqual([['k']]);
     expect(await blobs.stat('k')).toEqual({ size: 1 });
+  });
+
+  it('blob.audit hands unreferenced blobs older than the cutoff to blob.gc, and leaves young and referenced ones', async () => {
+    let clock = 1_000_000;
+    const blobs = new MemoryBlobStore({ now: () => clock });
+    await blobs.put('orphan-old', body('12345'));
+    await blobs.put('referenced-old', body('1'));
+    clock += 60_000;
+    // Written just now: its metadata may be about to commit.
+    await blobs.put('orphan-young', body('1'));
+    const q = fakeQueue();
+    registerObjectStoreWorkers(q, {
+      blobs,
+      objects: { expireObject: async () => {}, abortStaleUpload: async () => {}, isBlobReferenced: (k) => k === 'referenced-old' },
+    });
+    await q.run('blob.audit', { cutoff: clock - 30_000 });
+    expect(q.enqueued).toEqual([{ name: 'blob.gc', payload: { blobKeys: ['orphan-old'] }, jobId: expect.stringMatching(/^blob\.audit-gc:/) }]);
+    // Nothing is deleted by the audit itself: blob.gc (which re-checks references) does that.
+    expect(await blobs.stat('orphan-old')).toEqual({ size: 5 });
+    await q.run('blob.audit', { cutoff: clock - 30_000 });
+    expect(q.enqueued).toHaveLength(1);
+    await q.run('blob.gc', q.enqueued[0]!.payload as JobPayloads['blob.gc']);
+    expect(await blobs.stat('orphan-old')).toBeUndefined();
+    expect(await blobs.stat('referenced-old')).toEqual({ size: 1 });
+    expect(await blobs.stat('orphan-young')).toEqual({ size: 1 });
+  });
+
+  it('blob.audit is not registered where references cannot be checked', async () => {
+    const q = fakeQueue();
+    registerObjectStoreWorkers(q, { blobs: new MemoryBlobStore(), objects: { expireObject: async () => {}, abortStaleUpload: async () => {} } });
+    expect(q.processors.has('blob.audit')).toBe(false);
   });
 });

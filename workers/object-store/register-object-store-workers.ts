@@ -1,8 +1,9 @@
-// Registers the object-store job processors: blob garbage collection, object expiry, abandoned multipart cleanup.
+// Registers the object-store job processors: blob garbage collection, the orphan-blob auditor, object expiry, abandoned multipart cleanup.
 import type { BlobStore } from '../../backends/blob/types.js';
 import { isCoreError } from '../../core/errors.js';
 import type { JobPayloads, JobQueue } from '../../core/jobs/port.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
+import { auditBlobs } from '../../core/objects/blob-auditor.js';
 
 /**
  * What the expiry and multipart-cleanup jobs call; the object service implements it. Both must
@@ -19,11 +20,14 @@ export interface ObjectJobTarget {
    * can re-check references and clean its own bookkeeping. Must be idempotent.
    */
   collectBlobs?(blobKeys: string[]): Promise<void>;
+  /** True when an object version or part references the key; `blob.audit` needs it (or `isBlobReferenced` below). */
+  isBlobReferenced?(blobKey: string): boolean | Promise<boolean>;
 }
 
 /** What the object-store processors need. */
 export interface ObjectStoreWorkerDeps {
-  blobs: Pick<BlobStore, 'delete'>;
+  /** `entries` lets `blob.audit` run here; without it the audit is left for a process that has it. */
+  blobs: Pick<BlobStore, 'delete'> & Partial<Pick<BlobStore, 'entries'>>;
   /** Without it, `object.expire` and `multipart.cleanup` are left for a process that has one. */
   objects?: ObjectJobTarget;
   /**
@@ -34,8 +38,8 @@ export interface ObjectStoreWorkerDeps {
   logger?: Logger;
 }
 
-/** Registers the object-store processors on `queue`; call before `queue.start()`. */
-export function registerObjectStoreWorkers(queue: Pick<JobQueue, 'process'>, deps: ObjectStoreWorkerDeps): void {
+/** Registers the object-store processors on `queue` (which `blob.audit` also enqueues `blob.gc` on); call before `queue.start()`. */
+export function registerObjectStoreWorkers(queue: Pick<JobQueue, 'process' | 'enqueue'>, deps: ObjectStoreWorkerDeps): void {
   const logger = deps.logger ?? silentLogger;
 
   queue.process('blob.gc', async ({ blobKeys }, meta) => {
@@ -55,6 +59,16 @@ export function registerObjectStoreWorkers(queue: Pick<JobQueue, 'process'>, dep
       }
     }
   });
+
+  // The auditor judges references, so it runs only where it can ask for them: never delete on a guess.
+  const isReferenced = deps.objects?.isBlobReferenced?.bind(deps.objects) ?? deps.isBlobReferenced;
+  const blobs = deps.blobs;
+  if (isReferenced && blobs.entries) {
+    const entries = blobs.entries.bind(blobs);
+    queue.process('blob.audit', async ({ cutoff }) => {
+      await auditBlobs({ blobs: { entries }, isBlobReferenced: isReferenced, queue, logger }, cutoff);
+    });
+  }
 
   const objects = deps.objects;
   if (objects) {

@@ -66,8 +66,25 @@ export class ProtocolError extends Error {
   }
 }
 
-/** Characters XML 1.0 cannot carry, even as references. */
-const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+/** Characters XML 1.0 cannot carry, even as references, and UTF-16 surrogates without their partner. */
+const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const HAS_INVALID_XML = new RegExp(INVALID_XML.source);
+
+/**
+ * Replaces what XML 1.0 cannot carry with U+FFFD, so a document always builds and every XML 1.0 parser
+ * reads it. AWS writes such characters as references (`&#x1;`) that strict parsers (ElementTree, libxml2,
+ * xml2js) refuse; a client that needs the exact key asks for `encoding-type=url`, which never reaches here.
+ */
+function xmlSafe(tree: unknown): unknown {
+  if (typeof tree === 'string') return HAS_INVALID_XML.test(tree) ? tree.replace(INVALID_XML, '\ufffd') : tree;
+  if (Array.isArray(tree)) return tree.map(xmlSafe);
+  if (typeof tree === 'object' && tree !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(tree)) out[k] = xmlSafe(v);
+    return out;
+  }
+  return tree;
+}
 
 /** ISO 8601 with milliseconds, as S3 writes timestamps in XML bodies. */
 export function isoTimestamp(d: Date): string {
@@ -81,9 +98,13 @@ export function httpDate(d: Date): string {
 
 const builder = new Builder({ renderOpts: { pretty: false }, xmldec: { version: '1.0', encoding: 'UTF-8' } });
 
-/** Renders a plain object tree (xml2js builder conventions: `$` attributes, `_` text, arrays repeat) as an XML document. */
+/**
+ * Renders a plain object tree (xml2js builder conventions: `$` attributes, `_` text, arrays repeat) as an XML
+ * document. Every text and attribute value passes through xmlSafe first: this is the one place S3 and EC2
+ * XML is written, so no echoed key, bucket or ETag can make rendering throw.
+ */
 export function buildXml(root: string, tree: unknown): string {
-  return builder.buildObject({ [root]: tree });
+  return builder.buildObject({ [root]: xmlSafe(tree) });
 }
 
 /** How one operation's input binds to the wire, resolved from the model once (the model never changes). */
@@ -171,7 +192,7 @@ export class RestXml {
       const m = this.resolve(shape.members![shape.payload]!);
       const v = output[shape.payload];
       if (v === undefined || v === null) return res;
-      if (m.type === 'blob' || m.type === 'string' || m.streaming) {
+      if (m.type === 'blob' || m.type === 'string' || m.type === undefined || m.streaming) {
         res.body = v as SerializedResponse['body'];
         return res;
       }
@@ -212,7 +233,7 @@ export class RestXml {
   private scalar(m: Shape, v: unknown): string {
     if (m.type === 'timestamp') return isoTimestamp(v instanceof Date ? v : new Date(v as string | number));
     if (m.type === 'boolean') return v ? 'true' : 'false';
-    return String(v).replace(INVALID_XML, '\ufffd');
+    return String(v);
   }
 
   /** The xml2js tree for a value of shape `s0` (without the element name, which the caller owns). */
@@ -279,6 +300,8 @@ export class RestXml {
     if (shape.payload && wire.body !== undefined) {
       const m = this.resolve(shape.members![shape.payload]!);
       // An absent payload is the handler's call (optional for CreateBucket, MalformedXML for Complete).
+      // A string payload (PutBucketPolicy's JSON document) is the body itself.
+      if ((m.type === undefined || m.type === 'string') && !m.streaming) input[shape.payload] = wire.body;
       if (m.type === 'structure' && wire.body.trim()) {
         const rootName = m.locationName ?? shape.payload;
         const tree = await parseXml(wire.body);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { awsChunkedDecoder, BodyGuard } from './aws-chunked.js';
 import { AwsError } from './aws-error.js';
 import { parseV2, verifyV2 } from './sigv2.js';
-import { checkScope, parseV4, presignedHeaders, SigningKeyCache, uriEncode, verifyV4, type WireRequest } from './sigv4.js';
+import { checkScope, isStrictQuery, parseV4, presignedHeaders, SigningKeyCache, strictPercentDecode, uriEncode, verifyV4, type WireRequest } from './sigv4.js';
 import { authenticate, type Ec2KeyLookup } from './authenticate.js';
 import type { AuthContext } from '../../../core/context.js';
 import { Sha256 } from '../../../test/harness/node-sha256.js';
@@ -513,5 +513,16 @@ describe('session tokens and time windows', () => {
     expect(() => verifyV2(parseV2(q)!, creds.secretAccessKey, q, '/b/k', exp * 1000 + 5000)).toThrow(
       expect.objectContaining({ code: 'AccessDenied', fields: expect.objectContaining({ Expires: '2026-12-02T10:00:00Z', ServerTime: '2026-12-02T10:00:05Z' }) }),
     );
+  });
+});
+
+describe('strictPercentDecode', () => {
+  it('decodes UTF-8 escapes and refuses what has no exact UTF-8 decoding', () => {
+    expect(strictPercentDecode('caf%C3%A9/%E2%98%83 a+b')).toBe('café/☃ a+b');
+    expect(strictPercentDecode('alias-%25ff')).toBe('alias-%ff');
+    for (const bad of ['%ff', '%c0%af', '%ed%a0%80', '%zz', 'a%', '%f', 'x\ud800']) expect(strictPercentDecode(bad), bad).toBeUndefined();
+    expect(isStrictQuery('prefix=a%2Fb&list-type=2&uploads')).toBe(true);
+    expect(isStrictQuery('prefix=%ff')).toBe(false);
+    expect(isStrictQuery('%ff=1')).toBe(false);
   });
 });

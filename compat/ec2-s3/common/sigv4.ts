@@ -147,6 +147,54 @@ export function percentDecode(s: string): string {
   }
 }
 
+/** A UTF-16 surrogate without its partner: no UTF-8 encoding exists for it. */
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Percent-decodes `s` to the UTF-8 text its bytes spell, or undefined when that text does not exist: a
+ * malformed escape (`%zz`, a trailing `%`), bytes that are not UTF-8 (`%ff`, overlong `%c0%af`, surrogate
+ * `%ed%a0%80`) or a lone UTF-16 surrogate. A lenient decode would keep or replace such input and so give two
+ * wire spellings (`%ff` and `%25ff`, or `%ff` and `%ef%bf%bd`) one name; S3 answers 400 InvalidURI instead.
+ */
+export function strictPercentDecode(s: string): string | undefined {
+  if (!s.includes('%')) return LONE_SURROGATE.test(s) ? undefined : s;
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 0x25) {
+      const hex = s.slice(i + 1, i + 3);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return undefined;
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else if (ch < 0x80) {
+      bytes.push(ch);
+    } else {
+      const cp = s.codePointAt(i)!;
+      if (cp >= 0xd800 && cp <= 0xdfff) return undefined;
+      for (const b of Buffer.from(String.fromCodePoint(cp), 'utf8')) bytes.push(b);
+      if (cp > 0xffff) i++;
+    }
+  }
+  try {
+    return utf8Fatal.decode(Uint8Array.from(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when every name and value of a raw query string decodes strictly (see strictPercentDecode). */
+export function isStrictQuery(rawQuery: string): boolean {
+  if (!rawQuery) return true;
+  for (const pair of rawQuery.split('&')) {
+    const i = pair.indexOf('=');
+    if (strictPercentDecode(i === -1 ? pair : pair.slice(0, i)) === undefined) return false;
+    if (i !== -1 && strictPercentDecode(pair.slice(i + 1)) === undefined) return false;
+  }
+  return true;
+}
+
 /** Splits a raw query string into decoded [name, value] pairs, in wire order. */
 export function queryPairs(rawQuery: string): Array<[string, string]> {
   if (!rawQuery) return [];

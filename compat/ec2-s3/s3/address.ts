@@ -1,5 +1,5 @@
 // Finds the bucket and key of an S3 request from the Host header (virtual-hosted) or the raw path (path style).
-import { percentDecode } from '../common/sigv4.js';
+import { percentDecode, strictPercentDecode } from '../common/sigv4.js';
 
 /** Path prefixes the gateway serves to OpenStack families; they are never bucket names on the main port. */
 export const RESERVED_BUCKETS: ReadonlySet<string> = new Set(['identity', 'object', 'compute', 'image', 'network', 'volume', 'placement', 'healthz']);
@@ -14,6 +14,19 @@ export interface S3Address {
   rawQuery: string;
   /** `/bucket/key` as sent, for the SigV2 canonical resource and error `<Resource>`. */
   resource: string;
+  /**
+   * The bucket or key does not decode to UTF-8 (malformed escape, invalid bytes): the request is answered
+   * 400 InvalidURI before anything else, because a lenient decode would alias two wire keys.
+   */
+  invalidUri?: true;
+}
+
+/** Decodes a bucket or key segment; `bad` records a segment that has no exact UTF-8 decoding. */
+function decodeSegment(raw: string, bad: { invalid: boolean }): string {
+  const strict = strictPercentDecode(raw);
+  if (strict !== undefined) return strict;
+  bad.invalid = true;
+  return percentDecode(raw);
 }
 
 /**
@@ -42,16 +55,21 @@ export function resolveAddress(target: string, host: string | null | undefined, 
   const rawPath = q === -1 ? target : target.slice(0, q);
   const rawQuery = q === -1 ? '' : target.slice(q + 1);
   const vbucket = bucketFromHost(host, publicHost);
+  const bad = { invalid: false };
+  let addr: S3Address;
   if (vbucket !== undefined) {
     const rest = rawPath.startsWith('/') ? rawPath.slice(1) : rawPath;
-    return { bucket: vbucket, key: rest ? percentDecode(rest) : undefined, virtualHosted: true, rawPath, rawQuery, resource: `/${vbucket}${rawPath}` };
+    addr = { bucket: vbucket, key: rest ? decodeSegment(rest, bad) : undefined, virtualHosted: true, rawPath, rawQuery, resource: `/${vbucket}${rawPath}` };
+  } else {
+    const p = rawPath.startsWith('/') ? rawPath.slice(1) : rawPath;
+    if (!p) return { virtualHosted: false, rawPath, rawQuery, resource: '/' };
+    const slash = p.indexOf('/');
+    const bucket = decodeSegment(slash === -1 ? p : p.slice(0, slash), bad);
+    const keyRaw = slash === -1 ? '' : p.slice(slash + 1);
+    addr = { bucket, key: keyRaw ? decodeSegment(keyRaw, bad) : undefined, virtualHosted: false, rawPath, rawQuery, resource: rawPath };
   }
-  const p = rawPath.startsWith('/') ? rawPath.slice(1) : rawPath;
-  if (!p) return { virtualHosted: false, rawPath, rawQuery, resource: '/' };
-  const slash = p.indexOf('/');
-  const bucket = percentDecode(slash === -1 ? p : p.slice(0, slash));
-  const keyRaw = slash === -1 ? '' : p.slice(slash + 1);
-  return { bucket, key: keyRaw ? percentDecode(keyRaw) : undefined, virtualHosted: false, rawPath, rawQuery, resource: rawPath };
+  if (bad.invalid) addr.invalidUri = true;
+  return addr;
 }
 
 /** True when the gateway should hand this request to the S3 (or EC2 `POST /`) face rather than an OpenStack prefix. */

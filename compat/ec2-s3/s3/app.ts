@@ -6,7 +6,7 @@ import { CLIENT_ABORT_STATUS, isClientAbort } from '../../../core/client-abort.j
 import { authenticate, type AwsPrincipal } from '../common/authenticate.js';
 import shapes from '../common/generated/s3-shapes.json' with { type: 'json' };
 import { RestXml, type ShapeDocument } from '../common/rest-xml.js';
-import { SigningKeyCache } from '../common/sigv4.js';
+import { SigningKeyCache, isStrictQuery } from '../common/sigv4.js';
 import { ec2NotImplemented } from '../ec2/not-implemented.js';
 import { resolveAddress, RESERVED_BUCKETS, type S3Address } from './address.js';
 import { objectBody, readSmallBody } from './body.js';
@@ -14,10 +14,15 @@ import { renderS3Error, s3Error, toAwsError } from './errors.js';
 import type { S3Call, S3Deps, S3Handler, S3Result } from './handler-types.js';
 import * as acl from './handlers/acl-tagging.js';
 import { bucketConfigHandlers, bucketConfigNotes } from './handlers/bucket-config.js';
+import * as policy from './handlers/bucket-policy.js';
 import * as buckets from './handlers/buckets.js';
+import * as cors from './handlers/cors.js';
+import * as lifecycle from './handlers/lifecycle.js';
+import * as pab from './handlers/public-access-block.js';
 import * as listing from './handlers/listing.js';
 import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
+import * as versions from './handlers/versions.js';
 import { checkExpectedOwners, refuseUnprovidedProtection } from './protection.js';
 import { refuseUnhonouredParameters } from './request-parameters.js';
 import { matchRoute, s3OperationRows, type S3Level } from './router.js';
@@ -35,14 +40,14 @@ export const S3_HANDLERS: Readonly<Record<string, S3Handler>> = {
   HeadBucket: buckets.headBucket,
   DeleteBucket: buckets.deleteBucket,
   GetBucketLocation: buckets.getBucketLocation,
-  GetBucketVersioning: buckets.getBucketVersioning,
-  PutBucketVersioning: buckets.putBucketVersioning,
+  GetBucketVersioning: versions.getBucketVersioning,
+  PutBucketVersioning: versions.putBucketVersioning,
   GetBucketTagging: buckets.getBucketTagging,
   PutBucketTagging: buckets.putBucketTagging,
   DeleteBucketTagging: buckets.deleteBucketTagging,
   ListObjects: listing.listObjects,
   ListObjectsV2: listing.listObjectsV2,
-  ListObjectVersions: listing.listObjectVersions,
+  ListObjectVersions: versions.listObjectVersions,
   PutObject: objects.putObject,
   GetObject: objects.getObject,
   HeadObject: objects.headObject,
@@ -65,10 +70,50 @@ export const S3_HANDLERS: Readonly<Record<string, S3Handler>> = {
   PutObjectTagging: acl.putObjectTagging,
   DeleteObjectTagging: acl.deleteObjectTagging,
   ...bucketConfigHandlers,
+  PutBucketCors: cors.putBucketCors,
+  GetBucketCors: cors.getBucketCors,
+  DeleteBucketCors: cors.deleteBucketCors,
+  PutBucketPolicy: policy.putBucketPolicy,
+  GetBucketPolicy: policy.getBucketPolicy,
+  DeleteBucketPolicy: policy.deleteBucketPolicy,
+  GetBucketPolicyStatus: policy.getBucketPolicyStatus,
+  PutBucketLifecycleConfiguration: lifecycle.putBucketLifecycleConfiguration,
+  GetBucketLifecycleConfiguration: lifecycle.getBucketLifecycleConfiguration,
+  DeleteBucketLifecycle: lifecycle.deleteBucketLifecycle,
+  PutPublicAccessBlock: pab.putPublicAccessBlock,
+  GetPublicAccessBlock: pab.getPublicAccessBlock,
+  DeletePublicAccessBlock: pab.deletePublicAccessBlock,
+};
+
+/**
+ * The IAM action a bucket policy sees for operations whose one authorization check in core does not
+ * name it by itself (core's defaults: GetObject, PutObject, DeleteObject, ListBucket). Operations with
+ * several checks (CopyObject, UploadPartCopy: source read and destination write) are left to core's defaults.
+ */
+const POLICY_ACTIONS: Readonly<Record<string, string>> = {
+  GetObjectAcl: 's3:GetObjectAcl',
+  PutObjectAcl: 's3:PutObjectAcl',
+  GetObjectTagging: 's3:GetObjectTagging',
+  PutObjectTagging: 's3:PutObjectTagging',
+  DeleteObjectTagging: 's3:DeleteObjectTagging',
+  GetObjectAttributes: 's3:GetObjectAttributes',
+  ListParts: 's3:ListMultipartUploadParts',
+  ListMultipartUploads: 's3:ListBucketMultipartUploads',
+  AbortMultipartUpload: 's3:AbortMultipartUpload',
+  ListObjectVersions: 's3:ListBucketVersions',
+  GetBucketAcl: 's3:GetBucketAcl',
+  PutBucketAcl: 's3:PutBucketAcl',
+  GetBucketTagging: 's3:GetBucketTagging',
+  PutBucketTagging: 's3:PutBucketTagging',
+  DeleteBucketTagging: 's3:PutBucketTagging',
+  GetBucketVersioning: 's3:GetBucketVersioning',
+  PutBucketVersioning: 's3:PutBucketVersioning',
+  GetBucketLocation: 's3:GetBucketLocation',
+  DeleteBucket: 's3:DeleteBucket',
 };
 
 /** The S3 operation table for the compat matrix. */
-export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)), bucketConfigNotes);
+export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)), { ...bucketConfigNotes, ...versions.versionNotes });
 
 /** Operations whose body is the object itself (streamed, never buffered). */
 const STREAMING = new Set(['PutObject', 'UploadPart']);
@@ -116,7 +161,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     return c.notFound();
   }
 
-  const scope = { bucket: addr.bucket, key: addr.key, uploadId: query.get('uploadId') ?? undefined };
+  const scope = { method, bucket: addr.bucket, key: addr.key, uploadId: query.get('uploadId') ?? undefined };
   const fail = (e: unknown): Response => {
     if (isClientAbort(e)) {
       deps.logger.info({ req_id: requestId, reason: e instanceof Error ? e.message : String(e) }, 'client aborted the request');
@@ -133,7 +178,35 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     return res;
   };
 
+  const origin = headers.get('origin');
+  const bucket = addr.bucket;
+  // The caller once authenticated: its own bucket of that name is the one addressed (Swift names are per project).
+  let corsCtx: RequestContext = { requestId };
+  /** CORS headers of the bucket's matching rule, added to every answer to a request carrying `Origin`. */
+  const withCors = async (res: Response): Promise<Response> => {
+    if (!origin || bucket === undefined) return res;
+    try {
+      for (const [k, v] of Object.entries(await cors.actualRequestHeaders(deps.objects, corsCtx, bucket, method, origin))) res.headers.set(k, v);
+    } catch (e) {
+      deps.logger.warn({ req_id: requestId, err: e instanceof Error ? e.message : String(e) }, 's3: CORS headers not added');
+    }
+    return res;
+  };
+
+  // Browsers send preflights without credentials: answered from the bucket's CORS rules, never authenticated.
+  if (method === 'OPTIONS' && bucket !== undefined) {
+    writeContinue();
+    try {
+      const pre = await cors.preflight(deps.objects, { requestId }, bucket, headers);
+      return new Response(null, { status: pre.status, headers: { ...pre.headers, 'x-amz-request-id': requestId, 'x-amz-id-2': requestId, 'content-length': '0' } });
+    } catch (e) {
+      return fail(e);
+    }
+  }
+
   try {
+    // Before routing and auth, as S3 does: a name with no exact UTF-8 decoding would alias another key.
+    if (addr.invalidUri || !isStrictQuery(addr.rawQuery)) throw s3Error('InvalidURI');
     const wireRoute = matchRoute(method, level(addr), query, headers);
     if (!wireRoute) throw s3Error('MethodNotAllowed');
     const wire = { method, rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers, rawHeaders: c.env?.rawHeaders };
@@ -151,7 +224,12 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     if (!handler) throw s3Error('NotImplemented', `${route.operation} is not implemented.`);
     if (addr.key !== undefined && Buffer.byteLength(addr.key, 'utf8') > 1024) throw s3Error('KeyTooLongError');
 
-    const ctx: RequestContext = { requestId, auth: principal.auth };
+    const ctx: RequestContext = {
+      requestId,
+      auth: principal.auth,
+      facts: { sourceIp: c.env?.remoteAddress, secureTransport: c.req.url.startsWith('https:'), action: POLICY_ACTIONS[route.operation] },
+    };
+    corsCtx = ctx;
     refuseUnprovidedProtection({ operation: route.operation, headers: signedHeaders, input: {} });
     refuseUnhonouredParameters({ operation: route.operation, headers: signedHeaders, query, anonymous: !principal.auth });
     await checkExpectedOwners(deps, ctx, addr.bucket, route.operation, signedHeaders);
@@ -177,9 +255,15 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
       objectBody: () => objectBody(rawBody(), signedHeaders, principal.v4, writeContinue),
     };
     const result = await handler(call);
-    return respond(route.operation, result, requestId, method);
+    try {
+      return await withCors(respond(route.operation, result, requestId, method));
+    } catch (e) {
+      // A streamed body holds an open blob: release it, then answer the error.
+      if (result.body instanceof ReadableStream) await result.body.cancel().catch(() => undefined);
+      throw e;
+    }
   } catch (e) {
-    return fail(e);
+    return withCors(fail(e));
   }
 }
 
@@ -190,7 +274,10 @@ function respond(operation: string, result: S3Result, requestId: string, method:
   headers.set('x-amz-request-id', requestId);
   headers.set('x-amz-id-2', requestId);
   const status = result.status ?? ser.status;
-  if (method === 'HEAD' || status === 204 || status === 304) return new Response(null, { status, headers });
+  if (method === 'HEAD' || status === 204 || status === 304) {
+    if (result.body instanceof ReadableStream) result.body.cancel().catch(() => undefined);
+    return new Response(null, { status, headers });
+  }
   const body = result.body ?? (ser.body as BodyInit | undefined) ?? null;
   if (body === null && !headers.has('content-length')) headers.set('content-length', '0');
   return new Response(body, { status, headers });

@@ -143,5 +143,13 @@ export async function readSmallBody(raw: ReadableStream<Uint8Array> | null, head
       throw s3Error('BadDigest', `The ${ck.algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
     }
   }
-  return data.toString('utf8');
+  try {
+    return XML_TEXT.decode(data);
+  } catch {
+    // A lenient decode would turn each bad byte into U+FFFD and so address the key of that name instead.
+    throw s3Error('MalformedXML');
+  }
 }
+
+/** Request documents are UTF-8 (the XML default); bytes that are not are malformed, never replaced. */
+const XML_TEXT = new TextDecoder('utf-8', { fatal: true });

@@ -25,7 +25,11 @@ export const S3_ERROR_STATUS: Record<string, [number, string]> = {
   InvalidRequest: [400, 'Invalid Request'],
   InvalidStorageClass: [400, 'The storage class you specified is not valid'],
   InvalidTag: [400, 'The tag provided was not a valid tag.'],
+  InvalidURI: [400, "Couldn't parse the specified URI."],
   KeyTooLongError: [400, 'Your key is too long'],
+  MalformedPolicy: [400, 'Policies must be valid JSON and the first byte must be \'{\''],
+  CORSResponse: [403, 'This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.'],
+  BadRequest: [400, 'Bad Request'],
   MalformedXML: [400, 'The XML you provided was not well-formed or did not validate against our published schema.'],
   MethodNotAllowed: [405, 'The specified method is not allowed against this resource.'],
   MissingContentLength: [411, 'You must provide the Content-Length HTTP header.'],
@@ -52,6 +56,14 @@ export const S3_ERROR_STATUS: Record<string, [number, string]> = {
   IllegalLocationConstraintException: [400, 'The location constraint is incompatible for the region specific endpoint this request was sent to.'],
 };
 
+/** The not-configured error of each bucket configuration kind core reports missing. */
+const NO_SUCH_CONFIG: Record<string, string> = {
+  cors: 'NoSuchCORSConfiguration',
+  policy: 'NoSuchBucketPolicy',
+  lifecycle: 'NoSuchLifecycleConfiguration',
+  'public-access-block': 'NoSuchPublicAccessBlockConfiguration',
+};
+
 /** Builds an AwsError for `code` with S3's status and standard message. */
 export function s3Error(code: string, message?: string, fields: Record<string, string | number | undefined> = {}): AwsError {
   const [status, msg] = S3_ERROR_STATUS[code] ?? [400, code];
@@ -60,6 +72,7 @@ export function s3Error(code: string, message?: string, fields: Record<string, s
 
 /** Which bucket/key a failing request addressed, for the extra elements S3 adds. */
 export interface ErrorScope {
+  method?: string;
   bucket?: string;
   key?: string;
   uploadId?: string;
@@ -76,6 +89,13 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
       if (d.resource === 'container') return s3Error('NoSuchBucket', undefined, { BucketName: id ?? scope.bucket });
       if (d.resource === 'upload') return s3Error('NoSuchUpload', undefined, { UploadId: scope.uploadId });
       if (d.resource === 'tagset') return s3Error('NoSuchTagSet');
+      if (d.resource === 'bucket-config') return s3Error(NO_SUCH_CONFIG[String(d.id)] ?? 'NoSuchKey', undefined, { BucketName: scope.bucket });
+      if (d.resource === 'version') return s3Error('NoSuchVersion', undefined, { Key: scope.key, VersionId: d.versionId as string | undefined });
+      if (d.deleteMarker) {
+        // The latest version is a delete marker: S3 says so in headers (HEAD has no body to carry it).
+        const err = s3Error('NoSuchKey', undefined, { Key: id ?? scope.key });
+        return new AwsError(err.code, err.message, err.status, err.fields, { 'x-amz-delete-marker': 'true', 'x-amz-version-id': String(d.versionId) });
+      }
       return s3Error('NoSuchKey', undefined, { Key: id ?? scope.key });
     }
     case 'Conflict':
@@ -83,6 +103,7 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
       if (reason === 'BucketAlreadyExists') return s3Error('BucketAlreadyExists', undefined, { BucketName: scope.bucket });
       if (reason === 'BucketAlreadyOwnedByYou') return s3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: scope.bucket });
       if (reason === 'ConditionalRequestConflict') return s3Error('ConditionalRequestConflict');
+      if (reason === 'VersioningConflict') return new AwsError('InvalidBucketState', e.message, 409);
       if (reason === 'PreconditionFailed') return s3Error('PreconditionFailed', undefined, { Condition: d.condition as string | undefined });
       return new AwsError('OperationAborted', e.message, 409);
     case 'InvalidState':
@@ -91,6 +112,13 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
         if (typeof d.etag === 'string') headers.etag = `"${d.etag}"`;
         if (typeof d.lastModified === 'number') headers['last-modified'] = new Date(d.lastModified).toUTCString();
         return new AwsError('NotModified', 'Not Modified', 304, {}, headers);
+      }
+      if (reason === 'DeleteMarker') {
+        const headers: Record<string, string> = { 'x-amz-delete-marker': 'true', allow: 'DELETE' };
+        if (typeof d.versionId === 'string') headers['x-amz-version-id'] = d.versionId;
+        if (typeof d.lastModified === 'number') headers['last-modified'] = new Date(d.lastModified).toUTCString();
+        const err = s3Error('MethodNotAllowed', undefined, { Method: scope.method, ResourceType: 'DeleteMarker' });
+        return new AwsError(err.code, err.message, err.status, err.fields, headers);
       }
       return s3Error('InvalidRequest', e.message);
     case 'Invalid':
@@ -114,6 +142,8 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
             PartNumber: d.partNumber as number | undefined,
             ETag: d.etag as string | undefined,
             BucketName: reason === 'InvalidBucketName' ? scope.bucket : undefined,
+            ArgumentName: typeof d.argumentName === 'string' ? d.argumentName : undefined,
+            ArgumentValue: typeof d.argumentValue === 'string' ? d.argumentValue : undefined,
           });
         case 'EntityTooSmall':
           return s3Error('EntityTooSmall', undefined, {
@@ -124,6 +154,10 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
           });
         case 'MalformedManifest':
           return s3Error('MalformedXML');
+        case 'MalformedXML':
+          return s3Error('MalformedXML');
+        case 'MalformedPolicy':
+          return s3Error('MalformedPolicy', e.message);
         case 'KeyTooLong':
           return s3Error('KeyTooLongError');
         case 'InvalidName':
@@ -132,6 +166,7 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
           return s3Error('InvalidArgument', e.message);
       }
     case 'Forbidden':
+      return reason === 'MethodNotAllowed' ? s3Error('MethodNotAllowed') : s3Error('AccessDenied');
     case 'Unauthenticated':
       return s3Error('AccessDenied');
     case 'QuotaExceeded':
@@ -160,6 +195,15 @@ export function renderS3Error(err: AwsError, requestId: string, method: string, 
   headers.set('content-type', 'application/xml');
   const extra: Record<string, string> = {};
   for (const [k, v] of Object.entries(err.fields)) if (v !== undefined && v !== '') extra[k] = String(v);
-  const body = buildXml('Error', { Code: err.code, Message: err.message, Resource: resource, ...extra, RequestId: requestId, HostId: requestId });
+  let body: string;
+  try {
+    body = buildXml('Error', { Code: err.code, Message: err.message, Resource: resource, ...extra, RequestId: requestId, HostId: requestId });
+  } catch {
+    // Last resort: whatever the echoed fields held, the client still gets an S3 <Error>, never the gateway's JSON 500.
+    const [status, message] = S3_ERROR_STATUS.InternalError!;
+    headers.delete('content-length');
+    body = buildXml('Error', { Code: 'InternalError', Message: message, RequestId: requestId.replace(/[^\x20-\x7e]/g, ''), HostId: requestId.replace(/[^\x20-\x7e]/g, '') });
+    return new Response(body, { status, headers });
+  }
   return new Response(body, { status: err.status, headers });
 }

@@ -63,13 +63,11 @@ export const PARAMETER_RULES: readonly ParameterRule[] = [
   honoured('body', ['PutObject', 'UploadPart'], 'streamed to disk; SigV4 payload hash, aws-chunked chunk signatures and trailers verified before commit'),
   honoured('?uploadId', ['UploadPart', 'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts'], 'unknown or finished upload → 404 NoSuchUpload'),
   honoured('?partNumber', ['UploadPart', 'UploadPartCopy', 'GetObject', 'HeadObject'], '1..10000; on GET/HEAD the bytes of that part with x-amz-mp-parts-count (with Range → 400 InvalidRequest)'),
-  {
-    param: '?versionId',
-    operations: VERSIONED,
-    verdict: 'refused',
-    note: 'every object has the one version `null` (ListObjectVersions lists it); `null` names it, any other id → 404 NoSuchVersion, never the current object',
-    refuse: (value) => (value === 'null' ? undefined : s3Error('NoSuchVersion', undefined, { VersionId: value.slice(0, 1024) })),
-  },
+  honoured(
+    '?versionId',
+    VERSIONED,
+    'addresses that version (object versioning, versions.ts): `null` is the null version; an id this store never issued → 400 InvalidArgument, a missing one → 404 NoSuchVersion; a delete marker → 405 MethodNotAllowed',
+  ),
   ...['content-type', 'cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'].map((h) =>
     ({
       param: `?response-${h}`,
@@ -94,7 +92,7 @@ export const PARAMETER_RULES: readonly ParameterRule[] = [
   honoured('?fetch-owner', ['ListObjectsV2'], 'adds each object\'s Owner'),
   honoured('?start-after', ['ListObjectsV2'], 'starts after the key'),
   honoured('?key-marker', ['ListObjectVersions', 'ListMultipartUploads'], 'starts after the key'),
-  honoured('?version-id-marker', ['ListObjectVersions'], 'echoed; the only version of a key is `null`'),
+  honoured('?version-id-marker', ['ListObjectVersions'], 'starts after that version of the key-marker key (needs key-marker, else 400 InvalidArgument)'),
   honoured('?upload-id-marker', ['ListMultipartUploads'], 'starts after the upload'),
   honoured('?max-uploads', ['ListMultipartUploads'], 'at most 1000 per page'),
   honoured('?max-parts', ['ListParts'], 'at most 1000 per page'),
@@ -147,7 +145,7 @@ export const PARAMETER_RULES: readonly ParameterRule[] = [
     verdict: 'honoured',
     note: 'newer than the model: the completed object must have that size, else 400 InvalidRequest and the upload stays open',
   },
-  honoured('x-amz-copy-source', ['CopyObject', 'UploadPartCopy'], 'bucket/key, URL-encoded; `?versionId=` other than `null` → 404 NoSuchVersion'),
+  honoured('x-amz-copy-source', ['CopyObject', 'UploadPartCopy'], 'bucket/key, URL-encoded; `?versionId=` copies that version (x-amz-copy-source-version-id in the answer)'),
   ...['if-match', 'if-none-match', 'if-modified-since', 'if-unmodified-since'].map((c) =>
     honoured(`x-amz-copy-source-${c}`, ['CopyObject', 'UploadPartCopy'], 'condition on the source → 412 PreconditionFailed'),
   ),
@@ -265,7 +263,7 @@ export const PARAMETER_RULES: readonly ParameterRule[] = [
     verdict: 'honoured',
     note:
       'at most 1000 keys, Quiet honoured; an Object ETag deletes only over that ETag (else that key\'s PreconditionFailed / NoSuchKey error); ' +
-      'LastModifiedTime or Size (newer than the model) → 501 NotImplemented, nothing deleted; a VersionId other than `null` → that key\'s NoSuchVersion error, the current object kept',
+      'LastModifiedTime or Size (newer than the model) → 501 NotImplemented, nothing deleted; a VersionId removes that version for good (a missing one counts as deleted)',
   },
   honoured('<AccessControlPolicy>', ['PutBucketAcl', 'PutObjectAcl'], 'shown exactly as put'),
   honoured('<Tagging>', ['PutBucketTagging', 'PutObjectTagging'], 'replaces the tag set'),

@@ -1,7 +1,7 @@
 // Small S3 wire translations shared by the handlers: ETags, conditions, ranges, ACL headers, metadata, tags.
 import type { AclGrant, AclPermission, ByteRange, CannedAcl, Checksum, ChecksumType, Conditions, S3Acl, SystemMetadata } from '../../../core/objects/types.js';
 import { CHECKSUM_ALGORITHMS, checksumMember, type ChecksumAlgorithm } from '../../../core/objects/checksums.js';
-import { percentDecode } from '../common/sigv4.js';
+import { strictPercentDecode } from '../common/sigv4.js';
 import { s3Error } from './errors.js';
 
 /** S3 always quotes ETags. */
@@ -161,16 +161,22 @@ export function checksumTypeHeader(h: Headers): ChecksumType | undefined {
   return t;
 }
 
-/** `x-amz-copy-source` → bucket and key (`/b/k` or `b/k`, URL-encoded, optional `?versionId=`). */
+/**
+ * `x-amz-copy-source` → bucket and key (`/b/k` or `b/k`, URL-encoded, optional `?versionId=`). A value
+ * whose escapes do not spell UTF-8 is refused as S3 does, rather than decoded leniently onto another key.
+ */
 export function copySource(v: string): { bucket: string; key: string; versionId?: string } {
   let raw = v.trim();
   let versionId: string | undefined;
   const q = raw.indexOf('?versionId=');
+  const badEncoding = () => s3Error('InvalidArgument', 'Invalid copy source encoding.', { ArgumentName: 'x-amz-copy-source', ArgumentValue: v });
   if (q !== -1) {
-    versionId = percentDecode(raw.slice(q + '?versionId='.length));
+    versionId = strictPercentDecode(raw.slice(q + '?versionId='.length));
+    if (versionId === undefined) throw badEncoding();
     raw = raw.slice(0, q);
   }
-  const decoded = percentDecode(raw.startsWith('/') ? raw.slice(1) : raw);
+  const decoded = strictPercentDecode(raw.startsWith('/') ? raw.slice(1) : raw);
+  if (decoded === undefined) throw badEncoding();
   const slash = decoded.indexOf('/');
   if (slash <= 0 || slash === decoded.length - 1) throw s3Error('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', { ArgumentName: 'x-amz-copy-source', ArgumentValue: v });
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1), versionId };

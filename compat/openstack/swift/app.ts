@@ -114,7 +114,7 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
   const handler = HANDLERS[op];
   if (!handler) throw new SwiftError(501);
 
-  const r: SwiftRequest = { c, deps: { objects: opts.objects, now }, target, method, headers, ctx: { requestId: transId } };
+  const r: SwiftRequest = { c, deps: { objects: opts.objects, now }, target, method, headers, ctx: { requestId: transId, facts: { sourceIp: c.env?.remoteAddress, secureTransport: c.req.url.startsWith('https:') } } };
   const tempUrl = readTempUrlParams(target.query);
   if (tempUrl !== undefined) {
     // TempURL requests are authorised by their signature alone, as Swift's tempurl middleware does.

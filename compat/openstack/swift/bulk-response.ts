@@ -1,6 +1,6 @@
 // The result body Swift's bulk middleware (bulk delete, SLO delete) sends: plain, JSON or XML by Accept.
 import xmlbuilder from 'xmlbuilder';
-import type { ListingFormat } from './listing.js';
+import { xmlText, type ListingFormat } from './listing.js';
 
 /** Counters and per-path failures of a bulk operation. */
 export interface BulkResult {
@@ -32,12 +32,12 @@ export function renderBulkResult(format: ListingFormat, r: BulkResult): string {
   if (format === 'json') return JSON.stringify({ ...dict, Errors: r.errors });
   if (format === 'xml') {
     const root = xmlbuilder.create('delete', { version: '1.0', encoding: 'UTF-8' });
-    for (const [k, v] of Object.entries(dict)) root.ele(k.toLowerCase().replace(/ /g, '_'), String(v));
+    for (const [k, v] of Object.entries(dict)) root.ele(k.toLowerCase().replace(/ /g, '_'), xmlText(String(v)));
     const errs = root.ele('errors');
     for (const [name, status] of r.errors) {
       const o = errs.ele('object');
-      o.ele('name', name);
-      o.ele('status', status);
+      o.ele('name', xmlText(name));
+      o.ele('status', xmlText(status));
     }
     return root.end({ pretty: false });
   }

@@ -81,12 +81,13 @@ export function selectOperation(method: string, target: SwiftTarget, headers: He
       case 'HEAD':
         return 'headContainer';
       case 'PUT':
-        if (headers.has('x-versions-location') || headers.has('x-history-location') || headers.has('x-versions-enabled')) return 'objectVersioning';
+        // X-Versions-Enabled is the newer object_versioning middleware; X-Versions/History-Location (versioned_writes) are container settings.
+        if (headers.has('x-versions-enabled')) return 'objectVersioning';
         if (asksContainerSync(headers)) return 'containerSync';
         return 'putContainer';
       case 'POST':
         if ((headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) return 'formPost';
-        if (headers.has('x-versions-location') || headers.has('x-history-location') || headers.has('x-versions-enabled')) return 'objectVersioning';
+        if (headers.has('x-versions-enabled')) return 'objectVersioning';
         if (asksContainerSync(headers)) return 'containerSync';
         return 'postContainer';
       case 'DELETE':

@@ -57,6 +57,8 @@ const REASON_STATUS: Record<string, number> = {
   BadDigest: 422,
   PreconditionFailed: 412,
   ConditionalRequestConflict: 412,
+  VersionsContainerMissing: 412,
+  VersioningConflict: 400,
   NotModified: 304,
   InvalidRange: 416,
   RangeNotSatisfiable: 416,

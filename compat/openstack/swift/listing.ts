@@ -2,6 +2,17 @@
 import xmlbuilder from 'xmlbuilder';
 import { listingTime } from './headers.js';
 
+/** Characters XML 1.0 cannot carry and UTF-16 surrogates without their partner. */
+const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text for an XML listing: what XML 1.0 cannot carry becomes U+FFFD (Swift names may hold any character
+ * but NUL, and xmlbuilder throws on them); JSON and plain listings keep such names exact.
+ */
+export function xmlText(s: string): string {
+  return s.replace(INVALID_XML, '\ufffd');
+}
+
 /** The three listing formats Swift serves. */
 export type ListingFormat = 'plain' | 'json' | 'xml';
 
@@ -106,17 +117,17 @@ export function formatContainerListing(
     );
   }
   // Swift interleaves <object> and <subdir> in name order, so elements are created one by one.
-  const root = xmlbuilder.create('container', { version: '1.0', encoding: 'UTF-8' }).att('name', containerName);
+  const root = xmlbuilder.create('container', { version: '1.0', encoding: 'UTF-8' }).att('name', xmlText(containerName));
   for (const e of entries) {
     if ('subdir' in e) {
-      root.ele('subdir', { name: e.subdir }).ele('name', e.subdir);
+      root.ele('subdir', { name: xmlText(e.subdir) }).ele('name', xmlText(e.subdir));
       continue;
     }
     const o = root.ele('object');
-    o.ele('name', e.name);
-    o.ele('hash', e.hash);
+    o.ele('name', xmlText(e.name));
+    o.ele('hash', xmlText(e.hash));
     o.ele('bytes', String(e.bytes));
-    o.ele('content_type', e.contentType);
+    o.ele('content_type', xmlText(e.contentType));
     o.ele('last_modified', listingTime(e.lastModified));
   }
   return root.end({ pretty: false });
@@ -131,10 +142,10 @@ export function formatAccountListing(format: ListingFormat, accountName: string,
   if (format === 'json') {
     return JSON.stringify(entries.map((e) => ({ name: e.name, count: e.count, bytes: e.bytes, last_modified: listingTime(e.lastModified) })));
   }
-  const root = xmlbuilder.create('account', { version: '1.0', encoding: 'UTF-8' }).att('name', accountName);
+  const root = xmlbuilder.create('account', { version: '1.0', encoding: 'UTF-8' }).att('name', xmlText(accountName));
   for (const e of entries) {
     const c = root.ele('container');
-    c.ele('name', e.name);
+    c.ele('name', xmlText(e.name));
     c.ele('count', String(e.count));
     c.ele('bytes', String(e.bytes));
     c.ele('last_modified', listingTime(e.lastModified));

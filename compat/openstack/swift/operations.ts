@@ -30,6 +30,7 @@ export type SwiftOperation =
   | 'optionsCors'
   | 'symlink'
   | 'objectVersioning'
+  | 'versionedWrites'
   | 'containerSync'
   | 'staticWeb'
   | 'accountQuotas'
@@ -76,7 +77,8 @@ export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOp
   row('tempUrl', 'GET/HEAD/PUT/POST/DELETE', `${O}?temp_url_sig&temp_url_expires`, true, 'sha1/sha256/sha512 (hex or base64), temp_url_prefix, temp_url_ip_range, filename, inline'),
   row('optionsCors', 'OPTIONS', O, false),
   row('symlink', 'PUT/POST', `${O} (X-Symlink-Target)`, false, 'answers 501: never a plain object in place of a symlink'),
-  row('objectVersioning', 'PUT/POST', `${C} (X-Versions-Location, X-History-Location, X-Versions-Enabled)`, false, 'answers 501 Not Implemented; /info advertises no versioning'),
+  row('versionedWrites', 'PUT/POST', `${C} (X-Versions-Location, X-History-Location)`, true, 'versioned_writes stack and history modes; archived versions share the blobs (no byte copy); DLO manifests are not versioned'),
+  row('objectVersioning', 'PUT/POST', `${C} (X-Versions-Enabled)`, false, 'the object_versioning middleware answers 501 Not Implemented; /info advertises versioned_writes only'),
   row('containerSync', 'PUT/POST', `${C} (X-Container-Sync-To, X-Container-Sync-Key)`, false, 'answers 501: nothing stored, so no container looks synced'),
   row('staticWeb', 'GET', `${C} (X-Container-Meta-Web-*)`, false),
   row('accountQuotas', 'POST', `${A} (X-Account-Meta-Quota-Bytes)`, true, 'ResellerAdmin only; enforced on every write of both faces (413 / S3 QuotaExceeded)'),

@@ -49,8 +49,10 @@ export function decodePathOnce(raw: string): string | undefined {
     } else if (ch < 0x80) {
       bytes.push(ch);
     } else {
-      // Already-decoded non-ASCII characters (a client that sent raw UTF-8): keep their UTF-8 bytes.
+      // Already-decoded non-ASCII characters (a client that sent raw UTF-8): keep their UTF-8 bytes. A lone
+      // surrogate has none (Buffer would write U+FFFD's, aliasing a real U+FFFD name).
       const cp = raw.codePointAt(i) ?? ch;
+      if (cp >= 0xd800 && cp <= 0xdfff) return undefined;
       for (const b of Buffer.from(String.fromCodePoint(cp), 'utf8')) bytes.push(b);
       if (cp > 0xffff) i++;
     }
@@ -81,6 +83,8 @@ export function parseSwiftPath(rawPath: string): SwiftTarget | SwiftPathError {
     return { error: true, status: 400, message: `Account name length of ${byteLength(account)} longer than ${NAME_LIMITS.maxAccountNameLength}` };
   }
   const projectId = account.startsWith(RESELLER_PREFIX) && account.length > RESELLER_PREFIX.length ? account.slice(RESELLER_PREFIX.length) : undefined;
+  const badParam = invalidQueryParam(rawQuery);
+  if (badParam !== undefined) return { error: true, status: 400, message: `"${badParam}" parameter not valid UTF-8` };
   const target: SwiftTarget = { version, account, projectId, path, query: new URLSearchParams(rawQuery), rawQuery };
   if (rest === undefined || rest === '') return target;
   const slash = rest.indexOf('/');
@@ -96,6 +100,22 @@ export function parseSwiftPath(rawPath: string): SwiftTarget | SwiftPathError {
     target.object = object;
   }
   return target;
+}
+
+/**
+ * The first query parameter whose name or value is not UTF-8 once decoded, as Swift's get_param refuses it
+ * (URLSearchParams would turn `%ff` into U+FFFD, so `prefix=%ff` would list what `prefix=%EF%BF%BD` lists).
+ */
+function invalidQueryParam(rawQuery: string): string | undefined {
+  if (!rawQuery.includes('%')) return undefined;
+  for (const pair of rawQuery.split('&')) {
+    const i = pair.indexOf('=');
+    const name = i === -1 ? pair : pair.slice(0, i);
+    const decodedName = decodePathOnce(name.replace(/\+/g, ' '));
+    if (decodedName === undefined) return name;
+    if (i !== -1 && decodePathOnce(pair.slice(i + 1).replace(/\+/g, ' ')) === undefined) return decodedName;
+  }
+  return undefined;
 }
 
 /** Swift's container-name rule: 1..256 bytes, no `/`. */

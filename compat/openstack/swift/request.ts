@@ -68,6 +68,7 @@ export function access(r: SwiftRequest): AccessOptions {
 /** A response with the given status, headers and body (the app adds Swift's common headers). */
 export function respond(status: number, headers: Headers = new Headers(), body: string | ReadableStream<Uint8Array> | null = null): Response {
   if (typeof body === 'string') headers.set('Content-Length', String(Buffer.byteLength(body)));
-  // 204 and 304 never carry a body.
+  // 204 and 304 never carry a body; a stream dropped here would keep its blob open.
+  if ((status === 204 || status === 304) && body instanceof ReadableStream) body.cancel().catch(() => undefined);
   return new Response(status === 204 || status === 304 ? null : body, { status, headers });
 }

@@ -51,6 +51,7 @@ export function containerHeaders(info: ContainerInfo, showSecrets: boolean): Hea
     if (info.swiftAcl.read) h.set('X-Container-Read', headerSafe(info.swiftAcl.read));
     if (info.swiftAcl.write) h.set('X-Container-Write', headerSafe(info.swiftAcl.write));
   }
+  if (info.swiftVersions) h.set(info.swiftVersions.mode === 'history' ? 'X-History-Location' : 'X-Versions-Location', headerSafe(encodeURIComponent(info.swiftVersions.location)));
   writeMetaHeaders(h, 'Container', info.callerIsOwner && showSecrets ? info.metadata : withoutTempUrlKeys(info.metadata));
   return h;
 }

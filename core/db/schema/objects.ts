@@ -50,7 +50,12 @@ export const objContainers = sqliteTable(
     s3Acl: text('s3_acl', { mode: 'json' }).$type<StoredAclJson>().notNull().default({ grants: [] }),
     tags: text('tags', { mode: 'json' }).$type<Record<string, string> | null>(),
     region: text('region').notNull(),
+    /** S3 bucket versioning: null (never enabled), 'Enabled' or 'Suspended'. */
     versioning: text('versioning'),
+    /** Swift versioned writes: the archive container's name (`X-Versions-Location` / `X-History-Location`). */
+    swiftVersionsLocation: text('swift_versions_location'),
+    /** 'stack' (X-Versions-Location) or 'history' (X-History-Location). */
+    swiftVersionsMode: text('swift_versions_mode'),
     /** Counters kept in the same transaction as every object write. */
     objectCount: integer('object_count').notNull().default(0),
     bytesUsed: integer('bytes_used').notNull().default(0),
@@ -86,8 +91,44 @@ export const objObjects = sqliteTable(
     manifest: text('manifest', { mode: 'json' }).$type<ManifestEntry[] | null>(),
     /** dlo: `container/prefix`. */
     dloManifest: text('dlo_manifest'),
+    /** S3 version id of this version; null is S3's "null" version (written while unversioned or suspended). */
+    versionId: text('version_id'),
   },
   (t) => [uniqueIndex('obj_objects_container_name_uq').on(t.containerId, t.name), index('obj_objects_delete_at_idx').on(t.deleteAt)],
+);
+
+/**
+ * S3 noncurrent versions and delete markers (the current version of a name stays in `obj_objects`).
+ * The columns mirror `obj_objects` (a unit test keeps them in step) so a row moves between the two
+ * tables unchanged; `seq` orders a name's versions (higher is newer). Invariant: when a name has no
+ * current row, its newest row here (if any) is a delete marker.
+ */
+export const objVersions = sqliteTable(
+  'obj_versions',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    deleteMarker: integer('delete_marker', { mode: 'boolean' }).notNull().default(false),
+    id: text('id').notNull(),
+    containerId: text('container_id').notNull(),
+    name: text('name').notNull(),
+    size: integer('size').notNull(),
+    etag: text('etag').notNull(),
+    swiftEtag: text('swift_etag').notNull(),
+    contentType: text('content_type').notNull(),
+    userMeta: text('user_meta', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    sysMeta: text('sys_meta', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    lastModified: ms('last_modified').notNull(),
+    deleteAt: ms('delete_at'),
+    tags: text('tags', { mode: 'json' }).$type<Record<string, string> | null>(),
+    acl: text('acl', { mode: 'json' }).$type<StoredAclJson>().notNull().default({ grants: [] }),
+    checksum: text('checksum', { mode: 'json' }).$type<{ algorithm: string; value: string; type: string } | null>(),
+    kind: text('kind').notNull(),
+    blobKey: text('blob_key'),
+    manifest: text('manifest', { mode: 'json' }).$type<ManifestEntry[] | null>(),
+    dloManifest: text('dlo_manifest'),
+    versionId: text('version_id'),
+  },
+  (t) => [uniqueIndex('obj_versions_id_uq').on(t.id), index('obj_versions_container_name_seq_idx').on(t.containerId, t.name, t.seq)],
 );
 
 export const objUploads = sqliteTable(
@@ -128,3 +169,19 @@ export const objBlobRefs = sqliteTable('obj_blob_refs', {
   refs: integer('refs').notNull(),
   updatedAt: ms('updated_at').notNull(),
 });
+
+/**
+ * Bucket configuration documents (CORS rules, bucket policy, lifecycle rules, public access block), one row
+ * per container and kind; the document is core's validated form (core/objects/bucket-config.ts).
+ */
+export const objBucketConfigs = sqliteTable(
+  'obj_bucket_configs',
+  {
+    containerId: text('container_id').notNull(),
+    /** cors | policy | lifecycle | public-access-block */
+    kind: text('kind').notNull(),
+    document: text('document', { mode: 'json' }).$type<unknown>().notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.containerId, t.kind] }), index('obj_bucket_configs_kind_idx').on(t.kind)],
+);

@@ -62,32 +62,37 @@ export async function putBucketAcl(call: S3Call): Promise<S3Result> {
 
 /** GET /bucket/key?acl. */
 export async function getObjectAcl(call: S3Call): Promise<S3Result> {
-  const r = await call.deps.objects.getObjectAcl(call.ctx, { container: call.bucket, name: call.key });
+  const versionId = call.query.get('versionId') ?? undefined;
+  const r = await call.deps.objects.getObjectAcl(call.ctx, { container: call.bucket, name: call.key }, { versionId });
   return { output: policyOf(r) };
 }
 
 /** PUT /bucket/key?acl — LastModified is unchanged. */
 export async function putObjectAcl(call: S3Call): Promise<S3Result> {
-  await call.deps.objects.putObjectAcl(call.ctx, { container: call.bucket, name: call.key }, aclFromRequest(call));
+  const versionId = call.query.get('versionId') ?? undefined;
+  await call.deps.objects.putObjectAcl(call.ctx, { container: call.bucket, name: call.key }, aclFromRequest(call), { versionId });
   return { output: {} };
 }
 
 /** GET /bucket/key?tagging — an empty TagSet when none. */
 export async function getObjectTagging(call: S3Call): Promise<S3Result> {
-  const tags = await call.deps.objects.getObjectTags(call.ctx, { container: call.bucket, name: call.key });
-  return { output: { TagSet: tagSetOf(tags) } };
+  const versionId = call.query.get('versionId') ?? undefined;
+  const tags = await call.deps.objects.getObjectTags(call.ctx, { container: call.bucket, name: call.key }, { versionId });
+  return { output: { TagSet: tagSetOf(tags), VersionId: versionId } };
 }
 
 /** PUT /bucket/key?tagging. */
 export async function putObjectTagging(call: S3Call): Promise<S3Result> {
   const t = call.input.Tagging as { TagSet?: Array<{ Key?: string; Value?: string }> } | undefined;
   if (!t) throw s3Error('MalformedXML');
-  await call.deps.objects.putObjectTags(call.ctx, { container: call.bucket, name: call.key }, tagsFromTagSet(t.TagSet));
-  return { output: {} };
+  const versionId = call.query.get('versionId') ?? undefined;
+  await call.deps.objects.putObjectTags(call.ctx, { container: call.bucket, name: call.key }, tagsFromTagSet(t.TagSet), { versionId });
+  return { output: { VersionId: versionId } };
 }
 
 /** DELETE /bucket/key?tagging. */
 export async function deleteObjectTagging(call: S3Call): Promise<S3Result> {
-  await call.deps.objects.putObjectTags(call.ctx, { container: call.bucket, name: call.key }, null);
-  return { output: {} };
+  const versionId = call.query.get('versionId') ?? undefined;
+  await call.deps.objects.putObjectTags(call.ctx, { container: call.bucket, name: call.key }, null, { versionId });
+  return { output: { VersionId: versionId } };
 }

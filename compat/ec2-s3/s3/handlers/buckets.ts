@@ -1,4 +1,4 @@
-// Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, versioning and bucket tagging.
+// Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation and bucket tagging (versioning: versions.ts).
 import { AwsError } from '../../common/aws-error.js';
 import { RESERVED_BUCKETS } from '../address.js';
 import { s3Error } from '../errors.js';
@@ -73,21 +73,6 @@ export async function deleteBucket(call: S3Call): Promise<S3Result> {
 export async function getBucketLocation(call: S3Call): Promise<S3Result> {
   const info = await call.deps.objects.headContainer(call.ctx, { container: call.bucket });
   return { output: { LocationConstraint: info.region === 'us-east-1' ? '' : info.region } };
-}
-
-/** GET /bucket?versioning — the element is absent when versioning was never set. */
-export async function getBucketVersioning(call: S3Call): Promise<S3Result> {
-  const info = await call.deps.objects.headContainer(call.ctx, { container: call.bucket });
-  return { output: { Status: info.versioning } };
-}
-
-/** PUT /bucket?versioning — object versions are not kept, so only "Suspended" on a never-versioned bucket is a no-op. */
-export async function putBucketVersioning(call: S3Call): Promise<S3Result> {
-  const conf = call.input.VersioningConfiguration as { Status?: string } | undefined;
-  if (!conf) throw s3Error('MalformedXML');
-  const info = await call.deps.objects.headContainer(call.ctx, { container: call.bucket });
-  if (conf.Status === 'Suspended' && !info.versioning) return { output: {} };
-  throw s3Error('NotImplemented', 'Bucket versioning is not implemented.');
 }
 
 /** GET /bucket?tagging — NoSuchTagSet when none; the bucket's own project only (no ACL grants it). */

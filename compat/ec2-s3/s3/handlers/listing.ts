@@ -1,4 +1,4 @@
-// Listing operations: ListObjects (v1), ListObjectsV2 and ListObjectVersions (unversioned buckets: current objects).
+// Listing operations: ListObjects (v1) and ListObjectsV2 (current versions only; ListObjectVersions is in versions.ts).
 import type { ListingEntry, ObjectListing, ObjectSummary } from '../../../../core/objects/types.js';
 import { uriEncode } from '../../common/sigv4.js';
 import { s3Error } from '../errors.js';
@@ -118,40 +118,6 @@ export async function listObjectsV2(call: S3Call) {
       StartAfter: enc(startAfter),
       EncodingType: type,
       Contents: contents(objects, enc, r, fetchOwner),
-      CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
-    },
-  };
-}
-
-/** GET /bucket?versions — no versioning is kept, so every current object is its only version, "null". */
-export async function listObjectVersions(call: S3Call) {
-  const { enc, type } = encoder(call);
-  const max = maxKeys(call);
-  const keyMarker = call.query.get('key-marker') ?? '';
-  const r = await page(call, keyMarker, max, true);
-  const { objects, prefixes } = split(r.entries);
-  return {
-    output: {
-      Name: call.bucket,
-      Prefix: enc(call.query.get('prefix') ?? ''),
-      KeyMarker: enc(keyMarker),
-      VersionIdMarker: call.query.get('version-id-marker') ?? '',
-      NextKeyMarker: r.isTruncated ? enc(r.nextMarker) : undefined,
-      NextVersionIdMarker: r.isTruncated ? 'null' : undefined,
-      MaxKeys: max,
-      Delimiter: enc(call.query.get('delimiter') || undefined),
-      IsTruncated: r.isTruncated,
-      EncodingType: type,
-      Versions: objects.map((o) => ({
-        Key: enc(o.name),
-        VersionId: 'null',
-        IsLatest: true,
-        LastModified: new Date(o.lastModified),
-        ETag: quote(o.etag),
-        Size: o.size,
-        StorageClass: 'STANDARD',
-        Owner: ownerOf(o, r),
-      })),
       CommonPrefixes: prefixes.map((p) => ({ Prefix: enc(p) })),
     },
   };

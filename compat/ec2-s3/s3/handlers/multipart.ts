@@ -59,8 +59,9 @@ export async function uploadPartCopy(call: S3Call): Promise<S3Result> {
   const part = await call.deps.objects.uploadPartCopy(call.ctx, { container: call.bucket, name: call.key }, id, n, { container: src.bucket, name: src.key }, {
     sourceRange: copySourceRange(call.headers.get('x-amz-copy-source-range')),
     sourceConditions: readConditions(call.headers, 'x-amz-copy-source-'),
+    sourceVersionId: src.versionId,
   });
-  return { output: { CopyPartResult: { ETag: quote(part.etag), LastModified: new Date(part.lastModified), ...checksumOutput(part.checksum, false) } } };
+  return { output: { CopyPartResult: { ETag: quote(part.etag), LastModified: new Date(part.lastModified), ...checksumOutput(part.checksum, false) }, CopySourceVersionId: src.versionId } };
 }
 
 type CompletedPart = { PartNumber?: number; ETag?: string } & Partial<Record<`Checksum${Uppercase<ChecksumAlgorithm>}`, string>> & Record<string, unknown>;
@@ -90,7 +91,7 @@ export async function completeMultipartUpload(call: S3Call): Promise<S3Result> {
     expectedSize: mpSize === null ? undefined : intParam(mpSize, 'x-amz-mp-object-size', 0, Number.MAX_SAFE_INTEGER),
   });
   const location = `${call.deps.publicUrl}/${uriEncode(call.bucket)}/${uriEncode(call.key, true)}`;
-  return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), ...checksumOutput(r.checksum) } };
+  return { output: { Location: location, Bucket: call.bucket, Key: call.key, ETag: quote(r.etag), VersionId: r.s3VersionId, ...checksumOutput(r.checksum) } };
 }
 
 /** DELETE /bucket/key?uploadId. */

@@ -38,7 +38,7 @@ export async function putObject(call: S3Call): Promise<S3Result> {
       acl: aclFromHeaders(call.headers),
     }),
   );
-  return { output: { ETag: quote(r.etag), ...checksumOutput(r.checksum) } };
+  return { output: { ETag: quote(r.etag), VersionId: r.s3VersionId, ...checksumOutput(r.checksum) } };
 }
 
 /** Response headers describing an object (shared by GET and HEAD), with response-* overrides applied. */
@@ -59,6 +59,9 @@ function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean)
     Metadata: info.userMetadata,
     PartsCount: call.query.has('partNumber') ? (info.partsCount ?? 1) : undefined,
     TagCount: info.tagCount > 0 ? info.tagCount : undefined,
+    VersionId: info.s3VersionId,
+    // S3 URL-encodes the rule id in this header.
+    Expiration: r.expiration ? `expiry-date="${new Date(r.expiration.at).toUTCString()}", rule-id="${encodeURIComponent(r.expiration.ruleId)}"` : undefined,
   };
   const headers: Record<string, string> = {};
   const expires = q.get('response-expires') ?? sm.expires;
@@ -70,18 +73,32 @@ function objectHeaders(call: S3Call, r: HeadObjectResult, withChecksum: boolean)
   return { output, headers, status: r.range ? 206 : 200 };
 }
 
+/** The `response-*` overrides GetObject and HeadObject echo as headers. */
+const RESPONSE_OVERRIDES = ['response-content-type', 'response-content-language', 'response-expires', 'response-cache-control', 'response-content-disposition', 'response-content-encoding'];
+
 function getOptions(call: S3Call) {
+  // A header cannot carry CR, LF or NUL: refuse such an override before any blob is opened.
+  for (const name of RESPONSE_OVERRIDES) {
+    const v = call.query.get(name);
+    if (v !== null && /[\0\r\n]/.test(v)) throw s3Error('InvalidArgument', `Invalid value for ${name}.`, { ArgumentName: name, ArgumentValue: v });
+  }
   const partNumber = intParam(call.query.get('partNumber'), 'partNumber', 1, 10000);
   const range = partNumber === undefined ? readRange(call.headers.get('range')) : undefined;
   if (partNumber !== undefined && call.headers.get('range')) throw s3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
-  return { conditions: readConditions(call.headers), range, partNumber };
+  return { conditions: readConditions(call.headers), range, partNumber, versionId: call.query.get('versionId') ?? undefined };
 }
 
 /** GET /bucket/key — Range, partNumber, conditionals, response-* overrides; the body streams from core. */
 export async function getObject(call: S3Call): Promise<S3Result> {
   const r = await call.deps.objects.getObject(call.ctx, { container: call.bucket, name: call.key }, getOptions(call));
-  const h = objectHeaders(call, r, true);
-  return { output: h.output, headers: h.headers, status: h.status, body: r.body };
+  try {
+    const h = objectHeaders(call, r, true);
+    return { output: h.output, headers: h.headers, status: h.status, body: r.body };
+  } catch (e) {
+    // The body holds an open blob: release it rather than leave it to the garbage collector.
+    await r.body.cancel().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** HEAD /bucket/key. */
@@ -91,17 +108,20 @@ export async function headObject(call: S3Call): Promise<S3Result> {
   return { output: h.output, headers: h.headers, status: h.status };
 }
 
-/** DELETE /bucket/key — idempotent; If-Match makes it conditional. */
+/** DELETE /bucket/key — idempotent; If-Match makes it conditional; versioned buckets add a delete marker, `versionId` removes that version. */
 export async function deleteObject(call: S3Call): Promise<S3Result> {
-  await call.deps.objects.deleteObject(call.ctx, { container: call.bucket, name: call.key }, { ifMatch: call.headers.get('if-match') ?? undefined });
-  return { output: {} };
+  const r = await call.deps.objects.deleteObject(call.ctx, { container: call.bucket, name: call.key }, {
+    ifMatch: call.headers.get('if-match') ?? undefined,
+    versionId: call.query.get('versionId') ?? undefined,
+  });
+  return { output: { DeleteMarker: r.deleteMarker, VersionId: r.versionId } };
 }
 
 type DeleteEntry = { Key?: string; VersionId?: string; ETag?: string; LastModifiedTime?: Date; Size?: number };
 
 /** S3's error code for a key's failed delete. */
 function deleteErrorCode(e: { kind: string; reason?: string; resource?: string }): string {
-  if (e.reason === 'PreconditionFailed') return 'PreconditionFailed';
+  if (e.reason === 'PreconditionFailed' || e.reason === 'InvalidArgument') return e.reason;
   if (e.kind === 'Forbidden' || e.kind === 'Unauthenticated') return 'AccessDenied';
   if (e.kind === 'NotFound') return e.resource === 'object' ? 'NoSuchKey' : 'NoSuchBucket';
   return 'InternalError';
@@ -115,17 +135,20 @@ export async function deleteObjects(call: S3Call): Promise<S3Result> {
   if (del.Objects.some((o) => o.LastModifiedTime !== undefined || o.Size !== undefined)) {
     throw s3Error('NotImplemented', 'Conditional deletes by LastModifiedTime or Size are not implemented.');
   }
-  // Every object's one version is `null`: another version id names nothing, and must not delete the current object.
-  const otherVersion = del.Objects.filter((o) => o.VersionId !== undefined && o.VersionId !== 'null');
-  const entries = del.Objects.filter((o) => !otherVersion.includes(o)).map((o) => ({ name: o.Key!, ...(o.ETag !== undefined ? { ifMatch: o.ETag.trim() } : {}) }));
-  const r = entries.length ? await call.deps.objects.deleteObjects(call.ctx, { container: call.bucket }, entries) : { deleted: [], errors: [] };
+  const targets = del.Objects.map((o) => ({ name: o.Key!, versionId: o.VersionId, ...(o.ETag !== undefined ? { ifMatch: o.ETag.trim() } : {}) }));
+  const r = await call.deps.objects.deleteObjects(call.ctx, { container: call.bucket }, targets);
   return {
     output: {
-      Deleted: del.Quiet ? undefined : r.deleted.map((Key) => ({ Key })),
-      Errors: [
-        ...r.errors.map((e) => ({ Key: e.name, Code: deleteErrorCode(e), Message: e.message })),
-        ...otherVersion.map((o) => ({ Key: o.Key, VersionId: o.VersionId, Code: 'NoSuchVersion', Message: 'The specified version does not exist.' })),
-      ],
+      // A removed version echoes its id; a delete marker (made, or removed by id) is reported with its own id.
+      Deleted: del.Quiet
+        ? undefined
+        : r.results.map((d) => ({
+            Key: d.name,
+            VersionId: d.requestedVersionId,
+            DeleteMarker: d.deleteMarker,
+            DeleteMarkerVersionId: d.deleteMarker ? d.versionId : undefined,
+          })),
+      Errors: r.errors.map((e) => ({ Key: e.name, VersionId: e.versionId, Code: deleteErrorCode(e), Message: e.message })),
     },
   };
 }
@@ -133,7 +156,6 @@ export async function deleteObjects(call: S3Call): Promise<S3Result> {
 /** PUT /bucket/key with x-amz-copy-source — server-side copy, metadata and tagging directives, source conditions. */
 export async function copyObject(call: S3Call): Promise<S3Result> {
   const src = copySource(call.headers.get('x-amz-copy-source') ?? '');
-  if (src.versionId !== undefined && src.versionId !== 'null') throw s3Error('NoSuchVersion');
   const md = (call.headers.get('x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (md !== 'COPY' && md !== 'REPLACE') throw s3Error('InvalidArgument', 'Unknown metadata directive.', { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: md });
   const td = (call.headers.get('x-amz-tagging-directive') ?? 'COPY').toUpperCase();
@@ -158,9 +180,16 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
       tags: td === 'REPLACE' ? (tagsFromHeader(call.headers.get('x-amz-tagging')) ?? {}) : undefined,
       acl: aclFromHeaders(call.headers),
       checksumAlgorithm: alg,
+      sourceVersionId: src.versionId,
     },
   );
-  return { output: { CopyObjectResult: { ETag: quote(r.etag), LastModified: new Date(r.lastModified), ...checksumOutput(r.checksum) } } };
+  return {
+    output: {
+      CopyObjectResult: { ETag: quote(r.etag), LastModified: new Date(r.lastModified), ...checksumOutput(r.checksum) },
+      VersionId: r.s3VersionId,
+      CopySourceVersionId: r.sourceS3VersionId,
+    },
+  };
 }
 
 /** GET /bucket/key?attributes — only the attributes asked for in x-amz-object-attributes. */
@@ -168,14 +197,15 @@ export async function getObjectAttributes(call: S3Call): Promise<S3Result> {
   const want = new Set(((call.input.ObjectAttributes as string[] | undefined) ?? []).map((s) => s.toLowerCase()));
   if (!want.size) throw s3Error('InvalidArgument', 'Invalid attribute name specified.', { ArgumentName: 'x-amz-object-attributes' });
   const ref = { container: call.bucket, name: call.key };
+  const versionId = call.query.get('versionId') ?? undefined;
   const partsWanted = want.has('objectparts');
   const maxParts = call.input.MaxParts as number | undefined;
   const partNumberMarker = call.input.PartNumberMarker as number | undefined;
   if (maxParts !== undefined && maxParts < 0) throw s3Error('InvalidArgument', 'Argument max-parts must be an integer between 0 and 2147483647', { ArgumentName: 'x-amz-max-parts' });
   if (partNumberMarker !== undefined && partNumberMarker < 0) throw s3Error('InvalidArgument', 'Argument part-number-marker must be an integer between 0 and 2147483647', { ArgumentName: 'x-amz-part-number-marker' });
-  const listing = partsWanted ? await call.deps.objects.listObjectParts(call.ctx, ref, { maxParts: Math.min(maxParts ?? 1000, 1000), partNumberMarker }) : undefined;
-  const info = listing?.info ?? (await call.deps.objects.headObject(call.ctx, ref)).info;
-  const output: Record<string, unknown> = { LastModified: new Date(info.lastModified) };
+  const listing = partsWanted ? await call.deps.objects.listObjectParts(call.ctx, ref, { maxParts: Math.min(maxParts ?? 1000, 1000), partNumberMarker, versionId }) : undefined;
+  const info = listing?.info ?? (await call.deps.objects.headObject(call.ctx, ref, { versionId })).info;
+  const output: Record<string, unknown> = { LastModified: new Date(info.lastModified), VersionId: info.s3VersionId };
   if (want.has('etag')) output.ETag = info.etag;
   if (want.has('objectsize')) output.ObjectSize = info.size;
   if (want.has('storageclass')) output.StorageClass = 'STANDARD';

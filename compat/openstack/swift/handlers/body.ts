@@ -2,7 +2,7 @@
 import { SwiftError } from '../errors.js';
 import type { SwiftRequest } from '../request.js';
 
-/** The request body as UTF-8 text; 413 when it exceeds `limit` bytes (checked while reading). */
+/** The request body as UTF-8 text; 413 when it exceeds `limit` bytes (checked while reading), 400 when it is not UTF-8. */
 export async function readBodyText(r: SwiftRequest, limit: number, tooLarge = 'Your request is too large.'): Promise<string> {
   const declared = Number(r.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw new SwiftError(413, tooLarge);
@@ -21,5 +21,12 @@ export async function readBodyText(r: SwiftRequest, limit: number, tooLarge = 'Y
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  try {
+    return UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    // Replacing bad bytes with U+FFFD would make a manifest or delete list name some other object.
+    throw new SwiftError(400, 'Invalid UTF8 or contains NULL');
+  }
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });

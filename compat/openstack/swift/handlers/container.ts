@@ -1,5 +1,5 @@
 // Container operations: listing objects, create (201/202), metadata and ACLs, delete (409 when not empty).
-import type { ContainerInfo, ListingEntry, SwiftAcl } from '../../../../core/objects/types.js';
+import type { ContainerInfo, ListingEntry, SwiftAcl, SwiftVersions } from '../../../../core/objects/types.js';
 import { SwiftError } from '../errors.js';
 import { checkMetadata, readMetaHeaders } from '../headers.js';
 import { formatContainerListing, negotiateFormat, type ObjectListEntry, type SubdirEntry } from '../listing.js';
@@ -64,6 +64,28 @@ function readAcl(r: SwiftRequest): SwiftAcl {
   return acl;
 }
 
+/**
+ * Versioned-writes headers of a PUT/POST: `X-Versions-Location` (stack) or `X-History-Location` (history)
+ * names the archive container (URL-encoded); an empty value or `X-Remove-*-Location` turns versioning off.
+ * Undefined when the request does not touch it.
+ */
+function readVersions(r: SwiftRequest): SwiftVersions | null | undefined {
+  const stack = r.headers.get('x-versions-location');
+  const history = r.headers.get('x-history-location');
+  if (stack && history) throw new SwiftError(400, 'Only one of X-Versions-Location or X-History-Location may be specified');
+  const decode = (v: string) => {
+    try {
+      return decodeURIComponent(v.trim());
+    } catch {
+      throw new SwiftError(400, 'Invalid versions location');
+    }
+  };
+  if (stack) return { location: decode(stack), mode: 'stack' };
+  if (history) return { location: decode(history), mode: 'history' };
+  if (stack !== null || history !== null || r.headers.has('x-remove-versions-location') || r.headers.has('x-remove-history-location')) return null;
+  return undefined;
+}
+
 function checkPolicy(r: SwiftRequest): void {
   const policy = r.headers.get('x-storage-policy');
   if (policy !== null && policy.trim().toLowerCase() !== STORAGE_POLICY.toLowerCase()) {
@@ -78,10 +100,12 @@ export async function putContainer(r: SwiftRequest): Promise<Response> {
   const problem = checkMetadata(set, 'Container');
   if (problem) throw new SwiftError(400, problem);
   const acl = readAcl(r);
+  const versions = readVersions(r);
   const { created } = await r.deps.objects.createContainer(r.ctx, containerRef(r), {
     metadata: set,
     ...(acl.read !== undefined || acl.write !== undefined ? { swiftAcl: acl } : {}),
   });
+  if (versions !== undefined) await r.deps.objects.updateContainer(r.ctx, containerRef(r), { swiftVersions: versions });
   return respond(created ? 201 : 202);
 }
 
@@ -92,9 +116,11 @@ export async function postContainer(r: SwiftRequest): Promise<Response> {
   const problem = checkMetadata(set, 'Container');
   if (problem) throw new SwiftError(400, problem);
   const acl = readAcl(r);
+  const versions = readVersions(r);
   await r.deps.objects.updateContainer(r.ctx, containerRef(r), {
     metadata: { set, remove },
     ...(acl.read !== undefined || acl.write !== undefined ? { swiftAcl: acl } : {}),
+    ...(versions !== undefined ? { swiftVersions: versions } : {}),
   });
   return respond(204);
 }

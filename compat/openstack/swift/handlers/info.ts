@@ -34,6 +34,7 @@ export function capabilities(): Record<string, unknown> {
       allow_account_management: false,
       account_autocreate: true,
     },
+    versioned_writes: { allowed_flags: ['x-versions-location', 'x-history-location'] },
     slo: {
       max_manifest_segments: SLO_LIMITS.maxManifestSegments,
       max_manifest_size: SLO_LIMITS.maxManifestSize,

@@ -79,8 +79,14 @@ async function readObject(r: SwiftRequest, mode: ReadMode): Promise<Response> {
   } catch (e) {
     return conditionalFailure(r, e, mode);
   }
-  const { status, h } = readHeaders(r, res, range, mode);
-  return respond(status, h, res.body ?? null);
+  try {
+    const { status, h } = readHeaders(r, res, range, mode);
+    return respond(status, h, res.body ?? null);
+  } catch (e) {
+    // The body holds an open blob: release it rather than leave it to the garbage collector.
+    await res.body?.cancel().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** GET object: the bytes (single range → 206), conditionals → 304/412, DLO/SLO streamed. */
@@ -149,6 +155,8 @@ export async function putObject(r: SwiftRequest): Promise<Response> {
   if (manifest !== null && !/^[^/?&]+\/[^/?&][^?&]*$/s.test(manifest)) {
     throw new SwiftError(400, 'X-Object-Manifest must be in the format container/prefix');
   }
+  // The dlo middleware unquotes container and prefix; escapes that spell no UTF-8 would decode to U+FFFD.
+  if (manifest !== null && decodePathOnce(manifest) === undefined) throw new SwiftError(412, 'Invalid UTF8 or contains NULL');
   const res = await r.deps.objects.putObject(r.ctx, objectRef(r), r.c.req.raw.body ?? emptyBody(), {
     contentType: contentTypeFor(r),
     userMetadata: userMetadata(r),

@@ -16,6 +16,9 @@ import { deleteObject, getManifestObject } from './object.js';
 /** Swift's SLO limits (published by `GET /info` under `slo`). */
 export const SLO_LIMITS = { maxManifestSegments: 1000, maxManifestSize: 8388608, minSegmentSize: 1, yieldFrequency: 10 } as const;
 
+/** A UTF-16 surrogate without its partner. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 const bad = (msg: string): never => {
   throw new SwiftError(400, msg);
 };
@@ -39,6 +42,8 @@ export function parseSloManifest(text: string): SloSegmentInput[] {
     const unknown = Object.keys(s).filter((k) => !['path', 'etag', 'size_bytes', 'range'].includes(k));
     if (unknown.length) return bad(`Index ${i}: extraneous keys ${unknown.map((k) => JSON.stringify(k)).join(', ')}\n`);
     if (typeof s.path !== 'string' || !/^\/?[^/]+\/.+/s.test(s.path)) return bad(`Index ${i}: "path" must be of the form /container/object\n`);
+    // JSON may spell a lone surrogate (`"\\ud800"`), which has no UTF-8 form: stored, it would become U+FFFD.
+    if (LONE_SURROGATE.test(s.path)) return bad(`Index ${i}: "path" must be valid UTF-8\n`);
     if (s.etag !== undefined && s.etag !== null && typeof s.etag !== 'string') return bad(`Index ${i}: "etag" must be a string or null (if provided)\n`);
     let size: number | null | undefined = undefined;
     if (s.size_bytes !== undefined && s.size_bytes !== null) {

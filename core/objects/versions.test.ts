@@ -1,0 +1,92 @@
+// Object versions in core: obj_versions mirrors obj_objects, Swift archive names, counters, GC jobs and the S3/Swift exclusivity rule.
+import { getTableColumns } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// eslint-disable-next-line no-restricted-imports -- the unit test wires the real memory backend, as the composition root does
+import { MemoryBlobStore } from '../../backends/blob/memory-blob-store.js';
+import type { RequestContext } from '../context.js';
+import { openDatabase, type OpenDb } from '../db/index.js';
+import { projects } from '../db/schema/identity.js';
+import { jobs } from '../db/schema/jobs.js';
+import { objObjects, objVersions } from '../db/schema/objects.js';
+import { isCoreError } from '../errors.js';
+import { silentLogger } from '../logger.js';
+import { ObjectService } from './object-service.js';
+import { swiftArchiveName } from './versions.js';
+
+const A = 'proj-a';
+const admin: RequestContext = {
+  requestId: 'req',
+  auth: { userId: 'u', userName: 'u', userDomainId: 'default', projectId: A, projectName: A, roles: ['admin', 'member', 'reader'], roleIds: [], methods: ['password'], issuedAt: 0, expiresAt: Date.now() + 3600_000 },
+};
+const ref = (container: string) => ({ projectId: A, container });
+const obj = (container: string, name: string) => ({ projectId: A, container, name });
+const bytes = (s: string): ReadableStream<Uint8Array> =>
+  new ReadableStream({
+    start(c) {
+      c.enqueue(new Uint8Array(Buffer.from(s)));
+      c.close();
+    },
+  });
+
+async function reason(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (isCoreError(e)) return `${e.kind}:${e.detail.reason ?? e.detail.resource ?? ''}`;
+    throw e;
+  }
+  return 'ok';
+}
+
+let odb: OpenDb;
+let svc: ObjectService;
+let now: number;
+
+beforeEach(async () => {
+  odb = openDatabase(':memory:');
+  now = 1_700_000_000_000;
+  svc = new ObjectService({ db: odb.db, blobs: new MemoryBlobStore(), logger: silentLogger, region: 'RegionOne', clock: { now: () => now } });
+  odb.db.insert(projects).values({ id: A, name: A, domainId: 'default', createdAt: 0 }).run();
+  await svc.createContainer(admin, ref('c'));
+});
+afterEach(() => odb.close());
+
+describe('object versions', () => {
+  it('obj_versions has every obj_objects column with the same SQL name and type (plus seq and delete_marker)', () => {
+    const cols = (t: typeof objObjects | typeof objVersions) =>
+      Object.fromEntries(Object.entries(getTableColumns(t)).map(([k, c]) => [k, `${c.name}:${c.columnType}:${c.notNull}`]));
+    const { seq, deleteMarker, ...noncurrent } = cols(objVersions);
+    expect(seq).toBeDefined();
+    expect(deleteMarker).toBeDefined();
+    expect(noncurrent).toEqual(cols(objObjects));
+  });
+
+  it('names Swift archive entries <len(name) in 3 hex digits><name>/<timestamp in 10 µs ticks>', () => {
+    expect(swiftArchiveName('photo.jpg', 1440619048461)).toBe('009photo.jpg/1440619048.46100');
+    expect(swiftArchiveName('é', 1000, 3)).toBe('002é/0000000001.00003');
+  });
+
+  it('counts only current versions in the container counters; a version deleted for good goes to blob.gc', async () => {
+    await svc.updateContainer(admin, ref('c'), { versioning: 'Enabled' });
+    const v1 = await svc.putObject(admin, obj('c', 'k'), bytes('aaaa'));
+    now += 1;
+    await svc.putObject(admin, obj('c', 'k'), bytes('bb'));
+    expect(await svc.headContainer(admin, ref('c'))).toMatchObject({ objectCount: 1, bytesUsed: 2 });
+    expect(odb.db.select().from(jobs).all().filter((j) => j.name === 'blob.gc')).toHaveLength(0);
+    const d = await svc.deleteObject(admin, obj('c', 'k'));
+    expect(d).toMatchObject({ existed: true, deleteMarker: true });
+    expect(await svc.headContainer(admin, ref('c'))).toMatchObject({ objectCount: 0, bytesUsed: 0 });
+    await svc.deleteObject(admin, obj('c', 'k'), { versionId: v1.s3VersionId });
+    expect(odb.db.select().from(jobs).all().filter((j) => j.name === 'blob.gc')).toHaveLength(1);
+  });
+
+  it('S3 versioning and Swift versioned writes exclude each other on one container', async () => {
+    await svc.createContainer(admin, ref('archive'));
+    await svc.updateContainer(admin, ref('c'), { swiftVersions: { location: 'archive', mode: 'stack' } });
+    expect(await reason(svc.updateContainer(admin, ref('c'), { versioning: 'Enabled' }))).toBe('Conflict:VersioningConflict');
+    await svc.createContainer(admin, ref('s3'));
+    await svc.updateContainer(admin, ref('s3'), { versioning: 'Enabled' });
+    expect(await reason(svc.updateContainer(admin, ref('s3'), { swiftVersions: { location: 'archive', mode: 'history' } }))).toBe('Conflict:VersioningConflict');
+    expect(await reason(svc.updateContainer(admin, ref('archive'), { swiftVersions: { location: 'archive', mode: 'stack' } }))).toBe('Invalid:InvalidArgument');
+  });
+});
