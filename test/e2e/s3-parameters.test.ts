@@ -75,14 +75,26 @@ describe('parameters asking for what is not offered are refused, nothing written
     expect(await read('plain')).toBe('plain bytes');
   });
 
-  it('a versionId other than null names no version: GET/DELETE → 404 NoSuchVersion and DeleteObjects reports it, the current object kept', async () => {
-    expect(await failure(s3.send(new GetObjectCommand({ Bucket: B, Key: 'plain', VersionId: '3HL4kqtJlcpXroDTDmJ' })))).toMatchObject({ code: 'NoSuchVersion', status: 404 });
-    expect(await failure(s3.send(new DeleteObjectCommand({ Bucket: B, Key: 'plain', VersionId: '3HL4kqtJlcpXroDTDmJ' })))).toMatchObject({ code: 'NoSuchVersion' });
-    const r = await s3.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: 'plain', VersionId: '3HL4kqtJlcpXroDTDmJ' }] } }));
-    expect(r.Errors).toEqual([expect.objectContaining({ Key: 'plain', Code: 'NoSuchVersion', VersionId: '3HL4kqtJlcpXroDTDmJ' })]);
-    expect(r.Deleted ?? []).toEqual([]);
+  it('a versionId is answered by object versioning: a missing version → 404 NoSuchVersion on GET, a no-op on DELETE and in DeleteObjects; a malformed one → 400 InvalidArgument; the current object kept', async () => {
+    const missing = '0123456789abcdef0123456789abcdef';
+    expect(await failure(s3.send(new GetObjectCommand({ Bucket: B, Key: 'plain', VersionId: missing })))).toMatchObject({ code: 'NoSuchVersion', status: 404 });
+    expect(await failure(s3.send(new GetObjectCommand({ Bucket: B, Key: 'plain', VersionId: '3HL4kqtJlcpXroDTDmJ' })))).toMatchObject({ code: 'InvalidArgument', status: 400 });
+    await s3.send(new DeleteObjectCommand({ Bucket: B, Key: 'plain', VersionId: missing }));
+    const r = await s3.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: 'plain', VersionId: missing }, { Key: 'plain', VersionId: '3HL4kqtJlcpXroDTDmJ' }] } }));
+    expect(r.Deleted).toEqual([expect.objectContaining({ Key: 'plain', VersionId: missing })]);
+    expect(r.Errors).toEqual([expect.objectContaining({ Key: 'plain', Code: 'InvalidArgument', VersionId: '3HL4kqtJlcpXroDTDmJ' })]);
     expect(await read('plain')).toBe('plain bytes');
     expect(await (await s3.send(new GetObjectCommand({ Bucket: B, Key: 'plain', VersionId: 'null' }))).Body!.transformToString()).toBe('plain bytes');
+  });
+
+  it('DeleteObjects keeps both an entry\'s ETag condition and its VersionId', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: B, Key: 'etag-null', Body: 'x' }));
+    const r = await s3.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: 'etag-null', VersionId: 'null', ETag: '"00000000000000000000000000000000"' }] } }));
+    expect(r.Errors).toEqual([expect.objectContaining({ Key: 'etag-null', Code: 'PreconditionFailed', VersionId: 'null' })]);
+    expect(await read('etag-null')).toBe('x');
+    const ok = await s3.send(new DeleteObjectsCommand({ Bucket: B, Delete: { Objects: [{ Key: 'etag-null', VersionId: 'null', ETag: '"9dd4e461268c8034f5c8564e155c67a6"' }] } }));
+    expect(ok.Deleted).toEqual([expect.objectContaining({ Key: 'etag-null', VersionId: 'null' })]);
+    expect(await stored('etag-null')).toBe(false);
   });
 
   it('CopyObject asking for a checksum the source does not carry → 501, nothing copied', async () => {

@@ -160,11 +160,17 @@ describe('refuseUnhonouredParameters', () => {
     expect(code(req('AbortMultipartUpload', { 'x-amz-if-match-initiated-time': 'Wed, 02 Dec 2026 10:00:00 GMT' }))).toBe('NotImplemented');
   });
 
-  it('a version other than null names nothing; response-* overrides need a signature', () => {
+  it('version ids go to the handlers (object versioning answers them); response-* overrides need a signature', () => {
     expect(code(req('GetObject', {}, 'versionId=null'))).toBeUndefined();
-    expect(code(req('DeleteObject', {}, 'versionId=3HL4kqtJlcpXroDTDmJ'))).toBe('NoSuchVersion');
+    expect(code(req('DeleteObject', {}, 'versionId=3HL4kqtJlcpXroDTDmJ'))).toBeUndefined();
     expect(code(req('GetObject', {}, 'response-content-type=text/html'))).toBeUndefined();
     expect(code(req('GetObject', {}, 'response-content-type=text/html', true))).toBe('InvalidRequest');
+  });
+
+  it('PutBucketPolicy refuses to lock the owner out of the policy, which the owner can always change here', () => {
+    expect(code(req('PutBucketPolicy', { 'x-amz-confirm-remove-self-bucket-access': 'true' }))).toBe('NotImplemented');
+    expect(code(req('PutBucketPolicy', { 'x-amz-confirm-remove-self-bucket-access': 'false' }))).toBeUndefined();
+    expect(code(req('PutBucketLifecycleConfiguration', { 'x-amz-transition-default-minimum-object-size': 'all_storage_classes_128K' }))).toBeUndefined();
   });
 
   it('checksum algorithms this server does not compute are refused, unknown ones are InvalidRequest', () => {

@@ -268,6 +268,31 @@ export const PARAMETER_RULES: readonly ParameterRule[] = [
   honoured('<AccessControlPolicy>', ['PutBucketAcl', 'PutObjectAcl'], 'shown exactly as put'),
   honoured('<Tagging>', ['PutBucketTagging', 'PutObjectTagging'], 'replaces the tag set'),
   honoured('<VersioningConfiguration>', ['PutBucketVersioning'], 'see the operation; MFADelete in the protection table'),
+  honoured('<CORSConfiguration>', ['PutBucketCors'], 'validated as S3 does; preflight OPTIONS and requests with Origin answered from the rules'),
+  honoured('body', ['PutBucketPolicy'], 'the policy JSON (at most 20 KB, depth-bounded); the subset in the operation\'s note, anything else → 400 MalformedPolicy'),
+  {
+    param: 'x-amz-confirm-remove-self-bucket-access',
+    operations: ['PutBucketPolicy'],
+    verdict: 'refused',
+    note: 'the bucket owner can always get, put and delete the bucket policy here (as an account root), so `true` (lock myself out of the policy) → 501 NotImplemented; `false` is what happens',
+    refuse: (value) =>
+      value.trim().toLowerCase() === 'true' ? s3Error('NotImplemented', 'Removing the bucket owner\'s own access to the bucket policy is not implemented.') : undefined,
+  },
+  honoured(
+    '<LifecycleConfiguration>',
+    ['PutBucketLifecycleConfiguration'],
+    'Expiration and AbortIncompleteMultipartUpload by Prefix/Tag/size/And run by the sweep; Transition, NoncurrentVersion* and ExpiredObjectDeleteMarker → 501 NotImplemented, nothing stored',
+  ),
+  {
+    param: 'x-amz-transition-default-minimum-object-size',
+    operations: ['PutBucketLifecycleConfiguration'],
+    verdict: 'meaningless',
+    note: 'newer than the model: it only sizes transitions between storage classes, and transitions are refused (501)',
+  },
+  honoured('<PublicAccessBlockConfiguration>', ['PutPublicAccessBlock'], 'the four switches (absent ones false), enforced on every access path'),
+  honoured('<BucketLoggingStatus>', ['PutBucketLogging'], 'logging off is stored; LoggingEnabled → 501 NotImplemented (no access logs are delivered)'),
+  honoured('<RequestPaymentConfiguration>', ['PutBucketRequestPayment'], 'Payer BucketOwner is stored; Requester → 501 NotImplemented'),
+  honoured('<AccelerateConfiguration>', ['PutBucketAccelerateConfiguration'], 'Status Suspended is stored; Enabled → 501 NotImplemented'),
 ];
 
 /** Refuses a request whose header or query parameter asks for something this server does not do; runs before the handler. */
