@@ -101,11 +101,15 @@ export function removeRow(store: ObjectStoreContext, tx: Tx, row: ObjectRow): vo
 export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }, current?: ObjectRow | null): string | null {
   // `current`: the row of that name the caller already read in this transaction (null: none); looked up when omitted.
   const old = current === undefined ? store.stmts.objectByName(row.containerId, row.name) : (current ?? undefined);
-  // Quotas hold for every write, from either face: checked against the counters in this transaction.
-  checkQuota(store.stmts, row.containerId, { bytes: row.size - (old?.size ?? 0), objects: old ? 0 : 1 });
-  const versionId = displaceForWrite(store, tx, row.containerId, row.name, old, row.id!);
+  const { versionId, archived } = displaceForWrite(store, tx, row.containerId, row.name, old, row.id!);
   store.stmts.insertObject({ ...row, versionId });
   store.stmts.bumpContainer(row.containerId, 1, row.size, store.now());
+  // Quotas hold for every write, from either face, on the counters this transaction leaves (a throw rolls it
+  // back). A noncurrent S3 version leaves the counters, as the replaced object would; a Swift archive copy is
+  // a write into the versions container, held to that container's quotas, and grows the account.
+  const delta = { bytes: row.size - (old?.size ?? 0), objects: old ? 0 : 1 };
+  checkQuota(store.stmts, row.containerId, { ...delta, accountBytes: delta.bytes + (archived?.bytes ?? 0) }, { applied: true });
+  if (archived) checkQuota(store.stmts, archived.containerId, { ...archived, accountBytes: 0 }, { applied: true });
   addRefs(store, tx, rowBlobKeys({ blobKey: row.blobKey ?? null, manifest: row.manifest ?? null }));
   if (row.deleteAt) {
     store.enqueue(tx, 'object.expire', { projectId: ref.projectId, container: ref.container, name: row.name, versionId: row.id! }, { runAt: row.deleteAt, jobId: `expire:${row.id}` });

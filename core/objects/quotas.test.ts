@@ -42,4 +42,14 @@ describe('quotas', () => {
     expect(kind(() => checkQuota(usage({}, 1, 6, { 'quota-bytes': '20' }, 17), 'c', { bytes: 3, objects: 1 }))).toBe('ok');
     expect(kind(() => checkQuota(usage({ 'quota-bytes': 'lots' }, 1, 6), 'c', { bytes: 1e9, objects: 1 }))).toBe('ok');
   });
+
+  it('applied: the counters already hold the change, so the quota is compared with them as they are; the account check follows accountBytes', () => {
+    expect(kind(() => checkQuota(usage({ 'quota-count': '1' }, 1, 6), 'c', { bytes: 1, objects: 1 }, { applied: true }))).toBe('ok');
+    expect(kind(() => checkQuota(usage({ 'quota-count': '1' }, 2, 6), 'c', { bytes: 1, objects: 1 }, { applied: true }))).toBe('QuotaExceeded');
+    expect(kind(() => checkQuota(usage({ 'quota-bytes': '6' }, 1, 6), 'c', { bytes: 4, objects: 0 }, { applied: true }))).toBe('ok');
+    expect(kind(() => checkQuota(usage({ 'quota-bytes': '6' }, 1, 7), 'c', { bytes: 4, objects: 0 }, { applied: true }))).toBe('QuotaExceeded');
+    // A container that shrank in an account that grew (the replaced version archived elsewhere) is checked against the account.
+    expect(kind(() => checkQuota(usage({}, 1, 6, { 'quota-bytes': '20' }, 21), 'c', { bytes: -2, objects: 0, accountBytes: 3 }, { applied: true }))).toBe('QuotaExceeded');
+    expect(kind(() => checkQuota(usage({}, 1, 6, { 'quota-bytes': '20' }, 21), 'c', { bytes: 3, objects: 1, accountBytes: 0 }, { applied: true }))).toBe('ok');
+  });
 });

@@ -53,21 +53,34 @@ function quotaIn(json: string | null, key: string): number | undefined {
   return quotaOf(JSON.parse(json) as Record<string, string>, key);
 }
 
+/** A change of a container's content: its net bytes and objects, and the net bytes its account gains (default: `bytes`). */
+export interface QuotaDelta {
+  bytes: number;
+  objects: number;
+  /** The account's net growth when it differs from the container's (a write that also archives a version elsewhere in the account). */
+  accountBytes?: number;
+}
+
 /**
- * QuotaExceeded ('Upload exceeds quota.') when changing a container's content by `bytes` and `objects`
- * (net: a replacement counts its size difference and no new object) would pass the container's or its
+ * QuotaExceeded ('Upload exceeds quota.') when changing a container's content by `delta` (net: a
+ * replacement counts its size difference and no new object) would pass the container's or its
  * account's quota. Reads inside whatever transaction is open, so the check and the write are one step.
- * A change that shrinks usage is always allowed, even over quota.
+ * `applied`: the counters already include the change (checked at the end of a write's transaction,
+ * when every container it touched has its final counters). A change that grows nothing always passes,
+ * even over quota. Counters count current objects only: noncurrent S3 versions are not counted,
+ * as Swift's container quotas count the objects listed in the container.
  */
-export function checkQuota(stmts: Pick<ObjectStatements, 'quotaUsage' | 'projectBytes'>, containerId: string, delta: { bytes: number; objects: number }): void {
-  if (delta.bytes <= 0 && delta.objects <= 0) return;
+export function checkQuota(stmts: Pick<ObjectStatements, 'quotaUsage' | 'projectBytes'>, containerId: string, delta: QuotaDelta, opts: { applied?: boolean } = {}): void {
+  const accountBytes = delta.accountBytes ?? delta.bytes;
+  if (delta.bytes <= 0 && delta.objects <= 0 && accountBytes <= 0) return;
   const c = stmts.quotaUsage(containerId);
   if (!c) return;
+  const pending = opts.applied ? { bytes: 0, objects: 0, account: 0 } : { bytes: delta.bytes, objects: delta.objects, account: accountBytes };
   const bytesQuota = quotaIn(c.metadata, QUOTA_METADATA.containerBytes);
-  if (bytesQuota !== undefined && delta.bytes > 0 && c.bytesUsed + delta.bytes > bytesQuota) throw exceeded();
+  if (bytesQuota !== undefined && delta.bytes > 0 && c.bytesUsed + pending.bytes > bytesQuota) throw exceeded();
   const countQuota = quotaIn(c.metadata, QUOTA_METADATA.containerCount);
-  if (countQuota !== undefined && delta.objects > 0 && c.objectCount + delta.objects > countQuota) throw exceeded();
-  if (delta.bytes <= 0) return;
+  if (countQuota !== undefined && delta.objects > 0 && c.objectCount + pending.objects > countQuota) throw exceeded();
+  if (accountBytes <= 0) return;
   const accountQuota = quotaIn(c.accountMetadata, QUOTA_METADATA.accountBytes);
-  if (accountQuota !== undefined && stmts.projectBytes(c.projectId) + delta.bytes > accountQuota) throw exceeded();
+  if (accountQuota !== undefined && stmts.projectBytes(c.projectId) + pending.account > accountQuota) throw exceeded();
 }

@@ -1,5 +1,17 @@
 // Swift container and account quotas hold for every write of both faces (Swift 413 "Upload exceeds quota.", S3 403 QuotaExceeded); Swift headers asking for features this server lacks are refused, and /info lists only what is honoured.
-import { CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3Server, type S3TestServer } from './s3-server.js';
 
@@ -54,6 +66,49 @@ beforeAll(async () => {
 afterAll(async () => {
   s3?.destroy();
   await srv?.close();
+});
+
+describe('quotas and versions', () => {
+  it('Swift versioned writes: archiving the replaced object is a write into the versions container, held to its quota; over it the PUT is 413 and nothing changes', async () => {
+    expect((await swift('PUT', '/vq-archive', { 'X-Container-Meta-Quota-Count': '1' })).status).toBe(201);
+    expect((await swift('PUT', '/vq', { 'X-Versions-Location': 'vq-archive' })).status).toBe(201);
+    expect((await swift('PUT', '/vq/o', {}, 'one')).status).toBe(201);
+    expect((await swift('PUT', '/vq/o', {}, 'two')).status).toBe(201);
+    expect(await names('vq-archive')).toHaveLength(1);
+    const over = await swift('PUT', '/vq/o', {}, 'three');
+    expect(over.status).toBe(413);
+    expect(await over.text()).toBe('Upload exceeds quota.');
+    expect(await (await swift('GET', '/vq/o')).text()).toBe('two');
+    expect(await names('vq-archive')).toHaveLength(1);
+    // The S3 face writes the same container: the same archive quota holds.
+    expect(await s3Failure(s3.send(new PutObjectCommand({ Bucket: 'vq', Key: 'o', Body: 'four' })))).toMatchObject({ code: 'QuotaExceeded', status: 403 });
+    expect(await (await swift('GET', '/vq/o')).text()).toBe('two');
+  });
+
+  it('Swift history mode: the archive copy and delete marker a DELETE writes are held to the versions container\'s quota', async () => {
+    expect((await swift('PUT', '/hq-archive', { 'X-Container-Meta-Quota-Bytes': '3' })).status).toBe(201);
+    expect((await swift('PUT', '/hq', { 'X-History-Location': 'hq-archive' })).status).toBe(201);
+    expect((await swift('PUT', '/hq/o', {}, 'four')).status).toBe(201);
+    expect((await swift('DELETE', '/hq/o')).status).toBe(413);
+    expect(await (await swift('GET', '/hq/o')).text()).toBe('four');
+    expect(await names('hq-archive')).toEqual([]);
+    expect((await swift('POST', '/hq-archive', { 'X-Container-Meta-Quota-Bytes': '4' })).status).toBe(204);
+    expect((await swift('DELETE', '/hq/o')).status).toBe(204);
+    expect(await names('hq-archive')).toHaveLength(2);
+  });
+
+  it('S3 versioning: noncurrent versions are not counted (Swift counts the objects a container lists), so a quota-count of 1 allows any number of versions of one key', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'vq-s3' }));
+    expect((await swift('POST', '/vq-s3', { 'X-Container-Meta-Quota-Count': '1', 'X-Container-Meta-Quota-Bytes': '5' })).status).toBe(204);
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'vq-s3', VersioningConfiguration: { Status: 'Enabled' } }));
+    for (const body of ['a', 'bb', 'ccc']) await s3.send(new PutObjectCommand({ Bucket: 'vq-s3', Key: 'k', Body: body }));
+    expect((await s3.send(new ListObjectVersionsCommand({ Bucket: 'vq-s3' }))).Versions).toHaveLength(3);
+    expect(await s3Failure(s3.send(new PutObjectCommand({ Bucket: 'vq-s3', Key: 'other', Body: 'x' })))).toMatchObject({ code: 'QuotaExceeded', status: 403 });
+    expect(await s3Failure(s3.send(new PutObjectCommand({ Bucket: 'vq-s3', Key: 'k', Body: '123456' })))).toMatchObject({ code: 'QuotaExceeded' });
+    const head = await swift('HEAD', '/vq-s3');
+    expect(head.headers.get('x-container-object-count')).toBe('1');
+    expect(head.headers.get('x-container-bytes-used')).toBe('3');
+  });
 });
 
 describe('container quotas', () => {
@@ -173,10 +228,11 @@ describe('Swift headers asking for what this server lacks', () => {
     expect((await swift('PUT', '/gold', { 'X-Storage-Policy': 'Policy-0' })).status).toBe(201);
   });
 
-  it('/info lists the quotas and none of the refused features', async () => {
+  it('/info lists the quotas and versioned writes, and none of the refused features', async () => {
     const info = (await (await srv.sys.request('/info')).json()) as Record<string, unknown>;
     expect(info).toHaveProperty('container_quotas');
     expect(info).toHaveProperty('account_quotas');
-    for (const absent of ['container_sync', 'symlink', 'versioned_writes', 'object_versioning', 'staticweb', 'formpost', 'cors']) expect(info, absent).not.toHaveProperty(absent);
+    expect(info).toHaveProperty('versioned_writes');
+    for (const absent of ['container_sync', 'symlink', 'object_versioning', 'staticweb', 'formpost', 'cors']) expect(info, absent).not.toHaveProperty(absent);
   });
 });
