@@ -76,6 +76,11 @@ export interface RequestBindings {
   requestBody?: () => ReadableStream<Uint8Array> | null;
   /** The client's address on the connection (Swift TempURLs with `temp_url_ip_range` are bound to it). */
   remoteAddress?: string;
+  /**
+   * The request headers as received, `[name, value, …]`: a header sent twice keeps both values
+   * (signature canonical forms join them with `,`, where the Fetch `Headers` join with `, `).
+   */
+  rawHeaders?: readonly string[];
 }
 
 /** The raw path+query of a request: from the entry's binding when present, else from the parsed URL. */

@@ -13,3 +13,13 @@ export interface OperationRow {
   /** Short caveat shown in the matrix. */
   note?: string;
 }
+
+/** One request parameter's fate on a face: honoured, refused with the family's error, or meaningless here. */
+export interface ParameterRow {
+  /** The wire parameter (header, `?query`, body element), as the family spells it. */
+  param: string;
+  /** The operations it belongs to; `*` for every operation that has it. */
+  operations: readonly string[];
+  verdict: 'honoured' | 'refused' | 'meaningless';
+  note: string;
+}

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
         writeContinue: continueOnce(env.incoming as IncomingMessage | undefined, env.outgoing as ServerResponse | undefined),
         requestBody: requestBodyOnce(env.incoming as IncomingMessage | undefined),
         remoteAddress: (env.incoming as IncomingMessage | undefined)?.socket?.remoteAddress,
+        rawHeaders: (env.incoming as IncomingMessage | undefined)?.rawHeaders,
       }),
     hostname: config.host,
     port: config.port,

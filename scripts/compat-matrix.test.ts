@@ -46,7 +46,7 @@ describe('renderMatrix', () => {
       protection: { source: 'demo/protection.ts', rows: [{ param: 'x-lock', operations: ['putThing', 'copyThing'], verdict: 'refused', note: '501 | never dropped' }] },
     };
     const doc = renderMatrix([t]);
-    expect(doc).toContain('### Demo protection parameters');
+    expect(doc).toContain('### Demo request parameters');
     expect(doc).toContain('| `x-lock` | putThing, copyThing | refused | 501 \\| never dropped |');
   });
 

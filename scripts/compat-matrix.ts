@@ -119,11 +119,11 @@ export function renderMatrix(tables: readonly CompatTable[]): string {
     if (t.protection) {
       out.push(
         '',
-        `### ${t.title} protection parameters`,
+        `### ${t.title} request parameters`,
         '',
-        'Request parameters that ask for a guarantee (encryption, retention, ownership, owner checks) are **honoured**,',
-        "**refused** with the family's error (never accepted and dropped), or **meaningless** here (they ask for",
-        `nothing this server could fail to give). From \`${t.protection.source}\`.`,
+        'Each request parameter of the implemented operations (headers, query parameters, URI labels, bodies) is',
+        "**honoured**, **refused** with the family's error (never accepted and dropped), or **meaningless** here (it",
+        `asks for nothing this server could fail to give). From \`${t.protection.source}\`; \`*\` is every operation that has it.`,
         '',
         '| Parameter | Operations | Here | Notes |',
         '| --- | --- | --- | --- |',

@@ -1,10 +1,12 @@
 // The one list of operation tables docs/compat-matrix.md is generated from; each API family adds its line here.
-import type { OperationRow } from '../core/operations.js';
+import type { OperationRow, ParameterRow } from '../core/operations.js';
 import { notImplemented as keystoneNotImplemented } from '../compat/openstack/keystone/not-implemented.js';
 import { KEYSTONE_PREFIX, keystoneOperations } from '../compat/openstack/keystone/operations.js';
 import { SWIFT_OPERATIONS } from '../compat/openstack/swift/operations.js';
+import { SWIFT_PARAMETER_RULES } from '../compat/openstack/swift/request-parameters.js';
 import { s3Operations } from '../compat/ec2-s3/s3/app.js';
 import { PROTECTION_RULES } from '../compat/ec2-s3/s3/protection.js';
+import { PARAMETER_RULES } from '../compat/ec2-s3/s3/request-parameters.js';
 
 /** One API family's operation table, as the matrix shows it and the generator checks it. */
 export interface CompatTable {
@@ -27,14 +29,6 @@ export interface CompatTable {
   protection?: { source: string; rows: readonly ParameterRow[] };
 }
 
-/** One request parameter's fate: honoured, refused with the family's error, or meaningless here. */
-export interface ParameterRow {
-  param: string;
-  operations: readonly string[];
-  verdict: 'honoured' | 'refused' | 'meaningless';
-  note: string;
-}
-
 /** Every table in the matrix, in the order of the document. Add a line per family. */
 export const compatTables: CompatTable[] = [
   {
@@ -45,6 +39,11 @@ export const compatTables: CompatTable[] = [
     placeholder: keystoneNotImplemented,
   },
   // Swift and S3 dispatch through their own tables (not Hono routes); their dispatch tests check them.
-  { title: 'Swift (Object Storage v1)', family: 'OpenStack', rows: SWIFT_OPERATIONS },
-  { title: 'S3', family: 'AWS', rows: s3Operations, protection: { source: 'compat/ec2-s3/s3/protection.ts', rows: PROTECTION_RULES } },
+  {
+    title: 'Swift (Object Storage v1)',
+    family: 'OpenStack',
+    rows: SWIFT_OPERATIONS,
+    protection: { source: 'compat/openstack/swift/request-parameters.ts', rows: SWIFT_PARAMETER_RULES },
+  },
+  { title: 'S3', family: 'AWS', rows: s3Operations, protection: { source: 'compat/ec2-s3/s3/protection.ts and compat/ec2-s3/s3/request-parameters.ts', rows: [...PROTECTION_RULES, ...PARAMETER_RULES] } },
 ];

@@ -133,6 +133,16 @@ function patchS3(shapes: Record<string, ModelShape>): void {
     const s = structureAt(shapes, path);
     s.members = { ...s.members, ChecksumType: { ...member } };
   }
+  // DeleteObjects gained per-object conditions (2024-25): parsed so that they are honoured or refused, never dropped.
+  const ident = structureAt(shapes, 'DeleteObjectsRequest.Delete.Objects');
+  ident.members = { ...ident.members, ETag: {}, LastModifiedTime: { type: 'timestamp' }, Size: { type: 'long' } };
+  // Part checksums of algorithms added in 2025: parsed so that CompleteMultipartUpload can refuse them, never drop them.
+  const part = structureAt(shapes, 'CompleteMultipartUploadRequest.MultipartUpload.Parts');
+  part.members = { ...part.members, ChecksumSHA512: {}, ChecksumMD5: {}, ChecksumXXHASH64: {}, ChecksumXXHASH3: {}, ChecksumXXHASH128: {} };
+  // CreateBucket tags (2025), a TagSet like PutBucketTagging's.
+  const conf = structureAt(shapes, 'CreateBucketRequest.CreateBucketConfiguration');
+  const tagSet = structureAt(shapes, 'PutBucketTaggingRequest.Tagging').members!.TagSet!;
+  conf.members = { ...conf.members, Tags: { ...tagSet } };
 }
 
 const targets: Record<string, Target> = {

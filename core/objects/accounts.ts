@@ -4,6 +4,7 @@ import type { RequestContext } from '../context.js';
 import { objAccounts, objContainers } from '../db/schema/objects.js';
 import { requireProjectRole } from './authorize.js';
 import { applyMetadataUpdate } from './object-rows.js';
+import { authorizeAccountQuota } from './quotas.js';
 import { MAX_LIST, type ObjectStoreContext } from './store-context.js';
 import type { AccountInfo, ContainerListing, ListOptions, MetadataUpdate } from './types.js';
 
@@ -34,6 +35,7 @@ function accountInfo(store: ObjectStoreContext, projectId: string): AccountInfo 
 /** Swift account POST: set/remove account metadata (incl. `temp-url-key`, `temp-url-key-2`). Member role needed. */
 export async function updateAccountMetadata(store: ObjectStoreContext, ctx: RequestContext, projectId: string, update: MetadataUpdate): Promise<AccountInfo> {
   requireProjectRole(ctx, projectId, true);
+  authorizeAccountQuota(ctx, update);
   store.db.transaction((tx) => {
     const acct = tx.select().from(objAccounts).where(eq(objAccounts.projectId, projectId)).get();
     const meta = applyMetadataUpdate(acct?.metadata ?? {}, update);

@@ -6,6 +6,7 @@ import { errors } from '../errors.js';
 import { assertList, assertOwnerBucketAction, findContainer, requireContainer, requireProjectRole } from './authorize.js';
 import { refusePublicAcl } from './bucket-guard.js';
 import { applyMetadataUpdate, lowerKeys, releaseRefs, validateAclGrants } from './object-rows.js';
+import { validateContainerQuota } from './quotas.js';
 import { newId, toStoredAcl, validateBucketName, validateContainerName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
 import type { AccessOptions, ContainerInfo, ContainerRef, CreateContainerOptions, StoredAcl, UpdateContainerOptions } from './types.js';
@@ -24,6 +25,8 @@ export async function createContainer(store: ObjectStoreContext, ctx: RequestCon
   requireProjectRole(ctx, projectId, true);
   if (opts.s3) validateBucketName(ref.container);
   else validateContainerName(ref.container);
+  validateContainerQuota(opts.metadata);
+  if (opts.tags) validateTags(opts.tags, 50);
   const s3Acl = opts.s3Acl ? toStoredAcl(opts.s3Acl) : undefined;
   if (s3Acl) validateAclGrants(store, s3Acl);
   const now = store.now();
@@ -33,8 +36,9 @@ export async function createContainer(store: ObjectStoreContext, ctx: RequestCon
       const other = tx.select({ id: objContainers.id }).from(objContainers).where(and(eq(objContainers.name, ref.container), sql`${objContainers.projectId} <> ${projectId}`)).get();
       if (other) throw errors.conflict('container', 'The requested bucket name is not available.', { reason: 'BucketAlreadyExists', id: ref.container });
       if (existing) {
-        // Re-creating one's bucket changes nothing (contents and ACL stay); asking for another ACL is refused, as RGW does.
-        if (s3Acl && JSON.stringify(s3Acl) !== JSON.stringify(existing.s3Acl as StoredAclJson)) {
+        // Re-creating one's bucket changes nothing (contents, ACL and tags stay); asking for another ACL or tags is refused, as RGW does for ACLs.
+        const otherTags = opts.tags !== undefined && JSON.stringify(opts.tags) !== JSON.stringify(existing.tags ?? {});
+        if ((s3Acl && JSON.stringify(s3Acl) !== JSON.stringify(existing.s3Acl as StoredAclJson)) || otherTags) {
           throw errors.conflict('container', 'The requested bucket name is not available.', { reason: 'BucketAlreadyExists', id: ref.container });
         }
         if (opts.s3.failIfOwned) throw errors.conflict('container', 'Your previous request to create the named bucket succeeded and you already own it.', { reason: 'BucketAlreadyOwnedByYou', id: ref.container });
@@ -59,7 +63,7 @@ export async function createContainer(store: ObjectStoreContext, ctx: RequestCon
       swiftRead: opts.swiftAcl?.read ?? null,
       swiftWrite: opts.swiftAcl?.write ?? null,
       s3Acl: s3Acl ?? { canned: 'private', grants: [] },
-      tags: null,
+      tags: opts.tags && Object.keys(opts.tags).length ? opts.tags : null,
       region: opts.region ?? store.deps.region,
       versioning: null,
       objectCount: 0,
@@ -87,6 +91,7 @@ export async function updateContainer(store: ObjectStoreContext, ctx: RequestCon
   const c = requireContainer(store, ref, ctx);
   const action = update.s3Acl || update.swiftAcl ? 's3:PutBucketAcl' : update.versioning ? 's3:PutBucketVersioning' : 's3:PutBucketTagging';
   assertOwnerBucketAction(store, ctx, c, action);
+  validateContainerQuota(update.metadata?.set);
   const set: Partial<ContainerRow> = {};
   if (update.metadata) set.metadata = applyMetadataUpdate(c.metadata, update.metadata);
   if (update.swiftAcl?.read !== undefined) set.swiftRead = update.swiftAcl.read;

@@ -38,6 +38,9 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
     assertSloSegmentsReadable(store, ctx, sc, src, {});
   }
   checkConditions(opts.sourceConditions, src, true);
+  if (opts.checksumAlgorithm !== undefined && (src.checksum as Checksum | null)?.algorithm !== opts.checksumAlgorithm) {
+    throw errors.notImplemented(`Computing a ${opts.checksumAlgorithm.toUpperCase()} checksum for a copy whose source has none of that algorithm`);
+  }
   const dc = requireContainer(store, dest, ctx);
   assertWrite(store, ctx, dc, dest.name, opts);
   checkDeleteAt(store, opts.deleteAt);

@@ -15,19 +15,22 @@ export async function deleteObject(store: ObjectStoreContext, ctx: RequestContex
   return deleteObjectVersioned(store, ctx, ref, opts);
 }
 
-/** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names count as deleted. */
+/**
+ * Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names (and versions) count as deleted.
+ * An entry with `ifMatch` is deleted only over that ETag (S3's per-object `ETag`), else it is that name's error.
+ */
 export async function deleteObjects(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef, names: Array<string | DeleteTarget>, access: AccessOptions = {}): Promise<DeleteObjectsResult> {
   const c = requireContainer(store, ref, ctx);
   const out: DeleteObjectsResult = { deleted: [], results: [], errors: [] };
   for (const t of names) {
-    const { name, versionId } = typeof t === 'string' ? { name: t, versionId: undefined } : t;
+    const { name, versionId, ifMatch } = typeof t === 'string' ? { name: t, versionId: undefined, ifMatch: undefined } : t;
     try {
-      const r = await deleteObject(store, ctx, { projectId: c.projectId, container: c.name, name }, { ...access, versionId });
+      const r = await deleteObject(store, ctx, { projectId: c.projectId, container: c.name, name }, { ...access, versionId, ...(ifMatch !== undefined ? { ifMatch } : {}) });
       out.deleted.push(name);
       out.results.push({ name, requestedVersionId: versionId, ...r });
     } catch (e) {
       if (!isCoreError(e)) throw e;
-      out.errors.push({ name, versionId, kind: e.kind, reason: e.detail.reason, message: e.message });
+      out.errors.push({ name, versionId, kind: e.kind, reason: e.detail.reason, resource: e.detail.resource, message: e.message });
     }
   }
   return out;

@@ -314,6 +314,9 @@ export async function completeMultipartUpload(store: ObjectStoreContext, ctx: Re
   const etag = multipartEtag(used.map((p) => p.etag));
   const swiftEtag = concatEtag(used.map((p) => p.etag));
   const size = used.reduce((a, p) => a + p.size, 0);
+  if (opts.expectedSize !== undefined && opts.expectedSize !== size) {
+    throw errors.invalid(`The provided object size ${opts.expectedSize} does not match the size of the completed object, ${size}.`, { reason: 'InvalidRequest' });
+  }
   const settings = up.settings as {
     contentType?: string;
     userMeta?: Record<string, string>;

@@ -4,6 +4,7 @@ import type { RequestContext } from '../context.js';
 import { objBlobRefs, objContainers, objObjects } from '../db/schema/objects.js';
 import { projects } from '../db/schema/identity.js';
 import { type CoreError, errors } from '../errors.js';
+import { checkQuota } from './quotas.js';
 import { normalizeEtag } from './rules.js';
 import type { ContainerRow, ObjectRow, ObjectStoreContext, Tx } from './store-context.js';
 import { displaceForWrite } from './versions.js';
@@ -100,9 +101,15 @@ export function removeRow(store: ObjectStoreContext, tx: Tx, row: ObjectRow): vo
 export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjects.$inferInsert, ref: ObjectRef & { projectId: string }, current?: ObjectRow | null): string | null {
   // `current`: the row of that name the caller already read in this transaction (null: none); looked up when omitted.
   const old = current === undefined ? store.stmts.objectByName(row.containerId, row.name) : (current ?? undefined);
-  const versionId = displaceForWrite(store, tx, row.containerId, row.name, old, row.id!);
+  const { versionId, archived } = displaceForWrite(store, tx, row.containerId, row.name, old, row.id!);
   store.stmts.insertObject({ ...row, versionId });
   store.stmts.bumpContainer(row.containerId, 1, row.size, store.now());
+  // Quotas hold for every write, from either face, on the counters this transaction leaves (a throw rolls it
+  // back). A noncurrent S3 version leaves the counters, as the replaced object would; a Swift archive copy is
+  // a write into the versions container, held to that container's quotas, and grows the account.
+  const delta = { bytes: row.size - (old?.size ?? 0), objects: old ? 0 : 1 };
+  checkQuota(store.stmts, row.containerId, { ...delta, accountBytes: delta.bytes + (archived?.bytes ?? 0) }, { applied: true });
+  if (archived) checkQuota(store.stmts, archived.containerId, { ...archived, accountBytes: 0 }, { applied: true });
   addRefs(store, tx, rowBlobKeys({ blobKey: row.blobKey ?? null, manifest: row.manifest ?? null }));
   if (row.deleteAt) {
     store.enqueue(tx, 'object.expire', { projectId: ref.projectId, container: ref.container, name: row.name, versionId: row.id! }, { runAt: row.deleteAt, jobId: `expire:${row.id}` });
@@ -110,15 +117,21 @@ export function writeRow(store: ObjectStoreContext, tx: Tx, row: typeof objObjec
   return versionId;
 }
 
-/** Conditional-write checks against the current row (S3 If-None-Match: * / If-Match; Swift If-None-Match: *). */
-export function checkWriteConditions(store: ObjectStoreContext, current: ObjectRow | undefined, ifNoneMatch: '*' | undefined, ifMatch: string | undefined, name: string): void {
-  if (ifNoneMatch === '*' && current) throw errors.conflict('object', 'At least one of the pre-conditions you specified did not hold.', { reason: 'PreconditionFailed' });
+/**
+ * Conditional-write checks against the current row (S3 If-None-Match: * / If-Match; Swift If-None-Match: *).
+ * `raced`: the conditions held when the request started and this is the re-check at commit, so a failure
+ * means another write committed meanwhile (S3's 409 ConditionalRequestConflict; Swift still answers 412).
+ */
+export function checkWriteConditions(store: ObjectStoreContext, current: ObjectRow | undefined, ifNoneMatch: '*' | undefined, ifMatch: string | undefined, name: string, raced = false): void {
+  const failed = () =>
+    raced
+      ? errors.conflict('object', 'The conditional request cannot succeed due to a conflicting operation against this resource.', { reason: 'ConditionalRequestConflict' })
+      : errors.conflict('object', 'At least one of the pre-conditions you specified did not hold.', { reason: 'PreconditionFailed' });
+  if (ifNoneMatch === '*' && current) throw failed();
   if (ifMatch !== undefined) {
-    if (!current) throw noSuchKey(name);
+    if (!current) throw raced ? failed() : noSuchKey(name);
     const want = normalizeEtag(ifMatch);
-    if (want !== '*' && want !== current.etag && want !== current.swiftEtag) {
-      throw errors.conflict('object', 'At least one of the pre-conditions you specified did not hold.', { reason: 'PreconditionFailed' });
-    }
+    if (want !== '*' && want !== current.etag && want !== current.swiftEtag) throw failed();
   }
 }
 

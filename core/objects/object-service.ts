@@ -209,7 +209,7 @@ export class ObjectService implements ObjectMaintenance {
     return deleteObject(this.store, ctx, ref, opts);
   }
 
-  /** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names (and versions) count as deleted. */
+  /** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names (and versions) count as deleted; an `ifMatch` entry is conditional. */
   deleteObjects(ctx: RequestContext, ref: ContainerRef, names: Array<string | DeleteTarget>, access: AccessOptions = {}): Promise<DeleteObjectsResult> {
     return deleteObjects(this.store, ctx, ref, names, access);
   }

@@ -5,7 +5,8 @@ import { assertWrite, requireContainer } from './authorize.js';
 import { refusePublicAcl } from './bucket-guard.js';
 import { commitOrDrop, writeBlob } from './blob-writes.js';
 import { storedEncryption, writeSealFor } from './encryption.js';
-import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveObject, liveRow, lowerKeys, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
+import { checkDeleteAt, checkWriteConditions, cleanSysMeta, liveRow, lowerKeys, validateAclGrants, writeRow, writerAcl } from './object-rows.js';
+import { checkQuota } from './quotas.js';
 import { newId, toStoredAcl, validateObjectName, validateTags } from './rules.js';
 import type { ContainerRow, ObjectStoreContext } from './store-context.js';
 import type { ObjectRef, PutObjectOptions, PutObjectResult } from './types.js';
@@ -25,7 +26,9 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
     checkDeleteAt(store, opts.deleteAt);
     if (opts.tags) validateTags(opts.tags, 10);
     // Fail fast before reading the body (Expect: 100-continue clients send nothing yet).
-    checkWriteConditions(store, liveObject(store, c.id, ref.name), opts.ifNoneMatch, opts.ifMatch, ref.name);
+    const old = store.stmts.objectByName(c.id, ref.name);
+    checkWriteConditions(store, liveRow(store, old), opts.ifNoneMatch, opts.ifMatch, ref.name);
+    checkQuota(store.stmts, c.id, { bytes: (opts.expectedSize ?? 0) - (old?.size ?? 0), objects: old ? 0 : 1 });
   } catch (e) {
     await body.cancel().catch(() => undefined);
     throw e;
@@ -40,7 +43,7 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
   const stored = await commitOrDrop(store, res.key, (tx) => {
     if (!store.stmts.containerExists(c.id)) throw errors.notFound('container', ref.container, 'The specified bucket does not exist.');
     const current = store.stmts.objectByName(c.id, ref.name) ?? null;
-    checkWriteConditions(store, liveRow(store, current), opts.ifNoneMatch, opts.ifMatch, ref.name);
+    checkWriteConditions(store, liveRow(store, current), opts.ifNoneMatch, opts.ifMatch, ref.name, true);
     return writeRow(
       store,
       tx,

@@ -36,6 +36,11 @@ export function prepareObjectStatements(db: Db) {
   const containerExists = sqlite.prepare('SELECT 1 FROM obj_containers WHERE id = ?').pluck();
   const containerVersioning = sqlite.prepare('SELECT versioning, swift_versions_location AS location, swift_versions_mode AS mode, project_id AS projectId FROM obj_containers WHERE id = ?');
   const bumpContainer = sqlite.prepare('UPDATE obj_containers SET object_count = object_count + ?, bytes_used = bytes_used + ?, updated_at = ? WHERE id = ?');
+  const quotaUsage = sqlite.prepare(
+    'SELECT c.project_id AS projectId, c.metadata AS metadata, c.object_count AS objectCount, c.bytes_used AS bytesUsed, a.metadata AS accountMetadata ' +
+      'FROM obj_containers c LEFT JOIN obj_accounts a ON a.project_id = c.project_id WHERE c.id = ?',
+  );
+  const projectBytes = sqlite.prepare('SELECT coalesce(sum(bytes_used), 0) FROM obj_containers WHERE project_id = ?').pluck();
   const projectDomainId = sqlite.prepare('SELECT domain_id FROM projects WHERE id = ?').pluck();
   const bucketConfigRows = sqlite.prepare('SELECT kind, document FROM obj_bucket_configs WHERE container_id = ?');
   const addRef = db
@@ -88,6 +93,11 @@ export function prepareObjectStatements(db: Db) {
     /** Adds to a container's object and byte counters. */
     bumpContainer: (id: string, objects: number, bytes: number, now: number) => void bumpContainer.run(objects, bytes, now, id),
     addRef: (blobKey: string, now: number) => void addRef.run({ blobKey, now }),
+    /** A container's counters and metadata with its account's metadata (JSON text), for the quota check. */
+    quotaUsage: (containerId: string) =>
+      quotaUsage.get(containerId) as { projectId: string; metadata: string; objectCount: number; bytesUsed: number; accountMetadata: string | null } | undefined,
+    /** Bytes used by all of a project's containers. */
+    projectBytes: (projectId: string) => Number(projectBytes.get(projectId) ?? 0),
   };
 }
 

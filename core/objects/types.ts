@@ -19,6 +19,7 @@
 // | Conflict     | reason 'BucketAlreadyExists'    | name taken by another project / 409                                    |
 // | Conflict     | reason 'BucketAlreadyOwnedByYou'| S3 create of an own bucket when the face asked for strictness / 409    |
 // | Conflict     | reason 'PreconditionFailed'     | PreconditionFailed / 412 (If-Match, If-Unmodified-Since, If-None-Match:* on write, copy-source conditions) |
+// | Conflict     | reason 'ConditionalRequestConflict' | S3 409 / Swift 412: a conditional write whose condition another write broke while its body streamed |
 // | InvalidState | reason 'NotModified'            | 304 (detail.etag, detail.swiftEtag, detail.lastModified for the headers) |
 // | Invalid      | reason 'InvalidRange'           | InvalidRange / 416 (detail.size = object size)                         |
 // | Invalid      | reason 'BadDigest'              | BadDigest / Swift 422 (Content-MD5 or Etag header mismatch; nothing stored) |
@@ -261,6 +262,8 @@ export interface CreateContainerOptions {
   swiftAcl?: SwiftAcl;
   s3Acl?: S3Acl;
   region?: string;
+  /** Tags of the new container (S3 CreateBucket `Tags`); like an ACL, re-creating one's bucket with other tags is refused. */
+  tags?: Record<string, string>;
   /**
    * S3 semantics: the name must not exist in ANY project (BucketAlreadyExists); an existing own
    * container answers `created: false`, or Conflict 'BucketAlreadyOwnedByYou' when
@@ -463,13 +466,16 @@ export interface DeleteObjectResult {
 export interface DeleteTarget {
   name: string;
   versionId?: string;
+  /** Delete only over this ETag (S3 DeleteObjects' per-object `ETag`). */
+  ifMatch?: string;
 }
 
 export interface DeleteObjectsResult {
   deleted: string[];
   /** Per deleted target, in request order: what a DeleteObject of it answered. */
   results: Array<{ name: string; requestedVersionId?: string } & DeleteObjectResult>;
-  errors: Array<{ name: string; versionId?: string; kind: string; reason?: string; message: string }>;
+  /** `resource`: what was not found (`object` for a conditional delete of a missing key, `container`). */
+  errors: Array<{ name: string; versionId?: string; kind: string; reason?: string; resource?: string; message: string }>;
 }
 
 /** ListObjectVersions paging (S3 key-marker / version-id-marker). */
@@ -525,6 +531,11 @@ export interface CopyObjectOptions extends AccessOptions {
   tagsDirective?: 'COPY' | 'REPLACE';
   tags?: Record<string, string>;
   acl?: S3Acl;
+  /**
+   * The checksum algorithm the copy must carry. Copies share the source's blobs and keep its checksum,
+   * so any other algorithm is NotImplemented (nothing is copied).
+   */
+  checksumAlgorithm?: ChecksumAlgorithm;
   /** For a source manifest (SLO/DLO): copy the manifest itself instead of its content (Swift `multipart-manifest=get`). */
   copyManifest?: boolean;
   /** Encryption of the copy; when absent the destination bucket's default applies (not the source's). */
@@ -686,6 +697,8 @@ export interface CompleteMultipartOptions extends AccessOptions {
   checksumType?: ChecksumType;
   /** A whole-object checksum to verify ('BadChecksum'); composite values may carry `-N`. */
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
+  /** The size the completed object must have ('InvalidRequest'; the upload stays open). */
+  expectedSize?: number;
 }
 
 export interface CompleteMultipartResult {

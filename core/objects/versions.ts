@@ -6,6 +6,7 @@ import { objObjects, objVersions } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertList, assertWrite, requireContainer } from './authorize.js';
 import { checkWriteConditions, liveRow, noSuchKey, releaseRefs, removeRow } from './object-rows.js';
+import { checkQuota } from './quotas.js';
 import { compareBytes, newId, prefixUpperBound, validateObjectName } from './rules.js';
 import { projectDisplayNames } from './views.js';
 import { type ContainerRow, type ObjectRow, type ObjectStoreContext, type Tx } from './store-context.js';
@@ -114,8 +115,15 @@ function swiftArchiveContainer(store: ObjectStoreContext, v: ContainerVersioning
   return ac;
 }
 
+/** What an archive write added to a container's counters (net of a same-named entry it replaced). */
+export interface ArchiveDelta {
+  containerId: string;
+  bytes: number;
+  objects: number;
+}
+
 /** Writes `row` into the archive container under `name` (replacing a same-named archive entry), sharing its blobs. */
-function putArchiveRow(store: ObjectStoreContext, tx: Tx, ac: ContainerRow, name: string, row: Omit<ObjectRow, 'id' | 'containerId' | 'name'>): void {
+function putArchiveRow(store: ObjectStoreContext, tx: Tx, ac: ContainerRow, name: string, row: Omit<ObjectRow, 'id' | 'containerId' | 'name'>): ArchiveDelta {
   const existing = store.stmts.objectByName(ac.id, name);
   if (existing) removeRow(store, tx, existing);
   const copy = { ...row, id: newId(), containerId: ac.id, name, versionId: null, deleteAt: null };
@@ -125,35 +133,46 @@ function putArchiveRow(store: ObjectStoreContext, tx: Tx, ac: ContainerRow, name
   for (const e of copy.manifest ?? []) keys.push(e.blobKey);
   const now = store.now();
   for (const k of keys) store.stmts.addRef(k, now);
+  return { containerId: ac.id, bytes: copy.size - (existing?.size ?? 0), objects: existing ? 0 : 1 };
 }
 
 /**
  * Makes room for a new current row of `old`'s name by the container's rules: unversioned replaces it,
  * S3 Enabled keeps it as a noncurrent version, Suspended replaces only the "null" version, Swift
  * versioned writes move it into the archive container. Returns the new row's stored version id.
- * Called by `writeRow` inside the write's transaction; `newRowId` is the new row's id.
+ * Called by `writeRow` inside the write's transaction; `newRowId` is the new row's id. Returns the new
+ * row's stored version id and, when a Swift archive copy was written, what it added to the versions
+ * container (for its quotas: an archive write is a write).
  */
-export function displaceForWrite(store: ObjectStoreContext, tx: Tx, containerId: string, name: string, old: ObjectRow | undefined, newRowId: string): string | null {
+export function displaceForWrite(
+  store: ObjectStoreContext,
+  tx: Tx,
+  containerId: string,
+  name: string,
+  old: ObjectRow | undefined,
+  newRowId: string,
+): { versionId: string | null; archived?: ArchiveDelta } {
   const v = containerVersioning(store, containerId);
   const live = old ? liveRow(store, old) : undefined;
   if (v.s3 === 'Enabled') {
     if (live) archiveCurrent(store, tx, live);
     else if (old) removeRow(store, tx, old);
-    return newRowId;
+    return { versionId: newRowId };
   }
   if (v.s3 === 'Suspended') {
     if (live && live.versionId !== null) archiveCurrent(store, tx, live);
     else if (old) removeRow(store, tx, old);
     dropNoncurrentNull(store, tx, containerId, name);
-    return null;
+    return { versionId: null };
   }
+  let archived: ArchiveDelta | undefined;
   // Swift does not version DLO manifests (their content is their segments).
   if (v.swift && live && live.kind !== 'dlo') {
     const ac = swiftArchiveContainer(store, v);
-    putArchiveRow(store, tx, ac, freeArchiveName(store, ac, name, live.lastModified), live);
+    archived = putArchiveRow(store, tx, ac, freeArchiveName(store, ac, name, live.lastModified), live);
   }
   if (old) removeRow(store, tx, old);
-  return null;
+  return { versionId: null, archived };
 }
 
 /** A version of a name by S3 version id: the current row or a noncurrent one (delete markers included). */
@@ -301,9 +320,9 @@ function swiftDelete(store: ObjectStoreContext, tx: Tx, c: ContainerRow, v: Cont
       if (row) removeRow(store, tx, row);
       return { existed: false };
     }
-    putArchiveRow(store, tx, ac, freeArchiveName(store, ac, name, live.lastModified), live);
+    const copy = putArchiveRow(store, tx, ac, freeArchiveName(store, ac, name, live.lastModified), live);
     const now = store.now();
-    putArchiveRow(store, tx, ac, freeArchiveName(store, ac, name, Math.max(now, live.lastModified)), {
+    const marker = putArchiveRow(store, tx, ac, freeArchiveName(store, ac, name, Math.max(now, live.lastModified)), {
       size: 0,
       etag: 'd41d8cd98f00b204e9800998ecf8427e',
       swiftEtag: 'd41d8cd98f00b204e9800998ecf8427e',
@@ -323,6 +342,9 @@ function swiftDelete(store: ObjectStoreContext, tx: Tx, c: ContainerRow, v: Cont
       versionId: null,
     });
     removeRow(store, tx, live);
+    // The archive copy and the marker are writes into the versions container: its quotas hold (the account
+    // does not grow, the object only moved).
+    checkQuota(store.stmts, ac.id, { bytes: copy.bytes + marker.bytes, objects: copy.objects + marker.objects, accountBytes: 0 }, { applied: true });
     return { existed: true };
   }
   // Stack mode: the newest archived version (names sort by their zero-padded timestamp) comes back. A delete

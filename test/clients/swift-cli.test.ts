@@ -280,6 +280,47 @@ describe('swift CLI (Keystone v3)', { timeout: CLI_TIMEOUT }, () => {
   });
 });
 
+describe('swift CLI and quotas / refused features', { timeout: CLI_TIMEOUT }, () => {
+  const container = uniq('quota');
+
+  beforeAll(() => {
+    writeFileSync(join(tmp.path, 'q1.bin'), randomBytes(2048));
+    writeFileSync(join(tmp.path, 'q2.bin'), randomBytes(2048));
+  });
+
+  it('swift post -m quota-bytes: an upload past the quota fails with 413 and is not stored', async () => {
+    await swiftOk(['post', '-m', 'quota-bytes:3000', container]);
+    await swiftOk(['upload', container, 'q1.bin']);
+    const over = await swift(['upload', container, 'q2.bin']);
+    expect(over.code).not.toBe(0);
+    expect(`${over.stderr}${over.stdout}`).toMatch(/413|Upload exceeds quota/);
+    const ls = await swiftOk(['list', container]);
+    expect(ls.stdout.split('\n').filter(Boolean)).toEqual(['q1.bin']);
+    const st = statLines((await swiftOk(['stat', container])).stdout);
+    expect(st['Meta Quota-Bytes']).toBe('3000');
+    expect(st.Objects).toBe('1');
+  });
+
+  it('swift post -m quota-count:1: a second object fails', async () => {
+    const c = uniq('quotacount');
+    await swiftOk(['post', '-m', 'quota-count:1', c]);
+    await swiftOk(['upload', c, 'q1.bin']);
+    expect((await swift(['upload', c, 'q2.bin'])).code).not.toBe(0);
+    expect((await swiftOk(['list', c])).stdout.split('\n').filter(Boolean)).toEqual(['q1.bin']);
+  });
+
+  it('swift post -t (container sync) is refused, and swift capabilities lists the quotas but no container_sync', async () => {
+    // 501 is a 5xx: without -R 0 swiftclient retries it with backoff.
+    const sync = await swift(['-R', '0', 'post', '-t', '//realm/cluster/AUTH_x/c', '-k', 'secret', container]);
+    expect(sync.code).not.toBe(0);
+    expect(`${sync.stderr}${sync.stdout}`).toMatch(/501/);
+    const caps = (await swiftOk(['capabilities'])).stdout;
+    expect(caps).toMatch(/container_quotas/);
+    expect(caps).toMatch(/account_quotas/);
+    expect(caps).not.toMatch(/container_sync/);
+  });
+});
+
 describe('Swift answers over TCP', { timeout: CLI_TIMEOUT }, () => {
   it('bodiless answers carry Content-Length: 0 and Content-Type, never a chunked empty body', async () => {
     const base = new URL(fx.swiftUrl(fx.admin.projectId)).pathname;

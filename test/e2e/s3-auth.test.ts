@@ -2,6 +2,7 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectAclCommand, PutObjectCommand, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createHash, createHmac } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presignV4, rawS3, signedChunkedUpload, signV4, startS3Server, type S3TestServer } from './s3-server.js';
@@ -281,5 +282,60 @@ describe('signed requests with odd auth-related header values never crash', () =
       if (crashed || (r.status >= 400 && !e.code)) statuses.push(`${JSON.stringify(headers)} ${payloadHash ?? ''} → ${r.status} ${e.code}`);
     }
     expect(statuses).toEqual([]);
+  });
+});
+
+/** A request over TCP; a header with several values is sent as several header lines. */
+function sendRaw(method: string, path: string, headers: Record<string, string | string[]>, body = ''): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${srv.url}${path}`, { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('auth details', () => {
+  it('SigV2: a header sent twice is signed as botocore signs it, values joined with ","', async () => {
+    const date = new Date().toUTCString();
+    const sig = createHmac('sha1', srv.admin.secret).update(`PUT\n\n\n${date}\nx-amz-meta-pair:1,2\n/${B}/v2-twice`).digest('base64');
+    const r = await sendRaw('PUT', `/${B}/v2-twice`, { date, authorization: `AWS ${srv.admin.access}:${sig}`, 'x-amz-meta-pair': ['1', '2'] }, 'twice');
+    expect(r.status).toBe(200);
+    const head = await s3.send(new GetObjectCommand({ Bucket: B, Key: 'v2-twice' }));
+    expect(await head.Body!.transformToString()).toBe('twice');
+  });
+
+  it('a session token with a long-term key is 400 InvalidToken, and nothing is written', async () => {
+    const withToken = new S3Client({
+      endpoint: srv.url,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret, sessionToken: 'FwoGZXIvYXdzEXAMPLETOKEN' },
+    });
+    try {
+      const e = await withToken.send(new PutObjectCommand({ Bucket: B, Key: 'with-token', Body: 'x' })).catch((err: { name?: string; $metadata?: { httpStatusCode?: number }; message?: string }) => err);
+      expect(e).toMatchObject({ name: 'InvalidToken', $metadata: { httpStatusCode: 400 }, message: 'The provided token is malformed or otherwise invalid.' });
+    } finally {
+      withToken.destroy();
+    }
+    expect((await rawS3(srv.url, { method: 'HEAD', path: `/${B}/with-token`, ...admin() })).status).toBe(404);
+  });
+
+  it('an expired presigned URL answers AccessDenied with X-Amz-Expires, Expires and ServerTime; 604801 s uses AWS\'s wording', async () => {
+    const when = new Date(Math.floor(Date.now() / 1000) * 1000 - 3600_000);
+    const old = await presignV4(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), expiresIn: 60, when });
+    const r = await fetch(old);
+    const text = await r.text();
+    expect(r.status).toBe(403);
+    expect(text).toContain('<Message>Request has expired</Message>');
+    expect(text).toContain('<X-Amz-Expires>60</X-Amz-Expires>');
+    expect(text).toContain(`<Expires>${new Date(when.getTime() + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')}</Expires>`);
+    expect(text).toMatch(/<ServerTime>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<\/ServerTime>/);
+    const long = (await presignV4(srv.url, { method: 'GET', path: `/${B}/k`, ...admin(), expiresIn: 300 })).replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604801');
+    const l = await fetch(long);
+    expect(await l.text()).toContain('X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds');
   });
 });

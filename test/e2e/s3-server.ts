@@ -35,6 +35,7 @@ export async function startS3Server(configEnv: Record<string, string> = {}, over
       return sys.app.fetch(req, {
         rawPath: env.incoming?.url,
         requestBody: requestBodyOnce(incoming),
+        rawHeaders: incoming?.rawHeaders,
         remoteAddress: incoming?.socket?.remoteAddress,
         writeContinue: () => {
           if (sent || !out || out.headersSent) return;

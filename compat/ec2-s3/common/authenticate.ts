@@ -1,6 +1,6 @@
 // Authenticates an AWS request (SigV4 header/query, SigV2 header/query, or anonymous) against Keystone EC2 credentials.
 import type { AuthContext } from '../../../core/context.js';
-import { awsErrors } from './aws-error.js';
+import { AwsError, awsErrors } from './aws-error.js';
 import { parseV2, verifyV2 } from './sigv2.js';
 import { checkScope, parseV4, presignedHeaders, queryPairs, verifyV4, type SigningKeyCache, type VerifiedV4, type WireRequest } from './sigv4.js';
 
@@ -44,6 +44,7 @@ export async function authenticate(req: WireRequest, lookup: Ec2KeyLookup, opts:
     checkScope(v4, opts);
     const id = lookup(v4.accessKey);
     if (!id) throw awsErrors.invalidAccessKeyId(v4.accessKey);
+    if (v4.securityToken !== undefined) throw invalidToken();
     const verified = await verifyV4(v4, id.secret, req, {
       now: opts.now,
       service: opts.service,
@@ -58,6 +59,7 @@ export async function authenticate(req: WireRequest, lookup: Ec2KeyLookup, opts:
     if (v2) {
       const id = lookup(v2.accessKey);
       if (!id) throw awsErrors.invalidAccessKeyId(v2.accessKey);
+      if (req.headers.has('x-amz-security-token') || queryPairs(req.rawQuery).some(([k]) => k.toLowerCase() === 'x-amz-security-token')) throw invalidToken();
       verifyV2(v2, id.secret, req, opts.v2Resource, opts.now);
       // SigV2 signs x-amz-* headers, not query parameters: nothing is hoisted from its query.
       return { auth: id.context, accessKey: v2.accessKey, headers: req.headers };
@@ -66,6 +68,14 @@ export async function authenticate(req: WireRequest, lookup: Ec2KeyLookup, opts:
   const authz = req.headers.get('authorization');
   if (authz) throw awsErrors.invalidArgument('Unsupported Authorization Type', { ArgumentName: 'Authorization', ArgumentValue: authz.split(' ')[0]!.slice(0, 64) });
   return { headers: req.headers };
+}
+
+/**
+ * Every access key here is a long-term EC2 credential: none is a session key, so a session token names
+ * nothing and S3's answer is InvalidToken (400, as AWS sends it), whatever the signature.
+ */
+function invalidToken(): AwsError {
+  return new AwsError('InvalidToken', 'The provided token is malformed or otherwise invalid.', 400);
 }
 
 /**

@@ -1,7 +1,7 @@
 // AWS Signature Version 2 for S3 (header `AWS AKID:sig` and query `AWSAccessKeyId`/`Signature`/`Expires`), for old clients.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AwsError, awsErrors } from './aws-error.js';
-import { queryPairs, S3_MAX_SKEW_MS, type WireRequest } from './sigv4.js';
+import { errorTime, headerValues, queryPairs, S3_MAX_SKEW_MS, type WireRequest } from './sigv4.js';
 
 /** What a SigV2 request claims. */
 export interface ParsedV2 {
@@ -43,12 +43,13 @@ export function parseV2(req: WireRequest): ParsedV2 | undefined {
 /** The SigV2 string to sign; `resourcePath` is `/bucket/key` as sent (virtual-hosted requests prepend the bucket). */
 export function stringToSignV2(req: WireRequest, p: ParsedV2, resourcePath: string): string {
   const h = req.headers;
-  const amz = new Map<string, string[]>();
-  h.forEach((v, k) => {
-    if (k.startsWith('x-amz-')) amz.set(k, [...(amz.get(k) ?? []), v.trim()]);
+  // A header sent more than once: its values trimmed and joined with `,` (no space), as botocore's HmacV1 signs it.
+  const names = new Set<string>();
+  h.forEach((_, k) => {
+    if (k.startsWith('x-amz-')) names.add(k);
   });
-  const amzLines = [...amz.keys()].sort().map((k) => `${k}:${amz.get(k)!.join(',')}\n`);
-  const dateLine = p.form === 'query' ? String(p.expires) : amz.has('x-amz-date') ? '' : (h.get('date') ?? '');
+  const amzLines = [...names].sort().map((k) => `${k}:${headerValues(req, k).map((v) => v.trim()).join(',')}\n`);
+  const dateLine = p.form === 'query' ? String(p.expires) : names.has('x-amz-date') ? '' : (h.get('date') ?? '');
   const subs = queryPairs(req.rawQuery)
     .filter(([k]) => SUBRESOURCES.has(k))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -60,7 +61,7 @@ export function stringToSignV2(req: WireRequest, p: ParsedV2, resourcePath: stri
 /** Verifies a SigV2 request: time (skew or expiry), then the HMAC-SHA1 signature, in constant time. */
 export function verifyV2(p: ParsedV2, secret: string, req: WireRequest, resourcePath: string, now: number): void {
   if (p.form === 'query') {
-    if (now > (p.expires ?? 0) * 1000) throw awsErrors.accessDenied('Request has expired');
+    if (now > (p.expires ?? 0) * 1000) throw awsErrors.accessDenied('Request has expired', { Expires: errorTime((p.expires ?? 0) * 1000), ServerTime: errorTime(now) });
   } else {
     const ds = req.headers.get('x-amz-date') ?? req.headers.get('date');
     const t = ds ? Date.parse(ds) : NaN;
@@ -68,7 +69,7 @@ export function verifyV2(p: ParsedV2, secret: string, req: WireRequest, resource
     if (Math.abs(now - t) > S3_MAX_SKEW_MS) {
       throw new AwsError('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', 403, {
         RequestTime: ds ?? '',
-        ServerTime: new Date(now).toISOString(),
+        ServerTime: errorTime(now),
         MaxAllowedSkewMilliseconds: S3_MAX_SKEW_MS,
       });
     }

@@ -434,6 +434,88 @@ describe('SigV2 signs every x-amz-* header', () => {
   });
 });
 
+/** The Fetch Headers a Node entry builds from raw headers: a repeated header becomes one `a, b` value. */
+function fromRaw(raw: string[]): Headers {
+  const h = new Headers();
+  for (let i = 0; i < raw.length; i += 2) h.append(raw[i]!, raw[i + 1]!);
+  return h;
+}
+
+describe('a header sent more than once is signed with its values joined by ","', () => {
+  it('SigV2: botocore\'s string to sign (`x-amz-meta-a:1,2`) verifies when the header came twice', () => {
+    const date = new Date().toUTCString();
+    const sig = createHmac('sha1', creds.secretAccessKey).update(`PUT\n\n\n${date}\nx-amz-meta-a:1,2\n/b/k`).digest('base64');
+    const rawHeaders = ['Date', date, 'Authorization', `AWS ${creds.accessKeyId}:${sig}`, 'X-Amz-Meta-A', '1', 'x-amz-meta-a', ' 2 '];
+    const w: WireRequest = { method: 'PUT', rawPath: '/b/k', rawQuery: '', headers: fromRaw(rawHeaders), rawHeaders };
+    expect(() => verifyV2(parseV2(w)!, creds.secretAccessKey, w, '/b/k', Date.now())).not.toThrow();
+    // One header whose value is `1, 2` is another request.
+    const one = ['Date', date, 'Authorization', `AWS ${creds.accessKeyId}:${sig}`, 'x-amz-meta-a', '1, 2'];
+    const o: WireRequest = { ...w, headers: fromRaw(one), rawHeaders: one };
+    expect(() => verifyV2(parseV2(o)!, creds.secretAccessKey, o, '/b/k', Date.now())).toThrow(expect.objectContaining({ code: 'SignatureDoesNotMatch' }));
+  });
+
+  it('SigV4: a signer\'s `x-amz-meta-a:1,2` verifies when the header came twice', async () => {
+    const w = await signed('PUT', '/b/k', {}, '', { 'x-amz-meta-a': '1,2' });
+    const raw: string[] = [];
+    w.headers.forEach((v, k) => {
+      if (k === 'x-amz-meta-a') raw.push(k, '1', k, '2');
+      else raw.push(k, v);
+    });
+    await expect(verify({ ...w, headers: fromRaw(raw), rawHeaders: raw })).resolves.toBeTruthy();
+  });
+});
+
+describe('session tokens and time windows', () => {
+  const keys: Ec2KeyLookup = (k) => (k === creds.accessKeyId ? { secret: creds.secretAccessKey, context: {} as AuthContext } : undefined);
+  const opts = { service: 's3', regions: ['us-east-1'], now: Date.now(), v2Resource: '/b/k' };
+
+  it('x-amz-security-token with a long-term key is 400 InvalidToken (header, presigned and SigV2 forms)', async () => {
+    const w = await signed('GET', '/b/k', {}, '', { 'x-amz-security-token': 'FwoGZXIvYXdzEXAMPLE' });
+    await expect(authenticate(w, keys, opts)).rejects.toMatchObject({ code: 'InvalidToken', status: 400, message: 'The provided token is malformed or otherwise invalid.' });
+    const req = new HttpRequest({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: 8080, path: '/b/k', query: { 'X-Amz-Security-Token': 'tok' }, headers: { host: '127.0.0.1:8080' } });
+    const p = await signer.presign(req, { expiresIn: 60 });
+    const rawQuery = Object.entries(p.query as Record<string, string>).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    await expect(authenticate({ method: 'GET', rawPath: '/b/k', rawQuery, headers: new Headers({ host: '127.0.0.1:8080' }) }, keys, opts)).rejects.toMatchObject({ code: 'InvalidToken' });
+    const date = new Date().toUTCString();
+    const sig = createHmac('sha1', creds.secretAccessKey).update(`GET\n\n\n${date}\nx-amz-security-token:tok\n/b/k`).digest('base64');
+    const v2: WireRequest = { method: 'GET', rawPath: '/b/k', rawQuery: '', headers: new Headers({ date, 'x-amz-security-token': 'tok', authorization: `AWS ${creds.accessKeyId}:${sig}` }) };
+    await expect(authenticate(v2, keys, opts)).rejects.toMatchObject({ code: 'InvalidToken' });
+  });
+
+  it('an expired presigned URL names X-Amz-Expires, Expires (from X-Amz-Date) and ServerTime to the second; a week and a second is refused with AWS\'s wording', async () => {
+    const when = new Date(Date.UTC(2026, 11, 2, 10, 0, 0));
+    const req = new HttpRequest({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: 8080, path: '/b/k', query: {}, headers: { host: '127.0.0.1:8080', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+    const p = await signer.presign(req, { expiresIn: 60, signingDate: when, unsignableHeaders: new Set(['x-amz-content-sha256']) });
+    const rawQuery = Object.entries(p.query as Record<string, string>).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+    const w: WireRequest = { method: 'GET', rawPath: '/b/k', rawQuery, headers: new Headers({ host: '127.0.0.1:8080' }) };
+    const err = await verify(w, creds.secretAccessKey, when.getTime() + 61_000).catch((e: AwsError) => e);
+    expect(err).toMatchObject({ code: 'AccessDenied', message: 'Request has expired', status: 403 });
+    expect((err as AwsError).fields).toMatchObject({ 'X-Amz-Expires': 60, Expires: '2026-12-02T10:01:00Z', ServerTime: '2026-12-02T10:01:01Z' });
+    await expect(verify(w, creds.secretAccessKey, when.getTime() + 60_000)).resolves.toBeTruthy();
+    const long = { ...w, rawQuery: rawQuery.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604801') };
+    expect(() => parseV4(long)).toThrow(expect.objectContaining({ code: 'AuthorizationQueryParametersError', message: 'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds' }));
+    const week = { ...w, rawQuery: rawQuery.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604800') };
+    expect(parseV4(week)?.expires).toBe(604800);
+  });
+
+  it('RequestTimeTooSkewed names RequestTime, ServerTime and the allowed skew', async () => {
+    const now = Date.UTC(2026, 11, 2, 10, 0, 0);
+    const w = await signed('GET', '/b/k', {}, '', {}, new Date(now - 16 * 60_000));
+    const err = await verify(w, creds.secretAccessKey, now).catch((e: AwsError) => e);
+    expect(err).toMatchObject({ code: 'RequestTimeTooSkewed', status: 403 });
+    expect((err as AwsError).fields).toMatchObject({ RequestTime: '20261202T094400Z', ServerTime: '2026-12-02T10:00:00Z', MaxAllowedSkewMilliseconds: 900000 });
+  });
+
+  it('an expired SigV2 presigned URL names Expires and ServerTime', () => {
+    const exp = Math.floor(Date.UTC(2026, 11, 2, 10, 0, 0) / 1000);
+    const qsig = createHmac('sha1', creds.secretAccessKey).update(`GET\n\n\n${exp}\n/b/k`).digest('base64');
+    const q: WireRequest = { method: 'GET', rawPath: '/b/k', rawQuery: `AWSAccessKeyId=${creds.accessKeyId}&Expires=${exp}&Signature=${encodeURIComponent(qsig)}`, headers: new Headers() };
+    expect(() => verifyV2(parseV2(q)!, creds.secretAccessKey, q, '/b/k', exp * 1000 + 5000)).toThrow(
+      expect.objectContaining({ code: 'AccessDenied', fields: expect.objectContaining({ Expires: '2026-12-02T10:00:00Z', ServerTime: '2026-12-02T10:00:05Z' }) }),
+    );
+  });
+});
+
 describe('strictPercentDecode', () => {
   it('decodes UTF-8 escapes and refuses what has no exact UTF-8 decoding', () => {
     expect(strictPercentDecode('caf%C3%A9/%E2%98%83 a+b')).toBe('café/☃ a+b');

@@ -11,6 +11,28 @@ export interface WireRequest {
   /** Query string exactly as sent, without the `?`. */
   rawQuery: string;
   headers: Headers;
+  /**
+   * The headers as received, `[name, value, name, value…]` (Node's `rawHeaders`). A header sent more
+   * than once is one joined value in `headers` (`a, b`), but signers join its values with `,`: the
+   * canonical forms need each value. Without it (in-process requests) each header has one value.
+   */
+  rawHeaders?: readonly string[];
+}
+
+/** Every value of header `name` in the order sent (lower-case name). */
+export function headerValues(req: WireRequest, name: string): string[] {
+  if (!req.rawHeaders) {
+    const v = req.headers.get(name);
+    return v === null ? [] : [v];
+  }
+  const out: string[] = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === name) out.push(req.rawHeaders[i + 1]!);
+  return out;
+}
+
+/** ISO 8601 to the second, as S3 writes times in error documents (`2026-12-02T16:00:00Z`). */
+export function errorTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** What a SigV4 request claims, before the secret is known. */
@@ -261,7 +283,7 @@ export function parseV4(req: WireRequest): ParsedV4 | undefined {
   const exp = Number(expires);
   // AWS answers 403 to out-of-range expiries (conformance tests assert the status).
   if (exp <= 0) throw new AwsError('AuthorizationQueryParametersError', 'X-Amz-Expires must be non-negative', 403);
-  if (exp > MAX_PRESIGN_SECONDS) throw new AwsError('AuthorizationQueryParametersError', 'X-Amz-Expires must be less than a week (in seconds) that is 604800', 403);
+  if (exp > MAX_PRESIGN_SECONDS) throw new AwsError('AuthorizationQueryParametersError', 'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds', 403);
   return {
     form: 'query',
     ...scope,
@@ -367,7 +389,8 @@ function canonicalUris(rawPath: string): string[] {
 
 /** The canonical request for `uri` as the client signed it. */
 export function canonicalRequest(req: WireRequest, p: ParsedV4, uri: string): string {
-  const headerLines = p.signedHeaders.map((h) => `${h}:${canonicalHeaderValue(req.headers.get(h) ?? '')}`);
+  // A header sent more than once: its values trimmed and joined with `,` (botocore, the SDKs).
+  const headerLines = p.signedHeaders.map((h) => `${h}:${headerValues(req, h).map(canonicalHeaderValue).join(',')}`);
   const query = canonicalQuery(req.rawQuery, p.form === 'query' ? 'X-Amz-Signature' : undefined);
   return [req.method, uri, query, headerLines.join('\n'), '', p.signedHeaders.join(';'), p.payloadHash].join('\n');
 }
@@ -441,14 +464,14 @@ export async function verifyV4(
     if (Math.abs(opts.now - t) > skew) {
       throw new AwsError('RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.', 403, {
         RequestTime: p.amzDate,
-        ServerTime: new Date(opts.now).toISOString(),
+        ServerTime: errorTime(opts.now),
         MaxAllowedSkewMilliseconds: skew,
       });
     }
   } else {
     if (t - opts.now > (opts.maxSkewMs ?? S3_MAX_SKEW_MS)) throw awsErrors.accessDenied('Request is not valid yet');
     if (opts.now > t + (p.expires ?? 0) * 1000) {
-      throw awsErrors.accessDenied('Request has expired', { 'X-Amz-Expires': p.expires, Expires: new Date(t + (p.expires ?? 0) * 1000).toISOString(), ServerTime: new Date(opts.now).toISOString() });
+      throw awsErrors.accessDenied('Request has expired', { 'X-Amz-Expires': p.expires, Expires: errorTime(t + (p.expires ?? 0) * 1000), ServerTime: errorTime(opts.now) });
     }
   }
   if (!p.signedHeaders.includes('host')) throw awsErrors.accessDenied('There were headers present in the request which were not signed', { HeadersNotSigned: 'host' });

@@ -24,6 +24,7 @@ import * as multipart from './handlers/multipart.js';
 import * as objects from './handlers/objects.js';
 import * as versions from './handlers/versions.js';
 import { checkExpectedOwners, refuseUnprovidedProtection } from './protection.js';
+import { refuseUnhonouredParameters } from './request-parameters.js';
 import { matchRoute, s3OperationRows, type S3Level } from './router.js';
 
 /** Hono env of the S3 sub-app: the gateway's per-request variables and raw-path binding. */
@@ -208,7 +209,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     if (addr.invalidUri || !isStrictQuery(addr.rawQuery)) throw s3Error('InvalidURI');
     const wireRoute = matchRoute(method, level(addr), query, headers);
     if (!wireRoute) throw s3Error('MethodNotAllowed');
-    const wire = { method, rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers };
+    const wire = { method, rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers, rawHeaders: c.env?.rawHeaders };
     const principal: AwsPrincipal = await authenticate(wire, deps.authenticateEc2, {
       service: 's3',
       regions,
@@ -230,6 +231,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     };
     corsCtx = ctx;
     refuseUnprovidedProtection({ operation: route.operation, headers: signedHeaders, input: {} });
+    refuseUnhonouredParameters({ operation: route.operation, headers: signedHeaders, query, anonymous: !principal.auth });
     await checkExpectedOwners(deps, ctx, addr.bucket, route.operation, signedHeaders);
     const streaming = STREAMING.has(route.operation);
     let body: string | undefined;

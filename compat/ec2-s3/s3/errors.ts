@@ -12,6 +12,7 @@ export const S3_ERROR_STATUS: Record<string, [number, string]> = {
   BucketNotEmpty: [409, 'The bucket you tried to delete is not empty'],
   EntityTooLarge: [400, 'Your proposed upload exceeds the maximum allowed size'],
   EntityTooSmall: [400, 'Your proposed upload is smaller than the minimum allowed object size.'],
+  ConditionalRequestConflict: [409, 'The conditional request cannot succeed due to a conflicting operation against this resource.'],
   IncompleteBody: [400, 'You did not provide the number of bytes specified by the Content-Length HTTP header.'],
   InternalError: [500, 'We encountered an internal error. Please try again.'],
   InvalidAccessKeyId: [403, 'The AWS Access Key Id you provided does not exist in our records.'],
@@ -22,6 +23,7 @@ export const S3_ERROR_STATUS: Record<string, [number, string]> = {
   InvalidPartOrder: [400, 'The list of parts was not in ascending order. Parts must be ordered by part number.'],
   InvalidRange: [416, 'The requested range is not satisfiable'],
   InvalidRequest: [400, 'Invalid Request'],
+  InvalidStorageClass: [400, 'The storage class you specified is not valid'],
   InvalidTag: [400, 'The tag provided was not a valid tag.'],
   InvalidURI: [400, "Couldn't parse the specified URI."],
   KeyTooLongError: [400, 'Your key is too long'],
@@ -100,6 +102,7 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
       if (reason === 'BucketNotEmpty') return s3Error('BucketNotEmpty', undefined, { BucketName: scope.bucket });
       if (reason === 'BucketAlreadyExists') return s3Error('BucketAlreadyExists', undefined, { BucketName: scope.bucket });
       if (reason === 'BucketAlreadyOwnedByYou') return s3Error('BucketAlreadyOwnedByYou', undefined, { BucketName: scope.bucket });
+      if (reason === 'ConditionalRequestConflict') return s3Error('ConditionalRequestConflict');
       if (reason === 'VersioningConflict') return new AwsError('InvalidBucketState', e.message, 409);
       if (reason === 'PreconditionFailed') return s3Error('PreconditionFailed', undefined, { Condition: d.condition as string | undefined });
       return new AwsError('OperationAborted', e.message, 409);

@@ -103,12 +103,14 @@ export const PROTECTION_RULES: readonly ProtectionRule[] = [
         'a key for an object that is not SSE-C → 400 InvalidRequest; UploadPart of an SSE-C upload needs the same key',
     }),
   ),
-  {
-    param: 'x-amz-server-side-encryption-customer-*',
-    operations: ['CompleteMultipartUpload', 'ListParts'],
-    verdict: 'meaningless',
-    note: 'S3 reads them there only for directory buckets; every part of an SSE-C upload was already checked against the upload\'s key',
-  },
+  ...['algorithm', 'key', 'key-MD5'].map(
+    (part): ProtectionRule => ({
+      param: `x-amz-server-side-encryption-customer-${part}`,
+      operations: ['CompleteMultipartUpload', 'ListParts'],
+      verdict: 'meaningless',
+      note: 'S3 reads them there only for directory buckets; every part of an SSE-C upload was already checked against the upload\'s key',
+    }),
+  ),
   ...['algorithm', 'key', 'key-MD5'].map(
     (part): ProtectionRule => ({
       param: `x-amz-copy-source-server-side-encryption-customer-${part}`,
@@ -156,7 +158,7 @@ export const PROTECTION_RULES: readonly ProtectionRule[] = [
   },
   {
     param: 'x-amz-expected-bucket-owner',
-    operations: ['every bucket and object operation'],
+    operations: ['*'],
     verdict: 'honoured',
     note: 'compared with the bucket owner\'s canonical id (the project id); mismatch → 403 AccessDenied',
   },
@@ -165,18 +167,6 @@ export const PROTECTION_RULES: readonly ProtectionRule[] = [
     operations: ['CopyObject', 'UploadPartCopy'],
     verdict: 'honoured',
     note: 'compared with the copy source bucket owner\'s canonical id; mismatch → 403 AccessDenied',
-  },
-  {
-    param: 'content-md5, x-amz-checksum-*',
-    operations: ['PutObject', 'UploadPart', 'CompleteMultipartUpload', 'PutBucketAcl', 'PutBucketTagging', 'PutBucketVersioning', 'PutObjectAcl', 'PutObjectTagging', 'DeleteObjects'],
-    verdict: 'honoured',
-    note: 'checked against the body; mismatch → 400 BadDigest / InvalidDigest, nothing stored',
-  },
-  {
-    param: 'if-match, if-none-match',
-    operations: ['PutObject', 'CopyObject', 'CompleteMultipartUpload', 'DeleteObject'],
-    verdict: 'honoured',
-    note: 'conditional writes: 412 PreconditionFailed',
   },
   {
     param: 'x-amz-mfa',
@@ -189,12 +179,6 @@ export const PROTECTION_RULES: readonly ProtectionRule[] = [
     operations: ['DeleteObject', 'DeleteObjects'],
     verdict: 'meaningless',
     note: 'no object has a retention period to bypass',
-  },
-  {
-    param: 'x-amz-request-payer',
-    operations: ['every object operation'],
-    verdict: 'meaningless',
-    note: 'no requester-pays buckets: the bucket owner is never charged',
   },
 ];
 
@@ -214,7 +198,7 @@ function member(input: Record<string, unknown>, path: string): string | undefine
  */
 export function refuseUnprovidedProtection(req: ProtectionRequest): void {
   for (const rule of REFUSING) {
-    if (!rule.operations.includes(req.operation)) continue;
+    if (rule.operations[0] !== '*' && !rule.operations.includes(req.operation)) continue;
     const value = rule.param.includes('.') ? member(req.input, rule.param) : (req.headers.get(rule.param) ?? undefined);
     if (value === undefined) continue;
     const err = rule.refuse!(value, req);

@@ -11,8 +11,8 @@ const t = (raw: string): SwiftTarget => {
 };
 
 describe('Swift dispatch', () => {
-  it('has a handler for exactly the implemented operations (getInfo and tempUrl are served outside the table, versioned writes by the container PUT/POST)', () => {
-    const outside = new Set(['getInfo', 'tempUrl', 'versionedWrites']);
+  it('has a handler for exactly the implemented operations (getInfo and tempUrl are served outside the table, quotas by the POST handlers and core, versioned writes by the container PUT/POST)', () => {
+    const outside = new Set(['getInfo', 'tempUrl', 'accountQuotas', 'containerQuotas', 'versionedWrites']);
     const implemented = SWIFT_OPERATIONS.filter((r) => r.implemented && !outside.has(r.operation)).map((r) => r.operation);
     const handled = Object.keys(HANDLERS);
     expect(handled.sort()).toEqual(implemented.sort());
@@ -32,5 +32,9 @@ describe('Swift dispatch', () => {
     expect(selectOperation('COPY', t('/v1/AUTH_p/c/o'), h)).toBe('copyObject');
     expect(selectOperation('PATCH', t('/v1/AUTH_p/c/o'), h)).toBeUndefined();
     expect(selectOperation('COPY', t('/v1/AUTH_p/c'), h)).toBeUndefined();
+    expect(selectOperation('POST', t('/v1/AUTH_p/c'), new Headers({ 'x-container-sync-to': '//r/c/a/c' }))).toBe('containerSync');
+    expect(selectOperation('PUT', t('/v1/AUTH_p/c'), new Headers({ 'x-container-sync-key': 'k' }))).toBe('containerSync');
+    expect(selectOperation('POST', t('/v1/AUTH_p/c'), new Headers({ 'x-container-sync-to': '' }))).toBe('postContainer');
+    expect(selectOperation('POST', t('/v1/AUTH_p/c/o'), new Headers({ 'x-symlink-target': 'c/t' }))).toBe('symlink');
   });
 });

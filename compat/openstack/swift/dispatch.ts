@@ -40,6 +40,11 @@ export const ALLOWED_METHODS = {
   object: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'COPY', 'OPTIONS'],
 } as const;
 
+/** A container sync target or key with a value (an empty one asks for nothing): refused, never stored as if synced. */
+function asksContainerSync(headers: Headers): boolean {
+  return !!headers.get('x-container-sync-to')?.trim() || !!headers.get('x-container-sync-key')?.trim();
+}
+
 /** Picks the operation for a request; undefined → 405 Method Not Allowed. */
 export function selectOperation(method: string, target: SwiftTarget, headers: Headers): SwiftOperation | undefined {
   const q = target.query;
@@ -61,6 +66,7 @@ export function selectOperation(method: string, target: SwiftTarget, headers: He
       case 'COPY':
         return 'copyObject';
       case 'POST':
+        if (headers.has('x-symlink-target')) return 'symlink';
         return 'postObject';
       case 'DELETE':
         return manifestParam(r, 'delete') ? 'deleteSloManifest' : 'deleteObject';
@@ -77,10 +83,12 @@ export function selectOperation(method: string, target: SwiftTarget, headers: He
       case 'PUT':
         // X-Versions-Enabled is the newer object_versioning middleware; X-Versions/History-Location (versioned_writes) are container settings.
         if (headers.has('x-versions-enabled')) return 'objectVersioning';
+        if (asksContainerSync(headers)) return 'containerSync';
         return 'putContainer';
       case 'POST':
         if ((headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) return 'formPost';
         if (headers.has('x-versions-enabled')) return 'objectVersioning';
+        if (asksContainerSync(headers)) return 'containerSync';
         return 'postContainer';
       case 'DELETE':
         return 'deleteContainer';

@@ -56,6 +56,7 @@ const REASON_STATUS: Record<string, number> = {
   EtagMismatch: 422,
   BadDigest: 422,
   PreconditionFailed: 412,
+  ConditionalRequestConflict: 412,
   VersionsContainerMissing: 412,
   VersioningConflict: 400,
   NotModified: 304,

@@ -44,14 +44,16 @@ export async function listBuckets(call: S3Call): Promise<S3Result> {
 export async function createBucket(call: S3Call): Promise<S3Result> {
   if (!call.ctx.auth) throw s3Error('AccessDenied');
   if (RESERVED_BUCKETS.has(call.bucket)) throw s3Error('InvalidBucketName', undefined, { BucketName: call.bucket });
-  const conf = call.input.CreateBucketConfiguration as { LocationConstraint?: string } | undefined;
+  const conf = call.input.CreateBucketConfiguration as { LocationConstraint?: string; Location?: unknown; Bucket?: unknown; Tags?: Array<{ Key?: string; Value?: string }> } | undefined;
+  if (conf?.Location !== undefined || conf?.Bucket !== undefined) throw s3Error('NotImplemented', 'Directory buckets (CreateBucketConfiguration Location and Bucket) are not implemented.');
   const lc = conf?.LocationConstraint;
   if (lc && lc !== call.deps.region) {
     throw new AwsError('IllegalLocationConstraintException', `The ${lc} location constraint is incompatible for the region specific endpoint this request was sent to.`, 400);
   }
   const acl = aclFromHeaders(call.headers);
   const failIfOwned = call.deps.region !== 'us-east-1';
-  await call.deps.objects.createContainer(call.ctx, { container: call.bucket }, { s3: { failIfOwned }, s3Acl: acl, region: call.deps.region });
+  const tags = conf?.Tags !== undefined ? tagsFromTagSet(conf.Tags) : undefined;
+  await call.deps.objects.createContainer(call.ctx, { container: call.bucket }, { s3: { failIfOwned }, s3Acl: acl, region: call.deps.region, ...(tags ? { tags } : {}) });
   return { output: {}, headers: { location: `/${call.bucket}` } };
 }
 

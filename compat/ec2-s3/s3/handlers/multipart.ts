@@ -87,23 +87,31 @@ export async function uploadPartCopy(call: S3Call): Promise<S3Result> {
   };
 }
 
-type CompletedPart = { PartNumber?: number; ETag?: string } & Partial<Record<`Checksum${Uppercase<ChecksumAlgorithm>}`, string>>;
+type CompletedPart = { PartNumber?: number; ETag?: string } & Partial<Record<`Checksum${Uppercase<ChecksumAlgorithm>}`, string>> & Record<string, unknown>;
+
+/** Part checksums of algorithms this server does not compute: they could not be verified. */
+const UNCOMPUTED_PART_CHECKSUMS = ['ChecksumSHA512', 'ChecksumMD5', 'ChecksumXXHASH64', 'ChecksumXXHASH3', 'ChecksumXXHASH128'];
 
 /** POST /bucket/key?uploadId — no body or no parts is MalformedXML; part checksums, the checksum type and a whole-object checksum are checked in core. */
 export async function completeMultipartUpload(call: S3Call): Promise<S3Result> {
   const id = uploadId(call);
   const mp = call.input.MultipartUpload as { Parts?: CompletedPart[] } | undefined;
   if (!mp?.Parts?.length) throw s3Error('MalformedXML');
+  const uncomputed = UNCOMPUTED_PART_CHECKSUMS.find((m) => mp.Parts!.some((p) => p[m] !== undefined));
+  if (uncomputed) throw s3Error('NotImplemented', `The ${uncomputed.slice('Checksum'.length)} checksum algorithm is not implemented: the parts could not be verified against it.`);
   const parts = mp.Parts.map((p) => {
     if (p.PartNumber === undefined || p.ETag === undefined) throw s3Error('MalformedXML');
     return { partNumber: p.PartNumber, etag: p.ETag.trim(), checksum: p.ChecksumCRC32 ?? p.ChecksumCRC32C ?? p.ChecksumCRC64NVME ?? p.ChecksumSHA1 ?? p.ChecksumSHA256 };
   });
+  // Values other than `*` were refused with the request's other parameters (request-parameters.ts).
   const ifNoneMatch = call.headers.get('if-none-match');
+  const mpSize = call.headers.get('x-amz-mp-object-size');
   const r = await call.deps.objects.completeMultipartUpload(call.ctx, { container: call.bucket, name: call.key }, id, parts, {
     ifNoneMatch: ifNoneMatch?.trim() === '*' ? '*' : undefined,
     ifMatch: call.headers.get('if-match') ?? undefined,
     checksumType: checksumTypeHeader(call.headers),
     checksum: checksumHeader(call.headers),
+    expectedSize: mpSize === null ? undefined : intParam(mpSize, 'x-amz-mp-object-size', 0, Number.MAX_SAFE_INTEGER),
   });
   const location = `${call.deps.publicUrl}/${uriEncode(call.bucket)}/${uriEncode(call.key, true)}`;
   // CompleteMultipartUpload answers only x-amz-server-side-encryption (the model has no SSE-C members here).

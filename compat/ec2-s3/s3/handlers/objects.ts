@@ -1,6 +1,6 @@
 // Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects, CopyObject, GetObjectAttributes.
 import type { HeadObjectResult, MetadataDirective, ObjectInfo } from '../../../../core/objects/types.js';
-import { checksumMember } from '../../../../core/objects/checksums.js';
+import { checksumMember, isChecksumAlgorithm } from '../../../../core/objects/checksums.js';
 import { httpDate } from '../../common/rest-xml.js';
 import { s3Error } from '../errors.js';
 import type { S3Call, S3Result } from '../handler-types.js';
@@ -22,10 +22,10 @@ async function withBody<T>(guard: { failure?: Error }, run: () => Promise<T>): P
 
 /** PUT /bucket/key — streams the verified body into core; conditional writes with If-None-Match / If-Match. */
 export async function putObject(call: S3Call): Promise<S3Result> {
-  const ifNoneMatch = call.headers.get('if-none-match');
-  if (ifNoneMatch !== null && ifNoneMatch.trim() !== '*') throw s3Error('NotImplemented', 'If-None-Match on PUT supports only "*".');
   const enc = writeEncryptionFrom(call.headers);
   const body = call.objectBody();
+  // Values other than `*` were refused with the request's other parameters (request-parameters.ts).
+  const ifNoneMatch = call.headers.get('if-none-match');
   const r = await withBody(body.guard, () =>
     call.deps.objects.putObject(call.ctx, { container: call.bucket, name: call.key }, body.stream, {
       contentType: call.headers.get('content-type') ?? undefined,
@@ -124,20 +124,26 @@ export async function deleteObject(call: S3Call): Promise<S3Result> {
   return { output: { DeleteMarker: r.deleteMarker, VersionId: r.versionId } };
 }
 
-/** POST /bucket?delete — up to 1000 keys; Quiet reports only errors. */
+type DeleteEntry = { Key?: string; VersionId?: string; ETag?: string; LastModifiedTime?: Date; Size?: number };
+
+/** S3's error code for a key's failed delete. */
+function deleteErrorCode(e: { kind: string; reason?: string; resource?: string }): string {
+  if (e.reason === 'PreconditionFailed' || e.reason === 'InvalidArgument') return e.reason;
+  if (e.kind === 'Forbidden' || e.kind === 'Unauthenticated') return 'AccessDenied';
+  if (e.kind === 'NotFound') return e.resource === 'object' ? 'NoSuchKey' : 'NoSuchBucket';
+  return 'InternalError';
+}
+
+/** POST /bucket?delete — up to 1000 keys; Quiet reports only errors; an object's ETag makes its delete conditional. */
 export async function deleteObjects(call: S3Call): Promise<S3Result> {
-  const del = call.input.Delete as { Objects?: Array<{ Key?: string; VersionId?: string }>; Quiet?: boolean } | undefined;
+  const del = call.input.Delete as { Objects?: DeleteEntry[]; Quiet?: boolean } | undefined;
   if (!del?.Objects?.length || del.Objects.length > 1000 || del.Objects.some((o) => o.Key === undefined)) throw s3Error('MalformedXML');
-  const targets = del.Objects.map((o) => ({ name: o.Key!, versionId: o.VersionId }));
+  // Conditions by time or size (directory buckets in S3) are not implemented: refused, never an unconditional delete.
+  if (del.Objects.some((o) => o.LastModifiedTime !== undefined || o.Size !== undefined)) {
+    throw s3Error('NotImplemented', 'Conditional deletes by LastModifiedTime or Size are not implemented.');
+  }
+  const targets = del.Objects.map((o) => ({ name: o.Key!, versionId: o.VersionId, ...(o.ETag !== undefined ? { ifMatch: o.ETag.trim() } : {}) }));
   const r = await call.deps.objects.deleteObjects(call.ctx, { container: call.bucket }, targets);
-  const code = (e: { kind: string; reason?: string }) =>
-    e.kind === 'Forbidden' || e.kind === 'Unauthenticated'
-      ? 'AccessDenied'
-      : e.kind === 'NotFound'
-        ? 'NoSuchBucket'
-        : e.reason === 'InvalidArgument' || e.reason === 'PreconditionFailed'
-          ? e.reason
-          : 'InternalError';
   return {
     output: {
       // A removed version echoes its id; a delete marker (made, or removed by id) is reported with its own id.
@@ -149,7 +155,7 @@ export async function deleteObjects(call: S3Call): Promise<S3Result> {
             DeleteMarker: d.deleteMarker,
             DeleteMarkerVersionId: d.deleteMarker ? d.versionId : undefined,
           })),
-      Errors: r.errors.map((e) => ({ Key: e.name, VersionId: e.versionId, Code: code(e), Message: e.message })),
+      Errors: r.errors.map((e) => ({ Key: e.name, VersionId: e.versionId, Code: deleteErrorCode(e), Message: e.message })),
     },
   };
 }
@@ -162,6 +168,8 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
   const td = (call.headers.get('x-amz-tagging-directive') ?? 'COPY').toUpperCase();
   if (td !== 'COPY' && td !== 'REPLACE') throw s3Error('InvalidArgument', 'Unknown tagging directive.', { ArgumentName: 'x-amz-tagging-directive', ArgumentValue: td });
   const replace = md === 'REPLACE';
+  const alg = call.headers.get('x-amz-checksum-algorithm')?.trim().toLowerCase();
+  if (alg !== undefined && !isChecksumAlgorithm(alg)) throw s3Error('InvalidRequest', 'Checksum algorithm provided is unsupported.');
   const ifNoneMatch = call.headers.get('if-none-match');
   const enc = writeEncryptionFrom(call.headers);
   const r = await call.deps.objects.copyObject(
@@ -181,6 +189,7 @@ export async function copyObject(call: S3Call): Promise<S3Result> {
       acl: aclFromHeaders(call.headers),
       encryption: enc.request,
       sourceCustomerKey: customerKeyFrom(call.headers, true)?.key,
+      checksumAlgorithm: alg,
       sourceVersionId: src.versionId,
     },
   );

@@ -89,7 +89,7 @@ function readVersions(r: SwiftRequest): SwiftVersions | null | undefined {
 function checkPolicy(r: SwiftRequest): void {
   const policy = r.headers.get('x-storage-policy');
   if (policy !== null && policy.trim().toLowerCase() !== STORAGE_POLICY.toLowerCase()) {
-    throw new SwiftError(400, `Invalid X-Storage-Policy ${JSON.stringify(policy)}`);
+    throw new SwiftError(400, `Invalid X-Storage-Policy '${policy}'`);
   }
 }
 

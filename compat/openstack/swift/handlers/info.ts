@@ -56,5 +56,7 @@ export function capabilities(): Record<string, unknown> {
       max_failed_deletes: BULK_DELETE_LIMITS.maxFailedDeletes,
     },
     keystoneauth: {},
+    container_quotas: {},
+    account_quotas: {},
   };
 }

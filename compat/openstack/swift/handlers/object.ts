@@ -145,6 +145,9 @@ const emptyBody = (): ReadableStream<Uint8Array> =>
 
 /** PUT object: streams the body (Etag checked → 422), 201 with Etag and Last-Modified. Also DLO manifests. */
 export async function putObject(r: SwiftRequest): Promise<Response> {
+  if (r.headers.has('x-static-large-object')) {
+    throw new SwiftError(400, 'X-Static-Large-Object is a reserved header. To create a static large object add query param multipart-manifest=put.');
+  }
   const length = declaredLength(r);
   const etag = r.headers.get('etag');
   const manifest = r.headers.get('x-object-manifest');
