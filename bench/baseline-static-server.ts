@@ -24,7 +24,9 @@ const server = createServer((req, res) => {
   void (async () => {
     const st = await stat(path);
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': st.size, 'last-modified': st.mtime.toUTCString() });
-    await pipeline(createReadStream(path, { highWaterMark: 256 * 1024 }), res);
+    if (st.size === 0) return void res.end();
+    // The read is bounded by the size, as `send` (serve-static) does: a small file gets one small read, not a 256 KiB buffer.
+    await pipeline(createReadStream(path, { highWaterMark: 256 * 1024, start: 0, end: st.size - 1 }), res);
   })().catch(() => {
     if (!res.headersSent) res.statusCode = 404;
     res.end();
