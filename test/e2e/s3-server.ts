@@ -9,7 +9,7 @@ import { requestBodyOnce } from '../../gateway/request-body.js';
 import type { SystemOverrides } from '../../gateway/app.js';
 import { buildTestSystem, type TestSystem } from '../harness/system.js';
 import { Sha256 } from '../harness/node-sha256.js';
-import { S3ServiceException } from '@aws-sdk/client-s3';
+import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 
 
 export interface S3TestServer {
@@ -180,5 +180,21 @@ export async function s3ErrorName(p: Promise<unknown>): Promise<string | undefin
     return undefined;
   } catch (e) {
     return e instanceof S3ServiceException ? e.name : String(e);
+  }
+}
+
+/** An @aws-sdk/client-s3 client for `srv` signing with `key` (path-style, us-east-1), as the e2e tests drive the server. */
+export function s3ClientFor(srv: Pick<S3TestServer, 'url'>, key: { access: string; secret: string }): S3Client {
+  return new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: key.access, secretAccessKey: key.secret } });
+}
+
+/** How an SDK call failed: S3 error code, HTTP status and message; `{}` when it succeeds. Anything but an S3 error is rethrown. */
+export async function s3Failure(p: Promise<unknown>): Promise<{ code?: string; status?: number; message?: string }> {
+  try {
+    await p;
+    return {};
+  } catch (e) {
+    if (!(e instanceof S3ServiceException)) throw e;
+    return { code: e.name, status: e.$metadata.httpStatusCode, message: e.message };
   }
 }
