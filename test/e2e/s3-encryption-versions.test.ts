@@ -19,7 +19,7 @@ import {
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAll } from '../../core/objects/streams.js';
-import { startS3Server, type S3TestServer, s3Failure as failure, s3ClientFor } from './s3-server.js';
+import { startS3Server, type S3TestServer, s3Failure as failure, s3ClientFor, adminSwiftToken } from './s3-server.js';
 
 const DAY = 86_400_000;
 /** The object store's clock, moved by the lifecycle case (the queue runs on the real clock, so start days back). */
@@ -175,18 +175,7 @@ describe('Swift versioned writes over encrypted objects', () => {
   const archived = async (c: string) => ((await (await swift('GET', `/${c}?format=json`)).json()) as Array<{ name: string; bytes: number }>).map((e) => e.name);
 
   beforeAll(async () => {
-    const r = await fetch(`${srv.url}/identity/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'admin-secret' } } },
-          scope: { project: { id: srv.admin.projectId } },
-        },
-      }),
-    });
-    expect(r.status).toBe(201);
-    token = r.headers.get('x-subject-token')!;
+    token = await adminSwiftToken(srv);
     base = `${srv.url}/object/v1/AUTH_${srv.admin.projectId}`;
   });
 

@@ -24,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyRing } from '../../backends/crypto/file-key-ring.js';
 import { rotateSseKeysCommand, sseKeyDir } from '../../gateway/sse-keys.js';
 import { readAll } from '../../core/objects/streams.js';
-import { rawS3, startS3Server, type S3TestServer, s3Failure as failure, s3ClientFor } from './s3-server.js';
+import { rawS3, startS3Server, type S3TestServer, s3Failure as failure, s3ClientFor, adminSwiftToken } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
@@ -364,18 +364,7 @@ describe('the same objects through Swift', () => {
     fetch(`${swiftBase}${path}`, { method, headers: { 'x-auth-token': token, ...headers }, body });
 
   beforeAll(async () => {
-    const r = await fetch(`${srv.url}/identity/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'admin-secret' } } },
-          scope: { project: { id: srv.admin.projectId } },
-        },
-      }),
-    });
-    expect(r.status).toBe(201);
-    token = r.headers.get('x-subject-token')!;
+    token = await adminSwiftToken(srv);
     swiftBase = `${srv.url}/object/v1/AUTH_${srv.admin.projectId}`;
   });
 

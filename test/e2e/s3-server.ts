@@ -198,3 +198,19 @@ export async function s3Failure(p: Promise<unknown>): Promise<{ code?: string; s
     return { code: e.name, status: e.$metadata.httpStatusCode, message: e.message };
   }
 }
+
+/** A Keystone token for the bootstrap admin scoped to its project, asked for over the wire as the swift CLI does. */
+export async function adminSwiftToken(srv: Pick<S3TestServer, 'url' | 'admin'>): Promise<string> {
+  const r = await fetch(`${srv.url}/identity/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'admin-secret' } } },
+        scope: { project: { id: srv.admin.projectId } },
+      },
+    }),
+  });
+  if (r.status !== 201) throw new Error(`Keystone login answered ${r.status}, not 201`);
+  return r.headers.get('x-subject-token')!;
+}
