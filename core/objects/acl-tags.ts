@@ -11,17 +11,23 @@ import { aclView } from './views.js';
 import type { AclView, ContainerRef, ObjectRef, S3Acl, StoredAcl, VersionedAccessOptions } from './types.js';
 import { rowForRead, updateStoredVersion } from './versions.js';
 
-/** An object (or `versionId`'s version) for a tag read (object read access) or tag write (object write access); NoSuchKey when missing. */
-function objectForAcp(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, write: boolean, versionId?: string): { c: ContainerRow; row: ObjectRow } {
+/**
+ * The container and the row of `ref` (its `versionId` version, else the live one). A failed version lookup is
+ * returned, not thrown, so that the caller checks access first and a caller without it learns nothing of versions.
+ */
+function lookupVersion(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, versionId?: string): { c: ContainerRow; row?: ObjectRow; lookupError?: unknown } {
   validateObjectName(ref.name);
   const c = requireContainer(store, ref, ctx);
-  let row: ObjectRow | undefined;
-  let lookupError: unknown;
   try {
-    row = rowForRead(store, c, ref.name, versionId, liveObject(store, c.id, ref.name));
+    return { c, row: rowForRead(store, c, ref.name, versionId, liveObject(store, c.id, ref.name)) };
   } catch (e) {
-    lookupError = e;
+    return { c, lookupError: e };
   }
+}
+
+/** An object (or `versionId`'s version) for a tag read (object read access) or tag write (object write access); NoSuchKey when missing. */
+function objectForAcp(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, write: boolean, versionId?: string): { c: ContainerRow; row: ObjectRow } {
+  const { c, row, lookupError } = lookupVersion(store, ctx, ref, versionId);
   if (write) assertWrite(store, ctx, c, ref.name, {});
   else assertReadObject(store, ctx, c, ref.name, row, {});
   if (lookupError) throw lookupError;
@@ -35,15 +41,7 @@ function objectForAcp(store: ObjectStoreContext, ctx: RequestContext, ref: Objec
  * grantee could otherwise grant itself READ on every object).
  */
 function objectForAclChange(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, perm: 'READ_ACP' | 'WRITE_ACP', versionId?: string): { c: ContainerRow; row: ObjectRow } {
-  validateObjectName(ref.name);
-  const c = requireContainer(store, ref, ctx);
-  let row: ObjectRow | undefined;
-  let lookupError: unknown;
-  try {
-    row = rowForRead(store, c, ref.name, versionId, liveObject(store, c.id, ref.name));
-  } catch (e) {
-    lookupError = e;
-  }
+  const { c, row, lookupError } = lookupVersion(store, ctx, ref, versionId);
   const role = projectRole(ctx, c.projectId);
   const byRole = perm === 'READ_ACP' ? role !== undefined : canWriteRole(role);
   const acl = assertNotDenied(store, ctx, c, perm === 'READ_ACP' ? 's3:GetObjectAcl' : 's3:PutObjectAcl', ref.name, row?.acl as StoredAcl | undefined);

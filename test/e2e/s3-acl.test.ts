@@ -18,16 +18,13 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawS3, startS3Server, type S3TestServer, s3ErrorName as code } from './s3-server.js';
+import { rawS3, startS3Server, type S3TestServer, s3ErrorName as code, s3ClientFor } from './s3-server.js';
 
 let srv: S3TestServer;
 let owner: S3Client;
 let other: S3Client;
 const B = 'acl-bucket';
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
-
-const client = (k: { access: string; secret: string }) =>
-  new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: k.access, secretAccessKey: k.secret } });
 
 /** An unsigned request, as a browser or curl sends it. */
 async function anon(method: string, path: string, body?: string): Promise<number> {
@@ -38,8 +35,8 @@ async function anon(method: string, path: string, body?: string): Promise<number
 
 beforeAll(async () => {
   srv = await startS3Server();
-  owner = client(srv.admin);
-  other = client(srv.demo);
+  owner = s3ClientFor(srv, srv.admin);
+  other = s3ClientFor(srv, srv.demo);
   await owner.send(new CreateBucketCommand({ Bucket: B }));
   await owner.send(new PutObjectCommand({ Bucket: B, Key: 'private.txt', Body: 'secret' }));
   await owner.send(new PutObjectCommand({ Bucket: B, Key: 'public.txt', Body: 'hello', ACL: 'public-read' }));

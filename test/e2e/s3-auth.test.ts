@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { presignV4, rawS3, signedChunkedUpload, signV4, startS3Server, type S3TestServer } from './s3-server.js';
+import { presignV4, rawS3, signedChunkedUpload, signV4, startS3Server, type S3TestServer, s3ClientFor } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
@@ -48,7 +48,7 @@ function rawSocket(port: number, head: string, opts: { body?: Buffer; waitFor100
 
 beforeAll(async () => {
   srv = await startS3Server();
-  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  s3 = s3ClientFor(srv, srv.admin);
   await s3.send(new CreateBucketCommand({ Bucket: B }));
   await s3.send(new PutObjectCommand({ Bucket: B, Key: 'k', Body: 'secret data' }));
 }, 60_000);

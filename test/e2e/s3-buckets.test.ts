@@ -18,7 +18,7 @@ import { eq } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobs } from '../../core/db/schema/jobs.js';
-import { startS3Server, type S3TestServer, s3ErrorName as code } from './s3-server.js';
+import { startS3Server, type S3TestServer, s3ErrorName as code, s3ClientFor } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
@@ -26,7 +26,7 @@ const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 
 beforeAll(async () => {
   srv = await startS3Server({ SKYBRIDGE_REGION: 'us-east-1' });
-  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  s3 = s3ClientFor(srv, srv.admin);
 }, 60_000);
 
 afterAll(async () => {

@@ -6,33 +6,19 @@ import {
   PutBucketCorsCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3Server, type S3TestServer } from './s3-server.js';
+import { startS3Server, type S3TestServer, s3Failure as failure, s3ClientFor } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
 let demo: S3Client;
 const Bucket = 'cors-bucket';
 
-async function failure(p: Promise<unknown>): Promise<{ code?: string; status?: number; message?: string }> {
-  try {
-    await p;
-    return {};
-  } catch (e) {
-    if (!(e instanceof S3ServiceException)) throw e;
-    return { code: e.name, status: e.$metadata.httpStatusCode, message: e.message };
-  }
-}
-
-const client = (k: { access: string; secret: string }) =>
-  new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: k.access, secretAccessKey: k.secret } });
-
 beforeAll(async () => {
   srv = await startS3Server();
-  s3 = client(srv.admin);
-  demo = client(srv.demo);
+  s3 = s3ClientFor(srv, srv.admin);
+  demo = s3ClientFor(srv, srv.demo);
   await s3.send(new CreateBucketCommand({ Bucket }));
   await s3.send(new PutObjectCommand({ Bucket, Key: 'page.html', Body: 'hello', ACL: 'public-read' }));
 }, 60_000);

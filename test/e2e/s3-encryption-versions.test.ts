@@ -14,13 +14,12 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAll } from '../../core/objects/streams.js';
-import { startS3Server, type S3TestServer } from './s3-server.js';
+import { startS3Server, type S3TestServer, s3Failure as failure, s3ClientFor, adminSwiftToken } from './s3-server.js';
 
 const DAY = 86_400_000;
 /** The object store's clock, moved by the lifecycle case (the queue runs on the real clock, so start days back). */
@@ -33,16 +32,6 @@ const key = randomBytes(32);
 const other = randomBytes(32);
 const sseC = (k: Buffer) => ({ SSECustomerAlgorithm: 'AES256', SSECustomerKey: k.toString('base64'), SSECustomerKeyMD5: createHash('md5').update(k).digest('base64') });
 const srcC = (k: Buffer) => ({ CopySourceSSECustomerAlgorithm: 'AES256', CopySourceSSECustomerKey: k.toString('base64'), CopySourceSSECustomerKeyMD5: createHash('md5').update(k).digest('base64') });
-
-async function failure(p: Promise<unknown>): Promise<{ code?: string; status?: number }> {
-  try {
-    await p;
-    return {};
-  } catch (e) {
-    if (!(e instanceof S3ServiceException)) throw e;
-    return { code: e.name, status: e.$metadata.httpStatusCode };
-  }
-}
 
 async function bytes(Bucket: string, Key: string, extra: Record<string, unknown> = {}): Promise<{ body: Buffer; sse?: string; versionId?: string }> {
   const out = await s3.send(new GetObjectCommand({ Bucket, Key, ...extra }));
@@ -57,7 +46,7 @@ async function storedInClear(plain: Buffer): Promise<boolean> {
 
 beforeAll(async () => {
   srv = await startS3Server({ SKYBRIDGE_LIFECYCLE_SWEEP_MS: String(7 * DAY) }, { objectClock: clock });
-  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  s3 = s3ClientFor(srv, srv.admin);
   await s3.send(new CreateBucketCommand({ Bucket: B }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: B, VersioningConfiguration: { Status: 'Enabled' } }));
 }, 60_000);
@@ -186,18 +175,7 @@ describe('Swift versioned writes over encrypted objects', () => {
   const archived = async (c: string) => ((await (await swift('GET', `/${c}?format=json`)).json()) as Array<{ name: string; bytes: number }>).map((e) => e.name);
 
   beforeAll(async () => {
-    const r = await fetch(`${srv.url}/identity/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'admin-secret' } } },
-          scope: { project: { id: srv.admin.projectId } },
-        },
-      }),
-    });
-    expect(r.status).toBe(201);
-    token = r.headers.get('x-subject-token')!;
+    token = await adminSwiftToken(srv);
     base = `${srv.url}/object/v1/AUTH_${srv.admin.projectId}`;
   });
 

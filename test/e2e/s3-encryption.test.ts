@@ -13,7 +13,6 @@ import {
   PutBucketEncryptionCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
@@ -25,7 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileKeyRing } from '../../backends/crypto/file-key-ring.js';
 import { rotateSseKeysCommand, sseKeyDir } from '../../gateway/sse-keys.js';
 import { readAll } from '../../core/objects/streams.js';
-import { rawS3, startS3Server, type S3TestServer } from './s3-server.js';
+import { rawS3, startS3Server, type S3TestServer, s3Failure as failure, s3ClientFor, adminSwiftToken } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
@@ -33,16 +32,6 @@ let ring: FileKeyRing;
 let ringDataDir: string;
 const B = 'sse-bucket';
 const MiB = 1024 * 1024;
-
-async function failure(p: Promise<unknown>): Promise<{ code?: string; status?: number; message?: string }> {
-  try {
-    await p;
-    return {};
-  } catch (e) {
-    if (!(e instanceof S3ServiceException)) throw e;
-    return { code: e.name, status: e.$metadata.httpStatusCode, message: e.message };
-  }
-}
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 
@@ -63,7 +52,7 @@ beforeAll(async () => {
   ringDataDir = mkdtempSync(join(tmpdir(), 'skybridge-sse-'));
   ring = new FileKeyRing(join(ringDataDir, 'sse-keys'), { recheckMs: 0, label: 'SSE' });
   srv = await startS3Server({}, { sseKeyRing: ring });
-  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  s3 = s3ClientFor(srv, srv.admin);
   await s3.send(new CreateBucketCommand({ Bucket: B }));
 }, 60_000);
 
@@ -356,7 +345,7 @@ describe('bucket default encryption (Put/Get/DeleteBucketEncryption)', () => {
   });
 
   it('another project may not read or change it (403); DeleteBucketEncryption makes new objects plain, old ones stay encrypted', async () => {
-    const demo = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.demo.access, secretAccessKey: srv.demo.secret } });
+    const demo = s3ClientFor(srv, srv.demo);
     expect(await failure(demo.send(new GetBucketEncryptionCommand({ Bucket: D })))).toMatchObject({ code: 'AccessDenied', status: 403 });
     expect(await failure(demo.send(new DeleteBucketEncryptionCommand({ Bucket: D })))).toMatchObject({ code: 'AccessDenied', status: 403 });
     demo.destroy();
@@ -375,18 +364,7 @@ describe('the same objects through Swift', () => {
     fetch(`${swiftBase}${path}`, { method, headers: { 'x-auth-token': token, ...headers }, body });
 
   beforeAll(async () => {
-    const r = await fetch(`${srv.url}/identity/v3/auth/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'admin-secret' } } },
-          scope: { project: { id: srv.admin.projectId } },
-        },
-      }),
-    });
-    expect(r.status).toBe(201);
-    token = r.headers.get('x-subject-token')!;
+    token = await adminSwiftToken(srv);
     swiftBase = `${srv.url}/object/v1/AUTH_${srv.admin.projectId}`;
   });
 

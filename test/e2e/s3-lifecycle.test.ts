@@ -11,11 +11,10 @@ import {
   PutBucketLifecycleConfigurationCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   type LifecycleRule,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3Server, type S3TestServer } from './s3-server.js';
+import { startS3Server, type S3TestServer, s3Failure as failure, s3ClientFor } from './s3-server.js';
 
 const DAY = 86_400_000;
 /**
@@ -32,19 +31,6 @@ let s3: S3Client;
 let demo: S3Client;
 const Bucket = 'lifecycle-bucket';
 
-async function failure(p: Promise<unknown>): Promise<{ code?: string; status?: number; message?: string }> {
-  try {
-    await p;
-    return {};
-  } catch (e) {
-    if (!(e instanceof S3ServiceException)) throw e;
-    return { code: e.name, status: e.$metadata.httpStatusCode, message: e.message };
-  }
-}
-
-const client = (k: { access: string; secret: string }) =>
-  new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: k.access, secretAccessKey: k.secret } });
-
 /** One run of the periodic sweep, then every job it wrote. */
 async function sweep(): Promise<{ expired: number; aborted: number }> {
   const r = await srv.sys.objects.sweepLifecycle();
@@ -56,8 +42,8 @@ const keys = async (b = Bucket) => ((await s3.send(new ListObjectsV2Command({ Bu
 
 beforeAll(async () => {
   srv = await startS3Server({ SKYBRIDGE_LIFECYCLE_SWEEP_MS: String(7 * DAY) }, { objectClock: clock });
-  s3 = client(srv.admin);
-  demo = client(srv.demo);
+  s3 = s3ClientFor(srv, srv.admin);
+  demo = s3ClientFor(srv, srv.demo);
   await s3.send(new CreateBucketCommand({ Bucket }));
 }, 60_000);
 

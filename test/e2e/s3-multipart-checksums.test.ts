@@ -19,7 +19,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksumOf, type ChecksumAlgorithm as Alg } from '../../core/objects/checksums.js';
-import { rawS3, startS3Server, type S3TestServer, s3ErrorName as code } from './s3-server.js';
+import { rawS3, startS3Server, type S3TestServer, s3ErrorName as code, s3ClientFor } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
@@ -47,7 +47,7 @@ async function twoParts(key: string, alg: ChecksumAlgorithm, type?: ChecksumType
 
 beforeAll(async () => {
   srv = await startS3Server();
-  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  s3 = s3ClientFor(srv, srv.admin);
   await s3.send(new CreateBucketCommand({ Bucket: B }));
 }, 60_000);
 

@@ -11,33 +11,22 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawS3, signV4, startS3Server, type S3TestServer } from './s3-server.js';
+import { rawS3, signV4, startS3Server, type S3TestServer, s3Failure as failure, s3ClientFor } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
 const B = 'params-bucket';
-
-async function failure(p: Promise<unknown>): Promise<{ code?: string; status?: number; message?: string }> {
-  try {
-    await p;
-    return {};
-  } catch (e) {
-    if (!(e instanceof S3ServiceException)) throw e;
-    return { code: e.name, status: e.$metadata.httpStatusCode, message: e.message };
-  }
-}
 
 const stored = async (key: string) => (await s3.send(new ListObjectsV2Command({ Bucket: B, Prefix: key }))).Contents?.some((c) => c.Key === key) ?? false;
 const read = async (key: string) => (await s3.send(new GetObjectCommand({ Bucket: B, Key: key }))).Body!.transformToString();
 
 beforeAll(async () => {
   srv = await startS3Server();
-  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  s3 = s3ClientFor(srv, srv.admin);
   await s3.send(new CreateBucketCommand({ Bucket: B, ACL: 'public-read' }));
   await s3.send(new PutObjectCommand({ Bucket: B, Key: 'plain', Body: 'plain bytes' }));
 }, 60_000);

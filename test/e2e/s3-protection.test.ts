@@ -12,34 +12,23 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTECTION_RULES } from '../../compat/ec2-s3/s3/protection.js';
-import { presignV4, rawS3, startS3Server, type S3TestServer } from './s3-server.js';
+import { presignV4, rawS3, startS3Server, type S3TestServer, s3Failure as failure, s3ClientFor } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
 const B = 'protect-bucket';
 const customerKey = randomBytes(32).toString('base64');
 
-async function failure(p: Promise<unknown>): Promise<{ code?: string; status?: number; message?: string }> {
-  try {
-    await p;
-    return {};
-  } catch (e) {
-    if (!(e instanceof S3ServiceException)) throw e;
-    return { code: e.name, status: e.$metadata.httpStatusCode, message: e.message };
-  }
-}
-
 const stored = async (key: string) => (await s3.send(new ListObjectsV2Command({ Bucket: B, Prefix: key }))).Contents?.some((c) => c.Key === key) ?? false;
 
 beforeAll(async () => {
   srv = await startS3Server();
-  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  s3 = s3ClientFor(srv, srv.admin);
   await s3.send(new CreateBucketCommand({ Bucket: B }));
   await s3.send(new PutObjectCommand({ Bucket: B, Key: 'plain', Body: 'plain bytes' }));
 }, 60_000);

@@ -22,7 +22,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3Server, type S3TestServer, s3ErrorName as code } from './s3-server.js';
+import { startS3Server, type S3TestServer, s3ErrorName as code, s3ClientFor } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
@@ -30,7 +30,7 @@ const md5 = (b: Uint8Array | string) => createHash('md5').update(b).digest('hex'
 
 beforeAll(async () => {
   srv = await startS3Server();
-  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  s3 = s3ClientFor(srv, srv.admin);
   await s3.send(new CreateBucketCommand({ Bucket: 'sdk-bucket' }));
 }, 60_000);
 
@@ -56,7 +56,7 @@ describe('buckets', () => {
 
   it('rejects bad names and refuses another project', async () => {
     expect(await code(s3.send(new CreateBucketCommand({ Bucket: 'Bad_Name' })))).toBe('InvalidBucketName');
-    const demo = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.demo.access, secretAccessKey: srv.demo.secret } });
+    const demo = s3ClientFor(srv, srv.demo);
     expect(await code(demo.send(new CreateBucketCommand({ Bucket: 'sdk-bucket' })))).toBe('BucketAlreadyExists');
     expect(await code(demo.send(new ListObjectsV2Command({ Bucket: 'sdk-bucket' })))).toBe('AccessDenied');
     demo.destroy();

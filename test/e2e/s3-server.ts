@@ -9,7 +9,7 @@ import { requestBodyOnce } from '../../gateway/request-body.js';
 import type { SystemOverrides } from '../../gateway/app.js';
 import { buildTestSystem, type TestSystem } from '../harness/system.js';
 import { Sha256 } from '../harness/node-sha256.js';
-import { S3ServiceException } from '@aws-sdk/client-s3';
+import { S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 
 
 export interface S3TestServer {
@@ -181,4 +181,36 @@ export async function s3ErrorName(p: Promise<unknown>): Promise<string | undefin
   } catch (e) {
     return e instanceof S3ServiceException ? e.name : String(e);
   }
+}
+
+/** An @aws-sdk/client-s3 client for `srv` signing with `key` (path-style, us-east-1), as the e2e tests drive the server. */
+export function s3ClientFor(srv: Pick<S3TestServer, 'url'>, key: { access: string; secret: string }): S3Client {
+  return new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: key.access, secretAccessKey: key.secret } });
+}
+
+/** How an SDK call failed: S3 error code, HTTP status and message; `{}` when it succeeds. Anything but an S3 error is rethrown. */
+export async function s3Failure(p: Promise<unknown>): Promise<{ code?: string; status?: number; message?: string }> {
+  try {
+    await p;
+    return {};
+  } catch (e) {
+    if (!(e instanceof S3ServiceException)) throw e;
+    return { code: e.name, status: e.$metadata.httpStatusCode, message: e.message };
+  }
+}
+
+/** A Keystone token for the bootstrap admin scoped to its project, asked for over the wire as the swift CLI does. */
+export async function adminSwiftToken(srv: Pick<S3TestServer, 'url' | 'admin'>): Promise<string> {
+  const r = await fetch(`${srv.url}/identity/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'admin-secret' } } },
+        scope: { project: { id: srv.admin.projectId } },
+      },
+    }),
+  });
+  if (r.status !== 201) throw new Error(`Keystone login answered ${r.status}, not 201`);
+  return r.headers.get('x-subject-token')!;
 }

@@ -26,7 +26,7 @@ import {
   type ListObjectVersionsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawS3, startS3Server, type S3TestServer } from './s3-server.js';
+import { rawS3, startS3Server, type S3TestServer, s3ClientFor } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
@@ -60,7 +60,7 @@ function referencedBlobs(): number {
 
 beforeAll(async () => {
   srv = await startS3Server();
-  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  s3 = s3ClientFor(srv, srv.admin);
 }, 60_000);
 
 afterAll(async () => {
@@ -292,7 +292,7 @@ describe('S3 versioning', () => {
     await newBucket(B, 'Enabled');
     const v = await put(B, 'secret', 'x');
     const marker = (await s3.send(new DeleteObjectCommand({ Bucket: B, Key: 'secret' }))).VersionId!;
-    const other = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.demo.access, secretAccessKey: srv.demo.secret } });
+    const other = s3ClientFor(srv, srv.demo);
     try {
       for (const attempt of [
         () => other.send(new GetObjectCommand({ Bucket: B, Key: 'secret' })),

@@ -9,11 +9,10 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3Server, type S3TestServer } from './s3-server.js';
+import { startS3Server, type S3TestServer, s3Failure, s3ClientFor } from './s3-server.js';
 
 let srv: S3TestServer;
 let s3: S3Client;
@@ -45,22 +44,12 @@ const swift = (method: string, path: string, headers: Record<string, string> = {
     ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
   } as RequestInit);
 
-async function s3Failure(p: Promise<unknown>): Promise<{ code?: string; status?: number }> {
-  try {
-    await p;
-    return {};
-  } catch (e) {
-    if (!(e instanceof S3ServiceException)) throw e;
-    return { code: e.name, status: e.$metadata.httpStatusCode };
-  }
-}
-
 const names = async (c: string) => (await (await swift('GET', `/${c}`)).text()).split('\n').filter(Boolean);
 
 beforeAll(async () => {
   srv = await startS3Server({}, {});
   ({ token, projectId } = await login());
-  s3 = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: srv.admin.access, secretAccessKey: srv.admin.secret } });
+  s3 = s3ClientFor(srv, srv.admin);
 }, 60_000);
 
 afterAll(async () => {
