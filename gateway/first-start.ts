@@ -19,7 +19,8 @@ function keptSecret(file: string): string {
     const v = readFileSync(file, 'utf8').trim();
     if (v) return v;
   }
-  const v = randomBytes(18).toString('base64url');
+  // base64url can start with '-', which `openstack --os-password <v>` (argparse) would read as an option.
+  const v = `s${randomBytes(18).toString('base64url')}`;
   writePrivate(file, `${v}\n`);
   return v;
 }

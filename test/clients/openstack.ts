@@ -90,7 +90,8 @@ export function passwordAuthArgs(authUrl: string, user: string, password: string
     '--os-auth-url', authUrl,
     '--os-identity-api-version', '3',
     '--os-username', user,
-    '--os-password', password,
+    // One argument: a password starting with '-' would otherwise be read as an option.
+    `--os-password=${password}`,
     '--os-user-domain-name', 'Default',
   ];
   if (project) args.push('--os-project-name', project, '--os-project-domain-name', 'Default');

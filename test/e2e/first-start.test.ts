@@ -48,6 +48,15 @@ describe('first start', () => {
     for (const p of passwords) expect(out).toContain(p);
   });
 
+  it('generates passwords a CLI flag can take as they are (never starting with "-")', () => {
+    for (const f of ['admin-password', 'demo-password']) {
+      const file = join(server.dataDir, f);
+      if (!existsSync(file)) continue;
+      expect(readFileSync(file, 'utf8').trim()).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{20,}$/);
+    }
+    expect(existsSync(join(server.dataDir, 'demo-password'))).toBe(true);
+  });
+
   it('writes clouds.yaml with the skybridge and skybridge-demo clouds pointing at the server', () => {
     const yaml = readFileSync(join(server.dataDir, 'clouds.yaml'), 'utf8');
     expect(yaml).toMatch(/^clouds:\s*$/m);
