@@ -81,45 +81,51 @@ export const objContainers = sqliteTable(
   (t) => [uniqueIndex('obj_containers_project_name_uq').on(t.projectId, t.name), index('obj_containers_name_idx').on(t.name, t.createdAt)],
 );
 
+/**
+ * The columns of one stored object version besides its id, shared by `obj_objects` (current versions)
+ * and `obj_versions` (noncurrent ones and delete markers), so a row moves between the two unchanged.
+ * A function: each table needs its own column builders.
+ */
+const objectVersionColumns = () => ({
+  containerId: text('container_id').notNull(),
+  name: text('name').notNull(),
+  size: integer('size').notNull(),
+  etag: text('etag').notNull(),
+  swiftEtag: text('swift_etag').notNull(),
+  contentType: text('content_type').notNull(),
+  userMeta: text('user_meta', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+  sysMeta: text('sys_meta', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+  lastModified: ms('last_modified').notNull(),
+  deleteAt: ms('delete_at'),
+  tags: text('tags', { mode: 'json' }).$type<Record<string, string> | null>(),
+  acl: text('acl', { mode: 'json' }).$type<StoredAclJson>().notNull().default({ grants: [] }),
+  checksum: text('checksum', { mode: 'json' }).$type<{ algorithm: string; value: string; type: string } | null>(),
+  /** simple | multipart | slo | dlo */
+  kind: text('kind').notNull(),
+  /** simple: the blob holding the bytes. */
+  blobKey: text('blob_key'),
+  /** multipart/slo: the pieces in order. */
+  manifest: text('manifest', { mode: 'json' }).$type<ManifestEntry[] | null>(),
+  /** dlo: `container/prefix`. */
+  dloManifest: text('dlo_manifest'),
+  /** Encryption at rest; null: stored in clear. */
+  encryption: text('encryption', { mode: 'json' }).$type<StoredEncryption | null>(),
+  /** S3 version id of this version; null is S3's "null" version (written while unversioned or suspended). */
+  versionId: text('version_id'),
+});
+
 /** The current version of each object (unversioned store: one row per name). Names are verbatim, byte-ordered (BINARY). */
 export const objObjects = sqliteTable(
   'obj_objects',
-  {
-    id: text('id').primaryKey(),
-    containerId: text('container_id').notNull(),
-    name: text('name').notNull(),
-    size: integer('size').notNull(),
-    etag: text('etag').notNull(),
-    swiftEtag: text('swift_etag').notNull(),
-    contentType: text('content_type').notNull(),
-    userMeta: text('user_meta', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
-    sysMeta: text('sys_meta', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
-    lastModified: ms('last_modified').notNull(),
-    deleteAt: ms('delete_at'),
-    tags: text('tags', { mode: 'json' }).$type<Record<string, string> | null>(),
-    acl: text('acl', { mode: 'json' }).$type<StoredAclJson>().notNull().default({ grants: [] }),
-    checksum: text('checksum', { mode: 'json' }).$type<{ algorithm: string; value: string; type: string } | null>(),
-    /** simple | multipart | slo | dlo */
-    kind: text('kind').notNull(),
-    /** simple: the blob holding the bytes. */
-    blobKey: text('blob_key'),
-    /** multipart/slo: the pieces in order. */
-    manifest: text('manifest', { mode: 'json' }).$type<ManifestEntry[] | null>(),
-    /** dlo: `container/prefix`. */
-    dloManifest: text('dlo_manifest'),
-    /** Encryption at rest; null: stored in clear. */
-    encryption: text('encryption', { mode: 'json' }).$type<StoredEncryption | null>(),
-    /** S3 version id of this version; null is S3's "null" version (written while unversioned or suspended). */
-    versionId: text('version_id'),
-  },
+  { id: text('id').primaryKey(), ...objectVersionColumns() },
   (t) => [uniqueIndex('obj_objects_container_name_uq').on(t.containerId, t.name), index('obj_objects_delete_at_idx').on(t.deleteAt)],
 );
 
 /**
  * S3 noncurrent versions and delete markers (the current version of a name stays in `obj_objects`).
- * The columns mirror `obj_objects` (a unit test keeps them in step) so a row moves between the two
- * tables unchanged; `seq` orders a name's versions (higher is newer). Invariant: when a name has no
- * current row, its newest row here (if any) is a delete marker.
+ * The columns are `obj_objects`' (objectVersionColumns) plus `seq`, which orders a name's versions
+ * (higher is newer), and `delete_marker`. Invariant: when a name has no current row, its newest row
+ * here (if any) is a delete marker.
  */
 export const objVersions = sqliteTable(
   'obj_versions',
@@ -127,25 +133,7 @@ export const objVersions = sqliteTable(
     seq: integer('seq').primaryKey({ autoIncrement: true }),
     deleteMarker: integer('delete_marker', { mode: 'boolean' }).notNull().default(false),
     id: text('id').notNull(),
-    containerId: text('container_id').notNull(),
-    name: text('name').notNull(),
-    size: integer('size').notNull(),
-    etag: text('etag').notNull(),
-    swiftEtag: text('swift_etag').notNull(),
-    contentType: text('content_type').notNull(),
-    userMeta: text('user_meta', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
-    sysMeta: text('sys_meta', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
-    lastModified: ms('last_modified').notNull(),
-    deleteAt: ms('delete_at'),
-    tags: text('tags', { mode: 'json' }).$type<Record<string, string> | null>(),
-    acl: text('acl', { mode: 'json' }).$type<StoredAclJson>().notNull().default({ grants: [] }),
-    checksum: text('checksum', { mode: 'json' }).$type<{ algorithm: string; value: string; type: string } | null>(),
-    kind: text('kind').notNull(),
-    blobKey: text('blob_key'),
-    manifest: text('manifest', { mode: 'json' }).$type<ManifestEntry[] | null>(),
-    dloManifest: text('dlo_manifest'),
-    encryption: text('encryption', { mode: 'json' }).$type<StoredEncryption | null>(),
-    versionId: text('version_id'),
+    ...objectVersionColumns(),
   },
   (t) => [uniqueIndex('obj_versions_id_uq').on(t.id), index('obj_versions_container_name_seq_idx').on(t.containerId, t.name, t.seq)],
 );
