@@ -7,9 +7,9 @@ import type { RequestContext } from '../context.js';
 import { openDatabase, type OpenDb } from '../db/index.js';
 import { jobs } from '../db/schema/jobs.js';
 import { projects } from '../db/schema/identity.js';
-import { isCoreError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import { ObjectService } from './object-service.js';
+import { bytes, reason } from './test-support.js';
 import { readAll } from './streams.js';
 
 const A = 'proj-a';
@@ -26,26 +26,7 @@ const readerA = ctxFor(A, ['reader']);
 const memberB = ctxFor(B, ['member', 'reader']);
 const anon: RequestContext = { requestId: 'anon' };
 
-const bytes = (s: string | Buffer): ReadableStream<Uint8Array> => {
-  const b = new Uint8Array(typeof s === 'string' ? Buffer.from(s) : s);
-  return new ReadableStream({
-    start(c) {
-      if (b.length) c.enqueue(b);
-      c.close();
-    },
-  });
-};
 const md5 = (b: string | Buffer) => createHash('md5').update(b).digest('hex');
-
-async function reason(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isCoreError(e)) return `${e.kind}:${e.detail.reason ?? e.detail.resource ?? ''}`;
-    throw e;
-  }
-  return 'ok';
-}
 
 let odb: OpenDb;
 let blobs: MemoryBlobStore;

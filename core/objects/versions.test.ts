@@ -8,9 +8,9 @@ import { openDatabase, type OpenDb } from '../db/index.js';
 import { projects } from '../db/schema/identity.js';
 import { jobs } from '../db/schema/jobs.js';
 import { objObjects, objVersions } from '../db/schema/objects.js';
-import { isCoreError } from '../errors.js';
 import { silentLogger } from '../logger.js';
 import { ObjectService } from './object-service.js';
+import { bytes, reason } from './test-support.js';
 import { swiftArchiveName } from './versions.js';
 
 const A = 'proj-a';
@@ -20,23 +20,6 @@ const admin: RequestContext = {
 };
 const ref = (container: string) => ({ projectId: A, container });
 const obj = (container: string, name: string) => ({ projectId: A, container, name });
-const bytes = (s: string): ReadableStream<Uint8Array> =>
-  new ReadableStream({
-    start(c) {
-      c.enqueue(new Uint8Array(Buffer.from(s)));
-      c.close();
-    },
-  });
-
-async function reason(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (isCoreError(e)) return `${e.kind}:${e.detail.reason ?? e.detail.resource ?? ''}`;
-    throw e;
-  }
-  return 'ok';
-}
 
 let odb: OpenDb;
 let svc: ObjectService;
