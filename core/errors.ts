@@ -10,6 +10,8 @@ export type ErrorKind =
   | 'Unauthenticated'
   | 'QuotaExceeded'
   | 'NotImplemented'
+  /** A dependency (the database, a remote blob store) is unreachable for now: retry later (503). */
+  | 'Unavailable'
   | 'Internal';
 
 /** Extra facts a family may need to pick its precise wire code (e.g. S3 `BucketNotEmpty`). */
@@ -56,4 +58,5 @@ export const errors = {
     new CoreError('Unauthenticated', message, detail),
   notImplemented: (what: string) => new CoreError('NotImplemented', `${what} is not implemented.`, { reason: what }),
   quota: (message: string, detail: CoreErrorDetail = {}) => new CoreError('QuotaExceeded', message, detail),
+  unavailable: (message = 'The service is temporarily unavailable.', detail: CoreErrorDetail = {}) => new CoreError('Unavailable', message, detail),
 };

@@ -17,6 +17,7 @@ import { SWIFT_PREFIX, createSwiftApp } from '../compat/openstack/swift/app.js';
 import { CLIENT_ABORT_STATUS, isClientAbort } from '../core/client-abort.js';
 import { rawTarget } from '../core/context.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
+import { openTestDatabase } from '../core/db/testing.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
 import { createOutboxStore } from '../core/jobs/outbox.js';
@@ -26,7 +27,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { scheduleBlobAudit } from '../core/objects/blob-auditor.js';
 import { ObjectService } from '../core/objects/object-service.js';
 import type { SseKeyRing } from '../core/objects/sse-cipher.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import type { GatewayEnv } from './env.js';
 import { firstStart, type FirstStartInfo } from './first-start.js';
 import { openSseKeyRing, scheduleSseKeyRotation } from './sse-keys.js';
@@ -79,13 +80,24 @@ export interface System {
   close(): Promise<void>;
 }
 
+/** Opens the configured PostgreSQL, or stops the start with a message naming the variable (never a stack trace). */
+function openConfiguredPostgres(url: string): OpenDb {
+  try {
+    return openDatabase(url);
+  } catch (e) {
+    const where = url.replace(/\/\/[^@/]*@/, '//');
+    throw new ConfigError('SKYBRIDGE_DATABASE_URL', `cannot use the PostgreSQL database at ${where}: ${(e as Error).message}`);
+  }
+}
+
 /** Builds the whole system from `config`. Migrations run here, so a built system is ready to serve. */
 export async function buildSystem(config: Config, overrides: SystemOverrides = {}): Promise<System> {
   const logger: Logger =
     overrides.logger ?? (config.logLevel === 'silent' ? silentLogger : (pino({ level: config.logLevel }) as unknown as Logger));
   let db = overrides.db;
   if (!db) {
-    if (overrides.inMemory) db = openDatabase(':memory:');
+    if (overrides.inMemory) db = openTestDatabase();
+    else if (config.databaseUrl) db = openConfiguredPostgres(config.databaseUrl);
     else {
       mkdirSync(config.dataDir, { recursive: true });
       db = openDatabase(join(config.dataDir, 'skybridge.db'));

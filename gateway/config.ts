@@ -14,6 +14,8 @@ export interface Config {
   region: string;
   /** When set, jobs run on BullMQ; otherwise on the embedded durable queue. */
   redisUrl?: string;
+  /** `SKYBRIDGE_DATABASE_URL`: a postgres:// URL puts the whole model in PostgreSQL; undefined keeps the SQLite file in the data dir. */
+  databaseUrl?: string;
   /** Token lifetime in seconds (Keystone `[token] expiration`). */
   tokenTtlSeconds: number;
   /** Memory budget of the resolved-token cache, bytes (`SKYBRIDGE_TOKEN_CACHE_BYTES`, default 32 MiB). */
@@ -87,6 +89,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(region)) throw new ConfigError('SKYBRIDGE_REGION', `not a region name: ${region}`);
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+  const databaseUrl = env.SKYBRIDGE_DATABASE_URL || undefined;
+  if (databaseUrl) {
+    let ok = false;
+    try {
+      ok = /^postgres(ql)?:$/.test(new URL(databaseUrl).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new ConfigError('SKYBRIDGE_DATABASE_URL', 'must be a postgres:// (or postgresql://) URL, e.g. postgres://user:password@127.0.0.1:5432/skybridge');
+  }
   const adminPassword = env.SKYBRIDGE_ADMIN_PASSWORD || undefined;
   const lockout = optInt(env, 'SKYBRIDGE_LOCKOUT_FAILURE_ATTEMPTS', 1, 1000);
   const regex = env.SKYBRIDGE_PASSWORD_REGEX || undefined;
@@ -105,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword,
     region,
     redisUrl,
+    databaseUrl,
     tokenTtlSeconds: optInt(env, 'SKYBRIDGE_TOKEN_EXPIRATION', 1, 7 * 24 * 3600) ?? 3600,
     tokenCacheBytes: optInt(env, 'SKYBRIDGE_TOKEN_CACHE_BYTES', 1 << 16, 2 ** 34) ?? 32 << 20,
     tokenKeyRotationHours: optInt(env, 'SKYBRIDGE_TOKEN_KEY_ROTATION_HOURS', 1, 24 * 366),

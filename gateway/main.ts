@@ -53,7 +53,11 @@ async function runCommand(name: string): Promise<void> {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const system = await buildSystem(config);
+  const system = await buildSystem(config).catch((e: unknown) => {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  });
   await system.start();
   const server = serve({
     fetch: (req, env: { incoming?: { url?: string }; outgoing?: unknown }) =>

@@ -1,7 +1,8 @@
 // Group commit rules: one transaction per batch, per-call isolation of failures, settling only after the commit.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GroupCommit } from './group-commit.js';
-import { openDatabase, type OpenDb } from './index.js';
+import { type OpenDb } from './index.js';
+import { openTestDatabase } from './testing.js';
 
 describe('GroupCommit', () => {
   let odb: OpenDb;
@@ -10,7 +11,7 @@ describe('GroupCommit', () => {
   const insert = (name: string) => odb.sqlite.prepare('INSERT INTO t (name) VALUES (?)').run(name);
 
   beforeEach(() => {
-    odb = openDatabase(':memory:');
+    odb = openTestDatabase();
     odb.sqlite.exec('CREATE TABLE t (name TEXT PRIMARY KEY)');
     commits = new GroupCommit(odb.db);
   });

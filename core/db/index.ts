@@ -1,28 +1,51 @@
-// Opens the model's SQLite database (WAL) and applies the committed drizzle migrations.
+// Opens the model's database, SQLite (WAL, the default) or PostgreSQL (a postgres:// URL), and applies the committed migrations.
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
+import { migratePostgres } from './pg-migrate.js';
+import { PgSyncDatabase } from './pg-sync.js';
 import * as schema from './schema/index.js';
 
-/** The drizzle handle every core service receives; transactions on it are synchronous. */
+/** The drizzle handle every core service receives; transactions on it are synchronous, on either database. */
 export type Db = BetterSQLite3Database<typeof schema>;
 
-/** An open database: the drizzle handle, the raw connection (for pragmas and benches) and a closer. */
+/** Which database serves the model. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * An open database: the drizzle handle, the raw connection (for prepared statements and benches) and a closer.
+ * On PostgreSQL `sqlite` is a PgSyncDatabase, which offers the better-sqlite3 calls the core makes
+ * (`prepare` → `run/get/all/raw/pluck`, `transaction`, `pragma`, `inTransaction`).
+ */
 export interface OpenDb {
   db: Db;
   sqlite: Database.Database;
+  dialect: Dialect;
   close(): void;
 }
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+const pgMigrationsFolder = fileURLToPath(new URL('./pg/migrations', import.meta.url));
+
+/** True for a PostgreSQL connection URL (`postgres://` or `postgresql://`). */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
 
 /**
- * Opens (creating if needed) the database at `file` (`:memory:` for tests), sets WAL and
- * busy timeout, and applies every pending migration before returning.
+ * Opens the database at `target`: a SQLite file (`:memory:` for tests), created if needed, with WAL
+ * and a busy timeout; or a `postgres://` URL. Applies every pending migration before returning.
+ * Throws when PostgreSQL is unreachable or refuses the login (the caller names the variable).
  */
-export function openDatabase(file: string): OpenDb {
-  const sqlite = new Database(file);
+export function openDatabase(target: string): OpenDb {
+  if (isPostgresUrl(target)) {
+    const pg = new PgSyncDatabase({ url: target });
+    migratePostgres(pg, pgMigrationsFolder);
+    const sqlite = pg as unknown as Database.Database;
+    return { db: drizzle(sqlite, { schema }), sqlite, dialect: 'postgres', close: () => pg.close() };
+  }
+  const sqlite = new Database(target);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a commit the client saw acknowledged survives power loss, not only a process crash.
   sqlite.pragma('synchronous = FULL');
@@ -30,7 +53,17 @@ export function openDatabase(file: string): OpenDb {
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder });
-  return { db, sqlite, close: () => sqlite.close() };
+  return { db, sqlite, dialect: 'sqlite', close: () => sqlite.close() };
+}
+
+/** The dialect of a raw connection (for the few statements whose SQL differs). */
+export function dialectOf(sqlite: Database.Database | PgSyncDatabase): Dialect {
+  return sqlite instanceof PgSyncDatabase ? 'postgres' : 'sqlite';
+}
+
+/** `column`'s JSON text field `key` as text, in the connection's dialect. */
+export function jsonTextField(sqlite: Database.Database | PgSyncDatabase, column: string, key: string): string {
+  return dialectOf(sqlite) === 'postgres' ? `(${column}::json ->> '${key}')` : `json_extract(${column}, '$.${key}')`;
 }
 
 export { schema };

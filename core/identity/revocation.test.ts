@@ -1,6 +1,6 @@
 // RevocationList: matching rules, issued-before, pruning of events no live token can match, refresh from other writers.
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/index.js';
+import { openTestDatabase } from '../db/testing.js';
 import { RevocationList, type RevocableToken } from './revocation.js';
 import { TestClock } from './testing/fakes.js';
 
@@ -17,7 +17,7 @@ const token = (o: Partial<RevocableToken> = {}): RevocableToken => ({
 describe('RevocationList', () => {
   const make = () => {
     const clock = new TestClock(5000);
-    const db = openDatabase(':memory:').db;
+    const db = openTestDatabase().db;
     return { clock, db, list: new RevocationList(db, clock, 10_000) };
   };
 

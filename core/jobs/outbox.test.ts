@@ -1,6 +1,7 @@
 // Outbox store rules: transactional enqueue, dedup, claiming with leases, fenced completion, pruning.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenDb } from '../db/index.js';
+import { type OpenDb } from '../db/index.js';
+import { openTestDatabase } from '../db/testing.js';
 import { jobs } from '../db/schema/jobs.js';
 import { createOutboxStore, enqueueInTx } from './outbox.js';
 import type { OutboxStore } from './port.js';
@@ -11,7 +12,7 @@ describe('job outbox', () => {
   let store: OutboxStore;
   const names = ['blob.gc'] as const;
   beforeEach(() => {
-    odb = openDatabase(':memory:');
+    odb = openTestDatabase();
     now = 1_000_000;
     store = createOutboxStore(odb.db, () => now);
   });

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // eslint-disable-next-line no-restricted-imports -- the unit test wires the real memory backend, as the composition root does
 import { MemoryBlobStore } from '../../backends/blob/memory-blob-store.js';
 import type { RequestContext } from '../context.js';
-import { openDatabase, type OpenDb } from '../db/index.js';
+import { type OpenDb } from '../db/index.js';
+import { openTestDatabase } from '../db/testing.js';
 import { projects } from '../db/schema/identity.js';
 import { isCoreError } from '../errors.js';
 import { silentLogger } from '../logger.js';
@@ -48,7 +49,7 @@ const blobCount = async () => {
 };
 
 beforeEach(async () => {
-  odb = openDatabase(':memory:');
+  odb = openTestDatabase();
   blobs = new MemoryBlobStore();
   odb.db.insert(projects).values({ id: A, name: A, domainId: 'default', createdAt: 0 }).run();
   await service(false).createContainer(admin, { projectId: A, container: 'c' });

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // eslint-disable-next-line no-restricted-imports -- the unit test wires the real memory backend, as the composition root does
 import { MemoryBlobStore } from '../../backends/blob/memory-blob-store.js';
 import type { RequestContext } from '../context.js';
-import { openDatabase, type OpenDb } from '../db/index.js';
+import { type OpenDb } from '../db/index.js';
+import { openTestDatabase } from '../db/testing.js';
 import { jobs } from '../db/schema/jobs.js';
 import { projects } from '../db/schema/identity.js';
 import { silentLogger } from '../logger.js';
@@ -40,7 +41,7 @@ async function blobKeys(): Promise<string[]> {
 }
 
 beforeEach(async () => {
-  odb = openDatabase(':memory:');
+  odb = openTestDatabase();
   blobs = new MemoryBlobStore();
   now = 1_700_000_000_000;
   svc = new ObjectService({ db: odb.db, blobs, logger: silentLogger, region: 'RegionOne', clock: { now: () => now }, minPartSize: 5 });

@@ -54,10 +54,22 @@ export function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
-/** The smallest byte string greater than every string starting with `prefix` (its last byte + 1). */
+/**
+ * The smallest string greater (in UTF-8 byte order) than every string starting with `prefix`: its last
+ * code point + 1, skipping surrogates. UTF-8 byte order is code point order, so the result is valid
+ * UTF-8 and both SQLite (BINARY) and PostgreSQL (COLLATE "C") compare it as bytes. Only a prefix ending
+ * in U+10FFFF has no such string; then the last byte + 1 (not UTF-8) serves SQLite.
+ */
 export function prefixUpperBound(prefix: string): Buffer {
+  const cps = Array.from(prefix);
+  while (cps.length) {
+    const last = cps.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      const next = last === 0xd7ff ? 0xe000 : last + 1;
+      return Buffer.from(cps.join('') + String.fromCodePoint(next));
+    }
+  }
   const b = Buffer.from(prefix);
-  // A valid UTF-8 byte is never 0xFF, so incrementing the last byte never overflows.
   const out = Buffer.from(b);
   out[out.length - 1] = (out[out.length - 1] ?? 0) + 1;
   return out;

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { BlobStore } from '../../backends/blob/types.js';
 import { GroupCommit } from '../db/group-commit.js';
-import type { Db } from '../db/index.js';
+import { jsonTextField, type Db } from '../db/index.js';
 import type { objContainers, objObjects, objUploads } from '../db/schema/objects.js';
 import { enqueueInTx as outboxEnqueue, type DbOrTx } from '../jobs/outbox.js';
 import type { EnqueueOptions, JobName, JobPayloads } from '../jobs/port.js';
@@ -74,7 +74,7 @@ export function createObjectStoreContext(deps: ObjectServiceDeps): ObjectStoreCo
     db: deps.db,
     blobs: deps.blobs,
     enqueue: deps.enqueueInTx ?? ((tx, name, payload, opts) => void outboxEnqueue(tx, name, payload, opts, now())),
-    lister: new NameLister(sqlite, 'obj_objects', 'container_id', "name, size, etag, swift_etag, content_type, last_modified, kind, delete_at, json_extract(acl, '$.owner') AS owner"),
+    lister: new NameLister(sqlite, 'obj_objects', 'container_id', `name, size, etag, swift_etag, content_type, last_modified, kind, delete_at, ${jsonTextField(sqlite, 'acl', 'owner')} AS owner`),
     containerLister: new NameLister(sqlite, 'obj_containers', 'project_id', 'id, name, object_count, bytes_used, created_at, updated_at, region'),
     grants: new WeakSet<object>(),
     stmts: prepareObjectStatements(deps.db),

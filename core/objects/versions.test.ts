@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // eslint-disable-next-line no-restricted-imports -- the unit test wires the real memory backend, as the composition root does
 import { MemoryBlobStore } from '../../backends/blob/memory-blob-store.js';
 import type { RequestContext } from '../context.js';
-import { openDatabase, type OpenDb } from '../db/index.js';
+import { type OpenDb } from '../db/index.js';
+import { openTestDatabase } from '../db/testing.js';
 import { projects } from '../db/schema/identity.js';
 import { jobs } from '../db/schema/jobs.js';
 import { objObjects, objVersions } from '../db/schema/objects.js';
@@ -26,7 +27,7 @@ let svc: ObjectService;
 let now: number;
 
 beforeEach(async () => {
-  odb = openDatabase(':memory:');
+  odb = openTestDatabase();
   now = 1_700_000_000_000;
   svc = new ObjectService({ db: odb.db, blobs: new MemoryBlobStore(), logger: silentLogger, region: 'RegionOne', clock: { now: () => now } });
   odb.db.insert(projects).values({ id: A, name: A, domainId: 'default', createdAt: 0 }).run();

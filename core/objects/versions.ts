@@ -2,6 +2,7 @@
 import type Database from 'better-sqlite3';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
+import { jsonTextField } from '../db/index.js';
 import { objObjects, objVersions } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
 import { assertList, assertWrite, requireContainer } from './authorize.js';
@@ -454,7 +455,7 @@ export async function listObjectVersions(store: ObjectStoreContext, ctx: Request
         conds.push('name < CAST(? AS TEXT)');
         params.push(upper);
       }
-      return { sql: `SELECT name, ${seqExpr} AS seq, ${markerExpr} AS delete_marker, version_id, size, etag, last_modified, delete_at, json_extract(acl, '$.owner') AS owner FROM ${table} WHERE ${conds.join(' AND ')}`, params };
+      return { sql: `SELECT name, ${seqExpr} AS seq, ${markerExpr} AS delete_marker, version_id, size, etag, last_modified, delete_at, ${jsonTextField(sqlite, 'acl', 'owner')} AS owner FROM ${table} WHERE ${conds.join(' AND ')}`, params };
     };
     const a = side('obj_objects', String(CURRENT_SEQ), '0');
     const b = side('obj_versions', 'seq', 'delete_marker');

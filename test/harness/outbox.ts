@@ -1,5 +1,5 @@
 // A throwaway job outbox on an in-memory database, for the queue adapters' contract tests (backends can't open the db).
-import { openDatabase } from '../../core/db/index.js';
+import { openTestDatabase } from '../../core/db/testing.js';
 import { createOutboxStore, enqueueInTx } from '../../core/jobs/outbox.js';
 import type { EnqueueOptions, JobName, JobPayloads, OutboxStore } from '../../core/jobs/port.js';
 
@@ -12,7 +12,7 @@ export interface TestOutbox {
 
 /** Opens a fresh in-memory database with migrations applied and builds its outbox store. */
 export function openTestOutbox(): TestOutbox {
-  const odb = openDatabase(':memory:');
+  const odb = openTestDatabase();
   return {
     store: createOutboxStore(odb.db),
     enqueueInTx(name, payload, opts, outcome) {

@@ -1,5 +1,5 @@
 // Test doubles for identity unit tests: a fast fake hasher, an in-memory key ring and a movable clock.
-import { openDatabase } from '../../db/index.js';
+import { openTestDatabase } from '../../db/testing.js';
 import { silentLogger } from '../../logger.js';
 import type { Clock, IdentityDeps, KeyRetention, PasswordHasher, TokenKeyRing } from '../ports.js';
 
@@ -39,7 +39,7 @@ export class TestClock implements Clock {
 /** Identity deps over a fresh in-memory database. */
 export function testIdentityDeps(overrides: Partial<IdentityDeps> = {}): IdentityDeps & { clock: TestClock; keyRing: TestKeyRing } {
   return {
-    db: openDatabase(':memory:').db,
+    db: openTestDatabase().db,
     hasher: fakeHasher,
     keyRing: new TestKeyRing(),
     clock: new TestClock(),

@@ -1,0 +1,31 @@
+// Applies the committed PostgreSQL migrations (core/db/pg/migrations, made by drizzle-kit) once, even when several processes start together.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PgSyncDatabase } from './pg-sync.js';
+
+interface Journal {
+  entries: Array<{ idx: number; tag: string }>;
+}
+
+/** Advisory lock key held while migrating: a second process waits, then finds nothing to do. */
+const MIGRATION_LOCK = 7468290118;
+
+/** Runs every migration of `folder` not yet recorded in `skybridge_migrations`, each in its own transaction. */
+export function migratePostgres(pg: PgSyncDatabase, folder: string): void {
+  const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as Journal;
+  pg.exec('CREATE TABLE IF NOT EXISTS skybridge_migrations (tag text PRIMARY KEY, applied_at bigint NOT NULL)');
+  pg.exec(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
+  try {
+    const done = new Set((pg.prepare('SELECT tag FROM skybridge_migrations').pluck().all() as string[]));
+    for (const e of journal.entries) {
+      if (done.has(e.tag)) continue;
+      const statements = readFileSync(join(folder, `${e.tag}.sql`), 'utf8').split('--> statement-breakpoint');
+      pg.transaction(() => {
+        for (const s of statements) if (s.trim()) pg.exec(s);
+        pg.prepare('INSERT INTO skybridge_migrations (tag, applied_at) VALUES (?, ?)').run(e.tag, Date.now());
+      })();
+    }
+  } finally {
+    pg.exec(`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`);
+  }
+}
