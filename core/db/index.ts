@@ -2,6 +2,8 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { is } from 'drizzle-orm';
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { fileURLToPath } from 'node:url';
 import { migratePostgres } from './pg-migrate.js';
 import { PgSyncDatabase } from './pg-sync.js';
@@ -28,6 +30,17 @@ export interface OpenDb {
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 const pgMigrationsFolder = fileURLToPath(new URL('./pg/migrations', import.meta.url));
 
+/** Each table's autoincrement key, from the schema (PostgreSQL needs `default` where SQLite takes `null`). */
+function autoIncrementColumns(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of Object.values(schema)) {
+    if (!is(t, SQLiteTable)) continue;
+    const cfg = getTableConfig(t);
+    for (const c of cfg.columns) if ((c as unknown as { autoIncrement?: boolean }).autoIncrement) out.set(cfg.name, c.name);
+  }
+  return out;
+}
+
 /** True for a PostgreSQL connection URL (`postgres://` or `postgresql://`). */
 export function isPostgresUrl(target: string): boolean {
   return /^postgres(ql)?:\/\//i.test(target);
@@ -40,7 +53,7 @@ export function isPostgresUrl(target: string): boolean {
  */
 export function openDatabase(target: string): OpenDb {
   if (isPostgresUrl(target)) {
-    const pg = new PgSyncDatabase({ url: target });
+    const pg = new PgSyncDatabase({ url: target, autoIncrement: autoIncrementColumns() });
     migratePostgres(pg, pgMigrationsFolder);
     const sqlite = pg as unknown as Database.Database;
     return { db: drizzle(sqlite, { schema }), sqlite, dialect: 'postgres', close: () => pg.close() };

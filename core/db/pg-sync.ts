@@ -78,6 +78,8 @@ function parserFor(oid: number): (v: string) => unknown {
   return p;
 }
 
+const NONE: ReadonlyMap<string, string> = new Map();
+
 /** Statements PostgreSQL cannot prepare (transaction control, settings, DDL): sent as they are. */
 const UTILITY = /^\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|CREATE|DROP|ALTER|LOCK)\b/i;
 
@@ -86,6 +88,60 @@ interface Translated {
   text: string;
   count: number;
   textParams: Set<number>;
+}
+
+/**
+ * The SQLite spellings drizzle's SQLite dialect emits that PostgreSQL spells otherwise: a table-qualified
+ * `ON CONFLICT` target, and `null` for an autoincrement key left to the database (PostgreSQL: `default`).
+ */
+export function rewriteForPostgres(sql: string, autoIncrement: ReadonlyMap<string, string>): string {
+  let out = sql.replace(/\bon conflict \(([^)]*)\)/gi, (_m, cols: string) => `on conflict (${cols.replace(/"[^"]+"\./g, '')})`);
+  const ins = /^insert into "([^"]+)" \(([^)]*)\) values /i.exec(out);
+  const column = ins && autoIncrement.get(ins[1]!);
+  if (ins && column) {
+    const at = ins[2]!.split(',').map((c) => c.trim()).indexOf(`"${column}"`);
+    if (at >= 0) {
+      let i = ins[0].length;
+      let rebuilt = out.slice(0, i);
+      // Each tuple: replace a `null` in position `at` (drizzle writes nothing else there for an omitted key).
+      while (out[i] === '(') {
+        let depth = 0;
+        let j = i;
+        for (; j < out.length; j++) {
+          if (out[j] === '(') depth++;
+          else if (out[j] === ')' && --depth === 0) break;
+        }
+        const items = splitTopLevel(out.slice(i + 1, j));
+        if (items[at]?.trim().toLowerCase() === 'null') items[at] = 'default';
+        rebuilt += `(${items.join(',')})`;
+        i = j + 1;
+        if (out.startsWith(', ', i)) {
+          rebuilt += ', ';
+          i += 2;
+        }
+      }
+      out = rebuilt + out.slice(i);
+    }
+  }
+  return out;
+}
+
+/** Splits a tuple's text at its top-level commas. */
+function splitTopLevel(s: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      items.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  items.push(s.slice(start));
+  return items;
 }
 
 /** `?` → `$n` outside quotes and comments; `CAST(? AS TEXT)` marks a parameter that must be sent as text. */
@@ -137,6 +193,8 @@ export interface PgSyncOptions {
   lockTimeoutMs?: number;
   /** After a lost connection, how long to answer Unavailable before trying to reconnect (default 500 ms). */
   reconnectDelayMs?: number;
+  /** Table → its autoincrement key column (drizzle's SQLite inserts write `null` there). */
+  autoIncrement?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -189,7 +247,7 @@ export class PgSyncDatabase {
   }
 
   /** Raises the result's error, dropping the connection if it was lost (the next call reconnects). */
-  private check(pq: PQ): void {
+  private check(pq: PQ, sql?: string): void {
     const status = pq.resultStatus();
     if (status === 'PGRES_COMMAND_OK' || status === 'PGRES_TUPLES_OK' || status === 'PGRES_EMPTY_QUERY') return;
     const fields = pq.resultErrorFields();
@@ -201,7 +259,7 @@ export class PgSyncDatabase {
       this.retryAt = Date.now() + (this.opts.reconnectDelayMs ?? 500);
       throw errors.unavailable('The database connection was lost.');
     }
-    throw new PgError(message, fields.sqlState);
+    throw new PgError(sql ? `${message} (in: ${sql.slice(0, 300)})` : message, fields.sqlState);
   }
 
   private execRaw(text: string): void {
@@ -214,7 +272,7 @@ export class PgSyncDatabase {
   query(sql: string, params: Param[], raw: boolean): { rows: unknown[]; changes: number } {
     let t = this.translated.get(sql);
     if (!t) {
-      t = translatePlaceholders(sql);
+      t = translatePlaceholders(rewriteForPostgres(sql, this.opts.autoIncrement ?? NONE));
       this.translated.set(sql, t);
     }
     const pq = this.conn();
@@ -222,18 +280,18 @@ export class PgSyncDatabase {
     if (UTILITY.test(t.text)) {
       if (t.count) pq.execParams(t.text, values);
       else pq.exec(t.text);
-      this.check(pq);
+      this.check(pq, t.text);
       return { rows: [], changes: 0 };
     }
     let name = this.prepared.get(t.text);
     if (!name) {
       name = `s${this.prepared.size + 1}`;
       pq.prepare(name, t.text, t.count);
-      this.check(pq);
+      this.check(pq, t.text);
       this.prepared.set(t.text, name);
     }
     pq.execPrepared(name, values);
-    this.check(pq);
+    this.check(pq, t.text);
     const nrows = pq.ntuples();
     const nf = pq.nfields();
     const names: string[] = [];
