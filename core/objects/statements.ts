@@ -34,10 +34,10 @@ export function prepareObjectStatements(db: Db) {
   // Raw: a drizzle placeholder would turn a null JSON column into the text 'null'.
   const insertObject = sqlite.prepare(`INSERT INTO obj_objects (${OBJECT_COLUMNS}) VALUES (${OBJECT_COLUMNS.split(', ').map(() => '?').join(', ')})`);
   const containerExists = sqlite.prepare('SELECT 1 FROM obj_containers WHERE id = ?').pluck();
-  const containerVersioning = sqlite.prepare('SELECT versioning, swift_versions_location AS location, swift_versions_mode AS mode, project_id AS projectId FROM obj_containers WHERE id = ?');
+  const containerVersioning = sqlite.prepare('SELECT versioning, swift_versions_location AS location, swift_versions_mode AS mode, project_id AS "projectId" FROM obj_containers WHERE id = ?');
   const bumpContainer = sqlite.prepare('UPDATE obj_containers SET object_count = object_count + ?, bytes_used = bytes_used + ?, updated_at = ? WHERE id = ?');
   const quotaUsage = sqlite.prepare(
-    'SELECT c.project_id AS projectId, c.metadata AS metadata, c.object_count AS objectCount, c.bytes_used AS bytesUsed, a.metadata AS accountMetadata ' +
+    'SELECT c.project_id AS "projectId", c.metadata AS metadata, c.object_count AS "objectCount", c.bytes_used AS "bytesUsed", a.metadata AS "accountMetadata" ' +
       'FROM obj_containers c LEFT JOIN obj_accounts a ON a.project_id = c.project_id WHERE c.id = ?',
   );
   const projectBytes = sqlite.prepare('SELECT coalesce(sum(bytes_used), 0) FROM obj_containers WHERE project_id = ?').pluck();

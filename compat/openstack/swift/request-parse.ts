@@ -51,20 +51,22 @@ export function parseConditions(h: Headers): Conditions | undefined {
   return Object.keys(c).length ? c : undefined;
 }
 
-/** X-Delete-At (unix seconds) or X-Delete-After (seconds from now) → ms; 400 when not an integer or in the past. */
+/** Swift's latest expiry (`normalize_delete_at_timestamp` clamps to 10 digits of seconds). */
+const MAX_DELETE_AT_MS = 9_999_999_999_000;
+
+/** X-Delete-At (unix seconds) or X-Delete-After (seconds from now) → ms, clamped as Swift clamps; 400 when not an integer or in the past. */
 export function parseDeleteAt(h: Headers, nowMs: number): number | undefined {
   const after = h.get('x-delete-after');
   const at = h.get('x-delete-at');
   if (after !== null) {
     if (!/^\s*\d+\s*$/.test(after)) throw new SwiftError(400, 'Non-integer X-Delete-After');
-    const ms = nowMs + Number(after) * 1000;
-    return ms;
+    return Math.min(nowMs + Number(after) * 1000, MAX_DELETE_AT_MS);
   }
   if (at !== null) {
     if (!/^\s*\d+(\.\d+)?\s*$/.test(at)) throw new SwiftError(400, 'Non-integer X-Delete-At');
     const ms = Math.floor(Number(at)) * 1000;
     if (ms <= nowMs) throw new SwiftError(400, 'X-Delete-At in past');
-    return ms;
+    return Math.min(ms, MAX_DELETE_AT_MS);
   }
   return undefined;
 }
