@@ -1,12 +1,29 @@
-// Test runner settings: unit tests beside the code, e2e and real-client tests under test/.
+// Test runner settings: every test on SQLite (the default), then the core services and the e2e suite again on PostgreSQL.
 import { defineConfig } from 'vitest/config';
+
+const shared = { testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as const };
 
 export default defineConfig({
   test: {
-    include: ['{gateway,compat,core,backends,workers,scripts}/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
     reporters: ['default'],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'sqlite',
+          include: ['{gateway,compat,core,backends,workers,scripts}/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/postgres/**', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'postgres',
+          // PostgreSQL at 127.0.0.1:5432 (SKYBRIDGE_TEST_POSTGRES_URL to override): a database per test process, a fresh schema per system.
+          include: ['core/**/*.test.ts', 'workers/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/postgres/**/*.test.ts'],
+          env: { SKYBRIDGE_TEST_DATABASE: 'postgres' },
+        },
+      },
+    ],
   },
 });
