@@ -10,6 +10,7 @@ export type ErrorKind =
   | 'Unauthenticated'
   | 'QuotaExceeded'
   | 'NotImplemented'
+  | 'Unavailable'
   | 'Internal';
 
 /** Extra facts a family may need to pick its precise wire code (e.g. S3 `BucketNotEmpty`). */
@@ -56,4 +57,6 @@ export const errors = {
     new CoreError('Unauthenticated', message, detail),
   notImplemented: (what: string) => new CoreError('NotImplemented', `${what} is not implemented.`, { reason: what }),
   quota: (message: string, detail: CoreErrorDetail = {}) => new CoreError('QuotaExceeded', message, detail),
+  /** A dependency (e.g. a remote blob store) failed or cannot be reached: the request may succeed if retried later. */
+  unavailable: (message: string, detail: CoreErrorDetail = {}) => new CoreError('Unavailable', message, detail),
 };

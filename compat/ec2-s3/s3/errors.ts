@@ -176,6 +176,8 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
       return s3Error('QuotaExceeded', e.message);
     case 'NotImplemented':
       return s3Error('NotImplemented', e.message);
+    case 'Unavailable':
+      return s3Error('ServiceUnavailable', 'Service is unable to handle request.');
     default:
       return s3Error('InternalError');
   }

@@ -13,6 +13,7 @@ export const KIND_STATUS: Record<ErrorKind, { status: ContentfulStatusCode; titl
   InvalidState: { status: 409, title: 'Conflict' },
   QuotaExceeded: { status: 413, title: 'Request Entity Too Large' },
   NotImplemented: { status: 501, title: 'Not Implemented' },
+  Unavailable: { status: 503, title: 'Service Unavailable' },
   Internal: { status: 500, title: 'Internal Server Error' },
 };
 

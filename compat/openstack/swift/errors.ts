@@ -48,6 +48,7 @@ const KIND_STATUS: Record<ErrorKind, number> = {
   Unauthenticated: 401,
   QuotaExceeded: 413,
   NotImplemented: 501,
+  Unavailable: 503,
   Internal: 500,
 };
 
