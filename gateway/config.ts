@@ -115,7 +115,7 @@ function blobBackend(env: Record<string, string | undefined>): BlobBackendConfig
   if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(region)) throw new ConfigError('SKYBRIDGE_BLOB_S3_REGION', `not a region name: ${region}`);
   const prefix = env.SKYBRIDGE_BLOB_S3_PREFIX ?? 'blobs/';
   // Whole segments only: with a bare `sky` prefix, another application's `skyline-1` would look like blob `line-1` to the auditor.
-  if (!/^([A-Za-z0-9._-]+\/){0,8}$/.test(prefix) || prefix.length > 200) {
+  if (!/^([A-Za-z0-9._-]+\/){0,8}$/.test(prefix) || prefix.length > 200 || prefix.split('/').some((seg) => seg === '.' || seg === '..')) {
     throw new ConfigError('SKYBRIDGE_BLOB_S3_PREFIX', 'must be empty or /-terminated segments of [A-Za-z0-9._-], e.g. blobs/');
   }
   const pathStyle = env.SKYBRIDGE_BLOB_S3_FORCE_PATH_STYLE || 'true';
