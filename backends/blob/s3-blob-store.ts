@@ -149,6 +149,7 @@ export class S3BlobStore implements BlobStore {
     let pendingBytes = 0;
     let uploadId: string | undefined;
     const parts: CompletedPart[] = [];
+    let nextPart = 1;
     const inFlight = new Set<Promise<void>>();
     let partFailure: { error: unknown } | undefined;
     const takePending = (): Buffer => {
@@ -164,7 +165,7 @@ export class S3BlobStore implements BlobStore {
         uploadId = created.UploadId;
         this.ownUploads.add(uploadId);
       }
-      const partNumber = parts.length + inFlight.size + 1;
+      const partNumber = nextPart++;
       if (partNumber > MAX_PARTS) throw errors.invalid('The body is larger than the blob store accepts.', { resource: 'blob', reason: 'EntityTooLarge' });
       const id = uploadId;
       const p = this.call('UploadPart', () =>
