@@ -239,10 +239,14 @@ export class S3BlobStore implements BlobStore {
       throw unavailable('GetObject', e);
     }
     const node = res.Body as Readable | undefined;
-    const length = res.ContentLength ?? 0;
+    // A cluster answering without Content-Length (chunked) is read to its end.
+    const length = res.ContentLength;
     if (!node) throw unavailable('GetObject', new Error('no body in the answer'));
-    if (!range) return remoteBody(node, 0, length, key);
-    if (res.ContentRange) return remoteBody(node, 0, length, key);
+    if (!range || res.ContentRange) return remoteBody(node, 0, length ?? Infinity, key);
+    if (length === undefined) {
+      node.destroy();
+      throw unavailable('GetObject', new Error('a whole blob without Content-Length in answer to a Range'));
+    }
     // A cluster that ignored the Range sent the whole blob: cut the range out of it ourselves.
     let clamped: { start: number; end: number };
     try {
@@ -370,7 +374,7 @@ function md5Base64(buf: Buffer): string {
 }
 
 /**
- * A response body as the stream `get` returns: skips `skip` bytes, delivers `take`, and errors with
+ * A response body as the stream `get` returns: skips `skip` bytes, delivers `take` (Infinity: all there is), and errors with
  * CoreError `Unavailable` if the cluster's answer breaks off or ends short; cancelling closes the socket.
  */
 function remoteBody(node: Readable, skip: number, take: number, key: string): ReadableStream<Uint8Array> {
@@ -398,6 +402,10 @@ function remoteBody(node: Readable, skip: number, take: number, key: string): Re
             const r = await it.next();
             if (r.done) {
               finished = true;
+              if (take === Infinity) {
+                controller.close();
+                return;
+              }
               controller.error(unavailable('GetObject', new Error(`blob ${key} ended ${left} bytes early`)));
               return;
             }

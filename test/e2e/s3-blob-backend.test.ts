@@ -138,6 +138,23 @@ describe('objects stored in an S3-compatible cluster', () => {
     expect(new Set(left)).toEqual(without);
   });
 
+  it('audits the remote bucket: an unreferenced blob there goes to blob gc, referenced ones stay', async () => {
+    const data = pattern(5000, 37);
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'audited.bin', Body: data }));
+    // What a crash between a blob landing and its metadata committing leaves behind.
+    await remote.client.send(new PutObjectCommand({ Bucket: REMOTE_BUCKET, Key: 'blobs/orphan-from-a-crash', Body: 'stray' }));
+    // Everything written so far is older than this cutoff: only references protect it.
+    await front.sys.queue.enqueue('blob.audit', { cutoff: Date.now() + 2000 });
+    let left = await remoteBlobs();
+    for (let i = 0; i < 100 && left.includes('blobs/orphan-from-a-crash'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await remoteBlobs();
+    }
+    expect(left).not.toContain('blobs/orphan-from-a-crash');
+    expect((await s3Bytes(bucket, 'audited.bin')).equals(data)).toBe(true);
+    expect((await s3Bytes(bucket, 'small.bin')).length).toBe(1000);
+  });
+
   it('answers 503 on S3 and Swift while the cluster fails (5xx, dropped connections, unreachable), and recovers', async () => {
     const data = pattern(3000, 23);
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'steady.bin', Body: data }));
