@@ -12,7 +12,10 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
 import { startS3Remote, type S3Remote } from '../harness/s3-remote.js';
 import { startServer } from '../harness/server.js';
@@ -208,7 +211,6 @@ describe('starting a skybridge process with the S3 blob backend', () => {
   it('serves objects from the remote bucket', async () => {
     const srv = await startServer({ env: { ...s3BlobEnv(remote.endpoint), SKYBRIDGE_PASSWORD_HASH_COST: '1024', SKYBRIDGE_BLOB_S3_PREFIX: 'process/' } });
     try {
-      const { readFileSync } = await import('node:fs');
       const env = Object.fromEntries([...readFileSync(`${srv.dataDir}/aws.env`, 'utf8').matchAll(/^export (\w+)='?([^'\n]*)'?$/gm)].map((m) => [m[1], m[2]]));
       const c = new S3Client({ endpoint: srv.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
       const data = pattern(6 * MiB, 29);
@@ -224,12 +226,15 @@ describe('starting a skybridge process with the S3 blob backend', () => {
   });
 
   it('refuses to start with a missing setting or bucket, naming the variable', async () => {
-    const missing = await startServer({ env: { SKYBRIDGE_BLOB_BACKEND: 's3' } }).then(
+    // Our own data dir: the harness cannot remove one whose server never came up.
+    const dataDir = mkdtempSync(join(tmpdir(), 'skybridge-s3-refused-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    const missing = await startServer({ dataDir, env: { SKYBRIDGE_BLOB_BACKEND: 's3' } }).then(
       () => 'started',
       (e: Error) => e.message,
     );
     expect(missing).toMatch(/SKYBRIDGE_BLOB_S3_ENDPOINT: required when SKYBRIDGE_BLOB_BACKEND=s3/);
-    const noBucket = await startServer({ env: { ...s3BlobEnv(remote.endpoint), SKYBRIDGE_BLOB_S3_BUCKET: 'no-such-bucket' } }).then(
+    const noBucket = await startServer({ dataDir, env: { ...s3BlobEnv(remote.endpoint), SKYBRIDGE_BLOB_S3_BUCKET: 'no-such-bucket' } }).then(
       () => 'started',
       (e: Error) => e.message,
     );
