@@ -58,5 +58,6 @@ export const errors = {
     new CoreError('Unauthenticated', message, detail),
   notImplemented: (what: string) => new CoreError('NotImplemented', `${what} is not implemented.`, { reason: what }),
   quota: (message: string, detail: CoreErrorDetail = {}) => new CoreError('QuotaExceeded', message, detail),
+  /** A dependency (the database, a remote blob store) failed or cannot be reached: the request may succeed if retried later. */
   unavailable: (message = 'The service is temporarily unavailable.', detail: CoreErrorDetail = {}) => new CoreError('Unavailable', message, detail),
 };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
 import { MemoryBlobStore } from '../backends/blob/memory-blob-store.js';
+import { S3BlobStore } from '../backends/blob/s3-blob-store.js';
 import type { BlobStore } from '../backends/blob/types.js';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
 import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
@@ -27,6 +28,7 @@ import { silentLogger, type Logger } from '../core/logger.js';
 import { scheduleBlobAudit } from '../core/objects/blob-auditor.js';
 import { ObjectService } from '../core/objects/object-service.js';
 import type { SseKeyRing } from '../core/objects/sse-cipher.js';
+import { isCoreError } from '../core/errors.js';
 import { ConfigError, type Config } from './config.js';
 import type { GatewayEnv } from './env.js';
 import { firstStart, type FirstStartInfo } from './first-start.js';
@@ -48,7 +50,7 @@ export interface SystemOverrides {
   sseKeyRing?: SseKeyRing;
   /** Identity's wall clock (tests move it to expire tokens); default `Date.now`. */
   clock?: Clock;
-  /** Blob store (tests); default: files under `$DATA_DIR/blobs`, or memory with `inMemory`. */
+  /** Blob store (tests); default: the configured backend (`SKYBRIDGE_BLOB_BACKEND`): files under `$DATA_DIR/blobs` (memory with `inMemory`), or an S3 bucket. */
   blobStore?: BlobStore;
   /** Job queue (tests); default: the embedded outbox queue, or BullMQ when `config.redisUrl` is set. */
   queue?: JobQueue;
@@ -135,8 +137,11 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   closers.push(() => revocationTimers.forEach((t) => clearInterval(t)));
 
   // Object bytes, the job outbox and its queue, the object-store processors, periodic housekeeping.
-  const fsBlobs = overrides.blobStore || overrides.inMemory ? undefined : new FsBlobStore({ root: join(config.dataDir, 'blobs') });
-  const blobs: BlobStore = overrides.blobStore ?? fsBlobs ?? new MemoryBlobStore();
+  // An S3 backend is chosen by config even with `inMemory` (which only means no files under the data dir).
+  const s3Config = config.blob.backend === 's3' && !overrides.blobStore ? config.blob.s3 : undefined;
+  const s3Blobs = s3Config ? new S3BlobStore(s3Config) : undefined;
+  const fsBlobs = overrides.blobStore || s3Blobs || overrides.inMemory ? undefined : new FsBlobStore({ root: join(config.dataDir, 'blobs') });
+  const blobs: BlobStore = overrides.blobStore ?? s3Blobs ?? fsBlobs ?? new MemoryBlobStore();
   const outbox = createOutboxStore(db.db);
   const queue: JobQueue =
     overrides.queue ?? (config.redisUrl ? new BullMqQueue({ store: outbox, redisUrl: config.redisUrl, logger }) : new EmbeddedQueue({ store: outbox, logger }));
@@ -144,6 +149,23 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const graceMs = config.blobAudit.graceSeconds * 1000;
   if (fsBlobs) {
     periodic.every('blob temp sweep', Math.min(10 * 60_000, config.blobAudit.intervalSeconds * 1000), async () => void (await fsBlobs.sweepTemp(graceMs)), { runAtStart: true });
+  }
+  if (s3Blobs && s3Config) {
+    // A wrong bucket or refused credentials stop the start, naming the variable; an unreachable cluster only warns (requests answer 503 until it is back).
+    starters.unshift(async () => {
+      try {
+        await s3Blobs.checkBucket();
+      } catch (e) {
+        const status = isCoreError(e) ? e.detail.status : undefined;
+        if (status === 404) throw new ConfigError('SKYBRIDGE_BLOB_S3_BUCKET', `no bucket ${s3Config.bucket} at ${s3Config.endpoint}`);
+        if (status === 403 || status === 401) {
+          throw new ConfigError('SKYBRIDGE_BLOB_S3_ACCESS_KEY_ID', `the cluster at ${s3Config.endpoint} refuses these credentials for bucket ${s3Config.bucket}`);
+        }
+        logger.warn({ endpoint: s3Config.endpoint, bucket: s3Config.bucket, err: isCoreError(e) ? e.detail : String(e) }, 'S3 blob store: cannot reach the cluster; object requests answer 503 until it is back');
+      }
+    });
+    periodic.every('blob upload sweep', Math.min(10 * 60_000, config.blobAudit.intervalSeconds * 1000), async () => void (await s3Blobs.sweepUploads(graceMs)), { runAtStart: true });
+    closers.push(() => s3Blobs.close());
   }
   periodic.every('job outbox prune', 60 * 60_000, async () => void (await outbox.prune(Date.now() - 24 * 3600_000)));
   scheduleTokenKeyRotation(periodic, keyRing, config, logger);

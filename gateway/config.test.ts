@@ -14,6 +14,32 @@ describe('loadConfig', () => {
     expect(c.tokenKeyRotationHours).toBeUndefined();
     expect(c.tokenCacheBytes).toBe(32 << 20);
     expect(c.blobAudit).toEqual({ intervalSeconds: 3600, graceSeconds: 3600 });
+    expect(c.blob).toEqual({ backend: 'fs' });
+  });
+  it('reads the S3 blob backend, with defaults for region, prefix, addressing and part size', () => {
+    const s3 = {
+      SKYBRIDGE_BLOB_BACKEND: 's3',
+      SKYBRIDGE_BLOB_S3_ENDPOINT: 'https://s3.example:9000/',
+      SKYBRIDGE_BLOB_S3_BUCKET: 'sky-blobs',
+      SKYBRIDGE_BLOB_S3_ACCESS_KEY_ID: 'AKIA1',
+      SKYBRIDGE_BLOB_S3_SECRET_ACCESS_KEY: 'secret',
+    };
+    expect(loadConfig(s3).blob).toEqual({
+      backend: 's3',
+      s3: { endpoint: 'https://s3.example:9000', bucket: 'sky-blobs', accessKeyId: 'AKIA1', secretAccessKey: 'secret', region: 'us-east-1', prefix: 'blobs/', forcePathStyle: true, partSize: 8 << 20 },
+    });
+    const tuned = loadConfig({ ...s3, SKYBRIDGE_BLOB_S3_REGION: 'eu-west-1', SKYBRIDGE_BLOB_S3_PREFIX: '', SKYBRIDGE_BLOB_S3_FORCE_PATH_STYLE: 'false', SKYBRIDGE_BLOB_S3_PART_SIZE: String(16 << 20) }).blob;
+    expect(tuned).toMatchObject({ s3: { region: 'eu-west-1', prefix: '', forcePathStyle: false, partSize: 16 << 20 } });
+    for (const name of Object.keys(s3).slice(1)) {
+      expect(() => loadConfig({ ...s3, [name]: '' }), name).toThrow(new RegExp(`${name}: required when SKYBRIDGE_BLOB_BACKEND=s3`));
+    }
+    expect(() => loadConfig({ ...s3, SKYBRIDGE_BLOB_BACKEND: 'nfs' })).toThrow(/SKYBRIDGE_BLOB_BACKEND: must be fs or s3/);
+    expect(() => loadConfig({ ...s3, SKYBRIDGE_BLOB_S3_ENDPOINT: 'ftp://x' })).toThrow(/SKYBRIDGE_BLOB_S3_ENDPOINT/);
+    expect(() => loadConfig({ ...s3, SKYBRIDGE_BLOB_S3_BUCKET: 'Bad_Bucket' })).toThrow(/SKYBRIDGE_BLOB_S3_BUCKET/);
+    expect(() => loadConfig({ ...s3, SKYBRIDGE_BLOB_S3_PREFIX: 'sky' })).toThrow(/SKYBRIDGE_BLOB_S3_PREFIX/);
+    expect(() => loadConfig({ ...s3, SKYBRIDGE_BLOB_S3_PREFIX: '../x/' })).toThrow(/SKYBRIDGE_BLOB_S3_PREFIX/);
+    expect(() => loadConfig({ ...s3, SKYBRIDGE_BLOB_S3_FORCE_PATH_STYLE: 'yes' })).toThrow(/SKYBRIDGE_BLOB_S3_FORCE_PATH_STYLE/);
+    expect(() => loadConfig({ ...s3, SKYBRIDGE_BLOB_S3_PART_SIZE: String(1 << 20) })).toThrow(/SKYBRIDGE_BLOB_S3_PART_SIZE/);
   });
   it('reads the token cache budget in bytes', () => {
     expect(loadConfig({ SKYBRIDGE_TOKEN_CACHE_BYTES: '1048576' }).tokenCacheBytes).toBe(1 << 20);

@@ -39,6 +39,29 @@ export interface Config {
    * bounds how long a crashed write's temp file is kept.
    */
   blobAudit: { intervalSeconds: number; graceSeconds: number };
+  /** Where object bytes live (`SKYBRIDGE_BLOB_BACKEND`): files under the data dir (default), or an existing S3-compatible cluster. */
+  blob: BlobBackendConfig;
+}
+
+/** `fs`: files under `$SKYBRIDGE_DATA_DIR/blobs` (one machine, or a directory every process shares); `s3`: a bucket of an S3-compatible cluster. */
+export type BlobBackendConfig = { backend: 'fs' } | { backend: 's3'; s3: S3BlobConfig };
+
+/** The `SKYBRIDGE_BLOB_S3_*` settings of the S3 blob backend. */
+export interface S3BlobConfig {
+  /** http(s) URL of the cluster (`SKYBRIDGE_BLOB_S3_ENDPOINT`). */
+  endpoint: string;
+  /** The bucket, which must exist; under `prefix` it belongs to skybridge alone (the blob auditor removes what nothing references). */
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** SigV4 signing region (`SKYBRIDGE_BLOB_S3_REGION`, default us-east-1). */
+  region: string;
+  /** Key prefix of every blob: empty, or `/`-terminated segments (default `blobs/`). */
+  prefix: string;
+  /** Path-style addressing `endpoint/bucket/key` (default true: what most non-AWS clusters need). */
+  forcePathStyle: boolean;
+  /** Bytes per multipart part (`SKYBRIDGE_BLOB_S3_PART_SIZE`, default 8 MiB, at least 5 MiB); a body that fits in one part is a single PUT. */
+  partSize: number;
 }
 
 /** Keystone's `[security_compliance]` options; all off by default, as in Keystone. */
@@ -65,6 +88,42 @@ export class ConfigError extends Error {
     super(`Invalid configuration: ${variable}: ${why}`);
     this.name = 'ConfigError';
   }
+}
+
+const MIB = 1 << 20;
+
+/** The blob backend settings; a missing or malformed S3 setting names its variable. */
+function blobBackend(env: Record<string, string | undefined>): BlobBackendConfig {
+  const backend = env.SKYBRIDGE_BLOB_BACKEND || 'fs';
+  if (backend === 'fs') return { backend };
+  if (backend !== 's3') throw new ConfigError('SKYBRIDGE_BLOB_BACKEND', `must be fs or s3, not ${backend}`);
+  const required = (name: string): string => {
+    const v = env[name];
+    if (!v) throw new ConfigError(name, 'required when SKYBRIDGE_BLOB_BACKEND=s3');
+    return v;
+  };
+  const endpoint = required('SKYBRIDGE_BLOB_S3_ENDPOINT').replace(/\/+$/, '');
+  try {
+    const u = new URL(endpoint);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    throw new ConfigError('SKYBRIDGE_BLOB_S3_ENDPOINT', `not an http(s) URL: ${endpoint}`);
+  }
+  const bucket = required('SKYBRIDGE_BLOB_S3_BUCKET');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError('SKYBRIDGE_BLOB_S3_BUCKET', `not an S3 bucket name: ${bucket}`);
+  const accessKeyId = required('SKYBRIDGE_BLOB_S3_ACCESS_KEY_ID');
+  const secretAccessKey = required('SKYBRIDGE_BLOB_S3_SECRET_ACCESS_KEY');
+  const region = env.SKYBRIDGE_BLOB_S3_REGION || 'us-east-1';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(region)) throw new ConfigError('SKYBRIDGE_BLOB_S3_REGION', `not a region name: ${region}`);
+  const prefix = env.SKYBRIDGE_BLOB_S3_PREFIX ?? 'blobs/';
+  // Whole segments only: with a bare `sky` prefix, another application's `skyline-1` would look like blob `line-1` to the auditor.
+  if (!/^([A-Za-z0-9._-]+\/){0,8}$/.test(prefix) || prefix.length > 200 || prefix.split('/').some((seg) => seg === '.' || seg === '..')) {
+    throw new ConfigError('SKYBRIDGE_BLOB_S3_PREFIX', 'must be empty or /-terminated segments of [A-Za-z0-9._-], e.g. blobs/');
+  }
+  const pathStyle = env.SKYBRIDGE_BLOB_S3_FORCE_PATH_STYLE || 'true';
+  if (pathStyle !== 'true' && pathStyle !== 'false') throw new ConfigError('SKYBRIDGE_BLOB_S3_FORCE_PATH_STYLE', 'must be true or false');
+  const partSize = optInt(env, 'SKYBRIDGE_BLOB_S3_PART_SIZE', 5 * MIB, 5 * 1024 * MIB) ?? 8 * MIB;
+  return { backend, s3: { endpoint, bucket, accessKeyId, secretAccessKey, region, prefix, forcePathStyle: pathStyle === 'true', partSize } };
 }
 
 /** Builds a Config from an environment map (defaults to `process.env`). Throws ConfigError naming the variable. */
@@ -130,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_INTERVAL', 1, 7 * 24 * 3600) ?? 3600,
       graceSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_GRACE', 1, 30 * 24 * 3600) ?? 3600,
     },
+    blob: blobBackend(env),
     security: {
       lockoutFailureAttempts: lockout,
       lockoutDurationSeconds: optInt(env, 'SKYBRIDGE_LOCKOUT_DURATION', 1, 1 << 30) ?? 1800,

@@ -93,4 +93,14 @@ async function main(): Promise<void> {
 }
 
 const command = process.argv[2];
-void (command === undefined ? main() : runCommand(command));
+if (command !== undefined) void runCommand(command);
+else {
+  main().catch((e: unknown) => {
+    // A setting found unusable only once the system starts (e.g. an S3 blob bucket that does not exist).
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  });
+}

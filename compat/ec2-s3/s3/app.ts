@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { RequestBindings, RequestContext, RequestVariables } from '../../../core/context.js';
 import { rawTarget } from '../../../core/context.js';
 import { CLIENT_ABORT_STATUS, isClientAbort } from '../../../core/client-abort.js';
+import { isCoreError } from '../../../core/errors.js';
 import { authenticate, type AwsPrincipal } from '../common/authenticate.js';
 import shapes from '../common/generated/s3-shapes.json' with { type: 'json' };
 import { RestXml, type ShapeDocument } from '../common/rest-xml.js';
@@ -167,6 +168,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
       deps.logger.info({ req_id: requestId, reason: e instanceof Error ? e.message : String(e) }, 'client aborted the request');
       return new Response(null, { status: CLIENT_ABORT_STATUS, headers: { connection: 'close' } });
     }
+    if (isCoreError(e, 'Unavailable')) deps.logger.warn({ req_id: requestId, err: { message: e.message, detail: e.detail } }, 's3: dependency unavailable');
     let err = toAwsError(e, scope);
     if (!err) {
       deps.logger.error({ req_id: requestId, err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) }, 's3 internal error');

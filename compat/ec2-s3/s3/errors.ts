@@ -177,7 +177,7 @@ export function fromCoreError(e: CoreError, scope: ErrorScope): AwsError {
     case 'NotImplemented':
       return s3Error('NotImplemented', e.message);
     case 'Unavailable':
-      return s3Error('ServiceUnavailable');
+      return s3Error('ServiceUnavailable', 'Service is unable to handle request.');
     default:
       return s3Error('InternalError');
   }

@@ -78,6 +78,8 @@ function toWireError(err: Error, c: Context<OpenStackEnv>, logger: Logger): Wire
       logger.error({ req_id: c.get('requestId'), err: { message: err.message } }, 'internal error');
       return { status, title, message: DEFAULT_MESSAGE[500]! };
     }
+    // A dependency is down: the caller sees a plain 503, the operator sees what failed.
+    if (err.kind === 'Unavailable') logger.warn({ req_id: c.get('requestId'), err: { message: err.message, detail: err.detail } }, 'dependency unavailable');
     return { status, title, message: err.message };
   }
   if (err instanceof HTTPException) {

@@ -206,6 +206,7 @@ function errorResponse(e: unknown, method: string, logger: Logger, transId: stri
   } else if (e instanceof SwiftError) err = e;
   else if (isCoreError(e)) {
     if (e.kind === 'Internal') logger.error({ req_id: transId, err: { message: e.message } }, 'internal error');
+    if (e.kind === 'Unavailable') logger.warn({ req_id: transId, err: { message: e.message, detail: e.detail } }, 'dependency unavailable');
     err = e.detail.reason === 'TempUrlInvalid' ? new SwiftError(401, TEMPURL_INVALID) : fromCoreError(e);
   } else {
     const x = e instanceof Error ? e : new Error(String(e));
