@@ -6,6 +6,7 @@ import pino from 'pino';
 import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
 import { MemoryBlobStore } from '../backends/blob/memory-blob-store.js';
 import type { BlobStore } from '../backends/blob/types.js';
+import { SafeHttpFetcher } from '../backends/fetch/safe-http-fetcher.js';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
 import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
 import { BullMqQueue } from '../backends/queue/bullmq-queue.js';
@@ -170,7 +171,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // Lifecycle rules: due objects get their delete-at and an `object.expire` job (each object version once).
   periodic.every('lifecycle sweep', config.lifecycleSweepMs, async () => void (await objects.sweepLifecycle()), { runAtStart: true });
   // Images: the bytes are objects in an internal account; imports run as `image.import` jobs.
-  const images = new ImageService({ db: db.db, objects, logger, quotas: config.imageQuotas });
+  const fetcher = new SafeHttpFetcher({ allowRanges: config.imageImport.allowRanges, ports: config.imageImport.ports });
+  const images = new ImageService({ db: db.db, objects, logger, quotas: config.imageQuotas, fetcher });
   await images.init();
   await images.ensureDefaultImage(firstStartInfo.bootstrap.admin.projectId);
   registerImageWorkers(queue, { images });
