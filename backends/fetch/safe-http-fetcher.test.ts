@@ -86,6 +86,7 @@ describe('SafeHttpFetcher', () => {
 
   it('fetches from an allow-listed range, re-checks every redirect hop and caps the size', async () => {
     const f = new SafeHttpFetcher({ allowRanges: ['127.0.0.1/32'], ports: [port] });
+    expect(await refusal(f, `http://[::ffff:127.0.0.1]:${port}/data`)).toMatch(/refused/);
     const ok = await f.fetch(`http://127.0.0.1:${port}/data`, { maxBytes: 1000 });
     expect(await text(ok.body)).toBe('image bytes');
 

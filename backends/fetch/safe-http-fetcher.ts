@@ -51,7 +51,7 @@ function allowList(ranges: readonly string[]): BlockList {
   return b;
 }
 
-/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, `::ffff:7f00:1`) carries, if it is one. */
+/** The IPv4 address an IPv4-mapped (or -translated) IPv6 address (`::ffff:a.b.c.d`, `::ffff:7f00:1`) carries, if it is one. */
 function mappedV4(addr: string): string | undefined {
   const m = /^::ffff:(?:0:)?(.+)$/i.exec(addr);
   if (!m) return undefined;
@@ -109,10 +109,9 @@ export class SafeHttpFetcher implements UrlFetcher {
     const type = isIP(address);
     if (type === 0) return false;
     const family = type === 4 ? 'ipv4' : 'ipv6';
+    // IPv4-mapped IPv6 is refused in every form, even for an allow-listed IPv4 range: it is how deny lists get bypassed.
+    if (type === 6 && mappedV4(address) !== undefined) return false;
     if (this.allow.check(address, family)) return true;
-    // A mapped address is judged as what it is: IPv4 (and refused as a mapped form unless that v4 is allowed).
-    const v4 = type === 6 ? mappedV4(address) : undefined;
-    if (v4 !== undefined) return this.allow.check(v4, 'ipv4');
     return !this.deny.check(address, family);
   }
 

@@ -1,5 +1,7 @@
 // Drives the Glance face of a real skybridge process with the real `openstack image` CLI and openstacksdk, over TCP.
 import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,10 +66,26 @@ describe.concurrent('openstack image CLI against skybridge', { timeout: 240_000 
   let authUrl: string;
   let demoProject: string;
   let dir: string;
+  let web: Server;
+  let webPort: number;
+  const webBytes = randomBytes(1024 * 1024 + 3);
+  const webHits: string[] = [];
 
   beforeAll(async () => {
     await requireOpenstackCli();
-    server = await startServer();
+    // A local HTTP server web-download may reach only because the server's allow-list opens 127.0.0.1 on its port.
+    web = createServer((req, res) => {
+      webHits.push(req.url ?? '');
+      if (req.url === '/disk.raw') return res.end(webBytes);
+      if (req.url?.startsWith('/redirect?to=')) {
+        res.writeHead(302, { location: decodeURIComponent(req.url.slice('/redirect?to='.length)) });
+        return res.end();
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+    webPort = (web.address() as AddressInfo).port;
+    server = await startServer({ env: { SKYBRIDGE_IMAGE_IMPORT_ALLOW: '127.0.0.1/32', SKYBRIDGE_IMAGE_IMPORT_PORTS: `80,443,${webPort}` } });
     os = openstackCli(server.dataDir);
     const clouds = await readCloudsYaml(os.configFile);
     authUrl = clouds.clouds.skybridge!.auth.auth_url;
@@ -78,6 +96,7 @@ describe.concurrent('openstack image CLI against skybridge', { timeout: 240_000 
 
   afterAll(async () => {
     await server?.dispose();
+    await new Promise((r) => web?.close(r));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -241,6 +260,55 @@ print(json.dumps({'id': img.id, 'status': img.status, 'checksum': img.checksum, 
       await res.body?.cancel();
       expect(res.status, path).toBe(403);
     }
+  });
+
+  it('web-download from an allowed local server imports the bytes; refused URLs fail the task and fetch nothing', async () => {
+    const token = await tokenOf(DEMO);
+    const api = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.url}/image${path}`, {
+        method,
+        headers: { 'x-auth-token': token, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    };
+    const info = await api('GET', '/v2/info/import');
+    expect(JSON.stringify(info.json)).toContain('web-download');
+    const importFrom = async (uri: string) => {
+      const created = await api('POST', '/v2/images', { name: uniq('web'), disk_format: 'raw', container_format: 'bare' });
+      expect(created.status).toBe(201);
+      const id = created.json.id as string;
+      const started = await api('POST', `/v2/images/${id}/import`, { method: { name: 'web-download', uri } });
+      expect(started.status).toBe(202);
+      for (let i = 0; i < 100; i++) {
+        const img = await api('GET', `/v2/images/${id}`);
+        if (img.json.status !== 'importing') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const img = await api('GET', `/v2/images/${id}`);
+      const tasks = (await api('GET', `/v2/images/${id}/tasks`)).json.tasks as Array<{ status: string; message: string }>;
+      return { img: img.json, task: tasks[0]! };
+    };
+
+    const ok = await importFrom(`http://127.0.0.1:${webPort}/disk.raw`);
+    expect(ok.img).toMatchObject({ status: 'active', size: webBytes.length, checksum: md5(webBytes), os_hash_value: sha512(webBytes) });
+    expect(ok.task.status).toBe('success');
+    const saved = join(dir, 'web.out');
+    await os.ok(['image', 'save', '--file', saved, ok.img.id as string], DEMO);
+    expect(md5(readFileSync(saved))).toBe(md5(webBytes));
+
+    const before = webHits.length;
+    for (const uri of ['http://169.254.169.254/latest/meta-data/', `http://2130706433:${webPort}/disk.raw`, `http://[::ffff:127.0.0.1]:${webPort}/disk.raw`, `http://127.0.0.2:${webPort}/disk.raw`]) {
+      const r = await importFrom(uri);
+      expect(r.img.status, uri).toBe('queued');
+      expect(r.task, uri).toMatchObject({ status: 'failure', message: expect.stringMatching(/refused/) });
+    }
+    expect(webHits.length).toBe(before);
+    const redirected = await importFrom(`http://127.0.0.1:${webPort}/redirect?to=${encodeURIComponent(`http://127.0.0.2:${webPort}/disk.raw`)}`);
+    expect(redirected.img.status).toBe('queued');
+    expect(redirected.task.message).toMatch(/127\.0\.0\.2.*refused|refused.*127\.0\.0\.2/);
+    expect(webHits.slice(before)).toEqual([expect.stringMatching(/^\/redirect/)]);
   });
 
   async function tokenOf(cloud: { cloud: string }): Promise<string> {
