@@ -253,6 +253,33 @@ print(json.dumps({'id': img.id, 'status': img.status, 'checksum': img.checksum, 
     expect(tasks.tasks).toContainEqual(expect.objectContaining({ type: 'api_image_import', status: 'success' }));
   });
 
+  it('python-glanceclient (which validates against /v2/schemas) creates, uploads, updates, lists, shares and downloads', async () => {
+    const name = uniq('gc');
+    const code = `
+import io, json, os, hashlib, openstack
+from glanceclient import Client
+conn = openstack.connect(cloud='skybridge-demo')
+gc = Client('2', session=conn.session)
+img = gc.images.create(name=os.environ['NAME'], disk_format='raw', container_format='bare', visibility='shared', os_distro='cirros', tags=['gc'])
+gc.images.upload(img.id, io.BytesIO(b'glanceclient bytes'))
+gc.images.update(img.id, name=os.environ['NAME'] + '-2', hw_rng_model='virtio', remove_props=['os_distro'])
+got = gc.images.get(img.id)
+listed = [i.id for i in gc.images.list(filters={'tag': ['gc'], 'name': os.environ['NAME'] + '-2'})]
+data = b''.join(gc.images.data(img.id))
+gc.image_tags.update(img.id, 'extra')
+gc.image_tags.delete(img.id, 'gc')
+member = gc.image_members.create(img.id, os.environ['ADMIN_PROJECT'])
+members = [m.member_id for m in gc.image_members.list(img.id)]
+final = gc.images.get(img.id)
+gc.images.delete(img.id)
+print(json.dumps({'status': got.status, 'name': got.name, 'rng': got.get('hw_rng_model'), 'distro': got.get('os_distro'), 'listed': img.id in listed, 'md5': hashlib.md5(data).hexdigest(), 'checksum': got.checksum, 'member_status': member.status, 'members': members, 'tags': sorted(final.tags)}))
+`;
+    const adminProject = (await os.json<{ project_id: string }>(['token', 'issue'], ADMIN)).project_id;
+    const out = await python(code, { OS_CLIENT_CONFIG_FILE: os.configFile, NAME: name, ADMIN_PROJECT: adminProject, NO_PROXY: '127.0.0.1' });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+    expect(r).toMatchObject({ status: 'active', name: `${name}-2`, rng: 'virtio', distro: null, listed: true, md5: md5(Buffer.from('glanceclient bytes')), checksum: md5(Buffer.from('glanceclient bytes')), member_status: 'pending', members: [adminProject], tags: ['extra'] });
+  });
+
   it('the image bytes live in an internal account no tenant reaches through Swift', async () => {
     const token = await tokenOf(ADMIN);
     for (const path of ['/object/v1/AUTH__skybridge_image_store', '/object/v1/AUTH__skybridge_image_store/image_store']) {
