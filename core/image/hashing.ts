@@ -1,12 +1,13 @@
-// Hashes image data while it streams: md5 (Glance `checksum`), sha512 (`os_hash_value`), size, and a byte cap.
+// Hashes image data while it streams: sha512 (`os_hash_value`), size, the first bytes (format headers), and a byte cap.
 import { createHash, type Hash } from 'node:crypto';
 import { errors } from '../errors.js';
 
-/** The digests of a stream that has ended. */
+/** What a stream that has ended measured. The md5 `checksum` is the object store's ETag, not computed twice. */
 export interface StreamDigests {
   size: number;
-  md5: string;
   sha512: string;
+  /** The first HEAD_BYTES bytes (qcow2 and other headers). */
+  head: Buffer;
 }
 
 /** A pass-through that hashes what flows; `digests()` is valid once the stream ended. */
@@ -18,13 +19,16 @@ export interface HashingStream {
 /** The algorithm Glance reports in `os_hash_algo` (its default `hashing_algorithm`). */
 export const HASH_ALGO = 'sha512';
 
+const HEAD_BYTES = 512;
+
 /**
- * Wraps `body` so every chunk is hashed on its way through; more than `maxBytes` bytes fails the stream
- * with a QuotaExceeded error (the writer then stores nothing).
+ * Wraps `body` so every chunk is hashed on its way through (one transform: each stage costs a hop per
+ * chunk); more than `maxBytes` bytes fails the stream with QuotaExceeded (the writer then stores nothing).
  */
 export function hashingStream(body: ReadableStream<Uint8Array>, maxBytes: number, quotaMessage: () => string): HashingStream {
-  const md5: Hash = createHash('md5');
   const sha: Hash = createHash(HASH_ALGO);
+  const head: Buffer[] = [];
+  let headLen = 0;
   let size = 0;
   let done: StreamDigests | undefined;
   const t = new TransformStream<Uint8Array, Uint8Array>({
@@ -34,12 +38,16 @@ export function hashingStream(body: ReadableStream<Uint8Array>, maxBytes: number
         ctl.error(errors.quota(quotaMessage(), { reason: 'TooLarge' }));
         return;
       }
-      md5.update(chunk);
+      if (headLen < HEAD_BYTES) {
+        const part = chunk.subarray(0, HEAD_BYTES - headLen);
+        head.push(Buffer.from(part));
+        headLen += part.byteLength;
+      }
       sha.update(chunk);
       ctl.enqueue(chunk);
     },
     flush() {
-      done = { size, md5: md5.digest('hex'), sha512: sha.digest('hex') };
+      done = { size, sha512: sha.digest('hex'), head: Buffer.concat(head) };
     },
   });
   return {

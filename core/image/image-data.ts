@@ -25,22 +25,6 @@ function virtualSizeOf(diskFormat: string | null, head: Buffer, size: number): n
   return null;
 }
 
-/** Keeps the first bytes of a stream (format headers) while passing everything through. */
-function headTap(body: ReadableStream<Uint8Array>, keep: number): { stream: ReadableStream<Uint8Array>; head(): Buffer } {
-  const parts: Buffer[] = [];
-  let have = 0;
-  const t = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, ctl) {
-      if (have < keep) {
-        parts.push(Buffer.from(chunk.subarray(0, keep - have)));
-        have += Math.min(chunk.byteLength, keep - have);
-      }
-      ctl.enqueue(chunk);
-    },
-  });
-  return { stream: body.pipeThrough(t), head: () => Buffer.concat(parts) };
-}
-
 /** The most bytes `owner` may still store (image_size_total), capped by the image size cap. */
 function remainingBytes(ic: ImageContext, owner: string | null): number {
   let cap = ic.maxImageBytes;
@@ -56,15 +40,16 @@ function quotaMessage(ic: ImageContext, owner: string | null, what: 'image_size_
 }
 
 /** Streams `body` to object `name` while hashing it; nothing is stored when it fails or exceeds `maxBytes`. */
-async function storeData(ic: ImageContext, requestId: string, name: string, body: ReadableStream<Uint8Array>, maxBytes: number, quota: string, expectedSize?: number): Promise<{ d: StreamDigests; head: Buffer }> {
+async function storeData(ic: ImageContext, requestId: string, name: string, body: ReadableStream<Uint8Array>, maxBytes: number, quota: string, expectedSize?: number): Promise<{ d: StreamDigests; md5: string; head: Buffer }> {
   if (expectedSize !== undefined && expectedSize > maxBytes) {
     await body.cancel().catch(() => undefined);
     throw errors.quota(quota, { reason: 'TooLarge' });
   }
-  const tap = headTap(body, 512);
-  const h = hashingStream(tap.stream, maxBytes, () => quota);
-  await ic.objects.putObject(storeCtx(requestId), dataRef(name), h.stream, { expectedSize, contentType: 'application/octet-stream' });
-  return { d: h.digests(), head: tap.head() };
+  const h = hashingStream(body, maxBytes, () => quota);
+  // A simple object's ETag is the hex md5 of its bytes: Glance's `checksum`, without hashing twice.
+  const put = await ic.objects.putObject(storeCtx(requestId), dataRef(name), h.stream, { expectedSize, contentType: 'application/octet-stream' });
+  const d = h.digests();
+  return { d, md5: put.etag, head: d.head };
 }
 
 async function dropObject(ic: ImageContext, requestId: string, name: string | null | undefined): Promise<void> {
@@ -96,11 +81,11 @@ export async function uploadData(ic: ImageContext, ctx: RequestContext, id: stri
   const name = `${id}/data-${randomUUID()}`;
   let stored = false;
   try {
-    const { d, head } = await storeData(ic, ctx.requestId, name, body, remainingBytes(ic, row.owner), quotaMessage(ic, row.owner, 'image_size_total'), expectedSize);
+    const { d, md5, head } = await storeData(ic, ctx.requestId, name, body, remainingBytes(ic, row.owner), quotaMessage(ic, row.owner, 'image_size_total'), expectedSize);
     stored = true;
     const done = ic.db
       .update(imgImages)
-      .set({ status: 'active', size: d.size, virtualSize: virtualSizeOf(row.diskFormat, head, d.size), checksum: d.md5, osHashAlgo: HASH_ALGO, osHashValue: d.sha512, dataObject: name, updatedAt: ic.now() })
+      .set({ status: 'active', size: d.size, virtualSize: virtualSizeOf(row.diskFormat, head, d.size), checksum: md5, osHashAlgo: HASH_ALGO, osHashValue: d.sha512, dataObject: name, updatedAt: ic.now() })
       .where(and(eq(imgImages.id, id), eq(imgImages.status, 'saving')))
       .run();
     if (done.changes === 0) throw errors.conflict('image', `Image ${id} was deleted or changed while its data was being uploaded.`, { reason: 'gone' });
@@ -278,12 +263,12 @@ export async function runImport(ic: ImageContext, taskId: string): Promise<void>
     } else {
       throw errors.invalid(`Import method ${method.name ?? '(none)'} cannot run here.`);
     }
-    const { d, head } = await storeData(ic, requestId, name, source, max, quotaMessage(ic, row.owner, 'image_size_total'), expected);
+    const { d, md5, head } = await storeData(ic, requestId, name, source, max, quotaMessage(ic, row.owner, 'image_size_total'), expected);
     stored = true;
     const done = ic.db.transaction((tx) => {
       const r = tx
         .update(imgImages)
-        .set({ status: 'active', size: d.size, virtualSize: virtualSizeOf(row.diskFormat, head, d.size), checksum: d.md5, osHashAlgo: HASH_ALGO, osHashValue: d.sha512, dataObject: name, stageObject: null, stageSize: null, updatedAt: ic.now() })
+        .set({ status: 'active', size: d.size, virtualSize: virtualSizeOf(row.diskFormat, head, d.size), checksum: md5, osHashAlgo: HASH_ALGO, osHashValue: d.sha512, dataObject: name, stageObject: null, stageSize: null, updatedAt: ic.now() })
         .where(and(eq(imgImages.id, imageId), eq(imgImages.status, 'importing')))
         .run();
       return r.changes > 0;
