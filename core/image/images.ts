@@ -241,4 +241,20 @@ export function usage(ic: ImageContext, owner: string): { bytes: number; staged:
   return { bytes: Number(r?.bytes ?? 0), staged: Number(r?.staged ?? 0) };
 }
 
+/** The caller's project usage and limits (Glance `GET /v2/info/usage`); sizes in bytes, undefined limits unlimited. */
+export function projectUsage(ic: ImageContext, ctx: RequestContext): { images: number; uploading: number; bytes: number; staged: number; limits: ImageContext['quotas'] } {
+  requireRule(ctx, 'get_images');
+  const owner = ctx.auth?.projectId;
+  if (!owner) throw errors.forbidden('A project-scoped token is required.');
+  const n = (cond: ReturnType<typeof eq>) => Number(ic.db.select({ n: count() }).from(imgImages).where(cond).get()?.n ?? 0);
+  const { bytes, staged } = usage(ic, owner);
+  return {
+    images: n(eq(imgImages.owner, owner)),
+    uploading: n(and(eq(imgImages.owner, owner), sql`${imgImages.status} in ('saving', 'uploading', 'importing')`)!),
+    bytes,
+    staged,
+    limits: ic.quotas,
+  };
+}
+
 export { allowed };

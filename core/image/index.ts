@@ -9,7 +9,7 @@ import { IMAGE_STORE_CONTAINER, IMAGE_STORE_PROJECT, dataRef, storeCtx, type Ima
 import { DEFAULT_IMAGE_ID, DEFAULT_IMAGE_NAME, defaultImageBytes } from './default-image.js';
 import { HASH_ALGO } from './hashing.js';
 import { MAX_IMAGE_BYTES, downloadData, getTask, imageTasks, importMethods, listTasks, runImport, stageData, startImport, uploadData } from './image-data.js';
-import { addTag, createImage, deactivateImage, deleteImage, deleteTag, getImage, reactivateImage, updateImage } from './images.js';
+import { addTag, createImage, deactivateImage, deleteImage, deleteTag, getImage, projectUsage, reactivateImage, updateImage } from './images.js';
 import { listImages } from './list-images.js';
 import { addMember, deleteMember, getMember, listMembers, updateMember } from './members.js';
 import { newEc2Id } from './rules.js';
@@ -133,6 +133,11 @@ export class ImageService {
 
   stage(ctx: RequestContext, id: string, body: ReadableStream<Uint8Array>, expectedSize?: number): Promise<void> {
     return stageData(this.ic, ctx, id, body, expectedSize);
+  }
+
+  /** The caller's project usage against its image quotas. */
+  usage(ctx: RequestContext): ReturnType<typeof projectUsage> {
+    return projectUsage(this.ic, ctx);
   }
 
   /** The import methods offered (`GET /info/import`). */

@@ -277,6 +277,25 @@ describe('Glance images', () => {
     expect((await api(admin, 'GET', '/v2/tasks')).status).toBe(200);
   });
 
+  it('deleting an image while its data streams lets the download finish', async () => {
+    const own = demo;
+    const img = await create(own, { name: 'streaming' });
+    const data = randomBytes(256 * 1024);
+    expect((await upload(own, img.id, data)).status).toBe(204);
+    const res = await sys.request(`/image/v2/images/${img.id}/file`, { headers: { 'x-auth-token': own } });
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect((await api(own, 'DELETE', `/v2/images/${img.id}`)).status).toBe(204);
+    const chunks: Uint8Array[] = [first.value!];
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      chunks.push(r.value);
+    }
+    expect(md5(Buffer.concat(chunks))).toBe(md5(data));
+    expect((await api(own, 'GET', `/v2/images/${img.id}/file`)).status).toBe(404);
+  });
+
   it('quotas: image count and total bytes answer 413 and store nothing', async () => {
     const img = await create(demo, { name: 'big' });
     const r = await upload(demo, img.id, new Uint8Array(3 << 20));
@@ -285,6 +304,8 @@ describe('Glance images', () => {
     let last = 201;
     for (let i = 0; i < 45 && last === 201; i++) last = (await api(demo, 'POST', '/v2/images', { name: `q${i}` })).status;
     expect(last).toBe(413);
+    const usage = await api(demo, 'GET', '/v2/info/usage');
+    expect(usage.json.usage).toMatchObject({ image_count_total: { limit: 40, usage: 40 }, image_size_total: { limit: 2 }, image_stage_total: { limit: -1 } });
   });
 
   it('the internal image account is out of reach through S3 too', async () => {

@@ -75,6 +75,20 @@ export function createGlanceApp(deps: GlanceDeps): Hono<OpenStackEnv> {
     return c.json({ 'import-methods': { description: 'Import methods available.', type: 'array', value: images.importMethods() } });
   });
 
+  app.get('/v2/info/usage', auth, function showUsage(c) {
+    const u = images.usage({ requestId: c.get('requestId'), auth: c.get('auth') });
+    const mib = (b: number) => Math.floor(b / 1048576);
+    const lim = (v: number | undefined, toMib = false) => (v === undefined ? -1 : toMib ? mib(v) : v);
+    return c.json({
+      usage: {
+        image_size_total: { limit: lim(u.limits.totalBytes, true), usage: mib(u.bytes) },
+        image_stage_total: { limit: lim(u.limits.stageBytes, true), usage: mib(u.staged) },
+        image_count_total: { limit: lim(u.limits.imageCount), usage: u.images },
+        image_count_uploading: { limit: -1, usage: u.uploading },
+      },
+    });
+  });
+
   app.get('/v2/tasks', auth, function listTasks(c) {
     const dir = c.req.query('sort_dir');
     const limit = c.req.query('limit');

@@ -36,7 +36,7 @@ export const glanceOperations: OperationRow[] = [
   op('listStores', 'GET', '/v2/info/stores', false, ONE_STORE),
   op('listStoresDetail', 'GET', '/v2/info/stores/detail', false, ONE_STORE),
   op('deleteImageFromStore', 'DELETE', '/v2/stores/{store_id}/{image_id}', false, ONE_STORE),
-  op('showUsage', 'GET', '/v2/info/usage', false),
+  op('showUsage', 'GET', '/v2/info/usage', true, 'image_size_total and image_stage_total in MiB; -1 is unlimited'),
 
   // Image locations
   op('addLocation', 'POST', '/v2/images/{image_id}/locations', false, 'locations are not exposed'),
