@@ -273,6 +273,9 @@ describe('Glance images', () => {
     expect(done.json).toMatchObject({ status: 'active', size: 6, checksum: md5('staged') });
     const task = await api(demo, 'GET', `/v2/tasks/${importing.json.os_glance_import_task as string}`);
     expect(task.json).toMatchObject({ status: 'success', type: 'api_image_import', image_id: img.id });
+    // A second delivery of the job (at-least-once) changes nothing.
+    await sys.images.runImport(importing.json.os_glance_import_task as string);
+    expect((await api(demo, 'GET', `/v2/images/${img.id}`)).json).toMatchObject({ status: 'active', checksum: md5('staged') });
     expect((await api(demo, 'GET', '/v2/tasks')).status).toBe(403);
     expect((await api(admin, 'GET', '/v2/tasks')).status).toBe(200);
   });
