@@ -4,7 +4,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import { imgImages, imgProperties, imgTags } from '../db/schema/image.js';
 import { errors } from '../errors.js';
-import { allowed, dataRef, isAdmin, loadImage, requireRule, storeCtx, visibleRow, type ImageContext, type ImageRow } from './context.js';
+import { dataRef, isAdmin, loadImage, requireRule, storeCtx, visibleRow, type ImageContext, type ImageRow } from './context.js';
 import { BASE, MAX_PROPERTIES, MAX_TAGS, assertWritable, checkBase, checkProperty, checkTag, isUuid, newEc2Id } from './rules.js';
 import type { CreateImageInput, Image, ImageChange, Visibility } from './types.js';
 
@@ -257,4 +257,3 @@ export function projectUsage(ic: ImageContext, ctx: RequestContext): { images: n
   };
 }
 
-export { allowed };

@@ -111,11 +111,3 @@ export function checkTag(t: unknown): string {
   if (t.length === 0 || t.length > MAX_STRING) throw errors.invalid(`Tag must be 1 to ${MAX_STRING} characters.`, { attr: 'tags' });
   return t;
 }
-
-/** Statuses in which the attributes `container_format` and `disk_format` may still change. */
-export const FORMAT_CHANGE_STATUSES: readonly ImageStatus[] = ['queued'];
-
-/** Refuses a status change Glance does not allow, with Glance's wording. */
-export function transitionError(from: ImageStatus, to: ImageStatus) {
-  return errors.invalidState(`Image status transition from ${from} to ${to} is not allowed`, { reason: 'status', from, to });
-}
