@@ -240,6 +240,14 @@ export async function runImport(ic: ImageContext, taskId: string): Promise<void>
   const imageId = task.imageId ?? '';
   const requestId = task.requestId ?? `import-${taskId}`;
   const row = ic.db.select().from(imgImages).where(eq(imgImages.id, imageId)).get();
+  if (row && row.status === 'active' && row.dataObject) {
+    // A delivery that crashed after the image went active but before the task was marked: finish the bookkeeping.
+    const mine = ic.db.select({ v: imgProperties.value }).from(imgProperties).where(and(eq(imgProperties.imageId, imageId), eq(imgProperties.name, 'os_glance_import_task'))).get();
+    if (mine?.v === taskId) {
+      setTask(ic, taskId, 'success', '', { image_id: imageId });
+      return;
+    }
+  }
   if (!row || row.status !== 'importing') {
     setTask(ic, taskId, 'failure', row ? `Image ${imageId} is ${row.status}, not importing.` : `Image ${imageId} was deleted during the import.`, null);
     return;
