@@ -83,6 +83,10 @@ describe('Glance images', () => {
       expect(r.json.name).toBe(s);
     }
     expect((await sys.request('/image/v2/schemas/image')).status).toBe(401);
+    const wrong = await api(demo, 'POST', '/v2/images/00000000-0000-0000-0000-000000000000');
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('DELETE, GET, PATCH');
+    expect((await api(demo, 'GET', '/v2/nothing-here')).status).toBe(404);
   });
 
   it('creates queued images with an EC2 id, default visibility shared; refuses read-only, reserved and non-string properties', async () => {

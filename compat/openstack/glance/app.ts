@@ -5,7 +5,7 @@ import type { Logger } from '../../../core/logger.js';
 import { createOpenStackApp, finishOpenStackApp, requireAuth, type OpenStackEnv, type TokenValidator } from '../common/index.js';
 import { glanceError } from './errors.js';
 import { registerImageRoutes } from './image-routes.js';
-import { registerNotImplemented } from './not-implemented.js';
+import { registerMethodNotAllowed, registerNotImplemented } from './not-implemented.js';
 import { glanceOperations } from './operations.js';
 import { imageSchema, imagesSchema, memberSchema, membersSchema, taskSchema, tasksSchema } from './schemas.js';
 import { taskView } from './views.js';
@@ -109,5 +109,6 @@ export function createGlanceApp(deps: GlanceDeps): Hono<OpenStackEnv> {
 
   registerImageRoutes(app, { images, tokens: deps.tokens, jsonBodyLimit: deps.jsonBodyLimit });
   registerNotImplemented(app, glanceOperations);
+  registerMethodNotAllowed(app, glanceOperations);
   return finishOpenStackApp(app, { renderError: glanceError });
 }

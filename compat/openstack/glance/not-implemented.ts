@@ -18,3 +18,24 @@ export function registerNotImplemented<E extends Env>(app: Hono<E>, rows: readon
     app.on(row.method === 'HEAD' ? 'GET' : row.method, honoPattern(row.path), notImplemented);
   }
 }
+
+/**
+ * Answers 405 (with `Allow`) for a known path asked with a method no row has, as Glance's router does;
+ * call after every real and 501 route, before the catch-all.
+ */
+export function registerMethodNotAllowed<E extends Env>(app: Hono<E>, rows: readonly OperationRow[]): void {
+  const methods = new Map<string, Set<string>>();
+  for (const row of rows) {
+    const set = methods.get(row.path) ?? new Set<string>();
+    set.add(row.method);
+    methods.set(row.path, set);
+  }
+  for (const [path, allowed] of methods) {
+    const allow = [...allowed].sort().join(', ');
+    app.all(honoPattern(path), (c) => {
+      const res = glanceError(c, { status: 405, title: 'Method Not Allowed', message: `The method ${c.req.method} is not allowed for this resource.` });
+      res.headers.set('Allow', allow);
+      return res;
+    });
+  }
+}
