@@ -1,7 +1,7 @@
 // Lint rules whose main job is to enforce DESIGN.md's import boundaries between the rooms.
 import tseslint from 'typescript-eslint';
 
-const backendDirs = ['blob', 'queue', 'crypto', 'compute', 'volume', 'network'];
+const backendDirs = ['blob', 'queue', 'crypto', 'compute', 'volume', 'network', 'fetch'];
 
 const restrict = (patterns) => ({
   'no-restricted-imports': ['error', { patterns: patterns.map((p) => ({ group: p.group, message: p.message })) }],

@@ -1,11 +1,12 @@
 // `npm run bench [-- <suite>...] [--quick]`: starts skybridge and the bare-Hono baseline, runs every suite, prints ratios.
 import { printRatioTable, runLoad, startBaseline, startSkybridge, type RatioRow, type ServedProcess } from './harness.js';
+import { imageSuite } from './image.js';
 import { keystoneSuite } from './keystone.js';
 import { s3Suite } from './s3.js';
 import type { BenchSuite } from './suite.js';
 
 /** Every suite `npm run bench` runs; add a line per family. */
-const suites: BenchSuite[] = [keystoneSuite, s3Suite];
+const suites: BenchSuite[] = [keystoneSuite, s3Suite, imageSuite];
 
 const CONCURRENCY = 32;
 

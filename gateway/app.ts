@@ -7,12 +7,15 @@ import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
 import { MemoryBlobStore } from '../backends/blob/memory-blob-store.js';
 import { S3BlobStore } from '../backends/blob/s3-blob-store.js';
 import type { BlobStore } from '../backends/blob/types.js';
+import { SafeHttpFetcher } from '../backends/fetch/safe-http-fetcher.js';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
 import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
 import { BullMqQueue } from '../backends/queue/bullmq-queue.js';
 import { EmbeddedQueue } from '../backends/queue/embedded-queue.js';
 import { isAwsRequest } from '../compat/ec2-s3/s3/address.js';
 import { createS3App } from '../compat/ec2-s3/s3/app.js';
+import { createGlanceApp, versions as glanceVersions } from '../compat/openstack/glance/app.js';
+import { GLANCE_PREFIX } from '../compat/openstack/glance/operations.js';
 import { createKeystoneApp } from '../compat/openstack/keystone/app.js';
 import { SWIFT_PREFIX, createSwiftApp } from '../compat/openstack/swift/app.js';
 import { CLIENT_ABORT_STATUS, isClientAbort } from '../core/client-abort.js';
@@ -20,6 +23,7 @@ import { rawTarget } from '../core/context.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { openTestDatabase } from '../core/db/testing.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
+import { ImageService } from '../core/image/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
 import { createOutboxStore } from '../core/jobs/outbox.js';
 import { createPeriodicScheduler, type PeriodicScheduler } from '../core/jobs/periodic.js';
@@ -37,6 +41,7 @@ import { scheduleTokenKeyRotation, tokenKeyDir } from './token-keys.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
 import { registerObjectStoreWorkers } from '../workers/object-store/register-object-store-workers.js';
+import { registerImageWorkers } from '../workers/image-import/register-image-workers.js';
 
 /** Pieces a test may swap for fakes; anything left out is built from config. */
 export interface SystemOverrides {
@@ -76,6 +81,8 @@ export interface System {
   periodic: PeriodicScheduler;
   /** The object store (Swift and S3 both call it). */
   objects: ObjectService;
+  /** Images (Glance calls it); their bytes live in the object store's internal image account. */
+  images: ImageService;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
   /** Stops background work and closes the database. */
@@ -197,6 +204,16 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   scheduleBlobAudit(periodic, queue, { intervalMs: config.blobAudit.intervalSeconds * 1000, graceMs });
   // Lifecycle rules: due objects get their delete-at and an `object.expire` job (each object version once).
   periodic.every('lifecycle sweep', config.lifecycleSweepMs, async () => void (await objects.sweepLifecycle()), { runAtStart: true });
+  // Images: the bytes are objects in an internal account; imports run as `image.import` jobs.
+  const fetcher = new SafeHttpFetcher({ allowRanges: config.imageImport.allowRanges, ports: config.imageImport.ports });
+  const images = new ImageService({ db: db.db, objects, logger, quotas: config.imageQuotas, fetcher });
+  await images.init();
+  await images.ensureDefaultImage(firstStartInfo.bootstrap.admin.projectId);
+  registerImageWorkers(queue, { images });
+  identity.catalog.register({ type: 'image', name: 'glance', path: GLANCE_PREFIX, description: 'Glance Image Service' });
+  // The SDK's discovery may ask for the catalog URL with a trailing slash, which the mounted root route does not match.
+  app.get(`${GLANCE_PREFIX}/`, (c) => c.json(glanceVersions(`${config.publicUrl}${GLANCE_PREFIX}`), 300));
+  app.route(GLANCE_PREFIX, createGlanceApp({ images, tokens: identity.tokens, logger, imageUrl: `${config.publicUrl}${GLANCE_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));
@@ -225,6 +242,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     queue,
     periodic,
     objects,
+    images,
     async start() {
       for (const s of starters) await s();
     },

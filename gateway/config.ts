@@ -1,6 +1,7 @@
 // Reads skybridge's configuration from the environment, with defaults, failing at start on a bad value.
 import { z } from 'zod';
 import type { SecurityComplianceOptions } from '../core/identity/ports.js';
+import type { ImageQuotas } from '../core/image/index.js';
 
 /** Everything the composition root needs to build the system. */
 export interface Config {
@@ -39,6 +40,14 @@ export interface Config {
    * bounds how long a crashed write's temp file is kept.
    */
   blobAudit: { intervalSeconds: number; graceSeconds: number };
+  /** Per-project image quotas (Glance's unified limits); unset means unlimited. */
+  imageQuotas: ImageQuotas;
+  /**
+   * web-download: CIDR ranges the SSRF-safe fetcher may reach although they are private or loopback
+   * (`SKYBRIDGE_IMAGE_IMPORT_ALLOW`, comma-separated), and the ports it may connect to
+   * (`SKYBRIDGE_IMAGE_IMPORT_PORTS`, default 80,443).
+   */
+  imageImport: { allowRanges: string[]; ports: number[] };
   /** Where object bytes live (`SKYBRIDGE_BLOB_BACKEND`): files under the data dir (default), or an existing S3-compatible cluster. */
   blob: BlobBackendConfig;
 }
@@ -126,6 +135,13 @@ function blobBackend(env: Record<string, string | undefined>): BlobBackendConfig
   return { backend, s3: { endpoint, bucket, accessKeyId, secretAccessKey, region, prefix, forcePathStyle: pathStyle === 'true', partSize } };
 }
 
+function importPorts(raw: string | undefined): number[] {
+  if (raw === undefined || raw.trim() === '') return [80, 443];
+  const ports = raw.split(',').map((s) => s.trim());
+  for (const p of ports) if (!/^\d+$/.test(p) || Number(p) < 1 || Number(p) > 65535) throw new ConfigError('SKYBRIDGE_IMAGE_IMPORT_PORTS', `not a port: ${p}`);
+  return ports.map(Number);
+}
+
 /** Builds a Config from an environment map (defaults to `process.env`). Throws ConfigError naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const host = env.SKYBRIDGE_HOST || '127.0.0.1';
@@ -185,6 +201,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lifecycleSweepMs: optInt(env, 'SKYBRIDGE_LIFECYCLE_SWEEP_MS', 1000, 7 * 86_400_000) ?? 3_600_000,
     logLevel: env.SKYBRIDGE_LOG_LEVEL || 'info',
     passwordHashCost: optInt(env, 'SKYBRIDGE_PASSWORD_HASH_COST', 2, 1 << 20) ?? 1 << 14,
+    imageQuotas: {
+      imageCount: optInt(env, 'SKYBRIDGE_IMAGE_QUOTA_COUNT', 0, 1_000_000_000),
+      totalBytes: optInt(env, 'SKYBRIDGE_IMAGE_QUOTA_BYTES', 0, 2 ** 50),
+      stageBytes: optInt(env, 'SKYBRIDGE_IMAGE_QUOTA_STAGE_BYTES', 0, 2 ** 50),
+    },
+    imageImport: {
+      allowRanges: (env.SKYBRIDGE_IMAGE_IMPORT_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      ports: importPorts(env.SKYBRIDGE_IMAGE_IMPORT_PORTS),
+    },
     blobAudit: {
       intervalSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_INTERVAL', 1, 7 * 24 * 3600) ?? 3600,
       graceSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_GRACE', 1, 30 * 24 * 3600) ?? 3600,

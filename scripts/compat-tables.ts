@@ -2,6 +2,8 @@
 import type { OperationRow, ParameterRow } from '../core/operations.js';
 import { notImplemented as keystoneNotImplemented } from '../compat/openstack/keystone/not-implemented.js';
 import { KEYSTONE_PREFIX, keystoneOperations } from '../compat/openstack/keystone/operations.js';
+import { notImplemented as glanceNotImplemented } from '../compat/openstack/glance/not-implemented.js';
+import { GLANCE_PREFIX, glanceOperations } from '../compat/openstack/glance/operations.js';
 import { SWIFT_OPERATIONS } from '../compat/openstack/swift/operations.js';
 import { SWIFT_PARAMETER_RULES } from '../compat/openstack/swift/request-parameters.js';
 import { s3Operations } from '../compat/ec2-s3/s3/app.js';
@@ -37,6 +39,13 @@ export const compatTables: CompatTable[] = [
     rows: keystoneOperations,
     mountPrefix: KEYSTONE_PREFIX,
     placeholder: keystoneNotImplemented,
+  },
+  {
+    title: 'Glance (Image v2)',
+    family: 'OpenStack',
+    rows: glanceOperations,
+    mountPrefix: GLANCE_PREFIX,
+    placeholder: glanceNotImplemented,
   },
   // Swift and S3 dispatch through their own tables (not Hono routes); their dispatch tests check them.
   {

@@ -13,6 +13,8 @@ export interface JobPayloads {
   'object.expire': { projectId: string; container: string; name: string; versionId: string };
   /** Abort a multipart upload left incomplete past its deadline. */
   'multipart.cleanup': { uploadId: string };
+  /** Run an image import task (glance-direct or web-download) to its end: image active, or back to queued with the failure on the task. */
+  'image.import': { taskId: string };
 }
 
 export type JobName = keyof JobPayloads;

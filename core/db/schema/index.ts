@@ -2,3 +2,4 @@
 export * from './identity.js';
 export * from './jobs.js';
 export * from './objects.js';
+export * from './image.js';
