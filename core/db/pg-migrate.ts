@@ -21,7 +21,8 @@ export function migratePostgres(pg: PgSyncDatabase, folder: string): void {
       if (done.has(e.tag)) continue;
       const statements = readFileSync(join(folder, `${e.tag}.sql`), 'utf8').split('--> statement-breakpoint');
       pg.transaction(() => {
-        for (const s of statements) if (s.trim()) pg.exec(s);
+        // drizzle-kit qualifies references with "public"; the model lives in the connection's search_path schema.
+        for (const s of statements) if (s.trim()) pg.exec(s.replaceAll('"public".', ''));
         pg.prepare('INSERT INTO skybridge_migrations (tag, applied_at) VALUES (?, ?)').run(e.tag, Date.now());
       })();
     }
