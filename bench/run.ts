@@ -1,12 +1,16 @@
-// `npm run bench [-- <suite>...] [--quick]`: starts skybridge and the bare-Hono baseline, runs every suite, prints ratios.
+// `npm run bench [-- <suite>...] [--quick] [--no-postgres]`: starts skybridge and the bare-Hono baseline, runs every suite on SQLite, then the Keystone and S3 suites and the scale-out scenario on PostgreSQL, and prints ratios.
 import { printRatioTable, runLoad, startBaseline, startSkybridge, type RatioRow, type ServedProcess } from './harness.js';
 import { imageSuite } from './image.js';
 import { keystoneSuite } from './keystone.js';
+import { createBenchDatabase } from './postgres.js';
 import { s3Suite } from './s3.js';
+import { runScaleOut } from './scale-out.js';
 import type { BenchSuite } from './suite.js';
 
 /** Every suite `npm run bench` runs; add a line per family. */
 const suites: BenchSuite[] = [keystoneSuite, s3Suite, imageSuite];
+/** The suites run again with SKYBRIDGE_DATABASE_URL on PostgreSQL. */
+const postgresSuites = new Set(['keystone', 's3']);
 
 const CONCURRENCY = 32;
 
@@ -35,6 +39,31 @@ async function main(): Promise<void> {
     }, { serverPid: baselineServer.pid });
     const rows: RatioRow[] = [];
     for (const s of chosen) rows.push(...(await s.run({ skybridge, concurrency: CONCURRENCY, scale })));
+    if (!args.includes('--no-postgres') && chosen.some((s) => postgresSuites.has(s.name))) {
+      const database = createBenchDatabase();
+      try {
+        const onPg = await startSkybridge({ env: { SKYBRIDGE_DATABASE_URL: database.url } });
+        started.push(onPg);
+        process.stdout.write(`\n== the same scenarios with SKYBRIDGE_DATABASE_URL on PostgreSQL: skybridge ${onPg.url} (pid ${onPg.pid}) ==\n`);
+        for (const s of chosen.filter((x) => postgresSuites.has(x.name))) {
+          for (const row of await s.run({ skybridge: onPg, concurrency: CONCURRENCY, scale })) {
+            row.result.name = `${row.result.name} [PostgreSQL]`;
+            rows.push(row);
+          }
+        }
+        await onPg.stop();
+        started.splice(started.indexOf(onPg), 1);
+        const scaleDb = createBenchDatabase();
+        try {
+          const { one, two } = await runScaleOut(scaleDb.url, scale);
+          rows.push({ result: one }, { result: two, note: `${(two.rps / one.rps).toFixed(2)}x one gateway` });
+        } finally {
+          scaleDb.drop();
+        }
+      } finally {
+        database.drop();
+      }
+    }
     process.stdout.write('\n');
     printRatioTable(baseline, rows);
   } finally {
