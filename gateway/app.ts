@@ -208,7 +208,15 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const fetcher = new SafeHttpFetcher({ allowRanges: config.imageImport.allowRanges, ports: config.imageImport.ports });
   const images = new ImageService({ db: db.db, objects, logger, quotas: config.imageQuotas, fetcher });
   await images.init();
-  await images.ensureDefaultImage(firstStartInfo.bootstrap.admin.projectId);
+  // Registered once the blob store answers: a start whose S3 bucket is missing must reach its start-time check (in `start()`), not fail here.
+  starters.push(async () => {
+    try {
+      await images.ensureDefaultImage(firstStartInfo.bootstrap.admin.projectId);
+    } catch (e) {
+      if (!isCoreError(e, 'Unavailable')) throw e;
+      logger.warn({ err: e.detail }, 'default image not registered: the blob store is unavailable (retried at the next start)');
+    }
+  });
   registerImageWorkers(queue, { images });
   identity.catalog.register({ type: 'image', name: 'glance', path: GLANCE_PREFIX, description: 'Glance Image Service' });
   // The SDK's discovery may ask for the catalog URL with a trailing slash, which the mounted root route does not match.
