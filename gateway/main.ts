@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError, loadConfig } from './config.js';
 import { buildSystem } from './app.js';
 import { startBanner } from './first-start.js';
+import { CanonicalCaseResponse } from './header-casing.js';
 import { requestBodyOnce } from './request-body.js';
 import { rotateSseKeysCommand } from './sse-keys.js';
 import { rotateTokenKeysCommand } from './token-keys.js';
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
       }),
     hostname: config.host,
     port: config.port,
+    // Canonical header names on the wire (X-Object-Meta-*, X-Subject-Token, ETag): some clients match them case-sensitively.
+    serverOptions: { ServerResponse: CanonicalCaseResponse },
   });
   // `Expect: 100-continue` reaches the app, which sends 100 only once it accepts the headers (S3: 403 before
   // the body); other Expect values (`Expect: 200`, empty) must not get Node's automatic 417.
