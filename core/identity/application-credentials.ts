@@ -25,6 +25,8 @@ export interface AppCredCreate {
   /** Generated when absent. */
   secret?: string | null;
   expiresAt?: number | null;
+  /** The expiry with microseconds (µs since the epoch); takes precedence over `expiresAt` when given. */
+  expiresAtMicros?: number | null;
   /** Defaults to the roles of the caller's token. */
   roles?: Array<{ id?: string; name?: string; domainId?: string | null }>;
   unrestricted?: boolean;
@@ -59,6 +61,7 @@ export class ApplicationCredentialsService {
     const projectId = auth.projectId;
     if (!projectId) throw errors.invalid('Invalid application credential: Application credentials require a project-scoped token.');
     const { db, clock } = this.deps;
+    if (input.expiresAtMicros !== undefined && input.expiresAtMicros !== null) input = { ...input, expiresAt: Math.floor(input.expiresAtMicros / 1000) };
     if (input.expiresAt !== undefined && input.expiresAt !== null && input.expiresAt < clock.now()) {
       throw errors.invalid(
         "The 'expires_at' must not be before now. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.",
@@ -85,6 +88,7 @@ export class ApplicationCredentialsService {
       description: input.description ?? null,
       secretHash: await this.deps.hasher.hash(secret),
       expiresAt: input.expiresAt ?? null,
+      expiresAtMicros: input.expiresAtMicros ?? (input.expiresAt != null ? input.expiresAt * 1000 : null),
       unrestricted: input.unrestricted ?? false,
       roleIds: [...new Set(wanted.map((r) => r.id))],
       accessRules: input.accessRules ?? [],

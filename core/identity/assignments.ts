@@ -1,5 +1,5 @@
 // Keystone role assignments: grants on projects, domains and the system, listing, and effective-role computation.
-import { and, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import { domains, groupMembers, groups, impliedRoles, projects, roleAssignments, roles, users } from '../db/schema/identity.js';
@@ -283,6 +283,10 @@ export class AssignmentsService {
           if (implied !== e.roleId) entries.push({ ...e, roleId: implied, priorRoleId: e.roleId });
         }
       }
+      // Domain-specific roles only carry implications: Keystone strips them from effective listings
+      // after expanding what they imply (_strip_domain_roles).
+      const domainRoles = new Set(db.select({ id: roles.id }).from(roles).where(isNotNull(roles.domainId)).all().map((r) => r.id));
+      if (domainRoles.size) entries = entries.filter((e) => !domainRoles.has(e.roleId));
       if (q.roleId) entries = entries.filter((e) => e.roleId === q.roleId);
     }
     if (q.projectId) {

@@ -92,7 +92,7 @@ export class AuthService {
         defaultProjectId = u.defaultProjectId;
       } else if (m === 'token') {
         if (!req.token) throw expecting('token', 'identity');
-        parent = await this.tokens.validate(req.token.id);
+        parent = await this.validateParent(req.token.id);
         this.checkRescope(parent, req.scope);
         same(parent.user.id);
         for (const pm of parent.payload.methods) methods.add(pm);
@@ -139,6 +139,21 @@ export class AuthService {
 
   private hasRoles(userId: string, scope: { projectId: string } | { domainId: string } | { system: true }): boolean {
     return this.roles.effectiveRoles(userId, scope).length > 0;
+  }
+
+  /**
+   * The `token` method's token: Keystone's token plugin validates it with the provider, whose
+   * TokenNotFound makes a revoked or expired (well-formed) token 404. A token that does not even
+   * decode stays 401.
+   */
+  private async validateParent(id: string): Promise<TokenInfo> {
+    try {
+      return await this.tokens.validate(id);
+    } catch (e) {
+      const reason = e instanceof CoreError && e.kind === 'Unauthenticated' ? String(e.detail.reason ?? '') : '';
+      if (reason.startsWith('token-')) throw errors.notFound('token', '', 'Could not find token.');
+      throw e;
+    }
   }
 
   /** Keystone refuses to mint a new token from delegated or system tokens into a narrower scope. */

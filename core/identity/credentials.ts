@@ -85,7 +85,10 @@ export class CredentialsService {
     return this.authorizedRow(ctx, 'identity:get_credential', id);
   }
 
-  /** `PATCH /v3/credentials/{id}`. An ec2 credential keeps its access key (its id derives from it). */
+  /**
+   * `PATCH /v3/credentials/{id}`. An ec2 credential's scope keys (`trust_id`, `app_cred_id`,
+   * `access_token_id`, `access_id`) cannot change; it keeps the access key its id derives from.
+   */
   update(ctx: RequestContext, id: string, patch: CredentialUpdate): CredentialRow {
     this.rejectEc2Derived(ctx);
     const current = this.authorizedRow(ctx, 'identity:update_credential', id);
@@ -99,11 +102,13 @@ export class CredentialsService {
     if (patch.projectId !== undefined) next.projectId = patch.projectId;
     if (patch.projectId) mustGetProject(this.deps.db, patch.projectId);
     if (patch.blob !== undefined) next.blob = patch.blob;
+    if (current.type === 'ec2' && patch.blob !== undefined) checkScopeKeysKept(current.blob, patch.blob);
     if (next.type === 'ec2') {
       const blob = parseEc2Blob(next.blob);
-      if (current.accessKey && blob.access !== current.accessKey) throw errors.invalid('Invalid blob in credential: the access key of an ec2 credential cannot change.');
       if (!next.projectId) throw missing('project_id', 'credential');
-      next.accessKey = blob.access;
+      // The blob's `access` may change (Keystone allows it), but the credential is still found by the
+      // access key its id was derived from, as Keystone finds it by sha256(access).
+      next.accessKey = current.accessKey ?? blob.access;
     } else next.accessKey = null;
     this.deps.db.update(credentials).set(next).where(eq(credentials.id, id)).run();
     if (current.accessKey) this.cache.delete(current.accessKey);
@@ -231,6 +236,18 @@ function parseEc2Blob(blob: string): { access: string; secret?: string; trust_id
   const p = parsed as Record<string, unknown>;
   if (typeof p.access !== 'string' || !p.access) throw missing('access', 'blob');
   return { access: p.access, secret: typeof p.secret === 'string' ? p.secret : undefined, trust_id: typeof p.trust_id === 'string' ? p.trust_id : null };
+}
+
+/** Keystone's _validate_blob_update_keys: the keys that scope an ec2 credential may not be set, changed or unset. */
+function checkScopeKeysKept(oldBlob: string, newBlob: string): void {
+  const before = parseBoundedJson(oldBlob, 'Invalid blob in credential') as Record<string, unknown> | null;
+  const after = parseBoundedJson(newBlob, 'Invalid blob in credential');
+  if (typeof after !== 'object' || after === null || Array.isArray(after)) throw errors.invalid('Invalid blob in credential');
+  for (const key of ['trust_id', 'app_cred_id', 'access_token_id', 'access_id']) {
+    const was = before?.[key] ?? null;
+    const now = (after as Record<string, unknown>)[key] ?? null;
+    if (JSON.stringify(was) !== JSON.stringify(now)) throw errors.invalid(`${key} can not be updated for credential`);
+  }
 }
 
 function missing(attribute: string, target: string) {

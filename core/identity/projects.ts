@@ -3,7 +3,7 @@ import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import { applicationCredentials, credentials, domains, projects, roleAssignments } from '../db/schema/identity.js';
 import { assertJsonDepth } from '../bounded-json.js';
-import { errors } from '../errors.js';
+import { CoreError, errors } from '../errors.js';
 import { authorize, seesAll } from '../policy/index.js';
 import { duplicate, mustGetDomain, newId, type ProjectRow, EXTRA_TOO_DEEP } from './lookup.js';
 import type { IdentityDeps, Revoker } from './ports.js';
@@ -62,7 +62,6 @@ export class ProjectsService {
   /** `POST /v3/projects` (`identity:create_project`). */
   create(ctx: RequestContext, input: ProjectCreate): ProjectRow {
     const { db } = this.deps;
-    if (input.isDomain) throw errors.invalid('Projects acting as domains (is_domain: true) are not supported; create a domain instead.');
     let parent: ProjectRow | undefined;
     let domainId = input.domainId;
     if (input.parentId) {
@@ -79,6 +78,8 @@ export class ProjectsService {
     }
     domainId ??= ctx.auth?.domainId ?? ctx.auth?.projectDomainId ?? ctx.auth?.userDomainId ?? 'default';
     authorize(ctx, 'identity:create_project', { domainId });
+    // Projects acting as domains are not served: NotImplemented (501), not a client error.
+    if (input.isDomain) throw new CoreError('NotImplemented', 'The action you have requested has not been implemented.', { reason: 'is_domain' });
     assertJsonDepth(input.extra, EXTRA_TOO_DEEP);
     mustGetDomain(db, domainId);
     if (parent && !this.branchEnabled(parent)) {

@@ -98,7 +98,9 @@ export class RolesService {
     const prior = mustGetRole(this.deps.db, priorId);
     const implied = mustGetRole(this.deps.db, impliedId);
     if (PROHIBITED_IMPLIED.includes(implied.name)) throw errors.forbidden(`${implied.name} cannot be an implied roles.`);
-    if (implied.domainId && implied.domainId !== prior.domainId) throw errors.forbidden(`${implied.id} cannot be an implied roles.`);
+    // Keystone forbids only a global role implying a domain-specific one; a domain-specific role may
+    // imply a role of any domain.
+    if (prior.domainId === null && implied.domainId) throw errors.forbidden(`${implied.id} cannot be an implied roles.`);
     if (priorId === impliedId || this.implies(impliedId, priorId)) throw errors.invalid('Role inference would create a cycle.');
     this.deps.db.insert(impliedRoles).values({ priorRoleId: priorId, impliedRoleId: impliedId }).onConflictDoNothing().run();
     return { prior, implied };

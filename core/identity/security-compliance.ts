@@ -82,12 +82,15 @@ export class SecurityCompliance {
     }
   }
 
-  /** How many earlier hashes the history check compares against (`unique_last_password_count` − 1). */
+  /**
+   * How many stored hashes the history check compares against: Keystone checks the last
+   * `unique_last_password_count` passwords, the current one included (`passwords[-unique_cnt:]`).
+   */
   get historyDepth(): number {
-    return Math.max(0, this.opts.uniqueLastPasswordCount - 1);
+    return Math.max(0, this.opts.uniqueLastPasswordCount);
   }
 
-  /** `unique_last_password_count`: the new password must differ from the last N−1 (newest first in `recent`). */
+  /** `unique_last_password_count`: the new password must differ from the last N, current included (newest first in `recent`). */
   async checkHistory(newPassword: string, recent: string[], hasher: PasswordHasher): Promise<void> {
     const n = this.opts.uniqueLastPasswordCount;
     for (const hash of recent.slice(0, this.historyDepth)) {

@@ -41,7 +41,7 @@ export interface UserCreate {
   extra?: Record<string, unknown>;
 }
 
-/** Fields a caller may change; `password` here is an administrator's reset. */
+/** Fields a caller may change; `password` here is an administrator's reset (exempt from password history). */
 export type UserUpdate = Partial<Omit<UserCreate, 'domainId'>>;
 
 /** List filters (`?name=&domain_id=&enabled=`). */
@@ -154,8 +154,8 @@ export class UsersService {
     const now = this.deps.clock.now();
     let newHash: string | undefined;
     if (patch.password !== undefined && patch.password !== null) {
+      // An administrator's reset is not subject to history, as in Keystone (only change_password checks it).
       this.rules.validateFormat(patch.password);
-      await this.rules.checkHistory(patch.password, this.recentHashes(id), this.deps.hasher);
       newHash = await this.deps.hasher.hash(patch.password);
       next.passwordHash = newHash;
       next.passwordCreatedAt = now;

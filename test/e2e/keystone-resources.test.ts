@@ -13,6 +13,12 @@ describe('Keystone resources', () => {
   afterAll(async () => f.sys.dispose());
 
   describe('projects', () => {
+    it('is_domain: true is NotImplemented (501), as an unserved feature', async () => {
+      const r = await f.call('POST', '/v3/projects', admin, { project: { name: 'as-domain', is_domain: true } });
+      expect(r.status).toBe(501);
+      expect(r.body.error).toEqual({ code: 501, title: 'Not Implemented', message: 'The action you have requested has not been implemented.' });
+    });
+
     it('create 201, show, list by name, update, duplicate 409, delete 204, then 404', async () => {
       const c = await f.call('POST', '/v3/projects', admin, { project: { name: 'p1', description: 'd', domain_id: 'default', tags: ['a'] } });
       expect(c.status).toBe(201);
@@ -137,6 +143,28 @@ describe('Keystone resources', () => {
     });
   });
 
+  describe('ec2 credential update', () => {
+    it('refuses changes to trust_id, app_cred_id, access_token_id and access_id only; access may change', async () => {
+      const id = await f.userWithRole('ec2-upd', 'pw', f.demoProjectId, 'member');
+      const t = await f.login('ec2-upd', 'pw', 'demo');
+      const cred = (await f.call('POST', `/v3/users/${id}/credentials/OS-EC2`, t, { tenant_id: f.demoProjectId })).body.credential;
+      const generic = (await f.call('GET', '/v3/credentials?type=ec2', t)).body.credentials[0];
+      const blob = JSON.parse(generic.blob);
+      const patch = (b: Record<string, unknown>) => f.call('PATCH', `/v3/credentials/${generic.id}`, t, { credential: { blob: JSON.stringify(b) } });
+      for (const key of ['trust_id', 'app_cred_id', 'access_token_id', 'access_id']) {
+        const r = await patch({ ...blob, [key]: 'something-else' });
+        expect(r.status, key).toBe(400);
+        expect(r.body.error.message).toBe(`${key} can not be updated for credential`);
+      }
+      const moved = await patch({ ...blob, access: 'renamed-access' });
+      expect(moved.status).toBe(200);
+      expect(JSON.parse(moved.body.credential.blob).access).toBe('renamed-access');
+      expect(moved.body.credential.id).toBe(generic.id);
+      // Still found by the access key its id derives from, as Keystone looks it up by sha256(access).
+      expect(f.sys.identity.services.credentials.findEc2(cred.access)?.secret).toBe(cred.secret);
+    });
+  });
+
   describe('users and passwords', () => {
     it('duplicate user 409; password change revokes the old token and the new password works', async () => {
       const id = await f.userWithRole('bob', 'bob-pw-1', f.demoProjectId, 'member');
@@ -240,6 +268,29 @@ describe('Keystone resources', () => {
       expect((await f.call('DELETE', `/v3/roles/${created.id}`, admin)).status).toBe(204);
     });
 
+    it('domain-specific roles: may imply another domain\'s role, a global one may not imply them; never effective', async () => {
+      const d1 = (await f.call('POST', '/v3/domains', admin, { domain: { name: 'dr-one' } })).body.domain;
+      const d2 = (await f.call('POST', '/v3/domains', admin, { domain: { name: 'dr-two' } })).body.domain;
+      const r1 = (await f.call('POST', '/v3/roles', admin, { role: { name: 'dr1', domain_id: d1.id } })).body.role;
+      const r2 = (await f.call('POST', '/v3/roles', admin, { role: { name: 'dr2', domain_id: d2.id } })).body.role;
+      expect((await f.call('PUT', `/v3/roles/${r1.id}/implies/${r2.id}`, admin)).status).toBe(201);
+      const reader = await f.roleId('reader');
+      expect((await f.call('PUT', `/v3/roles/${r2.id}/implies/${reader}`, admin)).status).toBe(201);
+      const globalToDomain = await f.call('PUT', `/v3/roles/${reader}/implies/${r1.id}`, admin);
+      expect(globalToDomain.status).toBe(403);
+      expect(globalToDomain.body.error.message).toBe(`${r1.id} cannot be an implied roles.`);
+
+      const u = (await f.call('POST', '/v3/users', admin, { user: { name: 'dr-user', password: 'dr-pw' } })).body.user;
+      expect((await f.call('PUT', `/v3/projects/${f.demoProjectId}/users/${u.id}/roles/${r1.id}`, admin)).status).toBe(204);
+      const direct = await f.call('GET', `/v3/role_assignments?user.id=${u.id}`, admin);
+      expect(direct.body.role_assignments.map((a: Body) => a.role.id)).toEqual([r1.id]);
+      const eff = await f.call('GET', `/v3/role_assignments?user.id=${u.id}&effective`, admin);
+      // r1 ⇒ r2 ⇒ reader: only the global role is effective.
+      expect(eff.body.role_assignments.map((a: Body) => a.role.id)).toEqual([reader]);
+      const t = await f.login('dr-user', 'dr-pw', 'demo');
+      expect((await f.sys.identity.tokens.validate(t)).roles.map((r) => r.name)).toEqual(['reader']);
+    });
+
     it('system and domain grants', async () => {
       const u = (await f.call('POST', '/v3/users', admin, { user: { name: 'sys-reader', password: 'pw' } })).body.user;
       const reader = await f.roleId('reader');
@@ -277,6 +328,26 @@ describe('Keystone resources', () => {
       expect((await f.call('GET', base, t)).body.application_credentials.map((x: Body) => x.name)).toEqual(['ci']);
       expect((await f.call('DELETE', `${base}/${ac.id}`, t)).status).toBe(204);
       expect((await f.call('GET', `${base}/${ac.id}`, t)).status).toBe(404);
+    });
+  });
+
+  describe('application credential expiry', () => {
+    it('expires_at keeps its microseconds and is echoed without a zone, as Keystone does', async () => {
+      const id = await f.userWithRole('ivy', 'ivy-pw', f.demoProjectId, 'member');
+      const t = await f.login('ivy', 'ivy-pw', 'demo');
+      const base = `/v3/users/${id}/application_credentials`;
+      const c = await f.call('POST', base, t, { application_credential: { name: 'micro', expires_at: '2099-12-02T13:33:25.714775' } });
+      expect(c.status).toBe(201);
+      expect(c.body.application_credential.expires_at).toBe('2099-12-02T13:33:25.714775');
+      const shown = await f.call('GET', `${base}/${c.body.application_credential.id}`, t);
+      expect(shown.body.application_credential.expires_at).toBe('2099-12-02T13:33:25.714775');
+      const z = await f.call('POST', base, t, { application_credential: { name: 'zulu', expires_at: '2099-12-02T13:33:25.5Z' } });
+      expect(z.body.application_credential.expires_at).toBe('2099-12-02T13:33:25.500000');
+      const whole = await f.call('POST', base, t, { application_credential: { name: 'whole', expires_at: '2099-12-02T13:33:25' } });
+      expect(whole.body.application_credential.expires_at).toBe('2099-12-02T13:33:25');
+      const listed = (await f.call('GET', base, t)).body.application_credentials.map((x: Body) => x.expires_at);
+      expect(listed.sort()).toEqual(['2099-12-02T13:33:25', '2099-12-02T13:33:25.500000', '2099-12-02T13:33:25.714775']);
+      expect((await f.call('POST', base, t, { application_credential: { name: 'bad', expires_at: 'tomorrow' } })).status).toBe(400);
     });
   });
 

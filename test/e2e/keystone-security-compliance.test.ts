@@ -68,6 +68,25 @@ describe('Keystone security compliance', () => {
     expect((await change(u.id, 'password2', 'password3')).status).toBe(204);
   });
 
+  it('history covers the last N passwords, the current one included; an administrator reset is exempt', async () => {
+    const u = (await create('histy', 'password1', { ignore_change_password_upon_first_use: true })).body.user;
+    expect((await change(u.id, 'password1', 'password2')).status).toBe(204);
+    f.clock.advance(2 * DAY);
+    expect((await change(u.id, 'password2', 'password3')).status).toBe(204);
+    f.clock.advance(2 * DAY);
+    // unique_last_password_count = 3: password1, password2 and password3 (current) are all refused.
+    for (const old of ['password1', 'password2', 'password3']) {
+      const r = await change(u.id, 'password3', old);
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toContain('cannot be identical to a previous password');
+    }
+    // Keystone's update_user does not validate history: an admin may reset to any earlier password.
+    const reset = await f.call('PATCH', `/v3/users/${u.id}`, await adminToken(), { user: { password: 'password2' } });
+    expect(reset.status).toBe(200);
+    const again = await f.call('PATCH', `/v3/users/${u.id}`, await adminToken(), { user: { password: 'password2' } });
+    expect(again.status).toBe(200);
+  });
+
   it('locks the account after N failures for the configured duration, answering like a wrong password', async () => {
     (await create('locky', 'password1', { ignore_change_password_upon_first_use: true })).body.user;
     expect((await passwordAuth('locky', 'wrong-1')).status).toBe(401);

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAuth, type OpenStackEnv } from '../common/index.js';
 import type { KeystoneDeps } from './app.js';
-import { ctxOf, listLinks, parseMember, parseTime } from './resource-helpers.js';
+import { ctxOf, listLinks, parseMember, parseTimeMicros } from './resource-helpers.js';
 import { KeystoneViews } from './views.js';
 
 const roleRef = z.object({
@@ -41,7 +41,7 @@ export function registerApplicationCredentialsRoutes(app: Hono<OpenStackEnv>, de
       name: b.name,
       description: b.description ?? null,
       secret: b.secret ?? null,
-      expiresAt: parseTime(b.expires_at, 'expires_at'),
+      expiresAtMicros: parseTimeMicros(b.expires_at, 'expires_at'),
       roles: b.roles?.map((r) => ({ id: r.id, name: r.name, domainId: r.domain_id ?? null })),
       unrestricted: b.unrestricted,
       accessRules: b.access_rules,

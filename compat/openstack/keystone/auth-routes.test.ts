@@ -134,6 +134,17 @@ describe('Keystone auth API', () => {
       expect(t.expires_at).toBe(first.body.expires_at);
     });
 
+    it('token method with a revoked token: 404 "Could not find token", as Keystone', async () => {
+      const first = await login('demo', demoPassword());
+      const d = await sys.request('/identity/v3/auth/tokens', { method: 'DELETE', headers: { 'x-auth-token': first.id, 'x-subject-token': first.id } });
+      expect(d.status).toBe(204);
+      const r = await post({ auth: { identity: { methods: ['token'], token: { id: first.id } } } });
+      expect(r.status).toBe(404);
+      const body = (await r.json()) as Body;
+      expect(body.error.code).toBe(404);
+      expect(body.error.message).toContain('Could not find token');
+    });
+
     it('application_credential: project-scoped to the credential\'s project, restricted roles', async () => {
       const admin = await sys.identity.tokens.validate(adminToken);
       const { row, secret } = await sys.identity.services.applicationCredentials.create({ requestId: 't', auth: admin.context }, admin.user.id, {

@@ -61,6 +61,21 @@ export function parseTime(value: string | null | undefined, field: string): numb
   return ms;
 }
 
+/**
+ * Parses an ISO-8601 timestamp keeping its microseconds (µs since the epoch); 400 when it is not one.
+ * Keystone (parse_isotime) keeps up to six fraction digits; more are truncated, as Python's datetime does.
+ */
+export function parseTimeMicros(value: string | null | undefined, field: string): number | null | undefined {
+  if (value === undefined || value === null) return value;
+  const m = /^([^.]*)(?:\.(\d+))?(.*)$/.exec(value);
+  const fraction = m?.[2] ?? '';
+  const base = parseTime(`${m?.[1] ?? ''}${m?.[3] ?? ''}`, field);
+  if (base === null || base === undefined || (m?.[2] === undefined && value.includes('.'))) {
+    throw errors.invalid(`Invalid input for field '${field}': '${value}' is not a valid date-time.`);
+  }
+  return base * 1000 + Number(fraction.slice(0, 6).padEnd(6, '0'));
+}
+
 /** Keys of `obj` not in `known`: Keystone keeps them as extra attributes on users, projects and domains. */
 export function extraOf(obj: Record<string, unknown>, known: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -14,6 +14,18 @@ export function isoTime(ms: number | null | undefined): string | null {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
+/**
+ * A timestamp as Keystone echoes stored datetimes (Python's `isoformat()` of a naive UTC value):
+ * no zone suffix, and microseconds only when there are any (`2026-12-02T13:33:25.714775`).
+ */
+export function naiveIsoMicros(us: number | null | undefined): string | null {
+  if (us === null || us === undefined) return null;
+  const ms = Math.floor(us / 1000);
+  const micros = us - Math.floor(us / 1_000_000) * 1_000_000;
+  const seconds = new Date(ms).toISOString().slice(0, 19);
+  return micros ? `${seconds}.${String(micros).padStart(6, '0')}` : seconds;
+}
+
 /** Renders identity entities with links under `base` (`{publicUrl}/identity`). */
 export class KeystoneViews {
   constructor(private readonly base: string) {}
@@ -82,7 +94,7 @@ export class KeystoneViews {
       user_id: a.userId,
       project_id: a.projectId,
       system: null,
-      expires_at: isoTime(a.expiresAt),
+      expires_at: naiveIsoMicros(a.expiresAtMicros ?? (a.expiresAt === null ? null : a.expiresAt * 1000)),
       unrestricted: a.unrestricted,
       roles: roles.map((r) => ({ id: r.id, name: r.name, domain_id: r.domainId })),
       access_rules: a.accessRules,

@@ -11,6 +11,7 @@ export const applicationCredentials = pgTable("application_credentials", {
   description: textC("description"),
   secret_hash: textC("secret_hash").notNull(),
   expires_at: bigint("expires_at", { mode: 'number' }),
+  expires_at_us: bigint("expires_at_us", { mode: 'number' }),
   unrestricted: bigint("unrestricted", { mode: 'number' }).notNull().default(0),
   role_ids: textC("role_ids").notNull(),
   access_rules: textC("access_rules").notNull().default("[]"),

@@ -148,6 +148,8 @@ export const applicationCredentials = sqliteTable(
     description: text('description'),
     secretHash: text('secret_hash').notNull(),
     expiresAt: ms('expires_at'),
+    /** The expiry in microseconds, as given (Keystone keeps and echoes sub-second precision); null without expiry. */
+    expiresAtMicros: integer('expires_at_us'),
     unrestricted: integer('unrestricted', { mode: 'boolean' }).notNull().default(false),
     /** Role ids the credential may use (a subset of the user's roles on the project at creation). */
     roleIds: text('role_ids', { mode: 'json' }).$type<string[]>().notNull(),

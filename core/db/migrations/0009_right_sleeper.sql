@@ -1,0 +1,1 @@
+ALTER TABLE `application_credentials` ADD `expires_at_us` integer;

@@ -1,0 +1,1 @@
+ALTER TABLE "application_credentials" ADD COLUMN "expires_at_us" bigint;
