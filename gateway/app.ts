@@ -85,7 +85,7 @@ export interface System {
   images: ImageService;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
-  /** Stops background work and closes the database. */
+  /** Stops background work (timers, queue workers), makes every acknowledged write durable and closes the database. */
   close(): Promise<void>;
 }
 
@@ -256,6 +256,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     },
     async close() {
       for (const cl of closers.reverse()) await cl();
+      // After the workers stopped: the last group-commit batches become durable before the database closes.
+      await objects.drain();
       openDb.close();
     },
   };

@@ -1,6 +1,6 @@
 // Group commit: concurrent small write transactions share one SQLite transaction, and one WAL fsync, done off the event loop, serves many requests.
 import type Database from 'better-sqlite3';
-import { fdatasync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import type { Db } from './index.js';
 
 /** An open drizzle transaction (what the functions passed to `run` receive). */
@@ -86,10 +86,24 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Commits what is queued and waits until every batch committed so far is durable, then releases the
+   * WAL descriptor: the shutdown step before the database closes. Later `run` calls still work (they reopen it).
+   */
+  async drain(): Promise<void> {
+    if (this.queue.length) this.flush();
+    while (this.syncing || this.awaitingSync.length) await new Promise((r) => setImmediate(r));
+    if (this.walFd !== undefined) {
+      closeSync(this.walFd);
+      this.walFd = undefined;
+    }
+  }
+
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;
+    if (!batch.length) return;
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       this.sync?.normal.run();
