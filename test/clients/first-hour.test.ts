@@ -1,7 +1,7 @@
 // A new user's first hour with the `skybridge` command: start, stop on SIGTERM mid-upload, restart, port in use, bad config, passwords, aws CLI, reset.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../harness/server.js';
 import { passwordToken } from './keystone-http.js';
-import { readCloudsYaml } from './openstack.js';
+import { DEBIAN_AWS } from './aws.js';
+import { cleanEnv, run, runOk } from './object-fixture.js';
+import { openstackCli, readCloudsYaml, requireOpenstackCli } from './openstack.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const ENV = { SKYBRIDGE_PASSWORD_HASH_COST: '1024' };
@@ -52,7 +54,7 @@ const oneLine = (stderr: string) => {
   expect(stderr).not.toMatch(/\n\s+at /);
 };
 
-describe('failed starts answer one line, before anything is bootstrapped', () => {
+describe('without a server: --help, --version, failed starts answer one line before anything is bootstrapped', () => {
   const dirs: string[] = [];
   const freshDir = () => {
     const d = mkdtempSync(join(tmpdir(), 'skybridge-first-hour-'));
@@ -60,6 +62,15 @@ describe('failed starts answer one line, before anything is bootstrapped', () =>
     return d;
   };
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('--help and --version', async () => {
+    const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
+    const [help, v] = await Promise.all([skybridge(['--help'], {}), skybridge(['--version'], {})]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('skybridge reset [--yes]');
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toBe(`skybridge ${version}`);
+  });
 
   it('port in use: exit 1, one line naming the port, the new data dir left untouched', async () => {
     const port = await freePort();
@@ -103,6 +114,32 @@ describe('the skybridge command', () => {
   });
   afterAll(async () => server?.dispose());
 
+  /** What each start printed (the harness keeps stdout across restarts). */
+  const starts = () => server.stdout().split('skybridge listening on ').slice(1);
+
+  it('first start: the printed aws lines work with Debian\'s aws CLI 2.9 (--endpoint-url), the written profile with a CLI that reads endpoint_url', async () => {
+    const out = starts()[0]!;
+    expect(out).toMatch(/admin +password \S+/);
+    const source = /^ *(source \S+)$/m.exec(out)![1]!;
+    const mb = /^ *(aws --endpoint-url \S+ s3 mb s3:\/\/\S+)$/m.exec(out)![1]!;
+    const ls = /^ *(aws --endpoint-url \S+ s3 ls)$/m.exec(out)![1]!;
+    // As a user types them: the aws on PATH is Debian's; no ~/.aws of the test machine counts.
+    const env = cleanEnv({ PATH: `/usr/bin:${process.env.PATH}`, AWS_CONFIG_FILE: join(server.dataDir, 'none'), AWS_PAGER: '' });
+    const r = await runOk('sh', ['-c', `${source.replace('source', '.')} && ${mb} && ${ls}`], { env });
+    expect(r.stdout).toContain('make_bucket: my-first-bucket');
+    expect(r.stdout).toContain('my-first-bucket');
+    expect((await runOk(DEBIAN_AWS, ['--version'])).stdout + '').toMatch(/aws-cli\/2\.9/);
+    // The profile: endpoint_url is read by aws CLI >= 2.13 / 1.29; the first aws on PATH here (pyenv's 1.4x) does.
+    const profile = /# (AWS_CONFIG_FILE=\S+ AWS_SHARED_CREDENTIALS_FILE=\S+) aws --profile skybridge s3 ls/.exec(out)![1]!;
+    const newer = await run('sh', ['-c', 'aws --version'], { env: cleanEnv() });
+    const m = /aws-cli\/(\d+)\.(\d+)/.exec(newer.stdout + newer.stderr);
+    const readsEndpointUrl = !!m && (Number(m[1]) > 2 || (m[1] === '2' && Number(m[2]) >= 13) || (m[1] === '1' && Number(m[2]) >= 29));
+    if (readsEndpointUrl) {
+      const p = await runOk('sh', ['-c', `${profile} aws --profile skybridge s3 ls`], { env: cleanEnv({ AWS_PAGER: '' }) });
+      expect(p.stdout).toContain('my-first-bucket');
+    }
+  });
+
   it('SIGTERM during an upload: stops accepting, finishes the upload, exits 0, releases the port; the data is there after a restart', async () => {
     const admin = await passwordToken(server.url, 'admin', adminPassword, 'admin');
     const account = `${server.url}/object/v1/AUTH_${admin.projectId}`;
@@ -128,5 +165,37 @@ describe('the skybridge command', () => {
     expect(got.status).toBe(200);
     const bytes = Buffer.from(await got.arrayBuffer());
     expect(createHash('md5').update(bytes).digest('hex')).toBe(createHash('md5').update(body).digest('hex'));
+  });
+
+  it('later starts print no password, only where they are; a password changed with `openstack user set` is never printed or written stale', async () => {
+    const second = starts()[1]!;
+    expect(second).not.toContain(adminPassword);
+    expect(second).toContain(`passwords and keys: ${join(server.dataDir, 'clouds.yaml')}`);
+    await requireOpenstackCli();
+    const cli = openstackCli(server.dataDir);
+    const demoPassword = (await readCloudsYaml(cli.configFile)).clouds['skybridge-demo']!.auth.password!;
+    await cli.ok(['user', 'set', '--password', 'changed-Pass1', 'demo'], { cloud: 'skybridge' });
+    await server.restart();
+    const third = starts()[2]!;
+    expect(third).not.toContain(demoPassword);
+    expect(third).toMatch(/demo .*password changed since bootstrap/);
+    const yaml = readFileSync(cli.configFile, 'utf8');
+    expect(yaml).not.toContain(demoPassword);
+    expect(yaml).toContain('# password: changed since bootstrap');
+    expect(existsSync(join(server.dataDir, 'demo-password'))).toBe(false);
+    expect((await readCloudsYaml(cli.configFile)).clouds.skybridge!.auth.password).toBe(adminPassword);
+    expect((await passwordToken(server.url, 'demo', 'changed-Pass1', 'demo')).status).toBe(201);
+  });
+
+  it('reset: refused without a terminal or --yes; --yes removes the data dir', async () => {
+    expect(await server.stop()).toBe(0);
+    const env = { SKYBRIDGE_DATA_DIR: server.dataDir };
+    const refusedReset = await skybridge(['reset'], env);
+    expect(refusedReset.code).toBe(1);
+    expect(refusedReset.stderr).toContain('pass --yes');
+    expect(existsSync(join(server.dataDir, 'skybridge.db'))).toBe(true);
+    const done = await skybridge(['reset', '--yes'], env);
+    expect(done.code, done.stderr).toBe(0);
+    expect(existsSync(server.dataDir)).toBe(false);
   });
 });
