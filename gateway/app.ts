@@ -40,6 +40,9 @@ import { firstStart, type FirstStartInfo } from './first-start.js';
 import { openSseKeyRing, scheduleSseKeyRotation } from './sse-keys.js';
 import { scheduleTokenKeyRotation, tokenKeyDir } from './token-keys.js';
 import { accessLog } from './middleware/access-log.js';
+import { version } from './cli.js';
+import { landingPage, wantsLandingPage } from './landing.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { requestId } from './middleware/request-id.js';
 import { registerObjectStoreWorkers } from '../workers/object-store/register-object-store-workers.js';
 import { registerImageWorkers } from '../workers/image-import/register-image-workers.js';
@@ -86,10 +89,22 @@ export interface System {
   images: ImageService;
   /** Networks, subnets, ports, security groups, routers, floating IPs (Neutron and Nova call it). */
   network: NetworkService;
+  /** Prometheus metrics (`GET /metrics`). */
+  metrics: GatewayMetrics;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
-  /** Stops background work and closes the database. */
+  /** Stops background work (timers, queue workers), makes every acknowledged write durable and closes the database. */
   close(): Promise<void>;
+}
+
+/** The API family of a request path, for access-log lines and metrics labels. */
+function familyOf(path: string, method: string): string {
+  if (path === '/identity' || path.startsWith('/identity/')) return 'keystone';
+  if (path === GLANCE_PREFIX || path.startsWith(`${GLANCE_PREFIX}/`)) return 'glance';
+  if (path.startsWith(`${SWIFT_PREFIX}/`) || path === '/info') return 'swift';
+  if (path === '/healthz' || path === '/metrics') return 'gateway';
+  if (path === '/' && method === 'POST') return 'ec2';
+  return 's3';
 }
 
 /** Opens the configured PostgreSQL, or stops the start with a message naming the variable (never a stack trace). */
@@ -153,8 +168,10 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const fsBlobs = overrides.blobStore || s3Blobs || overrides.inMemory ? undefined : new FsBlobStore({ root: join(config.dataDir, 'blobs') });
   const blobs: BlobStore = overrides.blobStore ?? s3Blobs ?? fsBlobs ?? new MemoryBlobStore();
   const outbox = createOutboxStore(db.db);
+  const metrics = createMetrics(() => outbox.counts());
+  const counted = metrics.countOutcomes(outbox);
   const queue: JobQueue =
-    overrides.queue ?? (config.redisUrl ? new BullMqQueue({ store: outbox, redisUrl: config.redisUrl, logger }) : new EmbeddedQueue({ store: outbox, logger }));
+    overrides.queue ?? (config.redisUrl ? new BullMqQueue({ store: counted, redisUrl: config.redisUrl, logger }) : new EmbeddedQueue({ store: counted, logger }));
   const periodic = createPeriodicScheduler(logger);
   const graceMs = config.blobAudit.graceSeconds * 1000;
   if (fsBlobs) {
@@ -186,7 +203,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const app = new Hono<GatewayEnv>();
   // Middleware order, outermost first: request id, access log, then each family's own body limit and error mapping.
   app.use('*', requestId());
-  app.use('*', accessLog(logger));
+  app.use('*', accessLog(logger, familyOf, metrics));
   // Only the AWS face authenticates before reading a body; every other request gets `100 Continue` at once.
   const publicHost = new URL(config.publicUrl).hostname;
   app.use('*', async (c, next) => {
@@ -194,6 +211,16 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     await next();
   });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Unsigned only: a signed `GET /metrics` is S3 ListObjects on a bucket named `metrics`.
+  app.get('/metrics', async (c, next) => {
+    if (c.req.header('authorization') || /[?&]X-Amz-(Credential|Signature)=/i.test(rawTarget(c.env, c.req.url))) return next();
+    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+  });
+  app.get('/', async (c, next) => {
+    if (!wantsLandingPage(c.req.method, rawTarget(c.env, c.req.url), c.req.raw.headers)) return next();
+    c.set('operation', 'landingPage');
+    return c.html(landingPage(config, version()));
+  });
 
   const identityUrl = `${config.publicUrl}/identity`;
   identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
@@ -202,7 +229,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const sseFileRing = overrides.sseKeyRing ? undefined : openSseKeyRing(config, (e) => logger.warn({ err: e.message }, 'SSE keys: cannot re-read the key directory; keeping the keys loaded before'));
   const sseKeys = overrides.sseKeyRing ?? sseFileRing!;
   if (sseFileRing) scheduleSseKeyRotation(periodic, sseFileRing, config, logger);
-  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys, clock: overrides.objectClock });
+  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys, clock: overrides.objectClock, onCommit: metrics.observeCommit });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
   scheduleBlobAudit(periodic, queue, { intervalMs: config.blobAudit.intervalSeconds * 1000, graceMs });
   // Lifecycle rules: due objects get their delete-at and an `object.expire` job (each object version once).
@@ -266,11 +293,14 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     objects,
     images,
     network,
+    metrics,
     async start() {
       for (const s of starters) await s();
     },
     async close() {
       for (const cl of closers.reverse()) await cl();
+      // After the workers stopped: the last group-commit batches become durable before the database closes.
+      await objects.drain();
       openDb.close();
     },
   };

@@ -29,6 +29,8 @@ export interface Config {
   jsonBodyLimit: number;
   /** How often the lifecycle sweep looks for objects bucket lifecycle rules made due (`SKYBRIDGE_LIFECYCLE_SWEEP_MS`, default 1 h). */
   lifecycleSweepMs: number;
+  /** How long a stop (SIGTERM/SIGINT) waits for requests in flight before cutting them (`SKYBRIDGE_SHUTDOWN_DRAIN_MS`, default 10 s). */
+  shutdownDrainMs: number;
   /** pino level; `silent` in tests. */
   logLevel: string;
   /** scrypt cost parameter N (power of two) for password hashing. */
@@ -180,6 +182,14 @@ function networkConfig(env: Record<string, string | undefined>): NetworkConfig {
   return { hosts: names, networkHost, macBase, quotas };
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(raw: string | undefined): string {
+  const level = raw || 'info';
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError('SKYBRIDGE_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, not ${level}`);
+  return level;
+}
+
 /** Builds a Config from an environment map (defaults to `process.env`). Throws ConfigError naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const host = env.SKYBRIDGE_HOST || '127.0.0.1';
@@ -237,7 +247,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sseKeyRotationHours: optInt(env, 'SKYBRIDGE_SSE_KEY_ROTATION_HOURS', 1, 24 * 3660),
     jsonBodyLimit: optInt(env, 'SKYBRIDGE_JSON_BODY_LIMIT', 1024, 1 << 30) ?? 1 << 20,
     lifecycleSweepMs: optInt(env, 'SKYBRIDGE_LIFECYCLE_SWEEP_MS', 1000, 7 * 86_400_000) ?? 3_600_000,
-    logLevel: env.SKYBRIDGE_LOG_LEVEL || 'info',
+    shutdownDrainMs: optInt(env, 'SKYBRIDGE_SHUTDOWN_DRAIN_MS', 0, 3_600_000) ?? 10_000,
+    logLevel: logLevel(env.SKYBRIDGE_LOG_LEVEL),
     passwordHashCost: optInt(env, 'SKYBRIDGE_PASSWORD_HASH_COST', 2, 1 << 20) ?? 1 << 14,
     imageQuotas: {
       imageCount: optInt(env, 'SKYBRIDGE_IMAGE_QUOTA_COUNT', 0, 1_000_000_000),
