@@ -69,7 +69,7 @@ export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOp
   row('headObject', 'HEAD', O, true, 'SSE-C objects 400, as S3 answers a HEAD without the key'),
   row('putObject', 'PUT', O, true, 'Etag check (422), X-Delete-At/After, X-Copy-From, X-Object-Manifest (DLO), If-None-Match: *; the bucket\'s S3 default encryption applies'),
   row('copyObject', 'COPY', O, true, 'Destination, X-Fresh-Metadata; an SSE-C source is 400'),
-  row('postObject', 'POST', O, true, 'replaces user metadata, Content-Type, Content-Disposition, Content-Encoding, X-Delete-At'),
+  row('postObject', 'POST', O, true, 'replaces user metadata, Content-Type, Content-Disposition, Content-Encoding, X-Delete-At; X-Object-Manifest makes the object a DLO'),
   row('deleteObject', 'DELETE', O, true),
   row('putSloManifest', 'PUT', `${O}?multipart-manifest=put`, true, 'no inline data segments, no heartbeat; SSE-C segments refused (400)'),
   row('getSloManifest', 'GET', `${O}?multipart-manifest=get`, true, 'also format=raw'),
