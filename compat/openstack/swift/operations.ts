@@ -58,7 +58,7 @@ export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOp
   row('putAccount', 'PUT', A, false, 'reseller admin only upstream; accounts are projects'),
   row('deleteAccount', 'DELETE', A, false, 'reseller admin only upstream; accounts are projects'),
   row('bulkDelete', 'POST', `${A}?bulk-delete`, true, 'also DELETE ?bulk-delete; plain, json or xml result'),
-  row('bulkExtract', 'PUT', `${A}?extract-archive`, false),
+  row('bulkExtract', 'PUT', `${A}[/{container}[/{prefix}]]?extract-archive`, true, 'tar, tar.gz, tar.bz2; containers made from the first path segment at the account level; pax user.meta.* xattrs as metadata; plain, json or xml result'),
   row('getContainer', 'GET', C, true, 'plain/json/xml; prefix, delimiter, marker, end_marker, limit, reverse, path'),
   row('headContainer', 'HEAD', C, true),
   row('putContainer', 'PUT', C, true, '201 created / 202 existing; metadata and ACLs'),
