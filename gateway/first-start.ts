@@ -1,6 +1,6 @@
 // First-start setup on disk: keeps the generated passwords, bootstraps identity, writes clouds.yaml and aws.env.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BootstrapResult, Identity } from '../core/identity/index.js';
 import type { Config } from './config.js';
@@ -13,7 +13,7 @@ export interface FirstStartInfo {
   awsEnv: string;
 }
 
-/** Reads a kept secret, or generates and keeps one (0600). */
+/** Reads a kept secret, or generates and keeps one (0600); of several processes generating at once, the first to land its file wins. */
 function keptSecret(file: string): string {
   if (existsSync(file)) {
     const v = readFileSync(file, 'utf8').trim();
@@ -21,7 +21,21 @@ function keptSecret(file: string): string {
   }
   // base64url can start with '-', which `openstack --os-password <v>` (argparse) would read as an option.
   const v = `s${randomBytes(18).toString('base64url')}`;
-  writePrivate(file, `${v}\n`);
+  // First writer wins: processes sharing the data dir that start together must bootstrap with one password.
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${v}\n`, { mode: 0o600 });
+  try {
+    linkSync(tmp, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept) return kept;
+    // An empty file left by hand: ours replaces it.
+    renameSync(tmp, file);
+    return v;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
   return v;
 }
 

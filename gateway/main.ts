@@ -79,7 +79,8 @@ async function main(): Promise<void> {
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => server.emit('request', req, res));
   server.on('listening', () => {
-    process.stdout.write(`skybridge listening on ${config.publicUrl}\n${startBanner(config, system.firstStart)}`);
+    if (config.role === 'worker') process.stdout.write(`skybridge worker (queue consumers, periodic jobs) answering GET /healthz on http://${config.host}:${config.port}\n`);
+    else process.stdout.write(`skybridge ${config.role === 'gateway' ? 'gateway ' : ''}listening on ${config.publicUrl}\n${startBanner(config, system.firstStart)}`);
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -19,7 +19,12 @@ export interface BullMqQueueOptions {
   relayPollMs?: number;
   /** How long finished jobs stay in Redis (their ids keep deduplicating meanwhile). */
   keepFinishedMs?: number;
+  /** Run the registered processors here (default true); false relays the outbox only (a gateway-only process). */
+  consume?: boolean;
 }
+
+/** How long one process's claim on a batch of outbox rows to relay lasts; a relay that died is taken over after it. */
+const RELAY_LEASE_MS = 30_000;
 
 /**
  * BullMQ's job ids may not be integers or contain `:`; outbox ids may. This escaping is
@@ -49,6 +54,7 @@ export class BullMqQueue implements JobQueue {
   private readonly retry: RetryPolicy;
   private readonly relayPollMs: number;
   private readonly keepFinishedSeconds: number;
+  private readonly consume: boolean;
   private readonly processors = new Map<string, JobProcessor<JobName>>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
@@ -66,6 +72,7 @@ export class BullMqQueue implements JobQueue {
     this.retry = opts.retry ?? exponentialRetry();
     this.relayPollMs = opts.relayPollMs ?? 250;
     this.keepFinishedSeconds = Math.ceil((opts.keepFinishedMs ?? 24 * 3600 * 1000) / 1000);
+    this.consume = opts.consume ?? true;
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts?: EnqueueOptions): Promise<string> {
@@ -81,7 +88,7 @@ export class BullMqQueue implements JobQueue {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    for (const name of this.processors.keys()) {
+    for (const name of this.consume ? this.processors.keys() : []) {
       const worker = new Worker(name, (job: Job) => this.handle(name, job), {
         connection: this.connection,
         prefix: this.prefix,
@@ -191,7 +198,7 @@ export class BullMqQueue implements JobQueue {
       do {
         this.relayAgain = false;
         for (;;) {
-          const batch = await this.store.pendingForRelay(100);
+          const batch = await this.store.claimForRelay({ limit: 100, leaseMs: RELAY_LEASE_MS });
           if (!batch.length) break;
           const now = Date.now();
           await Promise.all(
