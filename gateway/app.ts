@@ -105,6 +105,8 @@ function openTokenKeyRing(config: Config, db: OpenDb, logger: Logger): TokenKeyR
   });
 }
 
+const leaseMs = (config: Config): number | undefined => (config.jobLeaseSeconds === undefined ? undefined : config.jobLeaseSeconds * 1000);
+
 /** A refresh that fails (database gone a moment) is logged; the next second tries again. */
 function refreshRevocations(identity: Identity, logger: Logger): void {
   try {
@@ -194,8 +196,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const queue: JobQueue =
     overrides.queue ??
     (config.redisUrl
-      ? new BullMqQueue({ store: outbox, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger, consume: works })
-      : new EmbeddedQueue({ store: outbox, logger }));
+      ? new BullMqQueue({ store: outbox, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger, consume: works, leaseMs: leaseMs(config) })
+      : new EmbeddedQueue({ store: outbox, logger, leaseMs: leaseMs(config) }));
   // Each periodic task runs once per period across every process sharing the database (a lease row per task).
   const leases = createPeriodicLeases(db.db);
   const periodic = createPeriodicScheduler(logger, { claim: (name, ms) => leases.claim(name, ms) });

@@ -24,6 +24,11 @@ export interface Config {
   region: string;
   /** When set, jobs run on BullMQ; otherwise on the embedded durable queue. */
   redisUrl?: string;
+  /**
+   * How long a job claimed by a process that died stays claimed before another worker runs it
+   * (`SKYBRIDGE_JOB_LEASE_SECONDS`; default 30 s with Redis, 300 s for the embedded queue). Running jobs renew it.
+   */
+  jobLeaseSeconds?: number;
   /** Prefix of every Redis key (`SKYBRIDGE_REDIS_PREFIX`, default `skybridge`), so several systems can share one Redis. */
   redisPrefix: string;
   /** `SKYBRIDGE_DATABASE_URL`: a postgres:// URL puts the whole model in PostgreSQL; undefined keeps the SQLite file in the data dir. */
@@ -228,6 +233,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     region,
     redisUrl,
     redisPrefix,
+    jobLeaseSeconds: optInt(env, 'SKYBRIDGE_JOB_LEASE_SECONDS', 1, 24 * 3600),
     databaseUrl,
     tokenTtlSeconds: optInt(env, 'SKYBRIDGE_TOKEN_EXPIRATION', 1, 7 * 24 * 3600) ?? 3600,
     tokenCacheBytes: optInt(env, 'SKYBRIDGE_TOKEN_CACHE_BYTES', 1 << 16, 2 ** 34) ?? 32 << 20,

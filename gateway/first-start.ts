@@ -82,7 +82,7 @@ export function awsEnv(config: Config, b: BootstrapResult): string {
 /**
  * Bootstraps identity (idempotent) with the admin password from config or kept in
  * `$DATA_DIR/admin-password`, the demo password kept in `$DATA_DIR/demo-password`, then rewrites
- * `clouds.yaml` and `aws.env` so they always match the current public URL.
+ * `clouds.yaml` and `aws.env` so they always match the current public URL (not on a worker-only process).
  */
 export async function firstStart(config: Config, identity: Identity): Promise<FirstStartInfo> {
   const dataDir = resolve(config.dataDir);
@@ -90,6 +90,8 @@ export async function firstStart(config: Config, identity: Identity): Promise<Fi
   const demoPassword = keptSecret(join(dataDir, 'demo-password'));
   const bootstrap = await identity.bootstrap({ adminPassword, demoPassword, resetAdminPassword: config.adminPassword !== undefined });
   const info: FirstStartInfo = { bootstrap, dataDir, cloudsYaml: join(dataDir, 'clouds.yaml'), awsEnv: join(dataDir, 'aws.env') };
+  // A worker serves no API: files pointing clients at it would send them nowhere.
+  if (config.role === 'worker') return info;
   writePrivate(info.cloudsYaml, cloudsYaml(config, bootstrap));
   writePrivate(info.awsEnv, awsEnv(config, bootstrap));
   return info;

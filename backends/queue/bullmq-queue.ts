@@ -21,6 +21,12 @@ export interface BullMqQueueOptions {
   keepFinishedMs?: number;
   /** Run the registered processors here (default true); false relays the outbox only (a gateway-only process). */
   consume?: boolean;
+  /**
+   * How long a running job's lock lasts without renewal, and how often workers look for jobs whose
+   * worker died (BullMQ's lockDuration and stalledInterval; default 30 s). A dead worker's job runs again
+   * elsewhere within about two of these.
+   */
+  leaseMs?: number;
 }
 
 /** How long one process's claim on a batch of outbox rows to relay lasts; a relay that died is taken over after it. */
@@ -55,6 +61,7 @@ export class BullMqQueue implements JobQueue {
   private readonly relayPollMs: number;
   private readonly keepFinishedSeconds: number;
   private readonly consume: boolean;
+  private readonly leaseMs: number;
   private readonly processors = new Map<string, JobProcessor<JobName>>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
@@ -73,6 +80,7 @@ export class BullMqQueue implements JobQueue {
     this.relayPollMs = opts.relayPollMs ?? 250;
     this.keepFinishedSeconds = Math.ceil((opts.keepFinishedMs ?? 24 * 3600 * 1000) / 1000);
     this.consume = opts.consume ?? true;
+    this.leaseMs = opts.leaseMs ?? 30_000;
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts?: EnqueueOptions): Promise<string> {
@@ -93,6 +101,8 @@ export class BullMqQueue implements JobQueue {
         connection: this.connection,
         prefix: this.prefix,
         concurrency: this.concurrency,
+        lockDuration: this.leaseMs,
+        stalledInterval: this.leaseMs,
         settings: { backoffStrategy: (attemptsMade: number) => this.retry.backoffMs(attemptsMade) },
       });
       worker.on('error', (e) => this.logger.error({ err: describeError(e), job: name }, 'job worker error'));
