@@ -20,6 +20,11 @@ export const applicationCredentials = pgTable("application_credentials", {
   uniqueIndex("app_creds_user_name_uq").on(t.user_id, t.name),
 ]);
 
+export const cacheGenerations = pgTable("cache_generations", {
+  name: textC("name").primaryKey(),
+  gen: bigint("gen", { mode: 'number' }).notNull(),
+});
+
 export const credentials = pgTable("credentials", {
   id: textC("id").primaryKey(),
   user_id: textC("user_id").notNull(),
@@ -572,6 +577,12 @@ export const passwordHistory = pgTable("password_history", {
   index("password_history_user_idx").on(t.user_id),
 ]);
 
+export const periodicLeases = pgTable("periodic_leases", {
+  name: textC("name").primaryKey(),
+  holder: textC("holder").notNull(),
+  until: bigint("until", { mode: 'number' }).notNull(),
+});
+
 export const projects = pgTable("projects", {
   id: textC("id").primaryKey(),
   name: textC("name").notNull(),
@@ -623,6 +634,12 @@ export const roles = pgTable("roles", {
 }, (t) => [
   uniqueIndex("roles_domain_name_uq").on(t.name, t.domain_id),
 ]);
+
+export const tokenKeys = pgTable("token_keys", {
+  idx: bigint("idx", { mode: 'number' }).primaryKey(),
+  key: textC("key").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+});
 
 export const users = pgTable("users", {
   id: textC("id").primaryKey(),
