@@ -73,4 +73,14 @@ describe('sharing across processes on one database', () => {
     expect(two.keys()[1]).toEqual(before);
     expect(one.keyIndices()).toEqual([2, 1]);
   });
+
+  it('an empty key table starts from the seed keys, primary first, so tokens sealed with them stay valid', () => {
+    const { db } = testIdentityDeps();
+    const seed = [new Uint8Array(32).fill(2), new Uint8Array(32).fill(1)];
+    const ring = new DbKeyRing(db, { keysToDrop: () => [], seed: () => seed });
+    expect(ring.keys()).toEqual(seed);
+    expect(ring.keyIndices()).toEqual([2, 1]);
+    // A later start seeds nothing: the table is the ring now.
+    expect(new DbKeyRing(db, { keysToDrop: () => [], seed: () => [new Uint8Array(32)] }).keys()).toEqual(seed);
+  });
 });
