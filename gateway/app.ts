@@ -26,6 +26,7 @@ import { openTestDatabase } from '../core/db/testing.js';
 import { DbKeyRing } from '../core/identity/db-key-ring.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
 import { ImageService } from '../core/image/index.js';
+import { DEFAULT_SETTINGS, NetworkService } from '../core/network/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
 import { createOutboxStore } from '../core/jobs/outbox.js';
 import { createPeriodicLeases } from '../core/jobs/leases.js';
@@ -42,6 +43,9 @@ import { firstStart, type FirstStartInfo } from './first-start.js';
 import { openSseKeyRing, scheduleSseKeyRotation } from './sse-keys.js';
 import { scheduleTokenKeyRotation, tokenKeyDir } from './token-keys.js';
 import { accessLog } from './middleware/access-log.js';
+import { version } from './cli.js';
+import { landingPage, wantsLandingPage } from './landing.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { requestId } from './middleware/request-id.js';
 import { registerObjectStoreWorkers } from '../workers/object-store/register-object-store-workers.js';
 import { registerImageWorkers } from '../workers/image-import/register-image-workers.js';
@@ -86,10 +90,24 @@ export interface System {
   objects: ObjectService;
   /** Images (Glance calls it); their bytes live in the object store's internal image account. */
   images: ImageService;
+  /** Networks, subnets, ports, security groups, routers, floating IPs (Neutron and Nova call it). */
+  network: NetworkService;
+  /** Prometheus metrics (`GET /metrics`). */
+  metrics: GatewayMetrics;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
-  /** Stops background work and closes the database. */
+  /** Stops background work (timers, queue workers), makes every acknowledged write durable and closes the database. */
   close(): Promise<void>;
+}
+
+/** The API family of a request path, for access-log lines and metrics labels. */
+function familyOf(path: string, method: string): string {
+  if (path === '/identity' || path.startsWith('/identity/')) return 'keystone';
+  if (path === GLANCE_PREFIX || path.startsWith(`${GLANCE_PREFIX}/`)) return 'glance';
+  if (path.startsWith(`${SWIFT_PREFIX}/`) || path === '/info') return 'swift';
+  if (path === '/healthz' || path === '/metrics') return 'gateway';
+  if (path === '/' && method === 'POST') return 'ec2';
+  return 's3';
 }
 
 /** The token key ring: rows of the database on PostgreSQL (every gateway shares them), key files in the data dir on SQLite. */
@@ -195,12 +213,14 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const fsBlobs = overrides.blobStore || s3Blobs || overrides.inMemory ? undefined : new FsBlobStore({ root: join(config.dataDir, 'blobs') });
   const blobs: BlobStore = overrides.blobStore ?? s3Blobs ?? fsBlobs ?? new MemoryBlobStore();
   const outbox = createOutboxStore(db.db);
+  const metrics = createMetrics(() => outbox.counts());
+  const counted = metrics.countOutcomes(outbox);
   // A gateway-only process relays the jobs its requests wrote into Redis and runs none of them.
   const queue: JobQueue =
     overrides.queue ??
     (config.redisUrl
-      ? new BullMqQueue({ store: outbox, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger, consume: works, leaseMs: leaseMs(config) })
-      : new EmbeddedQueue({ store: outbox, logger, leaseMs: leaseMs(config) }));
+      ? new BullMqQueue({ store: counted, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger, consume: works, leaseMs: leaseMs(config) })
+      : new EmbeddedQueue({ store: counted, logger, leaseMs: leaseMs(config) }));
   // Each periodic task runs once per period across every process sharing the database (a lease row per task).
   const leases = createPeriodicLeases(db.db);
   const periodic = createPeriodicScheduler(logger, { claim: (name, ms) => leases.claim(name, ms) });
@@ -239,7 +259,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const app = new Hono<GatewayEnv>();
   // Middleware order, outermost first: request id, access log, then each family's own body limit and error mapping.
   app.use('*', requestId());
-  app.use('*', accessLog(logger));
+  app.use('*', accessLog(logger, familyOf, metrics));
   // Only the AWS face authenticates before reading a body; every other request gets `100 Continue` at once.
   const publicHost = new URL(config.publicUrl).hostname;
   app.use('*', async (c, next) => {
@@ -247,6 +267,16 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     await next();
   });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Unsigned only: a signed `GET /metrics` is S3 ListObjects on a bucket named `metrics`.
+  app.get('/metrics', async (c, next) => {
+    if (c.req.header('authorization') || /[?&]X-Amz-(Credential|Signature)=/i.test(rawTarget(c.env, c.req.url))) return next();
+    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+  });
+  app.get('/', async (c, next) => {
+    if (!wantsLandingPage(c.req.method, rawTarget(c.env, c.req.url), c.req.raw.headers)) return next();
+    c.set('operation', 'landingPage');
+    return c.html(landingPage(config, version()));
+  });
 
   const identityUrl = `${config.publicUrl}/identity`;
   identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
@@ -255,7 +285,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const sseFileRing = overrides.sseKeyRing ? undefined : openSseKeyRing(config, (e) => logger.warn({ err: e.message }, 'SSE keys: cannot re-read the key directory; keeping the keys loaded before'));
   const sseKeys = overrides.sseKeyRing ?? sseFileRing!;
   if (sseFileRing) scheduleSseKeyRotation(periodic, sseFileRing, config, logger);
-  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys, clock: overrides.objectClock });
+  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys, clock: overrides.objectClock, onCommit: metrics.observeCommit });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
   scheduleBlobAudit(periodic, queue, { intervalMs: config.blobAudit.intervalSeconds * 1000, graceMs });
   // Lifecycle rules: due objects get their delete-at and an `object.expire` job (each object version once).
@@ -278,6 +308,17 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // The SDK's discovery may ask for the catalog URL with a trailing slash, which the mounted root route does not match.
   app.get(`${GLANCE_PREFIX}/`, (c) => c.json(glanceVersions(`${config.publicUrl}${GLANCE_PREFIX}`), 300));
   app.route(GLANCE_PREFIX, createGlanceApp({ images, tokens: identity.tokens, logger, imageUrl: `${config.publicUrl}${GLANCE_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
+  // Networking: the model and rules; agent work goes out as `network.*` jobs.
+  const network = new NetworkService({
+    db: db.db,
+    logger,
+    settings: {
+      hosts: config.network.hosts,
+      networkHost: config.network.networkHost,
+      macBase: config.network.macBase,
+      defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...config.network.quotas },
+    },
+  });
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));
@@ -307,11 +348,15 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     periodic,
     objects,
     images,
+    network,
+    metrics,
     async start() {
       for (const s of starters) await s();
     },
     async close() {
       for (const cl of closers.reverse()) await cl();
+      // After the workers stopped: the last group-commit batches become durable before the database closes.
+      await objects.drain();
       openDb.close();
     },
   };

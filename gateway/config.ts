@@ -45,6 +45,8 @@ export interface Config {
   jsonBodyLimit: number;
   /** How often the lifecycle sweep looks for objects bucket lifecycle rules made due (`SKYBRIDGE_LIFECYCLE_SWEEP_MS`, default 1 h). */
   lifecycleSweepMs: number;
+  /** How long a stop (SIGTERM/SIGINT) waits for requests in flight before cutting them (`SKYBRIDGE_SHUTDOWN_DRAIN_MS`, default 10 s). */
+  shutdownDrainMs: number;
   /** pino level; `silent` in tests. */
   logLevel: string;
   /** scrypt cost parameter N (power of two) for password hashing. */
@@ -64,8 +66,25 @@ export interface Config {
    * (`SKYBRIDGE_IMAGE_IMPORT_PORTS`, default 80,443).
    */
   imageImport: { allowRanges: string[]; ports: number[] };
+  /** The network service (Neutron): simulated hosts and their agents, MAC base, quota defaults. */
+  network: NetworkConfig;
   /** Where object bytes live (`SKYBRIDGE_BLOB_BACKEND`): files under the data dir (default), or an existing S3-compatible cluster. */
   blob: BlobBackendConfig;
+}
+
+/** The `SKYBRIDGE_NETWORK_*` settings. */
+export interface NetworkConfig {
+  /**
+   * Simulated hosts, each with an Open vSwitch, DHCP and metadata agent (`SKYBRIDGE_NETWORK_HOSTS`,
+   * comma-separated, default `skybridge`); the first is the network host with the L3 agent
+   * (`SKYBRIDGE_NETWORK_HOST` overrides). A port bound to another host brings that host's agents up.
+   */
+  hosts: string[];
+  networkHost: string;
+  /** First three octets of generated MACs (`SKYBRIDGE_NETWORK_BASE_MAC`, Neutron's `base_mac`, default fa:16:3e). */
+  macBase: string;
+  /** Per-project quota defaults (`SKYBRIDGE_NETWORK_QUOTA_<RESOURCE>`, e.g. `_PORT`); unset keeps Neutron's defaults; -1 is unlimited. */
+  quotas: Partial<Record<'network' | 'subnet' | 'port' | 'router' | 'floatingip' | 'security_group' | 'security_group_rule' | 'subnetpool', number>>;
 }
 
 /** `fs`: files under `$SKYBRIDGE_DATA_DIR/blobs` (one machine, or a directory every process shares); `s3`: a bucket of an S3-compatible cluster. */
@@ -176,6 +195,35 @@ function importPorts(raw: string | undefined): number[] {
   return ports.map(Number);
 }
 
+function networkConfig(env: Record<string, string | undefined>): NetworkConfig {
+  const names = (env.SKYBRIDGE_NETWORK_HOSTS ?? 'skybridge').split(',').map((h) => h.trim()).filter(Boolean);
+  for (const h of names) if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(h)) throw new ConfigError('SKYBRIDGE_NETWORK_HOSTS', `not a host name: ${h}`);
+  if (names.length === 0) throw new ConfigError('SKYBRIDGE_NETWORK_HOSTS', 'needs at least one host');
+  const networkHost = env.SKYBRIDGE_NETWORK_HOST?.trim() || names[0]!;
+  if (!names.includes(networkHost)) names.unshift(networkHost);
+  const macBase = (env.SKYBRIDGE_NETWORK_BASE_MAC ?? 'fa:16:3e').toLowerCase();
+  if (!/^[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$/.test(macBase) || (parseInt(macBase.slice(0, 2), 16) & 1) === 1) {
+    throw new ConfigError('SKYBRIDGE_NETWORK_BASE_MAC', `not three octets of a unicast MAC: ${macBase}`);
+  }
+  const quotas: NetworkConfig['quotas'] = {};
+  for (const r of ['network', 'subnet', 'port', 'router', 'floatingip', 'security_group', 'security_group_rule', 'subnetpool'] as const) {
+    const name = `SKYBRIDGE_NETWORK_QUOTA_${r.toUpperCase()}`;
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') continue;
+    if (raw === '-1') quotas[r] = -1;
+    else quotas[r] = optInt(env, name, 0, 1_000_000_000)!;
+  }
+  return { hosts: names, networkHost, macBase, quotas };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(raw: string | undefined): string {
+  const level = raw || 'info';
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError('SKYBRIDGE_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, not ${level}`);
+  return level;
+}
+
 /** Builds a Config from an environment map (defaults to `process.env`). Throws ConfigError naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const host = env.SKYBRIDGE_HOST || '127.0.0.1';
@@ -241,7 +289,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sseKeyRotationHours: optInt(env, 'SKYBRIDGE_SSE_KEY_ROTATION_HOURS', 1, 24 * 3660),
     jsonBodyLimit: optInt(env, 'SKYBRIDGE_JSON_BODY_LIMIT', 1024, 1 << 30) ?? 1 << 20,
     lifecycleSweepMs: optInt(env, 'SKYBRIDGE_LIFECYCLE_SWEEP_MS', 1000, 7 * 86_400_000) ?? 3_600_000,
-    logLevel: env.SKYBRIDGE_LOG_LEVEL || 'info',
+    shutdownDrainMs: optInt(env, 'SKYBRIDGE_SHUTDOWN_DRAIN_MS', 0, 3_600_000) ?? 10_000,
+    logLevel: logLevel(env.SKYBRIDGE_LOG_LEVEL),
     passwordHashCost: optInt(env, 'SKYBRIDGE_PASSWORD_HASH_COST', 2, 1 << 20) ?? 1 << 14,
     imageQuotas: {
       imageCount: optInt(env, 'SKYBRIDGE_IMAGE_QUOTA_COUNT', 0, 1_000_000_000),
@@ -257,6 +306,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       graceSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_GRACE', 1, 30 * 24 * 3600) ?? 3600,
     },
     blob: blobBackend(env),
+    network: networkConfig(env),
     security: {
       lockoutFailureAttempts: lockout,
       lockoutDurationSeconds: optInt(env, 'SKYBRIDGE_LOCKOUT_DURATION', 1, 1 << 30) ?? 1800,

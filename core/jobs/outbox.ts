@@ -33,7 +33,12 @@ const toJob = (r: typeof jobs.$inferSelect): OutboxJob => ({ id: r.id, name: r.n
 const clip = (s: string) => (s.length > 2000 ? `${s.slice(0, 2000)}…` : s);
 
 /** Builds the OutboxStore adapters use, over `db`. `clock` is injectable for tests. */
-export function createOutboxStore(db: Db, clock: () => number = Date.now): OutboxStore {
+/** Job counts by name and status (`pending`, `running`, `done`, `failed`, `relayed`): the queue depth metrics read them. */
+export interface OutboxStats {
+  counts(): Promise<Array<{ name: string; status: string; count: number }>>;
+}
+
+export function createOutboxStore(db: Db, clock: () => number = Date.now): OutboxStore & OutboxStats {
   const claimed = (id: string, attempt: number) => and(eq(jobs.id, id), eq(jobs.status, 'running'), eq(jobs.attempts, attempt));
   return {
     async add(name, payload, opts) {
@@ -121,6 +126,15 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now): Outbo
         .set({ status: 'relayed', lockedUntil: null, updatedAt: clock() })
         .where(and(inArray(jobs.id, [...ids]), inArray(jobs.status, ['pending', 'relaying'])))
         .run();
+    },
+
+    async counts() {
+      return db
+        .select({ name: jobs.name, status: jobs.status, count: sql<number>`count(*)` })
+        .from(jobs)
+        .groupBy(jobs.name, jobs.status)
+        .all()
+        .map((r) => ({ name: r.name, status: r.status, count: Number(r.count) }));
     },
 
     async prune(before) {

@@ -114,7 +114,12 @@ const POLICY_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 /** The S3 operation table for the compat matrix. */
-export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)), { ...bucketConfigNotes, ...versions.versionNotes });
+export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)), {
+  ...bucketConfigNotes,
+  ...versions.versionNotes,
+  ...acl.aclNotes,
+  PostObject: 'browser form upload (multipart/form-data with a signed policy, e.g. createPresignedPost / presignedPostPolicy): 501 NotImplemented; use a presigned PUT URL instead',
+});
 
 /** Operations whose body is the object itself (streamed, never buffered). */
 const STREAMING = new Set(['PutObject', 'UploadPart']);
@@ -155,6 +160,8 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
 
   if (!addr.virtualHosted && addr.bucket === undefined && (method === 'POST' || query.has('Action'))) {
     writeContinue();
+    // One name for every Action: a label per client-chosen string would let a caller grow the metrics without bound.
+    c.set('operation', 'Ec2Query');
     return ec2NotImplemented(requestId, query.get('Action') ?? undefined);
   }
   if (!addr.virtualHosted && addr.bucket !== undefined && RESERVED_BUCKETS.has(addr.bucket)) {
@@ -211,6 +218,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     if (addr.invalidUri || !isStrictQuery(addr.rawQuery)) throw s3Error('InvalidURI');
     const wireRoute = matchRoute(method, level(addr), query, headers);
     if (!wireRoute) throw s3Error('MethodNotAllowed');
+    c.set('operation', wireRoute.operation);
     const wire = { method, rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers, rawHeaders: c.env?.rawHeaders };
     const principal: AwsPrincipal = await authenticate(wire, deps.authenticateEc2, {
       service: 's3',
@@ -222,6 +230,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     // From here on, the headers the signature covers (a presigned URL's hoisted x-amz-* included).
     const signedHeaders = principal.headers;
     const route = signedHeaders === headers ? wireRoute : (matchRoute(method, level(addr), query, signedHeaders) ?? wireRoute);
+    c.set('operation', route.operation);
     const handler = S3_HANDLERS[route.operation];
     if (!handler) throw s3Error('NotImplemented', `${route.operation} is not implemented.`);
     if (addr.key !== undefined && Buffer.byteLength(addr.key, 'utf8') > 1024) throw s3Error('KeyTooLongError');
