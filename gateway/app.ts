@@ -1,6 +1,6 @@
 // The composition root: builds every service, backend and family app from config, with no module-level state.
 import { Hono } from 'hono';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
@@ -113,8 +113,11 @@ function familyOf(path: string, method: string): string {
 /** The token key ring: rows of the database on PostgreSQL (every gateway shares them), key files in the data dir on SQLite. */
 function openTokenKeyRing(config: Config, db: OpenDb, logger: Logger): TokenKeyRing {
   if (db.dialect === 'postgres') {
+    const dir = tokenKeyDir(config);
     return new DbKeyRing(db.db, {
       keysToDrop,
+      // A deployment that kept its keys in the data dir keeps its live tokens valid when it moves them to the database.
+      seed: () => (existsSync(dir) ? new FileKeyRing(dir).keys() : []),
       onReloadError: (e) => logger.warn({ err: e.message }, 'token keys: cannot re-read the key table; keeping the keys loaded before'),
     });
   }

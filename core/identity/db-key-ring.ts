@@ -16,6 +16,11 @@ export interface DbKeyRingOptions {
   /** Told when a re-read fails; the ring keeps serving the keys it has. */
   onReloadError?: (err: Error) => void;
   clock?: () => number;
+  /**
+   * Keys to start an empty table with, primary first (the data dir's key files of a deployment that kept
+   * them there before), so tokens sealed before the move stay valid; default: one new key.
+   */
+  seed?: () => Uint8Array[];
 }
 
 /**
@@ -40,7 +45,10 @@ export class DbKeyRing implements TokenKeyRing {
     this.clock = opts.clock ?? Date.now;
     this.reload();
     if (this.ring.length === 0) {
-      this.insert(1);
+      const seed = opts.seed?.() ?? [];
+      if (seed.length === 0) this.insert(1);
+      // Oldest first, so the primary gets the highest index; a process seeding at the same time inserts the same rows.
+      seed.forEach((key, i) => this.insert(seed.length - i, key));
       this.reload();
     }
   }
@@ -94,7 +102,7 @@ export class DbKeyRing implements TokenKeyRing {
     return this.rows()[0]?.idx;
   }
 
-  private insert(idx: number): void {
-    this.db.insert(tokenKeys).values({ idx, key: randomBytes(32).toString('base64url'), createdAt: this.clock() }).onConflictDoNothing().run();
+  private insert(idx: number, key: Uint8Array = randomBytes(32)): void {
+    this.db.insert(tokenKeys).values({ idx, key: Buffer.from(key).toString('base64url'), createdAt: this.clock() }).onConflictDoNothing().run();
   }
 }

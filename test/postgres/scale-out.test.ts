@@ -36,9 +36,10 @@ let webStarted: () => void = () => undefined;
 const s3 = (s: RunningServer, key: Ec2Key) =>
   new S3Client({ endpoint: s.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: key.access, secretAccessKey: key.secret }, maxAttempts: 1 });
 
-/** The openstack CLI as admin, authenticating at `s` (the catalog it gets points back at `s`). */
-const openstack = (s: RunningServer, args: string[]) =>
+/** The openstack CLI as admin, authenticating at `s` (the catalog it gets points back at `s`); `script` lines are commands for its interactive mode. */
+const openstack = (s: RunningServer, args: string[], script?: string[]) =>
   runOk('openstack', [...args], {
+    input: script?.join('\n'),
     env: cleanEnv({
       OS_AUTH_URL: `${s.url}/identity/v3`,
       OS_USERNAME: 'admin',
@@ -50,7 +51,6 @@ const openstack = (s: RunningServer, args: string[]) =>
       OS_INTERFACE: 'public',
     }),
   });
-const openstackJson = async <T>(s: RunningServer, args: string[]): Promise<T> => JSON.parse((await openstack(s, [...args, '-f', 'json'])).stdout) as T;
 
 /** Polls `probe` until it returns true (each gateway refreshes shared state every second; this bounds the wait, it asserts no timing). */
 async function eventually(probe: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
@@ -101,13 +101,13 @@ beforeAll(async () => {
   };
   // All three start at once: migrations, bootstrap and the generated password files must not collide.
   [a, b, w] = await Promise.all([
-    startServer({ env: { ...env, SKYBRIDGE_ROLE: 'gateway' }, dataDir }),
-    startServer({ env: { ...env, SKYBRIDGE_ROLE: 'gateway' }, dataDir }),
-    startServer({ env: { ...env, SKYBRIDGE_ROLE: 'worker' }, dataDir }),
+    startServer({ env: { ...env, SKYBRIDGE_ROLE: 'gateway' }, dataDir, timeoutMs: 90_000 }),
+    startServer({ env: { ...env, SKYBRIDGE_ROLE: 'gateway' }, dataDir, timeoutMs: 90_000 }),
+    startServer({ env: { ...env, SKYBRIDGE_ROLE: 'worker' }, dataDir, timeoutMs: 90_000 }),
   ]);
   const aws = parseEnvFile(readFileSync(join(dataDir, 'aws.env'), 'utf8'));
   admin = { access: aws.AWS_ACCESS_KEY_ID!, secret: aws.AWS_SECRET_ACCESS_KEY! };
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop(), w?.stop()]);
@@ -129,11 +129,18 @@ describe('two gateways and a worker on PostgreSQL and Redis', { timeout: 120_000
   it('the worker serves only /healthz; a project, user and EC2 credential made through gateway A sign an aws s3 cp upload to A', async () => {
     expect((await fetch(`${w.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${w.url}/identity/v3`)).status).toBe(404);
-    projectId = (await openstackJson<{ id: string }>(a, ['project', 'create', 'so-project'])).id;
-    await openstack(a, ['user', 'create', '--password', USER_PASSWORD, '--project', 'so-project', 'so-user']);
-    await openstack(a, ['role', 'add', '--project', 'so-project', '--user', 'so-user', 'member']);
-    const cred = await openstackJson<{ access: string; secret: string }>(a, ['ec2', 'credentials', 'create', '--project', 'so-project', '--user', 'so-user']);
-    user = { access: cred.access, secret: cred.secret };
+    // One CLI process runs the four commands (its interactive mode reads them from stdin): each CLI start costs seconds.
+    const out = await openstack(a, [], [
+      'project create so-project -f value -c id',
+      `user create --password ${USER_PASSWORD} --project so-project so-user -f value -c id`,
+      'role add --project so-project --user so-user member',
+      'ec2 credentials create --project so-project --user so-user -f value -c access -c secret',
+    ]);
+    // The ids it printed, in order: project, user, access key, secret.
+    const ids = out.stdout.match(/\b[0-9a-f]{32}\b/g) ?? [];
+    expect(ids, `${out.stdout}\n${out.stderr}`).toHaveLength(4);
+    projectId = ids[0]!;
+    user = { access: ids[2]!, secret: ids[3]! };
     await s3(a, user).send(new CreateBucketCommand({ Bucket: bucket }));
     const file = join(work, 'upload.bin');
     writeFileSync(file, body);
@@ -220,8 +227,10 @@ describe('two gateways and a worker on PostgreSQL and Redis', { timeout: 120_000
     for (let i = 1; i < 50; i += 2) expect(outcomes[i]!.status).toBe('fulfilled');
     expect((await s3(b, admin).send(new ListObjectsV2Command({ Bucket: 'kill-a' }))).KeyCount).toBeGreaterThan(0);
 
-    await a.restart();
-    for (const s of [a, b]) {
+    // A restarts while B's view is checked, then A's.
+    const restarting = a.restart();
+    for (const s of [b, a]) {
+      if (s === a) await restarting;
       const listed = (await s3(s, admin).send(new ListObjectsV2Command({ Bucket: 'kill-a' }))).Contents ?? [];
       const byKey = new Map(listed.map((o) => [o.Key!, o.Size]));
       for (const i of acked) expect(byKey.get(`obj-${i}`)).toBe(bodies[i]!.length);
