@@ -46,6 +46,8 @@ export function createSwiftApp(opts: SwiftAppOptions): Hono<OpenStackEnv> {
     const path = raw.split('?')[0]!;
     if (path === prefix || path.startsWith(`${prefix}/`)) return handleSwift(c, opts);
     if (path === '/info' && isSwiftInfoRequest(c)) return getInfo(c, opts.now);
+    const probe = PROXY_PROBES[path];
+    if (probe && isSwiftInfoRequest(c)) return finish(probe(c.req.method), newTransId((opts.now ?? Date.now)()), (opts.now ?? Date.now)());
     await next();
   });
   return app;
@@ -72,6 +74,24 @@ export function isSwiftInfoRequest(c: Context): boolean {
 export function getInfo(c: Context, now: () => number = Date.now): Response {
   return finish(infoResponse(c.req.method), newTransId(now()), now());
 }
+
+/** Swift's crossdomain middleware answer (its default `cross_domain_policy`). */
+export const CROSSDOMAIN_XML =
+  '<?xml version="1.0"?>\n<!DOCTYPE cross-domain-policy SYSTEM "http://www.adobe.com/xml/dtds/cross-domain-policy.dtd" >\n<cross-domain-policy>\n<allow-access-from domain="*" secure="false" />\n</cross-domain-policy>';
+
+/** A plain answer to a proxy-level probe (the body is left off for HEAD). */
+function probeResponse(method: string, body: string, contentType: string): Response {
+  return new Response(method === 'HEAD' ? null : body, { status: 200, headers: { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)) } });
+}
+
+/**
+ * The proxy-root paths Swift's healthcheck and crossdomain middlewares answer before auth, served both at the
+ * Swift mount (`/object/healthcheck`, where swiftclient's proxy root is) and at the host root when unsigned.
+ */
+const PROXY_PROBES: Record<string, (method: string) => Response> = {
+  '/healthcheck': (m) => probeResponse(m, 'OK', 'text/plain'),
+  '/crossdomain.xml': (m) => probeResponse(m, CROSSDOMAIN_XML, 'application/xml; charset=utf-8'),
+};
 
 function infoResponse(method: string): Response {
   const body = JSON.stringify(capabilities());
@@ -104,6 +124,8 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
   if (!raw.startsWith(`${prefix}/`)) throw new SwiftError(412, 'Bad URL');
   // swiftclient derives the capabilities URL from the storage URL: `{prefix}/info`.
   if (/^\/info(\?|$)/.test(raw.slice(prefix.length)) && (c.req.method === 'GET' || c.req.method === 'HEAD')) return infoResponse(c.req.method);
+  const probe = PROXY_PROBES[raw.slice(prefix.length).split('?')[0]!];
+  if (probe && (c.req.method === 'GET' || c.req.method === 'HEAD')) return probe(c.req.method);
   const parsed = parseSwiftPath(raw.slice(prefix.length));
   if (isPathError(parsed)) throw new SwiftError(parsed.status, parsed.message);
   const target: SwiftTarget = parsed;

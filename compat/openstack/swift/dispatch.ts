@@ -1,6 +1,6 @@
 // The Swift routing table: method × (account | container | object) × query/headers → operation → handler.
 import { getAccount, headAccount, postAccount } from './handlers/account.js';
-import { bulkDelete } from './handlers/bulk.js';
+import { bulkDelete, bulkExtract } from './handlers/bulk.js';
 import { deleteContainer, getContainer, headContainer, postContainer, putContainer } from './handlers/container.js';
 import { copyObject, deleteObject, getObject, headObject, postObject, putObject } from './handlers/object.js';
 import { deleteSloManifest, getSloManifest, manifestParam, putSloManifest } from './handlers/slo.js';
@@ -17,6 +17,7 @@ export const HANDLERS: Partial<Record<SwiftOperation, SwiftHandler>> = {
   headAccount,
   postAccount,
   bulkDelete,
+  bulkExtract,
   getContainer,
   headContainer,
   putContainer,

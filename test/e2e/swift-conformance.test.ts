@@ -1,0 +1,119 @@
+// Swift behaviours checked against Swift 2.30: POST X-Object-Manifest, metadata name and value rules, COPY's answer, the reseller admin, proxy probes.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { swiftFixture, type SwiftFixture } from './swift-fixture.js';
+
+let f: SwiftFixture;
+beforeAll(async () => {
+  f = await swiftFixture();
+  expect((await f.req('PUT', f.url('/conf'))).status).toBe(201);
+});
+afterAll(async () => {
+  await f.dispose();
+});
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+describe('X-Object-Manifest by POST', () => {
+  it('turns a plain object into a DLO over the named segments (quoted concatenated etag); a bad value is 400', async () => {
+    await f.req('PUT', f.url('/conf/seg/1'), { body: 'abc' });
+    await f.req('PUT', f.url('/conf/seg/2'), { body: 'def' });
+    expect((await f.req('PUT', f.url('/conf/big'), { body: '' })).status).toBe(201);
+    const post = await f.req('POST', f.url('/conf/big'), { headers: { 'X-Object-Manifest': 'conf/seg/' } });
+    expect(post.status).toBe(202);
+    const get = await f.req('GET', f.url('/conf/big'));
+    expect(await get.text()).toBe('abcdef');
+    expect(get.headers.get('etag')).toBe(`"${md5(md5('abc') + md5('def'))}"`);
+    expect(get.headers.get('x-object-manifest')).toBe('conf/seg/');
+    expect((await f.req('POST', f.url('/conf/big'), { headers: { 'X-Object-Manifest': 'no-prefix' } })).status).toBe(400);
+    expect(await (await f.req('GET', f.url('/conf/big'))).text()).toBe('abcdef');
+  });
+});
+
+describe('metadata', () => {
+  it('underscores in metadata names become hyphens', async () => {
+    expect((await f.req('POST', f.url('/conf'), { headers: { 'X-Container-Meta-Test_Meta': 'v1' } })).status).toBe(204);
+    const head = await f.req('HEAD', f.url('/conf'));
+    expect(head.headers.get('x-container-meta-test-meta')).toBe('v1');
+    expect(head.headers.get('x-container-meta-test_meta')).toBeNull();
+    await f.req('PUT', f.url('/conf/under'), { body: 'x', headers: { 'X-Object-Meta-Snake_Case': 'yes' } });
+    expect((await f.req('HEAD', f.url('/conf/under'))).headers.get('x-object-meta-snake-case')).toBe('yes');
+  });
+
+  it('X-Remove-Container-Meta-* on a PUT to an existing container is honoured (202)', async () => {
+    await f.req('POST', f.url('/conf'), { headers: { 'X-Container-Meta-Gone': 'soon', 'X-Container-Meta-Stay': 'here' } });
+    const put = await f.req('PUT', f.url('/conf'), { headers: { 'X-Remove-Container-Meta-Gone': 'x', 'X-Container-Meta-New': 'n' } });
+    expect(put.status).toBe(202);
+    const head = await f.req('HEAD', f.url('/conf'));
+    expect(head.headers.get('x-container-meta-gone')).toBeNull();
+    expect(head.headers.get('x-container-meta-stay')).toBe('here');
+    expect(head.headers.get('x-container-meta-new')).toBe('n');
+  });
+
+  it('an empty X-Object-Meta-* value is kept on PUT and removes the item on POST', async () => {
+    await f.req('PUT', f.url('/conf/empty'), { body: 'x', headers: { 'X-Object-Meta-Blank': '', 'X-Object-Meta-Full': 'f' } });
+    const head = await f.req('HEAD', f.url('/conf/empty'));
+    expect(head.headers.get('x-object-meta-blank')).toBe('');
+    expect(head.headers.get('x-object-meta-full')).toBe('f');
+    await f.req('POST', f.url('/conf/empty'), { headers: { 'X-Object-Meta-Blank': '', 'X-Object-Meta-Full': 'g' } });
+    const after = await f.req('HEAD', f.url('/conf/empty'));
+    expect(after.headers.get('x-object-meta-blank')).toBeNull();
+    expect(after.headers.get('x-object-meta-full')).toBe('g');
+  });
+
+  it("COPY answers with the new object's X-Object-Meta-* and Content-Type", async () => {
+    await f.req('PUT', f.url('/conf/csrc'), { body: 'copy me', headers: { 'content-type': 'text/x-a', 'X-Object-Meta-Old': 'o' } });
+    const res = await f.req('COPY', f.url('/conf/csrc'), { headers: { Destination: 'conf/cdst', 'X-Object-Meta-Added': 'a' } });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-object-meta-old')).toBe('o');
+    expect(res.headers.get('x-object-meta-added')).toBe('a');
+    expect(res.headers.get('content-type')).toBe('text/x-a');
+    const put = await f.req('PUT', f.url('/conf/cdst2'), { headers: { 'X-Copy-From': 'conf/csrc', 'content-length': '0', 'X-Fresh-Metadata': 'true', 'X-Object-Meta-Only': '1' } });
+    expect(put.headers.get('x-object-meta-only')).toBe('1');
+    expect(put.headers.get('x-object-meta-old')).toBeNull();
+  });
+});
+
+describe('ResellerAdmin', () => {
+  it('operates on any account (keystoneauth reseller_request); without the role another account is 403', async () => {
+    await f.req('PUT', f.url('/conf/owned'), { body: 'mine' });
+    const foreign = (path: string, method = 'GET', token = f.other.token, body?: string) => f.req(method, f.url(path), { token, ...(body !== undefined ? { body } : {}) });
+    expect((await foreign('/conf/owned')).status).toBe(403);
+
+    const ids = f.sys.identity.services;
+    const adminCtx = { requestId: 'reseller-test', auth: (await f.sys.identity.tokens.validate(f.other.token)).context };
+    const role = ids.roles.create(adminCtx, { name: 'ResellerAdmin' });
+    ids.assignments.grant(adminCtx, { actor: { userId: f.other.userId }, target: { projectId: f.other.projectId }, roleId: role.id });
+    const boot = f.sys.firstStart.bootstrap;
+    const login = await f.sys.request('/identity/v3/auth/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: boot.admin.userName, domain: { id: 'default' }, password: boot.admin.password } } },
+          scope: { project: { name: boot.admin.projectName, domain: { id: 'default' } } },
+        },
+      }),
+    });
+    const reseller = login.headers.get('x-subject-token')!;
+    expect(await (await foreign('/conf/owned', 'GET', reseller)).text()).toBe('mine');
+    expect((await foreign('', 'GET', reseller)).status).toBe(200);
+    expect((await foreign('/conf/by-reseller', 'PUT', reseller, 'r')).status).toBe(201);
+    expect(await (await f.req('GET', f.url('/conf/by-reseller'))).text()).toBe('r');
+    expect((await foreign('/conf/by-reseller', 'DELETE', reseller)).status).toBe(204);
+  });
+});
+
+describe('proxy probes', () => {
+  it('/healthcheck answers 200 OK and /crossdomain.xml the default policy, at the Swift mount and the host root', async () => {
+    for (const base of ['/object', '']) {
+      const h = await f.sys.request(`${base}/healthcheck`);
+      expect(h.status).toBe(200);
+      expect(await h.text()).toBe('OK');
+      const x = await f.sys.request(`${base}/crossdomain.xml`);
+      expect(x.status).toBe(200);
+      expect(x.headers.get('content-type')).toContain('application/xml');
+      expect(await x.text()).toContain('<allow-access-from domain="*" secure="false" />');
+    }
+  });
+});
