@@ -55,8 +55,8 @@ describe('docs/clients.md snippets', () => {
     const env = cleanEnv({ PATH: `/usr/bin:/bin:${process.env.PATH}`, HOME: work, AWS_CONFIG_FILE: join(work, 'no-aws-config'), AWS_PAGER: '' });
     const names = Object.keys(CLIENTS);
     for (const name of names) if (!existsSync(CLIENTS[name]!)) throw new Error(`${name}: ${CLIENTS[name]} is missing: apt-get install ${APT[name] ?? name}`);
-    const py = await run('/usr/bin/python3', ['-c', 'import boto3, openstack'], { env });
-    if (py.code !== 0) throw new Error(`Debian's boto3 and openstacksdk are needed: apt-get install python3-boto3 python3-openstacksdk (${py.stderr.trim()})`);
+    const py = await run('/usr/bin/python3', ['-c', 'import boto3, openstack, requests'], { env });
+    if (py.code !== 0) throw new Error(`Debian's boto3 and openstacksdk are needed: apt-get install python3-boto3 python3-openstacksdk python3-requests (${py.stderr.trim()})`);
     // Each snippet in its own directory (their files must not clash), two at a time on a 2-core machine.
     const results: Array<{ name: string; code: number; stdout: string; stderr: string }> = [];
     for (let i = 0; i < names.length; i += 2) {
@@ -77,6 +77,7 @@ describe('docs/clients.md snippets', () => {
     expect(out.s3cmd).toContain('s3://s3cmd-demo/hello.txt');
     expect(out.restic!.match(/1 snapshots/g)).toHaveLength(2);
     expect(out.boto3).toContain('hello from skybridge');
+    expect(out.boto3).toContain('204 sent as a browser form');
     expect(out['js-sdk']).toContain('hello.txt');
     expect(out.openstacksdk).toContain("['from-sdk.txt', 'hello.txt']");
     expect(out.openstacksdk).toContain("{'color': 'blue'}");
