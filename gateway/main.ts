@@ -125,6 +125,21 @@ function stopOnSignals(server: Server, system: System, drainMs: number): void {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
+/**
+ * Under `npm start` / `npx`, a SIGTERM goes to npm, which dies without passing it on: the server would keep
+ * the port. Started by npm, the server stops itself cleanly once the process that started it is gone.
+ */
+function stopWithNpmParent(): void {
+  if (!process.env.npm_lifecycle_event && !process.env.npm_command) return;
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    process.kill(process.pid, 'SIGTERM');
+  }, 500);
+  watch.unref();
+}
+
 async function main(): Promise<void> {
   const config = configOrExit();
   checkDataDir(config.dataDir);
@@ -162,6 +177,7 @@ async function main(): Promise<void> {
   }
   resolveReady(system);
   stopOnSignals(server, system, config.shutdownDrainMs);
+  stopWithNpmParent();
   if (config.role === 'worker') {
     process.stdout.write(`skybridge worker (queue consumers, periodic jobs) answering GET /healthz on http://${config.host}:${config.port}\n`);
   } else {

@@ -1,4 +1,4 @@
-// GET /metrics (Prometheus text), access-log lines (sub-resource and operation, never signatures), the browser landing page, PostObject NotImplemented.
+// GET /metrics (Prometheus text), access-log lines (sub-resource and operation, never signatures), the browser landing page.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../core/logger.js';
 import { presignV4, rawS3, startS3Server, type S3TestServer } from '../test/e2e/s3-server.js';
@@ -73,14 +73,5 @@ describe('metrics, access log, landing page', () => {
     const signed = await s3('GET', '/');
     expect(signed.status).toBe(200);
     expect(await signed.text()).toContain('<ListAllMyBucketsResult');
-  });
-
-  it('PostObject (a browser form upload) answers S3 NotImplemented, not 405', async () => {
-    const form = new FormData();
-    form.set('key', 'from-form');
-    form.set('file', new Blob(['x']), 'x.txt');
-    const r = await fetch(`${s.url}/metrics-bucket`, { method: 'POST', body: form });
-    expect(r.status).toBe(501);
-    expect(await r.text()).toContain('<Code>NotImplemented</Code>');
   });
 });
