@@ -3,7 +3,7 @@ import type { RequestContext } from '../context.js';
 import { headAccount, listContainers, updateAccountMetadata } from './accounts.js';
 import { getContainerAcl, getObjectAcl, getObjectTags, putObjectAcl, putObjectTags } from './acl-tags.js';
 import { getContainerEncryption, putContainerEncryption } from './bucket-encryption.js';
-import { createContainer, deleteContainer, findContainerOwner, headContainer, updateContainer } from './containers.js';
+import { createContainer, deleteContainer, findContainerOwner, headContainer, staticWebSettings, updateContainer } from './containers.js';
 import { copyObject } from './copy-object.js';
 import { deleteObject, deleteObjects } from './delete-object.js';
 import { getObject, headObject, listObjectParts } from './get-object.js';
@@ -141,6 +141,11 @@ export class ObjectService implements ObjectMaintenance {
   /** Container counters, metadata and ACLs. Needs read access (owner role, or a read/listing ACL). */
   headContainer(ctx: RequestContext, ref: ContainerRef, access: AccessOptions = {}): Promise<ContainerInfo> {
     return headContainer(this.store, ctx, ref, access);
+  }
+
+  /** The container's static-web settings (`web-*` metadata) when the caller may read its objects; else undefined. */
+  staticWebSettings(ctx: RequestContext, ref: ContainerRef): Promise<Record<string, string> | undefined> {
+    return staticWebSettings(this.store, ctx, ref);
   }
 
   /** Swift container POST / S3 Put{BucketAcl,BucketTagging,BucketVersioning}. Owner member role needed. */

@@ -117,3 +117,67 @@ describe('proxy probes', () => {
     }
   });
 });
+
+describe('static web', () => {
+  const anon = (path: string, method = 'GET') => f.req(method, f.url(path), { token: null });
+  beforeAll(async () => {
+    expect((await f.req('PUT', f.url('/site'), { headers: { 'X-Container-Read': '.r:*,.rlistings' } })).status).toBe(201);
+    for (const [name, body, type] of [
+      ['index.html', '<h1>home</h1>', 'text/html'],
+      ['docs/index.html', '<h1>docs</h1>', 'text/html'],
+      ['files/a.txt', 'a', 'text/plain'],
+      ['files/sub/b.txt', 'b', 'text/plain'],
+      ['404error.html', 'custom not found', 'text/html'],
+    ] as const) {
+      expect((await f.req('PUT', f.url(`/site/${name}`), { body, headers: { 'content-type': type } })).status).toBe(201);
+    }
+  });
+
+  it('without Web-* settings an anonymous container GET is the plain listing', async () => {
+    const res = await anon('/site');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('files/a.txt');
+  });
+
+  it('Web-Index: the container redirects to its slash form and serves the index; directories too', async () => {
+    await f.req('POST', f.url('/site'), { headers: { 'X-Container-Meta-Web-Index': 'index.html', 'X-Container-Meta-Web-Error': 'error.html' } });
+    const redirect = await anon('/site');
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.get('location')).toBe(`${f.url('/site')}/`);
+    expect(await (await anon('/site/')).text()).toBe('<h1>home</h1>');
+    expect((await anon('/site/docs')).status).toBe(301);
+    expect(await (await anon('/site/docs/')).text()).toBe('<h1>docs</h1>');
+    expect(await (await anon('/site/files/a.txt')).text()).toBe('a');
+    // No index and listings off: the Web-Error page with 404.
+    const missing = await anon('/site/files/');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toBe('custom not found');
+    expect((await anon('/site/nothing-here')).status).toBe(404);
+    // An authenticated caller gets the API, unless it asks for web mode.
+    expect((await f.req('GET', f.url('/site'))).status).toBe(200);
+    expect((await f.req('GET', f.url('/site'), { headers: { 'X-Web-Mode': 'true' } })).status).toBe(301);
+  });
+
+  it('Web-Listings: an HTML listing of a directory, with Web-Listings-CSS', async () => {
+    await f.req('POST', f.url('/site'), { headers: { 'X-Container-Meta-Web-Listings': 'true', 'X-Container-Meta-Web-Listings-Css': 'style.css' } });
+    const res = await anon('/site/files/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const html = await res.text();
+    expect(html).toContain(`<title>Listing of /v1/AUTH_${f.owner.projectId}/site/files/</title>`);
+    expect(html).toContain('<link rel="stylesheet" type="text/css" href="../style.css" />');
+    expect(html).toContain('<a href="a.txt">a.txt</a>');
+    expect(html).toContain('<tr class="item subdir">');
+    expect(html).toContain('<a href="sub/">sub/</a>');
+    expect(html).toContain('<a href="../">../</a>');
+    expect((await anon('/site/files')).status).toBe(301);
+    expect((await anon('/site/empty/')).status).toBe(404);
+  });
+
+  it('a private container shows nothing of its site to the anonymous', async () => {
+    await f.req('PUT', f.url('/private'), { headers: { 'X-Container-Meta-Web-Index': 'index.html' } });
+    await f.req('PUT', f.url('/private/index.html'), { body: 'secret' });
+    expect((await anon('/private')).status).toBe(401);
+    expect((await anon('/private/')).status).toBe(401);
+  });
+});

@@ -80,7 +80,7 @@ export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOp
   row('versionedWrites', 'PUT/POST', `${C} (X-Versions-Location, X-History-Location)`, true, 'versioned_writes stack and history modes; archived versions share the blobs (no byte copy); DLO manifests are not versioned'),
   row('objectVersioning', 'PUT/POST', `${C} (X-Versions-Enabled)`, false, 'the object_versioning middleware answers 501 Not Implemented; /info advertises versioned_writes only'),
   row('containerSync', 'PUT/POST', `${C} (X-Container-Sync-To, X-Container-Sync-Key)`, false, 'answers 501: nothing stored, so no container looks synced'),
-  row('staticWeb', 'GET', `${C} (X-Container-Meta-Web-*)`, false),
+  row('staticWeb', 'GET/HEAD', `${C}[/{path}] (X-Container-Meta-Web-*)`, true, 'anonymous or X-Web-Mode: true; Web-Index, Web-Listings (HTML, Web-Listings-CSS), Web-Error pages, 301 to the slash form of a directory'),
   row('accountQuotas', 'POST', `${A} (X-Account-Meta-Quota-Bytes)`, true, 'ResellerAdmin only; enforced on every write of both faces (413 / S3 QuotaExceeded)'),
   row('containerQuotas', 'POST', `${C} (X-Container-Meta-Quota-*)`, true, 'bytes and count; enforced on every write of both faces (413 / S3 QuotaExceeded)'),
 ];

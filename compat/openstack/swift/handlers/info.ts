@@ -60,6 +60,7 @@ export function capabilities(): Record<string, unknown> {
       max_failed_extractions: BULK_EXTRACT_LIMITS.maxFailedExtractions,
     },
     keystoneauth: {},
+    staticweb: {},
     container_quotas: {},
     account_quotas: {},
   };
