@@ -34,7 +34,7 @@ import {
 } from './multipart.js';
 import { updateObjectMetadata } from './object-metadata.js';
 import { putObject } from './put-object.js';
-import { verifyTempUrl } from './temp-url.js';
+import { verifyFormPost, verifyTempUrl } from './temp-url.js';
 import { listObjectVersions } from './versions.js';
 import { createObjectStoreContext, type ObjectServiceDeps, type ObjectStoreContext } from './store-context.js';
 import type {
@@ -80,6 +80,7 @@ import type {
   SloSegmentInput,
   TempUrlGrant,
   TempUrlInput,
+  FormPostInput,
   UpdateContainerOptions,
   UpdateObjectMetadataOptions,
   UploadListing,
@@ -316,6 +317,11 @@ export class ObjectService implements ObjectMaintenance {
   /** Checks a Swift TempURL signature against the account's and container's keys; Invalid 'TempUrlInvalid' otherwise. */
   verifyTempUrl(input: TempUrlInput): Promise<TempUrlGrant> {
     return verifyTempUrl(this.store, input);
+  }
+
+  /** Checks a Swift FormPost signature; the grant allows PUTs under the form's prefix. */
+  verifyFormPost(input: FormPostInput): Promise<TempUrlGrant> {
+    return verifyFormPost(this.store, input);
   }
 
   /**

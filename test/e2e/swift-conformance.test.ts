@@ -1,5 +1,5 @@
 // Swift behaviours checked against Swift 2.30: POST X-Object-Manifest, metadata name and value rules, COPY's answer, the reseller admin, proxy probes.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { swiftFixture, type SwiftFixture } from './swift-fixture.js';
 
@@ -179,5 +179,67 @@ describe('static web', () => {
     await f.req('PUT', f.url('/private/index.html'), { body: 'secret' });
     expect((await anon('/private')).status).toBe(401);
     expect((await anon('/private/')).status).toBe(401);
+  });
+});
+
+describe('FormPost', () => {
+  const key = 'form-secret';
+  const boundary = '----skybridgeform';
+  /** A multipart body: fields in order, then files. */
+  const form = (fields: Record<string, string>, files: Array<[string, string, string]>) => {
+    let s = '';
+    for (const [k, v] of Object.entries(fields)) s += `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`;
+    files.forEach(([name, body, type], i) => {
+      s += `--${boundary}\r\nContent-Disposition: form-data; name="file${i}"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n${body}\r\n`;
+    });
+    return `${s}--${boundary}--\r\n`;
+  };
+  const sign = (path: string, redirect: string, size: number, count: number, expires: number) =>
+    createHmac('sha256', key).update(`${path}\n${redirect}\n${size}\n${count}\n${expires}`).digest('hex');
+  const post = (path: string, body: string) => f.req('POST', f.url(path), { token: null, body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+
+  beforeAll(async () => {
+    expect((await f.req('POST', f.url(''), { headers: { 'X-Account-Meta-Temp-URL-Key': key } })).status).toBe(204);
+    expect((await f.req('PUT', f.url('/uploads'))).status).toBe(201);
+  });
+
+  it('uploads the files under the prefix (201 text answer), signed over the Swift path', async () => {
+    const expires = Math.floor(Date.now() / 1000) + 600;
+    const path = `/v1/AUTH_${f.owner.projectId}/uploads/in/`;
+    const body = form({ redirect: '', max_file_size: '100', max_file_count: '2', expires: String(expires), signature: sign(path, '', 100, 2, expires) }, [
+      ['one.txt', 'first file', 'text/plain'],
+      ['two.bin', 'second', 'application/x-two'],
+    ]);
+    const res = await post('/uploads/in/', body);
+    expect(res.status).toBe(201);
+    expect(await res.text()).toBe('201 Created\r\nFormPost: ');
+    const got = await f.req('GET', f.url('/uploads/in/one.txt'));
+    expect(await got.text()).toBe('first file');
+    expect((await f.req('HEAD', f.url('/uploads/in/two.bin'))).headers.get('content-type')).toBe('application/x-two');
+  });
+
+  it('redirect: 303 to it with status and message; limits and expiry refused as formpost words them', async () => {
+    const expires = Math.floor(Date.now() / 1000) + 600;
+    const path = `/v1/AUTH_${f.owner.projectId}/uploads`;
+    const redirect = 'https://example.test/done';
+    const ok = await post('/uploads', form({ redirect, max_file_size: '5', max_file_count: '1', expires: String(expires), signature: sign(path, redirect, 5, 1, expires) }, [['r.txt', 'abc', 'text/plain']]));
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('location')).toBe('https://example.test/done?status=201%20Created&message=');
+    const big = await post('/uploads', form({ redirect: '', max_file_size: '5', max_file_count: '1', expires: String(expires), signature: sign(path, '', 5, 1, expires) }, [['big.txt', '123456', 'text/plain']]));
+    expect(big.status).toBe(400);
+    expect(await big.text()).toBe('400 Bad Request\r\nFormPost: Max_File_Size Exceeded');
+    expect((await f.req('HEAD', f.url('/uploads/big.txt'))).status).toBe(404);
+    const many = await post('/uploads', form({ redirect: '', max_file_size: '5', max_file_count: '1', expires: String(expires), signature: sign(path, '', 5, 1, expires) }, [['a', '1', 'text/plain'], ['b', '2', 'text/plain']]));
+    expect(await many.text()).toBe('400 Bad Request\r\nFormPost: Max_File_Count Exceeded');
+    const past = Math.floor(Date.now() / 1000) - 10;
+    const expired = await post('/uploads', form({ redirect: '', max_file_size: '5', max_file_count: '1', expires: String(past), signature: sign(path, '', 5, 1, past) }, [['e', '1', 'text/plain']]));
+    expect(expired.status).toBe(401);
+    expect(await expired.text()).toBe('401 Unauthorized\r\nFormPost: Form Expired');
+    const forged = await post('/uploads', form({ redirect: '', max_file_size: '500', max_file_count: '1', expires: String(expires), signature: sign(path, '', 5, 1, expires) }, [['x', '1', 'text/plain']]));
+    expect(await forged.text()).toBe('401 Unauthorized\r\nFormPost: Invalid Signature');
+    expect((await f.req('HEAD', f.url('/uploads/x'))).status).toBe(404);
+    // A signature for one prefix does not write elsewhere.
+    const elsewhere = await post('/uploads/other/', form({ redirect: '', max_file_size: '5', max_file_count: '1', expires: String(expires), signature: sign(path, '', 5, 1, expires) }, [['y', '1', 'text/plain']]));
+    expect(elsewhere.status).toBe(401);
   });
 });

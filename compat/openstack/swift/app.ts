@@ -180,7 +180,7 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
       }
       c.set('auth', auth);
       r.ctx.auth = auth;
-    } else if (method !== 'GET' && method !== 'HEAD') {
+    } else if (method !== 'GET' && method !== 'HEAD' && op !== 'formPost') {
       // Only reads can be granted to anonymous callers (write ACLs name users), so Swift's 401 comes before
       // anything about the request itself (a missing Content-Length, a body that is too large).
       throw new SwiftError(401);

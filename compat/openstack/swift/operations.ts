@@ -64,7 +64,7 @@ export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOp
   row('putContainer', 'PUT', C, true, '201 created / 202 existing; metadata and ACLs'),
   row('postContainer', 'POST', C, true, 'metadata, X-Container-Read/Write, Temp-URL-Key(-2)'),
   row('deleteContainer', 'DELETE', C, true, '409 when not empty'),
-  row('formPost', 'POST', `${C} (multipart/form-data)`, false),
+  row('formPost', 'POST', `${C}[/{prefix}] (multipart/form-data)`, true, 'signed with a temp-url key (sha1/sha256/sha512); redirect, max_file_size, max_file_count, expires, x_delete_at/after'),
   row('getObject', 'GET', O, true, 'single Range, conditionals, DLO and SLO streaming; S3 SSE-S3 objects decrypted; SSE-C objects 400 (no way to send the key)'),
   row('headObject', 'HEAD', O, true, 'SSE-C objects 400, as S3 answers a HEAD without the key'),
   row('putObject', 'PUT', O, true, 'Etag check (422), X-Delete-At/After, X-Copy-From, X-Object-Manifest (DLO), If-None-Match: *; the bucket\'s S3 default encryption applies'),
