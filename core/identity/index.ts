@@ -5,6 +5,7 @@ import { AuthService } from './auth-service.js';
 import { bootstrapIdentity, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 import { ServiceCatalog } from './catalog.js';
 import { CatalogReads } from './catalog-reads.js';
+import { CatalogAdmin } from './catalog-admin.js';
 import { CredentialsService } from './credentials.js';
 import { DomainsService } from './domains.js';
 import { GroupsService } from './groups.js';
@@ -45,6 +46,8 @@ export interface Identity {
   catalog: ServiceCatalog;
   /** Policy-checked reads of the catalog (/v3/services, /v3/endpoints, /v3/regions). */
   catalogReads: CatalogReads;
+  /** Admin writes of added regions, services, endpoints and endpoint groups. */
+  catalogAdmin: CatalogAdmin;
   /** Revocation events: every service that disables, deletes or ungrants calls `revocations.revoke`. */
   revocations: RevocationList;
   lookups: IdentityLookups;
@@ -80,6 +83,8 @@ export function createIdentity(deps: IdentityDeps): Identity {
   });
   const auth = new AuthService(tokens, lookups, roles, services.users, services.applicationCredentials);
   const catalog = new ServiceCatalog(deps.publicUrl, deps.region);
+  const catalogAdmin = new CatalogAdmin(deps.db, catalog, () => deps.clock.now());
+  catalog.attachAdded(catalogAdmin);
   const ec2 = new Ec2Authenticator(services.credentials, lookups, roles, deps.clock, revocations);
   return {
     services,
@@ -87,6 +92,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
     auth,
     catalog,
     catalogReads: new CatalogReads(catalog),
+    catalogAdmin,
     revocations,
     lookups,
     authenticateEc2: (accessKey) => ec2.authenticate(accessKey),

@@ -230,6 +230,6 @@ describe('Swift headers asking for what this server lacks', () => {
     expect(info).toHaveProperty('container_quotas');
     expect(info).toHaveProperty('account_quotas');
     expect(info).toHaveProperty('versioned_writes');
-    for (const absent of ['container_sync', 'symlink', 'object_versioning', 'staticweb', 'formpost', 'cors']) expect(info, absent).not.toHaveProperty(absent);
+    for (const absent of ['container_sync', 'symlink', 'object_versioning', 'cors']) expect(info, absent).not.toHaveProperty(absent);
   });
 });

@@ -5,3 +5,4 @@ export * from './objects.js';
 export * from './image.js';
 export * from './network.js';
 export * from './fleet.js';
+export * from './catalog.js';
