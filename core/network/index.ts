@@ -1,7 +1,7 @@
 // The network service (Neutron's model and rules): one class the Neutron face, Nova and (later) EC2 VPC call; agents report back through it.
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { netNetworks, netPorts } from '../db/schema/network.js';
+import { netNetworks, netPorts, netSubnets } from '../db/schema/network.js';
 import { enqueueInTx } from '../jobs/outbox.js';
 import { DEFAULT_SETTINGS, conflict, notFound, type NetCtx, type NetworkServiceDeps, type NetworkSettings } from './context.js';
 import { createNetwork, deleteNetwork, getNetwork, listNetworks, updateNetwork } from './networks.js';
@@ -19,8 +19,40 @@ import {
   listSecurityGroups,
   updateSecurityGroup,
 } from './security-groups.js';
-import { createSubnet, deleteSubnet, getSubnet, listSubnets, updateSubnet } from './subnets.js';
+import { createSubnet, deleteSubnet, getSubnet, listSubnets, toSubnets, updateSubnet } from './subnets.js';
+import { agentEnabled, deleteAgent, getAgent, heartbeat, listAgents, listAvailabilityZones, updateAgent, type AgentKind } from './agents.js';
+import { createFloatingIp, deleteFloatingIp, floatingIpState, getFloatingIp, listFloatingIps, reportFloatingIpStatus, updateFloatingIp } from './floating-ips.js';
+import { addRouterInterface, createRouter, deleteRouter, getRouter, listRouters, removeRouterInterface, routerState, updateRouter, type RouterState } from './routers.js';
+import {
+  createAddressScope,
+  createSubnetPool,
+  deleteAddressScope,
+  deleteSubnetPool,
+  getAddressScope,
+  getSubnetPool,
+  listAddressScopes,
+  listSubnetPools,
+  updateAddressScope,
+  updateSubnetPool,
+} from './subnet-pools.js';
+import { addTag, checkHasTag, listTags, removeAllTags, removeTag, replaceTags } from './tags.js';
+import { bootstrapTopology, deleteAutoAllocatedTopology, getAutoAllocatedTopology, type BootstrapTopology } from './topology.js';
 import type {
+  AddressScope,
+  Agent,
+  AvailabilityZone,
+  CreateAddressScopeInput,
+  CreateFloatingIpInput,
+  CreateRouterInput,
+  CreateSubnetPoolInput,
+  FloatingIp,
+  Router,
+  RouterInterfaceInfo,
+  SubnetPool,
+  Taggable,
+  UpdateFloatingIpInput,
+  UpdateRouterInput,
+  UpdateSubnetPoolInput,
   CreateNetworkInput,
   CreatePortInput,
   CreateSecurityGroupInput,
@@ -43,6 +75,24 @@ import type {
 } from './types.js';
 
 export type { NetworkServiceDeps, NetworkSettings } from './context.js';
+export type { AgentKind } from './agents.js';
+export { AGENT_KINDS } from './agents.js';
+export type { RouterState } from './routers.js';
+export type { BootstrapTopology } from './topology.js';
+export { canonicalAddr, canonicalMac, parseCidr, formatCidr } from './addresses.js';
+
+/** What the L2 agent needs to plug a port (Neutron's `get_device_details`). */
+export interface PortDetails {
+  port: Port;
+  network: { id: string; networkType: string; physicalNetwork: string | null; segmentationId: number | null; mtu: number };
+}
+
+/** What the DHCP agent serves for a network: its DHCP-enabled subnets and the ports to answer for. */
+export interface DhcpState {
+  networkId: string;
+  subnets: Array<{ id: string; cidr: string; gatewayIp: string | null; dnsNameservers: string[] }>;
+  hosts: Array<{ macAddress: string; ipAddress: string }>;
+}
 export { DEFAULT_SETTINGS } from './context.js';
 export * from './types.js';
 
@@ -313,5 +363,175 @@ export class NetworkService {
   }
   resetQuotas(ctx: RequestContext, projectId: string): void {
     resetQuotas(this.nc, ctx, projectId);
+  }
+
+  // Routers
+
+  createRouter(ctx: RequestContext, input: CreateRouterInput): Router {
+    return createRouter(this.nc, ctx, input);
+  }
+  getRouter(ctx: RequestContext, id: string): Router {
+    return getRouter(this.nc, ctx, id);
+  }
+  listRouters(ctx: RequestContext, scope?: ListScope): Router[] {
+    return listRouters(this.nc, ctx, scope);
+  }
+  updateRouter(ctx: RequestContext, id: string, input: UpdateRouterInput): Router {
+    return updateRouter(this.nc, ctx, id, input);
+  }
+  deleteRouter(ctx: RequestContext, id: string): void {
+    deleteRouter(this.nc, ctx, id);
+  }
+  addRouterInterface(ctx: RequestContext, id: string, req: { subnetId?: string; portId?: string }): RouterInterfaceInfo {
+    return addRouterInterface(this.nc, ctx, id, req);
+  }
+  removeRouterInterface(ctx: RequestContext, id: string, req: { subnetId?: string; portId?: string }): RouterInterfaceInfo {
+    return removeRouterInterface(this.nc, ctx, id, req);
+  }
+
+  // Floating IPs
+
+  createFloatingIp(ctx: RequestContext, input: CreateFloatingIpInput): FloatingIp {
+    return createFloatingIp(this.nc, ctx, input);
+  }
+  getFloatingIp(ctx: RequestContext, id: string): FloatingIp {
+    return getFloatingIp(this.nc, ctx, id);
+  }
+  listFloatingIps(ctx: RequestContext, scope?: ListScope): FloatingIp[] {
+    return listFloatingIps(this.nc, ctx, scope);
+  }
+  updateFloatingIp(ctx: RequestContext, id: string, input: UpdateFloatingIpInput): FloatingIp {
+    return updateFloatingIp(this.nc, ctx, id, input);
+  }
+  deleteFloatingIp(ctx: RequestContext, id: string): void {
+    deleteFloatingIp(this.nc, ctx, id);
+  }
+
+  // Subnet pools and address scopes
+
+  createSubnetPool(ctx: RequestContext, input: CreateSubnetPoolInput): SubnetPool {
+    return createSubnetPool(this.nc, ctx, input);
+  }
+  getSubnetPool(ctx: RequestContext, id: string): SubnetPool {
+    return getSubnetPool(this.nc, ctx, id);
+  }
+  listSubnetPools(ctx: RequestContext, scope?: ListScope): SubnetPool[] {
+    return listSubnetPools(this.nc, ctx, scope);
+  }
+  updateSubnetPool(ctx: RequestContext, id: string, input: UpdateSubnetPoolInput): SubnetPool {
+    return updateSubnetPool(this.nc, ctx, id, input);
+  }
+  deleteSubnetPool(ctx: RequestContext, id: string): void {
+    deleteSubnetPool(this.nc, ctx, id);
+  }
+  createAddressScope(ctx: RequestContext, input: CreateAddressScopeInput): AddressScope {
+    return createAddressScope(this.nc, ctx, input);
+  }
+  getAddressScope(ctx: RequestContext, id: string): AddressScope {
+    return getAddressScope(this.nc, ctx, id);
+  }
+  listAddressScopes(ctx: RequestContext, scope?: ListScope): AddressScope[] {
+    return listAddressScopes(this.nc, ctx, scope);
+  }
+  updateAddressScope(ctx: RequestContext, id: string, input: { name?: string; shared?: boolean }): AddressScope {
+    return updateAddressScope(this.nc, ctx, id, input);
+  }
+  deleteAddressScope(ctx: RequestContext, id: string): void {
+    deleteAddressScope(this.nc, ctx, id);
+  }
+
+  // Tags (every taggable resource)
+
+  listTags(ctx: RequestContext, type: Taggable, id: string): string[] {
+    return listTags(this.nc, ctx, type, id);
+  }
+  checkTag(ctx: RequestContext, type: Taggable, id: string, tag: string): void {
+    checkHasTag(this.nc, ctx, type, id, tag);
+  }
+  replaceTags(ctx: RequestContext, type: Taggable, id: string, tags: unknown): string[] {
+    return replaceTags(this.nc, ctx, type, id, tags);
+  }
+  addTag(ctx: RequestContext, type: Taggable, id: string, tag: string): void {
+    addTag(this.nc, ctx, type, id, tag);
+  }
+  removeTag(ctx: RequestContext, type: Taggable, id: string, tag: string): void {
+    removeTag(this.nc, ctx, type, id, tag);
+  }
+  removeAllTags(ctx: RequestContext, type: Taggable, id: string): void {
+    removeAllTags(this.nc, ctx, type, id);
+  }
+
+  // Topologies
+
+  /** devstack's first-start networks (idempotent); see `bootstrapTopology`. */
+  bootstrap(adminProjectId: string, demoProjectId: string): BootstrapTopology {
+    return bootstrapTopology(this.nc, adminProjectId, demoProjectId);
+  }
+  getAutoAllocatedTopology(ctx: RequestContext, projectId: string, dryRun = false): { networkId: string; projectId: string } | { dryRun: 'pass' } {
+    return getAutoAllocatedTopology(this.nc, ctx, projectId, dryRun);
+  }
+  deleteAutoAllocatedTopology(ctx: RequestContext, projectId: string): void {
+    deleteAutoAllocatedTopology(this.nc, ctx, projectId);
+  }
+
+  // Agents and availability zones
+
+  listAgents(ctx: RequestContext, scope?: ListScope): Agent[] {
+    return listAgents(this.nc, ctx, scope);
+  }
+  getAgent(ctx: RequestContext, id: string): Agent {
+    return getAgent(this.nc, ctx, id);
+  }
+  updateAgent(ctx: RequestContext, id: string, input: { adminStateUp?: boolean; description?: string | null }): Agent {
+    return updateAgent(this.nc, ctx, id, input);
+  }
+  deleteAgent(ctx: RequestContext, id: string): void {
+    deleteAgent(this.nc, ctx, id);
+  }
+  listAvailabilityZones(ctx: RequestContext): AvailabilityZone[] {
+    return listAvailabilityZones(this.nc, ctx);
+  }
+
+  // What the (simulated) agents call: their reports and the state they converge to.
+
+  /** An agent's periodic report; returns whether it is enabled (admin_state_up). */
+  heartbeat(kind: AgentKind, host: string, configurations: Record<string, unknown> = {}, started = false): boolean {
+    return heartbeat(this.nc, kind, host, configurations, started);
+  }
+  /** Whether `kind`'s agent on `host` is enabled (unknown agents are). */
+  agentEnabled(kind: AgentKind, host: string): boolean {
+    return agentEnabled(this.nc, kind, host);
+  }
+  /** The port and its segment for the L2 agent, or undefined once the port is gone. */
+  portDetails(portId: string): PortDetails | undefined {
+    const row = this.nc.db.select().from(netPorts).where(eq(netPorts.id, portId)).get();
+    if (!row) return undefined;
+    const n = this.nc.db.select().from(netNetworks).where(eq(netNetworks.id, row.networkId)).get()!;
+    return { port: toPorts(this.nc.db, [row])[0]!, network: { id: n.id, networkType: n.networkType, physicalNetwork: n.physicalNetwork, segmentationId: n.segmentationId, mtu: n.mtu } };
+  }
+  /** The router's state for the L3 agent, or undefined once deleted. */
+  routerState(routerId: string): RouterState | undefined {
+    return routerState(this.nc.db, routerId);
+  }
+  /** A floating IP's NAT state for the L3 agent, or undefined once released. */
+  floatingIpState(id: string): ReturnType<typeof floatingIpState> {
+    return floatingIpState(this.nc.db, id);
+  }
+  /** The L3 agent applied (or removed) a floating IP's NAT for `fixedIpAddress`. */
+  reportFloatingIpStatus(id: string, fixedIpAddress: string | null, status: 'ACTIVE' | 'DOWN'): boolean {
+    return reportFloatingIpStatus(this.nc, id, fixedIpAddress, status);
+  }
+  /** What the DHCP agent serves on a network, or undefined once it is deleted. */
+  dhcpState(networkId: string): DhcpState | undefined {
+    const n = this.nc.db.select({ id: netNetworks.id }).from(netNetworks).where(eq(netNetworks.id, networkId)).get();
+    if (!n) return undefined;
+    const subnets = toSubnets(this.nc.db, this.nc.db.select().from(netSubnets).where(eq(netSubnets.networkId, networkId)).all()).filter((s) => s.enableDhcp);
+    const ports = toPorts(this.nc.db, this.nc.db.select().from(netPorts).where(eq(netPorts.networkId, networkId)).all());
+    const ids = new Set(subnets.map((s) => s.id));
+    return {
+      networkId,
+      subnets: subnets.map((s) => ({ id: s.id, cidr: s.cidr, gatewayIp: s.gatewayIp, dnsNameservers: s.dnsNameservers })),
+      hosts: ports.flatMap((p) => p.fixedIps.filter((f) => ids.has(f.subnetId)).map((f) => ({ macAddress: p.macAddress, ipAddress: f.ipAddress }))),
+    };
   }
 }

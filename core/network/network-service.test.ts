@@ -179,3 +179,100 @@ describe('what Nova calls', () => {
     expect(net.getPort(alice, mine.id)).toMatchObject({ deviceId: '', hostId: '', status: 'DOWN' });
   });
 });
+
+describe('routers, floating IPs, topologies', () => {
+  it('bootstraps devstack topology once: public, private from the default pool, router1 with an interface', () => {
+    const t = net.bootstrap('admin-project', 'alice');
+    expect(t.created).toBe(true);
+    expect(net.bootstrap('admin-project', 'alice').created).toBe(false);
+    const pub = net.getNetwork(alice, t.publicNetworkId);
+    expect(pub).toMatchObject({ name: 'public', external: true, isDefault: true, networkType: 'flat', mtu: 1500 });
+    const priv = net.listNetworks(alice).find((n) => n.name === 'private')!;
+    expect(net.getSubnet(alice, priv.subnets[0]!)).toMatchObject({ cidr: '10.0.0.0/26', gatewayIp: '10.0.0.1', name: 'private-subnet' });
+    const r = net.listRouters(alice)[0]!;
+    expect(r.name).toBe('router1');
+    expect(r.externalGatewayInfo).toMatchObject({ networkId: pub.id, enableSnat: true });
+    expect(r.externalGatewayInfo!.externalFixedIps[0]!.ipAddress).toBe('172.24.4.2');
+    expect(r.ec2Id).toMatch(/^rtb-/);
+    expect(net.listPorts(alice).find((p) => p.deviceOwner === 'network:router_interface')!.fixedIps[0]!.ipAddress).toBe('10.0.0.1');
+    // Router gateway ports belong to no project: hidden from members.
+    expect(net.listPorts(alice).some((p) => p.deviceOwner === 'network:router_gateway')).toBe(false);
+    expect(net.listSecurityGroups(bob).every((g) => g.projectId === 'bob')).toBe(true);
+  });
+
+  it('floating IP: allocate from public, associate through the router, port delete disassociates', () => {
+    const t = net.bootstrap('admin-project', 'alice');
+    const priv = net.listNetworks(alice).find((n) => n.name === 'private')!;
+    const port = net.createPort(alice, { networkId: priv.id });
+    const fip = net.createFloatingIp(alice, { floatingNetworkId: t.publicNetworkId });
+    expect(fip).toMatchObject({ status: 'DOWN', portId: null, floatingIpAddress: '172.24.4.3' });
+    expect(fip.ec2Id).toMatch(/^eipalloc-/);
+    const assoc = net.updateFloatingIp(alice, fip.id, { portId: port.id });
+    expect(assoc).toMatchObject({ portId: port.id, fixedIpAddress: port.fixedIps[0]!.ipAddress, routerId: t.routerId });
+    expect(net.routerState(t.routerId!)!.floatingIps).toEqual([{ id: fip.id, floatingIpAddress: '172.24.4.3', fixedIpAddress: port.fixedIps[0]!.ipAddress }]);
+    expect(net.reportFloatingIpStatus(fip.id, port.fixedIps[0]!.ipAddress, 'ACTIVE')).toBe(true);
+    expect(kindOf(() => net.removeRouterInterface(alice, t.routerId!, { subnetId: priv.subnets[0]! }))).toBe('Conflict:RouterInterfaceInUseByFloatingIP');
+    expect(kindOf(() => net.getFloatingIp(bob, fip.id))).toBe('NotFound:FloatingIPNotFound');
+    net.deletePort(alice, port.id);
+    expect(net.getFloatingIp(alice, fip.id)).toMatchObject({ portId: null, fixedIpAddress: null, status: 'DOWN' });
+    net.deleteFloatingIp(alice, fip.id);
+    expect(net.listFloatingIps(alice)).toEqual([]);
+  });
+
+  it('a port on a subnet no router reaches cannot get a floating IP', () => {
+    const t = net.bootstrap('admin-project', 'alice');
+    const n = net.createNetwork(alice, {});
+    net.createSubnet(alice, { networkId: n.id, cidr: '10.5.0.0/24' });
+    const p = net.createPort(alice, { networkId: n.id });
+    expect(kindOf(() => net.createFloatingIp(alice, { floatingNetworkId: t.publicNetworkId, portId: p.id }))).toBe('NotFound:ExternalGatewayForFloatingIPNotFound');
+    expect(net.listFloatingIps(alice)).toEqual([]);
+  });
+
+  it('router rules: in use with interfaces, duplicate subnet, routes need a connected nexthop', () => {
+    const n = net.createNetwork(alice, {});
+    const s = net.createSubnet(alice, { networkId: n.id, cidr: '10.7.0.0/24' });
+    const r = net.createRouter(alice, { name: 'r' });
+    net.addRouterInterface(alice, r.id, { subnetId: s.id });
+    expect(kindOf(() => net.addRouterInterface(alice, r.id, { subnetId: s.id }))).toBe('Invalid:BadRequest');
+    expect(kindOf(() => net.deleteRouter(alice, r.id))).toBe('Conflict:RouterInUse');
+    expect(kindOf(() => net.updateRouter(alice, r.id, { routes: [{ destination: '192.168.0.0/24', nexthop: '10.9.0.5' }] }))).toBe('Invalid:InvalidRoutes');
+    expect(net.updateRouter(alice, r.id, { routes: [{ destination: '192.168.0.0/24', nexthop: '10.7.0.5' }] }).routes).toEqual([{ destination: '192.168.0.0/24', nexthop: '10.7.0.5' }]);
+    expect(kindOf(() => net.getRouter(bob, r.id))).toBe('NotFound:RouterNotFound');
+    net.updateRouter(alice, r.id, { routes: [] });
+    net.removeRouterInterface(alice, r.id, { subnetId: s.id });
+    net.deleteRouter(alice, r.id);
+  });
+
+  it('auto-allocated topology is made once per project', () => {
+    net.bootstrap('admin-project', 'alice');
+    const a = net.getAutoAllocatedTopology(bob, 'bob');
+    expect(net.getAutoAllocatedTopology(bob, 'bob')).toEqual(a);
+    expect(net.getAutoAllocatedTopology(bob, 'bob', true)).toEqual({ dryRun: 'pass' });
+    expect(net.listRouters(bob).map((r) => r.name)).toEqual(['auto_allocated_router']);
+    net.deleteAutoAllocatedTopology(bob, 'bob');
+    expect(net.listNetworks(bob).filter((n) => n.projectId === 'bob')).toEqual([]);
+  });
+
+  it('agents: heartbeats make them alive; admin only', () => {
+    net.heartbeat('ovs', 'h1');
+    net.heartbeat('l3', 'h1');
+    const agents = net.listAgents(admin);
+    expect(agents.map((a) => `${a.host}/${a.agentType}/${a.alive}`)).toEqual(['h1/L3 agent/true', 'h1/Open vSwitch agent/true']);
+    expect(kindOf(() => net.listAgents(alice))).toBe('Forbidden:');
+    const l3 = agents.find((a) => a.agentType === 'L3 agent')!;
+    expect(net.updateAgent(admin, l3.id, { adminStateUp: false }).adminStateUp).toBe(false);
+    expect(net.agentEnabled('l3', 'h1')).toBe(false);
+  });
+
+  it('tags on every resource', () => {
+    const n = net.createNetwork(alice, { tags: ['a'] });
+    net.addTag(alice, 'networks', n.id, 'b');
+    expect(net.listTags(alice, 'networks', n.id)).toEqual(['a', 'b']);
+    expect(net.replaceTags(alice, 'networks', n.id, ['z'])).toEqual(['z']);
+    expect(kindOf(() => net.removeTag(alice, 'networks', n.id, 'q'))).toBe('NotFound:TagNotFound');
+    expect(kindOf(() => net.addTag(bob, 'networks', n.id, 'x'))).toBe('NotFound:NetworkNotFound');
+    const g = net.createSecurityGroup(alice, { name: 'web' });
+    net.addTag(alice, 'security_groups', g.id, 'web');
+    expect(net.getSecurityGroup(alice, g.id).tags).toEqual(['web']);
+  });
+});

@@ -248,6 +248,13 @@ export const netAgents = pgTable("net_agents", {
   uniqueIndex("net_agents_type_host_uq").on(t.agent_type, t.host),
 ]);
 
+export const netAutoTopologies = pgTable("net_auto_topologies", {
+  project_id: textC("project_id").primaryKey(),
+  network_id: textC("network_id").notNull(),
+  router_id: textC("router_id"),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+});
+
 export const netFloatingIps = pgTable("net_floating_ips", {
   id: textC("id").primaryKey(),
   ec2_id: textC("ec2_id").notNull(),

@@ -350,3 +350,11 @@ export const netAgents = sqliteTable(
   },
   (t) => [uniqueIndex('net_agents_type_host_uq').on(t.agentType, t.host)],
 );
+
+/** A project's auto-allocated topology (get-me-a-network): its network and router, made once. */
+export const netAutoTopologies = sqliteTable('net_auto_topologies', {
+  projectId: text('project_id').primaryKey(),
+  networkId: text('network_id').notNull(),
+  routerId: text('router_id'),
+  createdAt: ms('created_at').notNull(),
+});
