@@ -15,6 +15,14 @@ export interface JobPayloads {
   'multipart.cleanup': { uploadId: string };
   /** Run an image import task (glance-direct or web-download) to its end: image active, or back to queued with the failure on the task. */
   'image.import': { taskId: string };
+  /** Pick a host for an instance in `scheduling` (or `unshelving`) and claim its resources (nova-scheduler). `attempt` counts reschedules. */
+  'compute.schedule': { instanceId: string; attempt: number };
+  /** Build and run an instance on the host the scheduler claimed (nova-compute `build_and_run_instance`). */
+  'compute.build': { instanceId: string; host: string; attempt: number };
+  /** Run a server action on its host; the instance must still be in `taskState` (the API set it). */
+  'compute.action': { instanceId: string; action: string; taskState: string; imageId?: string };
+  /** Tear a server down on its host, release its ports, claims and quota, and mark it deleted. */
+  'compute.delete': { instanceId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -45,6 +53,8 @@ export interface JobQueue {
   /** Resolve once every job due now has been processed (tests and shutdown). */
   drain(): Promise<void>;
   close(): Promise<void>;
+  /** Jobs were written into the outbox by a committed transaction (`enqueueInTx`): look now instead of at the next poll. */
+  notify(): void;
 }
 
 /** One outbox row as handed to a queue adapter. `attempts` counts deliveries, this one included once claimed. */

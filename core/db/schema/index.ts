@@ -3,3 +3,4 @@ export * from './identity.js';
 export * from './jobs.js';
 export * from './objects.js';
 export * from './image.js';
+export * from './compute.js';
