@@ -42,6 +42,14 @@ import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
 import { registerObjectStoreWorkers } from '../workers/object-store/register-object-store-workers.js';
 import { registerImageWorkers } from '../workers/image-import/register-image-workers.js';
+import { FakeComputeDriver } from '../backends/compute/fake-driver.js';
+import type { ComputeDriver } from '../backends/compute/types.js';
+import { createNovaApp, versions as novaVersions } from '../compat/openstack/nova/app.js';
+import { NOVA_PREFIX } from '../compat/openstack/nova/operations.js';
+import { ComputeService } from '../core/compute/index.js';
+import { registerScheduler } from '../workers/scheduler/register-scheduler.js';
+import { registerComputeAgent } from '../workers/compute-agent/register-compute-agent.js';
+import { hostname } from 'node:os';
 
 /** Pieces a test may swap for fakes; anything left out is built from config. */
 export interface SystemOverrides {
@@ -61,6 +69,8 @@ export interface SystemOverrides {
   queue?: JobQueue;
   /** The object store's clock (tests move it to make lifecycle rules and delete-at times due); default `Date.now`. */
   objectClock?: Clock;
+  /** Hypervisor driver (tests); default: the fake driver with `config.compute`'s simulated hosts. */
+  computeDriver?: ComputeDriver;
 }
 
 /** A whole skybridge: the HTTP app, the services behind it, and its lifecycle. */
@@ -83,6 +93,10 @@ export interface System {
   objects: ObjectService;
   /** Images (Glance calls it); their bytes live in the object store's internal image account. */
   images: ImageService;
+  /** Compute (Nova calls it); the scheduler and compute agent run as this process's job processors. */
+  compute: ComputeService;
+  /** The hypervisor driver the compute agent drives. */
+  computeDriver: ComputeDriver;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
   /** Stops background work and closes the database. */
@@ -222,6 +236,34 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // The SDK's discovery may ask for the catalog URL with a trailing slash, which the mounted root route does not match.
   app.get(`${GLANCE_PREFIX}/`, (c) => c.json(glanceVersions(`${config.publicUrl}${GLANCE_PREFIX}`), 300));
   app.route(GLANCE_PREFIX, createGlanceApp({ images, tokens: identity.tokens, logger, imageUrl: `${config.publicUrl}${GLANCE_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
+  // Compute: API → queue → scheduler → compute agent → driver; every state change goes through the conductor (core).
+  const cc = config.compute;
+  const computeDriver: ComputeDriver =
+    overrides.computeDriver ??
+    new FakeComputeDriver({
+      hosts: cc.fakeHosts,
+      capacity: { vcpus: cc.fakeHostVcpus, memoryMb: cc.fakeHostRamMb, localGb: cc.fakeHostDiskGb },
+      timings: { spawnMs: cc.fakeSpawnMs, powerMs: cc.fakePowerMs, destroyMs: Math.min(cc.fakePowerMs, 10), snapshotMs: cc.fakePowerMs },
+      failSpawnName: cc.fakeFailSpawn,
+    });
+  const compute = new ComputeService({
+    db: db.db,
+    images,
+    logger,
+    console: computeDriver,
+    notify: () => queue.notify(),
+    settings: { defaultQuotas: { instances: cc.quotaInstances, cores: cc.quotaCores, ram: cc.quotaRamMb } },
+  });
+  compute.init();
+  registerScheduler(queue, { compute, logger, host: hostname(), periodic });
+  const agent = registerComputeAgent(queue, { compute, driver: computeDriver, images, logger, periodic });
+  // Hosts are known before the first request (the periodic heartbeat keeps them up afterwards).
+  agent.registerHosts();
+  compute.heartbeat('nova-conductor', hostname());
+  periodic.every('nova-conductor heartbeat', 10_000, () => compute.heartbeat('nova-conductor', hostname()));
+  identity.catalog.register({ type: 'compute', name: 'nova', path: `${NOVA_PREFIX}/v2.1`, description: 'Nova Compute Service' });
+  app.get(`${NOVA_PREFIX}/`, (c) => c.json(novaVersions(`${config.publicUrl}${NOVA_PREFIX}`)));
+  app.route(NOVA_PREFIX, createNovaApp({ compute, tokens: identity.tokens, logger, computeUrl: `${config.publicUrl}${NOVA_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));
@@ -251,6 +293,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     periodic,
     objects,
     images,
+    compute,
+    computeDriver,
     async start() {
       for (const s of starters) await s();
     },

@@ -127,7 +127,8 @@ export function placeInstance(cc: ComputeContext, id: string, candidates: string
         startEvent(tx, actionId, EVENTS.schedule, null, now);
         finishEvent(tx, actionId, EVENTS.schedule, 'Success', now);
       }
-      cc.enqueue(tx, 'compute.build', { instanceId: id, host, attempt }, { jobId: `build:${id}:${attempt}` });
+      // Written in the transaction that places the instance, so it exists exactly once; no deterministic id (an unshelve builds again).
+      cc.enqueue(tx, 'compute.build', { instanceId: id, host, attempt });
       return host;
     }
     return undefined;
@@ -217,7 +218,7 @@ export function buildFailed(cc: ComputeContext, id: string, host: string, attemp
         .set({ host: null, node: null, addresses: {}, taskState: unshelve ? TASK.UNSHELVING : TASK.SCHEDULING, progress: 0, schedule: { ...row.schedule, attempts: attempt, triedHosts: [...row.schedule.triedHosts, host] }, updatedAt: now })
         .where(eq(cmpInstances.id, id))
         .run();
-      cc.enqueue(tx, 'compute.schedule', { instanceId: id, attempt: attempt + 1 }, { jobId: `schedule:${id}:${attempt + 1}` });
+      cc.enqueue(tx, 'compute.schedule', { instanceId: id, attempt: attempt + 1 });
       return 'rescheduled' as const;
     }
     tx.update(cmpInstances)

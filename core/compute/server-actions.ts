@@ -199,7 +199,7 @@ export function unshelveServer(cc: ComputeContext, ctx: RequestContext, id: stri
     assertUnlocked(ctx, cur);
     tx.update(cmpInstances).set({ taskState: TASK.UNSHELVING, schedule: { ...cur.schedule, attempts: 0, triedHosts: [] }, updatedAt: now }).where(and(eq(cmpInstances.id, id), isNull(cmpInstances.taskState))).run();
     recordAction(tx, ctx, cur, 'unshelve', now);
-    cc.enqueue(tx, 'compute.schedule', { instanceId: id, attempt: 1 }, { jobId: `unshelve:${id}:${now}` });
+    cc.enqueue(tx, 'compute.schedule', { instanceId: id, attempt: 1 });
   });
   cc.notify();
 }
