@@ -24,6 +24,7 @@ import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { openTestDatabase } from '../core/db/testing.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
 import { ImageService } from '../core/image/index.js';
+import { DEFAULT_SETTINGS, NetworkService } from '../core/network/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
 import { createOutboxStore } from '../core/jobs/outbox.js';
 import { createPeriodicScheduler, type PeriodicScheduler } from '../core/jobs/periodic.js';
@@ -93,6 +94,8 @@ export interface System {
   objects: ObjectService;
   /** Images (Glance calls it); their bytes live in the object store's internal image account. */
   images: ImageService;
+  /** Networks, subnets, ports, security groups, routers, floating IPs (Neutron and Nova call it). */
+  network: NetworkService;
   /** Compute (Nova calls it); the scheduler and compute agent run as this process's job processors. */
   compute: ComputeService;
   /** The hypervisor driver the compute agent drives. */
@@ -236,6 +239,17 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // The SDK's discovery may ask for the catalog URL with a trailing slash, which the mounted root route does not match.
   app.get(`${GLANCE_PREFIX}/`, (c) => c.json(glanceVersions(`${config.publicUrl}${GLANCE_PREFIX}`), 300));
   app.route(GLANCE_PREFIX, createGlanceApp({ images, tokens: identity.tokens, logger, imageUrl: `${config.publicUrl}${GLANCE_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
+  // Networking: the model and rules; agent work goes out as `network.*` jobs.
+  const network = new NetworkService({
+    db: db.db,
+    logger,
+    settings: {
+      hosts: config.network.hosts,
+      networkHost: config.network.networkHost,
+      macBase: config.network.macBase,
+      defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...config.network.quotas },
+    },
+  });
   // Compute: API → queue → scheduler → compute agent → driver; every state change goes through the conductor (core).
   const cc = config.compute;
   const computeDriver: ComputeDriver =
@@ -293,6 +307,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     periodic,
     objects,
     images,
+    network,
     compute,
     computeDriver,
     async start() {

@@ -48,6 +48,8 @@ export interface Config {
    * (`SKYBRIDGE_IMAGE_IMPORT_PORTS`, default 80,443).
    */
   imageImport: { allowRanges: string[]; ports: number[] };
+  /** The network service (Neutron): simulated hosts and their agents, MAC base, quota defaults. */
+  network: NetworkConfig;
   /** Where object bytes live (`SKYBRIDGE_BLOB_BACKEND`): files under the data dir (default), or an existing S3-compatible cluster. */
   blob: BlobBackendConfig;
   /** Compute: the simulated hosts of the fake hypervisor driver, their timings, and the default quotas. */
@@ -70,6 +72,21 @@ export interface ComputeConfig {
   quotaInstances: number;
   quotaCores: number;
   quotaRamMb: number;
+}
+
+/** The `SKYBRIDGE_NETWORK_*` settings. */
+export interface NetworkConfig {
+  /**
+   * Simulated hosts, each with an Open vSwitch, DHCP and metadata agent (`SKYBRIDGE_NETWORK_HOSTS`,
+   * comma-separated, default `skybridge`); the first is the network host with the L3 agent
+   * (`SKYBRIDGE_NETWORK_HOST` overrides). A port bound to another host brings that host's agents up.
+   */
+  hosts: string[];
+  networkHost: string;
+  /** First three octets of generated MACs (`SKYBRIDGE_NETWORK_BASE_MAC`, Neutron's `base_mac`, default fa:16:3e). */
+  macBase: string;
+  /** Per-project quota defaults (`SKYBRIDGE_NETWORK_QUOTA_<RESOURCE>`, e.g. `_PORT`); unset keeps Neutron's defaults; -1 is unlimited. */
+  quotas: Partial<Record<'network' | 'subnet' | 'port' | 'router' | 'floatingip' | 'security_group' | 'security_group_rule' | 'subnetpool', number>>;
 }
 
 /** `fs`: files under `$SKYBRIDGE_DATA_DIR/blobs` (one machine, or a directory every process shares); `s3`: a bucket of an S3-compatible cluster. */
@@ -185,6 +202,27 @@ function computeConfig(env: Record<string, string | undefined>): ComputeConfig {
   };
 }
 
+function networkConfig(env: Record<string, string | undefined>): NetworkConfig {
+  const names = (env.SKYBRIDGE_NETWORK_HOSTS ?? 'skybridge').split(',').map((h) => h.trim()).filter(Boolean);
+  for (const h of names) if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(h)) throw new ConfigError('SKYBRIDGE_NETWORK_HOSTS', `not a host name: ${h}`);
+  if (names.length === 0) throw new ConfigError('SKYBRIDGE_NETWORK_HOSTS', 'needs at least one host');
+  const networkHost = env.SKYBRIDGE_NETWORK_HOST?.trim() || names[0]!;
+  if (!names.includes(networkHost)) names.unshift(networkHost);
+  const macBase = (env.SKYBRIDGE_NETWORK_BASE_MAC ?? 'fa:16:3e').toLowerCase();
+  if (!/^[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$/.test(macBase) || (parseInt(macBase.slice(0, 2), 16) & 1) === 1) {
+    throw new ConfigError('SKYBRIDGE_NETWORK_BASE_MAC', `not three octets of a unicast MAC: ${macBase}`);
+  }
+  const quotas: NetworkConfig['quotas'] = {};
+  for (const r of ['network', 'subnet', 'port', 'router', 'floatingip', 'security_group', 'security_group_rule', 'subnetpool'] as const) {
+    const name = `SKYBRIDGE_NETWORK_QUOTA_${r.toUpperCase()}`;
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === '') continue;
+    if (raw === '-1') quotas[r] = -1;
+    else quotas[r] = optInt(env, name, 0, 1_000_000_000)!;
+  }
+  return { hosts: names, networkHost, macBase, quotas };
+}
+
 /** Builds a Config from an environment map (defaults to `process.env`). Throws ConfigError naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const host = env.SKYBRIDGE_HOST || '127.0.0.1';
@@ -259,6 +297,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     blob: blobBackend(env),
     compute: computeConfig(env),
+    network: networkConfig(env),
     security: {
       lockoutFailureAttempts: lockout,
       lockoutDurationSeconds: optInt(env, 'SKYBRIDGE_LOCKOUT_DURATION', 1, 1 << 30) ?? 1800,

@@ -15,6 +15,19 @@ export interface JobPayloads {
   'multipart.cleanup': { uploadId: string };
   /** Run an image import task (glance-direct or web-download) to its end: image active, or back to queued with the failure on the task. */
   'image.import': { taskId: string };
+  /**
+   * A port was bound to (or moved to) `host`: that host's L2 agent plugs it and reports it up; the port goes
+   * DOWN → ACTIVE if it is still bound there at revision ≥ `revision`.
+   */
+  'network.port.bind': { portId: string; host: string; revision: number };
+  /** A bound port was deleted or unbound: `host`'s L2 agent unplugs it (the port row may be gone). */
+  'network.port.unbind': { portId: string; host: string; networkId: string; macAddress: string };
+  /** A router changed (created, gateway, interfaces, routes, deleted): the L3 agent on `host` converges its namespace to the router's current state. */
+  'network.router.sync': { routerId: string; host: string };
+  /** A floating IP changed (associated, moved, released): the L3 agent converges its NAT rules, then reports the floating IP's status. */
+  'network.floatingip.sync': { floatingIpId: string; host: string; floatingIpAddress: string };
+  /** A network's subnets changed: the DHCP agent on `host` converges the network's DHCP namespace. */
+  'network.dhcp.sync': { networkId: string; host: string };
   /** Pick a host for an instance in `scheduling` (or `unshelving`) and claim its resources (nova-scheduler). `attempt` counts reschedules. */
   'compute.schedule': { instanceId: string; attempt: number };
   /** Build and run an instance on the host the scheduler claimed (nova-compute `build_and_run_instance`). */

@@ -403,6 +403,276 @@ export const jobs = pgTable("jobs", {
   index("jobs_status_updated_idx").on(t.status, t.updated_at),
 ]);
 
+export const netAddressScopes = pgTable("net_address_scopes", {
+  id: textC("id").primaryKey(),
+  project_id: textC("project_id").notNull(),
+  name: textC("name").notNull(),
+  ip_version: bigint("ip_version", { mode: 'number' }).notNull(),
+  shared: bigint("shared", { mode: 'number' }).notNull().default(0),
+  revision: bigint("revision", { mode: 'number' }).notNull().default(0),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  index("net_address_scopes_project_idx").on(t.project_id),
+]);
+
+export const netAgents = pgTable("net_agents", {
+  id: textC("id").primaryKey(),
+  agent_type: textC("agent_type").notNull(),
+  binary: textC("binary").notNull(),
+  host: textC("host").notNull(),
+  topic: textC("topic").notNull(),
+  availability_zone: textC("availability_zone"),
+  admin_state_up: bigint("admin_state_up", { mode: 'number' }).notNull().default(1),
+  description: textC("description"),
+  configurations: textC("configurations").notNull().default("{}"),
+  started_at: bigint("started_at", { mode: 'number' }).notNull(),
+  heartbeat_at: bigint("heartbeat_at", { mode: 'number' }).notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  uniqueIndex("net_agents_type_host_uq").on(t.agent_type, t.host),
+]);
+
+export const netFloatingIps = pgTable("net_floating_ips", {
+  id: textC("id").primaryKey(),
+  ec2_id: textC("ec2_id").notNull(),
+  project_id: textC("project_id").notNull(),
+  floating_network_id: textC("floating_network_id").notNull(),
+  floating_ip_address: textC("floating_ip_address").notNull(),
+  floating_port_id: textC("floating_port_id").notNull(),
+  port_id: textC("port_id"),
+  fixed_ip_address: textC("fixed_ip_address"),
+  router_id: textC("router_id"),
+  status: textC("status").notNull(),
+  description: textC("description").notNull().default(""),
+  dns_name: textC("dns_name").notNull().default(""),
+  dns_domain: textC("dns_domain").notNull().default(""),
+  revision: bigint("revision", { mode: 'number' }).notNull().default(0),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  uniqueIndex("net_floating_ips_ec2_id_uq").on(t.ec2_id),
+  uniqueIndex("net_floating_ips_fixed_uq").on(t.port_id, t.fixed_ip_address),
+  index("net_floating_ips_project_idx").on(t.project_id),
+  foreignKey({ name: "net_floating_ips_floating_network_id_net_networks_id_fk", columns: [t.floating_network_id], foreignColumns: [netNetworks.id] }),
+]);
+
+export const netIpAllocations = pgTable("net_ip_allocations", {
+  subnet_id: textC("subnet_id").notNull(),
+  ip_address: textC("ip_address").notNull(),
+  port_id: textC("port_id").notNull(),
+  network_id: textC("network_id").notNull(),
+  position: bigint("position", { mode: 'number' }).notNull().default(0),
+}, (t) => [
+  primaryKey({ columns: [t.subnet_id, t.ip_address] }),
+  index("net_ip_allocations_port_idx").on(t.port_id),
+  foreignKey({ name: "net_ip_allocations_subnet_id_net_subnets_id_fk", columns: [t.subnet_id], foreignColumns: [netSubnets.id] }).onDelete("cascade"),
+  foreignKey({ name: "net_ip_allocations_port_id_net_ports_id_fk", columns: [t.port_id], foreignColumns: [netPorts.id] }).onDelete("cascade"),
+]);
+
+export const netNetworks = pgTable("net_networks", {
+  id: textC("id").primaryKey(),
+  ec2_id: textC("ec2_id").notNull(),
+  project_id: textC("project_id").notNull(),
+  name: textC("name").notNull().default(""),
+  description: textC("description").notNull().default(""),
+  admin_state_up: bigint("admin_state_up", { mode: 'number' }).notNull().default(1),
+  status: textC("status").notNull(),
+  shared: bigint("shared", { mode: 'number' }).notNull().default(0),
+  external: bigint("external", { mode: 'number' }).notNull().default(0),
+  is_default: bigint("is_default", { mode: 'number' }).notNull().default(0),
+  mtu: bigint("mtu", { mode: 'number' }).notNull(),
+  network_type: textC("network_type").notNull(),
+  physical_network: textC("physical_network"),
+  segmentation_id: bigint("segmentation_id", { mode: 'number' }),
+  segment_key: textC("segment_key"),
+  port_security_enabled: bigint("port_security_enabled", { mode: 'number' }).notNull().default(1),
+  dns_domain: textC("dns_domain").notNull().default(""),
+  az_hints: textC("az_hints").notNull().default("[]"),
+  revision: bigint("revision", { mode: 'number' }).notNull().default(0),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  uniqueIndex("net_networks_ec2_id_uq").on(t.ec2_id),
+  uniqueIndex("net_networks_segment_uq").on(t.segment_key),
+  index("net_networks_project_idx").on(t.project_id),
+]);
+
+export const netPortSecurityGroups = pgTable("net_port_security_groups", {
+  port_id: textC("port_id").notNull(),
+  security_group_id: textC("security_group_id").notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.port_id, t.security_group_id] }),
+  index("net_port_sgs_group_idx").on(t.security_group_id),
+  foreignKey({ name: "net_port_security_groups_port_id_net_ports_id_fk", columns: [t.port_id], foreignColumns: [netPorts.id] }).onDelete("cascade"),
+  foreignKey({ name: "net_port_security_groups_security_group_id_net_security_groups_id_fk", columns: [t.security_group_id], foreignColumns: [netSecurityGroups.id] }),
+]);
+
+export const netPorts = pgTable("net_ports", {
+  id: textC("id").primaryKey(),
+  ec2_id: textC("ec2_id").notNull(),
+  network_id: textC("network_id").notNull(),
+  project_id: textC("project_id").notNull(),
+  name: textC("name").notNull().default(""),
+  description: textC("description").notNull().default(""),
+  admin_state_up: bigint("admin_state_up", { mode: 'number' }).notNull().default(1),
+  status: textC("status").notNull(),
+  mac_address: textC("mac_address").notNull(),
+  device_id: textC("device_id").notNull().default(""),
+  device_owner: textC("device_owner").notNull().default(""),
+  host_id: textC("host_id").notNull().default(""),
+  vnic_type: textC("vnic_type").notNull().default("normal"),
+  vif_type: textC("vif_type").notNull().default("unbound"),
+  vif_details: textC("vif_details").notNull().default("{}"),
+  binding_profile: textC("binding_profile").notNull().default("{}"),
+  port_security_enabled: bigint("port_security_enabled", { mode: 'number' }).notNull().default(1),
+  allowed_address_pairs: textC("allowed_address_pairs").notNull().default("[]"),
+  extra_dhcp_opts: textC("extra_dhcp_opts").notNull().default("[]"),
+  dns_name: textC("dns_name").notNull().default(""),
+  revision: bigint("revision", { mode: 'number' }).notNull().default(0),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  uniqueIndex("net_ports_ec2_id_uq").on(t.ec2_id),
+  uniqueIndex("net_ports_network_mac_uq").on(t.network_id, t.mac_address),
+  index("net_ports_device_idx").on(t.device_id),
+  index("net_ports_project_idx").on(t.project_id),
+  index("net_ports_network_idx").on(t.network_id),
+  foreignKey({ name: "net_ports_network_id_net_networks_id_fk", columns: [t.network_id], foreignColumns: [netNetworks.id] }).onDelete("cascade"),
+]);
+
+export const netQuotas = pgTable("net_quotas", {
+  project_id: textC("project_id").notNull(),
+  resource: textC("resource").notNull(),
+  limit_value: bigint("limit_value", { mode: 'number' }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.project_id, t.resource] }),
+]);
+
+export const netRouters = pgTable("net_routers", {
+  id: textC("id").primaryKey(),
+  ec2_id: textC("ec2_id").notNull(),
+  igw_ec2_id: textC("igw_ec2_id").notNull(),
+  project_id: textC("project_id").notNull(),
+  name: textC("name").notNull().default(""),
+  description: textC("description").notNull().default(""),
+  admin_state_up: bigint("admin_state_up", { mode: 'number' }).notNull().default(1),
+  status: textC("status").notNull(),
+  gw_network_id: textC("gw_network_id"),
+  enable_snat: bigint("enable_snat", { mode: 'number' }).notNull().default(1),
+  routes: textC("routes").notNull().default("[]"),
+  distributed: bigint("distributed", { mode: 'number' }).notNull().default(0),
+  ha: bigint("ha", { mode: 'number' }).notNull().default(0),
+  az_hints: textC("az_hints").notNull().default("[]"),
+  l3_host: textC("l3_host"),
+  revision: bigint("revision", { mode: 'number' }).notNull().default(0),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  uniqueIndex("net_routers_ec2_id_uq").on(t.ec2_id),
+  uniqueIndex("net_routers_igw_ec2_id_uq").on(t.igw_ec2_id),
+  index("net_routers_project_idx").on(t.project_id),
+]);
+
+export const netSecurityGroupRules = pgTable("net_security_group_rules", {
+  id: textC("id").primaryKey(),
+  security_group_id: textC("security_group_id").notNull(),
+  project_id: textC("project_id").notNull(),
+  direction: textC("direction").notNull(),
+  ethertype: textC("ethertype").notNull(),
+  protocol: textC("protocol"),
+  port_range_min: bigint("port_range_min", { mode: 'number' }),
+  port_range_max: bigint("port_range_max", { mode: 'number' }),
+  remote_ip_prefix: textC("remote_ip_prefix"),
+  remote_group_id: textC("remote_group_id"),
+  remote_address_group_id: textC("remote_address_group_id"),
+  description: textC("description").notNull().default(""),
+  revision: bigint("revision", { mode: 'number' }).notNull().default(0),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  index("net_sg_rules_group_idx").on(t.security_group_id),
+  index("net_sg_rules_remote_group_idx").on(t.remote_group_id),
+  foreignKey({ name: "net_security_group_rules_security_group_id_net_security_groups_id_fk", columns: [t.security_group_id], foreignColumns: [netSecurityGroups.id] }).onDelete("cascade"),
+]);
+
+export const netSecurityGroups = pgTable("net_security_groups", {
+  id: textC("id").primaryKey(),
+  ec2_id: textC("ec2_id").notNull(),
+  project_id: textC("project_id").notNull(),
+  name: textC("name").notNull(),
+  description: textC("description").notNull().default(""),
+  stateful: bigint("stateful", { mode: 'number' }).notNull().default(1),
+  default_for: textC("default_for"),
+  revision: bigint("revision", { mode: 'number' }).notNull().default(0),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  uniqueIndex("net_security_groups_ec2_id_uq").on(t.ec2_id),
+  uniqueIndex("net_security_groups_default_uq").on(t.default_for),
+  index("net_security_groups_project_idx").on(t.project_id),
+]);
+
+export const netSubnetPools = pgTable("net_subnet_pools", {
+  id: textC("id").primaryKey(),
+  project_id: textC("project_id").notNull(),
+  name: textC("name").notNull().default(""),
+  description: textC("description").notNull().default(""),
+  ip_version: bigint("ip_version", { mode: 'number' }).notNull(),
+  prefixes: textC("prefixes").notNull().default("[]"),
+  default_prefixlen: bigint("default_prefixlen", { mode: 'number' }).notNull(),
+  min_prefixlen: bigint("min_prefixlen", { mode: 'number' }).notNull(),
+  max_prefixlen: bigint("max_prefixlen", { mode: 'number' }).notNull(),
+  shared: bigint("shared", { mode: 'number' }).notNull().default(0),
+  is_default: bigint("is_default", { mode: 'number' }).notNull().default(0),
+  address_scope_id: textC("address_scope_id"),
+  default_quota: bigint("default_quota", { mode: 'number' }),
+  revision: bigint("revision", { mode: 'number' }).notNull().default(0),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  index("net_subnet_pools_project_idx").on(t.project_id),
+]);
+
+export const netSubnets = pgTable("net_subnets", {
+  id: textC("id").primaryKey(),
+  ec2_id: textC("ec2_id").notNull(),
+  network_id: textC("network_id").notNull(),
+  project_id: textC("project_id").notNull(),
+  name: textC("name").notNull().default(""),
+  description: textC("description").notNull().default(""),
+  ip_version: bigint("ip_version", { mode: 'number' }).notNull(),
+  cidr: textC("cidr").notNull(),
+  gateway_ip: textC("gateway_ip"),
+  enable_dhcp: bigint("enable_dhcp", { mode: 'number' }).notNull().default(1),
+  allocation_pools: textC("allocation_pools").notNull().default("[]"),
+  dns_nameservers: textC("dns_nameservers").notNull().default("[]"),
+  host_routes: textC("host_routes").notNull().default("[]"),
+  ipv6_ra_mode: textC("ipv6_ra_mode"),
+  ipv6_address_mode: textC("ipv6_address_mode"),
+  subnetpool_id: textC("subnetpool_id"),
+  segment_id: textC("segment_id"),
+  service_types: textC("service_types").notNull().default("[]"),
+  dns_publish_fixed_ip: bigint("dns_publish_fixed_ip", { mode: 'number' }).notNull().default(0),
+  revision: bigint("revision", { mode: 'number' }).notNull().default(0),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  uniqueIndex("net_subnets_ec2_id_uq").on(t.ec2_id),
+  index("net_subnets_network_idx").on(t.network_id),
+  index("net_subnets_project_idx").on(t.project_id),
+  foreignKey({ name: "net_subnets_network_id_net_networks_id_fk", columns: [t.network_id], foreignColumns: [netNetworks.id] }).onDelete("cascade"),
+]);
+
+export const netTags = pgTable("net_tags", {
+  resource_type: textC("resource_type").notNull(),
+  resource_id: textC("resource_id").notNull(),
+  tag: textC("tag").notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.resource_type, t.resource_id, t.tag] }),
+  index("net_tags_resource_idx").on(t.resource_id),
+]);
+
 export const objAccounts = pgTable("obj_accounts", {
   project_id: textC("project_id").primaryKey(),
   metadata: textC("metadata").notNull().default("{}"),

@@ -3,4 +3,5 @@ export * from './identity.js';
 export * from './jobs.js';
 export * from './objects.js';
 export * from './image.js';
+export * from './network.js';
 export * from './compute.js';
