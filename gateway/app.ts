@@ -47,7 +47,7 @@ import { FakeComputeDriver } from '../backends/compute/fake-driver.js';
 import type { ComputeDriver } from '../backends/compute/types.js';
 import { createNovaApp, versions as novaVersions } from '../compat/openstack/nova/app.js';
 import { NOVA_PREFIX } from '../compat/openstack/nova/operations.js';
-import { ComputeService } from '../core/compute/index.js';
+import { ComputeService, networkingOver } from '../core/compute/index.js';
 import { registerScheduler } from '../workers/scheduler/register-scheduler.js';
 import { registerComputeAgent } from '../workers/compute-agent/register-compute-agent.js';
 import { hostname } from 'node:os';
@@ -239,18 +239,6 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // The SDK's discovery may ask for the catalog URL with a trailing slash, which the mounted root route does not match.
   app.get(`${GLANCE_PREFIX}/`, (c) => c.json(glanceVersions(`${config.publicUrl}${GLANCE_PREFIX}`), 300));
   app.route(GLANCE_PREFIX, createGlanceApp({ images, tokens: identity.tokens, logger, imageUrl: `${config.publicUrl}${GLANCE_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
-  // Networking: the model and rules; agent work goes out as `network.*` jobs.
-  const network = new NetworkService({
-    db: db.db,
-    logger,
-    settings: {
-      hosts: config.network.hosts,
-      networkHost: config.network.networkHost,
-      macBase: config.network.macBase,
-      defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...config.network.quotas },
-    },
-  });
-  // Compute: API → queue → scheduler → compute agent → driver; every state change goes through the conductor (core).
   const cc = config.compute;
   const computeDriver: ComputeDriver =
     overrides.computeDriver ??
@@ -260,17 +248,31 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
       timings: { spawnMs: cc.fakeSpawnMs, powerMs: cc.fakePowerMs, destroyMs: Math.min(cc.fakePowerMs, 10), snapshotMs: cc.fakePowerMs },
       failSpawnName: cc.fakeFailSpawn,
     });
+  // Networking: the model and rules; agent work goes out as `network.*` jobs.
+  const network = new NetworkService({
+    db: db.db,
+    logger,
+    settings: {
+      // Ports bind to compute hosts: every simulated compute host gets the network agents too.
+      hosts: [...new Set([...config.network.hosts, ...computeDriver.hosts().map((h) => h.host)])],
+      networkHost: config.network.networkHost,
+      macBase: config.network.macBase,
+      defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...config.network.quotas },
+    },
+  });
+  // Compute: API → queue → scheduler → compute agent → driver; every state change goes through the conductor (core).
   const compute = new ComputeService({
     db: db.db,
     images,
     logger,
     console: computeDriver,
+    networking: networkingOver(network),
     notify: () => queue.notify(),
     settings: { defaultQuotas: { instances: cc.quotaInstances, cores: cc.quotaCores, ram: cc.quotaRamMb } },
   });
   compute.init();
   registerScheduler(queue, { compute, logger, host: hostname(), periodic });
-  const agent = registerComputeAgent(queue, { compute, driver: computeDriver, images, logger, periodic });
+  const agent = registerComputeAgent(queue, { compute, driver: computeDriver, images, networking: compute.cc.networking, logger, periodic });
   // Hosts are known before the first request (the periodic heartbeat keeps them up afterwards).
   agent.registerHosts();
   compute.heartbeat('nova-conductor', hostname());

@@ -21,6 +21,7 @@ export * from './types.js';
 export { statusOf, VM, TASK, POWER, KNOWN_STATUSES } from './states.js';
 export { SERVER_SORT_KEYS } from './instances.js';
 export { GROUP_POLICIES } from './server-groups.js';
+export { networkingOver } from './networking.js';
 
 /** The conductor's face: what the scheduler and compute agents call to read work and report state (no policy: they are trusted services). */
 export type Conductor = {

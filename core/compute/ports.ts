@@ -24,8 +24,8 @@ export interface ComputeNetworking {
    * addresses by network name. Throws when no port can be bound (the build then fails).
    */
   allocate(target: PortTarget): Promise<Record<string, InstanceAddress[]>>;
-  /** Unbinds and deletes the ports compute created for the instance (ports the user passed are only unbound). Idempotent. */
-  deallocate(instanceId: string): Promise<void>;
+  /** Deletes the ports compute created for the instance; `keepPorts` (ports the user passed) are only detached. Idempotent. */
+  deallocate(instanceId: string, keepPorts?: string[]): Promise<void>;
 }
 
 /** Reads a guest's console on its host (nova-api's RPC call to nova-compute `get_console_output`). */

@@ -330,3 +330,32 @@ describe('tenant isolation', () => {
     void demoProject;
   });
 });
+
+describe('networking through the network service', () => {
+  it('boots onto a network: the port is created and bound to the server\'s host, ACTIVE shows the address; delete frees the port', async () => {
+    const { context } = await sys.identity.tokens.validate(demo);
+    const ctx = { requestId: 'test', auth: context };
+    const net = sys.network.createNetwork(ctx, { name: 'private' });
+    sys.network.createSubnet(ctx, { networkId: net.id, name: 'private-subnet', cidr: '10.0.0.0/24', ipVersion: 4 });
+    const created = await boot(demo, 'netvm', { networks: [{ uuid: net.id }] });
+    const s = await waitStatus(demo, created.id, 'ACTIVE');
+    expect(s.addresses.private).toEqual([{ version: 4, addr: expect.stringMatching(/^10\.0\.0\.\d+$/), 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': expect.stringMatching(/^fa:16:3e:/) }]);
+    const ports = sys.network.listPortsByDevice(created.id);
+    expect(ports).toHaveLength(1);
+    const host = (await api(admin, 'GET', `/v2.1/servers/${created.id}`)).json.server['OS-EXT-SRV-ATTR:host'];
+    expect(ports[0]!.hostId).toBe(host);
+    expect(ports[0]!.deviceOwner).toBe('compute:nova');
+    const ips = await api(demo, 'GET', `/v2.1/servers/${created.id}/ips`);
+    expect(ips.json.addresses.private[0].addr).toBe(ports[0]!.fixedIps[0]!.ipAddress);
+    // The `ip` filter matches the address.
+    const byIp = await api(demo, 'GET', `/v2.1/servers?ip=${encodeURIComponent(ports[0]!.fixedIps[0]!.ipAddress.replace(/\./g, '\\.'))}$`);
+    expect(byIp.json.servers.map((x: Json) => x.id)).toEqual([created.id]);
+    // An unknown network is Nova's 400.
+    const bad = await api(demo, 'POST', '/v2.1/servers', { server: { name: 'x', imageRef: IMAGE, flavorRef: '1', networks: [{ uuid: '00000000-0000-4000-8000-000000000000' }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.badRequest.message).toBe('Network 00000000-0000-4000-8000-000000000000 could not be found.');
+    expect((await api(demo, 'DELETE', `/v2.1/servers/${created.id}`)).status).toBe(204);
+    for (let i = 0; i < 400 && sys.network.listPortsByDevice(created.id).length; i++) await new Promise((res) => setTimeout(res, 25));
+    expect(sys.network.listPortsByDevice(created.id)).toEqual([]);
+  });
+});

@@ -30,6 +30,9 @@ function ownerCtx(inst: Instance): RequestContext {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** The ports the user brought (`networks: [{port}]`): detached, not deleted, when the server goes. */
+const userPorts = (requested: unknown): string[] => (Array.isArray(requested) ? requested.map((r: { portId?: string }) => r.portId).filter((p): p is string => !!p) : []);
+
 function guestOf(inst: Instance, flavor = inst.flavor): GuestSpec {
   return {
     instanceId: inst.id,
@@ -127,7 +130,8 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
       const why = message(e);
       logger.warn({ instance: instanceId, host, attempt, err: why }, 'compute agent: build failed');
       await driver.destroy(host, instanceId).catch(() => undefined);
-      await networking?.deallocate(instanceId).catch(() => undefined);
+      await networking?.deallocate(instanceId, userPorts(c.loadRow(instanceId)?.requestedNetworks)).catch(() => undefined);
+      c.setAddresses(instanceId, {});
       c.buildFailed(instanceId, host, attempt, why);
     }
   });
@@ -237,7 +241,7 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
           }
           // Offloaded at once (shelved_offload_time = 0): the guest and its host claim go.
           await driver.destroy(host, instanceId);
-          await networking?.deallocate(instanceId).catch(() => undefined);
+          await networking?.deallocate(instanceId, userPorts(row.requestedNetworks)).catch(() => undefined);
           c.actionDone(instanceId, action, uploading, { vmState: VM.SHELVED_OFFLOADED, powerState: POWER.SHUTDOWN, host: null, node: null, addresses: {} }, { host, release: { vcpus: row.flavor.vcpus, ramMb: row.flavor.ramMb, diskGb: row.flavor.diskGb } });
           return;
         }
@@ -261,7 +265,7 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
       c.actionStarted(instanceId, 'delete', row.host);
       await driver.destroy(row.host, instanceId);
     }
-    await networking?.deallocate(instanceId);
+    await networking?.deallocate(instanceId, userPorts(row.requestedNetworks));
     compute.finishDelete(instanceId);
   });
 
