@@ -106,6 +106,14 @@ export interface System {
   close(): Promise<void>;
 }
 
+/** Creates devstack's `private` network and `private-subnet` in `projectId` unless the project has a network of that name. */
+function ensureDevstackNetwork(network: NetworkService, projectId: string): void {
+  const ctx = { requestId: 'bootstrap-network', auth: { userId: 'bootstrap', userName: 'bootstrap', userDomainId: 'default', projectId, roles: ['admin', 'member', 'reader'], roleIds: [], methods: ['bootstrap'], issuedAt: 0, expiresAt: 0 } };
+  if (network.listNetworks(ctx).some((n) => n.name === 'private' && n.projectId === projectId)) return;
+  const net = network.createNetwork(ctx, { projectId, name: 'private' });
+  network.createSubnet(ctx, { projectId, networkId: net.id, name: 'private-subnet', cidr: '10.0.0.0/26', ipVersion: 4 });
+}
+
 /** Opens the configured PostgreSQL, or stops the start with a message naming the variable (never a stack trace). */
 function openConfiguredPostgres(url: string): OpenDb {
   try {
@@ -271,6 +279,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     settings: { defaultQuotas: { instances: cc.quotaInstances, cores: cc.quotaCores, ram: cc.quotaRamMb } },
   });
   compute.init();
+  // devstack's `private` network (10.0.0.0/26) for the demo project, once: a first server gets an address with no setup.
+  starters.push(() => ensureDevstackNetwork(network, firstStartInfo.bootstrap.demo.projectId));
   registerScheduler(queue, { compute, logger, host: hostname(), periodic });
   const agent = registerComputeAgent(queue, { compute, driver: computeDriver, images, networking: compute.cc.networking, logger, periodic });
   // Hosts are known before the first request (the periodic heartbeat keeps them up afterwards).

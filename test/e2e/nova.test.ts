@@ -335,8 +335,9 @@ describe('networking through the network service', () => {
   it('boots onto a network: the port is created and bound to the server\'s host, ACTIVE shows the address; delete frees the port', async () => {
     const { context } = await sys.identity.tokens.validate(demo);
     const ctx = { requestId: 'test', auth: context };
-    const net = sys.network.createNetwork(ctx, { name: 'private' });
-    sys.network.createSubnet(ctx, { networkId: net.id, name: 'private-subnet', cidr: '10.0.0.0/24', ipVersion: 4 });
+    // devstack's `private` network, made for the demo project at the first start.
+    const net = sys.network.listNetworks(ctx).find((n) => n.name === 'private')!;
+    expect(net).toBeDefined();
     const created = await boot(demo, 'netvm', { networks: [{ uuid: net.id }] });
     const s = await waitStatus(demo, created.id, 'ACTIVE');
     expect(s.addresses.private).toEqual([{ version: 4, addr: expect.stringMatching(/^10\.0\.0\.\d+$/), 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': expect.stringMatching(/^fa:16:3e:/) }]);
@@ -347,6 +348,10 @@ describe('networking through the network service', () => {
     expect(ports[0]!.deviceOwner).toBe('compute:nova');
     const ips = await api(demo, 'GET', `/v2.1/servers/${created.id}/ips`);
     expect(ips.json.addresses.private[0].addr).toBe(ports[0]!.fixedIps[0]!.ipAddress);
+    // Without `networks` (2.1: auto), the project's one network is used.
+    const auto = await boot(demo, 'autovm');
+    expect(Object.keys((await waitStatus(demo, auto.id, 'ACTIVE')).addresses)).toEqual(['private']);
+    expect((await api(demo, 'DELETE', `/v2.1/servers/${auto.id}`)).status).toBe(204);
     // The `ip` filter matches the address.
     const byIp = await api(demo, 'GET', `/v2.1/servers?ip=${encodeURIComponent(ports[0]!.fixedIps[0]!.ipAddress.replace(/\./g, '\\.'))}$`);
     expect(byIp.json.servers.map((x: Json) => x.id)).toEqual([created.id]);
