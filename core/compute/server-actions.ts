@@ -105,7 +105,7 @@ export function resizeServer(cc: ComputeContext, ctx: RequestContext, id: string
   const flavor = flavorForBoot(cc, ctx, flavorRef);
   const row = loadVisible(cc, ctx, id);
   if (row.flavor.id === flavor.id) throw errors.invalid('When resizing, instances must change flavor!', { reason: 'flavor' });
-  if (flavor.diskGb < row.flavor.diskGb && flavor.diskGb !== 0) throw errors.invalid('Resize to zero disk flavor is not allowed.', { reason: 'flavor' });
+  if (flavor.diskGb === 0 && row.flavor.diskGb !== 0) throw errors.invalid('Resize to zero disk flavor is not allowed.', { reason: 'flavor' });
   begin(cc, ctx, id, {
     rule: 'resize',
     wireName: 'resize',
