@@ -49,6 +49,14 @@ import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { requestId } from './middleware/request-id.js';
 import { registerObjectStoreWorkers } from '../workers/object-store/register-object-store-workers.js';
 import { registerImageWorkers } from '../workers/image-import/register-image-workers.js';
+import { FakeComputeDriver } from '../backends/compute/fake-driver.js';
+import type { ComputeDriver } from '../backends/compute/types.js';
+import { createNovaApp, versions as novaVersions } from '../compat/openstack/nova/app.js';
+import { NOVA_PREFIX } from '../compat/openstack/nova/operations.js';
+import { ComputeService, networkingOver } from '../core/compute/index.js';
+import { registerScheduler } from '../workers/scheduler/register-scheduler.js';
+import { registerComputeAgent } from '../workers/compute-agent/register-compute-agent.js';
+import { hostname } from 'node:os';
 
 /** Pieces a test may swap for fakes; anything left out is built from config. */
 export interface SystemOverrides {
@@ -68,6 +76,8 @@ export interface SystemOverrides {
   queue?: JobQueue;
   /** The object store's clock (tests move it to make lifecycle rules and delete-at times due); default `Date.now`. */
   objectClock?: Clock;
+  /** Hypervisor driver (tests); default: the fake driver with `config.compute`'s simulated hosts. */
+  computeDriver?: ComputeDriver;
 }
 
 /** A whole skybridge: the HTTP app, the services behind it, and its lifecycle. */
@@ -94,6 +104,10 @@ export interface System {
   network: NetworkService;
   /** Prometheus metrics (`GET /metrics`). */
   metrics: GatewayMetrics;
+  /** Compute (Nova calls it); the scheduler and compute agent run as this process's job processors. */
+  compute: ComputeService;
+  /** The hypervisor driver the compute agent drives. */
+  computeDriver: ComputeDriver;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
   /** Stops background work (timers, queue workers), makes every acknowledged write durable and closes the database. */
@@ -151,6 +165,14 @@ function healthOnlyApp(): Hono<GatewayEnv> {
   app.get('/healthz', (c) => c.json({ status: 'ok', role: 'worker' }));
   app.notFound((c) => c.json({ error: { code: 404, title: 'Not Found', message: 'This is a worker process (SKYBRIDGE_ROLE=worker): it serves only GET /healthz.' } }, 404));
   return app;
+}
+
+/** Creates devstack's `private` network and `private-subnet` in `projectId` unless the project has a network of that name. */
+function ensureDevstackNetwork(network: NetworkService, projectId: string): void {
+  const ctx = { requestId: 'bootstrap-network', auth: { userId: 'bootstrap', userName: 'bootstrap', userDomainId: 'default', projectId, roles: ['admin', 'member', 'reader'], roleIds: [], methods: ['bootstrap'], issuedAt: 0, expiresAt: 0 } };
+  if (network.listNetworks(ctx).some((n) => n.name === 'private' && n.projectId === projectId)) return;
+  const net = network.createNetwork(ctx, { projectId, name: 'private' });
+  network.createSubnet(ctx, { projectId, networkId: net.id, name: 'private-subnet', cidr: '10.0.0.0/26', ipVersion: 4 });
 }
 
 /** Opens the configured PostgreSQL, or stops the start with a message naming the variable (never a stack trace). */
@@ -308,17 +330,49 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // The SDK's discovery may ask for the catalog URL with a trailing slash, which the mounted root route does not match.
   app.get(`${GLANCE_PREFIX}/`, (c) => c.json(glanceVersions(`${config.publicUrl}${GLANCE_PREFIX}`), 300));
   app.route(GLANCE_PREFIX, createGlanceApp({ images, tokens: identity.tokens, logger, imageUrl: `${config.publicUrl}${GLANCE_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
+  const cc = config.compute;
+  const computeDriver: ComputeDriver =
+    overrides.computeDriver ??
+    new FakeComputeDriver({
+      hosts: cc.fakeHosts,
+      capacity: { vcpus: cc.fakeHostVcpus, memoryMb: cc.fakeHostRamMb, localGb: cc.fakeHostDiskGb },
+      timings: { spawnMs: cc.fakeSpawnMs, powerMs: cc.fakePowerMs, destroyMs: Math.min(cc.fakePowerMs, 10), snapshotMs: cc.fakePowerMs },
+      failSpawnName: cc.fakeFailSpawn,
+    });
   // Networking: the model and rules; agent work goes out as `network.*` jobs.
   const network = new NetworkService({
     db: db.db,
     logger,
     settings: {
-      hosts: config.network.hosts,
+      // Ports bind to compute hosts: every simulated compute host gets the network agents too.
+      hosts: [...new Set([...config.network.hosts, ...computeDriver.hosts().map((h) => h.host)])],
       networkHost: config.network.networkHost,
       macBase: config.network.macBase,
       defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...config.network.quotas },
     },
   });
+  // Compute: API → queue → scheduler → compute agent → driver; every state change goes through the conductor (core).
+  const compute = new ComputeService({
+    db: db.db,
+    images,
+    logger,
+    console: computeDriver,
+    networking: networkingOver(network),
+    notify: () => queue.notify(),
+    settings: { defaultQuotas: { instances: cc.quotaInstances, cores: cc.quotaCores, ram: cc.quotaRamMb } },
+  });
+  compute.init();
+  // devstack's `private` network (10.0.0.0/26) for the demo project, once: a first server gets an address with no setup.
+  starters.push(() => ensureDevstackNetwork(network, firstStartInfo.bootstrap.demo.projectId));
+  registerScheduler(queue, { compute, logger, host: hostname(), periodic });
+  const agent = registerComputeAgent(queue, { compute, driver: computeDriver, images, networking: compute.cc.networking, logger, periodic });
+  // Hosts are known before the first request (the periodic heartbeat keeps them up afterwards).
+  agent.registerHosts();
+  compute.heartbeat('nova-conductor', hostname());
+  periodic.every('nova-conductor heartbeat', 10_000, () => compute.heartbeat('nova-conductor', hostname()));
+  identity.catalog.register({ type: 'compute', name: 'nova', path: `${NOVA_PREFIX}/v2.1`, description: 'Nova Compute Service' });
+  app.get(`${NOVA_PREFIX}/`, (c) => c.json(novaVersions(`${config.publicUrl}${NOVA_PREFIX}`)));
+  app.route(NOVA_PREFIX, createNovaApp({ compute, tokens: identity.tokens, logger, computeUrl: `${config.publicUrl}${NOVA_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));
@@ -350,6 +404,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     images,
     network,
     metrics,
+    compute,
+    computeDriver,
     async start() {
       for (const s of starters) await s();
     },

@@ -70,6 +70,26 @@ export interface Config {
   network: NetworkConfig;
   /** Where object bytes live (`SKYBRIDGE_BLOB_BACKEND`): files under the data dir (default), or an existing S3-compatible cluster. */
   blob: BlobBackendConfig;
+  /** Compute: the simulated hosts of the fake hypervisor driver, their timings, and the default quotas. */
+  compute: ComputeConfig;
+}
+
+/** `SKYBRIDGE_FAKE_*` and `SKYBRIDGE_COMPUTE_*` settings. */
+export interface ComputeConfig {
+  /** Simulated hosts (`SKYBRIDGE_FAKE_HOSTS`, default 2), each with this capacity. */
+  fakeHosts: number;
+  fakeHostVcpus: number;
+  fakeHostRamMb: number;
+  fakeHostDiskGb: number;
+  /** Simulated spawn and power-operation times, ms (`SKYBRIDGE_FAKE_SPAWN_MS` default 50, `SKYBRIDGE_FAKE_POWER_MS` default 20). */
+  fakeSpawnMs: number;
+  fakePowerMs: number;
+  /** Guests whose name matches fail to spawn (`SKYBRIDGE_FAKE_FAIL_SPAWN`, a regular expression): failure injection over TCP. */
+  fakeFailSpawn?: RegExp;
+  /** Default per-project instance, cores and RAM quotas (`SKYBRIDGE_COMPUTE_QUOTA_INSTANCES`/`_CORES`/`_RAM`; Nova's 10/20/51200). */
+  quotaInstances: number;
+  quotaCores: number;
+  quotaRamMb: number;
 }
 
 /** The `SKYBRIDGE_NETWORK_*` settings. */
@@ -195,6 +215,29 @@ function importPorts(raw: string | undefined): number[] {
   return ports.map(Number);
 }
 
+function computeConfig(env: Record<string, string | undefined>): ComputeConfig {
+  let fail: RegExp | undefined;
+  if (env.SKYBRIDGE_FAKE_FAIL_SPAWN) {
+    try {
+      fail = new RegExp(env.SKYBRIDGE_FAKE_FAIL_SPAWN);
+    } catch {
+      throw new ConfigError('SKYBRIDGE_FAKE_FAIL_SPAWN', 'not a valid regular expression');
+    }
+  }
+  return {
+    fakeHosts: optInt(env, 'SKYBRIDGE_FAKE_HOSTS', 1, 1000) ?? 2,
+    fakeHostVcpus: optInt(env, 'SKYBRIDGE_FAKE_HOST_VCPUS', 1, 100000) ?? 64,
+    fakeHostRamMb: optInt(env, 'SKYBRIDGE_FAKE_HOST_RAM_MB', 1, 1 << 30) ?? 262144,
+    fakeHostDiskGb: optInt(env, 'SKYBRIDGE_FAKE_HOST_DISK_GB', 1, 1 << 30) ?? 4096,
+    fakeSpawnMs: optInt(env, 'SKYBRIDGE_FAKE_SPAWN_MS', 0, 600_000) ?? 50,
+    fakePowerMs: optInt(env, 'SKYBRIDGE_FAKE_POWER_MS', 0, 600_000) ?? 20,
+    fakeFailSpawn: fail,
+    quotaInstances: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_INSTANCES', 0, 1_000_000) ?? 10,
+    quotaCores: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_CORES', 0, 100_000_000) ?? 20,
+    quotaRamMb: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_RAM', 0, 2 ** 40) ?? 51200,
+  };
+}
+
 function networkConfig(env: Record<string, string | undefined>): NetworkConfig {
   const names = (env.SKYBRIDGE_NETWORK_HOSTS ?? 'skybridge').split(',').map((h) => h.trim()).filter(Boolean);
   for (const h of names) if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(h)) throw new ConfigError('SKYBRIDGE_NETWORK_HOSTS', `not a host name: ${h}`);
@@ -306,6 +349,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       graceSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_GRACE', 1, 30 * 24 * 3600) ?? 3600,
     },
     blob: blobBackend(env),
+    compute: computeConfig(env),
     network: networkConfig(env),
     security: {
       lockoutFailureAttempts: lockout,

@@ -177,6 +177,10 @@ export class BullMqQueue implements JobQueue {
     await processor(job.data as JobPayloads[JobName], { jobId: fromBullJobId(job.id ?? ''), attempt: job.attemptsMade + 1 });
   }
 
+  notify(): void {
+    this.nudge();
+  }
+
   private nudge(): void {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);

@@ -28,6 +28,14 @@ export interface JobPayloads {
   'network.floatingip.sync': { floatingIpId: string; host: string; floatingIpAddress: string };
   /** A network's subnets changed: the DHCP agent on `host` converges the network's DHCP namespace. */
   'network.dhcp.sync': { networkId: string; host: string };
+  /** Pick a host for an instance in `scheduling` (or `unshelving`) and claim its resources (nova-scheduler). `attempt` counts reschedules. */
+  'compute.schedule': { instanceId: string; attempt: number };
+  /** Build and run an instance on the host the scheduler claimed (nova-compute `build_and_run_instance`). */
+  'compute.build': { instanceId: string; host: string; attempt: number };
+  /** Run a server action on its host; the instance must still be in `taskState` (the API set it). */
+  'compute.action': { instanceId: string; action: string; taskState: string; imageId?: string };
+  /** Tear a server down on its host, release its ports, claims and quota, and mark it deleted. */
+  'compute.delete': { instanceId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -58,6 +66,8 @@ export interface JobQueue {
   /** Resolve once every job due now has been processed (tests and shutdown). */
   drain(): Promise<void>;
   close(): Promise<void>;
+  /** Jobs were written into the outbox by a committed transaction (`enqueueInTx`): look now instead of at the next poll. */
+  notify(): void;
 }
 
 /** One outbox row as handed to a queue adapter. `attempts` counts deliveries, this one included once claimed. */

@@ -6,3 +6,4 @@ export * from './image.js';
 export * from './network.js';
 export * from './fleet.js';
 export * from './catalog.js';
+export * from './compute.js';
