@@ -1,4 +1,5 @@
 // GET /metrics (Prometheus text), access-log lines (sub-resource and operation, never signatures), the browser landing page.
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../core/logger.js';
 import { presignV4, rawS3, startS3Server, type S3TestServer } from '../test/e2e/s3-server.js';
@@ -70,6 +71,17 @@ describe('metrics, access log, landing page', () => {
     const anonymous = await fetch(`${s.url}/`);
     expect(anonymous.status).toBe(403);
     expect(await anonymous.text()).toContain('<Code>AccessDenied</Code>');
+    // fetch cannot set Host: a virtual-hosted bucket's `/` is its listing, never the page.
+    const vhost = await new Promise<string>((res, rej) => {
+      const req = request(`${s.url}/`, { headers: { accept: 'text/html', host: 'metrics-bucket.s3.localhost' } }, (r) => {
+        let body = '';
+        r.on('data', (d) => (body += d));
+        r.on('end', () => res(body));
+      });
+      req.on('error', rej);
+      req.end();
+    });
+    expect(vhost).toContain('<Code>AccessDenied</Code>');
     const signed = await s3('GET', '/');
     expect(signed.status).toBe(200);
     expect(await signed.text()).toContain('<ListAllMyBucketsResult');
