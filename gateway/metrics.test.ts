@@ -27,6 +27,7 @@ describe('metrics, access log, landing page', () => {
     expect((await s3('PUT', '/metrics-bucket/k', undefined, 'hello world')).status).toBe(200);
     expect((await s3('GET', '/metrics-bucket', { acl: '' })).status).toBe(200);
     expect((await s3('GET', '/no-such-bucket', { tagging: '' })).status).toBe(404);
+    expect((await fetch(`${s.url}/identity/v3/auth/tokens`)).status).toBe(401);
     const r = await fetch(`${s.url}/metrics`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/plain');
@@ -40,6 +41,8 @@ describe('metrics, access log, landing page', () => {
     expect(text).toContain('# TYPE skybridge_queue_jobs gauge');
     expect(text).toContain('# TYPE skybridge_jobs_total counter');
     expect(text).toContain('process_cpu_user_seconds_total');
+    // Keystone and Glance have no operation table: the matched route pattern names the operation.
+    expect(text).toMatch(/skybridge_http_requests_total\{family="keystone",operation="GET \/identity\/v3\/auth\/tokens",status="401"\} 1/);
   });
 
   it('a signed GET /metrics is still S3 (ListObjects on a bucket named metrics)', async () => {
