@@ -1,6 +1,6 @@
 // The composition root: builds every service, backend and family app from config, with no module-level state.
 import { Hono } from 'hono';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
@@ -9,6 +9,7 @@ import { S3BlobStore } from '../backends/blob/s3-blob-store.js';
 import type { BlobStore } from '../backends/blob/types.js';
 import { SafeHttpFetcher } from '../backends/fetch/safe-http-fetcher.js';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
+import { keysToDrop } from '../backends/crypto/key-file-format.js';
 import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
 import { BullMqQueue } from '../backends/queue/bullmq-queue.js';
 import { EmbeddedQueue } from '../backends/queue/embedded-queue.js';
@@ -22,11 +23,13 @@ import { CLIENT_ABORT_STATUS, isClientAbort } from '../core/client-abort.js';
 import { rawTarget } from '../core/context.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { openTestDatabase } from '../core/db/testing.js';
+import { DbKeyRing } from '../core/identity/db-key-ring.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
 import { ImageService } from '../core/image/index.js';
 import { DEFAULT_SETTINGS, NetworkService } from '../core/network/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
 import { createOutboxStore } from '../core/jobs/outbox.js';
+import { createPeriodicLeases } from '../core/jobs/leases.js';
 import { createPeriodicScheduler, type PeriodicScheduler } from '../core/jobs/periodic.js';
 import type { JobQueue } from '../core/jobs/port.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -107,6 +110,49 @@ function familyOf(path: string, method: string): string {
   return 's3';
 }
 
+/** The token key ring: rows of the database on PostgreSQL (every gateway shares them), key files in the data dir on SQLite. */
+function openTokenKeyRing(config: Config, db: OpenDb, logger: Logger): TokenKeyRing {
+  if (db.dialect === 'postgres') {
+    const dir = tokenKeyDir(config);
+    return new DbKeyRing(db.db, {
+      keysToDrop,
+      // A deployment that kept its keys in the data dir keeps its live tokens valid when it moves them to the database.
+      seed: () => (existsSync(dir) ? new FileKeyRing(dir).keys() : []),
+      onReloadError: (e) => logger.warn({ err: e.message }, 'token keys: cannot re-read the key table; keeping the keys loaded before'),
+    });
+  }
+  return new FileKeyRing(tokenKeyDir(config), {
+    onReloadError: (e) => logger.warn({ err: e.message }, 'token keys: cannot re-read the key directory; keeping the keys loaded before'),
+  });
+}
+
+const leaseMs = (config: Config): number | undefined => (config.jobLeaseSeconds === undefined ? undefined : config.jobLeaseSeconds * 1000);
+
+/** A refresh that fails (database gone a moment) is logged; the next second tries again. */
+function refreshRevocations(identity: Identity, logger: Logger): void {
+  try {
+    identity.revocations.refresh();
+  } catch (e) {
+    logger.warn({ err: (e as Error).message }, 'revocation refresh failed; retrying');
+  }
+}
+
+function pruneRevocations(identity: Identity, logger: Logger): void {
+  try {
+    identity.revocations.prune();
+  } catch (e) {
+    logger.warn({ err: (e as Error).message }, 'revocation prune failed');
+  }
+}
+
+/** What a worker-only process serves: `GET /healthz` and a 404 for anything else. */
+function healthOnlyApp(): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  app.get('/healthz', (c) => c.json({ status: 'ok', role: 'worker' }));
+  app.notFound((c) => c.json({ error: { code: 404, title: 'Not Found', message: 'This is a worker process (SKYBRIDGE_ROLE=worker): it serves only GET /healthz.' } }, 404));
+  return app;
+}
+
 /** Opens the configured PostgreSQL, or stops the start with a message naming the variable (never a stack trace). */
 function openConfiguredPostgres(url: string): OpenDb {
   try {
@@ -134,11 +180,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const starters: Array<() => Promise<void> | void> = [];
 
   mkdirSync(config.dataDir, { recursive: true });
-  const keyRing =
-    overrides.keyRing ??
-    new FileKeyRing(tokenKeyDir(config), {
-      onReloadError: (e) => logger.warn({ err: e.message }, 'token keys: cannot re-read the key directory; keeping the keys loaded before'),
-    });
+  const keyRing = overrides.keyRing ?? openTokenKeyRing(config, db, logger);
   const identity = createIdentity({
     db: db.db,
     hasher: new ScryptHasher(config.passwordHashCost),
@@ -154,9 +196,12 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   identity.start();
   const firstStartInfo = await firstStart(config, identity);
   const revocationTimers: Array<ReturnType<typeof setInterval>> = [];
-  // Other processes' revocations are picked up every 2 s (this process's own take effect at once); expired events go every 10 min.
+  const serves = config.role !== 'worker';
+  const works = config.role !== 'gateway';
+  // Other processes' revocations (and grants) are picked up every second (this process's own take effect at once); expired events go every 10 min.
   starters.push(() => {
-    revocationTimers.push(setInterval(() => identity.revocations.refresh(), 2000), setInterval(() => identity.revocations.prune(), 600_000));
+    if (!serves) return;
+    revocationTimers.push(setInterval(() => refreshRevocations(identity, logger), 1000), setInterval(() => pruneRevocations(identity, logger), 600_000));
     for (const t of revocationTimers) t.unref();
   });
   closers.push(() => revocationTimers.forEach((t) => clearInterval(t)));
@@ -170,9 +215,15 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const outbox = createOutboxStore(db.db);
   const metrics = createMetrics(() => outbox.counts());
   const counted = metrics.countOutcomes(outbox);
+  // A gateway-only process relays the jobs its requests wrote into Redis and runs none of them.
   const queue: JobQueue =
-    overrides.queue ?? (config.redisUrl ? new BullMqQueue({ store: counted, redisUrl: config.redisUrl, logger }) : new EmbeddedQueue({ store: counted, logger }));
-  const periodic = createPeriodicScheduler(logger);
+    overrides.queue ??
+    (config.redisUrl
+      ? new BullMqQueue({ store: counted, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger, consume: works, leaseMs: leaseMs(config) })
+      : new EmbeddedQueue({ store: counted, logger, leaseMs: leaseMs(config) }));
+  // Each periodic task runs once per period across every process sharing the database (a lease row per task).
+  const leases = createPeriodicLeases(db.db);
+  const periodic = createPeriodicScheduler(logger, { claim: (name, ms) => leases.claim(name, ms) });
   const graceMs = config.blobAudit.graceSeconds * 1000;
   if (fsBlobs) {
     periodic.every('blob temp sweep', Math.min(10 * 60_000, config.blobAudit.intervalSeconds * 1000), async () => void (await fsBlobs.sweepTemp(graceMs)), { runAtStart: true });
@@ -196,7 +247,12 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   }
   periodic.every('job outbox prune', 60 * 60_000, async () => void (await outbox.prune(Date.now() - 24 * 3600_000)));
   scheduleTokenKeyRotation(periodic, keyRing, config, logger);
-  starters.push(() => queue.start(), () => periodic.start());
+  starters.push(
+    () => queue.start(),
+    () => {
+      if (works) periodic.start();
+    },
+  );
   // Closers run in reverse: the timers stop first, then the queue finishes its running jobs.
   closers.push(() => queue.close(), () => periodic.stop());
 
@@ -285,7 +341,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const openDb = db;
   return {
     config,
-    app,
+    app: serves ? app : healthOnlyApp(),
     db: openDb,
     logger,
     identity,

@@ -3,8 +3,17 @@ import { z } from 'zod';
 import type { SecurityComplianceOptions } from '../core/identity/ports.js';
 import type { ImageQuotas } from '../core/image/index.js';
 
+/** What one process does (`SKYBRIDGE_ROLE`): everything (the default, one process), HTTP only, or background work only. */
+export type Role = 'all' | 'gateway' | 'worker';
+
 /** Everything the composition root needs to build the system. */
 export interface Config {
+  /**
+   * `all`: serves every API and runs the queue consumers and periodic jobs (`npm start`). `gateway`:
+   * serves the APIs only. `worker`: runs the queue consumers and periodic jobs, and answers only
+   * `GET /healthz` on its port. The split roles need PostgreSQL and Redis.
+   */
+  role: Role;
   host: string;
   port: number;
   /** Base URL clients use; the Keystone catalog is derived from it. */
@@ -15,6 +24,13 @@ export interface Config {
   region: string;
   /** When set, jobs run on BullMQ; otherwise on the embedded durable queue. */
   redisUrl?: string;
+  /**
+   * How long a job claimed by a process that died stays claimed before another worker runs it
+   * (`SKYBRIDGE_JOB_LEASE_SECONDS`; default 30 s with Redis, 300 s for the embedded queue). Running jobs renew it.
+   */
+  jobLeaseSeconds?: number;
+  /** Prefix of every Redis key (`SKYBRIDGE_REDIS_PREFIX`, default `skybridge`), so several systems can share one Redis. */
+  redisPrefix: string;
   /** `SKYBRIDGE_DATABASE_URL`: a postgres:// URL puts the whole model in PostgreSQL; undefined keeps the SQLite file in the data dir. */
   databaseUrl?: string;
   /** Token lifetime in seconds (Keystone `[token] expiration`). */
@@ -154,6 +170,24 @@ function blobBackend(env: Record<string, string | undefined>): BlobBackendConfig
   return { backend, s3: { endpoint, bucket, accessKeyId, secretAccessKey, region, prefix, forcePathStyle: pathStyle === 'true', partSize } };
 }
 
+/**
+ * `SKYBRIDGE_ROLE`. A split role is refused unless the processes can share everything: the model in
+ * PostgreSQL (a SQLite file serves one process) and the jobs in Redis (the embedded queue runs the jobs
+ * of the process that wrote them).
+ */
+function roleOf(raw: string | undefined, databaseUrl: string | undefined, redisUrl: string | undefined): Role {
+  const role = raw || 'all';
+  if (role !== 'all' && role !== 'gateway' && role !== 'worker') throw new ConfigError('SKYBRIDGE_ROLE', `must be all, gateway or worker, not ${role}`);
+  if (role === 'all') return role;
+  if (!databaseUrl) {
+    throw new ConfigError('SKYBRIDGE_ROLE', `${role} needs SKYBRIDGE_DATABASE_URL=postgres://…: with SQLite one process (SKYBRIDGE_ROLE=all) serves everything`);
+  }
+  if (!redisUrl) {
+    throw new ConfigError('SKYBRIDGE_ROLE', `${role} needs REDIS_URL=redis://…: without Redis the job queue is in-process, so only SKYBRIDGE_ROLE=all can run its jobs`);
+  }
+  return role;
+}
+
 function importPorts(raw: string | undefined): number[] {
   if (raw === undefined || raw.trim() === '') return [80, 443];
   const ports = raw.split(',').map((s) => s.trim());
@@ -222,6 +256,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     if (!ok) throw new ConfigError('SKYBRIDGE_DATABASE_URL', 'must be a postgres:// (or postgresql://) URL, e.g. postgres://user:password@127.0.0.1:5432/skybridge');
   }
+  const redisPrefix = env.SKYBRIDGE_REDIS_PREFIX || 'skybridge';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(redisPrefix)) {
+    throw new ConfigError('SKYBRIDGE_REDIS_PREFIX', 'must be 1 to 100 characters of [A-Za-z0-9._:-], starting with a letter or digit');
+  }
+  const role = roleOf(env.SKYBRIDGE_ROLE, databaseUrl, redisUrl);
   const adminPassword = env.SKYBRIDGE_ADMIN_PASSWORD || undefined;
   const lockout = optInt(env, 'SKYBRIDGE_LOCKOUT_FAILURE_ATTEMPTS', 1, 1000);
   const regex = env.SKYBRIDGE_PASSWORD_REGEX || undefined;
@@ -233,6 +272,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   return {
+    role,
     host,
     port,
     publicUrl,
@@ -240,6 +280,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword,
     region,
     redisUrl,
+    redisPrefix,
+    jobLeaseSeconds: optInt(env, 'SKYBRIDGE_JOB_LEASE_SECONDS', 1, 24 * 3600),
     databaseUrl,
     tokenTtlSeconds: optInt(env, 'SKYBRIDGE_TOKEN_EXPIRATION', 1, 7 * 24 * 3600) ?? 3600,
     tokenCacheBytes: optInt(env, 'SKYBRIDGE_TOKEN_CACHE_BYTES', 1 << 16, 2 ** 34) ?? 32 << 20,

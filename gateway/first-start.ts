@@ -1,6 +1,6 @@
 // First-start setup on disk: keeps the generated passwords, bootstraps identity, writes clouds.yaml, aws.env and an aws profile.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BootstrapResult, Identity } from '../core/identity/index.js';
 import type { Config } from './config.js';
@@ -18,7 +18,7 @@ export interface FirstStartInfo {
   showPasswords: boolean;
 }
 
-/** Reads a kept secret, or generates and keeps one (0600). */
+/** Reads a kept secret, or generates and keeps one (0600); of several processes generating at once, the first to land its file wins. */
 function keptSecret(file: string): string {
   if (existsSync(file)) {
     const v = readFileSync(file, 'utf8').trim();
@@ -26,7 +26,21 @@ function keptSecret(file: string): string {
   }
   // base64url can start with '-', which `openstack --os-password <v>` (argparse) would read as an option.
   const v = `s${randomBytes(18).toString('base64url')}`;
-  writePrivate(file, `${v}\n`);
+  // First writer wins: processes sharing the data dir that start together must bootstrap with one password.
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, `${v}\n`, { mode: 0o600 });
+  try {
+    linkSync(tmp, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept) return kept;
+    // An empty file left by hand: ours replaces it.
+    renameSync(tmp, file);
+    return v;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
   return v;
 }
 
@@ -93,8 +107,8 @@ const SHOWN_MARKER = 'credentials-shown';
 /**
  * Bootstraps identity (idempotent) with the admin password from config or kept in
  * `$DATA_DIR/admin-password`, the demo password kept in `$DATA_DIR/demo-password`, then rewrites
- * `clouds.yaml`, `aws.env` and `aws/{config,credentials}` so they always match the current public URL.
- * A kept password the user has changed since is deleted: nothing stale stays on disk.
+ * `clouds.yaml`, `aws.env` and `aws/{config,credentials}` so they always match the current public URL
+ * (not on a worker-only process). A kept password the user has changed since is deleted: nothing stale stays on disk.
  */
 export async function firstStart(config: Config, identity: Identity): Promise<FirstStartInfo> {
   const dataDir = resolve(config.dataDir);
@@ -114,6 +128,8 @@ export async function firstStart(config: Config, identity: Identity): Promise<Fi
     awsCredentials: join(awsDir, 'credentials'),
     showPasswords: !existsSync(join(dataDir, SHOWN_MARKER)),
   };
+  // A worker serves no API: files pointing clients at it would send them nowhere.
+  if (config.role === 'worker') return info;
   mkdirSync(awsDir, { recursive: true, mode: 0o700 });
   writePrivate(info.cloudsYaml, cloudsYaml(config, bootstrap));
   writePrivate(info.awsEnv, awsEnv(config, bootstrap));

@@ -178,8 +178,12 @@ async function main(): Promise<void> {
   resolveReady(system);
   stopOnSignals(server, system, config.shutdownDrainMs);
   stopWithNpmParent();
-  process.stdout.write(`skybridge listening on ${config.publicUrl}\n${startBanner(config, system.firstStart)}`);
-  markCredentialsShown(system.firstStart);
+  if (config.role === 'worker') {
+    process.stdout.write(`skybridge worker (queue consumers, periodic jobs) answering GET /healthz on http://${config.host}:${config.port}\n`);
+  } else {
+    process.stdout.write(`skybridge ${config.role === 'gateway' ? 'gateway ' : ''}listening on ${config.publicUrl}\n${startBanner(config, system.firstStart)}`);
+    markCredentialsShown(system.firstStart);
+  }
 }
 
 const [command, ...args] = process.argv.slice(2);

@@ -94,8 +94,14 @@ export interface OutboxStore {
   fail(id: string, attempt: number, error: string): Promise<void>;
   /** True while a job named in `names` is running, due, or waiting for a retry. */
   hasOutstanding(names: readonly string[], now?: number): Promise<boolean>;
-  /** Pending jobs, due or not, oldest run_at first: what a relay (BullMQ) must hand over. */
+  /** Pending (or being relayed) jobs, due or not, oldest run_at first: what a relay (BullMQ) must still hand over. */
   pendingForRelay(limit: number): Promise<OutboxJob[]>;
+  /**
+   * Claims up to `limit` pending jobs for relaying (status `relaying` until now + leaseMs) with a
+   * compare-and-swap, so two relaying processes never hand over the same job; a relay that died
+   * mid-batch loses its claim when the lease ends and another process relays those jobs.
+   */
+  claimForRelay(opts: { limit: number; leaseMs: number; now?: number }): Promise<OutboxJob[]>;
   /** Marks jobs handed to another queue, so they are not relayed again. */
   markRelayed(ids: readonly string[]): Promise<void>;
   /** Deletes finished (`done`, `failed`, `relayed`) rows last changed before `before`; returns how many. */

@@ -777,6 +777,22 @@ export interface TempUrlInput {
   clientIp?: string;
 }
 
+/** What a Swift FormPost signature covers (the form's hidden fields, as sent). */
+export interface FormPostInput {
+  projectId: string;
+  container: string;
+  /** The object-name prefix the form uploads under ('' for the container itself). */
+  prefix: string;
+  /** The paths the signature may have been made over (the form's action path as Swift serves it, or as mounted). */
+  signedPaths: string[];
+  redirect: string;
+  maxFileSize: string;
+  maxFileCount: string;
+  /** Unix seconds. */
+  expires: number;
+  signature: string;
+}
+
 // ---------------------------------------------------------------- workers
 
 /** What the object-store worker and the auditor need from the service. */

@@ -9,6 +9,7 @@ import type { OpenStackEnv, TokenValidator } from '../common/index.js';
 import { ALLOWED_METHODS, HANDLERS, levelOf, selectOperation } from './dispatch.js';
 import { SwiftError, errorBody, fromCoreError } from './errors.js';
 import { capabilities } from './handlers/info.js';
+import { staticWeb } from './handlers/static-web.js';
 import { newTransId } from './headers.js';
 import { isPathError, parseSwiftPath, type SwiftTarget } from './path.js';
 import { missingContainer, type SwiftRequest } from './request.js';
@@ -180,14 +181,16 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
       }
       c.set('auth', auth);
       r.ctx.auth = auth;
-    } else if (method !== 'GET' && method !== 'HEAD') {
+    } else if (method !== 'GET' && method !== 'HEAD' && op !== 'formPost') {
       // Only reads can be granted to anonymous callers (write ACLs name users), so Swift's 401 comes before
       // anything about the request itself (a missing Content-Length, a body that is too large).
       throw new SwiftError(401);
     }
   }
   try {
-    return await handler(r);
+    // Swift's staticweb sits before the object server: plain container and object reads may be web requests.
+    const web = op === 'getContainer' || op === 'headContainer' || op === 'getObject' || op === 'headObject' ? await staticWeb(r) : undefined;
+    return web ?? (await handler(r));
   } catch (e) {
     const hidden = isCoreError(e, 'NotFound') && e.detail.resource === 'container' ? missingContainer(r) : undefined;
     throw hidden ?? e;

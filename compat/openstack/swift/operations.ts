@@ -64,7 +64,7 @@ export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOp
   row('putContainer', 'PUT', C, true, '201 created / 202 existing; metadata and ACLs'),
   row('postContainer', 'POST', C, true, 'metadata, X-Container-Read/Write, Temp-URL-Key(-2)'),
   row('deleteContainer', 'DELETE', C, true, '409 when not empty'),
-  row('formPost', 'POST', `${C} (multipart/form-data)`, false),
+  row('formPost', 'POST', `${C}[/{prefix}] (multipart/form-data)`, true, 'signed with a temp-url key (sha1/sha256/sha512); redirect, max_file_size, max_file_count, expires, x_delete_at/after'),
   row('getObject', 'GET', O, true, 'single Range, conditionals, DLO and SLO streaming; S3 SSE-S3 objects decrypted; SSE-C objects 400 (no way to send the key)'),
   row('headObject', 'HEAD', O, true, 'SSE-C objects 400, as S3 answers a HEAD without the key'),
   row('putObject', 'PUT', O, true, 'Etag check (422), X-Delete-At/After, X-Copy-From, X-Object-Manifest (DLO), If-None-Match: *; the bucket\'s S3 default encryption applies'),
@@ -80,7 +80,7 @@ export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOp
   row('versionedWrites', 'PUT/POST', `${C} (X-Versions-Location, X-History-Location)`, true, 'versioned_writes stack and history modes; archived versions share the blobs (no byte copy); DLO manifests are not versioned'),
   row('objectVersioning', 'PUT/POST', `${C} (X-Versions-Enabled)`, false, 'the object_versioning middleware answers 501 Not Implemented; /info advertises versioned_writes only'),
   row('containerSync', 'PUT/POST', `${C} (X-Container-Sync-To, X-Container-Sync-Key)`, false, 'answers 501: nothing stored, so no container looks synced'),
-  row('staticWeb', 'GET', `${C} (X-Container-Meta-Web-*)`, false),
+  row('staticWeb', 'GET/HEAD', `${C}[/{path}] (X-Container-Meta-Web-*)`, true, 'anonymous or X-Web-Mode: true; Web-Index, Web-Listings (HTML, Web-Listings-CSS), Web-Error pages, 301 to the slash form of a directory'),
   row('accountQuotas', 'POST', `${A} (X-Account-Meta-Quota-Bytes)`, true, 'ResellerAdmin only; enforced on every write of both faces (413 / S3 QuotaExceeded)'),
   row('containerQuotas', 'POST', `${C} (X-Container-Meta-Quota-*)`, true, 'bytes and count; enforced on every write of both faces (413 / S3 QuotaExceeded)'),
 ];

@@ -20,6 +20,57 @@ export const applicationCredentials = pgTable("application_credentials", {
   uniqueIndex("app_creds_user_name_uq").on(t.user_id, t.name),
 ]);
 
+export const cacheGenerations = pgTable("cache_generations", {
+  name: textC("name").primaryKey(),
+  gen: bigint("gen", { mode: 'number' }).notNull(),
+});
+
+export const catalogEndpointGroups = pgTable("catalog_endpoint_groups", {
+  id: textC("id").primaryKey(),
+  name: textC("name").notNull(),
+  description: textC("description").notNull().default(""),
+  filters: textC("filters").notNull().default("{}"),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+});
+
+export const catalogEndpoints = pgTable("catalog_endpoints", {
+  id: textC("id").primaryKey(),
+  service_id: textC("service_id").notNull(),
+  interface: textC("interface").notNull(),
+  region_id: textC("region_id"),
+  url: textC("url").notNull(),
+  enabled: bigint("enabled", { mode: 'number' }).notNull().default(1),
+  extra: textC("extra").notNull().default("{}"),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  index("catalog_endpoints_service_idx").on(t.service_id),
+]);
+
+export const catalogRegions = pgTable("catalog_regions", {
+  id: textC("id").primaryKey(),
+  description: textC("description").notNull().default(""),
+  parent_region_id: textC("parent_region_id"),
+  extra: textC("extra").notNull().default("{}"),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  index("catalog_regions_parent_idx").on(t.parent_region_id),
+]);
+
+export const catalogRevision = pgTable("catalog_revision", {
+  id: bigint("id", { mode: 'number' }).primaryKey(),
+  revision: bigint("revision", { mode: 'number' }).notNull(),
+});
+
+export const catalogServices = pgTable("catalog_services", {
+  id: textC("id").primaryKey(),
+  type: textC("type").notNull(),
+  name: textC("name").notNull().default(""),
+  description: textC("description").notNull().default(""),
+  enabled: bigint("enabled", { mode: 'number' }).notNull().default(1),
+  extra: textC("extra").notNull().default("{}"),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+});
+
 export const credentials = pgTable("credentials", {
   id: textC("id").primaryKey(),
   user_id: textC("user_id").notNull(),
@@ -572,6 +623,12 @@ export const passwordHistory = pgTable("password_history", {
   index("password_history_user_idx").on(t.user_id),
 ]);
 
+export const periodicLeases = pgTable("periodic_leases", {
+  name: textC("name").primaryKey(),
+  holder: textC("holder").notNull(),
+  until: bigint("until", { mode: 'number' }).notNull(),
+});
+
 export const projects = pgTable("projects", {
   id: textC("id").primaryKey(),
   name: textC("name").notNull(),
@@ -622,6 +679,32 @@ export const roles = pgTable("roles", {
   created_at: bigint("created_at", { mode: 'number' }).notNull(),
 }, (t) => [
   uniqueIndex("roles_domain_name_uq").on(t.name, t.domain_id),
+]);
+
+export const tokenKeys = pgTable("token_keys", {
+  idx: bigint("idx", { mode: 'number' }).primaryKey(),
+  key: textC("key").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+});
+
+export const trusts = pgTable("trusts", {
+  id: textC("id").primaryKey(),
+  trustor_user_id: textC("trustor_user_id").notNull(),
+  trustee_user_id: textC("trustee_user_id").notNull(),
+  project_id: textC("project_id"),
+  impersonation: bigint("impersonation", { mode: 'number' }).notNull(),
+  role_ids: textC("role_ids").notNull(),
+  expires_at: bigint("expires_at", { mode: 'number' }),
+  remaining_uses: bigint("remaining_uses", { mode: 'number' }),
+  redelegation_count: bigint("redelegation_count", { mode: 'number' }).notNull().default(0),
+  redelegated_trust_id: textC("redelegated_trust_id"),
+  extra: textC("extra").notNull().default("{}"),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  deleted_at: bigint("deleted_at", { mode: 'number' }),
+}, (t) => [
+  index("trusts_trustor_idx").on(t.trustor_user_id),
+  index("trusts_trustee_idx").on(t.trustee_user_id),
+  index("trusts_parent_idx").on(t.redelegated_trust_id),
 ]);
 
 export const users = pgTable("users", {

@@ -59,7 +59,9 @@ export function capabilities(): Record<string, unknown> {
       max_containers_per_extraction: BULK_EXTRACT_LIMITS.maxContainersPerExtraction,
       max_failed_extractions: BULK_EXTRACT_LIMITS.maxFailedExtractions,
     },
+    formpost: { allowed_digests: [...TEMPURL_DIGESTS], deprecated_digests: ['sha1'] },
     keystoneauth: {},
+    staticweb: {},
     container_quotas: {},
     account_quotas: {},
   };
