@@ -13,7 +13,7 @@ import { keysToDrop } from '../backends/crypto/key-file-format.js';
 import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
 import { BullMqQueue } from '../backends/queue/bullmq-queue.js';
 import { EmbeddedQueue } from '../backends/queue/embedded-queue.js';
-import { isAwsRequest } from '../compat/ec2-s3/s3/address.js';
+import { bucketFromHost, isAwsRequest } from '../compat/ec2-s3/s3/address.js';
 import { createS3App } from '../compat/ec2-s3/s3/app.js';
 import { createGlanceApp, versions as glanceVersions } from '../compat/openstack/glance/app.js';
 import { GLANCE_PREFIX } from '../compat/openstack/glance/operations.js';
@@ -289,13 +289,16 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     await next();
   });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // A virtual-hosted bucket's `/` and `/metrics` are its listing and an object: only the service host serves these pages.
+  const onServiceHost = (host: string | undefined) => bucketFromHost(host, publicHost) === undefined;
   // Unsigned only: a signed `GET /metrics` is S3 ListObjects on a bucket named `metrics`.
   app.get('/metrics', async (c, next) => {
+    if (!onServiceHost(c.req.header('host'))) return next();
     if (c.req.header('authorization') || /[?&]X-Amz-(Credential|Signature)=/i.test(rawTarget(c.env, c.req.url))) return next();
     return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
   });
   app.get('/', async (c, next) => {
-    if (!wantsLandingPage(c.req.method, rawTarget(c.env, c.req.url), c.req.raw.headers)) return next();
+    if (!onServiceHost(c.req.header('host')) || !wantsLandingPage(c.req.method, rawTarget(c.env, c.req.url), c.req.raw.headers)) return next();
     c.set('operation', 'landingPage');
     return c.html(landingPage(config, version()));
   });

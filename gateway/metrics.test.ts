@@ -1,4 +1,5 @@
 // GET /metrics (Prometheus text), access-log lines (sub-resource and operation, never signatures), the browser landing page.
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../core/logger.js';
 import { presignV4, rawS3, startS3Server, type S3TestServer } from '../test/e2e/s3-server.js';
@@ -26,6 +27,7 @@ describe('metrics, access log, landing page', () => {
     expect((await s3('PUT', '/metrics-bucket/k', undefined, 'hello world')).status).toBe(200);
     expect((await s3('GET', '/metrics-bucket', { acl: '' })).status).toBe(200);
     expect((await s3('GET', '/no-such-bucket', { tagging: '' })).status).toBe(404);
+    expect((await fetch(`${s.url}/identity/v3/auth/tokens`)).status).toBe(401);
     const r = await fetch(`${s.url}/metrics`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/plain');
@@ -39,6 +41,8 @@ describe('metrics, access log, landing page', () => {
     expect(text).toContain('# TYPE skybridge_queue_jobs gauge');
     expect(text).toContain('# TYPE skybridge_jobs_total counter');
     expect(text).toContain('process_cpu_user_seconds_total');
+    // Keystone and Glance have no operation table: the matched route pattern names the operation.
+    expect(text).toMatch(/skybridge_http_requests_total\{family="keystone",operation="GET \/identity\/v3\/auth\/tokens",status="401"\} 1/);
   });
 
   it('a signed GET /metrics is still S3 (ListObjects on a bucket named metrics)', async () => {
@@ -70,6 +74,17 @@ describe('metrics, access log, landing page', () => {
     const anonymous = await fetch(`${s.url}/`);
     expect(anonymous.status).toBe(403);
     expect(await anonymous.text()).toContain('<Code>AccessDenied</Code>');
+    // fetch cannot set Host: a virtual-hosted bucket's `/` is its listing, never the page.
+    const vhost = await new Promise<string>((res, rej) => {
+      const req = request(`${s.url}/`, { headers: { accept: 'text/html', host: 'metrics-bucket.s3.localhost' } }, (r) => {
+        let body = '';
+        r.on('data', (d) => (body += d));
+        r.on('end', () => res(body));
+      });
+      req.on('error', rej);
+      req.end();
+    });
+    expect(vhost).toContain('<Code>AccessDenied</Code>');
     const signed = await s3('GET', '/');
     expect(signed.status).toBe(200);
     expect(await signed.text()).toContain('<ListAllMyBucketsResult');

@@ -118,7 +118,7 @@ const POLICY_ACTIONS: Readonly<Record<string, string>> = {
 export const s3Operations = s3OperationRows(new Set([...Object.keys(S3_HANDLERS), 'PostObject']), {
   ...bucketConfigNotes,
   ...versions.versionNotes,
-  ...acl.aclNotes,
+  ...acl.aclTaggingNotes,
   PostObject:
     'browser form upload (multipart/form-data, e.g. boto3 generate_presigned_post, createPresignedPost, minio presignedPostPolicy): policy signed with AWS4-HMAC-SHA256 (SigV2 → 501), conditions exact / eq / starts-with / content-length-range, every field covered (x-ignore-* excepted), key ${filename}, acl, Content-Type and the other PutObject headers with the same verdicts, x-amz-meta-*, Tagging; success_action_redirect (303), success_action_status 200/201 (PostResponse)/204; no policy: anonymous (bucket ACL); forms up to 100 MiB (buffered)',
 });

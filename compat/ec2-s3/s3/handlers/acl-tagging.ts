@@ -100,8 +100,10 @@ export async function deleteObjectTagging(call: S3Call): Promise<S3Result> {
 const ACL_ACCEPTS =
   'x-amz-acl (private, public-read, public-read-write, authenticated-read, bucket-owner-read, bucket-owner-full-control), or x-amz-grant-* headers, or an AccessControlPolicy body (one of the three: InvalidRequest otherwise); grantees by id (a project id) or the AllUsers / AuthenticatedUsers groups; EmailAddress → UnresolvableGrantByEmailAddress';
 
-/** What the compat matrix says the ACL operations accept. */
-export const aclNotes: Readonly<Record<string, string>> = {
+/** What the compat matrix says the ACL and tagging operations accept. */
+export const aclTaggingNotes: Readonly<Record<string, string>> = {
   PutBucketAcl: `${ACL_ACCEPTS}; blocked by PutPublicAccessBlock BlockPublicAcls`,
   PutObjectAcl: `${ACL_ACCEPTS}; ?versionId targets one version; LastModified unchanged`,
+  PutObjectTagging: 'a TagSet of up to 10 tags (key 1-128, value 0-256 characters, keys unique; else InvalidTag) replacing the object\'s tags; ?versionId targets one version',
+  PutBucketTagging: 'a TagSet of up to 50 tags (key 1-128, value 0-256 characters, keys unique; else InvalidTag) replacing the bucket\'s tags',
 };
