@@ -13,6 +13,7 @@ import { GroupsService } from './groups.js';
 import { ProjectsService } from './projects.js';
 import { RolesService } from './roles.js';
 import { Ec2Authenticator, type Ec2Identity } from './ec2-auth.js';
+import { CacheGenerations } from './generations.js';
 import { IdentityLookups } from './lookups.js';
 import type { IdentityDeps } from './ports.js';
 import { RevocationList } from './revocation.js';
@@ -64,14 +65,15 @@ export interface Identity {
 
 /** Builds the identity services from `deps`; no module-level state, so each system gets its own. */
 export function createIdentity(deps: IdentityDeps): Identity {
-  const revocations = new RevocationList(deps.db, deps.clock, deps.tokenTtlSeconds * 1000 + ALLOW_EXPIRED_WINDOW_MS);
+  const generations = new CacheGenerations(deps.db);
+  const revocations = new RevocationList(deps.db, deps.clock, deps.tokenTtlSeconds * 1000 + ALLOW_EXPIRED_WINDOW_MS, generations);
   const lookups = new IdentityLookups(deps.db);
   const assignments = new AssignmentsService(deps, revocations);
   const services: IdentityServices = {
     users: new UsersService(deps, revocations),
     assignments,
     applicationCredentials: new ApplicationCredentialsService(deps, revocations),
-    credentials: new CredentialsService(deps),
+    credentials: new CredentialsService(deps, generations),
     domains: new DomainsService(deps, revocations),
     projects: new ProjectsService(deps, revocations),
     groups: new GroupsService(deps, revocations),

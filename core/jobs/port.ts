@@ -15,6 +15,27 @@ export interface JobPayloads {
   'multipart.cleanup': { uploadId: string };
   /** Run an image import task (glance-direct or web-download) to its end: image active, or back to queued with the failure on the task. */
   'image.import': { taskId: string };
+  /**
+   * A port was bound to (or moved to) `host`: that host's L2 agent plugs it and reports it up; the port goes
+   * DOWN → ACTIVE if it is still bound there at revision ≥ `revision`.
+   */
+  'network.port.bind': { portId: string; host: string; revision: number };
+  /** A bound port was deleted or unbound: `host`'s L2 agent unplugs it (the port row may be gone). */
+  'network.port.unbind': { portId: string; host: string; networkId: string; macAddress: string };
+  /** A router changed (created, gateway, interfaces, routes, deleted): the L3 agent on `host` converges its namespace to the router's current state. */
+  'network.router.sync': { routerId: string; host: string };
+  /** A floating IP changed (associated, moved, released): the L3 agent converges its NAT rules, then reports the floating IP's status. */
+  'network.floatingip.sync': { floatingIpId: string; host: string; floatingIpAddress: string };
+  /** A network's subnets changed: the DHCP agent on `host` converges the network's DHCP namespace. */
+  'network.dhcp.sync': { networkId: string; host: string };
+  /** Pick a host for an instance in `scheduling` (or `unshelving`) and claim its resources (nova-scheduler). `attempt` counts reschedules. */
+  'compute.schedule': { instanceId: string; attempt: number };
+  /** Build and run an instance on the host the scheduler claimed (nova-compute `build_and_run_instance`). */
+  'compute.build': { instanceId: string; host: string; attempt: number };
+  /** Run a server action on its host; the instance must still be in `taskState` (the API set it). */
+  'compute.action': { instanceId: string; action: string; taskState: string; imageId?: string };
+  /** Tear a server down on its host, release its ports, claims and quota, and mark it deleted. */
+  'compute.delete': { instanceId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -45,6 +66,8 @@ export interface JobQueue {
   /** Resolve once every job due now has been processed (tests and shutdown). */
   drain(): Promise<void>;
   close(): Promise<void>;
+  /** Jobs were written into the outbox by a committed transaction (`enqueueInTx`): look now instead of at the next poll. */
+  notify(): void;
 }
 
 /** One outbox row as handed to a queue adapter. `attempts` counts deliveries, this one included once claimed. */
@@ -81,8 +104,14 @@ export interface OutboxStore {
   fail(id: string, attempt: number, error: string): Promise<void>;
   /** True while a job named in `names` is running, due, or waiting for a retry. */
   hasOutstanding(names: readonly string[], now?: number): Promise<boolean>;
-  /** Pending jobs, due or not, oldest run_at first: what a relay (BullMQ) must hand over. */
+  /** Pending (or being relayed) jobs, due or not, oldest run_at first: what a relay (BullMQ) must still hand over. */
   pendingForRelay(limit: number): Promise<OutboxJob[]>;
+  /**
+   * Claims up to `limit` pending jobs for relaying (status `relaying` until now + leaseMs) with a
+   * compare-and-swap, so two relaying processes never hand over the same job; a relay that died
+   * mid-batch loses its claim when the lease ends and another process relays those jobs.
+   */
+  claimForRelay(opts: { limit: number; leaseMs: number; now?: number }): Promise<OutboxJob[]>;
   /** Marks jobs handed to another queue, so they are not relayed again. */
   markRelayed(ids: readonly string[]): Promise<void>;
   /** Deletes finished (`done`, `failed`, `relayed`) rows last changed before `before`; returns how many. */

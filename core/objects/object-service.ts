@@ -115,6 +115,11 @@ export class ObjectService implements ObjectMaintenance {
     this.store = createObjectStoreContext(deps);
   }
 
+  /** Shutdown: commits the queued writes and waits until every acknowledged one is durable (before the database closes). */
+  drain(): Promise<void> {
+    return this.store.commits.drain();
+  }
+
   /** Counters and metadata of the project's account (zeros for an account never used). Reader role needed. */
   headAccount(ctx: RequestContext, projectId: string): Promise<AccountInfo> {
     return headAccount(this.store, ctx, projectId);

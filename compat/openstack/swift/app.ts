@@ -133,6 +133,7 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
   const method = c.req.method.toUpperCase();
   const headers = c.req.raw.headers;
   const op = selectOperation(method, target, headers);
+  if (op) c.set('operation', op);
   if (!op) throw new SwiftError(405, undefined, { Allow: ALLOWED_METHODS[levelOf(target)].join(', ') });
   const handler = HANDLERS[op];
   if (!handler) throw new SwiftError(501);

@@ -2,7 +2,6 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isCoreError } from '../../../../core/errors.js';
-import { Bzip2Error, bunzip2 } from '../bzip2.js';
 import { quotePath, renderBulkResult, renderExtractResult, type BulkResult, type ExtractResult } from '../bulk-response.js';
 import { SwiftError, fromCoreError } from '../errors.js';
 import { negotiateFormat } from '../listing.js';
@@ -13,6 +12,7 @@ import { missingContainer, projectOf, respond, type SwiftRequest } from '../requ
 import { readBodyText } from './body.js';
 import { MAX_FILE_SIZE } from './object.js';
 import { TarError, readTar } from '../tar-reader.js';
+import { Bzip2Error, bunzip2 } from '../bzip2.js';
 
 /** Swift's bulk-delete limits (published by `GET /info` under `bulk_delete`). */
 export const BULK_DELETE_LIMITS = { maxDeletesPerRequest: 10000, maxFailedDeletes: 1000 } as const;

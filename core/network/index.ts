@@ -1,0 +1,537 @@
+// The network service (Neutron's model and rules): one class the Neutron face, Nova and (later) EC2 VPC call; agents report back through it.
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { RequestContext } from '../context.js';
+import { netNetworks, netPorts, netSubnets } from '../db/schema/network.js';
+import { enqueueInTx } from '../jobs/outbox.js';
+import { DEFAULT_SETTINGS, conflict, notFound, type NetCtx, type NetworkServiceDeps, type NetworkSettings } from './context.js';
+import { createNetwork, deleteNetwork, getNetwork, listNetworks, updateNetwork } from './networks.js';
+import { createPort, createPorts, deletePortInTx, deletePort, getPort, listPorts, loadPort, reportPortUp, toPorts, updatePort, ROUTER_GATEWAY, ROUTER_INTERFACE, FLOATING_IP, DHCP } from './ports.js';
+import { defaultQuotas, getQuotaDetails, getQuotas, listQuotas, resetQuotas, updateQuotas } from './quotas.js';
+import {
+  createSecurityGroup,
+  createSecurityGroupRule,
+  deleteSecurityGroup,
+  deleteSecurityGroupRule,
+  ensureDefaultFor,
+  getSecurityGroup,
+  getSecurityGroupRule,
+  listSecurityGroupRules,
+  listSecurityGroups,
+  updateSecurityGroup,
+} from './security-groups.js';
+import { createSubnet, deleteSubnet, getSubnet, listSubnets, toSubnets, updateSubnet } from './subnets.js';
+import { agentEnabled, deleteAgent, getAgent, heartbeat, listAgents, listAvailabilityZones, updateAgent, type AgentKind } from './agents.js';
+import { createFloatingIp, deleteFloatingIp, floatingIpState, getFloatingIp, listFloatingIps, reportFloatingIpStatus, updateFloatingIp } from './floating-ips.js';
+import { addRouterInterface, createRouter, deleteRouter, getRouter, listRouters, removeRouterInterface, routerState, updateRouter, type RouterState } from './routers.js';
+import {
+  createAddressScope,
+  createSubnetPool,
+  deleteAddressScope,
+  deleteSubnetPool,
+  getAddressScope,
+  getSubnetPool,
+  listAddressScopes,
+  listSubnetPools,
+  updateAddressScope,
+  updateSubnetPool,
+} from './subnet-pools.js';
+import { addTag, checkHasTag, listTags, removeAllTags, removeTag, replaceTags } from './tags.js';
+import { bootstrapTopology, deleteAutoAllocatedTopology, getAutoAllocatedTopology, type BootstrapTopology } from './topology.js';
+import type {
+  AddressScope,
+  Agent,
+  AvailabilityZone,
+  CreateAddressScopeInput,
+  CreateFloatingIpInput,
+  CreateRouterInput,
+  CreateSubnetPoolInput,
+  FloatingIp,
+  Router,
+  RouterInterfaceInfo,
+  SubnetPool,
+  Taggable,
+  UpdateFloatingIpInput,
+  UpdateRouterInput,
+  UpdateSubnetPoolInput,
+  CreateNetworkInput,
+  CreatePortInput,
+  CreateSecurityGroupInput,
+  CreateSecurityGroupRuleInput,
+  CreateSubnetInput,
+  FixedIpRequest,
+  ListScope,
+  Network,
+  Port,
+  QuotaDetail,
+  QuotaResource,
+  Quotas,
+  SecurityGroup,
+  SecurityGroupRule,
+  Subnet,
+  UpdateNetworkInput,
+  UpdatePortInput,
+  UpdateSecurityGroupInput,
+  UpdateSubnetInput,
+} from './types.js';
+
+export type { NetworkServiceDeps, NetworkSettings } from './context.js';
+export type { AgentKind } from './agents.js';
+export { AGENT_KINDS } from './agents.js';
+export type { RouterState } from './routers.js';
+export type { BootstrapTopology } from './topology.js';
+export { canonicalAddr, canonicalMac, parseCidr, formatCidr } from './addresses.js';
+
+/** What the L2 agent needs to plug a port (Neutron's `get_device_details`). */
+export interface PortDetails {
+  port: Port;
+  network: { id: string; networkType: string; physicalNetwork: string | null; segmentationId: number | null; mtu: number };
+}
+
+/** What the DHCP agent serves for a network: its DHCP-enabled subnets and the ports to answer for. */
+export interface DhcpState {
+  networkId: string;
+  subnets: Array<{ id: string; cidr: string; gatewayIp: string | null; dnsNameservers: string[] }>;
+  hosts: Array<{ macAddress: string; ipAddress: string }>;
+}
+export { DEFAULT_SETTINGS } from './context.js';
+export * from './types.js';
+
+/** What Nova asks for when it gives a server a port on a network. */
+export interface DevicePortRequest {
+  networkId: string;
+  /** The server's id (the port's `device_id`). */
+  deviceId: string;
+  /** Default `compute:nova` (Nova writes `compute:<availability zone>`). */
+  deviceOwner?: string;
+  /** Absent: IPAM picks (one IPv4 address, SLAAC addresses); a list: those addresses/subnets. */
+  fixedIps?: FixedIpRequest[];
+  /** Absent: the project's default group. */
+  securityGroups?: string[];
+  /** Bind at once to this host (else call `bindPortToHost` after scheduling). */
+  hostId?: string;
+  name?: string;
+}
+
+/**
+ * Networks, subnets (IPAM), ports (MACs, fixed IPs, bindings), security groups, quotas. Every rule is
+ * here; the Neutron face only translates. Changes the agents must apply (port bindings, routers,
+ * DHCP, floating IPs) are written as jobs in the same transaction as the change.
+ */
+export class NetworkService {
+  private readonly nc: NetCtx;
+
+  constructor(deps: NetworkServiceDeps) {
+    const clock = deps.clock ?? { now: () => Date.now() };
+    this.nc = {
+      db: deps.db,
+      logger: deps.logger,
+      enqueue: deps.enqueueInTx ?? ((tx, name, payload, opts) => enqueueInTx(tx, name, payload, opts, clock.now())),
+      settings: { ...DEFAULT_SETTINGS, ...deps.settings, defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...deps.settings?.defaultQuotas } },
+      now: () => clock.now(),
+    };
+  }
+
+  /** The service's settings (MAC base, hosts, the network host...). */
+  get settings(): NetworkSettings {
+    return this.nc.settings;
+  }
+
+  // Networks
+
+  createNetwork(ctx: RequestContext, input: CreateNetworkInput): Network {
+    return createNetwork(this.nc, ctx, input);
+  }
+  getNetwork(ctx: RequestContext, id: string): Network {
+    return getNetwork(this.nc, ctx, id);
+  }
+  /** The networks the caller sees (own, shared, external; admins all). */
+  listNetworks(ctx: RequestContext, scope?: ListScope): Network[] {
+    return listNetworks(this.nc, ctx, scope);
+  }
+  updateNetwork(ctx: RequestContext, id: string, input: UpdateNetworkInput): Network {
+    return updateNetwork(this.nc, ctx, id, input);
+  }
+  deleteNetwork(ctx: RequestContext, id: string): void {
+    deleteNetwork(this.nc, ctx, id);
+  }
+
+  // Subnets
+
+  createSubnet(ctx: RequestContext, input: CreateSubnetInput): Subnet {
+    return createSubnet(this.nc, ctx, input);
+  }
+  getSubnet(ctx: RequestContext, id: string): Subnet {
+    return getSubnet(this.nc, ctx, id);
+  }
+  listSubnets(ctx: RequestContext, scope?: ListScope): Subnet[] {
+    return listSubnets(this.nc, ctx, scope);
+  }
+  updateSubnet(ctx: RequestContext, id: string, input: UpdateSubnetInput): Subnet {
+    return updateSubnet(this.nc, ctx, id, input);
+  }
+  deleteSubnet(ctx: RequestContext, id: string): void {
+    deleteSubnet(this.nc, ctx, id);
+  }
+
+  // Ports
+
+  createPort(ctx: RequestContext, input: CreatePortInput): Port {
+    return createPort(this.nc, ctx, input);
+  }
+  /** Bulk create: every port or none. */
+  createPorts(ctx: RequestContext, inputs: CreatePortInput[]): Port[] {
+    return createPorts(this.nc, ctx, inputs);
+  }
+  getPort(ctx: RequestContext, id: string): Port {
+    return getPort(this.nc, ctx, id);
+  }
+  listPorts(ctx: RequestContext, scope?: ListScope): Port[] {
+    return listPorts(this.nc, ctx, scope);
+  }
+  updatePort(ctx: RequestContext, id: string, input: UpdatePortInput): Port {
+    return updatePort(this.nc, ctx, id, input);
+  }
+  deletePort(ctx: RequestContext, id: string): void {
+    deletePort(this.nc, ctx, id);
+  }
+
+  // What Nova calls (the service acting for the compute API; `ctx` is the user's request).
+
+  /**
+   * Creates a port on `req.networkId` for a server (`device_id` = the server): the network must be
+   * visible to the caller and owned by it or shared; the port belongs to the caller's project, with
+   * the project's default security group unless `securityGroups` is given. Throws the network kinds
+   * (NotFound for an unknown network, Conflict `IpAddressGenerationFailure` when the subnets are full,
+   * QuotaExceeded `OverQuota`). With `hostId` the port is bound at once.
+   */
+  createPortForDevice(ctx: RequestContext, req: DevicePortRequest): Port {
+    const net = this.nc.db.select().from(netNetworks).where(eq(netNetworks.id, req.networkId)).get();
+    if (!net) throw notFound('network', req.networkId);
+    // Visibility first, so another project's private network is a 404 as through the API.
+    getNetwork(this.nc, ctx, req.networkId);
+    return createPort(
+      this.nc,
+      ctx,
+      {
+        networkId: req.networkId,
+        deviceId: req.deviceId,
+        deviceOwner: req.deviceOwner ?? 'compute:nova',
+        fixedIps: req.fixedIps,
+        securityGroups: req.securityGroups,
+        hostId: req.hostId,
+        name: req.name,
+        projectId: ctx.auth?.projectId,
+      },
+      { asService: true },
+    );
+  }
+
+  /**
+   * Attaches an existing port (a `--nic port-id=` port the caller owns) to a server: sets its device
+   * and, with `hostId`, binds it. Conflict `PortInUse` when another device already has it.
+   */
+  attachPortToDevice(ctx: RequestContext, portId: string, deviceId: string, opts: { deviceOwner?: string; hostId?: string } = {}): Port {
+    const port = getPort(this.nc, ctx, portId);
+    if (port.deviceId && port.deviceId !== deviceId) {
+      throw conflict('port', 'PortInUse', `Unable to complete operation on port ${portId} for network ${port.networkId}. Port already has an attached device ${port.deviceId}.`);
+    }
+    return updatePort(this.nc, ctx, portId, { deviceId, deviceOwner: opts.deviceOwner ?? 'compute:nova', ...(opts.hostId !== undefined ? { hostId: opts.hostId } : {}) }, { asService: true });
+  }
+
+  /**
+   * Binds a port to `host` (`binding:host_id`, vif type `ovs`): the port goes DOWN and the host's L2
+   * agent is told through the queue; it reports back and the port becomes ACTIVE. Binding to the
+   * host it is already on is a no-op. Internal (Nova's port binding runs with Neutron admin rights).
+   */
+  bindPortToHost(portId: string, host: string): Port {
+    const cur = this.nc.db.select().from(netPorts).where(eq(netPorts.id, portId)).get();
+    if (!cur) throw notFound('port', portId);
+    if (cur.hostId === host) return loadPort(this.nc.db, portId);
+    return updatePort(this.nc, { requestId: 'network-bind' }, portId, { hostId: host }, { asService: true });
+  }
+
+  /** Clears a port's binding (the host unplugs it); the port stays, DOWN. */
+  unbindPort(portId: string): Port {
+    return updatePort(this.nc, { requestId: 'network-unbind' }, portId, { hostId: '' }, { asService: true });
+  }
+
+  /** Every port of a device (a server's ports), whatever project: for Nova building a server's addresses. */
+  listPortsByDevice(deviceId: string): Port[] {
+    const rows = this.nc.db.select().from(netPorts).where(eq(netPorts.deviceId, deviceId)).all();
+    return toPorts(this.nc.db, rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)));
+  }
+
+  /** Ports of many devices at once (a page of servers), keyed by device id. */
+  listPortsByDevices(deviceIds: string[]): Map<string, Port[]> {
+    const out = new Map<string, Port[]>();
+    if (deviceIds.length === 0) return out;
+    const rows = this.nc.db.select().from(netPorts).where(inArray(netPorts.deviceId, deviceIds)).all();
+    rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    for (const p of toPorts(this.nc.db, rows)) {
+      let l = out.get(p.deviceId);
+      if (!l) out.set(p.deviceId, (l = []));
+      l.push(p);
+    }
+    return out;
+  }
+
+  /**
+   * Deletes the ports of a deleted server (their addresses are freed, floating IPs disassociated, hosts
+   * unplug them). Ports in `keep` (ports the user brought with `--nic port-id=`) are detached instead:
+   * device cleared and unbound. Idempotent; returns how many ports were deleted.
+   */
+  deletePortsOfDevice(deviceId: string, keep: string[] = []): number {
+    if (!deviceId) return 0;
+    return this.nc.db.transaction((tx) => {
+      const rows = tx
+        .select()
+        .from(netPorts)
+        .where(and(eq(netPorts.deviceId, deviceId), ne(netPorts.deviceOwner, ROUTER_INTERFACE), ne(netPorts.deviceOwner, ROUTER_GATEWAY), ne(netPorts.deviceOwner, FLOATING_IP), ne(netPorts.deviceOwner, DHCP)))
+        .all();
+      let deleted = 0;
+      for (const r of rows) {
+        if (keep.includes(r.id)) {
+          tx.update(netPorts)
+            .set({ deviceId: '', deviceOwner: '', hostId: '', vifType: 'unbound', vifDetails: {}, status: 'DOWN', revision: r.revision + 1, updatedAt: Math.max(this.nc.now(), r.updatedAt) })
+            .where(eq(netPorts.id, r.id))
+            .run();
+          if (r.hostId) this.nc.enqueue(tx, 'network.port.unbind', { portId: r.id, host: r.hostId, networkId: r.networkId, macAddress: r.macAddress });
+        } else {
+          deletePortInTx(this.nc, tx, r, true);
+          deleted++;
+        }
+      }
+      return deleted;
+    });
+  }
+
+  /** The L2 agent on `host` plugged the port: DOWN → ACTIVE (if still bound there). */
+  reportPortUp(portId: string, host: string): boolean {
+    return reportPortUp(this.nc, portId, host);
+  }
+
+  // Security groups
+
+  createSecurityGroup(ctx: RequestContext, input: CreateSecurityGroupInput): SecurityGroup {
+    return createSecurityGroup(this.nc, ctx, input);
+  }
+  getSecurityGroup(ctx: RequestContext, id: string): SecurityGroup {
+    return getSecurityGroup(this.nc, ctx, id);
+  }
+  listSecurityGroups(ctx: RequestContext, scope?: ListScope): SecurityGroup[] {
+    return listSecurityGroups(this.nc, ctx, scope);
+  }
+  updateSecurityGroup(ctx: RequestContext, id: string, input: UpdateSecurityGroupInput): SecurityGroup {
+    return updateSecurityGroup(this.nc, ctx, id, input);
+  }
+  deleteSecurityGroup(ctx: RequestContext, id: string): void {
+    deleteSecurityGroup(this.nc, ctx, id);
+  }
+  /** The project's default security group id (created on first use). */
+  ensureDefaultSecurityGroup(projectId: string): string {
+    return ensureDefaultFor(this.nc, projectId);
+  }
+  createSecurityGroupRule(ctx: RequestContext, input: CreateSecurityGroupRuleInput): SecurityGroupRule {
+    return createSecurityGroupRule(this.nc, ctx, input);
+  }
+  getSecurityGroupRule(ctx: RequestContext, id: string): SecurityGroupRule {
+    return getSecurityGroupRule(this.nc, ctx, id);
+  }
+  listSecurityGroupRules(ctx: RequestContext, scope?: ListScope): SecurityGroupRule[] {
+    return listSecurityGroupRules(this.nc, ctx, scope);
+  }
+  deleteSecurityGroupRule(ctx: RequestContext, id: string): void {
+    deleteSecurityGroupRule(this.nc, ctx, id);
+  }
+
+  // Quotas
+
+  getQuotas(ctx: RequestContext, projectId: string): Quotas {
+    return getQuotas(this.nc, ctx, projectId);
+  }
+  getQuotaDetails(ctx: RequestContext, projectId: string): Record<QuotaResource, QuotaDetail> {
+    return getQuotaDetails(this.nc, ctx, projectId);
+  }
+  defaultQuotas(ctx: RequestContext): Quotas {
+    return defaultQuotas(this.nc, ctx);
+  }
+  listQuotas(ctx: RequestContext): Array<{ projectId: string; quotas: Quotas }> {
+    return listQuotas(this.nc, ctx);
+  }
+  updateQuotas(ctx: RequestContext, projectId: string, changes: Record<string, unknown>): Quotas {
+    return updateQuotas(this.nc, ctx, projectId, changes);
+  }
+  resetQuotas(ctx: RequestContext, projectId: string): void {
+    resetQuotas(this.nc, ctx, projectId);
+  }
+
+  // Routers
+
+  createRouter(ctx: RequestContext, input: CreateRouterInput): Router {
+    return createRouter(this.nc, ctx, input);
+  }
+  getRouter(ctx: RequestContext, id: string): Router {
+    return getRouter(this.nc, ctx, id);
+  }
+  listRouters(ctx: RequestContext, scope?: ListScope): Router[] {
+    return listRouters(this.nc, ctx, scope);
+  }
+  updateRouter(ctx: RequestContext, id: string, input: UpdateRouterInput): Router {
+    return updateRouter(this.nc, ctx, id, input);
+  }
+  deleteRouter(ctx: RequestContext, id: string): void {
+    deleteRouter(this.nc, ctx, id);
+  }
+  addRouterInterface(ctx: RequestContext, id: string, req: { subnetId?: string; portId?: string }): RouterInterfaceInfo {
+    return addRouterInterface(this.nc, ctx, id, req);
+  }
+  removeRouterInterface(ctx: RequestContext, id: string, req: { subnetId?: string; portId?: string }): RouterInterfaceInfo {
+    return removeRouterInterface(this.nc, ctx, id, req);
+  }
+
+  // Floating IPs
+
+  createFloatingIp(ctx: RequestContext, input: CreateFloatingIpInput): FloatingIp {
+    return createFloatingIp(this.nc, ctx, input);
+  }
+  getFloatingIp(ctx: RequestContext, id: string): FloatingIp {
+    return getFloatingIp(this.nc, ctx, id);
+  }
+  listFloatingIps(ctx: RequestContext, scope?: ListScope): FloatingIp[] {
+    return listFloatingIps(this.nc, ctx, scope);
+  }
+  updateFloatingIp(ctx: RequestContext, id: string, input: UpdateFloatingIpInput): FloatingIp {
+    return updateFloatingIp(this.nc, ctx, id, input);
+  }
+  deleteFloatingIp(ctx: RequestContext, id: string): void {
+    deleteFloatingIp(this.nc, ctx, id);
+  }
+
+  // Subnet pools and address scopes
+
+  createSubnetPool(ctx: RequestContext, input: CreateSubnetPoolInput): SubnetPool {
+    return createSubnetPool(this.nc, ctx, input);
+  }
+  getSubnetPool(ctx: RequestContext, id: string): SubnetPool {
+    return getSubnetPool(this.nc, ctx, id);
+  }
+  listSubnetPools(ctx: RequestContext, scope?: ListScope): SubnetPool[] {
+    return listSubnetPools(this.nc, ctx, scope);
+  }
+  updateSubnetPool(ctx: RequestContext, id: string, input: UpdateSubnetPoolInput): SubnetPool {
+    return updateSubnetPool(this.nc, ctx, id, input);
+  }
+  deleteSubnetPool(ctx: RequestContext, id: string): void {
+    deleteSubnetPool(this.nc, ctx, id);
+  }
+  createAddressScope(ctx: RequestContext, input: CreateAddressScopeInput): AddressScope {
+    return createAddressScope(this.nc, ctx, input);
+  }
+  getAddressScope(ctx: RequestContext, id: string): AddressScope {
+    return getAddressScope(this.nc, ctx, id);
+  }
+  listAddressScopes(ctx: RequestContext, scope?: ListScope): AddressScope[] {
+    return listAddressScopes(this.nc, ctx, scope);
+  }
+  updateAddressScope(ctx: RequestContext, id: string, input: { name?: string; shared?: boolean }): AddressScope {
+    return updateAddressScope(this.nc, ctx, id, input);
+  }
+  deleteAddressScope(ctx: RequestContext, id: string): void {
+    deleteAddressScope(this.nc, ctx, id);
+  }
+
+  // Tags (every taggable resource)
+
+  listTags(ctx: RequestContext, type: Taggable, id: string): string[] {
+    return listTags(this.nc, ctx, type, id);
+  }
+  checkTag(ctx: RequestContext, type: Taggable, id: string, tag: string): void {
+    checkHasTag(this.nc, ctx, type, id, tag);
+  }
+  replaceTags(ctx: RequestContext, type: Taggable, id: string, tags: unknown): string[] {
+    return replaceTags(this.nc, ctx, type, id, tags);
+  }
+  addTag(ctx: RequestContext, type: Taggable, id: string, tag: string): void {
+    addTag(this.nc, ctx, type, id, tag);
+  }
+  removeTag(ctx: RequestContext, type: Taggable, id: string, tag: string): void {
+    removeTag(this.nc, ctx, type, id, tag);
+  }
+  removeAllTags(ctx: RequestContext, type: Taggable, id: string): void {
+    removeAllTags(this.nc, ctx, type, id);
+  }
+
+  // Topologies
+
+  /** devstack's first-start networks (idempotent); see `bootstrapTopology`. */
+  bootstrap(adminProjectId: string, demoProjectId: string): BootstrapTopology {
+    return bootstrapTopology(this.nc, adminProjectId, demoProjectId);
+  }
+  getAutoAllocatedTopology(ctx: RequestContext, projectId: string, dryRun = false): { networkId: string; projectId: string } | { dryRun: 'pass' } {
+    return getAutoAllocatedTopology(this.nc, ctx, projectId, dryRun);
+  }
+  deleteAutoAllocatedTopology(ctx: RequestContext, projectId: string): void {
+    deleteAutoAllocatedTopology(this.nc, ctx, projectId);
+  }
+
+  // Agents and availability zones
+
+  listAgents(ctx: RequestContext, scope?: ListScope): Agent[] {
+    return listAgents(this.nc, ctx, scope);
+  }
+  getAgent(ctx: RequestContext, id: string): Agent {
+    return getAgent(this.nc, ctx, id);
+  }
+  updateAgent(ctx: RequestContext, id: string, input: { adminStateUp?: boolean; description?: string | null }): Agent {
+    return updateAgent(this.nc, ctx, id, input);
+  }
+  deleteAgent(ctx: RequestContext, id: string): void {
+    deleteAgent(this.nc, ctx, id);
+  }
+  listAvailabilityZones(ctx: RequestContext): AvailabilityZone[] {
+    return listAvailabilityZones(this.nc, ctx);
+  }
+
+  // What the (simulated) agents call: their reports and the state they converge to.
+
+  /** An agent's periodic report; returns whether it is enabled (admin_state_up). */
+  heartbeat(kind: AgentKind, host: string, configurations: Record<string, unknown> = {}, started = false): boolean {
+    return heartbeat(this.nc, kind, host, configurations, started);
+  }
+  /** Whether `kind`'s agent on `host` is enabled (unknown agents are). */
+  agentEnabled(kind: AgentKind, host: string): boolean {
+    return agentEnabled(this.nc, kind, host);
+  }
+  /** The port and its segment for the L2 agent, or undefined once the port is gone. */
+  portDetails(portId: string): PortDetails | undefined {
+    const row = this.nc.db.select().from(netPorts).where(eq(netPorts.id, portId)).get();
+    if (!row) return undefined;
+    const n = this.nc.db.select().from(netNetworks).where(eq(netNetworks.id, row.networkId)).get()!;
+    return { port: toPorts(this.nc.db, [row])[0]!, network: { id: n.id, networkType: n.networkType, physicalNetwork: n.physicalNetwork, segmentationId: n.segmentationId, mtu: n.mtu } };
+  }
+  /** The router's state for the L3 agent, or undefined once deleted. */
+  routerState(routerId: string): RouterState | undefined {
+    return routerState(this.nc.db, routerId);
+  }
+  /** A floating IP's NAT state for the L3 agent, or undefined once released. */
+  floatingIpState(id: string): ReturnType<typeof floatingIpState> {
+    return floatingIpState(this.nc.db, id);
+  }
+  /** The L3 agent applied (or removed) a floating IP's NAT for `fixedIpAddress`. */
+  reportFloatingIpStatus(id: string, fixedIpAddress: string | null, status: 'ACTIVE' | 'DOWN'): boolean {
+    return reportFloatingIpStatus(this.nc, id, fixedIpAddress, status);
+  }
+  /** What the DHCP agent serves on a network, or undefined once it is deleted. */
+  dhcpState(networkId: string): DhcpState | undefined {
+    const n = this.nc.db.select({ id: netNetworks.id }).from(netNetworks).where(eq(netNetworks.id, networkId)).get();
+    if (!n) return undefined;
+    const subnets = toSubnets(this.nc.db, this.nc.db.select().from(netSubnets).where(eq(netSubnets.networkId, networkId)).all()).filter((s) => s.enableDhcp);
+    const ports = toPorts(this.nc.db, this.nc.db.select().from(netPorts).where(eq(netPorts.networkId, networkId)).all());
+    const ids = new Set(subnets.map((s) => s.id));
+    return {
+      networkId,
+      subnets: subnets.map((s) => ({ id: s.id, cidr: s.cidr, gatewayIp: s.gatewayIp, dnsNameservers: s.dnsNameservers })),
+      hosts: ports.flatMap((p) => p.fixedIps.filter((f) => ids.has(f.subnetId)).map((f) => ({ macAddress: p.macAddress, ipAddress: f.ipAddress }))),
+    };
+  }
+}
