@@ -24,6 +24,8 @@ export interface AuthContext {
   /** Keystone audit id of the token (for revocation); absent for signature-authenticated requests. */
   auditId?: string;
   appCredentialId?: string;
+  /** Set for a trust-scoped token (OS-TRUST). */
+  trustId?: string;
   issuedAt: number;
   expiresAt: number;
 }

@@ -20,6 +20,8 @@ export interface ScopeRequest {
   project?: NamedRef;
   domain?: { id?: string; name?: string };
   system?: boolean;
+  /** `OS-TRUST:trust`: a token through a trust, asked for by its trustee. */
+  trust?: { id: string };
   /** Explicit `"scope": "unscoped"`: never fall back to the default project. */
   unscoped?: boolean;
 }
@@ -36,6 +38,11 @@ export interface AuthRequest {
 /** Checks a password for a user reference (A2's UsersService). */
 export interface PasswordVerifier {
   verifyPassword(ref: UserRef, password: string): Promise<{ id: string; defaultProjectId: string | null }>;
+}
+
+/** Checks and consumes a trust for a trust-scoped token (TrustsService). */
+export interface TrustConsumer {
+  consume(trusteeUserId: string, trustId: string): { userId: string; projectId: string; expiresAt: number | null; trustId: string };
 }
 
 /** Checks an application credential secret (A2's ApplicationCredentialsService). */
@@ -65,6 +72,7 @@ export class AuthService {
     private readonly roles: RoleResolver,
     private readonly users: PasswordVerifier,
     private readonly appCreds: AppCredVerifier,
+    private readonly trusts?: TrustConsumer,
   ) {}
 
   /** Authenticates with every listed method (they must agree on the user) and issues a token for the scope. */
@@ -107,6 +115,21 @@ export class AuthService {
       }
     }
     if (!userId) throw unauth('no-user');
+
+    if (req.scope?.trust) {
+      if ([req.scope.project, req.scope.domain, req.scope.system, req.scope.unscoped].some(Boolean)) throw expecting('project, domain, OS-TRUST:trust or unscoped', 'scope');
+      if (!this.trusts) throw errors.notImplemented('Trust-scoped tokens (OS-TRUST)');
+      const t = this.trusts.consume(userId, req.scope.trust.id);
+      const expiries = [parent?.payload.expiresAt, t.expiresAt ?? undefined].filter((x): x is number => x !== undefined);
+      return this.tokens.issue({
+        userId: t.userId,
+        methods: [...methods],
+        scope: { kind: 'project', id: t.projectId },
+        trustId: t.trustId,
+        parentAuditIds: parent?.payload.auditIds,
+        ...(expiries.length ? { expiresAt: Math.min(...expiries) } : {}),
+      });
+    }
 
     let scope: TokenScope;
     if (appCred) scope = { kind: 'project', id: appCred.projectId };
@@ -158,6 +181,7 @@ export class AuthService {
 
   /** Keystone refuses to mint a new token from delegated or system tokens into a narrower scope. */
   private checkRescope(parent: TokenInfo, scope: ScopeRequest | undefined): void {
+    if (parent.payload.trustId) throw forbiddenAction('Rescoping a trust-scoped token is not allowed');
     if (parent.payload.appCredId) {
       throw forbiddenAction('Using a token obtained with an application credential to create another token is not allowed');
     }

@@ -6,6 +6,7 @@ import { bootstrapIdentity, type BootstrapOptions, type BootstrapResult } from '
 import { ServiceCatalog } from './catalog.js';
 import { CatalogReads } from './catalog-reads.js';
 import { CatalogAdmin } from './catalog-admin.js';
+import { TrustsService } from './trusts.js';
 import { CredentialsService } from './credentials.js';
 import { DomainsService } from './domains.js';
 import { GroupsService } from './groups.js';
@@ -33,6 +34,7 @@ export interface IdentityServices {
   projects: ProjectsService;
   groups: GroupsService;
   roles: RolesService;
+  trusts: TrustsService;
 }
 
 /** Everything identity offers the API families and the composition root. */
@@ -66,22 +68,24 @@ export function createIdentity(deps: IdentityDeps): Identity {
   const generations = new CacheGenerations(deps.db);
   const revocations = new RevocationList(deps.db, deps.clock, deps.tokenTtlSeconds * 1000 + ALLOW_EXPIRED_WINDOW_MS, generations);
   const lookups = new IdentityLookups(deps.db);
+  const assignments = new AssignmentsService(deps, revocations);
   const services: IdentityServices = {
     users: new UsersService(deps, revocations),
-    assignments: new AssignmentsService(deps, revocations),
+    assignments,
     applicationCredentials: new ApplicationCredentialsService(deps, revocations),
     credentials: new CredentialsService(deps, generations),
     domains: new DomainsService(deps, revocations),
     projects: new ProjectsService(deps, revocations),
     groups: new GroupsService(deps, revocations),
     roles: new RolesService(deps, revocations),
+    trusts: new TrustsService(deps, revocations, assignments),
   };
   const roles = services.assignments;
   const tokens = new TokenService(new TokenCodec(deps.keyRing), revocations, lookups, roles, deps.clock, deps.tokenTtlSeconds, {
     ...TOKEN_CACHE_LIMITS,
     maxBytes: deps.tokenCacheBytes ?? TOKEN_CACHE_LIMITS.maxBytes,
   });
-  const auth = new AuthService(tokens, lookups, roles, services.users, services.applicationCredentials);
+  const auth = new AuthService(tokens, lookups, roles, services.users, services.applicationCredentials, services.trusts);
   const catalog = new ServiceCatalog(deps.publicUrl, deps.region);
   const catalogAdmin = new CatalogAdmin(deps.db, catalog, () => deps.clock.now());
   catalog.attachAdded(catalogAdmin);

@@ -1,12 +1,14 @@
 // Indexed reads of identity rows that token issue and validation need (not the hot path: results are cached).
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
+import { trusts } from '../db/schema/catalog.js';
 import { applicationCredentials, domains, projects, users } from '../db/schema/identity.js';
 
 export type DomainRow = typeof domains.$inferSelect;
 export type ProjectRow = typeof projects.$inferSelect;
 export type UserRecord = typeof users.$inferSelect;
 export type AppCredRecord = typeof applicationCredentials.$inferSelect;
+export type TrustRecord = typeof trusts.$inferSelect;
 
 /** Read-only row lookups by id or by name within a domain. */
 export class IdentityLookups {
@@ -38,6 +40,11 @@ export class IdentityLookups {
 
   appCred(id: string): AppCredRecord | undefined {
     return this.db.select().from(applicationCredentials).where(eq(applicationCredentials.id, id)).get();
+  }
+
+  /** A trust row, deleted ones included (callers check `deletedAt`). */
+  trust(id: string): TrustRecord | undefined {
+    return this.db.select().from(trusts).where(eq(trusts.id, id)).get();
   }
 
   allProjects(): ProjectRow[] {

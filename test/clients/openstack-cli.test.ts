@@ -104,6 +104,29 @@ describe.concurrent('openstack CLI against skybridge', { timeout: 180_000 }, () 
     expect(after.some((r) => r.Type === type)).toBe(false);
   }, 300_000);
 
+  it('trust create / list / show, a token issued with --os-trust-id (impersonating), then trust delete', async () => {
+    const trustee = uniq('cli-trustee');
+    const admin = await os.json<Token>(['token', 'issue'], ADMIN);
+    const trusteeUser = await os.json<{ id: string }>(['user', 'create', '--password', 'trustee-Pass1', trustee], ADMIN);
+    const trust = await os.json<{ id: string; trustor_user_id: string; trustee_user_id: string; project_id: string; impersonation: boolean }>(
+      ['trust', 'create', '--project', 'admin', '--role', 'reader', '--impersonate', 'admin', trustee],
+      ADMIN,
+    );
+    expect(trust).toMatchObject({ trustor_user_id: admin.user_id, trustee_user_id: trusteeUser.id, project_id: admin.project_id, impersonation: true });
+    const [listed, shown] = await Promise.all([
+      os.json<Array<{ ID: string }>>(['trust', 'list'], ADMIN),
+      os.json<{ id: string; roles: string }>(['trust', 'show', trust.id], ADMIN),
+    ]);
+    expect(listed.map((t) => t.ID)).toContain(trust.id);
+    expect(shown.roles).toContain('reader');
+    const viaTrust = await os.json<Token>([...passwordAuthArgs(authUrl, trustee, 'trustee-Pass1'), '--os-trust-id', trust.id, 'token', 'issue']);
+    // Impersonation: the token is the trustor's, on the trust's project.
+    expect(viaTrust).toMatchObject({ user_id: admin.user_id, project_id: admin.project_id });
+    await os.ok(['trust', 'delete', trust.id], ADMIN);
+    expectHttpFailure(await os.run([...passwordAuthArgs(authUrl, trustee, 'trustee-Pass1'), '--os-trust-id', trust.id, 'token', 'issue']), /HTTP 404|Could not find trust/);
+    await os.ok(['user', 'delete', trustee], ADMIN);
+  }, 300_000);
+
   it('project create/list/show/delete, user create/set --password/delete, role add/remove, role assignment list --names', async () => {
     const project = uniq('cli-proj');
     const user = uniq('cli-user');

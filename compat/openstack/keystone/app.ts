@@ -5,6 +5,7 @@ import type { Logger } from '../../../core/logger.js';
 import { createOpenStackApp, finishOpenStackApp, jsonBodyLimit, type OpenStackEnv } from '../common/index.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerCatalogRoutes } from './catalog-routes.js';
+import { registerTrustsRoutes } from './trusts-routes.js';
 import { registerDiscoveryRoutes } from './discovery.js';
 import { registerApplicationCredentialsRoutes } from './application-credentials-routes.js';
 import { registerCredentialsRoutes } from './credentials-routes.js';
@@ -42,6 +43,7 @@ export function createKeystoneApp(deps: KeystoneDeps): Hono<KeystoneEnv> {
   registerDiscoveryRoutes(app, deps.identityUrl);
   registerAuthRoutes(app, deps);
   registerCatalogRoutes(app, deps);
+  registerTrustsRoutes(app, deps);
   registerDomainsRoutes(app, deps);
   registerProjectsRoutes(app, deps);
   registerUsersRoutes(app, deps);

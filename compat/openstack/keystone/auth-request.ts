@@ -77,8 +77,12 @@ function parseScope(s: unknown): ScopeRequest | undefined {
   if (s === undefined || s === null) return undefined;
   if (s === 'unscoped') return { unscoped: true };
   if (!isObject(s)) throw bad('scope', `${JSON.stringify(s)} is not of type 'object'`);
-  if ('OS-TRUST:trust' in s) throw errors.notImplemented('Trust-scoped tokens (OS-TRUST)');
   const out: ScopeRequest = {};
+  if ('OS-TRUST:trust' in s) {
+    const t = s['OS-TRUST:trust'];
+    if (!isObject(t) || typeof t.id !== 'string' || !t.id) throw bad('OS-TRUST:trust', "'id' is a required property");
+    out.trust = { id: t.id };
+  }
   if (s.project !== undefined) {
     if (!isObject(s.project)) throw bad('project', `${JSON.stringify(s.project)} is not of type 'object'`);
     out.project = { id: optString(s.project, 'id', 'project'), name: optString(s.project, 'name', 'project'), domain: ref(s.project.domain, 'domain') };

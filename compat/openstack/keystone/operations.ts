@@ -181,13 +181,13 @@ export const keystoneOperations: OperationRow[] = [
   op('revokeInheritedProjectGroupRole', 'DELETE', '/v3/OS-INHERIT/projects/{project_id}/groups/{group_id}/roles/{role_id}/inherited_to_projects', true),
 
   // OS-TRUST
-  op('createTrust', 'POST', '/v3/OS-TRUST/trusts', false),
-  op('listTrusts', 'GET', '/v3/OS-TRUST/trusts', false),
-  op('showTrust', 'GET', '/v3/OS-TRUST/trusts/{trust_id}', false),
-  op('deleteTrust', 'DELETE', '/v3/OS-TRUST/trusts/{trust_id}', false),
-  op('listTrustRoles', 'GET', '/v3/OS-TRUST/trusts/{trust_id}/roles', false),
-  op('showTrustRole', 'GET', '/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}', false),
-  op('checkTrustRole', 'HEAD', '/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}', false),
+  op('createTrust', 'POST', '/v3/OS-TRUST/trusts', true, 'impersonation, expires_at, remaining_uses, allow_redelegation/redelegation_count (at most 3); from a trust-scoped token a redelegation'),
+  op('listTrusts', 'GET', '/v3/OS-TRUST/trusts', true, 'admins all; others filtered by themselves as trustor_user_id or trustee_user_id'),
+  op('showTrust', 'GET', '/v3/OS-TRUST/trusts/{trust_id}', true),
+  op('deleteTrust', 'DELETE', '/v3/OS-TRUST/trusts/{trust_id}', true),
+  op('listTrustRoles', 'GET', '/v3/OS-TRUST/trusts/{trust_id}/roles', true),
+  op('showTrustRole', 'GET', '/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}', true),
+  op('checkTrustRole', 'HEAD', '/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}', true),
 
   // OS-OAUTH1
   ...crud('/v3/OS-OAUTH1/consumers', 'consumer_id', 'OAuth1Consumer', 'OAuth1Consumers', false),

@@ -30,6 +30,9 @@ export function renderToken(info: TokenInfo, catalog: CatalogEntry[] | undefined
     t.system = { all: true };
   }
   if (info.project || info.domain || info.system) t.roles = info.roles.map((r) => ({ id: r.id, name: r.name }));
+  if (info.trust) {
+    t['OS-TRUST:trust'] = { id: info.trust.id, impersonation: info.trust.impersonation, trustee_user: { id: info.trust.trusteeUserId }, trustor_user: { id: info.trust.trustorUserId } };
+  }
   if (info.appCred) t.application_credential = { id: info.appCred.id, name: info.appCred.name, restricted: info.appCred.restricted };
   if (catalog) t.catalog = catalog;
   return t;

@@ -15,6 +15,8 @@ export interface TokenPayload {
   methods: string[];
   scope: TokenScope;
   appCredId?: string;
+  /** OS-TRUST: the trust the token was issued through (its user is the trustee, or the trustor when impersonating). */
+  trustId?: string;
   /** The token's own audit id first, then the audit id of the token it was rescoped from (the chain root). */
   auditIds: string[];
   issuedAt: number;
@@ -140,7 +142,7 @@ const MAX_STR = 0xfd;
 
 /**
  * Binary plaintext, so ids stay short: `[flags][methods bitmask][issuedAt: 6][expiresAt: 6]`, then
- * the user id, the scope id (project/domain), the app credential id (flag) and the audit ids (count
+ * the user id, the scope id (project/domain), the app credential id (flag), the trust id (flag) and the audit ids (count
  * byte first). A 32-hex id or a 22-char audit id packs into 16 bytes; other strings are length-prefixed.
  */
 function pack(p: TokenPayload): Uint8Array<ArrayBuffer> {
@@ -151,12 +153,13 @@ function pack(p: TokenPayload): Uint8Array<ArrayBuffer> {
     if (i < 0) throw new Error(`cannot seal a token for method ${m}`);
     mask |= 1 << i;
   }
-  out.push(SCOPE_CODES[p.scope.kind] | (p.appCredId ? 4 : 0), mask);
+  out.push(SCOPE_CODES[p.scope.kind] | (p.appCredId ? 4 : 0) | (p.trustId ? 8 : 0), mask);
   putTime(out, p.issuedAt);
   putTime(out, p.expiresAt);
   putStr(out, p.userId);
   if (p.scope.kind === 'project' || p.scope.kind === 'domain') putStr(out, p.scope.id);
   if (p.appCredId) putStr(out, p.appCredId);
+  if (p.trustId) putStr(out, p.trustId);
   out.push(p.auditIds.length);
   for (const a of p.auditIds) putStr(out, a);
   return Uint8Array.from(out);
@@ -173,6 +176,7 @@ function unpack(b: Uint8Array): TokenPayload | undefined {
   const code = flags & 3;
   const scopeId = code === 1 || code === 2 ? getStr(r) : '';
   const appCredId = flags & 4 ? getStr(r) : undefined;
+  const trustId = flags & 8 ? getStr(r) : undefined;
   const n = b[r.i++] ?? 0;
   const auditIds: string[] = [];
   for (let k = 0; k < n; k++) auditIds.push(getStr(r));
@@ -180,7 +184,7 @@ function unpack(b: Uint8Array): TokenPayload | undefined {
   const methods = KNOWN_METHODS.filter((_, i) => mask & (1 << i));
   const scope: TokenScope =
     code === 1 ? { kind: 'project', id: scopeId } : code === 2 ? { kind: 'domain', id: scopeId } : code === 3 ? { kind: 'system' } : { kind: 'unscoped' };
-  return { userId, methods, scope, appCredId, auditIds, issuedAt, expiresAt };
+  return { userId, methods, scope, appCredId, ...(trustId ? { trustId } : {}), auditIds, issuedAt, expiresAt };
 }
 
 function putTime(out: number[], ms: number): void {

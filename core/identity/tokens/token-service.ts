@@ -46,6 +46,8 @@ export interface TokenInfo {
   system?: boolean;
   roles: Named[];
   appCred?: Named & { restricted: boolean };
+  /** OS-TRUST: the trust of a trust-scoped token. */
+  trust?: { id: string; impersonation: boolean; trustorUserId: string; trusteeUserId: string };
 }
 
 /** What a caller asks to be issued; audit ids and times are filled in. */
@@ -54,6 +56,7 @@ export interface IssueRequest {
   methods: string[];
   scope: TokenScope;
   appCredId?: string;
+  trustId?: string;
   /** Audit ids of the token being rescoped: the new token joins its chain. */
   parentAuditIds?: string[];
   /** A rescoped token keeps its parent's expiry (Keystone); an app credential caps it at its own. */
@@ -104,6 +107,7 @@ export class TokenService {
       methods: req.methods,
       scope: req.scope,
       appCredId: req.appCredId,
+      ...(req.trustId ? { trustId: req.trustId } : {}),
       auditIds: root ? [newAuditId(), root] : [newAuditId()],
       issuedAt: now,
       expiresAt,
@@ -167,11 +171,34 @@ export class TokenService {
       allowedRoleIds = new Set(ac.roleIds);
     }
 
+    let trust: TokenInfo['trust'];
+    let rolesOf = user.id;
+    if (p.trustId) {
+      // A trust token lives as long as its trust: deleted, expired, or scoped elsewhere, it is no longer valid.
+      const t = this.lookups.trust(p.trustId);
+      if (!t || t.deletedAt !== null || (t.expiresAt !== null && t.expiresAt <= this.clock.now())) throw invalid('trust');
+      if (p.scope.kind !== 'project' || p.scope.id !== t.projectId) throw invalid('trust-scope');
+      if (user.id !== (t.impersonation ? t.trustorUserId : t.trusteeUserId)) throw invalid('trust-user');
+      const other = this.lookups.user(t.impersonation ? t.trusteeUserId : t.trustorUserId);
+      if (!other || !other.enabled) throw invalid('trust-user');
+      // A redelegated trust delegates what its root trustor holds: every trust up the chain must still be live.
+      let root = t;
+      for (let hops = 0; root.redelegatedTrustId !== null; hops++) {
+        const up = this.lookups.trust(root.redelegatedTrustId);
+        if (!up || up.deletedAt !== null || hops > 10) throw invalid('trust');
+        root = up;
+      }
+      trust = { id: t.id, impersonation: t.impersonation, trustorUserId: t.trustorUserId, trusteeUserId: t.trusteeUserId };
+      rolesOf = root.trustorUserId;
+      allowedRoleIds = new Set(t.roleIds);
+    }
+
     const info: TokenInfo = {
       payload: p,
       user: { id: user.id, name: user.name, domain: { id: userDomain.id, name: userDomain.name }, passwordExpiresAt: user.passwordExpiresAt ?? null },
       roles: [],
       appCred,
+      ...(trust ? { trust } : {}),
       context: undefined as unknown as AuthContext,
     };
     if (p.scope.kind === 'project') {
@@ -180,7 +207,9 @@ export class TokenService {
       const pd = project.domainId === userDomain.id ? userDomain : this.lookups.domain(project.domainId);
       if (!pd || !pd.enabled) throw invalid('project-domain');
       info.project = { id: project.id, name: project.name, domain: { id: pd.id, name: pd.name } };
-      info.roles = this.roles.effectiveRoles(user.id, { projectId: project.id });
+      // A trust delegates the trustor's roles: every one of them must still be the trustor's.
+      info.roles = this.roles.effectiveRoles(rolesOf, { projectId: project.id });
+      if (trust && [...allowedRoleIds!].some((id) => !info.roles.some((r) => r.id === id))) throw invalid('trustor-roles');
     } else if (p.scope.kind === 'domain') {
       const d = this.lookups.domain(p.scope.id);
       if (!d || !d.enabled) throw invalid('domain');
@@ -210,6 +239,7 @@ export class TokenService {
       methods: p.methods,
       auditId: p.auditIds[0],
       appCredentialId: p.appCredId,
+      ...(p.trustId ? { trustId: p.trustId } : {}),
       issuedAt: p.issuedAt,
       expiresAt: p.expiresAt,
     };
@@ -234,7 +264,8 @@ export function revocable(info: TokenInfo): RevocableToken {
     domainIds,
     projectId: info.project?.id,
     roleIds: info.context.roleIds,
-    auditIds: info.payload.auditIds,
+    // A trust's id is matched as an audit id: deleting the trust revokes every token issued through it.
+    auditIds: info.payload.trustId ? [...info.payload.auditIds, info.payload.trustId] : info.payload.auditIds,
     appCredId: info.payload.appCredId,
     issuedAt: info.payload.issuedAt,
   };
