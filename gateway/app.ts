@@ -17,6 +17,10 @@ import { createS3App } from '../compat/ec2-s3/s3/app.js';
 import { createGlanceApp, versions as glanceVersions } from '../compat/openstack/glance/app.js';
 import { GLANCE_PREFIX } from '../compat/openstack/glance/operations.js';
 import { createKeystoneApp } from '../compat/openstack/keystone/app.js';
+import { createNeutronApp, versions as neutronVersions } from '../compat/openstack/neutron/app.js';
+import { NEUTRON_PREFIX } from '../compat/openstack/neutron/operations.js';
+import { FakeNetworkAgentDriver } from '../backends/network/fake-agent-driver.js';
+import type { NetworkAgentDriver } from '../backends/network/types.js';
 import { SWIFT_PREFIX, createSwiftApp } from '../compat/openstack/swift/app.js';
 import { CLIENT_ABORT_STATUS, isClientAbort } from '../core/client-abort.js';
 import { rawTarget } from '../core/context.js';
@@ -43,6 +47,7 @@ import { accessLog } from './middleware/access-log.js';
 import { requestId } from './middleware/request-id.js';
 import { registerObjectStoreWorkers } from '../workers/object-store/register-object-store-workers.js';
 import { registerImageWorkers } from '../workers/image-import/register-image-workers.js';
+import { registerNetworkWorkers } from '../workers/network/register-network-workers.js';
 
 /** Pieces a test may swap for fakes; anything left out is built from config. */
 export interface SystemOverrides {
@@ -60,6 +65,8 @@ export interface SystemOverrides {
   blobStore?: BlobStore;
   /** Job queue (tests); default: the embedded outbox queue, or BullMQ when `config.redisUrl` is set. */
   queue?: JobQueue;
+  /** The network agents' driver (tests keep a handle on the fake); default: the fake, which records what it would build. */
+  networkDriver?: NetworkAgentDriver;
   /** The object store's clock (tests move it to make lifecycle rules and delete-at times due); default `Date.now`. */
   objectClock?: Clock;
 }
@@ -86,6 +93,8 @@ export interface System {
   images: ImageService;
   /** Networks, subnets, ports, security groups, routers, floating IPs (Neutron and Nova call it). */
   network: NetworkService;
+  /** What the simulated network agents drive (the fake records bridges, namespaces, NAT rules). */
+  networkDriver: NetworkAgentDriver;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
   /** Stops background work and closes the database. */
@@ -236,6 +245,13 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
       defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...config.network.quotas },
     },
   });
+  // devstack's first-start topology (public, private, router1, default security groups), once.
+  network.bootstrap(firstStartInfo.bootstrap.admin.projectId, firstStartInfo.bootstrap.demo.projectId);
+  const networkDriver = overrides.networkDriver ?? new FakeNetworkAgentDriver();
+  registerNetworkWorkers(queue, { network, driver: networkDriver, periodic, logger });
+  identity.catalog.register({ type: 'network', name: 'neutron', path: NEUTRON_PREFIX, description: 'Neutron Networking Service' });
+  app.get(`${NEUTRON_PREFIX}/`, (c) => c.json(neutronVersions(`${config.publicUrl}${NEUTRON_PREFIX}`)));
+  app.route(NEUTRON_PREFIX, createNeutronApp({ network, tokens: identity.tokens, logger, networkUrl: `${config.publicUrl}${NEUTRON_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));
@@ -266,6 +282,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     objects,
     images,
     network,
+    networkDriver,
     async start() {
       for (const s of starters) await s();
     },

@@ -4,6 +4,8 @@ import { notImplemented as keystoneNotImplemented } from '../compat/openstack/ke
 import { KEYSTONE_PREFIX, keystoneOperations } from '../compat/openstack/keystone/operations.js';
 import { notImplemented as glanceNotImplemented } from '../compat/openstack/glance/not-implemented.js';
 import { GLANCE_PREFIX, glanceOperations } from '../compat/openstack/glance/operations.js';
+import { notImplemented as neutronNotImplemented } from '../compat/openstack/neutron/not-implemented.js';
+import { NEUTRON_PREFIX, neutronOperations } from '../compat/openstack/neutron/operations.js';
 import { SWIFT_OPERATIONS } from '../compat/openstack/swift/operations.js';
 import { SWIFT_PARAMETER_RULES } from '../compat/openstack/swift/request-parameters.js';
 import { s3Operations } from '../compat/ec2-s3/s3/app.js';
@@ -46,6 +48,13 @@ export const compatTables: CompatTable[] = [
     rows: glanceOperations,
     mountPrefix: GLANCE_PREFIX,
     placeholder: glanceNotImplemented,
+  },
+  {
+    title: 'Neutron (Networking v2.0)',
+    family: 'OpenStack',
+    rows: neutronOperations,
+    mountPrefix: NEUTRON_PREFIX,
+    placeholder: neutronNotImplemented,
   },
   // Swift and S3 dispatch through their own tables (not Hono routes); their dispatch tests check them.
   {
