@@ -56,6 +56,8 @@ export interface RequestVariables {
   startedAt: number;
   /** Set by a family's authentication middleware. */
   auth?: AuthContext;
+  /** The wire operation a family routed the request to (`ListObjectsV2`, `putObject`…): access log and metrics. */
+  operation?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The composition root: builds every service, backend and family app from config, with no module-level state.
 import { Hono } from 'hono';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
@@ -9,6 +9,7 @@ import { S3BlobStore } from '../backends/blob/s3-blob-store.js';
 import type { BlobStore } from '../backends/blob/types.js';
 import { SafeHttpFetcher } from '../backends/fetch/safe-http-fetcher.js';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
+import { keysToDrop } from '../backends/crypto/key-file-format.js';
 import { ScryptHasher } from '../backends/crypto/scrypt-hasher.js';
 import { BullMqQueue } from '../backends/queue/bullmq-queue.js';
 import { EmbeddedQueue } from '../backends/queue/embedded-queue.js';
@@ -26,11 +27,13 @@ import { CLIENT_ABORT_STATUS, isClientAbort } from '../core/client-abort.js';
 import { rawTarget } from '../core/context.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { openTestDatabase } from '../core/db/testing.js';
+import { DbKeyRing } from '../core/identity/db-key-ring.js';
 import { createIdentity, type Identity } from '../core/identity/index.js';
 import { ImageService } from '../core/image/index.js';
 import { DEFAULT_SETTINGS, NetworkService } from '../core/network/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
 import { createOutboxStore } from '../core/jobs/outbox.js';
+import { createPeriodicLeases } from '../core/jobs/leases.js';
 import { createPeriodicScheduler, type PeriodicScheduler } from '../core/jobs/periodic.js';
 import type { JobQueue } from '../core/jobs/port.js';
 import { silentLogger, type Logger } from '../core/logger.js';
@@ -44,10 +47,21 @@ import { firstStart, type FirstStartInfo } from './first-start.js';
 import { openSseKeyRing, scheduleSseKeyRotation } from './sse-keys.js';
 import { scheduleTokenKeyRotation, tokenKeyDir } from './token-keys.js';
 import { accessLog } from './middleware/access-log.js';
+import { version } from './cli.js';
+import { landingPage, wantsLandingPage } from './landing.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { requestId } from './middleware/request-id.js';
 import { registerObjectStoreWorkers } from '../workers/object-store/register-object-store-workers.js';
 import { registerImageWorkers } from '../workers/image-import/register-image-workers.js';
 import { registerNetworkWorkers } from '../workers/network/register-network-workers.js';
+import { FakeComputeDriver } from '../backends/compute/fake-driver.js';
+import type { ComputeDriver } from '../backends/compute/types.js';
+import { createNovaApp, versions as novaVersions } from '../compat/openstack/nova/app.js';
+import { NOVA_PREFIX } from '../compat/openstack/nova/operations.js';
+import { ComputeService, networkingOver } from '../core/compute/index.js';
+import { registerScheduler } from '../workers/scheduler/register-scheduler.js';
+import { registerComputeAgent } from '../workers/compute-agent/register-compute-agent.js';
+import { hostname } from 'node:os';
 
 /** Pieces a test may swap for fakes; anything left out is built from config. */
 export interface SystemOverrides {
@@ -69,6 +83,8 @@ export interface SystemOverrides {
   networkDriver?: NetworkAgentDriver;
   /** The object store's clock (tests move it to make lifecycle rules and delete-at times due); default `Date.now`. */
   objectClock?: Clock;
+  /** Hypervisor driver (tests); default: the fake driver with `config.compute`'s simulated hosts. */
+  computeDriver?: ComputeDriver;
 }
 
 /** A whole skybridge: the HTTP app, the services behind it, and its lifecycle. */
@@ -95,10 +111,69 @@ export interface System {
   network: NetworkService;
   /** What the simulated network agents drive (the fake records bridges, namespaces, NAT rules). */
   networkDriver: NetworkAgentDriver;
+  /** Prometheus metrics (`GET /metrics`). */
+  metrics: GatewayMetrics;
+  /** Compute (Nova calls it); the scheduler and compute agent run as this process's job processors. */
+  compute: ComputeService;
+  /** The hypervisor driver the compute agent drives. */
+  computeDriver: ComputeDriver;
   /** Starts background work (queue delivery, periodic jobs). */
   start(): Promise<void>;
-  /** Stops background work and closes the database. */
+  /** Stops background work (timers, queue workers), makes every acknowledged write durable and closes the database. */
   close(): Promise<void>;
+}
+
+/** The API family of a request path, for access-log lines and metrics labels. */
+function familyOf(path: string, method: string): string {
+  if (path === '/identity' || path.startsWith('/identity/')) return 'keystone';
+  if (path === GLANCE_PREFIX || path.startsWith(`${GLANCE_PREFIX}/`)) return 'glance';
+  if (path.startsWith(`${SWIFT_PREFIX}/`) || path === '/info') return 'swift';
+  if (path === '/healthz' || path === '/metrics') return 'gateway';
+  if (path === '/' && method === 'POST') return 'ec2';
+  return 's3';
+}
+
+/** The token key ring: rows of the database on PostgreSQL (every gateway shares them), key files in the data dir on SQLite. */
+function openTokenKeyRing(config: Config, db: OpenDb, logger: Logger): TokenKeyRing {
+  if (db.dialect === 'postgres') {
+    const dir = tokenKeyDir(config);
+    return new DbKeyRing(db.db, {
+      keysToDrop,
+      // A deployment that kept its keys in the data dir keeps its live tokens valid when it moves them to the database.
+      seed: () => (existsSync(dir) ? new FileKeyRing(dir).keys() : []),
+      onReloadError: (e) => logger.warn({ err: e.message }, 'token keys: cannot re-read the key table; keeping the keys loaded before'),
+    });
+  }
+  return new FileKeyRing(tokenKeyDir(config), {
+    onReloadError: (e) => logger.warn({ err: e.message }, 'token keys: cannot re-read the key directory; keeping the keys loaded before'),
+  });
+}
+
+const leaseMs = (config: Config): number | undefined => (config.jobLeaseSeconds === undefined ? undefined : config.jobLeaseSeconds * 1000);
+
+/** A refresh that fails (database gone a moment) is logged; the next second tries again. */
+function refreshRevocations(identity: Identity, logger: Logger): void {
+  try {
+    identity.revocations.refresh();
+  } catch (e) {
+    logger.warn({ err: (e as Error).message }, 'revocation refresh failed; retrying');
+  }
+}
+
+function pruneRevocations(identity: Identity, logger: Logger): void {
+  try {
+    identity.revocations.prune();
+  } catch (e) {
+    logger.warn({ err: (e as Error).message }, 'revocation prune failed');
+  }
+}
+
+/** What a worker-only process serves: `GET /healthz` and a 404 for anything else. */
+function healthOnlyApp(): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  app.get('/healthz', (c) => c.json({ status: 'ok', role: 'worker' }));
+  app.notFound((c) => c.json({ error: { code: 404, title: 'Not Found', message: 'This is a worker process (SKYBRIDGE_ROLE=worker): it serves only GET /healthz.' } }, 404));
+  return app;
 }
 
 /** Opens the configured PostgreSQL, or stops the start with a message naming the variable (never a stack trace). */
@@ -128,11 +203,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const starters: Array<() => Promise<void> | void> = [];
 
   mkdirSync(config.dataDir, { recursive: true });
-  const keyRing =
-    overrides.keyRing ??
-    new FileKeyRing(tokenKeyDir(config), {
-      onReloadError: (e) => logger.warn({ err: e.message }, 'token keys: cannot re-read the key directory; keeping the keys loaded before'),
-    });
+  const keyRing = overrides.keyRing ?? openTokenKeyRing(config, db, logger);
   const identity = createIdentity({
     db: db.db,
     hasher: new ScryptHasher(config.passwordHashCost),
@@ -148,9 +219,12 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   identity.start();
   const firstStartInfo = await firstStart(config, identity);
   const revocationTimers: Array<ReturnType<typeof setInterval>> = [];
-  // Other processes' revocations are picked up every 2 s (this process's own take effect at once); expired events go every 10 min.
+  const serves = config.role !== 'worker';
+  const works = config.role !== 'gateway';
+  // Other processes' revocations (and grants) are picked up every second (this process's own take effect at once); expired events go every 10 min.
   starters.push(() => {
-    revocationTimers.push(setInterval(() => identity.revocations.refresh(), 2000), setInterval(() => identity.revocations.prune(), 600_000));
+    if (!serves) return;
+    revocationTimers.push(setInterval(() => refreshRevocations(identity, logger), 1000), setInterval(() => pruneRevocations(identity, logger), 600_000));
     for (const t of revocationTimers) t.unref();
   });
   closers.push(() => revocationTimers.forEach((t) => clearInterval(t)));
@@ -162,9 +236,17 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const fsBlobs = overrides.blobStore || s3Blobs || overrides.inMemory ? undefined : new FsBlobStore({ root: join(config.dataDir, 'blobs') });
   const blobs: BlobStore = overrides.blobStore ?? s3Blobs ?? fsBlobs ?? new MemoryBlobStore();
   const outbox = createOutboxStore(db.db);
+  const metrics = createMetrics(() => outbox.counts());
+  const counted = metrics.countOutcomes(outbox);
+  // A gateway-only process relays the jobs its requests wrote into Redis and runs none of them.
   const queue: JobQueue =
-    overrides.queue ?? (config.redisUrl ? new BullMqQueue({ store: outbox, redisUrl: config.redisUrl, logger }) : new EmbeddedQueue({ store: outbox, logger }));
-  const periodic = createPeriodicScheduler(logger);
+    overrides.queue ??
+    (config.redisUrl
+      ? new BullMqQueue({ store: counted, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger, consume: works, leaseMs: leaseMs(config) })
+      : new EmbeddedQueue({ store: counted, logger, leaseMs: leaseMs(config) }));
+  // Each periodic task runs once per period across every process sharing the database (a lease row per task).
+  const leases = createPeriodicLeases(db.db);
+  const periodic = createPeriodicScheduler(logger, { claim: (name, ms) => leases.claim(name, ms) });
   const graceMs = config.blobAudit.graceSeconds * 1000;
   if (fsBlobs) {
     periodic.every('blob temp sweep', Math.min(10 * 60_000, config.blobAudit.intervalSeconds * 1000), async () => void (await fsBlobs.sweepTemp(graceMs)), { runAtStart: true });
@@ -188,14 +270,19 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   }
   periodic.every('job outbox prune', 60 * 60_000, async () => void (await outbox.prune(Date.now() - 24 * 3600_000)));
   scheduleTokenKeyRotation(periodic, keyRing, config, logger);
-  starters.push(() => queue.start(), () => periodic.start());
+  starters.push(
+    () => queue.start(),
+    () => {
+      if (works) periodic.start();
+    },
+  );
   // Closers run in reverse: the timers stop first, then the queue finishes its running jobs.
   closers.push(() => queue.close(), () => periodic.stop());
 
   const app = new Hono<GatewayEnv>();
   // Middleware order, outermost first: request id, access log, then each family's own body limit and error mapping.
   app.use('*', requestId());
-  app.use('*', accessLog(logger));
+  app.use('*', accessLog(logger, familyOf, metrics));
   // Only the AWS face authenticates before reading a body; every other request gets `100 Continue` at once.
   const publicHost = new URL(config.publicUrl).hostname;
   app.use('*', async (c, next) => {
@@ -203,6 +290,16 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     await next();
   });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  // Unsigned only: a signed `GET /metrics` is S3 ListObjects on a bucket named `metrics`.
+  app.get('/metrics', async (c, next) => {
+    if (c.req.header('authorization') || /[?&]X-Amz-(Credential|Signature)=/i.test(rawTarget(c.env, c.req.url))) return next();
+    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+  });
+  app.get('/', async (c, next) => {
+    if (!wantsLandingPage(c.req.method, rawTarget(c.env, c.req.url), c.req.raw.headers)) return next();
+    c.set('operation', 'landingPage');
+    return c.html(landingPage(config, version()));
+  });
 
   const identityUrl = `${config.publicUrl}/identity`;
   identity.catalog.register({ type: 'identity', name: 'keystone', path: '/identity', description: 'Keystone Identity Service' });
@@ -211,7 +308,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const sseFileRing = overrides.sseKeyRing ? undefined : openSseKeyRing(config, (e) => logger.warn({ err: e.message }, 'SSE keys: cannot re-read the key directory; keeping the keys loaded before'));
   const sseKeys = overrides.sseKeyRing ?? sseFileRing!;
   if (sseFileRing) scheduleSseKeyRotation(periodic, sseFileRing, config, logger);
-  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys, clock: overrides.objectClock });
+  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys, clock: overrides.objectClock, onCommit: metrics.observeCommit });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
   scheduleBlobAudit(periodic, queue, { intervalMs: config.blobAudit.intervalSeconds * 1000, graceMs });
   // Lifecycle rules: due objects get their delete-at and an `object.expire` job (each object version once).
@@ -234,12 +331,22 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // The SDK's discovery may ask for the catalog URL with a trailing slash, which the mounted root route does not match.
   app.get(`${GLANCE_PREFIX}/`, (c) => c.json(glanceVersions(`${config.publicUrl}${GLANCE_PREFIX}`), 300));
   app.route(GLANCE_PREFIX, createGlanceApp({ images, tokens: identity.tokens, logger, imageUrl: `${config.publicUrl}${GLANCE_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
+  const cc = config.compute;
+  const computeDriver: ComputeDriver =
+    overrides.computeDriver ??
+    new FakeComputeDriver({
+      hosts: cc.fakeHosts,
+      capacity: { vcpus: cc.fakeHostVcpus, memoryMb: cc.fakeHostRamMb, localGb: cc.fakeHostDiskGb },
+      timings: { spawnMs: cc.fakeSpawnMs, powerMs: cc.fakePowerMs, destroyMs: Math.min(cc.fakePowerMs, 10), snapshotMs: cc.fakePowerMs },
+      failSpawnName: cc.fakeFailSpawn,
+    });
   // Networking: the model and rules; agent work goes out as `network.*` jobs.
   const network = new NetworkService({
     db: db.db,
     logger,
     settings: {
-      hosts: config.network.hosts,
+      // Ports bind to compute hosts: every simulated compute host gets the network agents too.
+      hosts: [...new Set([...config.network.hosts, ...computeDriver.hosts().map((h) => h.host)])],
       networkHost: config.network.networkHost,
       macBase: config.network.macBase,
       defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...config.network.quotas },
@@ -252,6 +359,26 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   identity.catalog.register({ type: 'network', name: 'neutron', path: NEUTRON_PREFIX, description: 'Neutron Networking Service' });
   app.get(`${NEUTRON_PREFIX}/`, (c) => c.json(neutronVersions(`${config.publicUrl}${NEUTRON_PREFIX}`)));
   app.route(NEUTRON_PREFIX, createNeutronApp({ network, tokens: identity.tokens, logger, networkUrl: `${config.publicUrl}${NEUTRON_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
+  // Compute: API → queue → scheduler → compute agent → driver; every state change goes through the conductor (core).
+  const compute = new ComputeService({
+    db: db.db,
+    images,
+    logger,
+    console: computeDriver,
+    networking: networkingOver(network),
+    notify: () => queue.notify(),
+    settings: { defaultQuotas: { instances: cc.quotaInstances, cores: cc.quotaCores, ram: cc.quotaRamMb } },
+  });
+  compute.init();
+  registerScheduler(queue, { compute, logger, host: hostname(), periodic });
+  const agent = registerComputeAgent(queue, { compute, driver: computeDriver, images, networking: compute.cc.networking, logger, periodic });
+  // Hosts are known before the first request (the periodic heartbeat keeps them up afterwards).
+  agent.registerHosts();
+  compute.heartbeat('nova-conductor', hostname());
+  periodic.every('nova-conductor heartbeat', 10_000, () => compute.heartbeat('nova-conductor', hostname()));
+  identity.catalog.register({ type: 'compute', name: 'nova', path: `${NOVA_PREFIX}/v2.1`, description: 'Nova Compute Service' });
+  app.get(`${NOVA_PREFIX}/`, (c) => c.json(novaVersions(`${config.publicUrl}${NOVA_PREFIX}`)));
+  app.route(NOVA_PREFIX, createNovaApp({ compute, tokens: identity.tokens, logger, computeUrl: `${config.publicUrl}${NOVA_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));
@@ -271,7 +398,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const openDb = db;
   return {
     config,
-    app,
+    app: serves ? app : healthOnlyApp(),
     db: openDb,
     logger,
     identity,
@@ -283,11 +410,16 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     images,
     network,
     networkDriver,
+    metrics,
+    compute,
+    computeDriver,
     async start() {
       for (const s of starters) await s();
     },
     async close() {
       for (const cl of closers.reverse()) await cl();
+      // After the workers stopped: the last group-commit batches become durable before the database closes.
+      await objects.drain();
       openDb.close();
     },
   };

@@ -62,6 +62,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ SKYBRIDGE_SSE_KEY_ROTATION_HOURS: '720' }).sseKeyRotationHours).toBe(720);
     expect(loadConfig({}).sseKeyRotationHours).toBeUndefined();
   });
+  it('reads the process role; a split role needs PostgreSQL and Redis, and every refusal names its variable', () => {
+    const shared = { SKYBRIDGE_DATABASE_URL: 'postgres://u@127.0.0.1/sky', REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(loadConfig({}).role).toBe('all');
+    expect(loadConfig({ ...shared, SKYBRIDGE_ROLE: 'gateway' }).role).toBe('gateway');
+    expect(loadConfig({ ...shared, SKYBRIDGE_ROLE: 'worker' }).role).toBe('worker');
+    expect(() => loadConfig({ ...shared, SKYBRIDGE_ROLE: 'api' })).toThrow(/SKYBRIDGE_ROLE: must be all, gateway or worker, not api/);
+    expect(() => loadConfig({ REDIS_URL: shared.REDIS_URL, SKYBRIDGE_ROLE: 'worker' })).toThrow(/SKYBRIDGE_ROLE: worker needs SKYBRIDGE_DATABASE_URL/);
+    expect(() => loadConfig({ SKYBRIDGE_DATABASE_URL: shared.SKYBRIDGE_DATABASE_URL, SKYBRIDGE_ROLE: 'worker' })).toThrow(/SKYBRIDGE_ROLE: worker needs REDIS_URL/);
+    expect(() => loadConfig({ SKYBRIDGE_DATABASE_URL: shared.SKYBRIDGE_DATABASE_URL, SKYBRIDGE_ROLE: 'gateway' })).toThrow(/SKYBRIDGE_ROLE: gateway needs REDIS_URL/);
+  });
+  it('reads the Redis key prefix and the job lease', () => {
+    expect(loadConfig({}).redisPrefix).toBe('skybridge');
+    expect(loadConfig({ SKYBRIDGE_REDIS_PREFIX: 'prod-eu:sky' }).redisPrefix).toBe('prod-eu:sky');
+    expect(() => loadConfig({ SKYBRIDGE_REDIS_PREFIX: 'has space' })).toThrow(/SKYBRIDGE_REDIS_PREFIX/);
+    expect(loadConfig({ SKYBRIDGE_JOB_LEASE_SECONDS: '10' }).jobLeaseSeconds).toBe(10);
+    expect(() => loadConfig({ SKYBRIDGE_JOB_LEASE_SECONDS: '0' })).toThrow(/SKYBRIDGE_JOB_LEASE_SECONDS/);
+  });
   it('strips a trailing slash from the public URL', () => {
     expect(loadConfig({ SKYBRIDGE_PUBLIC_URL: 'http://cloud.example:9000/' }).publicUrl).toBe('http://cloud.example:9000');
   });

@@ -3,8 +3,17 @@ import { z } from 'zod';
 import type { SecurityComplianceOptions } from '../core/identity/ports.js';
 import type { ImageQuotas } from '../core/image/index.js';
 
+/** What one process does (`SKYBRIDGE_ROLE`): everything (the default, one process), HTTP only, or background work only. */
+export type Role = 'all' | 'gateway' | 'worker';
+
 /** Everything the composition root needs to build the system. */
 export interface Config {
+  /**
+   * `all`: serves every API and runs the queue consumers and periodic jobs (`npm start`). `gateway`:
+   * serves the APIs only. `worker`: runs the queue consumers and periodic jobs, and answers only
+   * `GET /healthz` on its port. The split roles need PostgreSQL and Redis.
+   */
+  role: Role;
   host: string;
   port: number;
   /** Base URL clients use; the Keystone catalog is derived from it. */
@@ -15,6 +24,13 @@ export interface Config {
   region: string;
   /** When set, jobs run on BullMQ; otherwise on the embedded durable queue. */
   redisUrl?: string;
+  /**
+   * How long a job claimed by a process that died stays claimed before another worker runs it
+   * (`SKYBRIDGE_JOB_LEASE_SECONDS`; default 30 s with Redis, 300 s for the embedded queue). Running jobs renew it.
+   */
+  jobLeaseSeconds?: number;
+  /** Prefix of every Redis key (`SKYBRIDGE_REDIS_PREFIX`, default `skybridge`), so several systems can share one Redis. */
+  redisPrefix: string;
   /** `SKYBRIDGE_DATABASE_URL`: a postgres:// URL puts the whole model in PostgreSQL; undefined keeps the SQLite file in the data dir. */
   databaseUrl?: string;
   /** Token lifetime in seconds (Keystone `[token] expiration`). */
@@ -29,6 +45,8 @@ export interface Config {
   jsonBodyLimit: number;
   /** How often the lifecycle sweep looks for objects bucket lifecycle rules made due (`SKYBRIDGE_LIFECYCLE_SWEEP_MS`, default 1 h). */
   lifecycleSweepMs: number;
+  /** How long a stop (SIGTERM/SIGINT) waits for requests in flight before cutting them (`SKYBRIDGE_SHUTDOWN_DRAIN_MS`, default 10 s). */
+  shutdownDrainMs: number;
   /** pino level; `silent` in tests. */
   logLevel: string;
   /** scrypt cost parameter N (power of two) for password hashing. */
@@ -52,6 +70,26 @@ export interface Config {
   network: NetworkConfig;
   /** Where object bytes live (`SKYBRIDGE_BLOB_BACKEND`): files under the data dir (default), or an existing S3-compatible cluster. */
   blob: BlobBackendConfig;
+  /** Compute: the simulated hosts of the fake hypervisor driver, their timings, and the default quotas. */
+  compute: ComputeConfig;
+}
+
+/** `SKYBRIDGE_FAKE_*` and `SKYBRIDGE_COMPUTE_*` settings. */
+export interface ComputeConfig {
+  /** Simulated hosts (`SKYBRIDGE_FAKE_HOSTS`, default 2), each with this capacity. */
+  fakeHosts: number;
+  fakeHostVcpus: number;
+  fakeHostRamMb: number;
+  fakeHostDiskGb: number;
+  /** Simulated spawn and power-operation times, ms (`SKYBRIDGE_FAKE_SPAWN_MS` default 50, `SKYBRIDGE_FAKE_POWER_MS` default 20). */
+  fakeSpawnMs: number;
+  fakePowerMs: number;
+  /** Guests whose name matches fail to spawn (`SKYBRIDGE_FAKE_FAIL_SPAWN`, a regular expression): failure injection over TCP. */
+  fakeFailSpawn?: RegExp;
+  /** Default per-project instance, cores and RAM quotas (`SKYBRIDGE_COMPUTE_QUOTA_INSTANCES`/`_CORES`/`_RAM`; Nova's 10/20/51200). */
+  quotaInstances: number;
+  quotaCores: number;
+  quotaRamMb: number;
 }
 
 /** The `SKYBRIDGE_NETWORK_*` settings. */
@@ -152,11 +190,52 @@ function blobBackend(env: Record<string, string | undefined>): BlobBackendConfig
   return { backend, s3: { endpoint, bucket, accessKeyId, secretAccessKey, region, prefix, forcePathStyle: pathStyle === 'true', partSize } };
 }
 
+/**
+ * `SKYBRIDGE_ROLE`. A split role is refused unless the processes can share everything: the model in
+ * PostgreSQL (a SQLite file serves one process) and the jobs in Redis (the embedded queue runs the jobs
+ * of the process that wrote them).
+ */
+function roleOf(raw: string | undefined, databaseUrl: string | undefined, redisUrl: string | undefined): Role {
+  const role = raw || 'all';
+  if (role !== 'all' && role !== 'gateway' && role !== 'worker') throw new ConfigError('SKYBRIDGE_ROLE', `must be all, gateway or worker, not ${role}`);
+  if (role === 'all') return role;
+  if (!databaseUrl) {
+    throw new ConfigError('SKYBRIDGE_ROLE', `${role} needs SKYBRIDGE_DATABASE_URL=postgres://…: with SQLite one process (SKYBRIDGE_ROLE=all) serves everything`);
+  }
+  if (!redisUrl) {
+    throw new ConfigError('SKYBRIDGE_ROLE', `${role} needs REDIS_URL=redis://…: without Redis the job queue is in-process, so only SKYBRIDGE_ROLE=all can run its jobs`);
+  }
+  return role;
+}
+
 function importPorts(raw: string | undefined): number[] {
   if (raw === undefined || raw.trim() === '') return [80, 443];
   const ports = raw.split(',').map((s) => s.trim());
   for (const p of ports) if (!/^\d+$/.test(p) || Number(p) < 1 || Number(p) > 65535) throw new ConfigError('SKYBRIDGE_IMAGE_IMPORT_PORTS', `not a port: ${p}`);
   return ports.map(Number);
+}
+
+function computeConfig(env: Record<string, string | undefined>): ComputeConfig {
+  let fail: RegExp | undefined;
+  if (env.SKYBRIDGE_FAKE_FAIL_SPAWN) {
+    try {
+      fail = new RegExp(env.SKYBRIDGE_FAKE_FAIL_SPAWN);
+    } catch {
+      throw new ConfigError('SKYBRIDGE_FAKE_FAIL_SPAWN', 'not a valid regular expression');
+    }
+  }
+  return {
+    fakeHosts: optInt(env, 'SKYBRIDGE_FAKE_HOSTS', 1, 1000) ?? 2,
+    fakeHostVcpus: optInt(env, 'SKYBRIDGE_FAKE_HOST_VCPUS', 1, 100000) ?? 64,
+    fakeHostRamMb: optInt(env, 'SKYBRIDGE_FAKE_HOST_RAM_MB', 1, 1 << 30) ?? 262144,
+    fakeHostDiskGb: optInt(env, 'SKYBRIDGE_FAKE_HOST_DISK_GB', 1, 1 << 30) ?? 4096,
+    fakeSpawnMs: optInt(env, 'SKYBRIDGE_FAKE_SPAWN_MS', 0, 600_000) ?? 50,
+    fakePowerMs: optInt(env, 'SKYBRIDGE_FAKE_POWER_MS', 0, 600_000) ?? 20,
+    fakeFailSpawn: fail,
+    quotaInstances: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_INSTANCES', 0, 1_000_000) ?? 10,
+    quotaCores: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_CORES', 0, 100_000_000) ?? 20,
+    quotaRamMb: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_RAM', 0, 2 ** 40) ?? 51200,
+  };
 }
 
 function networkConfig(env: Record<string, string | undefined>): NetworkConfig {
@@ -178,6 +257,14 @@ function networkConfig(env: Record<string, string | undefined>): NetworkConfig {
     else quotas[r] = optInt(env, name, 0, 1_000_000_000)!;
   }
   return { hosts: names, networkHost, macBase, quotas };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(raw: string | undefined): string {
+  const level = raw || 'info';
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError('SKYBRIDGE_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, not ${level}`);
+  return level;
 }
 
 /** Builds a Config from an environment map (defaults to `process.env`). Throws ConfigError naming the variable. */
@@ -212,6 +299,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     if (!ok) throw new ConfigError('SKYBRIDGE_DATABASE_URL', 'must be a postgres:// (or postgresql://) URL, e.g. postgres://user:password@127.0.0.1:5432/skybridge');
   }
+  const redisPrefix = env.SKYBRIDGE_REDIS_PREFIX || 'skybridge';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(redisPrefix)) {
+    throw new ConfigError('SKYBRIDGE_REDIS_PREFIX', 'must be 1 to 100 characters of [A-Za-z0-9._:-], starting with a letter or digit');
+  }
+  const role = roleOf(env.SKYBRIDGE_ROLE, databaseUrl, redisUrl);
   const adminPassword = env.SKYBRIDGE_ADMIN_PASSWORD || undefined;
   const lockout = optInt(env, 'SKYBRIDGE_LOCKOUT_FAILURE_ATTEMPTS', 1, 1000);
   const regex = env.SKYBRIDGE_PASSWORD_REGEX || undefined;
@@ -223,6 +315,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   return {
+    role,
     host,
     port,
     publicUrl,
@@ -230,6 +323,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword,
     region,
     redisUrl,
+    redisPrefix,
+    jobLeaseSeconds: optInt(env, 'SKYBRIDGE_JOB_LEASE_SECONDS', 1, 24 * 3600),
     databaseUrl,
     tokenTtlSeconds: optInt(env, 'SKYBRIDGE_TOKEN_EXPIRATION', 1, 7 * 24 * 3600) ?? 3600,
     tokenCacheBytes: optInt(env, 'SKYBRIDGE_TOKEN_CACHE_BYTES', 1 << 16, 2 ** 34) ?? 32 << 20,
@@ -237,7 +332,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sseKeyRotationHours: optInt(env, 'SKYBRIDGE_SSE_KEY_ROTATION_HOURS', 1, 24 * 3660),
     jsonBodyLimit: optInt(env, 'SKYBRIDGE_JSON_BODY_LIMIT', 1024, 1 << 30) ?? 1 << 20,
     lifecycleSweepMs: optInt(env, 'SKYBRIDGE_LIFECYCLE_SWEEP_MS', 1000, 7 * 86_400_000) ?? 3_600_000,
-    logLevel: env.SKYBRIDGE_LOG_LEVEL || 'info',
+    shutdownDrainMs: optInt(env, 'SKYBRIDGE_SHUTDOWN_DRAIN_MS', 0, 3_600_000) ?? 10_000,
+    logLevel: logLevel(env.SKYBRIDGE_LOG_LEVEL),
     passwordHashCost: optInt(env, 'SKYBRIDGE_PASSWORD_HASH_COST', 2, 1 << 20) ?? 1 << 14,
     imageQuotas: {
       imageCount: optInt(env, 'SKYBRIDGE_IMAGE_QUOTA_COUNT', 0, 1_000_000_000),
@@ -253,6 +349,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       graceSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_GRACE', 1, 30 * 24 * 3600) ?? 3600,
     },
     blob: blobBackend(env),
+    compute: computeConfig(env),
     network: networkConfig(env),
     security: {
       lockoutFailureAttempts: lockout,

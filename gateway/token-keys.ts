@@ -2,7 +2,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
-import { DEFAULT_MAX_ACTIVE_KEYS } from '../backends/crypto/key-file-format.js';
+import { DEFAULT_MAX_ACTIVE_KEYS, keysToDrop } from '../backends/crypto/key-file-format.js';
+import { openDatabase } from '../core/db/index.js';
+import { DbKeyRing } from '../core/identity/db-key-ring.js';
 import type { KeyRetention, TokenKeyRing } from '../core/identity/ports.js';
 import type { PeriodicScheduler } from '../core/jobs/periodic.js';
 import type { Logger } from '../core/logger.js';
@@ -59,6 +61,7 @@ export function scheduleTokenKeyRotation(periodic: PeriodicScheduler, ring: Toke
  * there would change nothing for the server).
  */
 export async function rotateTokenKeysCommand(config: Config): Promise<string> {
+  if (config.databaseUrl) return rotateDbTokenKeys(config, config.databaseUrl);
   const dir = tokenKeyDir(config);
   if (!existsSync(dir)) {
     throw new Error(`no token key repository at ${dir}: start skybridge once with this SKYBRIDGE_DATA_DIR, or set it to the server's`);
@@ -74,4 +77,24 @@ export async function rotateTokenKeysCommand(config: Config): Promise<string> {
     'A running server seals new tokens with the new key within 5 seconds, without a restart. A retired key is kept until ' +
     'no token it sealed can be accepted (token expiration + the 48 h allow_expired window).\n'
   );
+}
+
+/** The PostgreSQL flavour of the command: the key ring is the `token_keys` table every gateway reads. */
+async function rotateDbTokenKeys(config: Config, url: string): Promise<string> {
+  const db = openDatabase(url);
+  try {
+    const ring = new DbKeyRing(db.db, { keysToDrop });
+    const before = ring.keyIndices();
+    await ring.rotate(keyRetention(config));
+    const after = ring.keyIndices();
+    const removed = before.filter((i) => !after.includes(i));
+    return (
+      `Rotated the token keys in the database: key ${after[0]} is the new primary; keys ${after.join(', ')} validate tokens; ` +
+      `removed: ${removed.length ? removed.join(', ') : 'none'}.\n` +
+      'Every running gateway seals new tokens with the new key within a second, without a restart. A retired key is kept until ' +
+      'no token it sealed can be accepted (token expiration + the 48 h allow_expired window).\n'
+    );
+  } finally {
+    db.close();
+  }
 }

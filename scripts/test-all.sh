@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(libpq-dev python3-openstackclient python3-openstacksdk ansible python3-swiftclient python3-boto3 awscli s3cmd rclone restic curl wrk)
+pkgs=(libpq-dev bzip2 python3-openstackclient python3-openstacksdk ansible python3-swiftclient python3-boto3 awscli s3cmd rclone restic curl wrk)
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -19,7 +19,18 @@ export interface BullMqQueueOptions {
   relayPollMs?: number;
   /** How long finished jobs stay in Redis (their ids keep deduplicating meanwhile). */
   keepFinishedMs?: number;
+  /** Run the registered processors here (default true); false relays the outbox only (a gateway-only process). */
+  consume?: boolean;
+  /**
+   * How long a running job's lock lasts without renewal, and how often workers look for jobs whose
+   * worker died (BullMQ's lockDuration and stalledInterval; default 30 s). A dead worker's job runs again
+   * elsewhere within about two of these.
+   */
+  leaseMs?: number;
 }
+
+/** How long one process's claim on a batch of outbox rows to relay lasts; a relay that died is taken over after it. */
+const RELAY_LEASE_MS = 30_000;
 
 /**
  * BullMQ's job ids may not be integers or contain `:`; outbox ids may. This escaping is
@@ -49,6 +60,8 @@ export class BullMqQueue implements JobQueue {
   private readonly retry: RetryPolicy;
   private readonly relayPollMs: number;
   private readonly keepFinishedSeconds: number;
+  private readonly consume: boolean;
+  private readonly leaseMs: number;
   private readonly processors = new Map<string, JobProcessor<JobName>>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
@@ -66,6 +79,8 @@ export class BullMqQueue implements JobQueue {
     this.retry = opts.retry ?? exponentialRetry();
     this.relayPollMs = opts.relayPollMs ?? 250;
     this.keepFinishedSeconds = Math.ceil((opts.keepFinishedMs ?? 24 * 3600 * 1000) / 1000);
+    this.consume = opts.consume ?? true;
+    this.leaseMs = opts.leaseMs ?? 30_000;
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts?: EnqueueOptions): Promise<string> {
@@ -81,11 +96,13 @@ export class BullMqQueue implements JobQueue {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    for (const name of this.processors.keys()) {
+    for (const name of this.consume ? this.processors.keys() : []) {
       const worker = new Worker(name, (job: Job) => this.handle(name, job), {
         connection: this.connection,
         prefix: this.prefix,
         concurrency: this.concurrency,
+        lockDuration: this.leaseMs,
+        stalledInterval: this.leaseMs,
         settings: { backoffStrategy: (attemptsMade: number) => this.retry.backoffMs(attemptsMade) },
       });
       worker.on('error', (e) => this.logger.error({ err: describeError(e), job: name }, 'job worker error'));
@@ -160,6 +177,10 @@ export class BullMqQueue implements JobQueue {
     await processor(job.data as JobPayloads[JobName], { jobId: fromBullJobId(job.id ?? ''), attempt: job.attemptsMade + 1 });
   }
 
+  notify(): void {
+    this.nudge();
+  }
+
   private nudge(): void {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
@@ -191,7 +212,7 @@ export class BullMqQueue implements JobQueue {
       do {
         this.relayAgain = false;
         for (;;) {
-          const batch = await this.store.pendingForRelay(100);
+          const batch = await this.store.claimForRelay({ limit: 100, leaseMs: RELAY_LEASE_MS });
           if (!batch.length) break;
           const now = Date.now();
           await Promise.all(

@@ -81,6 +81,10 @@ export class EmbeddedQueue implements JobQueue {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  notify(): void {
+    this.nudge();
+  }
+
   private nudge(): void {
     if (this.running) this.schedule(0);
   }

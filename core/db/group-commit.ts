@@ -1,6 +1,6 @@
 // Group commit: concurrent small write transactions share one SQLite transaction, and one WAL fsync, done off the event loop, serves many requests.
 import type Database from 'better-sqlite3';
-import { fdatasync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import type { Db } from './index.js';
 
 /** An open drizzle transaction (what the functions passed to `run` receive). */
@@ -41,7 +41,14 @@ export class GroupCommit {
   private awaitingSync: Array<(error: Error | null) => void> = [];
   private syncing = false;
 
-  constructor(private readonly db: Db) {
+  /**
+   * `onCommit` hears each batch's commit time (seconds, from the transaction's start until its writers are answered,
+   * the WAL sync included) and size: the gateway's metrics.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly onCommit?: (seconds: number, batchSize: number) => void,
+  ) {
     this.sqlite = (db as unknown as { $client: Database.Database }).$client;
     // Prepared once: drizzle's nested transaction prepares its SAVEPOINT statements on every call.
     this.savepoint = {
@@ -86,11 +93,26 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Commits what is queued and waits until every batch committed so far is durable, then releases the
+   * WAL descriptor: the shutdown step before the database closes. Later `run` calls still work (they reopen it).
+   */
+  async drain(): Promise<void> {
+    if (this.queue.length) this.flush();
+    while (this.syncing || this.awaitingSync.length) await new Promise((r) => setImmediate(r));
+    if (this.walFd !== undefined) {
+      closeSync(this.walFd);
+      this.walFd = undefined;
+    }
+  }
+
   private flush(): void {
     const batch = this.queue;
     this.queue = [];
     this.scheduled = false;
+    if (!batch.length) return;
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const began = performance.now();
     try {
       this.sync?.normal.run();
       this.db.transaction((tx) => {
@@ -112,13 +134,15 @@ export class GroupCommit {
     } finally {
       this.sync?.restore.run();
     }
-    const settle = (syncError: Error | null) =>
+    const settle = (syncError: Error | null) => {
+      this.onCommit?.((performance.now() - began) / 1000, batch.length);
       batch.forEach((p, i) => {
         const o = outcomes[i]!;
         if (syncError) p.reject(syncError);
         else if (o.ok) p.resolve(o.value);
         else p.reject(o.error);
       });
+    };
     if (!this.walSyncs) return settle(null);
     this.awaitingSync.push(settle);
     if (!this.syncing) this.syncWal();

@@ -13,9 +13,10 @@ const MIGRATION_LOCK = 7468290118;
 /** Runs every migration of `folder` not yet recorded in `skybridge_migrations`, each in its own transaction. */
 export function migratePostgres(pg: PgSyncDatabase, folder: string): void {
   const journal = JSON.parse(readFileSync(join(folder, 'meta', '_journal.json'), 'utf8')) as Journal;
-  pg.exec('CREATE TABLE IF NOT EXISTS skybridge_migrations (tag text PRIMARY KEY, applied_at bigint NOT NULL)');
   pg.exec(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
   try {
+    // Under the lock too: two concurrent `CREATE TABLE IF NOT EXISTS` can both pass the check and one fail on the catalog's unique index.
+    pg.exec('CREATE TABLE IF NOT EXISTS skybridge_migrations (tag text PRIMARY KEY, applied_at bigint NOT NULL)');
     const done = new Set((pg.prepare('SELECT tag FROM skybridge_migrations').pluck().all() as string[]));
     for (const e of journal.entries) {
       if (done.has(e.tag)) continue;

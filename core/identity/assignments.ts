@@ -107,6 +107,7 @@ export class AssignmentsService {
       .values({ type: typeOf(g.actor, g.target), actorId: actorIdOf(g.actor), targetId: targetIdOf(g.target), roleId: g.roleId, inherited: !!g.inherited })
       .onConflictDoNothing()
       .run();
+    this.revoker.granted();
   }
 
   /** Checks a grant (`HEAD`/`GET .../roles/{role}`); 404 with Keystone's text when absent. */

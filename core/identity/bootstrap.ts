@@ -17,6 +17,8 @@ export interface BootstrapAccount {
   userId: string;
   userName: string;
   password: string;
+  /** False when the user's password was changed since (`openstack user set --password`): `password` is then stale and must not be shown. */
+  passwordCurrent: boolean;
   projectId: string;
   projectName: string;
   domainId: string;
@@ -59,6 +61,9 @@ export async function bootstrapIdentity(db: Db, hasher: PasswordHasher, now: num
     !!opts.resetAdminPassword &&
     !(existingAdmin.passwordHash && (await hasher.verify(opts.adminPassword, existingAdmin.passwordHash)));
   const demoHash = existingDemo?.passwordHash ? undefined : await hasher.hash(opts.demoPassword);
+  // The kept passwords are only what bootstrap set: a user may have changed theirs since.
+  const adminCurrent = !existingAdmin?.passwordHash || !!opts.resetAdminPassword || (await hasher.verify(opts.adminPassword, existingAdmin.passwordHash));
+  const demoCurrent = !existingDemo?.passwordHash || (await hasher.verify(opts.demoPassword, existingDemo.passwordHash));
   const newKeys = { admin: { access: newId(), secret: newId() }, demo: { access: newId(), secret: newId() } };
   const keyIds = { admin: await sha256Hex(newKeys.admin.access), demo: await sha256Hex(newKeys.demo.access) };
 
@@ -129,8 +134,8 @@ export async function bootstrapIdentity(db: Db, hasher: PasswordHasher, now: num
     const base = { domainId: DEFAULT_DOMAIN.id, domainName: DEFAULT_DOMAIN.name };
     return {
       created,
-      admin: { ...base, userId: adminUser, userName: 'admin', password: opts.adminPassword, projectId: adminProject, projectName: 'admin', ec2: ec2(adminUser, adminProject, newKeys.admin, keyIds.admin) },
-      demo: { ...base, userId: demoUser, userName: 'demo', password: opts.demoPassword, projectId: demoProject, projectName: 'demo', ec2: ec2(demoUser, demoProject, newKeys.demo, keyIds.demo) },
+      admin: { ...base, userId: adminUser, userName: 'admin', password: opts.adminPassword, passwordCurrent: adminCurrent, projectId: adminProject, projectName: 'admin', ec2: ec2(adminUser, adminProject, newKeys.admin, keyIds.admin) },
+      demo: { ...base, userId: demoUser, userName: 'demo', password: opts.demoPassword, passwordCurrent: demoCurrent, projectId: demoProject, projectName: 'demo', ec2: ec2(demoUser, demoProject, newKeys.demo, keyIds.demo) },
     };
   });
   return result;

@@ -2,12 +2,9 @@
 import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import { authorize } from '../policy/index.js';
-import type { CatalogEndpoint, CatalogService, ServiceCatalog } from './catalog.js';
+import type { CatalogEndpoint, CatalogRegion, CatalogService, ServiceCatalog } from './catalog.js';
 
-/** A region as `/v3/regions` shows it: one, the configured region. */
-export interface CatalogRegion {
-  id: string;
-}
+export type { CatalogRegion } from './catalog.js';
 
 /** Reads of the derived catalog, under Keystone's default policies (admin or system reader; regions: anyone). */
 export class CatalogReads {
@@ -41,18 +38,13 @@ export class CatalogReads {
 
   listRegions(ctx: RequestContext): CatalogRegion[] {
     authorize(ctx, 'identity:list_regions');
-    return [{ id: this.catalog.region }];
+    return this.catalog.regions();
   }
 
   getRegion(ctx: RequestContext, id: string): CatalogRegion {
     authorize(ctx, 'identity:get_region');
-    if (id !== this.catalog.region) throw errors.notFound('region', id);
-    return { id };
-  }
-
-  /** The catalog is derived from what is served; Keystone's write APIs are refused. */
-  refuseWrite(ctx: RequestContext): never {
-    if (!ctx.auth) throw errors.unauthenticated();
-    throw errors.forbidden('The service catalog is derived from the services skybridge serves and cannot be changed.');
+    const r = this.catalog.regions().find((x) => x.id === id);
+    if (!r) throw errors.notFound('region', id);
+    return r;
   }
 }

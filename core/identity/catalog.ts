@@ -27,9 +27,33 @@ export interface CatalogEndpoint {
   id: string;
   serviceId: string;
   interface: EndpointInterface;
-  region: string;
+  /** Null for an added endpoint with no region. */
+  region: string | null;
   url: string;
   enabled: boolean;
+}
+
+/** A region, as `/v3/regions` shows it. */
+export interface CatalogRegion {
+  id: string;
+  description: string;
+  parentRegionId: string | null;
+}
+
+/** Where a service, endpoint or region came from: served here (derived, read-only) or added by an admin. */
+export type CatalogOrigin = 'derived' | 'added';
+
+/** The entries admins added, as the catalog merges them with the derived ones. */
+export interface AddedCatalog {
+  services: CatalogService[];
+  endpoints: CatalogEndpoint[];
+  regions: CatalogRegion[];
+}
+
+/** The store of added entries: a revision that changes with every write (in any process), and the entries. */
+export interface AddedCatalogSource {
+  revision(): number;
+  load(): AddedCatalog;
 }
 
 /** One token catalog entry (`token.catalog[]`). */
@@ -37,23 +61,24 @@ export interface CatalogEntry {
   id: string;
   type: string;
   name: string;
-  endpoints: Array<{ id: string; interface: EndpointInterface; region: string; region_id: string; url: string }>;
+  endpoints: Array<{ id: string; interface: EndpointInterface; region: string | null; region_id: string | null; url: string }>;
 }
 
 const INTERFACES: EndpointInterface[] = ['public', 'internal', 'admin'];
 const PROJECT_VAR = /%\(project_id\)s|\$\(project_id\)s|%\(tenant_id\)s|\$\(tenant_id\)s/g;
 
 /**
- * The catalog lists only what is actually served: families register at composition time. Every
- * service has public, internal and admin endpoints (tempest reads identity from `admin`), all on the
- * public URL. Ids are derived from the type, so `/v3/services` and `/v3/endpoints` are stable across
- * restarts and processes.
+ * The catalog lists what is actually served (families register at composition time) plus what admins added.
+ * Every served service has public, internal and admin endpoints (tempest reads identity from `admin`), all on
+ * the public URL; their ids are derived from the type, so they are stable across restarts and processes, and
+ * they cannot be changed. Added services, endpoints and regions come from an {@link AddedCatalogSource}.
  */
 export class ServiceCatalog {
   private readonly defs: CatalogServiceDef[] = [];
-  /** Derived views, rebuilt on register: the token path only substitutes the project id. */
-  private built: { services: CatalogService[]; endpoints: CatalogEndpoint[]; entries: Array<CatalogEntry & { needsProject: boolean }> } | undefined;
+  /** Derived views, rebuilt when the version changes: the token path only substitutes the project id. */
+  private built: { version: number; services: CatalogService[]; endpoints: CatalogEndpoint[]; regions: CatalogRegion[]; derived: Set<string>; entries: CatalogEntry[] } | undefined;
   private registrations = 0;
+  private added: AddedCatalogSource | undefined;
 
   constructor(
     private readonly publicUrl: string,
@@ -69,9 +94,15 @@ export class ServiceCatalog {
     this.registrations++;
   }
 
-  /** Changes whenever the catalog does, so renderers may keep what they derived from it until then. */
+  /** Merges the entries admins add (called once by the identity composition). */
+  attachAdded(source: AddedCatalogSource): void {
+    this.added = source;
+    this.built = undefined;
+  }
+
+  /** Changes whenever the catalog does (a registration here, or an admin's write in any process). */
   get version(): number {
-    return this.registrations;
+    return this.registrations + (this.added?.revision() ?? 0);
   }
 
   services(): CatalogService[] {
@@ -82,16 +113,26 @@ export class ServiceCatalog {
     return this.build().endpoints;
   }
 
+  regions(): CatalogRegion[] {
+    return this.build().regions;
+  }
+
+  /** Whether an id names a derived (served, read-only) service, endpoint or region. */
+  isDerived(id: string): boolean {
+    return this.build().derived.has(id);
+  }
+
   private build() {
-    if (this.built) return this.built;
-    const services = this.defs.map((d) => ({
+    const version = this.version;
+    if (this.built && this.built.version === version) return this.built;
+    const derivedServices = this.defs.map((d) => ({
       id: stableId(`service:${d.type}`),
       type: d.type,
       name: d.name,
       description: d.description ?? '',
       enabled: true,
     }));
-    const endpoints = this.defs.flatMap((d) =>
+    const derivedEndpoints: CatalogEndpoint[] = this.defs.flatMap((d) =>
       INTERFACES.map((iface) => ({
         id: stableId(`endpoint:${d.type}:${iface}:${this.region}`),
         serviceId: stableId(`service:${d.type}`),
@@ -101,28 +142,38 @@ export class ServiceCatalog {
         enabled: true,
       })),
     );
-    const entries = services.map((s, i) => ({
-      id: s.id,
-      type: s.type,
-      name: s.name,
-      needsProject: new RegExp(PROJECT_VAR.source).test(this.defs[i]!.path),
-      endpoints: endpoints
-        .filter((e) => e.serviceId === s.id)
-        .map((e) => ({ id: e.id, interface: e.interface, region: e.region, region_id: e.region, url: e.url })),
-    }));
-    this.built = { services, endpoints, entries };
+    const added = this.added?.load() ?? { services: [], endpoints: [], regions: [] };
+    const services = [...derivedServices, ...added.services];
+    const endpoints = [...derivedEndpoints, ...added.endpoints];
+    const regions = [{ id: this.region, description: '', parentRegionId: null }, ...added.regions.filter((r) => r.id !== this.region)];
+    const derived = new Set([...derivedServices.map((x) => x.id), ...derivedEndpoints.map((x) => x.id), this.region]);
+    const entries = services
+      .filter((svc) => svc.enabled)
+      .map((svc) => ({
+        id: svc.id,
+        type: svc.type,
+        name: svc.name,
+        endpoints: endpoints
+          .filter((e) => e.serviceId === svc.id && e.enabled)
+          .map((e) => ({ id: e.id, interface: e.interface, region: e.region, region_id: e.region, url: e.url })),
+      }))
+      .filter((e) => e.endpoints.length > 0);
+    this.built = { version, services, endpoints, regions, derived, entries };
     return this.built;
   }
 
   /**
-   * The token catalog for a scope. With a project, templates take its id; without one, services whose
-   * URL needs a project are left out (Keystone drops endpoints it cannot substitute).
+   * The token catalog for a scope. With a project, templates take its id; without one, endpoints whose URL
+   * needs a project are left out (Keystone drops endpoints it cannot substitute), and services left with none.
    */
   forProject(projectId?: string): CatalogEntry[] {
     const out: CatalogEntry[] = [];
-    for (const { needsProject, ...entry } of this.build().entries) {
-      if (!needsProject) out.push(entry);
-      else if (projectId) out.push({ ...entry, endpoints: entry.endpoints.map((e) => ({ ...e, url: e.url.replace(PROJECT_VAR, projectId) })) });
+    for (const entry of this.build().entries) {
+      const endpoints = entry.endpoints.flatMap((e) => {
+        if (!new RegExp(PROJECT_VAR.source).test(e.url)) return [e];
+        return projectId ? [{ ...e, url: e.url.replace(PROJECT_VAR, projectId) }] : [];
+      });
+      if (endpoints.length) out.push({ ...entry, endpoints });
     }
     return out;
   }

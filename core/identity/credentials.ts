@@ -6,6 +6,7 @@ import { parseBoundedJson } from '../bounded-json.js';
 import { errors } from '../errors.js';
 import { authorize, seesAll } from '../policy/index.js';
 import { mustGetProject, mustGetUser, newId } from './lookup.js';
+import type { CacheGenerations } from './generations.js';
 import type { IdentityDeps } from './ports.js';
 
 /** A stored credential row. */
@@ -44,7 +45,11 @@ const CACHE_TTL_MS = 10_000;
 export class CredentialsService {
   private readonly cache = new Map<string, { value: Ec2Secret; at: number }>();
 
-  constructor(private readonly deps: IdentityDeps) {}
+  constructor(
+    private readonly deps: IdentityDeps,
+    /** Bumped when a credential changes or goes, so other processes' caches drop it too (checked on every lookup). */
+    private readonly generations: CacheGenerations,
+  ) {}
 
   /** `POST /v3/credentials` (`identity:create_credential`). An ec2 credential's id is sha256(access). */
   async create(ctx: RequestContext, input: CredentialCreate): Promise<CredentialRow> {
@@ -110,7 +115,10 @@ export class CredentialsService {
       // access key its id was derived from, as Keystone finds it by sha256(access).
       next.accessKey = current.accessKey ?? blob.access;
     } else next.accessKey = null;
-    this.deps.db.update(credentials).set(next).where(eq(credentials.id, id)).run();
+    this.deps.db.transaction((tx) => {
+      tx.update(credentials).set(next).where(eq(credentials.id, id)).run();
+      if (current.accessKey) this.generations.bump(tx, 'ec2');
+    });
     if (current.accessKey) this.cache.delete(current.accessKey);
     return next;
   }
@@ -119,7 +127,10 @@ export class CredentialsService {
   delete(ctx: RequestContext, id: string): void {
     this.rejectEc2Derived(ctx);
     const row = this.authorizedRow(ctx, 'identity:delete_credential', id);
-    this.deps.db.delete(credentials).where(eq(credentials.id, id)).run();
+    this.deps.db.transaction((tx) => {
+      tx.delete(credentials).where(eq(credentials.id, id)).run();
+      if (row.accessKey) this.generations.bump(tx, 'ec2');
+    });
     if (row.accessKey) this.cache.delete(row.accessKey);
   }
 
@@ -162,13 +173,20 @@ export class CredentialsService {
     authorize(ctx, 'identity:ec2_delete_credential', { userId });
     this.requirePrimaryAuth(ctx);
     const row = this.mustGetEc2(userId, access);
-    this.deps.db.delete(credentials).where(eq(credentials.id, row.id)).run();
+    this.deps.db.transaction((tx) => {
+      tx.delete(credentials).where(eq(credentials.id, row.id)).run();
+      this.generations.bump(tx, 'ec2');
+    });
     this.cache.delete(access);
   }
 
-  /** The EC2 credential with this access key, or undefined. Cached briefly; local changes invalidate at once. */
+  /**
+   * The EC2 credential with this access key, or undefined. Cached briefly; a change anywhere (this
+   * process or another sharing the database) bumps the `ec2` generation, which empties the cache here.
+   */
   findEc2(accessKey: string): Ec2Secret | undefined {
     const now = this.deps.clock.now();
+    if (this.generations.changed('ec2')) this.cache.clear();
     const hit = this.cache.get(accessKey);
     if (hit && now - hit.at < CACHE_TTL_MS) return hit.value;
     const row = this.deps.db.select().from(credentials).where(eq(credentials.accessKey, accessKey)).get();

@@ -37,7 +37,7 @@ export class Ec2Authenticator {
     private readonly clock: Clock,
     revocations: RevocationList,
   ) {
-    revocations.onRevoke(() => this.cache.clear());
+    revocations.onStale(() => this.cache.clear());
   }
 
   /** The secret and context for `accessKey`, or undefined when unknown or not usable. */

@@ -94,6 +94,7 @@ export class GroupsService {
     if (!g) throw errors.notFound('group', groupId);
     this.mustGetUser(userId);
     this.deps.db.insert(groupMembers).values({ groupId, userId }).onConflictDoNothing().run();
+    this.revoker.granted();
   }
 
   /** `HEAD`/`GET /v3/groups/{g}/users/{u}`: 404 when the user is not a member. */

@@ -5,12 +5,14 @@ import { AuthService } from './auth-service.js';
 import { bootstrapIdentity, type BootstrapOptions, type BootstrapResult } from './bootstrap.js';
 import { ServiceCatalog } from './catalog.js';
 import { CatalogReads } from './catalog-reads.js';
+import { CatalogAdmin } from './catalog-admin.js';
 import { CredentialsService } from './credentials.js';
 import { DomainsService } from './domains.js';
 import { GroupsService } from './groups.js';
 import { ProjectsService } from './projects.js';
 import { RolesService } from './roles.js';
 import { Ec2Authenticator, type Ec2Identity } from './ec2-auth.js';
+import { CacheGenerations } from './generations.js';
 import { IdentityLookups } from './lookups.js';
 import type { IdentityDeps } from './ports.js';
 import { RevocationList } from './revocation.js';
@@ -44,6 +46,8 @@ export interface Identity {
   catalog: ServiceCatalog;
   /** Policy-checked reads of the catalog (/v3/services, /v3/endpoints, /v3/regions). */
   catalogReads: CatalogReads;
+  /** Admin writes of added regions, services, endpoints and endpoint groups. */
+  catalogAdmin: CatalogAdmin;
   /** Revocation events: every service that disables, deletes or ungrants calls `revocations.revoke`. */
   revocations: RevocationList;
   lookups: IdentityLookups;
@@ -59,13 +63,14 @@ export interface Identity {
 
 /** Builds the identity services from `deps`; no module-level state, so each system gets its own. */
 export function createIdentity(deps: IdentityDeps): Identity {
-  const revocations = new RevocationList(deps.db, deps.clock, deps.tokenTtlSeconds * 1000 + ALLOW_EXPIRED_WINDOW_MS);
+  const generations = new CacheGenerations(deps.db);
+  const revocations = new RevocationList(deps.db, deps.clock, deps.tokenTtlSeconds * 1000 + ALLOW_EXPIRED_WINDOW_MS, generations);
   const lookups = new IdentityLookups(deps.db);
   const services: IdentityServices = {
     users: new UsersService(deps, revocations),
     assignments: new AssignmentsService(deps, revocations),
     applicationCredentials: new ApplicationCredentialsService(deps, revocations),
-    credentials: new CredentialsService(deps),
+    credentials: new CredentialsService(deps, generations),
     domains: new DomainsService(deps, revocations),
     projects: new ProjectsService(deps, revocations),
     groups: new GroupsService(deps, revocations),
@@ -78,6 +83,8 @@ export function createIdentity(deps: IdentityDeps): Identity {
   });
   const auth = new AuthService(tokens, lookups, roles, services.users, services.applicationCredentials);
   const catalog = new ServiceCatalog(deps.publicUrl, deps.region);
+  const catalogAdmin = new CatalogAdmin(deps.db, catalog, () => deps.clock.now());
+  catalog.attachAdded(catalogAdmin);
   const ec2 = new Ec2Authenticator(services.credentials, lookups, roles, deps.clock, revocations);
   return {
     services,
@@ -85,6 +92,7 @@ export function createIdentity(deps: IdentityDeps): Identity {
     auth,
     catalog,
     catalogReads: new CatalogReads(catalog),
+    catalogAdmin,
     revocations,
     lookups,
     authenticateEc2: (accessKey) => ec2.authenticate(accessKey),

@@ -81,4 +81,6 @@ export interface RevocationEventInput {
 /** Records revocation events; effective at once on this process, durable in the database. */
 export interface Revoker {
   revoke(event: RevocationEventInput): void;
+  /** Access was added (grant, implied role, group membership): every process re-resolves its cached roles. */
+  granted(): void;
 }

@@ -1,8 +1,16 @@
 // Keystone-style revocation events: durable rows, held and matched in memory so validation reads no database.
-import { gt, lt } from 'drizzle-orm';
+import { gt, gte, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { revocationEvents } from '../db/schema/identity.js';
+import type { CacheGenerations } from './generations.js';
 import type { Clock, RevocationEventInput, Revoker } from './ports.js';
+
+/**
+ * How far back `refresh` re-reads besides the rows after the last id seen. On PostgreSQL an id is taken
+ * when the row is inserted, not when it commits, so a row with a lower id can become visible after a
+ * higher one was read; re-reading the last seconds of events (deduplicated by id) picks it up.
+ */
+const REFRESH_OVERLAP_MS = 10_000;
 
 /** The facts of a token a revocation event can match. */
 export interface RevocableToken {
@@ -44,13 +52,18 @@ export class RevocationList implements Revoker {
     roleId: new Map(),
   };
   private lastId = 0;
+  /** Ids already applied, with their created_at, for as long as the overlap window can return them again. */
+  private readonly seen = new Map<number, number>();
   private readonly listeners: Array<(e: RevocationEventInput) => void> = [];
+  private readonly staleListeners: Array<() => void> = [];
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     /** How long after issue a token may still be accepted (ttl + allow_expired window), in ms. */
     private readonly retentionMs: number,
+    /** Where grants (access added rather than taken away) are announced to other processes; none: this process only. */
+    private readonly generations?: CacheGenerations,
   ) {}
 
   /** Loads the live events (call once at start) and prunes the expired ones from the table. */
@@ -59,15 +72,44 @@ export class RevocationList implements Revoker {
     this.refresh();
   }
 
-  /** Picks up events other processes wrote since the last load or refresh. */
+  /**
+   * Picks up events other processes wrote since the last load or refresh (rows after the last id, and
+   * the last `REFRESH_OVERLAP_MS` again, so none committed out of id order is missed), and drops the
+   * cached roles when another process announced a grant.
+   */
   refresh(): void {
-    const rows = this.db.select().from(revocationEvents).where(gt(revocationEvents.id, this.lastId)).all();
+    const now = this.clock.now();
+    const horizon = now - REFRESH_OVERLAP_MS;
+    const rows = this.db
+      .select()
+      .from(revocationEvents)
+      .where(or(gt(revocationEvents.id, this.lastId), gte(revocationEvents.createdAt, horizon)))
+      .all();
     for (const r of rows) {
+      if (this.seen.has(r.id)) continue;
+      this.seen.set(r.id, r.createdAt);
       this.lastId = Math.max(this.lastId, r.id);
       const ev = { ...stripNulls(r), issuedBefore: r.issuedBefore, createdAt: r.createdAt };
       this.add(ev);
       this.notify(ev);
     }
+    // An id is forgotten only once the window can no longer return it (its created_at is before the horizon).
+    for (const [id, createdAt] of this.seen) if (createdAt < horizon - 1000) this.seen.delete(id);
+    if (this.generations?.changed('identity')) for (const l of this.staleListeners) l();
+  }
+
+  /**
+   * Records that access was added (a grant, an implied role, a group membership): cached roles are
+   * dropped here at once and in every other process at its next `refresh`.
+   */
+  granted(): void {
+    this.generations?.bump(this.db, 'identity');
+    for (const l of this.staleListeners) l();
+  }
+
+  /** Called after every event and every grant (here or in another process): for caches that must be rebuilt. */
+  onStale(listener: () => void): void {
+    this.staleListeners.push(listener);
   }
 
   /** Deletes events no live token can match, from the table and from memory. */
@@ -106,6 +148,7 @@ export class RevocationList implements Revoker {
       .get();
     // Rows written by other processes in between are picked up by the next refresh, so only advance past ours if contiguous.
     if (row.id === this.lastId + 1) this.lastId = row.id;
+    this.seen.set(row.id, ev.createdAt);
     this.add(ev);
     this.notify(ev);
   }
@@ -137,6 +180,7 @@ export class RevocationList implements Revoker {
 
   private notify(ev: Event): void {
     for (const l of this.listeners) l(ev);
+    for (const l of this.staleListeners) l();
   }
 }
 

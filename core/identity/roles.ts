@@ -103,6 +103,7 @@ export class RolesService {
     if (prior.domainId === null && implied.domainId) throw errors.forbidden(`${implied.id} cannot be an implied roles.`);
     if (priorId === impliedId || this.implies(impliedId, priorId)) throw errors.invalid('Role inference would create a cycle.');
     this.deps.db.insert(impliedRoles).values({ priorRoleId: priorId, impliedRoleId: impliedId }).onConflictDoNothing().run();
+    this.revoker.granted();
     return { prior, implied };
   }
 

@@ -33,7 +33,12 @@ const toJob = (r: typeof jobs.$inferSelect): OutboxJob => ({ id: r.id, name: r.n
 const clip = (s: string) => (s.length > 2000 ? `${s.slice(0, 2000)}…` : s);
 
 /** Builds the OutboxStore adapters use, over `db`. `clock` is injectable for tests. */
-export function createOutboxStore(db: Db, clock: () => number = Date.now): OutboxStore {
+/** Job counts by name and status (`pending`, `running`, `done`, `failed`, `relayed`): the queue depth metrics read them. */
+export interface OutboxStats {
+  counts(): Promise<Array<{ name: string; status: string; count: number }>>;
+}
+
+export function createOutboxStore(db: Db, clock: () => number = Date.now): OutboxStore & OutboxStats {
   const claimed = (id: string, attempt: number) => and(eq(jobs.id, id), eq(jobs.status, 'running'), eq(jobs.attempts, attempt));
   return {
     async add(name, payload, opts) {
@@ -53,11 +58,13 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now): Outbo
         )
         .orderBy(asc(jobs.runAt))
         .limit(limit);
-      // One statement: two workers can never claim the same row.
+      // One statement, and a compare-and-swap: the due condition is repeated on the row itself, so on
+      // PostgreSQL (READ COMMITTED, no transaction here) a process that waited for another's claim of the
+      // same row re-checks it after that claim committed and skips it; two processes never claim one job.
       const rows = db
         .update(jobs)
         .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedUntil: now + leaseMs, updatedAt: now })
-        .where(inArray(jobs.id, due))
+        .where(and(inArray(jobs.id, due), or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, now)))))
         .returning()
         .all();
       return rows.sort((a, b) => a.runAt - b.runAt).map(toJob);
@@ -96,15 +103,38 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now): Outbo
     },
 
     async pendingForRelay(limit) {
-      return db.select().from(jobs).where(eq(jobs.status, 'pending')).orderBy(asc(jobs.runAt)).limit(limit).all().map(toJob);
+      return db.select().from(jobs).where(inArray(jobs.status, ['pending', 'relaying'])).orderBy(asc(jobs.runAt)).limit(limit).all().map(toJob);
+    },
+
+    async claimForRelay({ limit, leaseMs, now = clock() }) {
+      if (limit <= 0) return [];
+      const relayable = or(eq(jobs.status, 'pending'), and(eq(jobs.status, 'relaying'), lte(jobs.lockedUntil, now)));
+      const due = db.select({ id: jobs.id }).from(jobs).where(relayable).orderBy(asc(jobs.runAt)).limit(limit);
+      // Compare-and-swap as in `claim`: the row must still be relayable when the update reaches it.
+      const rows = db
+        .update(jobs)
+        .set({ status: 'relaying', lockedUntil: now + leaseMs, updatedAt: now })
+        .where(and(inArray(jobs.id, due), relayable))
+        .returning()
+        .all();
+      return rows.sort((a, b) => a.runAt - b.runAt).map(toJob);
     },
 
     async markRelayed(ids) {
       if (!ids.length) return;
       db.update(jobs)
-        .set({ status: 'relayed', updatedAt: clock() })
-        .where(and(inArray(jobs.id, [...ids]), eq(jobs.status, 'pending')))
+        .set({ status: 'relayed', lockedUntil: null, updatedAt: clock() })
+        .where(and(inArray(jobs.id, [...ids]), inArray(jobs.status, ['pending', 'relaying'])))
         .run();
+    },
+
+    async counts() {
+      return db
+        .select({ name: jobs.name, status: jobs.status, count: sql<number>`count(*)` })
+        .from(jobs)
+        .groupBy(jobs.name, jobs.status)
+        .all()
+        .map((r) => ({ name: r.name, status: r.status, count: Number(r.count) }));
     },
 
     async prune(before) {

@@ -1,6 +1,8 @@
 // The periodic scheduler: repeats, never overlaps a task with itself, survives a throwing run, and stops.
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../logger.js';
+import { openTestDatabase } from '../db/testing.js';
+import { createPeriodicLeases } from './leases.js';
 import { createPeriodicScheduler } from './periodic.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -61,5 +63,33 @@ describe('periodic scheduler', () => {
     s.every('late', 1000, () => void (ran = true), { runAtStart: true });
     await eventually(() => ran);
     await s.stop();
+  });
+
+  it('asks its claim before each run: of two schedulers sharing a lease table, one runs each period', async () => {
+    const db = openTestDatabase();
+    let now = 1_000_000;
+    const clock = () => now;
+    const one = createPeriodicLeases(db.db, clock);
+    const two = createPeriodicLeases(db.db, clock);
+    expect(one.claim('sweep', 1000)).toBe(true);
+    expect(two.claim('sweep', 1000)).toBe(false);
+    now += 899;
+    expect(two.claim('sweep', 1000)).toBe(false);
+    now += 1;
+    // The lease ends at 90% of the period: the next timer to fire, anywhere, takes the next run.
+    expect(two.claim('sweep', 1000)).toBe(true);
+    expect(one.claim('sweep', 1000)).toBe(false);
+
+    const ran: string[] = [];
+    const refusing = createPeriodicScheduler(silentLogger, { claim: () => false });
+    const granting = createPeriodicScheduler(silentLogger, { claim: (name) => name === 'sweep' });
+    refusing.every('sweep', 5, () => void ran.push('refused'), { runAtStart: true });
+    granting.every('sweep', 5, () => void ran.push('granted'), { runAtStart: true });
+    refusing.start();
+    granting.start();
+    await eventually(() => ran.length >= 2);
+    await Promise.all([refusing.stop(), granting.stop()]);
+    expect(new Set(ran)).toEqual(new Set(['granted']));
+    db.close();
   });
 });

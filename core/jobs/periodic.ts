@@ -22,8 +22,17 @@ interface Task {
   current?: Promise<void>;
 }
 
+/** How a scheduler shares its tasks with other processes. */
+export interface PeriodicOptions {
+  /**
+   * Asked before each run whether this process should run task `name` now (a fleet-wide lease,
+   * `core/jobs/leases.ts`); a refusal skips this run only. Default: always run.
+   */
+  claim?: (name: string, periodMs: number) => boolean;
+}
+
 /** Builds a scheduler; each System owns one (no module-level timers). */
-export function createPeriodicScheduler(logger: Logger): PeriodicScheduler {
+export function createPeriodicScheduler(logger: Logger, opts: PeriodicOptions = {}): PeriodicScheduler {
   const tasks: Task[] = [];
   let running = false;
 
@@ -32,6 +41,7 @@ export function createPeriodicScheduler(logger: Logger): PeriodicScheduler {
       t.timer = undefined;
       t.current = (async () => {
         try {
+          if (opts.claim && !opts.claim(t.name, t.ms)) return;
           await t.fn();
         } catch (e) {
           logger.error({ task: t.name, err: e instanceof Error ? e.message : String(e) }, 'periodic task failed');

@@ -28,6 +28,14 @@ export interface JobPayloads {
   'network.floatingip.sync': { floatingIpId: string; host: string; floatingIpAddress: string };
   /** A network's subnets changed: the DHCP agent on `host` converges the network's DHCP namespace. */
   'network.dhcp.sync': { networkId: string; host: string };
+  /** Pick a host for an instance in `scheduling` (or `unshelving`) and claim its resources (nova-scheduler). `attempt` counts reschedules. */
+  'compute.schedule': { instanceId: string; attempt: number };
+  /** Build and run an instance on the host the scheduler claimed (nova-compute `build_and_run_instance`). */
+  'compute.build': { instanceId: string; host: string; attempt: number };
+  /** Run a server action on its host; the instance must still be in `taskState` (the API set it). */
+  'compute.action': { instanceId: string; action: string; taskState: string; imageId?: string };
+  /** Tear a server down on its host, release its ports, claims and quota, and mark it deleted. */
+  'compute.delete': { instanceId: string };
 }
 
 export type JobName = keyof JobPayloads;
@@ -58,6 +66,8 @@ export interface JobQueue {
   /** Resolve once every job due now has been processed (tests and shutdown). */
   drain(): Promise<void>;
   close(): Promise<void>;
+  /** Jobs were written into the outbox by a committed transaction (`enqueueInTx`): look now instead of at the next poll. */
+  notify(): void;
 }
 
 /** One outbox row as handed to a queue adapter. `attempts` counts deliveries, this one included once claimed. */
@@ -94,8 +104,14 @@ export interface OutboxStore {
   fail(id: string, attempt: number, error: string): Promise<void>;
   /** True while a job named in `names` is running, due, or waiting for a retry. */
   hasOutstanding(names: readonly string[], now?: number): Promise<boolean>;
-  /** Pending jobs, due or not, oldest run_at first: what a relay (BullMQ) must hand over. */
+  /** Pending (or being relayed) jobs, due or not, oldest run_at first: what a relay (BullMQ) must still hand over. */
   pendingForRelay(limit: number): Promise<OutboxJob[]>;
+  /**
+   * Claims up to `limit` pending jobs for relaying (status `relaying` until now + leaseMs) with a
+   * compare-and-swap, so two relaying processes never hand over the same job; a relay that died
+   * mid-batch loses its claim when the lease ends and another process relays those jobs.
+   */
+  claimForRelay(opts: { limit: number; leaseMs: number; now?: number }): Promise<OutboxJob[]>;
   /** Marks jobs handed to another queue, so they are not relayed again. */
   markRelayed(ids: readonly string[]): Promise<void>;
   /** Deletes finished (`done`, `failed`, `relayed`) rows last changed before `before`; returns how many. */

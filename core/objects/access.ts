@@ -7,9 +7,19 @@ export type ProjectRole = 'admin' | 'member' | 'reader' | undefined;
 
 const WRITE_ROLES = ['admin', 'member', 'swiftoperator'];
 
-/** The caller's role on `projectId` (a project-scoped token for that project is required). */
+/** The role that may operate on every account (Swift keystoneauth's `reseller_admin_role`), matched case-insensitively. */
+export const RESELLER_ADMIN_ROLE = 'ResellerAdmin';
+
+/** True when the caller holds the reseller admin role (in whatever project the token is scoped to). */
+export const isResellerAdmin = (ctx: RequestContext): boolean => !!ctx.auth?.roles.some((r) => r.toLowerCase() === RESELLER_ADMIN_ROLE.toLowerCase());
+
+/**
+ * The caller's role on `projectId`: a project-scoped token for that project is required, except that a
+ * reseller admin acts as an admin of every account, as keystoneauth authorises `reseller_request`s.
+ */
 export function projectRole(ctx: RequestContext, projectId: string): ProjectRole {
   const a = ctx.auth;
+  if (a && isResellerAdmin(ctx)) return 'admin';
   if (!a || a.projectId !== projectId) return undefined;
   if (a.roles.includes('admin')) return 'admin';
   if (a.roles.some((r) => WRITE_ROLES.includes(r))) return 'member';

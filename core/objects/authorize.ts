@@ -71,6 +71,13 @@ export function assertList(store: ObjectStoreContext, ctx: RequestContext, c: Co
   if (!canListContainer(store, ctx, c, ctx.facts?.action ?? 's3:ListBucket', opts)) throw errors.forbidden('Access Denied');
 }
 
+/** True when the caller may read objects of `c` by its role or the container's Swift read ACL (what a static web site needs). */
+export function mayReadObjects(store: ObjectStoreContext, ctx: RequestContext, c: ContainerRow): boolean {
+  const { docs, decision } = guard(store, ctx, c, 's3:GetObject', '');
+  if (decision === 'deny') return false;
+  return !!projectRole(ctx, c.projectId) || decision === 'allow' || swiftReadAllowsObject(effectiveSwiftAcl(docs, c.swiftRead), ctx, swiftAccount(store, c));
+}
+
 /**
  * Object reads: refused by a policy Deny (TempURLs included); else owner role, Swift read ACL, a TempURL
  * grant, a policy Allow, or the object's S3 grant (public grants dropped under IgnorePublicAcls).

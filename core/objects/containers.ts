@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import { objAccounts, objBucketConfigs, objContainers, objObjects, objParts, objUploads, type StoredAclJson } from '../db/schema/objects.js';
 import { errors } from '../errors.js';
-import { assertList, assertOwnerBucketAction, findContainer, requireContainer, requireProjectRole } from './authorize.js';
+import { assertList, assertOwnerBucketAction, findContainer, mayReadObjects, requireContainer, requireProjectRole } from './authorize.js';
 import { refusePublicAcl } from './bucket-guard.js';
 import { applyMetadataUpdate, lowerKeys, releaseRefs, validateAclGrants } from './object-rows.js';
 import { validateContainerQuota } from './quotas.js';
@@ -84,6 +84,17 @@ export async function headContainer(store: ObjectStoreContext, ctx: RequestConte
   const c = requireContainer(store, ref, ctx);
   assertList(store, ctx, c);
   return containerInfo(ctx, c);
+}
+
+/**
+ * The container's static-web settings (its `web-*` metadata, names without the prefix) when the caller may read
+ * its objects; undefined otherwise, or when it has none, so a private container's site shows nothing of itself.
+ */
+export async function staticWebSettings(store: ObjectStoreContext, ctx: RequestContext, ref: ContainerRef): Promise<Record<string, string> | undefined> {
+  const c = findContainer(store, ref, ctx);
+  if (!c || !mayReadObjects(store, ctx, c)) return undefined;
+  const web = Object.fromEntries(Object.entries(c.metadata ?? {}).flatMap(([k, v]) => (k.toLowerCase().startsWith('web-') ? [[k.toLowerCase().slice(4), v]] : [])));
+  return Object.keys(web).length ? web : undefined;
 }
 
 /** Swift container POST / S3 Put{BucketAcl,BucketTagging,BucketVersioning}. Owner member role needed. */

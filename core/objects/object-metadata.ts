@@ -1,6 +1,7 @@
 // Metadata-only object updates (Swift POST object).
 import { eq } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
+import { errors } from '../errors.js';
 import { objObjects } from '../db/schema/objects.js';
 import { assertWrite, requireContainer } from './authorize.js';
 import { checkDeleteAt, cleanSysMeta, liveObject, lowerKeys, noSuchKey } from './object-rows.js';
@@ -18,6 +19,9 @@ export async function updateObjectMetadata(store: ObjectStoreContext, ctx: Reque
   const row = store.db.transaction((tx) => {
     const r = liveObject(store, c.id, ref.name);
     if (!r) throw noSuchKey(ref.name);
+    if (opts.dloManifest !== undefined && r.kind !== 'simple' && r.kind !== 'dlo') {
+      throw errors.invalid('X-Object-Manifest may only be set on a plain object or a dynamic large object manifest.', { reason: 'InvalidRequest' });
+    }
     const deleteAt = opts.keepDeleteAt ? r.deleteAt : (opts.deleteAt ?? null);
     const set = {
       userMeta: lowerKeys(opts.userMetadata),
@@ -25,6 +29,7 @@ export async function updateObjectMetadata(store: ObjectStoreContext, ctx: Reque
       sysMeta: opts.systemMetadata ? cleanSysMeta(opts.systemMetadata) : r.sysMeta,
       deleteAt,
       lastModified: store.now(),
+      ...(opts.dloManifest !== undefined ? { kind: 'dlo', dloManifest: opts.dloManifest } : {}),
     };
     tx.update(objObjects).set(set).where(eq(objObjects.id, r.id)).run();
     if (deleteAt && deleteAt !== r.deleteAt) {

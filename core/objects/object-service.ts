@@ -3,7 +3,7 @@ import type { RequestContext } from '../context.js';
 import { headAccount, listContainers, updateAccountMetadata } from './accounts.js';
 import { getContainerAcl, getObjectAcl, getObjectTags, putObjectAcl, putObjectTags } from './acl-tags.js';
 import { getContainerEncryption, putContainerEncryption } from './bucket-encryption.js';
-import { createContainer, deleteContainer, findContainerOwner, headContainer, updateContainer } from './containers.js';
+import { createContainer, deleteContainer, findContainerOwner, headContainer, staticWebSettings, updateContainer } from './containers.js';
 import { copyObject } from './copy-object.js';
 import { deleteObject, deleteObjects } from './delete-object.js';
 import { getObject, headObject, listObjectParts } from './get-object.js';
@@ -34,7 +34,7 @@ import {
 } from './multipart.js';
 import { updateObjectMetadata } from './object-metadata.js';
 import { putObject } from './put-object.js';
-import { verifyTempUrl } from './temp-url.js';
+import { verifyFormPost, verifyTempUrl } from './temp-url.js';
 import { listObjectVersions } from './versions.js';
 import { createObjectStoreContext, type ObjectServiceDeps, type ObjectStoreContext } from './store-context.js';
 import type {
@@ -80,6 +80,7 @@ import type {
   SloSegmentInput,
   TempUrlGrant,
   TempUrlInput,
+  FormPostInput,
   UpdateContainerOptions,
   UpdateObjectMetadataOptions,
   UploadListing,
@@ -114,6 +115,11 @@ export class ObjectService implements ObjectMaintenance {
     this.store = createObjectStoreContext(deps);
   }
 
+  /** Shutdown: commits the queued writes and waits until every acknowledged one is durable (before the database closes). */
+  drain(): Promise<void> {
+    return this.store.commits.drain();
+  }
+
   /** Counters and metadata of the project's account (zeros for an account never used). Reader role needed. */
   headAccount(ctx: RequestContext, projectId: string): Promise<AccountInfo> {
     return headAccount(this.store, ctx, projectId);
@@ -141,6 +147,11 @@ export class ObjectService implements ObjectMaintenance {
   /** Container counters, metadata and ACLs. Needs read access (owner role, or a read/listing ACL). */
   headContainer(ctx: RequestContext, ref: ContainerRef, access: AccessOptions = {}): Promise<ContainerInfo> {
     return headContainer(this.store, ctx, ref, access);
+  }
+
+  /** The container's static-web settings (`web-*` metadata) when the caller may read its objects; else undefined. */
+  staticWebSettings(ctx: RequestContext, ref: ContainerRef): Promise<Record<string, string> | undefined> {
+    return staticWebSettings(this.store, ctx, ref);
   }
 
   /** Swift container POST / S3 Put{BucketAcl,BucketTagging,BucketVersioning}. Owner member role needed. */
@@ -311,6 +322,11 @@ export class ObjectService implements ObjectMaintenance {
   /** Checks a Swift TempURL signature against the account's and container's keys; Invalid 'TempUrlInvalid' otherwise. */
   verifyTempUrl(input: TempUrlInput): Promise<TempUrlGrant> {
     return verifyTempUrl(this.store, input);
+  }
+
+  /** Checks a Swift FormPost signature; the grant allows PUTs under the form's prefix. */
+  verifyFormPost(input: FormPostInput): Promise<TempUrlGrant> {
+    return verifyFormPost(this.store, input);
   }
 
   /**

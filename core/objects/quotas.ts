@@ -1,6 +1,7 @@
 // Container and account quotas of the object store: set as metadata, enforced on every object write whichever face made it.
 import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
+import { isResellerAdmin } from './access.js';
 import type { ObjectStatements } from './statements.js';
 import type { MetadataUpdate } from './types.js';
 
@@ -11,8 +12,7 @@ import type { MetadataUpdate } from './types.js';
  */
 export const QUOTA_METADATA = { containerBytes: 'quota-bytes', containerCount: 'quota-count', accountBytes: 'quota-bytes' } as const;
 
-/** The role that may set an account's quota (Swift keystoneauth's `reseller_admin_role`). */
-export const RESELLER_ADMIN_ROLE = 'ResellerAdmin';
+export { RESELLER_ADMIN_ROLE } from './access.js';
 
 const quotaOf = (meta: Record<string, string> | undefined, key: string): number | undefined => {
   const v = meta?.[key];
@@ -41,7 +41,7 @@ export function authorizeAccountQuota(ctx: RequestContext, update: MetadataUpdat
   const setValue = Object.entries(update.set ?? {}).find(([k]) => k.toLowerCase() === key)?.[1];
   const touched = setValue !== undefined || (update.remove ?? []).some((k) => k.toLowerCase() === key);
   if (!touched) return;
-  if (!ctx.auth?.roles.some((r) => r.toLowerCase() === RESELLER_ADMIN_ROLE.toLowerCase())) {
+  if (!isResellerAdmin(ctx)) {
     throw errors.forbidden('Only a reseller admin may set an account quota.');
   }
   if (setValue !== undefined && setValue !== '' && !/^\d+$/.test(setValue)) throw errors.invalid('Invalid quota.', { reason: 'InvalidArgument' });

@@ -32,6 +32,8 @@ export interface ObjectServiceDeps {
   minPartSize?: number;
   /** Keys wrapping SSE-S3 data keys (`$DATA_DIR/sse-keys`); without it SSE-S3 requests are NotImplemented. */
   sseKeys?: SseKeyRing;
+  /** Hears each group commit (seconds until durable, batch size): metrics. */
+  onCommit?: (seconds: number, batchSize: number) => void;
 }
 
 export type ContainerRow = typeof objContainers.$inferSelect;
@@ -78,7 +80,7 @@ export function createObjectStoreContext(deps: ObjectServiceDeps): ObjectStoreCo
     containerLister: new NameLister(sqlite, 'obj_containers', 'project_id', 'id, name, object_count, bytes_used, created_at, updated_at, region'),
     grants: new WeakSet<object>(),
     stmts: prepareObjectStatements(deps.db),
-    commits: new GroupCommit(deps.db),
+    commits: new GroupCommit(deps.db, deps.onCommit),
     now,
   };
 }

@@ -553,6 +553,9 @@ export interface CopyObjectResult {
   lastModified: number;
   /** The source's last-modified time (Swift's X-Copied-From-Last-Modified). */
   sourceLastModified: number;
+  /** The new object's user metadata and type (Swift's COPY answers with them). */
+  userMetadata: UserMetadata;
+  contentType: string;
   versionId: string;
   /** The new version's S3 version id when the destination bucket's versioning was ever set. */
   s3VersionId?: string;
@@ -572,6 +575,8 @@ export interface UpdateObjectMetadataOptions extends AccessOptions {
   /** ms; null removes; undefined → removed too (Swift POST replaces X-Delete-At) unless `keepDeleteAt`. */
   deleteAt?: number | null;
   keepDeleteAt?: boolean;
+  /** Swift POST `X-Object-Manifest`: the object becomes (or stays) a DLO over this `container/prefix`; only a plain object or a DLO may. */
+  dloManifest?: string;
 }
 
 // ---------------------------------------------------------------- multipart
@@ -770,6 +775,22 @@ export interface TempUrlInput {
   prefix?: boolean;
   ipRange?: string;
   clientIp?: string;
+}
+
+/** What a Swift FormPost signature covers (the form's hidden fields, as sent). */
+export interface FormPostInput {
+  projectId: string;
+  container: string;
+  /** The object-name prefix the form uploads under ('' for the container itself). */
+  prefix: string;
+  /** The paths the signature may have been made over (the form's action path as Swift serves it, or as mounted). */
+  signedPaths: string[];
+  redirect: string;
+  maxFileSize: string;
+  maxFileCount: string;
+  /** Unix seconds. */
+  expires: number;
+  signature: string;
 }
 
 // ---------------------------------------------------------------- workers

@@ -46,14 +46,14 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-/** Runs a command without a shell; never throws on a non-zero exit, but throws (with the apt hint) when the command is missing. */
+/** Runs a command without a shell (`input`: written to its stdin, then closed); never throws on a non-zero exit, but throws (with the apt hint) when the command is missing. */
 export function run(
   cmd: string,
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {},
 ): Promise<CliResult> {
   return new Promise((res, rej) => {
-    execFile(
+    const child = execFile(
       cmd,
       args,
       { env: opts.env ?? cleanEnv(), cwd: opts.cwd, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 << 20 },
@@ -63,11 +63,12 @@ export function run(
         res({ code, stdout: String(stdout), stderr: String(stderr) });
       },
     );
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }
 
 /** Runs a command and throws with its output when it exits non-zero. */
-export async function runOk(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export async function runOk(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   const r = await run(cmd, args, opts);
   if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}:\n${r.stderr.trim()}\n${r.stdout.trim().slice(0, 2000)}`);
   return r;

@@ -52,7 +52,7 @@ describe('openstack network CLI and openstacksdk against skybridge', { timeout: 
     expect(created).toMatchObject({ name: net, description: 'cli', status: 'ACTIVE', shared: false });
     expect(ext).toMatchObject({ shared: true, 'router:external': true });
     expect(list.map((r) => r.Name)).toEqual(expect.arrayContaining(['public', 'private']));
-    expect(agents.map((a) => a['Agent Type']).sort()).toEqual(['DHCP agent', 'L3 agent', 'Metadata agent', 'Open vSwitch agent']);
+    expect(agents.filter((a) => a.Host === 'skybridge').map((a) => a['Agent Type']).sort()).toEqual(['DHCP agent', 'L3 agent', 'Metadata agent', 'Open vSwitch agent']);
     expect(agents.every((a) => a.Alive === true || a.Alive === ':-)')).toBe(true);
 
     const [shown, subA, subNoGw, sub6, subPool] = await Promise.all([
@@ -181,7 +181,6 @@ print(json.dumps(out))
       rule: 80,
       fip: '10.123.0.2',
       ext: true,
-      agents: ['DHCP agent', 'L3 agent', 'Metadata agent', 'Open vSwitch agent'],
       cloud: ['cloud-net', '10.124.0.0/24', 'cloud-r', true],
       alt_get: 'not found',
       quota: '409',
@@ -189,5 +188,6 @@ print(json.dumps(out))
       left: [],
     });
     expect(out.alt_sees).toEqual(['public']);
+    expect(out.agents).toEqual(expect.arrayContaining(['DHCP agent', 'L3 agent', 'Metadata agent', 'Open vSwitch agent']));
   });
 });

@@ -1,6 +1,6 @@
 // Drives the real `swift` CLI (Keystone v3) and `openstack container/object` against skybridge's Swift face over TCP.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openstackCli, requireOpenstackCli, type OpenstackCli } from './openstack.js';
@@ -400,5 +400,58 @@ describe('openstack container / object commands', { timeout: CLI_TIMEOUT }, () =
     await os.ok(['container', 'delete', container], ADMIN);
     const list = await os.json<Array<{ Name: string }>>(['container', 'list'], ADMIN);
     expect(list.map((c) => c.Name)).not.toContain(container);
+  });
+});
+
+describe('swift CLI and python-swiftclient: conformance with Swift 2.30', { timeout: CLI_TIMEOUT }, () => {
+  const container = uniq('conf');
+
+  it('swift capabilities lists bulk_upload, staticweb and formpost; metadata names with underscores come back with hyphens', async () => {
+    const caps = (await swiftOk(['capabilities'])).stdout;
+    for (const name of ['bulk_upload', 'staticweb', 'formpost', 'bulk_delete']) expect(caps).toContain(name);
+    await swiftOk(['post', '-m', 'Test_Meta:v1', container]);
+    expect(statLines((await swiftOk(['stat', container])).stdout)['Meta Test-Meta']).toBe('v1');
+  });
+
+  it('swift post -H X-Object-Manifest turns an uploaded object into a DLO that swift download concatenates', async () => {
+    writeFileSync(join(tmp.path, 'part1'), 'abc');
+    writeFileSync(join(tmp.path, 'part2'), 'def');
+    writeFileSync(join(tmp.path, 'whole'), '');
+    await swiftOk(['upload', '--object-name', 'segs/1', container, 'part1']);
+    await swiftOk(['upload', '--object-name', 'segs/2', container, 'part2']);
+    await swiftOk(['upload', container, 'whole']);
+    await swiftOk(['post', '-H', `X-Object-Manifest: ${container}/segs/`, container, 'whole']);
+    await swiftOk(['download', container, 'whole', '-o', 'whole.out']);
+    expect(readFileSync(join(tmp.path, 'whole.out'), 'utf8')).toBe('abcdef');
+  });
+
+  it('python-swiftclient put_object ?extract-archive=tar.gz unpacks into the container; the site then serves anonymously (static web)', async () => {
+    const site = uniq('site');
+    const src = join(tmp.path, 'site-src');
+    mkdirSync(join(src, 'docs'), { recursive: true });
+    writeFileSync(join(src, 'index.html'), '<h1>hello</h1>');
+    writeFileSync(join(src, 'docs', 'a.txt'), 'doc a');
+    const tar = await run('tar', ['-czf', join(tmp.path, 'site.tgz'), '-C', src, 'index.html', 'docs'], { cwd: tmp.path });
+    expect(tar.code).toBe(0);
+    const py = [
+            'from swiftclient import client',
+      `url, token = ${JSON.stringify(fx.swiftUrl(fx.admin.projectId))}, ${JSON.stringify(fx.admin.token)}`,
+      `client.put_container(url, token, ${JSON.stringify(site)})`,
+      `client.put_object(url, token, ${JSON.stringify(site)}, None, contents=open('site.tgz', 'rb'), query_string='extract-archive=tar.gz', headers={'Accept': 'application/json'})`,
+    ].join('\n');
+    // Debian's python3-swiftclient lives under /usr/bin/python3 (the python3 on PATH may be another one).
+    const out = await run(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', ['-c', py], { cwd: tmp.path, env: cleanEnv({}) });
+    expect(out.code, `python-swiftclient (apt-get install python3-swiftclient): ${out.stderr}`).toBe(0);
+    const ls = (await swiftOk(['list', site])).stdout.split('\n').filter(Boolean);
+    expect(ls).toEqual(['docs/a.txt', 'index.html']);
+    await swiftOk(['post', '-r', '.r:*,.rlistings', '-m', 'web-index:index.html', '-m', 'web-listings:true', site]);
+    const base = `${fx.swiftUrl(fx.admin.projectId)}/${site}`;
+    const redirect = await fetch(base, { redirect: 'manual' });
+    expect(redirect.status).toBe(301);
+    expect(await (await fetch(`${base}/`)).text()).toBe('<h1>hello</h1>');
+    const listing = await (await fetch(`${base}/docs/`)).text();
+    expect(listing).toContain('<a href="a.txt">a.txt</a>');
+    const health = await fetch(`${fx.url}/healthcheck`);
+    expect(await health.text()).toBe('OK');
   });
 });

@@ -44,6 +44,8 @@ export interface StartOptions {
   dataDir?: string;
   keepData?: boolean;
   timeoutMs?: number;
+  /** Start through the `skybridge` command (bin/skybridge.js, what `npx skybridge` runs) instead of `node --import tsx gateway/main.ts`. */
+  viaBin?: boolean;
 }
 
 /** Spawns `tsx gateway/main.ts` with its own port and data dir and waits for `/healthz`. */
@@ -57,7 +59,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   let exited: Promise<number | null>;
 
   const launch = async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', join(root, 'gateway/main.ts')], {
+    const entry = opts.viaBin ? [join(root, 'bin/skybridge.js')] : ['--import', 'tsx', join(root, 'gateway/main.ts')];
+    child = spawn(process.execPath, entry, {
       cwd: root,
       env: {
         ...process.env,

@@ -14,6 +14,7 @@ import { objectBody, readSmallBody } from './body.js';
 import { renderS3Error, s3Error, toAwsError } from './errors.js';
 import type { S3Call, S3Deps, S3Handler, S3Result } from './handler-types.js';
 import * as acl from './handlers/acl-tagging.js';
+import { postObject } from './handlers/post-object.js';
 import { bucketConfigHandlers, bucketConfigNotes } from './handlers/bucket-config.js';
 import * as policy from './handlers/bucket-policy.js';
 import * as buckets from './handlers/buckets.js';
@@ -114,7 +115,13 @@ const POLICY_ACTIONS: Readonly<Record<string, string>> = {
 };
 
 /** The S3 operation table for the compat matrix. */
-export const s3Operations = s3OperationRows(new Set(Object.keys(S3_HANDLERS)), { ...bucketConfigNotes, ...versions.versionNotes });
+export const s3Operations = s3OperationRows(new Set([...Object.keys(S3_HANDLERS), 'PostObject']), {
+  ...bucketConfigNotes,
+  ...versions.versionNotes,
+  ...acl.aclNotes,
+  PostObject:
+    'browser form upload (multipart/form-data, e.g. boto3 generate_presigned_post, createPresignedPost, minio presignedPostPolicy): policy signed with AWS4-HMAC-SHA256 (SigV2 → 501), conditions exact / eq / starts-with / content-length-range, every field covered (x-ignore-* excepted), key ${filename}, acl, Content-Type and the other PutObject headers with the same verdicts, x-amz-meta-*, Tagging; success_action_redirect (303), success_action_status 200/201 (PostResponse)/204; no policy: anonymous (bucket ACL); forms up to 100 MiB (buffered)',
+});
 
 /** Operations whose body is the object itself (streamed, never buffered). */
 const STREAMING = new Set(['PutObject', 'UploadPart']);
@@ -155,6 +162,8 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
 
   if (!addr.virtualHosted && addr.bucket === undefined && (method === 'POST' || query.has('Action'))) {
     writeContinue();
+    // One name for every Action: a label per client-chosen string would let a caller grow the metrics without bound.
+    c.set('operation', 'Ec2Query');
     return ec2NotImplemented(requestId, query.get('Action') ?? undefined);
   }
   if (!addr.virtualHosted && addr.bucket !== undefined && RESERVED_BUCKETS.has(addr.bucket)) {
@@ -211,6 +220,13 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     if (addr.invalidUri || !isStrictQuery(addr.rawQuery)) throw s3Error('InvalidURI');
     const wireRoute = matchRoute(method, level(addr), query, headers);
     if (!wireRoute) throw s3Error('MethodNotAllowed');
+    c.set('operation', wireRoute.operation);
+    // A browser form carries its signature in the form, not the headers: verified by the handler once the form is read.
+    if (wireRoute.operation === 'PostObject') {
+      writeContinue();
+      const facts = { sourceIp: c.env?.remoteAddress, secureTransport: c.req.url.startsWith('https:') };
+      return await withCors(await postObject({ deps, requestId, bucket: addr.bucket!, headers, body: rawBody(), regions, now: deps.clock?.now() ?? Date.now(), facts }));
+    }
     const wire = { method, rawPath: addr.rawPath, rawQuery: addr.rawQuery, headers, rawHeaders: c.env?.rawHeaders };
     const principal: AwsPrincipal = await authenticate(wire, deps.authenticateEc2, {
       service: 's3',
@@ -222,6 +238,7 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
     // From here on, the headers the signature covers (a presigned URL's hoisted x-amz-* included).
     const signedHeaders = principal.headers;
     const route = signedHeaders === headers ? wireRoute : (matchRoute(method, level(addr), query, signedHeaders) ?? wireRoute);
+    c.set('operation', route.operation);
     const handler = S3_HANDLERS[route.operation];
     if (!handler) throw s3Error('NotImplemented', `${route.operation} is not implemented.`);
     if (addr.key !== undefined && Buffer.byteLength(addr.key, 'utf8') > 1024) throw s3Error('KeyTooLongError');

@@ -126,6 +126,8 @@ export const S3_ROUTES: readonly S3Route[] = [
   newer('POST', 'bucket', 'CreateBucketMetadataConfiguration', ['metadataConfiguration']),
   newer('POST', 'bucket', 'CreateBucketMetadataTableConfiguration', ['metadataTable']),
   r('POST', 'bucket', 'DeleteObjects', ['delete']),
+  // The browser form upload (multipart/form-data with a signed policy): not in the SDK model, which has no request shape for it.
+  r('POST', 'bucket', 'PostObject'),
 
   // object GET / HEAD
   r('GET', 'object', 'GetObjectAcl', ['acl']),

@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isCoreError } from '../../../core/errors.js';
+import { isCoreError, type ErrorKind } from '../../../core/errors.js';
 import { CLIENT_ABORT_STATUS, isClientAbort } from '../../../core/client-abort.js';
 import type { Logger } from '../../../core/logger.js';
 import { DEFAULT_MESSAGE, KIND_STATUS, STATUS_TITLE, keystoneError, type ErrorRenderer, type WireError } from './errors.js';
@@ -15,6 +15,8 @@ export interface OpenStackAppOptions {
   identityUri: string;
   /** Body shape of the family's errors; Keystone's by default. */
   renderError?: ErrorRenderer;
+  /** Kinds this family maps to another status than the shared table (Nova: QuotaExceeded is 403). */
+  kindStatus?: Partial<Record<ErrorKind, { status: ContentfulStatusCode; title: string }>>;
 }
 
 /**
@@ -31,7 +33,7 @@ export function createOpenStackApp(opts: OpenStackAppOptions): Hono<OpenStackEnv
     c.res.headers.set('x-openstack-request-id', `req-${c.get('requestId')}`);
   });
   app.onError((err, c) => {
-    const res = render(c, toWireError(err, c, opts.logger));
+    const res = render(c, toWireError(err, c, opts.logger, opts.kindStatus));
     res.headers.set('x-openstack-request-id', `req-${c.get('requestId')}`);
     if (res.status === 401) res.headers.set('WWW-Authenticate', `Keystone uri="${opts.identityUri}"`);
     return res;
@@ -67,13 +69,13 @@ export function httpError(status: ContentfulStatusCode, message?: string): HTTPE
   return new HTTPException(status, { message: message ?? DEFAULT_MESSAGE[status] ?? STATUS_TITLE[status] ?? 'Error' });
 }
 
-function toWireError(err: Error, c: Context<OpenStackEnv>, logger: Logger): WireError {
+function toWireError(err: Error, c: Context<OpenStackEnv>, logger: Logger, kindStatus: OpenStackAppOptions['kindStatus'] = {}): WireError {
   if (isClientAbort(err)) {
     logger.info({ req_id: c.get('requestId'), reason: err.message }, 'client aborted the request');
     return { status: CLIENT_ABORT_STATUS as ContentfulStatusCode, title: 'Client Closed Request', message: 'The client closed the connection before the request body ended.' };
   }
   if (isCoreError(err)) {
-    const { status, title } = KIND_STATUS[err.kind];
+    const { status, title } = kindStatus[err.kind] ?? KIND_STATUS[err.kind];
     if (err.kind === 'Internal') {
       logger.error({ req_id: c.get('requestId'), err: { message: err.message } }, 'internal error');
       return { status, title, message: DEFAULT_MESSAGE[500]! };

@@ -4,8 +4,8 @@ import type { OperationRow } from '../../../core/operations.js';
 /** Where the Keystone app is mounted on the gateway; row paths are relative to it, as the API reference writes them. */
 export const KEYSTONE_PREFIX = '/identity';
 
-/** Catalog writes are served, and refused: the catalog is derived from the public URL and what is actually served. */
-const CATALOG_READ_ONLY = 'always 403: the catalog is derived from the public URL and the services actually served';
+/** Catalog writes apply to the entries admins added; the derived ones (what is served here, the configured region) answer 403. */
+const CATALOG_ADDED = 'added entries only; the derived ones (served services, their endpoints, the configured region) are 403';
 
 const op = (operation: string, method: string, path: string, implemented: boolean, note?: string): OperationRow =>
   note === undefined ? { service: 'keystone', operation, method, path, implemented } : { service: 'keystone', operation, method, path, implemented, note };
@@ -100,11 +100,12 @@ export const keystoneOperations: OperationRow[] = [
   op('deleteProjectTag', 'DELETE', '/v3/projects/{project_id}/tags/{tag}', true),
 
   // Regions
-  op('listRegions', 'GET', '/v3/regions', true),
-  op('createRegion', 'POST', '/v3/regions', true, CATALOG_READ_ONLY),
+  op('listRegions', 'GET', '/v3/regions', true, 'parent_region_id filter'),
+  op('createRegion', 'POST', '/v3/regions', true),
+  op('createRegionWithId', 'PUT', '/v3/regions/{region_id}', true),
   op('showRegion', 'GET', '/v3/regions/{region_id}', true),
-  op('updateRegion', 'PATCH', '/v3/regions/{region_id}', true, CATALOG_READ_ONLY),
-  op('deleteRegion', 'DELETE', '/v3/regions/{region_id}', true, CATALOG_READ_ONLY),
+  op('updateRegion', 'PATCH', '/v3/regions/{region_id}', true, CATALOG_ADDED),
+  op('deleteRegion', 'DELETE', '/v3/regions/{region_id}', true, CATALOG_ADDED),
 
   // Roles
   ...crud('/v3/roles', 'role_id', 'Role', 'Roles', true),
@@ -126,15 +127,15 @@ export const keystoneOperations: OperationRow[] = [
 
   // Service catalog and endpoints
   op('listServices', 'GET', '/v3/services', true),
-  op('createService', 'POST', '/v3/services', true, CATALOG_READ_ONLY),
+  op('createService', 'POST', '/v3/services', true),
   op('showService', 'GET', '/v3/services/{service_id}', true),
-  op('updateService', 'PATCH', '/v3/services/{service_id}', true, CATALOG_READ_ONLY),
-  op('deleteService', 'DELETE', '/v3/services/{service_id}', true, CATALOG_READ_ONLY),
+  op('updateService', 'PATCH', '/v3/services/{service_id}', true, CATALOG_ADDED),
+  op('deleteService', 'DELETE', '/v3/services/{service_id}', true, CATALOG_ADDED),
   op('listEndpoints', 'GET', '/v3/endpoints', true),
-  op('createEndpoint', 'POST', '/v3/endpoints', true, CATALOG_READ_ONLY),
+  op('createEndpoint', 'POST', '/v3/endpoints', true),
   op('showEndpoint', 'GET', '/v3/endpoints/{endpoint_id}', true),
-  op('updateEndpoint', 'PATCH', '/v3/endpoints/{endpoint_id}', true, CATALOG_READ_ONLY),
-  op('deleteEndpoint', 'DELETE', '/v3/endpoints/{endpoint_id}', true, CATALOG_READ_ONLY),
+  op('updateEndpoint', 'PATCH', '/v3/endpoints/{endpoint_id}', true, CATALOG_ADDED),
+  op('deleteEndpoint', 'DELETE', '/v3/endpoints/{endpoint_id}', true, CATALOG_ADDED),
 
   // Users
   ...crud('/v3/users', 'user_id', 'User', 'Users', true),
@@ -219,19 +220,20 @@ export const keystoneOperations: OperationRow[] = [
   op('listPolicyEndpoints', 'GET', '/v3/policies/{policy_id}/OS-ENDPOINT-POLICY/endpoints', false),
 
   // OS-EP-FILTER
+  // Project associations (the catalog filter by project) are not served: every project sees the whole catalog.
   op('addEndpointToProject', 'PUT', '/v3/OS-EP-FILTER/projects/{project_id}/endpoints/{endpoint_id}', false),
   op('checkEndpointInProject', 'HEAD', '/v3/OS-EP-FILTER/projects/{project_id}/endpoints/{endpoint_id}', false),
   op('removeEndpointFromProject', 'DELETE', '/v3/OS-EP-FILTER/projects/{project_id}/endpoints/{endpoint_id}', false),
   op('listProjectEndpoints', 'GET', '/v3/OS-EP-FILTER/projects/{project_id}/endpoints', false),
   op('listEndpointProjects', 'GET', '/v3/OS-EP-FILTER/endpoints/{endpoint_id}/projects', false),
-  op('createEndpointGroup', 'POST', '/v3/OS-EP-FILTER/endpoint_groups', false),
-  op('listEndpointGroups', 'GET', '/v3/OS-EP-FILTER/endpoint_groups', false),
-  op('showEndpointGroup', 'GET', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}', false),
-  op('checkEndpointGroup', 'HEAD', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}', false),
-  op('updateEndpointGroup', 'PATCH', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}', false),
-  op('deleteEndpointGroup', 'DELETE', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}', false),
+  op('createEndpointGroup', 'POST', '/v3/OS-EP-FILTER/endpoint_groups', true),
+  op('listEndpointGroups', 'GET', '/v3/OS-EP-FILTER/endpoint_groups', true),
+  op('showEndpointGroup', 'GET', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}', true),
+  op('checkEndpointGroup', 'HEAD', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}', true),
+  op('updateEndpointGroup', 'PATCH', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}', true),
+  op('deleteEndpointGroup', 'DELETE', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}', true),
   op('listEndpointGroupProjects', 'GET', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}/projects', false),
-  op('listEndpointGroupEndpoints', 'GET', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}/endpoints', false),
+  op('listEndpointGroupEndpoints', 'GET', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}/endpoints', true),
   op('addEndpointGroupToProject', 'PUT', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}/projects/{project_id}', false),
   op('showEndpointGroupProject', 'GET', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}/projects/{project_id}', false),
   op('checkEndpointGroupInProject', 'HEAD', '/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}/projects/{project_id}', false),

@@ -9,6 +9,7 @@ import type { OpenStackEnv, TokenValidator } from '../common/index.js';
 import { ALLOWED_METHODS, HANDLERS, levelOf, selectOperation } from './dispatch.js';
 import { SwiftError, errorBody, fromCoreError } from './errors.js';
 import { capabilities } from './handlers/info.js';
+import { staticWeb } from './handlers/static-web.js';
 import { newTransId } from './headers.js';
 import { isPathError, parseSwiftPath, type SwiftTarget } from './path.js';
 import { missingContainer, type SwiftRequest } from './request.js';
@@ -46,6 +47,8 @@ export function createSwiftApp(opts: SwiftAppOptions): Hono<OpenStackEnv> {
     const path = raw.split('?')[0]!;
     if (path === prefix || path.startsWith(`${prefix}/`)) return handleSwift(c, opts);
     if (path === '/info' && isSwiftInfoRequest(c)) return getInfo(c, opts.now);
+    const probe = PROXY_PROBES[path];
+    if (probe && isSwiftInfoRequest(c)) return finish(probe(c.req.method), newTransId((opts.now ?? Date.now)()), (opts.now ?? Date.now)());
     await next();
   });
   return app;
@@ -72,6 +75,24 @@ export function isSwiftInfoRequest(c: Context): boolean {
 export function getInfo(c: Context, now: () => number = Date.now): Response {
   return finish(infoResponse(c.req.method), newTransId(now()), now());
 }
+
+/** Swift's crossdomain middleware answer (its default `cross_domain_policy`). */
+export const CROSSDOMAIN_XML =
+  '<?xml version="1.0"?>\n<!DOCTYPE cross-domain-policy SYSTEM "http://www.adobe.com/xml/dtds/cross-domain-policy.dtd" >\n<cross-domain-policy>\n<allow-access-from domain="*" secure="false" />\n</cross-domain-policy>';
+
+/** A plain answer to a proxy-level probe (the body is left off for HEAD). */
+function probeResponse(method: string, body: string, contentType: string): Response {
+  return new Response(method === 'HEAD' ? null : body, { status: 200, headers: { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)) } });
+}
+
+/**
+ * The proxy-root paths Swift's healthcheck and crossdomain middlewares answer before auth, served both at the
+ * Swift mount (`/object/healthcheck`, where swiftclient's proxy root is) and at the host root when unsigned.
+ */
+const PROXY_PROBES: Record<string, (method: string) => Response> = {
+  '/healthcheck': (m) => probeResponse(m, 'OK', 'text/plain'),
+  '/crossdomain.xml': (m) => probeResponse(m, CROSSDOMAIN_XML, 'application/xml; charset=utf-8'),
+};
 
 function infoResponse(method: string): Response {
   const body = JSON.stringify(capabilities());
@@ -104,12 +125,15 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
   if (!raw.startsWith(`${prefix}/`)) throw new SwiftError(412, 'Bad URL');
   // swiftclient derives the capabilities URL from the storage URL: `{prefix}/info`.
   if (/^\/info(\?|$)/.test(raw.slice(prefix.length)) && (c.req.method === 'GET' || c.req.method === 'HEAD')) return infoResponse(c.req.method);
+  const probe = PROXY_PROBES[raw.slice(prefix.length).split('?')[0]!];
+  if (probe && (c.req.method === 'GET' || c.req.method === 'HEAD')) return probe(c.req.method);
   const parsed = parseSwiftPath(raw.slice(prefix.length));
   if (isPathError(parsed)) throw new SwiftError(parsed.status, parsed.message);
   const target: SwiftTarget = parsed;
   const method = c.req.method.toUpperCase();
   const headers = c.req.raw.headers;
   const op = selectOperation(method, target, headers);
+  if (op) c.set('operation', op);
   if (!op) throw new SwiftError(405, undefined, { Allow: ALLOWED_METHODS[levelOf(target)].join(', ') });
   const handler = HANDLERS[op];
   if (!handler) throw new SwiftError(501);
@@ -157,14 +181,16 @@ async function dispatch(c: Context<OpenStackEnv>, opts: SwiftAppOptions, transId
       }
       c.set('auth', auth);
       r.ctx.auth = auth;
-    } else if (method !== 'GET' && method !== 'HEAD') {
+    } else if (method !== 'GET' && method !== 'HEAD' && op !== 'formPost') {
       // Only reads can be granted to anonymous callers (write ACLs name users), so Swift's 401 comes before
       // anything about the request itself (a missing Content-Length, a body that is too large).
       throw new SwiftError(401);
     }
   }
   try {
-    return await handler(r);
+    // Swift's staticweb sits before the object server: plain container and object reads may be web requests.
+    const web = op === 'getContainer' || op === 'headContainer' || op === 'getObject' || op === 'headObject' ? await staticWeb(r) : undefined;
+    return web ?? (await handler(r));
   } catch (e) {
     const hidden = isCoreError(e, 'NotFound') && e.detail.resource === 'container' ? missingContainer(r) : undefined;
     throw hidden ?? e;

@@ -21,30 +21,44 @@ export function quotePath(p: string): string {
     .replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Renders a bulk result in Swift's format for `format`. */
+/** Renders a bulk delete result in Swift's format for `format`. */
 export function renderBulkResult(format: ListingFormat, r: BulkResult): string {
-  const dict: Record<string, string | number> = {
-    'Number Deleted': r.deleted,
-    'Number Not Found': r.notFound,
-    'Response Body': r.body ?? '',
-    'Response Status': r.status,
-  };
-  if (format === 'json') return JSON.stringify({ ...dict, Errors: r.errors });
+  return renderBulkDict(format, 'delete', { 'Number Deleted': r.deleted, 'Number Not Found': r.notFound, 'Response Body': r.body ?? '', 'Response Status': r.status }, r.errors);
+}
+
+/** Counters and per-path failures of a bulk extract (`?extract-archive`). */
+export interface ExtractResult {
+  created: number;
+  /** `[quoted path, "413 Request Entity Too Large"]` pairs. */
+  errors: Array<[string, string]>;
+  /** Overall status line in the body: `201 Created` when everything was written. */
+  status: string;
+  body?: string;
+}
+
+/** Renders a bulk extract result in Swift's format for `format` (its XML root is `<extract>`). */
+export function renderExtractResult(format: ListingFormat, r: ExtractResult): string {
+  return renderBulkDict(format, 'extract', { 'Number Files Created': r.created, 'Response Body': r.body ?? '', 'Response Status': r.status }, r.errors);
+}
+
+/** Swift bulk's `get_response_body`: JSON, XML under `root`, or `Key: value` lines sorted by key then the errors. */
+function renderBulkDict(format: ListingFormat, root: string, dict: Record<string, string | number>, errors: Array<[string, string]>): string {
+  if (format === 'json') return JSON.stringify({ ...dict, Errors: errors });
   if (format === 'xml') {
-    const root = xmlbuilder.create('delete', { version: '1.0', encoding: 'UTF-8' });
-    for (const [k, v] of Object.entries(dict)) root.ele(k.toLowerCase().replace(/ /g, '_'), xmlText(String(v)));
-    const errs = root.ele('errors');
-    for (const [name, status] of r.errors) {
+    const el = xmlbuilder.create(root, { version: '1.0', encoding: 'UTF-8' });
+    for (const [k, v] of Object.entries(dict)) el.ele(k.toLowerCase().replace(/ /g, '_'), xmlText(String(v)));
+    const errs = el.ele('errors');
+    for (const [name, status] of errors) {
       const o = errs.ele('object');
       o.ele('name', xmlText(name));
       o.ele('status', xmlText(status));
     }
-    return root.end({ pretty: false });
+    return el.end({ pretty: false });
   }
   const lines = Object.keys(dict)
     .sort()
     .map((k) => `${k}: ${dict[k]}\n`);
   lines.push('Errors:\n');
-  for (const [name, status] of r.errors) lines.push(`${name}, ${status}\n`);
+  for (const [name, status] of errors) lines.push(`${name}, ${status}\n`);
   return lines.join('');
 }

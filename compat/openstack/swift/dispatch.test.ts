@@ -11,8 +11,8 @@ const t = (raw: string): SwiftTarget => {
 };
 
 describe('Swift dispatch', () => {
-  it('has a handler for exactly the implemented operations (getInfo and tempUrl are served outside the table, quotas by the POST handlers and core, versioned writes by the container PUT/POST)', () => {
-    const outside = new Set(['getInfo', 'tempUrl', 'accountQuotas', 'containerQuotas', 'versionedWrites']);
+  it('has a handler for exactly the implemented operations (getInfo and tempUrl are served outside the table, quotas by the POST handlers and core, versioned writes by the container PUT/POST, static web before the read handlers)', () => {
+    const outside = new Set(['getInfo', 'tempUrl', 'accountQuotas', 'containerQuotas', 'versionedWrites', 'staticWeb']);
     const implemented = SWIFT_OPERATIONS.filter((r) => r.implemented && !outside.has(r.operation)).map((r) => r.operation);
     const handled = Object.keys(HANDLERS);
     expect(handled.sort()).toEqual(implemented.sort());
@@ -36,5 +36,7 @@ describe('Swift dispatch', () => {
     expect(selectOperation('PUT', t('/v1/AUTH_p/c'), new Headers({ 'x-container-sync-key': 'k' }))).toBe('containerSync');
     expect(selectOperation('POST', t('/v1/AUTH_p/c'), new Headers({ 'x-container-sync-to': '' }))).toBe('postContainer');
     expect(selectOperation('POST', t('/v1/AUTH_p/c/o'), new Headers({ 'x-symlink-target': 'c/t' }))).toBe('symlink');
+    expect(selectOperation('POST', t('/v1/AUTH_p/c/prefix/'), new Headers({ 'content-type': 'multipart/form-data; boundary=x' }))).toBe('formPost');
+    expect(selectOperation('PUT', t('/v1/AUTH_p/c?extract-archive=tar'), h)).toBe('bulkExtract');
   });
 });

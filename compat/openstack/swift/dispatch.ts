@@ -1,8 +1,9 @@
 // The Swift routing table: method × (account | container | object) × query/headers → operation → handler.
 import { getAccount, headAccount, postAccount } from './handlers/account.js';
-import { bulkDelete } from './handlers/bulk.js';
+import { bulkDelete, bulkExtract } from './handlers/bulk.js';
 import { deleteContainer, getContainer, headContainer, postContainer, putContainer } from './handlers/container.js';
 import { copyObject, deleteObject, getObject, headObject, postObject, putObject } from './handlers/object.js';
+import { formPost } from './handlers/form-post.js';
 import { deleteSloManifest, getSloManifest, manifestParam, putSloManifest } from './handlers/slo.js';
 import type { SwiftOperation } from './operations.js';
 import type { SwiftTarget } from './path.js';
@@ -17,11 +18,13 @@ export const HANDLERS: Partial<Record<SwiftOperation, SwiftHandler>> = {
   headAccount,
   postAccount,
   bulkDelete,
+  bulkExtract,
   getContainer,
   headContainer,
   putContainer,
   postContainer,
   deleteContainer,
+  formPost,
   getObject,
   headObject,
   putObject,
@@ -66,6 +69,8 @@ export function selectOperation(method: string, target: SwiftTarget, headers: He
       case 'COPY':
         return 'copyObject';
       case 'POST':
+        // Swift's formpost takes every multipart form POST, to a container or to a prefix inside it.
+        if ((headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) return 'formPost';
         if (headers.has('x-symlink-target')) return 'symlink';
         return 'postObject';
       case 'DELETE':

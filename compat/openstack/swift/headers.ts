@@ -44,19 +44,21 @@ export type MetaScope = 'Account' | 'Container' | 'Object';
 
 /**
  * User metadata named by request headers `X-{Scope}-Meta-{name}` (set) and `X-Remove-{Scope}-Meta-{name}` (remove → '').
- * Names come back lower-cased (the canonical stored form); values are kept as sent.
+ * Names come back lower-cased (the canonical stored form) with underscores as hyphens (Swift reads headers
+ * through the WSGI environment, where `_` and `-` are one character); values are kept as sent. An empty
+ * value removes, as Swift's POST and container/account PUT treat it, unless `keepEmpty` (an object PUT or
+ * COPY stores it as an empty item).
  */
-export function readMetaHeaders(headers: Headers, scope: MetaScope): { set: Record<string, string>; remove: string[] } {
+export function readMetaHeaders(headers: Headers, scope: MetaScope, opts: { keepEmpty?: boolean } = {}): { set: Record<string, string>; remove: string[] } {
   const setPrefix = `x-${scope.toLowerCase()}-meta-`;
   const removePrefix = `x-remove-${scope.toLowerCase()}-meta-`;
   const set: Record<string, string> = {};
   const remove: string[] = [];
   headers.forEach((value, key) => {
-    const k = key.toLowerCase();
+    const k = key.toLowerCase().replace(/_/g, '-');
     if (k.startsWith(setPrefix) && k.length > setPrefix.length) {
       const name = k.slice(setPrefix.length);
-      // Swift treats an empty value as a removal.
-      if (value === '') remove.push(name);
+      if (value === '' && !opts.keepEmpty) remove.push(name);
       else set[name] = value;
     } else if (k.startsWith(removePrefix) && k.length > removePrefix.length) {
       remove.push(k.slice(removePrefix.length));

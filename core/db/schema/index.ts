@@ -4,3 +4,6 @@ export * from './jobs.js';
 export * from './objects.js';
 export * from './image.js';
 export * from './network.js';
+export * from './fleet.js';
+export * from './catalog.js';
+export * from './compute.js';

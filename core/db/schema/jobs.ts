@@ -4,7 +4,8 @@ import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
 /**
  * One background job. `status`: `pending` (waiting for run_at) → `running` (claimed until
  * locked_until; a crashed worker's claim expires and the job is claimed again) → `done` or
- * `failed` (attempts exhausted); with BullMQ, `pending` → `relayed` once handed to Redis.
+ * `failed` (attempts exhausted); with BullMQ, `pending` → `relaying` (claimed by one relaying process until
+ * locked_until) → `relayed` once handed to Redis.
  * Finished rows are kept a while so deterministic ids keep deduplicating, then pruned.
  */
 export const jobs = sqliteTable(
@@ -16,7 +17,7 @@ export const jobs = sqliteTable(
     payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
     runAt: integer('run_at').notNull(),
     attempts: integer('attempts').notNull().default(0),
-    status: text('status', { enum: ['pending', 'running', 'done', 'failed', 'relayed'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'running', 'done', 'failed', 'relaying', 'relayed'] }).notNull().default('pending'),
     lockedUntil: integer('locked_until'),
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),

@@ -85,7 +85,7 @@ export class TokenService {
     cacheLimits: TokenCacheLimits = TOKEN_CACHE_LIMITS,
   ) {
     this.cache = new TokenCache(cacheLimits);
-    revocations.onRevoke(() => this.cache.clear());
+    revocations.onStale(() => this.cache.clear());
   }
 
   /** How many resolved tokens are held in memory, and their estimated bytes. */

@@ -96,3 +96,12 @@ export async function deleteObjectTagging(call: S3Call): Promise<S3Result> {
   await call.deps.objects.putObjectTags(call.ctx, { container: call.bucket, name: call.key }, null, { versionId });
   return { output: { VersionId: versionId } };
 }
+
+const ACL_ACCEPTS =
+  'x-amz-acl (private, public-read, public-read-write, authenticated-read, bucket-owner-read, bucket-owner-full-control), or x-amz-grant-* headers, or an AccessControlPolicy body (one of the three: InvalidRequest otherwise); grantees by id (a project id) or the AllUsers / AuthenticatedUsers groups; EmailAddress → UnresolvableGrantByEmailAddress';
+
+/** What the compat matrix says the ACL operations accept. */
+export const aclNotes: Readonly<Record<string, string>> = {
+  PutBucketAcl: `${ACL_ACCEPTS}; blocked by PutPublicAccessBlock BlockPublicAcls`,
+  PutObjectAcl: `${ACL_ACCEPTS}; ?versionId targets one version; LastModified unchanged`,
+};

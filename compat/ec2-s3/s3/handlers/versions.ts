@@ -82,6 +82,8 @@ export async function listObjectVersions(call: S3Call): Promise<S3Result> {
 
 /** What the compat matrix says about the versioning operations. */
 export const versionNotes: Readonly<Record<string, string>> = {
-  PutBucketVersioning: 'Enabled / Suspended; MFA delete refused; excludes Swift X-Versions-Location on the same container',
+  PutBucketVersioning:
+    'Status Enabled or Suspended (any other value: MalformedXML); MFADelete Enabled → 501 NotImplemented, Disabled accepted; Suspended on a never-versioned bucket changes nothing (GetBucketVersioning stays empty); refused on a container that has Swift X-Versions-Location / X-History-Location',
+  GetBucketVersioning: 'Status Enabled or Suspended; absent for a bucket whose versioning was never set; MFADelete never returned',
   ListObjectVersions: 'versions and delete markers, key-marker / version-id-marker paging',
 };

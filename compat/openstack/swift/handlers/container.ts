@@ -96,7 +96,7 @@ function checkPolicy(r: SwiftRequest): void {
 /** PUT container: 201 when created, 202 when it already existed (metadata and ACLs applied either way). */
 export async function putContainer(r: SwiftRequest): Promise<Response> {
   checkPolicy(r);
-  const { set } = readMetaHeaders(r.headers, 'Container');
+  const { set, remove } = readMetaHeaders(r.headers, 'Container');
   const problem = checkMetadata(set, 'Container');
   if (problem) throw new SwiftError(400, problem);
   const acl = readAcl(r);
@@ -105,7 +105,13 @@ export async function putContainer(r: SwiftRequest): Promise<Response> {
     metadata: set,
     ...(acl.read !== undefined || acl.write !== undefined ? { swiftAcl: acl } : {}),
   });
-  if (versions !== undefined) await r.deps.objects.updateContainer(r.ctx, containerRef(r), { swiftVersions: versions });
+  // A PUT to an existing container updates it as a POST would: removals (X-Remove-Container-Meta-*, empty values) too.
+  if (versions !== undefined || (!created && remove.length)) {
+    await r.deps.objects.updateContainer(r.ctx, containerRef(r), {
+      ...(versions !== undefined ? { swiftVersions: versions } : {}),
+      ...(!created && remove.length ? { metadata: { set: {}, remove } } : {}),
+    });
+  }
   return respond(created ? 201 : 202);
 }
 

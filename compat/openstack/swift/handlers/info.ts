@@ -1,5 +1,5 @@
 // `GET /info`: Swift's capabilities document, listing exactly the features this face implements.
-import { BULK_DELETE_LIMITS } from './bulk.js';
+import { BULK_DELETE_LIMITS, BULK_EXTRACT_LIMITS } from './bulk.js';
 import { MAX_FILE_SIZE } from './object.js';
 import { SLO_LIMITS } from './slo.js';
 import { META_LIMITS } from '../headers.js';
@@ -55,7 +55,13 @@ export function capabilities(): Record<string, unknown> {
       max_deletes_per_request: BULK_DELETE_LIMITS.maxDeletesPerRequest,
       max_failed_deletes: BULK_DELETE_LIMITS.maxFailedDeletes,
     },
+    bulk_upload: {
+      max_containers_per_extraction: BULK_EXTRACT_LIMITS.maxContainersPerExtraction,
+      max_failed_extractions: BULK_EXTRACT_LIMITS.maxFailedExtractions,
+    },
+    formpost: { allowed_digests: [...TEMPURL_DIGESTS], deprecated_digests: ['sha1'] },
     keystoneauth: {},
+    staticweb: {},
     container_quotas: {},
     account_quotas: {},
   };

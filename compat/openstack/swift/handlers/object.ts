@@ -3,7 +3,7 @@ import { getMimeType } from 'hono/utils/mime';
 import { isCoreError } from '../../../../core/errors.js';
 import type { ByteRange, GetObjectResult, HeadObjectResult, ObjectRef } from '../../../../core/objects/types.js';
 import { SwiftError } from '../errors.js';
-import { checkMetadata, headerSafe, httpDate, readMetaHeaders } from '../headers.js';
+import { checkMetadata, headerSafe, httpDate, readMetaHeaders, writeMetaHeaders } from '../headers.js';
 import { RESELLER_PREFIX, decodePathOnce, splitContainerObject } from '../path.js';
 import { isTrue, parseConditions, parseDeleteAt, parseRange } from '../request-parse.js';
 import { access, objectRef, projectOf, respond, type SwiftRequest } from '../request.js';
@@ -122,8 +122,9 @@ function contentTypeFor(r: SwiftRequest): string {
   return getMimeType(r.target.object!) ?? 'application/octet-stream';
 }
 
-function userMetadata(r: SwiftRequest): Record<string, string> {
-  const { set } = readMetaHeaders(r.headers, 'Object');
+/** User metadata of a PUT or COPY (`keepEmpty`: an empty value is stored) or a POST (an empty value is dropped). */
+function userMetadata(r: SwiftRequest, keepEmpty: boolean): Record<string, string> {
+  const { set } = readMetaHeaders(r.headers, 'Object', { keepEmpty });
   const problem = checkMetadata(set, 'Object');
   if (problem) throw new SwiftError(400, problem);
   return set;
@@ -143,13 +144,8 @@ const emptyBody = (): ReadableStream<Uint8Array> =>
     },
   });
 
-/** PUT object: streams the body (Etag checked → 422), 201 with Etag and Last-Modified. Also DLO manifests. */
-export async function putObject(r: SwiftRequest): Promise<Response> {
-  if (r.headers.has('x-static-large-object')) {
-    throw new SwiftError(400, 'X-Static-Large-Object is a reserved header. To create a static large object add query param multipart-manifest=put.');
-  }
-  const length = declaredLength(r);
-  const etag = r.headers.get('etag');
+/** The `X-Object-Manifest` of a PUT or POST (null when absent), checked as Swift's dlo middleware checks it. */
+function readManifest(r: SwiftRequest): string | null {
   const manifest = r.headers.get('x-object-manifest');
   // Swift's rule: a container, a non-empty prefix not starting with `/`, and no `?` or `&` anywhere.
   if (manifest !== null && !/^[^/?&]+\/[^/?&][^?&]*$/s.test(manifest)) {
@@ -157,9 +153,20 @@ export async function putObject(r: SwiftRequest): Promise<Response> {
   }
   // The dlo middleware unquotes container and prefix; escapes that spell no UTF-8 would decode to U+FFFD.
   if (manifest !== null && decodePathOnce(manifest) === undefined) throw new SwiftError(412, 'Invalid UTF8 or contains NULL');
+  return manifest;
+}
+
+/** PUT object: streams the body (Etag checked → 422), 201 with Etag and Last-Modified. Also DLO manifests. */
+export async function putObject(r: SwiftRequest): Promise<Response> {
+  if (r.headers.has('x-static-large-object')) {
+    throw new SwiftError(400, 'X-Static-Large-Object is a reserved header. To create a static large object add query param multipart-manifest=put.');
+  }
+  const length = declaredLength(r);
+  const etag = r.headers.get('etag');
+  const manifest = readManifest(r);
   const res = await r.deps.objects.putObject(r.ctx, objectRef(r), r.c.req.raw.body ?? emptyBody(), {
     contentType: contentTypeFor(r),
-    userMetadata: userMetadata(r),
+    userMetadata: userMetadata(r, true),
     systemMetadata: readSystemMetadata(r.headers),
     ...(length !== undefined ? { expectedSize: length } : {}),
     ...(etag ? { expectedMd5: etag.replace(/^"|"$/g, '').toLowerCase() } : {}),
@@ -208,7 +215,7 @@ export async function copyObject(r: SwiftRequest): Promise<Response> {
   const deleteAt = parseDeleteAt(r.headers, r.deps.now());
   const res = await r.deps.objects.copyObject(r.ctx, source, dest, {
     ...(fresh ? { metadataDirective: 'REPLACE' as const } : { mergeMetadata: true }),
-    userMetadata: userMetadata(r),
+    userMetadata: userMetadata(r, true),
     ...(sentType ? { contentType: sentType } : fresh ? { contentType: getMimeType(dest.name) ?? 'application/octet-stream' } : {}),
     ...(fresh ? { systemMetadata: readSystemMetadata(r.headers) } : {}),
     ...(deleteAt !== undefined ? { deleteAt } : {}),
@@ -222,15 +229,24 @@ export async function copyObject(r: SwiftRequest): Promise<Response> {
   h.set('X-Copied-From', headerSafe(`${encodeURIComponent(source.container)}/${encodeURIComponent(source.name).replace(/%2F/g, '/')}`));
   h.set('X-Copied-From-Last-Modified', httpDate(res.sourceLastModified));
   if (source.projectId !== dest.projectId) h.set('X-Copied-From-Account', `${RESELLER_PREFIX}${source.projectId}`);
+  // Swift's copy middleware answers with the new object's headers: its metadata and type.
+  h.set('Content-Type', res.contentType);
+  writeMetaHeaders(h, 'Object', res.userMetadata);
   return respond(201, h);
 }
 
-/** POST object: replaces user metadata, Content-Type, Content-Disposition/Encoding and X-Delete-At; 202. */
+/**
+ * POST object: replaces user metadata, Content-Type, Content-Disposition/Encoding and X-Delete-At; 202.
+ * `X-Object-Manifest` is one of the object server's allowed headers, so a POST carrying it makes the object
+ * a DLO over that container/prefix (or points a DLO elsewhere).
+ */
 export async function postObject(r: SwiftRequest): Promise<Response> {
   const sentType = r.headers.get('content-type');
   const deleteAt = parseDeleteAt(r.headers, r.deps.now());
+  const manifest = readManifest(r);
   await r.deps.objects.updateObjectMetadata(r.ctx, objectRef(r), {
-    userMetadata: userMetadata(r),
+    ...(manifest !== null ? { dloManifest: manifest } : {}),
+    userMetadata: userMetadata(r, false),
     ...(sentType ? { contentType: sentType } : {}),
     systemMetadata: readSystemMetadata(r.headers),
     deleteAt: deleteAt ?? null,

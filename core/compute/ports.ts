@@ -1,0 +1,34 @@
+// What compute needs from the network service: check requested networks at the API, bind ports on the host, release them.
+import type { RequestContext } from '../context.js';
+import type { InstanceAddress, RequestedNetworks } from './types.js';
+
+/** The instance a port is for, as the network service needs it. */
+export interface PortTarget {
+  instanceId: string;
+  projectId: string;
+  /** The compute host the ports bind to (`binding:host_id`). */
+  host: string;
+  requested: RequestedNetworks;
+  securityGroups: string[];
+}
+
+/**
+ * Networking as compute uses it (nova's `network/neutron.py` API). Implemented over the network
+ * service by the composition root; compute never owns a network model.
+ */
+export interface ComputeNetworking {
+  /** Checks at the API that the requested networks, ports and fixed IPs exist and are usable by the caller (Nova's 400s). */
+  validate(ctx: RequestContext, requested: RequestedNetworks, count: number): void | Promise<void>;
+  /**
+   * Creates (or finds, on a re-delivery) and binds the instance's ports on `target.host`; returns the
+   * addresses by network name. Throws when no port can be bound (the build then fails).
+   */
+  allocate(target: PortTarget): Promise<Record<string, InstanceAddress[]>>;
+  /** Deletes the ports compute created for the instance; `keepPorts` (ports the user passed) are only detached. Idempotent. */
+  deallocate(instanceId: string, keepPorts?: string[]): Promise<void>;
+}
+
+/** Reads a guest's console on its host (nova-api's RPC call to nova-compute `get_console_output`). */
+export interface ConsoleSource {
+  consoleOutput(host: string, instanceId: string, lines?: number): Promise<string>;
+}

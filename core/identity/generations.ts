@@ -1,0 +1,41 @@
+// Cache generation counters: a change bumps its cache's counter in the database, and every process drops its copy when the counter moved.
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { cacheGenerations } from '../db/schema/fleet.js';
+import type { DbOrTx } from '../jobs/outbox.js';
+
+/** The caches other processes must drop: `ec2` (access key → secret), `identity` (grants behind cached token roles). */
+export type CacheName = 'ec2' | 'identity';
+
+/**
+ * One row per cache name in `cache_generations`. Writers call `bump` (in their transaction when they
+ * have one); readers call `changed` before trusting what they hold: one primary-key read, cheap enough
+ * to run on every SigV4 request, so a credential deleted through one gateway stops signing on all of them
+ * at once.
+ */
+export class CacheGenerations {
+  private readonly seen = new Map<CacheName, number>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Moves `name`'s counter on; every process's next `changed(name)` is true. */
+  bump(tx: DbOrTx, name: CacheName): void {
+    tx.insert(cacheGenerations)
+      .values({ name, gen: 1 })
+      .onConflictDoUpdate({ target: cacheGenerations.name, set: { gen: sql`${cacheGenerations.gen} + 1` } })
+      .run();
+  }
+
+  /** The counter now (0 before the first bump). */
+  read(name: CacheName): number {
+    return this.db.select({ gen: cacheGenerations.gen }).from(cacheGenerations).where(eq(cacheGenerations.name, name)).get()?.gen ?? 0;
+  }
+
+  /** True when `name` moved since this process last asked (the first call only records the counter, and answers true). */
+  changed(name: CacheName): boolean {
+    const gen = this.read(name);
+    if (this.seen.get(name) === gen) return false;
+    this.seen.set(name, gen);
+    return true;
+  }
+}

@@ -1,0 +1,39 @@
+// Fleet-wide leases for periodic tasks: of every process sharing the database, one runs each task per period.
+import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { periodicLeases } from '../db/schema/fleet.js';
+
+/** Decides whether this process runs a periodic task now. */
+export interface PeriodicLeases {
+  /** This process's holder id in the lease rows. */
+  readonly holder: string;
+  /**
+   * Claims task `name` for one period of `periodMs` if no process holds it; true when this process
+   * should run it now. The lease ends a little before the period does, so the next timer to fire
+   * anywhere (this process's or another's) claims the next run: one run per period across the fleet,
+   * and a dead holder is replaced within one period.
+   */
+  claim(name: string, periodMs: number): boolean;
+}
+
+/** Leases over the `periodic_leases` table: a compare-and-swap on `until`, so two processes never both win one period. */
+export function createPeriodicLeases(db: Db, clock: () => number = Date.now, holder: string = randomUUID()): PeriodicLeases {
+  return {
+    holder,
+    claim(name, periodMs) {
+      const now = clock();
+      const until = now + Math.max(1, Math.floor(periodMs * 0.9));
+      const row = db.select().from(periodicLeases).where(eq(periodicLeases.name, name)).get();
+      if (!row) return db.insert(periodicLeases).values({ name, holder, until }).onConflictDoNothing().run().changes > 0;
+      if (row.until > now) return false;
+      return (
+        db
+          .update(periodicLeases)
+          .set({ holder, until })
+          .where(and(eq(periodicLeases.name, name), eq(periodicLeases.until, row.until)))
+          .run().changes > 0
+      );
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// Registers nova-scheduler: `compute.schedule` picks a host by filters and weighers and claims it atomically through the conductor.
+import type { ComputeService } from '../../core/compute/index.js';
+import type { JobQueue } from '../../core/jobs/port.js';
+import type { Logger } from '../../core/logger.js';
+import { selectHosts } from './select-hosts.js';
+
+/** What the scheduler needs. */
+export interface SchedulerDeps {
+  compute: ComputeService;
+  logger: Logger;
+  /** This process's host name, for the `nova-scheduler` service row. */
+  host: string;
+  periodic?: { every(name: string, ms: number, fn: () => void, opts?: { runAtStart?: boolean }): void };
+}
+
+/**
+ * `compute.schedule`: idempotent (an instance already placed, deleted or no longer scheduling is left
+ * alone). The chosen host's resources are claimed by one conditional UPDATE, so several schedulers (in
+ * several processes, on Redis) can never over-commit a host; a lost race falls through to the next
+ * best host.
+ */
+export function registerScheduler(queue: Pick<JobQueue, 'process'>, deps: SchedulerDeps): void {
+  const { compute, logger } = deps;
+  queue.process('compute.schedule', async ({ instanceId, attempt }) => {
+    const spec = compute.conductor.requestSpec(instanceId);
+    if (!spec) return;
+    const selection = selectHosts(compute.conductor.schedulerHosts(), spec);
+    const host = selection.hosts.length ? compute.conductor.placeInstance(instanceId, selection.hosts, attempt) : undefined;
+    if (!host) {
+      const why = selection.rejectedBy ? `There are not enough hosts available (filter ${selection.rejectedBy} returned 0 hosts).` : 'There are not enough hosts available.';
+      logger.info({ instance: instanceId, attempt, why }, 'scheduler: no valid host');
+      compute.conductor.noValidHost(instanceId, why);
+    }
+  });
+  deps.periodic?.every('nova-scheduler heartbeat', 10_000, () => compute.heartbeat('nova-scheduler', deps.host), { runAtStart: true });
+}
