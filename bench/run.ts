@@ -2,13 +2,14 @@
 import { printRatioTable, runLoad, startBaseline, startSkybridge, type RatioRow, type ServedProcess } from './harness.js';
 import { imageSuite } from './image.js';
 import { keystoneSuite } from './keystone.js';
+import { networkSuite } from './network.js';
 import { createBenchDatabase } from './postgres.js';
 import { s3Suite } from './s3.js';
 import { runScaleOut } from './scale-out.js';
 import type { BenchSuite } from './suite.js';
 
 /** Every suite `npm run bench` runs; add a line per family. */
-const suites: BenchSuite[] = [keystoneSuite, s3Suite, imageSuite];
+const suites: BenchSuite[] = [keystoneSuite, s3Suite, imageSuite, networkSuite];
 /** The suites run again with SKYBRIDGE_DATABASE_URL on PostgreSQL. */
 const postgresSuites = new Set(['keystone', 's3']);
 

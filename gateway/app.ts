@@ -18,6 +18,10 @@ import { createS3App } from '../compat/ec2-s3/s3/app.js';
 import { createGlanceApp, versions as glanceVersions } from '../compat/openstack/glance/app.js';
 import { GLANCE_PREFIX } from '../compat/openstack/glance/operations.js';
 import { createKeystoneApp } from '../compat/openstack/keystone/app.js';
+import { createNeutronApp, versions as neutronVersions } from '../compat/openstack/neutron/app.js';
+import { NEUTRON_PREFIX } from '../compat/openstack/neutron/operations.js';
+import { FakeNetworkAgentDriver } from '../backends/network/fake-agent-driver.js';
+import type { NetworkAgentDriver } from '../backends/network/types.js';
 import { SWIFT_PREFIX, createSwiftApp } from '../compat/openstack/swift/app.js';
 import { CLIENT_ABORT_STATUS, isClientAbort } from '../core/client-abort.js';
 import { rawTarget } from '../core/context.js';
@@ -49,6 +53,7 @@ import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { requestId } from './middleware/request-id.js';
 import { registerObjectStoreWorkers } from '../workers/object-store/register-object-store-workers.js';
 import { registerImageWorkers } from '../workers/image-import/register-image-workers.js';
+import { registerNetworkWorkers } from '../workers/network/register-network-workers.js';
 import { FakeComputeDriver } from '../backends/compute/fake-driver.js';
 import type { ComputeDriver } from '../backends/compute/types.js';
 import { createNovaApp, versions as novaVersions } from '../compat/openstack/nova/app.js';
@@ -74,6 +79,8 @@ export interface SystemOverrides {
   blobStore?: BlobStore;
   /** Job queue (tests); default: the embedded outbox queue, or BullMQ when `config.redisUrl` is set. */
   queue?: JobQueue;
+  /** The network agents' driver (tests keep a handle on the fake); default: the fake, which records what it would build. */
+  networkDriver?: NetworkAgentDriver;
   /** The object store's clock (tests move it to make lifecycle rules and delete-at times due); default `Date.now`. */
   objectClock?: Clock;
   /** Hypervisor driver (tests); default: the fake driver with `config.compute`'s simulated hosts. */
@@ -102,6 +109,8 @@ export interface System {
   images: ImageService;
   /** Networks, subnets, ports, security groups, routers, floating IPs (Neutron and Nova call it). */
   network: NetworkService;
+  /** What the simulated network agents drive (the fake records bridges, namespaces, NAT rules). */
+  networkDriver: NetworkAgentDriver;
   /** Prometheus metrics (`GET /metrics`). */
   metrics: GatewayMetrics;
   /** Compute (Nova calls it); the scheduler and compute agent run as this process's job processors. */
@@ -165,14 +174,6 @@ function healthOnlyApp(): Hono<GatewayEnv> {
   app.get('/healthz', (c) => c.json({ status: 'ok', role: 'worker' }));
   app.notFound((c) => c.json({ error: { code: 404, title: 'Not Found', message: 'This is a worker process (SKYBRIDGE_ROLE=worker): it serves only GET /healthz.' } }, 404));
   return app;
-}
-
-/** Creates devstack's `private` network and `private-subnet` in `projectId` unless the project has a network of that name. */
-function ensureDevstackNetwork(network: NetworkService, projectId: string): void {
-  const ctx = { requestId: 'bootstrap-network', auth: { userId: 'bootstrap', userName: 'bootstrap', userDomainId: 'default', projectId, roles: ['admin', 'member', 'reader'], roleIds: [], methods: ['bootstrap'], issuedAt: 0, expiresAt: 0 } };
-  if (network.listNetworks(ctx).some((n) => n.name === 'private' && n.projectId === projectId)) return;
-  const net = network.createNetwork(ctx, { projectId, name: 'private' });
-  network.createSubnet(ctx, { projectId, networkId: net.id, name: 'private-subnet', cidr: '10.0.0.0/26', ipVersion: 4 });
 }
 
 /** Opens the configured PostgreSQL, or stops the start with a message naming the variable (never a stack trace). */
@@ -354,6 +355,13 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
       defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...config.network.quotas },
     },
   });
+  // devstack's first-start topology (public, private, router1, default security groups), once.
+  network.bootstrap(firstStartInfo.bootstrap.admin.projectId, firstStartInfo.bootstrap.demo.projectId);
+  const networkDriver = overrides.networkDriver ?? new FakeNetworkAgentDriver();
+  registerNetworkWorkers(queue, { network, driver: networkDriver, periodic, logger });
+  identity.catalog.register({ type: 'network', name: 'neutron', path: NEUTRON_PREFIX, description: 'Neutron Networking Service' });
+  app.get(`${NEUTRON_PREFIX}/`, (c) => c.json(neutronVersions(`${config.publicUrl}${NEUTRON_PREFIX}`)));
+  app.route(NEUTRON_PREFIX, createNeutronApp({ network, tokens: identity.tokens, logger, networkUrl: `${config.publicUrl}${NEUTRON_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
   // Compute: API → queue → scheduler → compute agent → driver; every state change goes through the conductor (core).
   const compute = new ComputeService({
     db: db.db,
@@ -365,8 +373,6 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     settings: { defaultQuotas: { instances: cc.quotaInstances, cores: cc.quotaCores, ram: cc.quotaRamMb } },
   });
   compute.init();
-  // devstack's `private` network (10.0.0.0/26) for the demo project, once: a first server gets an address with no setup.
-  starters.push(() => ensureDevstackNetwork(network, firstStartInfo.bootstrap.demo.projectId));
   registerScheduler(queue, { compute, logger, host: hostname(), periodic });
   const agent = registerComputeAgent(queue, { compute, driver: computeDriver, images, networking: compute.cc.networking, logger, periodic });
   // Hosts are known before the first request (the periodic heartbeat keeps them up afterwards).
@@ -406,6 +412,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     objects,
     images,
     network,
+    networkDriver,
     metrics,
     compute,
     computeDriver,

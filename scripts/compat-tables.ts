@@ -4,6 +4,8 @@ import { notImplemented as keystoneNotImplemented } from '../compat/openstack/ke
 import { KEYSTONE_PREFIX, keystoneOperations } from '../compat/openstack/keystone/operations.js';
 import { notImplemented as glanceNotImplemented } from '../compat/openstack/glance/not-implemented.js';
 import { GLANCE_PREFIX, glanceOperations } from '../compat/openstack/glance/operations.js';
+import { notImplemented as neutronNotImplemented } from '../compat/openstack/neutron/not-implemented.js';
+import { NEUTRON_PREFIX, neutronOperations } from '../compat/openstack/neutron/operations.js';
 import { novaOperations } from '../compat/openstack/nova/operations.js';
 import { SWIFT_OPERATIONS } from '../compat/openstack/swift/operations.js';
 import { SWIFT_PARAMETER_RULES } from '../compat/openstack/swift/request-parameters.js';
@@ -47,6 +49,13 @@ export const compatTables: CompatTable[] = [
     rows: glanceOperations,
     mountPrefix: GLANCE_PREFIX,
     placeholder: glanceNotImplemented,
+  },
+  {
+    title: 'Neutron (Networking v2.0)',
+    family: 'OpenStack',
+    rows: neutronOperations,
+    mountPrefix: NEUTRON_PREFIX,
+    placeholder: neutronNotImplemented,
   },
   // Nova's server actions are one route (`POST …/action`) dispatched by body key: test/e2e/nova.test.ts checks the table against the app.
   { title: 'Nova (Compute v2.1)', family: 'OpenStack', rows: novaOperations },

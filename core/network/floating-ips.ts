@@ -95,6 +95,11 @@ function syncFip(nc: NetCtx, tx: DbOrTx, row: Pick<FipRow, 'id' | 'floatingIpAdd
   nc.enqueue(tx, 'network.floatingip.sync', { floatingIpId: row.id, host: nc.settings.networkHost, floatingIpAddress: row.floatingIpAddress });
 }
 
+/** Converges a router that just lost a floating IP's NAT. */
+export function syncOldRouter(nc: NetCtx, tx: DbOrTx, routerId: string): void {
+  nc.enqueue(tx, 'network.router.sync', { routerId, host: nc.settings.networkHost });
+}
+
 export function createFloatingIp(nc: NetCtx, ctx: RequestContext, input: CreateFloatingIpInput): FloatingIp {
   const projectId = ownerFor(ctx, input.projectId, 'floatingip');
   const admin = isAdmin(ctx);
@@ -169,7 +174,11 @@ export function updateFloatingIp(nc: NetCtx, ctx: RequestContext, id: string, in
       .set({ ...set, revision: cur.revision + 1, updatedAt: Math.max(now, cur.updatedAt) })
       .where(eq(netFloatingIps.id, id))
       .run();
-    if (input.portId !== undefined || input.fixedIpAddress !== undefined) syncFip(nc, tx, cur);
+    if (input.portId !== undefined || input.fixedIpAddress !== undefined) {
+      syncFip(nc, tx, cur);
+      // The NAT leaves the router it was on when the floating IP moves away from it.
+      if (cur.routerId && cur.routerId !== (set.routerId === undefined ? cur.routerId : set.routerId)) syncOldRouter(nc, tx, cur.routerId);
+    }
     return loadFip(tx, id);
   });
 }
@@ -184,6 +193,7 @@ export function deleteFloatingIp(nc: NetCtx, ctx: RequestContext, id: string): v
     if (port) deletePortInTx(nc, tx, port, true);
     deleteTags(tx, 'floatingips', id);
     syncFip(nc, tx, cur);
+    if (cur.routerId) syncOldRouter(nc, tx, cur.routerId);
   });
 }
 

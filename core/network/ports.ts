@@ -333,6 +333,7 @@ export function deletePortInTx(nc: NetCtx, tx: DbOrTx, row: PortRow, force = fal
   for (const f of tx.select().from(netFloatingIps).where(eq(netFloatingIps.portId, row.id)).all()) {
     tx.update(netFloatingIps).set({ portId: null, fixedIpAddress: null, routerId: null, status: 'DOWN', revision: f.revision + 1, updatedAt: Math.max(now, f.updatedAt) }).where(eq(netFloatingIps.id, f.id)).run();
     nc.enqueue(tx, 'network.floatingip.sync', { floatingIpId: f.id, host: nc.settings.networkHost, floatingIpAddress: f.floatingIpAddress });
+    if (f.routerId) nc.enqueue(tx, 'network.router.sync', { routerId: f.routerId, host: nc.settings.networkHost });
   }
   tx.delete(netPorts).where(eq(netPorts.id, row.id)).run();
   deleteTags(tx, 'ports', row.id);
