@@ -26,7 +26,7 @@ function expectFailure(r: CliResult, pattern: RegExp): void {
   expect(r.stderr + r.stdout).toMatch(pattern);
 }
 
-describe.concurrent('openstack compute CLI against skybridge', { timeout: 240_000 }, () => {
+describe.concurrent('openstack compute CLI against skybridge', { timeout: 400_000 }, () => {
   let server: RunningServer;
   let os: OpenstackCli;
   let dir: string;

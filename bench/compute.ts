@@ -1,0 +1,179 @@
+// Compute benchmark: a boot storm (min_count=N, zero simulated delay, until all ACTIVE) and GET /servers/detail, each against a raw baseline measured in the same run.
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { createServer, request } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { buildSystem } from '../gateway/app.js';
+import { loadConfig } from '../gateway/config.js';
+
+const N = Number(process.env.SKYBRIDGE_BENCH_BOOTS ?? 200);
+const LIST = Number(process.env.SKYBRIDGE_BENCH_LIST ?? 1000);
+const IMAGE = '5b1e3c2a-0d6f-4a7e-9c1b-000000000001';
+
+const out = (s: string) => process.stdout.write(s);
+
+/**
+ * The raw baseline of a boot: the same row writes a boot makes (insert, the scheduler's host claim and
+ * placement, four build-stage updates, ACTIVE), one transaction each as the real flow commits them, as
+ * prepared statements on a file database with the same durability (WAL, synchronous=FULL).
+ */
+function rawBootStorm(dir: string, n: number): number {
+  const db = new Database(join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE inst (id TEXT PRIMARY KEY, project TEXT, vm TEXT, task TEXT, host TEXT, progress INT, updated INT); CREATE TABLE node (host TEXT PRIMARY KEY, used INT, total INT); CREATE TABLE jobs (id TEXT PRIMARY KEY, name TEXT, payload TEXT, status TEXT)');
+  db.prepare("INSERT INTO node VALUES ('h1', 0, 1000000)").run();
+  const ins = db.prepare("INSERT INTO inst VALUES (?, 'p', 'building', 'scheduling', NULL, 0, ?)");
+  const job = db.prepare("INSERT INTO jobs VALUES (?, ?, ?, 'pending')");
+  const claim = db.prepare("UPDATE node SET used = used + 512 WHERE host = 'h1' AND used + 512 <= total");
+  const place = db.prepare("UPDATE inst SET host = 'h1', updated = ? WHERE id = ? AND host IS NULL");
+  const step = db.prepare('UPDATE inst SET task = ?, progress = ?, updated = ? WHERE id = ? AND task = ?');
+  const done = db.prepare("UPDATE inst SET vm = 'active', task = NULL, progress = 100, updated = ? WHERE id = ? AND task = 'spawning'");
+  const finish = db.prepare("UPDATE jobs SET status = 'done' WHERE id = ?");
+  const t0 = performance.now();
+  const ids = Array.from({ length: n }, () => randomUUID());
+  db.transaction(() => {
+    for (const id of ids) {
+      ins.run(id, Date.now());
+      job.run(`s-${id}`, 'schedule', id);
+    }
+  })();
+  for (const id of ids) {
+    db.transaction(() => {
+      claim.run();
+      place.run(Date.now(), id);
+      job.run(`b-${id}`, 'build', id);
+      finish.run(`s-${id}`);
+    })();
+    const stages: Array<[string, string, number]> = [
+      ['scheduling', 'networking', 10],
+      ['networking', 'block_device_mapping', 30],
+      ['block_device_mapping', 'spawning', 60],
+    ];
+    for (const [from, to, p] of stages) db.transaction(() => step.run(to, p, Date.now(), id, from))();
+    db.transaction(() => {
+      done.run(Date.now(), id);
+      finish.run(`b-${id}`);
+    })();
+  }
+  const ms = performance.now() - t0;
+  db.close();
+  return ms;
+}
+
+function get(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((res, rej) => {
+    const req = request({ host: '127.0.0.1', port, path, headers }, (r) => {
+      let body = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => (body += c));
+      r.on('end', () => res({ status: r.statusCode ?? 0, body }));
+    });
+    req.on('error', rej);
+    req.end();
+  });
+}
+
+/** Requests per second of `rounds` sequential GETs. */
+async function rps(port: number, path: string, headers: Record<string, string>, rounds: number): Promise<number> {
+  await get(port, path, headers);
+  const t0 = performance.now();
+  for (let i = 0; i < rounds; i++) {
+    const r = await get(port, path, headers);
+    if (r.status !== 200) throw new Error(`GET ${path} answered ${r.status}: ${r.body.slice(0, 200)}`);
+  }
+  return (rounds * 1000) / (performance.now() - t0);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'skybridge-bench-compute-'));
+  const config = loadConfig({
+    SKYBRIDGE_DATA_DIR: join(dir, 'data'),
+    SKYBRIDGE_LOG_LEVEL: 'silent',
+    SKYBRIDGE_ADMIN_PASSWORD: 'bench-secret',
+    SKYBRIDGE_PASSWORD_HASH_COST: '1024',
+    SKYBRIDGE_FAKE_HOSTS: '4',
+    SKYBRIDGE_FAKE_HOST_RAM_MB: String(1 << 22),
+    SKYBRIDGE_FAKE_HOST_VCPUS: '100000',
+    SKYBRIDGE_FAKE_SPAWN_MS: '0',
+    SKYBRIDGE_FAKE_POWER_MS: '0',
+    SKYBRIDGE_COMPUTE_QUOTA_INSTANCES: String(N + LIST + 10),
+    SKYBRIDGE_COMPUTE_QUOTA_CORES: String(10 * (N + LIST + 10)),
+    SKYBRIDGE_COMPUTE_QUOTA_RAM: String(1024 * (N + LIST + 10)),
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  });
+  const sys = await buildSystem(config);
+  await sys.start();
+  try {
+    const b = sys.firstStart.bootstrap;
+    const tok = await sys.app.request('/identity/v3/auth/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: b.admin.userName, domain: { id: 'default' }, password: b.admin.password } } }, scope: { project: { name: b.admin.projectName, domain: { id: 'default' } } } } }),
+    });
+    const token = tok.headers.get('x-subject-token')!;
+    const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
+
+    // Boot storm.
+    out(`compute bench: boot storm of ${N} servers (min_count=${N}, zero simulated delay, 4 hosts), then GET /servers/detail with ${LIST} servers\n`);
+    const raw = rawBootStorm(dir, N);
+    const t0 = performance.now();
+    const r = await sys.app.request('/compute/v2.1/servers', { method: 'POST', headers, body: JSON.stringify({ server: { name: 'storm', imageRef: IMAGE, flavorRef: '42', min_count: N, return_reservation_id: true } }) });
+    if (r.status !== 202) throw new Error(`boot storm refused: ${r.status} ${await r.text()}`);
+    const accepted = performance.now() - t0;
+    const { reservation_id: rid } = (await r.json()) as { reservation_id: string };
+    const ctx = { requestId: 'bench', auth: (await sys.identity.tokens.validate(token)).context };
+    for (;;) {
+      const { instances } = sys.compute.listServers(ctx, { reservationId: rid });
+      if (instances.length === N && instances.every((s) => s.status === 'ACTIVE')) break;
+      if (instances.some((s) => s.status === 'ERROR')) throw new Error('a storm server went to ERROR');
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    const storm = performance.now() - t0;
+
+    // GET /servers/detail with LIST servers (the storm's plus more), over TCP, against a raw prepared query behind node:http.
+    const more = LIST - N;
+    if (more > 0) {
+      const r2 = await sys.app.request('/compute/v2.1/servers', { method: 'POST', headers, body: JSON.stringify({ server: { name: 'fill', imageRef: IMAGE, flavorRef: '42', min_count: more, return_reservation_id: true } }) });
+      const { reservation_id: rid2 } = (await r2.json()) as { reservation_id: string };
+      for (;;) {
+        const { instances } = sys.compute.listServers(ctx, { reservationId: rid2 });
+        if (instances.length === more && instances.every((s) => s.status === 'ACTIVE')) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    }
+    const gw = serve({ fetch: sys.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((res) => gw.once('listening', res));
+    const gwPort = (gw.address() as { port: number }).port;
+    const stmt = sys.db.sqlite.prepare('SELECT * FROM cmp_instances WHERE project_id = ? AND deleted_at IS NULL ORDER BY created_at DESC, id DESC');
+    const projectId = ctx.auth.projectId!;
+    const base = createServer((_req, res) => {
+      const rows = stmt.all(projectId);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ servers: rows }));
+    });
+    await new Promise<void>((res) => base.listen(0, '127.0.0.1', res));
+    const basePort = (base.address() as { port: number }).port;
+    const rounds = Number(process.env.SKYBRIDGE_BENCH_LIST_ROUNDS ?? 20);
+    const baseRps = await rps(basePort, '/', {}, rounds);
+    const gwRps = await rps(gwPort, '/compute/v2.1/servers/detail', { 'x-auth-token': token }, rounds);
+    const check = JSON.parse((await get(gwPort, '/compute/v2.1/servers/detail', { 'x-auth-token': token })).body) as { servers: unknown[] };
+    gw.close();
+    base.close();
+
+    out('\n| measure | skybridge | raw baseline | ratio (baseline time / skybridge time) | goal |\n|---|---|---|---|---|\n');
+    out(`| boot storm ${N} servers → all ACTIVE | ${storm.toFixed(0)} ms (202 after ${accepted.toFixed(0)} ms) | ${raw.toFixed(0)} ms (same row writes, prepared SQL) | ${(raw / storm).toFixed(2)}× | ≤ 2000 ms |\n`);
+    out(`| GET /servers/detail, ${check.servers.length} servers | ${gwRps.toFixed(1)} req/s | ${baseRps.toFixed(1)} req/s (prepared query + JSON behind node:http) | ${(gwRps / baseRps).toFixed(2)}× | ≥ 0.7× |\n`);
+  } finally {
+    await sys.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
