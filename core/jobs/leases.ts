@@ -12,7 +12,8 @@ export interface PeriodicLeases {
    * Claims task `name` for one period of `periodMs` if no process holds it; true when this process
    * should run it now. The lease ends a little before the period does, so the next timer to fire
    * anywhere (this process's or another's) claims the next run: one run per period across the fleet,
-   * and a dead holder is replaced within one period.
+   * and a dead holder is replaced within one period. A lease left by a process with a longer
+   * period counts only for `periodMs`, so a restart with a shorter interval is not kept waiting.
    */
   claim(name: string, periodMs: number): boolean;
 }
@@ -26,7 +27,9 @@ export function createPeriodicLeases(db: Db, clock: () => number = Date.now, hol
       const until = now + Math.max(1, Math.floor(periodMs * 0.9));
       const row = db.select().from(periodicLeases).where(eq(periodicLeases.name, name)).get();
       if (!row) return db.insert(periodicLeases).values({ name, holder, until }).onConflictDoNothing().run().changes > 0;
-      if (row.until > now) return false;
+      // A lease longer than this period was taken under another configuration (a restart with a
+      // shorter interval): it binds no longer than this process's own period would.
+      if (row.until > now && row.until - now <= periodMs) return false;
       return (
         db
           .update(periodicLeases)

@@ -92,4 +92,19 @@ describe('periodic scheduler', () => {
     expect(new Set(ran)).toEqual(new Set(['granted']));
     db.close();
   });
+
+  it('a lease taken under a longer period (before a restart with a shorter interval) is taken over at once, then held for the new period', () => {
+    const db = openTestDatabase();
+    let now = 1_000_000;
+    const clock = () => now;
+    const before = createPeriodicLeases(db.db, clock);
+    expect(before.claim('blob audit', 3_600_000)).toBe(true);
+    const restarted = createPeriodicLeases(db.db, clock);
+    now += 500;
+    expect(restarted.claim('blob audit', 1000)).toBe(true);
+    expect(restarted.claim('blob audit', 1000)).toBe(false);
+    now += 900;
+    expect(restarted.claim('blob audit', 1000)).toBe(true);
+    db.close();
+  });
 });

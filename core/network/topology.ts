@@ -32,6 +32,12 @@ export interface BootstrapTopology {
  * projects' default security groups. A later start finds `public` and does nothing.
  */
 export function bootstrapTopology(nc: NetCtx, adminProjectId: string, demoProjectId: string): BootstrapTopology {
+  // One transaction: gateways of a fleet start together, and on PostgreSQL every transaction holds the
+  // fleet-wide write lock, so exactly one of them builds the topology and the others find it.
+  return nc.db.transaction(() => buildTopologyOnce(nc, adminProjectId, demoProjectId));
+}
+
+function buildTopologyOnce(nc: NetCtx, adminProjectId: string, demoProjectId: string): BootstrapTopology {
   const existing = nc.db.select({ id: netNetworks.id }).from(netNetworks).where(and(eq(netNetworks.name, 'public'), eq(netNetworks.external, true))).get();
   if (existing) return { publicNetworkId: existing.id, created: false };
   const admin = adminCtx(adminProjectId);

@@ -23,6 +23,8 @@ export interface S3Route {
    * PutObject (a RenameObject must never overwrite the key with an empty body).
    */
   newerThanModel?: true;
+  /** An S3 wire operation the SDK model has no shape for (the browser form upload); says why. */
+  outsideModel?: string;
 }
 
 const r = (method: string, level: S3Level, operation: string, query?: string[], header?: string): S3Route => ({ method, level, operation, query, header });
@@ -127,7 +129,7 @@ export const S3_ROUTES: readonly S3Route[] = [
   newer('POST', 'bucket', 'CreateBucketMetadataTableConfiguration', ['metadataTable']),
   r('POST', 'bucket', 'DeleteObjects', ['delete']),
   // The browser form upload (multipart/form-data with a signed policy): not in the SDK model, which has no request shape for it.
-  r('POST', 'bucket', 'PostObject'),
+  { method: 'POST', level: 'bucket', operation: 'PostObject', outsideModel: 'browser form upload; the SDK model has no request shape for it' },
 
   // object GET / HEAD
   r('GET', 'object', 'GetObjectAcl', ['acl']),
