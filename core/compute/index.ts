@@ -6,15 +6,16 @@ import { buildContext, isAdmin, loadVisible, requireRule, type ComputeContext, t
 import * as flavors from './flavors.js';
 import * as hosts from './hosts.js';
 import * as instances from './instances.js';
+import * as interfaces from './interfaces.js';
 import * as keypairs from './keypairs.js';
-import type { ConsoleSource } from './ports.js';
+import type { ConsoleSource, InterfaceRequest } from './ports.js';
 import * as quotas from './quotas.js';
 import * as actions from './server-actions.js';
 import * as groups from './server-groups.js';
 import type { CreateFlavorInput, CreateServersInput, InstanceAction, KeypairType, ListServersOptions, QuotaResource } from './types.js';
 
 export type { ComputeServiceDeps } from './context.js';
-export type { ComputeNetworking, ConsoleSource, PortTarget } from './ports.js';
+export type { ComputeNetworking, ConsoleSource, InstanceInterface, InterfaceRequest, PortTarget } from './ports.js';
 export type { RequestSpec } from './conductor.js';
 export type { HostRegistration, Claim } from './hosts.js';
 export * from './types.js';
@@ -114,6 +115,12 @@ export class ComputeService {
     if (!row.host || row.vmState === 'building' || !this.console) throw errors.invalidState(`Instance ${id} is not ready`, { reason: 'not-ready' });
     return this.console.consoleOutput(row.host, id, lines);
   }
+
+  // Interfaces (ports through the network service)
+  listInterfaces = (ctx: RequestContext, id: string) => interfaces.listInterfaces(this.cc, ctx, id);
+  showInterface = (ctx: RequestContext, id: string, portId: string) => interfaces.showInterface(this.cc, ctx, id, portId);
+  attachInterface = (ctx: RequestContext, id: string, req: InterfaceRequest) => interfaces.attachInterface(this.cc, ctx, id, req);
+  detachInterface = (ctx: RequestContext, id: string, portId: string) => interfaces.detachInterface(this.cc, ctx, id, portId);
 
   // Instance actions
   listInstanceActions = (ctx: RequestContext, id: string, opts?: { limit?: number; marker?: string; changesSince?: number }) => groups.listInstanceActions(this.cc, ctx, id, opts);

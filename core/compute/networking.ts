@@ -2,7 +2,7 @@
 import type { AuthContext, RequestContext } from '../context.js';
 import { errors, isCoreError } from '../errors.js';
 import type { NetworkService, Port } from '../network/index.js';
-import type { ComputeNetworking, PortTarget } from './ports.js';
+import type { ComputeNetworking, InstanceInterface, PortTarget } from './ports.js';
 import type { InstanceAddress, RequestedNetworks } from './types.js';
 
 /** The caller compute acts as toward the network service while building: the instance's own project (its ports belong to it). */
@@ -16,6 +16,25 @@ function autoNetworks(network: NetworkService, ctx: RequestContext): string[] {
   const nets = network.listNetworks(ctx).filter((n) => !n.external);
   if (nets.length > 1) throw errors.conflict('network', 'Multiple possible networks found, use a Network ID to be more specific.', { reason: 'multiple-networks' });
   return nets.map((n) => n.id);
+}
+
+const interfaceOf = (p: Port): InstanceInterface => ({ portId: p.id, networkId: p.networkId, macAddr: p.macAddress, portState: p.status, fixedIps: p.fixedIps.map((f) => ({ subnetId: f.subnetId, ipAddress: f.ipAddress })) });
+
+/** Nova's wording for the network service's refusals while attaching an interface. */
+function novaAttachError(e: unknown, instanceId: string, req: { portId?: string; networkId?: string; fixedIps?: string[] }): unknown {
+  if (isCoreError(e, 'NotFound')) {
+    if (e.detail.resource === 'port' && req.portId) return errors.notFound('port', req.portId, `Port id ${req.portId} could not be found.`);
+    if (e.detail.resource === 'network' && req.networkId) return errors.notFound('network', req.networkId, `Network ${req.networkId} could not be found.`);
+    return e;
+  }
+  if (isCoreError(e, 'Conflict')) {
+    // Nova's FixedIpAlreadyInUse (409).
+    if ((e.detail.type === 'IpAddressInUse' || e.detail.type === 'IpAddressAlreadyAllocated') && req.fixedIps?.length) return errors.conflict('port', `Fixed IP address ${req.fixedIps[0]} is already in use on instance ${instanceId}.`, { reason: 'fixed-ip-in-use' });
+    if (e.detail.type === 'IpAddressGenerationFailure') return errors.invalid(`No fixed IP addresses available for network: ${req.networkId}`, { reason: 'no-more-fixed-ips' });
+    if (e.detail.type === 'PortInUse' && req.portId) return errors.conflict('port', `Port ${req.portId} is still in use.`, { reason: 'port-in-use' });
+  }
+  if (isCoreError(e, 'Invalid') && req.networkId) return errors.invalid(e.message, { reason: 'fixed-ip' });
+  return e;
 }
 
 /** Builds the adapter Nova's API and compute agent use. */
@@ -101,6 +120,47 @@ export function networkingOver(network: NetworkService): ComputeNetworking {
 
     async deallocate(instanceId: string, keepPorts: string[] = []): Promise<void> {
       network.deletePortsOfDevice(instanceId, keepPorts);
+    },
+
+    interfaces(instanceId: string): InstanceInterface[] {
+      return network.listPortsByDevice(instanceId).filter((p) => p.deviceOwner.startsWith('compute:')).map(interfaceOf);
+    },
+
+    addresses(projectId: string, instanceId: string): Record<string, InstanceAddress[]> {
+      return addressesOf(projectCtx(projectId, instanceId), network.listPortsByDevice(instanceId).filter((p) => p.deviceOwner.startsWith('compute:')));
+    },
+
+    attachInterface(target, req): InstanceInterface {
+      const ctx = projectCtx(target.projectId, target.instanceId);
+      const owner = `compute:${target.zone}`;
+      try {
+        if (req.portId) {
+          const port = network.getPort(ctx, req.portId);
+          if (port.deviceId) throw errors.conflict('port', `Port ${req.portId} is still in use.`, { reason: 'port-in-use' });
+          return interfaceOf(network.attachPortToDevice(ctx, req.portId, target.instanceId, { hostId: target.host, deviceOwner: owner }));
+        }
+        let networkId = req.networkId;
+        if (!networkId) {
+          const nets = network.listNetworks(ctx).filter((n) => !n.external);
+          if (nets.length === 0) throw errors.invalid(`No specific network was requested and none are available for project '${target.projectId}'.`, { reason: 'no-network' });
+          if (nets.length > 1) throw errors.invalid('More than one possible network found. Specify network ID(s) to select which one(s) to connect to.', { reason: 'network-ambiguous' });
+          networkId = nets[0]!.id;
+        }
+        const port = network.createPortForDevice(ctx, {
+          networkId,
+          deviceId: target.instanceId,
+          deviceOwner: owner,
+          hostId: target.host,
+          ...(req.fixedIps?.length ? { fixedIps: req.fixedIps.map((ipAddress) => ({ ipAddress })) } : {}),
+        });
+        return interfaceOf(port);
+      } catch (e) {
+        throw novaAttachError(e, target.instanceId, req);
+      }
+    },
+
+    detachInterface(instanceId: string, portId: string, keep: boolean): void {
+      network.releaseDevicePort(instanceId, portId, keep);
     },
   };
 }

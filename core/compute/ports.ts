@@ -26,6 +26,36 @@ export interface ComputeNetworking {
   allocate(target: PortTarget): Promise<Record<string, InstanceAddress[]>>;
   /** Deletes the ports compute created for the instance; `keepPorts` (ports the user passed) are only detached. Idempotent. */
   deallocate(instanceId: string, keepPorts?: string[]): Promise<void>;
+  /** The instance's ports as Nova's `os-interface` shows them (oldest first). */
+  interfaces(instanceId: string): InstanceInterface[];
+  /** The instance's addresses by network name, read from its ports now. */
+  addresses(projectId: string, instanceId: string): Record<string, InstanceAddress[]>;
+  /**
+   * Gives the instance one more port bound to `target.host` (Nova's `allocate_port_for_instance`): an
+   * existing port of the project (`portId`), with device owner `compute:<zone>`, or a new one on `networkId` (with `fixedIps`), or, with
+   * neither, on the project's only network. Throws NotFound (port, network), Conflict (port or
+   * address in use), Invalid (no or several networks, port security needed).
+   */
+  attachInterface(target: Omit<PortTarget, 'requested' | 'securityGroups'> & { zone: string }, req: InterfaceRequest): InstanceInterface;
+  /** Removes one port of the instance: deleted when compute made it, only detached when `keep`. */
+  detachInterface(instanceId: string, portId: string, keep: boolean): void;
+}
+
+/** One of an instance's ports, as `os-interface` shows it. */
+export interface InstanceInterface {
+  portId: string;
+  networkId: string;
+  macAddr: string;
+  /** The port's Neutron status (`ACTIVE` once the host's agent plugged it, `DOWN` before). */
+  portState: string;
+  fixedIps: Array<{ subnetId: string; ipAddress: string }>;
+}
+
+/** What `POST /servers/{id}/os-interface` asks for. */
+export interface InterfaceRequest {
+  portId?: string;
+  networkId?: string;
+  fixedIps?: string[];
 }
 
 /** Reads a guest's console on its host (nova-api's RPC call to nova-compute `get_console_output`). */

@@ -289,20 +289,35 @@ export class NetworkService {
         .where(and(eq(netPorts.deviceId, deviceId), ne(netPorts.deviceOwner, ROUTER_INTERFACE), ne(netPorts.deviceOwner, ROUTER_GATEWAY), ne(netPorts.deviceOwner, FLOATING_IP), ne(netPorts.deviceOwner, DHCP)))
         .all();
       let deleted = 0;
-      for (const r of rows) {
-        if (keep.includes(r.id)) {
-          tx.update(netPorts)
-            .set({ deviceId: '', deviceOwner: '', hostId: '', vifType: 'unbound', vifDetails: {}, status: 'DOWN', revision: r.revision + 1, updatedAt: Math.max(this.nc.now(), r.updatedAt) })
-            .where(eq(netPorts.id, r.id))
-            .run();
-          if (r.hostId) this.nc.enqueue(tx, 'network.port.unbind', { portId: r.id, host: r.hostId, networkId: r.networkId, macAddress: r.macAddress });
-        } else {
-          deletePortInTx(this.nc, tx, r, true);
-          deleted++;
-        }
-      }
+      for (const r of rows) if (this.releaseInTx(tx, r, keep.includes(r.id))) deleted++;
       return deleted;
     });
+  }
+
+  /**
+   * Releases one port of a device (Nova detaching an interface): deleted, or with `keep` (a port the
+   * user brought) detached: device cleared and unbound. A port of another device is left alone.
+   * Idempotent; returns whether the port was deleted.
+   */
+  releaseDevicePort(deviceId: string, portId: string, keep: boolean): boolean {
+    if (!deviceId) return false;
+    return this.nc.db.transaction((tx) => {
+      const r = tx.select().from(netPorts).where(and(eq(netPorts.id, portId), eq(netPorts.deviceId, deviceId))).get();
+      return r ? this.releaseInTx(tx, r, keep) : false;
+    });
+  }
+
+  private releaseInTx(tx: Parameters<typeof deletePortInTx>[1], r: typeof netPorts.$inferSelect, keep: boolean): boolean {
+    if (keep) {
+      tx.update(netPorts)
+        .set({ deviceId: '', deviceOwner: '', hostId: '', vifType: 'unbound', vifDetails: {}, status: 'DOWN', revision: r.revision + 1, updatedAt: Math.max(this.nc.now(), r.updatedAt) })
+        .where(eq(netPorts.id, r.id))
+        .run();
+      if (r.hostId) this.nc.enqueue(tx, 'network.port.unbind', { portId: r.id, host: r.hostId, networkId: r.networkId, macAddress: r.macAddress });
+      return false;
+    }
+    deletePortInTx(this.nc, tx, r, true);
+    return true;
   }
 
   /** The L2 agent on `host` plugged the port: DOWN → ACTIVE (if still bound there). */

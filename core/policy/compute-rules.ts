@@ -42,6 +42,10 @@ const table: Array<[string, Check[]]> = [
   ['os_compute_api:os-simple-tenant-usage:list', ADMIN],
   ['os_compute_api:os-simple-tenant-usage:show', READER],
   ['os_compute_api:os-server-external-events:create', ADMIN],
+  ['os_compute_api:os-attach-interfaces:list', READER],
+  ['os_compute_api:os-attach-interfaces:show', READER],
+  ['os_compute_api:os-attach-interfaces:create', MEMBER],
+  ['os_compute_api:os-attach-interfaces:delete', MEMBER],
 ];
 
 /** Every compute rule by Nova's policy name. */
