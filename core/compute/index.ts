@@ -8,14 +8,15 @@ import * as hosts from './hosts.js';
 import * as instances from './instances.js';
 import * as interfaces from './interfaces.js';
 import * as keypairs from './keypairs.js';
-import type { ConsoleSource, InterfaceRequest } from './ports.js';
+import type { ConsoleSource, InterfaceRequest, ProxyRuleRequest } from './ports.js';
 import * as quotas from './quotas.js';
 import * as actions from './server-actions.js';
 import * as groups from './server-groups.js';
+import * as secgroups from './security-groups.js';
 import type { CreateFlavorInput, CreateServersInput, InstanceAction, KeypairType, ListServersOptions, QuotaResource } from './types.js';
 
 export type { ComputeServiceDeps } from './context.js';
-export type { ComputeNetworking, ConsoleSource, InstanceInterface, InterfaceRequest, PortTarget } from './ports.js';
+export type { ComputeNetworking, ComputeSecurityGroups, ConsoleSource, InstanceInterface, InterfaceRequest, PortTarget, ProxyRuleRequest, ProxySecurityGroup, ProxySecurityGroupRule } from './ports.js';
 export type { RequestSpec } from './conductor.js';
 export type { HostRegistration, Claim } from './hosts.js';
 export * from './types.js';
@@ -121,6 +122,18 @@ export class ComputeService {
   showInterface = (ctx: RequestContext, id: string, portId: string) => interfaces.showInterface(this.cc, ctx, id, portId);
   attachInterface = (ctx: RequestContext, id: string, req: InterfaceRequest) => interfaces.attachInterface(this.cc, ctx, id, req);
   detachInterface = (ctx: RequestContext, id: string, portId: string) => interfaces.detachInterface(this.cc, ctx, id, portId);
+
+  // Security groups (through the network service)
+  listServerSecurityGroups = (ctx: RequestContext, id: string) => secgroups.listServerSecurityGroups(this.cc, ctx, id);
+  addServerSecurityGroup = (ctx: RequestContext, id: string, group: string) => secgroups.changeServerSecurityGroup(this.cc, ctx, id, group, true);
+  removeServerSecurityGroup = (ctx: RequestContext, id: string, group: string) => secgroups.changeServerSecurityGroup(this.cc, ctx, id, group, false);
+  listSecurityGroups = (ctx: RequestContext, opts?: { allTenants?: boolean }) => secgroups.listSecurityGroups(this.cc, ctx, opts);
+  getSecurityGroup = (ctx: RequestContext, id: string) => secgroups.getSecurityGroup(this.cc, ctx, id);
+  createSecurityGroup = (ctx: RequestContext, input: { name: string; description: string }) => secgroups.createSecurityGroup(this.cc, ctx, input);
+  updateSecurityGroup = (ctx: RequestContext, id: string, input: { name: string; description: string }) => secgroups.updateSecurityGroup(this.cc, ctx, id, input);
+  deleteSecurityGroup = (ctx: RequestContext, id: string) => secgroups.deleteSecurityGroup(this.cc, ctx, id);
+  createSecurityGroupRule = (ctx: RequestContext, req: ProxyRuleRequest) => secgroups.createSecurityGroupRule(this.cc, ctx, req);
+  deleteSecurityGroupRule = (ctx: RequestContext, id: string) => secgroups.deleteSecurityGroupRule(this.cc, ctx, id);
 
   // Instance actions
   listInstanceActions = (ctx: RequestContext, id: string, opts?: { limit?: number; marker?: string; changesSince?: number }) => groups.listInstanceActions(this.cc, ctx, id, opts);

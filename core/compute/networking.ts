@@ -1,8 +1,8 @@
 // ComputeNetworking over the network service: Nova's neutron API (validate requested networks, create and bind ports, release them).
 import type { AuthContext, RequestContext } from '../context.js';
 import { errors, isCoreError } from '../errors.js';
-import type { NetworkService, Port } from '../network/index.js';
-import type { ComputeNetworking, InstanceInterface, PortTarget } from './ports.js';
+import type { NetworkService, Port, SecurityGroup, SecurityGroupRule } from '../network/index.js';
+import type { ComputeNetworking, ComputeSecurityGroups, InstanceInterface, PortTarget, ProxySecurityGroup, ProxySecurityGroupRule } from './ports.js';
 import type { InstanceAddress, RequestedNetworks } from './types.js';
 
 /** The caller compute acts as toward the network service while building: the instance's own project (its ports belong to it). */
@@ -37,6 +37,144 @@ function novaAttachError(e: unknown, instanceId: string, req: { portId?: string;
   return e;
 }
 
+/** Nova's neutron driver `_convert_to_nova_security_group_rule_format`: ports defaulted by protocol, an empty prefix is `0.0.0.0/0`. */
+function proxyRule(r: SecurityGroupRule, groupName: (id: string) => { name: string; projectId: string }): ProxySecurityGroupRule {
+  let fromPort = r.portRangeMin;
+  let toPort = r.portRangeMax;
+  if (r.protocol && fromPort === null && toPort === null) [fromPort, toPort] = ['tcp', 'udp'].includes(r.protocol.toLowerCase()) ? [1, 65535] : [-1, -1];
+  const group = r.remoteGroupId ? groupName(r.remoteGroupId) : null;
+  return { id: r.id, parentGroupId: r.securityGroupId, protocol: r.protocol, fromPort, toPort, cidr: group ? null : (r.remoteIpPrefix ?? '0.0.0.0/0'), group };
+}
+
+function proxyGroup(g: SecurityGroup, groupName: (id: string) => { name: string; projectId: string }): ProxySecurityGroup {
+  return { id: g.id, name: g.name, description: g.description, projectId: g.projectId, rules: g.rules.filter((r) => r.direction === 'ingress').map((r) => proxyRule(r, groupName)) };
+}
+
+/** Nova's proxy wording for the network service's refusals (its neutron driver turns 409s into 400s). */
+function proxyError(e: unknown, id?: string): unknown {
+  if (isCoreError(e, 'Conflict')) {
+    if (e.detail.type === 'SecurityGroupRuleExists') return errors.invalid(`Security group rule already exists. Group id is ${id}.`, { reason: 'rule-exists' });
+    return errors.invalid(e.message, { reason: String(e.detail.type ?? 'conflict') });
+  }
+  return e;
+}
+
+function securityGroupsOver(network: NetworkService): ComputeSecurityGroups {
+  const namer = (ctx: RequestContext, known: SecurityGroup[] = []) => {
+    const cache = new Map(known.map((g) => [g.id, { name: g.name, projectId: g.projectId }]));
+    return (id: string) => {
+      let v = cache.get(id);
+      if (!v) {
+        try {
+          const g = network.getSecurityGroup(ctx, id);
+          v = { name: g.name, projectId: g.projectId };
+        } catch {
+          v = { name: '', projectId: '' };
+        }
+        cache.set(id, v);
+      }
+      return v;
+    };
+  };
+  const wrap = <T>(fn: () => T, id?: string): T => {
+    try {
+      return fn();
+    } catch (e) {
+      throw proxyError(e, id);
+    }
+  };
+  /** The group a server action names, by id or name in the instance's project (Nova's `find_resourceid_by_name_or_id`). */
+  const findGroup = (ctx: RequestContext, projectId: string, group: string): SecurityGroup => {
+    const groups = network.listSecurityGroups(ctx, { projectId });
+    const byId = groups.find((g) => g.id === group);
+    if (byId) return byId;
+    const byName = groups.filter((g) => g.name === group);
+    if (byName.length > 1) throw errors.conflict('security_group', `Multiple security_group matches found for name '${group}', use an ID to be more specific.`, { reason: 'no-unique-match' });
+    if (!byName.length) throw errors.notFound('security_group', group, `Security group ${group} is not found for project ${projectId}`);
+    return byName[0]!;
+  };
+  const serverPorts = (instanceId: string) => network.listPortsByDevice(instanceId).filter((p) => p.deviceOwner.startsWith('compute:'));
+  const namesOn = (ctx: RequestContext, projectId: string, instanceId: string): string[] => {
+    const ids = [...new Set(serverPorts(instanceId).flatMap((p) => p.securityGroups))];
+    const name = namer(ctx, network.listSecurityGroups(ctx, { projectId }));
+    return ids.map((id) => name(id).name || id);
+  };
+
+  return {
+    list(ctx, opts = {}) {
+      const all = network.listSecurityGroups(ctx, opts.allProjects ? {} : { projectId: ctx.auth?.projectId ?? '' });
+      const name = namer(ctx, all);
+      return all.map((g) => proxyGroup(g, name));
+    },
+    get(ctx, id) {
+      return proxyGroup(network.getSecurityGroup(ctx, id), namer(ctx));
+    },
+    create(ctx, input) {
+      return wrap(() => proxyGroup(network.createSecurityGroup(ctx, input), namer(ctx)));
+    },
+    update(ctx, id, input) {
+      return wrap(() => proxyGroup(network.updateSecurityGroup(ctx, id, input), namer(ctx)));
+    },
+    delete(ctx, id) {
+      wrap(() => network.deleteSecurityGroup(ctx, id));
+    },
+    createRule(ctx, req) {
+      const v6 = !!req.cidr?.includes(':');
+      const rule = wrap(
+        () =>
+          network.createSecurityGroupRule(ctx, {
+            securityGroupId: req.parentGroupId,
+            direction: 'ingress',
+            ethertype: v6 ? 'IPv6' : 'IPv4',
+            protocol: req.protocol,
+            // Nova's -1 (any ICMP type or code) is Neutron's null.
+            portRangeMin: req.fromPort === -1 ? null : req.fromPort,
+            portRangeMax: req.toPort === -1 ? null : req.toPort,
+            ...(req.groupId ? { remoteGroupId: req.groupId } : { remoteIpPrefix: req.cidr ?? '0.0.0.0/0' }),
+          }),
+        req.parentGroupId,
+      );
+      return proxyRule(rule, namer(ctx));
+    },
+    deleteRule(ctx, id) {
+      wrap(() => network.deleteSecurityGroupRule(ctx, id));
+    },
+    ofInstance(projectId, instanceId) {
+      const ctx = projectCtx(projectId, instanceId);
+      const ids = [...new Set(serverPorts(instanceId).flatMap((p) => p.securityGroups))];
+      const name = namer(ctx);
+      return ids.flatMap((id) => {
+        try {
+          return [proxyGroup(network.getSecurityGroup(ctx, id), name)];
+        } catch {
+          return [];
+        }
+      });
+    },
+    addToInstance(projectId, instanceId, group) {
+      const ctx = projectCtx(projectId, instanceId);
+      const g = findGroup(ctx, projectId, group);
+      const ports = serverPorts(instanceId);
+      if (!ports.length) throw errors.notFound('port', instanceId, `instance_id ${instanceId} could not be found as device id on any ports`);
+      for (const p of ports) if (!p.portSecurityEnabled || !p.fixedIps.length) throw errors.invalid('Network requires port_security_enabled and subnet associated in order to apply security groups.', { reason: 'port-security' });
+      for (const p of ports) if (!p.securityGroups.includes(g.id)) network.updatePort(ctx, p.id, { securityGroups: [...p.securityGroups, g.id] });
+      return namesOn(ctx, projectId, instanceId);
+    },
+    removeFromInstance(projectId, instanceId, group) {
+      const ctx = projectCtx(projectId, instanceId);
+      const g = findGroup(ctx, projectId, group);
+      let found = false;
+      for (const p of serverPorts(instanceId)) {
+        if (!p.securityGroups.includes(g.id)) continue;
+        network.updatePort(ctx, p.id, { securityGroups: p.securityGroups.filter((x) => x !== g.id) });
+        found = true;
+      }
+      if (!found) throw errors.notFound('security_group', group, `Security group ${group} not associated with the instance ${instanceId}`);
+      return namesOn(ctx, projectId, instanceId);
+    },
+  };
+}
+
 /** Builds the adapter Nova's API and compute agent use. */
 export function networkingOver(network: NetworkService): ComputeNetworking {
   const addressesOf = (ctx: RequestContext, ports: Port[]): Record<string, InstanceAddress[]> => {
@@ -59,6 +197,8 @@ export function networkingOver(network: NetworkService): ComputeNetworking {
   };
 
   return {
+    securityGroups: securityGroupsOver(network),
+
     validate(ctx: RequestContext, requested: RequestedNetworks, count: number): void {
       if (requested === 'none') return;
       if (requested === 'auto') {

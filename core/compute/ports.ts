@@ -39,6 +39,59 @@ export interface ComputeNetworking {
   attachInterface(target: Omit<PortTarget, 'requested' | 'securityGroups'> & { zone: string }, req: InterfaceRequest): InstanceInterface;
   /** Removes one port of the instance: deleted when compute made it, only detached when `keep`. */
   detachInterface(instanceId: string, portId: string, keep: boolean): void;
+  /** Security groups as Nova's proxy API and server actions see them. */
+  securityGroups: ComputeSecurityGroups;
+}
+
+/** A security group in Nova's proxy shape: only its ingress rules, ports defaulted as Nova's neutron driver does. */
+export interface ProxySecurityGroup {
+  id: string;
+  name: string;
+  description: string;
+  projectId: string;
+  rules: ProxySecurityGroupRule[];
+}
+
+export interface ProxySecurityGroupRule {
+  id: string;
+  parentGroupId: string;
+  protocol: string | null;
+  fromPort: number | null;
+  toPort: number | null;
+  /** The remote prefix (`0.0.0.0/0` when the rule has neither prefix nor group), null for a group rule. */
+  cidr: string | null;
+  /** The remote group of a group rule. */
+  group: { name: string; projectId: string } | null;
+}
+
+/** What `os-security-group-rules` creates (always ingress). */
+export interface ProxyRuleRequest {
+  parentGroupId: string;
+  protocol: string | null;
+  fromPort: number | null;
+  toPort: number | null;
+  cidr?: string;
+  groupId?: string;
+}
+
+/**
+ * Security groups through the network service. The proxy calls act as the caller (Neutron's policy
+ * applies); the instance calls act for the instance's project on its ports.
+ */
+export interface ComputeSecurityGroups {
+  list(ctx: RequestContext, opts?: { allProjects?: boolean }): ProxySecurityGroup[];
+  get(ctx: RequestContext, id: string): ProxySecurityGroup;
+  create(ctx: RequestContext, input: { name: string; description: string }): ProxySecurityGroup;
+  update(ctx: RequestContext, id: string, input: { name: string; description: string }): ProxySecurityGroup;
+  delete(ctx: RequestContext, id: string): void;
+  createRule(ctx: RequestContext, req: ProxyRuleRequest): ProxySecurityGroupRule;
+  deleteRule(ctx: RequestContext, id: string): void;
+  /** The groups on the instance's ports (each once). */
+  ofInstance(projectId: string, instanceId: string): ProxySecurityGroup[];
+  /** Adds the group (name or id, in the instance's project) to every port of the instance; returns the group names now on its ports. */
+  addToInstance(projectId: string, instanceId: string, group: string): string[];
+  /** Removes the group from every port of the instance; returns the group names left. */
+  removeFromInstance(projectId: string, instanceId: string, group: string): string[];
 }
 
 /** One of an instance's ports, as `os-interface` shows it. */

@@ -46,6 +46,17 @@ const table: Array<[string, Check[]]> = [
   ['os_compute_api:os-attach-interfaces:show', READER],
   ['os_compute_api:os-attach-interfaces:create', MEMBER],
   ['os_compute_api:os-attach-interfaces:delete', MEMBER],
+  ['os_compute_api:os-security-groups:list', READER],
+  ['os_compute_api:os-security-groups:add', MEMBER],
+  ['os_compute_api:os-security-groups:remove', MEMBER],
+  // The proxy API: Neutron's own policy decides on each group, as it does behind Nova.
+  ['os_compute_api:os-security-groups:get', READER],
+  ['os_compute_api:os-security-groups:show', READER],
+  ['os_compute_api:os-security-groups:create', MEMBER],
+  ['os_compute_api:os-security-groups:update', MEMBER],
+  ['os_compute_api:os-security-groups:delete', MEMBER],
+  ['os_compute_api:os-security-groups:rule:create', MEMBER],
+  ['os_compute_api:os-security-groups:rule:delete', MEMBER],
 ];
 
 /** Every compute rule by Nova's policy name. */

@@ -177,3 +177,88 @@ describe('os-interface', () => {
     expect((await nova(demo, 'GET', `/servers/${id}/os-interface`)).json.interfaceAttachments.map((i: Json) => i.port_id)).toEqual([port0.port_id]);
   });
 });
+
+describe('security groups', () => {
+  it('addSecurityGroup/removeSecurityGroup apply to every port in Neutron; the server shows its groups; Nova 400/404s', async () => {
+    const id = await boot(demo, 'sg-server');
+    await waitStatus(demo, id, 'ACTIVE');
+    expect((await nova(demo, 'POST', `/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet } })).status).toBe(200);
+    const web = (await neutron(demo, 'POST', '/security-groups', { security_group: { name: 'web', description: 'http' } })).json.security_group;
+    expect((await neutron(demo, 'POST', '/security-group-rules', { security_group_rule: { security_group_id: web.id, direction: 'ingress', protocol: 'tcp', port_range_min: 80, port_range_max: 80 } })).status).toBe(201);
+
+    expect((await nova(demo, 'POST', `/servers/${id}/action`, { addSecurityGroup: { name: 'web' } })).status).toBe(202);
+    const ports = (await neutron(demo, 'GET', `/ports?device_id=${id}`)).json.ports;
+    expect(ports).toHaveLength(2);
+    for (const p of ports) expect(p.security_groups).toContain(web.id);
+    const shown = (await nova(demo, 'GET', `/servers/${id}`)).json.server.security_groups.map((g: Json) => g.name).sort();
+    expect(shown).toEqual(['default', 'web']);
+    const listed = (await nova(demo, 'GET', `/servers/${id}/os-security-groups`)).json.security_groups;
+    const w = listed.find((g: Json) => g.name === 'web');
+    expect(w).toEqual({ id: web.id, name: 'web', description: 'http', tenant_id: demoProject, rules: [{ id: expect.any(String), parent_group_id: web.id, ip_protocol: 'tcp', from_port: 80, to_port: 80, group: {}, ip_range: { cidr: '0.0.0.0/0' } }] });
+    // By id too (what the CLI sends), and again: nothing changes.
+    expect((await nova(demo, 'POST', `/servers/${id}/action`, { addSecurityGroup: { name: web.id } })).status).toBe(202);
+
+    fault(await nova(demo, 'POST', `/servers/${id}/action`, { addSecurityGroup: { name: 'nope' } }), 404, 'itemNotFound', `Security group nope is not found for project ${demoProject}`);
+    fault(await nova(demo, 'POST', `/servers/${id}/action`, { addSecurityGroup: {} }), 400, 'badRequest', 'Security group not specified');
+    fault(await nova(demo, 'POST', `/servers/${id}/action`, { addSecurityGroup: { name: ' ' } }), 400, 'badRequest', 'Security group name cannot be empty');
+    fault(await nova(demo, 'POST', `/servers/${id}/action`, { addSecurityGroup: null }), 400, 'badRequest', 'Missing parameter dict');
+    fault(await nova(otherTok, 'POST', `/servers/${id}/action`, { addSecurityGroup: { name: 'web' } }), 404, 'itemNotFound', `Instance ${id} could not be found.`);
+
+    expect((await nova(demo, 'POST', `/servers/${id}/action`, { removeSecurityGroup: { name: 'web' } })).status).toBe(202);
+    for (const p of (await neutron(demo, 'GET', `/ports?device_id=${id}`)).json.ports) expect(p.security_groups).not.toContain(web.id);
+    expect((await nova(demo, 'GET', `/servers/${id}`)).json.server.security_groups).toEqual([{ name: 'default' }]);
+    fault(await nova(demo, 'POST', `/servers/${id}/action`, { removeSecurityGroup: { name: 'web' } }), 404, 'itemNotFound', `Security group web not associated with the instance ${id}`);
+  });
+
+  it('the proxy API: list/create/show/update/delete groups and rules over Neutron, Nova errors, 404 from 2.36', async () => {
+    const created = await nova(demo, 'POST', '/os-security-groups', { security_group: { name: 'proxy', description: 'via nova' } });
+    expect(created.status, JSON.stringify(created.json)).toBe(200);
+    const g = created.json.security_group;
+    expect(g).toMatchObject({ name: 'proxy', description: 'via nova', tenant_id: demoProject, rules: [] });
+    // The same group in Neutron.
+    expect((await neutron(demo, 'GET', `/security-groups/${g.id}`)).json.security_group).toMatchObject({ name: 'proxy', project_id: demoProject });
+
+    const rule = await nova(demo, 'POST', '/os-security-group-rules', { security_group_rule: { parent_group_id: g.id, ip_protocol: 'tcp', from_port: 22, to_port: 22, cidr: '10.1.0.0/16' } });
+    expect(rule.status, JSON.stringify(rule.json)).toBe(200);
+    expect(rule.json.security_group_rule).toEqual({ id: expect.any(String), parent_group_id: g.id, ip_protocol: 'tcp', from_port: 22, to_port: 22, group: {}, ip_range: { cidr: '10.1.0.0/16' } });
+    const icmp = await nova(demo, 'POST', '/os-security-group-rules', { security_group_rule: { parent_group_id: g.id, ip_protocol: 'icmp', from_port: -1, to_port: -1 } });
+    expect(icmp.json.security_group_rule).toMatchObject({ ip_protocol: 'icmp', from_port: -1, to_port: -1, ip_range: { cidr: '0.0.0.0/0' } });
+    const byGroup = await nova(demo, 'POST', '/os-security-group-rules', { security_group_rule: { parent_group_id: g.id, ip_protocol: 'udp', group_id: g.id } });
+    expect(byGroup.json.security_group_rule).toMatchObject({ ip_protocol: 'udp', from_port: 1, to_port: 65535, group: { name: 'proxy', tenant_id: demoProject }, ip_range: {} });
+    const nr = (await neutron(demo, 'GET', `/security-group-rules/${rule.json.security_group_rule.id}`)).json.security_group_rule;
+    expect(nr).toMatchObject({ direction: 'ingress', ethertype: 'IPv4', protocol: 'tcp', port_range_min: 22, port_range_max: 22, remote_ip_prefix: '10.1.0.0/16' });
+
+    fault(await nova(demo, 'POST', '/os-security-group-rules', { security_group_rule: { parent_group_id: g.id, ip_protocol: 'tcp', from_port: 22, to_port: 22, cidr: '10.1.0.0/16' } }), 400, 'badRequest', `Security group rule already exists. Group id is ${g.id}.`);
+    fault(await nova(demo, 'POST', '/os-security-group-rules', { security_group_rule: { parent_group_id: g.id, ip_protocol: 'tcp', from_port: 90, to_port: 80 } }), 400, 'badRequest', 'Invalid port range 90:80. Former value cannot be greater than the later');
+    fault(await nova(demo, 'POST', '/os-security-group-rules', { security_group_rule: { parent_group_id: g.id, ip_protocol: 'gre', from_port: 1, to_port: 2 } }), 400, 'badRequest', 'Invalid IP protocol gre.');
+    fault(await nova(demo, 'POST', '/os-security-group-rules', { security_group_rule: { parent_group_id: g.id } }), 400, 'badRequest', 'Not enough parameters to build a valid rule.');
+    fault(await nova(demo, 'POST', '/os-security-group-rules', { security_group_rule: { parent_group_id: 'x', ip_protocol: 'tcp', from_port: 1, to_port: 2 } }), 400, 'badRequest', 'Security group id should be uuid');
+
+    const shown = (await nova(demo, 'GET', `/os-security-groups/${g.id}`)).json.security_group;
+    expect(shown.rules).toHaveLength(3);
+    const list = (await nova(demo, 'GET', '/os-security-groups')).json.security_groups.map((x: Json) => x.name);
+    expect(list).toEqual(expect.arrayContaining(['default', 'proxy']));
+    expect((await nova(otherTok, 'GET', '/os-security-groups')).json.security_groups.map((x: Json) => x.name)).not.toContain('proxy');
+    fault(await nova(otherTok, 'GET', `/os-security-groups/${g.id}`), 404, 'itemNotFound', /could not be found|not found/);
+    fault(await nova(demo, 'GET', '/os-security-groups/default'), 400, 'badRequest', 'Security group id should be uuid');
+    fault(await nova(demo, 'POST', '/os-security-groups', { security_group: { name: '', description: 'x' } }), 400, 'badRequest', 'name has a minimum character requirement of 1.');
+    fault(await nova(demo, 'POST', '/os-security-groups', {}), 400, 'badRequest', "The request body can't be empty");
+    fault(await nova(demo, 'POST', '/os-security-groups', { x: 1 }), 400, 'badRequest', 'Missing parameter security_group');
+
+    const upd = await nova(demo, 'PUT', `/os-security-groups/${g.id}`, { security_group: { name: 'proxy2', description: 'renamed' } });
+    expect(upd.json.security_group).toMatchObject({ name: 'proxy2', description: 'renamed' });
+    expect((await nova(demo, 'DELETE', `/os-security-group-rules/${icmp.json.security_group_rule.id}`)).status).toBe(202);
+    expect((await nova(demo, 'GET', `/os-security-groups/${g.id}`)).json.security_group.rules).toHaveLength(2);
+
+    // Gone from 2.36; the server actions stay.
+    const v236 = { 'OpenStack-API-Version': 'compute 2.36' };
+    fault(await nova(demo, 'GET', '/os-security-groups', undefined, v236), 404, 'itemNotFound', 'The resource could not be found.');
+    fault(await nova(demo, 'POST', '/os-security-group-rules', { security_group_rule: { parent_group_id: g.id } }, v236), 404, 'itemNotFound', 'The resource could not be found.');
+    expect((await nova(demo, 'GET', '/os-security-groups', undefined, { 'OpenStack-API-Version': 'compute 2.35' })).status).toBe(200);
+
+    expect((await nova(demo, 'DELETE', `/os-security-groups/${g.id}`)).status).toBe(202);
+    expect((await neutron(demo, 'GET', `/security-groups/${g.id}`)).status).toBe(404);
+    const def = (await nova(demo, 'GET', '/os-security-groups')).json.security_groups.find((x: Json) => x.name === 'default');
+    fault(await nova(demo, 'DELETE', `/os-security-groups/${def.id}`), 400, 'badRequest', /default security group|in use/);
+  });
+});

@@ -15,6 +15,15 @@ const obj = (key: string, v: unknown): Record<string, unknown> => {
   return v;
 };
 
+/** Nova's `SecurityGroupActionController._parse`. */
+function securityGroupName(arg: unknown): string {
+  if (!isObject(arg)) throw errors.invalid('Missing parameter dict', { reason: 'security_group' });
+  if (!('name' in arg)) throw errors.invalid('Security group not specified', { reason: 'security_group' });
+  const name = arg.name;
+  if (typeof name !== 'string' || !name.trim()) throw errors.invalid('Security group name cannot be empty', { reason: 'security_group' });
+  return name;
+}
+
 export function registerActionRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDeps): void {
   const { compute } = d;
   const accepted = (c: Context) => c.body(null, 202);
@@ -103,6 +112,8 @@ export function registerActionRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDeps):
       if (raw !== undefined && raw !== null && raw !== -1 && raw !== '-1') length = int(a, 'length', { min: -1 });
       return c.json({ output: await compute.consoleOutput(d.ctx(c), id, length) });
     },
+    addSecurityGroup: (c, id, arg) => (compute.addServerSecurityGroup(d.ctx(c), id, securityGroupName(arg)), accepted(c)),
+    removeSecurityGroup: (c, id, arg) => (compute.removeServerSecurityGroup(d.ctx(c), id, securityGroupName(arg)), accepted(c)),
     'os-getVNCConsole': (c, id, arg) => legacyConsole(c, id, arg, 'os-getVNCConsole', ['novnc', 'xvpvnc']),
     'os-getSPICEConsole': (c, id, arg) => legacyConsole(c, id, arg, 'os-getSPICEConsole', ['spice-html5']),
     'os-getSerialConsole': (c, id, arg) => legacyConsole(c, id, arg, 'os-getSerialConsole', ['serial']),

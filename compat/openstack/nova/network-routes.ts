@@ -1,7 +1,8 @@
-// Nova's network-facing server routes: os-interface (ports through Neutron).
-import type { Hono } from 'hono';
-import type { InstanceInterface, InterfaceRequest } from '../../../core/compute/index.js';
-import { isObject, type OpenStackEnv } from '../common/index.js';
+// Nova's network-facing routes: os-interface (ports through Neutron), a server's security groups, and the 2.1 security group proxy API.
+import type { Context, Hono } from 'hono';
+import type { InstanceInterface, InterfaceRequest, ProxyRuleRequest, ProxySecurityGroup, ProxySecurityGroupRule } from '../../../core/compute/index.js';
+import { errors } from '../../../core/errors.js';
+import { isObject, queryFlag, type OpenStackEnv } from '../common/index.js';
 import type { NovaRouteDeps } from './app.js';
 import { atLeast, type Microversion } from './microversion.js';
 import { bad, onlyKeys, str } from './request.js';
@@ -48,6 +49,81 @@ export function parseInterfaceAttachment(body: Record<string, unknown>, mv: Micr
   return { ...(netId ? { networkId: netId } : {}), ...(portId ? { portId } : {}), ...(fixedIps ? { fixedIps } : {}) };
 }
 
+/** A proxy rule (`group` for a group rule, else `ip_range`). */
+export function securityGroupRuleView(r: ProxySecurityGroupRule) {
+  return {
+    id: r.id,
+    parent_group_id: r.parentGroupId,
+    ip_protocol: r.protocol,
+    from_port: r.fromPort,
+    to_port: r.toPort,
+    group: r.group ? { name: r.group.name, tenant_id: r.group.projectId } : {},
+    ip_range: !r.group && r.cidr ? { cidr: r.cidr } : {},
+  };
+}
+
+export function securityGroupView(g: ProxySecurityGroup) {
+  return { id: g.id, name: g.name, description: g.description, tenant_id: g.projectId, rules: g.rules.map(securityGroupRuleView) };
+}
+
+/** Nova's neutron driver `validate_id`. */
+function groupId(id: unknown): string {
+  if (typeof id !== 'string' || !UUID.test(id)) throw errors.invalid('Security group id should be uuid', { reason: 'id' });
+  return id;
+}
+
+/** Nova's `_from_body`. */
+function fromBody(body: Record<string, unknown>, key: string): Record<string, unknown> {
+  if (!Object.keys(body).length) throw errors.invalid("The request body can't be empty", { reason: 'body' });
+  const v = body[key];
+  if (v === undefined || v === null) throw errors.invalid(`Missing parameter ${key}`, { reason: 'body' });
+  if (!isObject(v)) throw errors.invalid(`Missing parameter ${key}`, { reason: 'body' });
+  return v;
+}
+
+/** Nova's `validate_property`: a string, 1 to 255 characters once stripped. */
+function groupProperty(v: unknown, property: string): string {
+  if (typeof v !== 'string') throw errors.invalid(`Security group ${property} is not a string or unicode`, { reason: property });
+  const t = v.trim();
+  if (t.length < 1) throw errors.invalid(`${property} has a minimum character requirement of 1.`, { reason: property });
+  if (t.length > 255) throw errors.invalid(`${property} has more than 255 characters.`, { reason: property });
+  return t;
+}
+
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
+
+/** Nova's `_rule_args_to_dict` / `_new_ingress_rule`: ports defaulted for group rules, validated by protocol. */
+export function parseSecurityGroupRule(body: Record<string, unknown>): ProxyRuleRequest {
+  const r = fromBody(body, 'security_group_rule');
+  const parentGroupId = groupId(r.parent_group_id);
+  const gid = r.group_id === undefined || r.group_id === null ? undefined : groupId(r.group_id);
+  const proto = r.ip_protocol === undefined || r.ip_protocol === null || r.ip_protocol === '' ? null : String(r.ip_protocol);
+  const upper = proto?.toUpperCase() ?? '';
+  let from: unknown = r.from_port ?? null;
+  let to: unknown = r.to_port ?? null;
+  let cidr: string | undefined;
+  if (gid) {
+    if (upper === 'ICMP' && from === null && to === null) [from, to] = [-1, -1];
+    else if ((upper === 'TCP' || upper === 'UDP') && from === null && to === null) [from, to] = [1, 65535];
+  } else {
+    cidr = r.cidr === undefined || r.cidr === null || r.cidr === '' ? '0.0.0.0/0' : String(r.cidr);
+    if (!CIDR.test(cidr)) throw errors.invalid(`${cidr} is not a valid IP network.`, { reason: 'cidr' });
+  }
+  if (!proto || from === null || to === null) {
+    if (!gid) throw errors.invalid('Not enough parameters to build a valid rule.', { reason: 'rule' });
+    return { parentGroupId, protocol: proto, fromPort: null, toPort: null, groupId: gid };
+  }
+  const fromPort = Number(from);
+  const toPort = Number(to);
+  if (!Number.isInteger(fromPort) || !Number.isInteger(toPort)) throw errors.invalid(`Invalid input received: ${upper === 'ICMP' ? 'Type and Code must be integers for ICMP protocol type' : 'To and From ports must be integers'}`, { reason: 'ports' });
+  if (!['TCP', 'UDP', 'ICMP'].includes(upper)) throw errors.invalid(`Invalid IP protocol ${proto}.`, { reason: 'protocol' });
+  const range = (msg: string) => errors.invalid(`Invalid port range ${fromPort}:${toPort}. ${msg}`, { reason: 'ports' });
+  if (upper !== 'ICMP' && fromPort > toPort) throw range('Former value cannot be greater than the later');
+  if (upper !== 'ICMP' && (fromPort < 1 || toPort > 65535)) throw range(`Valid ${upper} ports should be between 1-65535`);
+  if (upper === 'ICMP' && (fromPort < -1 || fromPort > 255 || toPort < -1 || toPort > 255)) throw range('For ICMP, the type:code must be valid');
+  return { parentGroupId, protocol: proto.toLowerCase(), fromPort, toPort, ...(gid ? { groupId: gid } : { cidr }) };
+}
+
 export function registerNetworkRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDeps): void {
   const { compute } = d;
 
@@ -65,6 +141,53 @@ export function registerNetworkRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDeps)
   });
   app.delete('/v2.1/servers/:server_id/os-interface/:port_id', function deletePortInterface(c) {
     compute.detachInterface(d.ctx(c), c.req.param('server_id'), c.req.param('port_id'));
+    return c.body(null, 202);
+  });
+
+  // A server's groups (every microversion).
+  app.get('/v2.1/servers/:server_id/os-security-groups', function listServerSecurityGroups(c) {
+    return c.json({ security_groups: compute.listServerSecurityGroups(d.ctx(c), c.req.param('server_id')).map(securityGroupView) });
+  });
+
+  // The proxy API: gone from 2.36 (Nova's `MAX_PROXY_API_SUPPORT_VERSION`).
+  const proxy = (c: Context) => {
+    if (atLeast(d.mv(c), 36)) throw errors.notFound('resource', c.req.path, 'The resource could not be found.');
+  };
+  app.get('/v2.1/os-security-groups', function listSecurityGroups(c) {
+    proxy(c);
+    return c.json({ security_groups: compute.listSecurityGroups(d.ctx(c), { allTenants: queryFlag(c, 'all_tenants', true) }).map(securityGroupView) });
+  });
+  app.post('/v2.1/os-security-groups', async function createSecurityGroup(c) {
+    proxy(c);
+    const g = fromBody(await d.body(c), 'security_group');
+    const input = { name: groupProperty(g.name, 'name'), description: groupProperty(g.description, 'description') };
+    return c.json({ security_group: securityGroupView(compute.createSecurityGroup(d.ctx(c), input)) });
+  });
+  app.get('/v2.1/os-security-groups/:security_group_id', function showSecurityGroup(c) {
+    proxy(c);
+    return c.json({ security_group: securityGroupView(compute.getSecurityGroup(d.ctx(c), groupId(c.req.param('security_group_id')))) });
+  });
+  app.put('/v2.1/os-security-groups/:security_group_id', async function updateSecurityGroup(c) {
+    proxy(c);
+    const id = groupId(c.req.param('security_group_id'));
+    const g = fromBody(await d.body(c), 'security_group');
+    const input = { name: groupProperty(g.name, 'name'), description: groupProperty(g.description, 'description') };
+    return c.json({ security_group: securityGroupView(compute.updateSecurityGroup(d.ctx(c), id, input)) });
+  });
+  app.delete('/v2.1/os-security-groups/:security_group_id', function deleteSecurityGroup(c) {
+    proxy(c);
+    compute.deleteSecurityGroup(d.ctx(c), groupId(c.req.param('security_group_id')));
+    return c.body(null, 202);
+  });
+  app.post('/v2.1/os-security-group-rules', async function createSecurityGroupRule(c) {
+    proxy(c);
+    return c.json({ security_group_rule: securityGroupRuleView(compute.createSecurityGroupRule(d.ctx(c), parseSecurityGroupRule(await d.body(c)))) });
+  });
+  app.delete('/v2.1/os-security-group-rules/:security_group_rule_id', function deleteSecurityGroupRule(c) {
+    proxy(c);
+    const id = c.req.param('security_group_rule_id');
+    if (!UUID.test(id)) throw errors.invalid('Security group id should be uuid', { reason: 'id' });
+    compute.deleteSecurityGroupRule(d.ctx(c), id);
     return c.body(null, 202);
   });
 }

@@ -26,7 +26,7 @@ export const novaOperations: OperationRow[] = [
   op('deleteServer', 'DELETE', S, true),
 
   // Server actions (POST /servers/{id}/action, one row per action body key)
-  op('addSecurityGroup', 'POST', `${S}/action#addSecurityGroup`, false, NOT_YET),
+  op('addSecurityGroup', 'POST', `${S}/action#addSecurityGroup`, true, 'name or id; applied to every port of the server in Neutron'),
   op('changePassword', 'POST', `${S}/action#changePassword`, true),
   op('confirmResize', 'POST', `${S}/action#confirmResize`, true),
   op('createBackup', 'POST', `${S}/action#createBackup`, false, NOT_YET),
@@ -35,7 +35,7 @@ export const novaOperations: OperationRow[] = [
   op('pause', 'POST', `${S}/action#pause`, true),
   op('reboot', 'POST', `${S}/action#reboot`, true, 'SOFT and HARD'),
   op('rebuild', 'POST', `${S}/action#rebuild`, true),
-  op('removeSecurityGroup', 'POST', `${S}/action#removeSecurityGroup`, false, NOT_YET),
+  op('removeSecurityGroup', 'POST', `${S}/action#removeSecurityGroup`, true, 'taken off every port of the server in Neutron'),
   op('rescue', 'POST', `${S}/action#rescue`, true),
   op('resize', 'POST', `${S}/action#resize`, true, 'on the same host'),
   op('resume', 'POST', `${S}/action#resume`, true),
@@ -69,7 +69,7 @@ export const novaOperations: OperationRow[] = [
   op('injectNetworkInfo', 'POST', `${S}/action#injectNetworkInfo`, false, NOT_YET),
 
   // Server sub-resources
-  op('listServerSecurityGroups', 'GET', `${S}/os-security-groups`, false, NOT_YET),
+  op('listServerSecurityGroups', 'GET', `${S}/os-security-groups`, true, 'the groups on the server\'s ports'),
   op('showServerDiagnostics', 'GET', `${S}/diagnostics`, false, NOT_YET),
   op('listIps', 'GET', `${S}/ips`, true),
   op('showIpDetails', 'GET', `${S}/ips/{network_label}`, true),
@@ -174,8 +174,13 @@ export const novaOperations: OperationRow[] = [
 
   // Others
   op('runServerExternalEvents', 'POST', '/v2.1/os-server-external-events', false, 'needs the network service'),
-  op('listSecurityGroups', 'GET', '/v2.1/os-security-groups', false, 'proxy API: needs the network service'),
-  op('createSecurityGroup', 'POST', '/v2.1/os-security-groups', false, 'proxy API: needs the network service'),
+  op('listSecurityGroups', 'GET', '/v2.1/os-security-groups', true, 'proxy API over Neutron (ingress rules only, as Nova shows them), all_tenants for admins; 404 from 2.36'),
+  op('createSecurityGroup', 'POST', '/v2.1/os-security-groups', true, 'proxy API over Neutron; 404 from 2.36'),
+  op('showSecurityGroup', 'GET', '/v2.1/os-security-groups/{security_group_id}', true, 'proxy API; 404 from 2.36'),
+  op('updateSecurityGroup', 'PUT', '/v2.1/os-security-groups/{security_group_id}', true, 'proxy API; 404 from 2.36'),
+  op('deleteSecurityGroup', 'DELETE', '/v2.1/os-security-groups/{security_group_id}', true, 'proxy API; 404 from 2.36'),
+  op('createSecurityGroupRule', 'POST', '/v2.1/os-security-group-rules', true, 'proxy API: ingress tcp/udp/icmp with cidr or group_id; 404 from 2.36'),
+  op('deleteSecurityGroupRule', 'DELETE', '/v2.1/os-security-group-rules/{security_group_rule_id}', true, 'proxy API; 404 from 2.36'),
   op('listImages', 'GET', '/v2.1/images', false, 'proxy API removed at 2.36; use Glance'),
   op('listNetworks', 'GET', '/v2.1/os-networks', false, 'proxy API removed at 2.36; use Neutron'),
   op('listFloatingIps', 'GET', '/v2.1/os-floating-ips', false, 'proxy API removed at 2.36; use Neutron'),
