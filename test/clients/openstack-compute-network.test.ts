@@ -75,4 +75,15 @@ describe('openstack server add/remove port, network, security group against skyb
 
     expectFailure(await os.run(['server', 'add', 'port', serverId, 'no-such-port'], DEMO), /No Port found|not found/i);
   });
+
+  it('server add security group / remove security group (the CLI finds the group through the proxy API)', async () => {
+    await neutron('POST', '/security-groups', { security_group: { name: 'cli-web', description: 'web' } });
+    await os.ok(['server', 'add', 'security', 'group', serverId, 'cli-web'], DEMO);
+    const groups = (await getServer(serverId)).security_groups.map((g: Row) => g.name).sort();
+    expect(groups).toEqual(['cli-web', 'default']);
+    for (const p of await portsOf(serverId)) expect(p.security_groups).toHaveLength(2);
+    await os.ok(['server', 'remove', 'security', 'group', serverId, 'cli-web'], DEMO);
+    expect((await getServer(serverId)).security_groups).toEqual([{ name: 'default' }]);
+    expectFailure(await os.run(['server', 'remove', 'security', 'group', serverId, 'cli-web'], DEMO), /not associated|404/i);
+  });
 });
