@@ -373,6 +373,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     settings: { defaultQuotas: { instances: cc.quotaInstances, cores: cc.quotaCores, ram: cc.quotaRamMb } },
   });
   compute.init();
+  // Neutron's nova notifier, in-process: changes to a server's ports refresh what Nova shows.
+  network.notifyComputeWith((events) => compute.applyExternalEvents(events.map((e) => ({ name: e.name, serverId: e.serverId, tag: e.tag }))));
   registerScheduler(queue, { compute, logger, host: hostname(), periodic });
   const agent = registerComputeAgent(queue, { compute, driver: computeDriver, images, networking: compute.cc.networking, logger, periodic });
   // Hosts are known before the first request (the periodic heartbeat keeps them up afterwards).

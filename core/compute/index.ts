@@ -3,6 +3,7 @@ import type { RequestContext } from '../context.js';
 import { errors } from '../errors.js';
 import * as conductor from './conductor.js';
 import { buildContext, isAdmin, loadVisible, requireRule, type ComputeContext, type ComputeServiceDeps } from './context.js';
+import * as externalEvents from './external-events.js';
 import * as flavors from './flavors.js';
 import * as hosts from './hosts.js';
 import * as instances from './instances.js';
@@ -24,6 +25,7 @@ export { statusOf, VM, TASK, POWER, KNOWN_STATUSES } from './states.js';
 export { SERVER_SORT_KEYS } from './instances.js';
 export { GROUP_POLICIES } from './server-groups.js';
 export { networkingOver } from './networking.js';
+export { EXTERNAL_EVENTS, type ExternalEvent, type ExternalEventName, type ExternalEventResult } from './external-events.js';
 
 /** The conductor's face: what the scheduler and compute agents call to read work and report state (no policy: they are trusted services). */
 export type Conductor = {
@@ -134,6 +136,11 @@ export class ComputeService {
   deleteSecurityGroup = (ctx: RequestContext, id: string) => secgroups.deleteSecurityGroup(this.cc, ctx, id);
   createSecurityGroupRule = (ctx: RequestContext, req: ProxyRuleRequest) => secgroups.createSecurityGroupRule(this.cc, ctx, req);
   deleteSecurityGroupRule = (ctx: RequestContext, id: string) => secgroups.deleteSecurityGroupRule(this.cc, ctx, id);
+
+  // External events (the network service's notifications)
+  serverExternalEvents = (ctx: RequestContext, events: externalEvents.ExternalEvent[]) => externalEvents.serverExternalEvents(this.cc, ctx, events);
+  /** Trusted delivery from the network service in this process (Neutron's nova notifier): no policy, unknown servers ignored. */
+  applyExternalEvents = (events: externalEvents.ExternalEvent[]) => externalEvents.applyExternalEvents(this.cc, events);
 
   // Instance actions
   listInstanceActions = (ctx: RequestContext, id: string, opts?: { limit?: number; marker?: string; changesSince?: number }) => groups.listInstanceActions(this.cc, ctx, id, opts);

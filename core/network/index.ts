@@ -96,6 +96,15 @@ export interface DhcpState {
 export { DEFAULT_SETTINGS } from './context.js';
 export * from './types.js';
 
+/** A change to a server's port that compute hears about (Neutron's nova notifier: `os-server-external-events`). */
+export interface ComputePortEvent {
+  name: 'network-changed' | 'network-vif-plugged' | 'network-vif-unplugged' | 'network-vif-deleted';
+  /** The server (the port's `device_id`). */
+  serverId: string;
+  /** The port (the event's `tag`). */
+  tag: string;
+}
+
 /** What Nova asks for when it gives a server a port on a network. */
 export interface DevicePortRequest {
   networkId: string;
@@ -119,6 +128,7 @@ export interface DevicePortRequest {
  */
 export class NetworkService {
   private readonly nc: NetCtx;
+  private computeNotifier?: (events: ComputePortEvent[]) => void;
 
   constructor(deps: NetworkServiceDeps) {
     const clock = deps.clock ?? { now: () => Date.now() };
@@ -129,6 +139,23 @@ export class NetworkService {
       settings: { ...DEFAULT_SETTINGS, ...deps.settings, defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...deps.settings?.defaultQuotas } },
       now: () => clock.now(),
     };
+  }
+
+  /**
+   * Where changes to compute ports go (the composition root points it at compute). Delivery is best
+   * effort, after the change committed, as Neutron's notifier does: a failure is logged, never thrown.
+   */
+  notifyComputeWith(fn: (events: ComputePortEvent[]) => void): void {
+    this.computeNotifier = fn;
+  }
+
+  private notifyCompute(port: { deviceId: string; deviceOwner: string; id: string } | undefined, name: ComputePortEvent['name']): void {
+    if (!this.computeNotifier || !port?.deviceId || !port.deviceOwner.startsWith('compute:')) return;
+    try {
+      this.computeNotifier([{ name, serverId: port.deviceId, tag: port.id }]);
+    } catch (e) {
+      this.nc.logger.warn({ port: port.id, event: name, err: e instanceof Error ? e.message : String(e) }, 'network: compute notification failed');
+    }
   }
 
   /** The service's settings (MAC base, hosts, the network host...). */
@@ -189,10 +216,16 @@ export class NetworkService {
     return listPorts(this.nc, ctx, scope);
   }
   updatePort(ctx: RequestContext, id: string, input: UpdatePortInput): Port {
-    return updatePort(this.nc, ctx, id, input);
+    const before = this.nc.db.select({ id: netPorts.id, deviceId: netPorts.deviceId, deviceOwner: netPorts.deviceOwner }).from(netPorts).where(eq(netPorts.id, id)).get();
+    const port = updatePort(this.nc, ctx, id, input);
+    this.notifyCompute(before, 'network-changed');
+    if (before?.deviceId !== port.deviceId) this.notifyCompute(port, 'network-changed');
+    return port;
   }
   deletePort(ctx: RequestContext, id: string): void {
+    const before = this.nc.db.select({ id: netPorts.id, deviceId: netPorts.deviceId, deviceOwner: netPorts.deviceOwner }).from(netPorts).where(eq(netPorts.id, id)).get();
     deletePort(this.nc, ctx, id);
+    this.notifyCompute(before, 'network-vif-deleted');
   }
 
   // What Nova calls (the service acting for the compute API; `ctx` is the user's request).
@@ -320,9 +353,11 @@ export class NetworkService {
     return true;
   }
 
-  /** The L2 agent on `host` plugged the port: DOWN → ACTIVE (if still bound there). */
+  /** The L2 agent on `host` plugged the port: DOWN → ACTIVE (if still bound there); compute hears `network-vif-plugged`. */
   reportPortUp(portId: string, host: string): boolean {
-    return reportPortUp(this.nc, portId, host);
+    const changed = reportPortUp(this.nc, portId, host);
+    if (changed) this.notifyCompute(this.nc.db.select({ id: netPorts.id, deviceId: netPorts.deviceId, deviceOwner: netPorts.deviceOwner }).from(netPorts).where(eq(netPorts.id, portId)).get(), 'network-vif-plugged');
+    return changed;
   }
 
   // Security groups

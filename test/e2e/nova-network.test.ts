@@ -262,3 +262,39 @@ describe('security groups', () => {
     fault(await nova(demo, 'DELETE', `/os-security-groups/${def.id}`), 400, 'badRequest', /default security group|in use/);
   });
 });
+
+describe('os-server-external-events', () => {
+  it('admin only; 200 when all found, 207 with per-event codes, 404 when none; Neutron notifies Nova of port changes', async () => {
+    const id = await boot(demo, 'events');
+    await waitStatus(demo, id, 'ACTIVE');
+    const missing = '00000000-0000-4000-8000-00000000dead';
+    const ev = (server: string, extra: Json = {}) => ({ name: 'network-changed', server_uuid: server, ...extra });
+
+    fault(await nova(demo, 'POST', '/os-server-external-events', { events: [ev(id)] }), 403, 'forbidden', /os-server-external-events:create/);
+    const ok = await nova(admin, 'POST', '/os-server-external-events', { events: [ev(id, { tag: 'p1' }), ev(id, { name: 'network-vif-plugged', status: 'completed' })] });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    expect(ok.json.events).toEqual([
+      { name: 'network-changed', server_uuid: id, status: 'completed', tag: 'p1', code: 200 },
+      { name: 'network-vif-plugged', server_uuid: id, status: 'completed', code: 200 },
+    ]);
+    const multi = await nova(admin, 'POST', '/os-server-external-events', { events: [ev(id), ev(missing)] });
+    expect(multi.status).toBe(207);
+    expect(multi.json.events).toEqual([
+      { name: 'network-changed', server_uuid: id, status: 'completed', code: 200 },
+      { name: 'network-changed', server_uuid: missing, status: 'failed', code: 404 },
+    ]);
+    fault(await nova(admin, 'POST', '/os-server-external-events', { events: [ev(missing)] }), 404, 'itemNotFound', 'No instances found for any event');
+    fault(await nova(admin, 'POST', '/os-server-external-events', { events: [ev(id, { name: 'volume-extended' })] }), 400, 'badRequest', /is not one of/);
+    expect((await nova(admin, 'POST', '/os-server-external-events', { events: [ev(id, { name: 'volume-extended' })] }, { 'OpenStack-API-Version': 'compute 2.51' })).status).toBe(200);
+    fault(await nova(admin, 'POST', '/os-server-external-events', { events: [] }), 400, 'badRequest', /too short/);
+    fault(await nova(admin, 'POST', '/os-server-external-events', { events: [ev(id, { extra: 1 })] }), 400, 'badRequest', /Additional properties/);
+
+    // A user deleting the server's port in Neutron: Neutron tells Nova (network-vif-deleted) and the addresses drop it.
+    const extra = (await nova(demo, 'POST', `/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet } })).json.interfaceAttachment;
+    expect(Object.values((await nova(demo, 'GET', `/servers/${id}`)).json.server.addresses).flat()).toHaveLength(2);
+    expect((await neutron(demo, 'DELETE', `/ports/${extra.port_id}`)).status).toBe(204);
+    const after = (await nova(demo, 'GET', `/servers/${id}`)).json.server;
+    expect(Object.values(after.addresses).flat()).toHaveLength(1);
+    expect(JSON.stringify(after.addresses)).not.toContain(extra.fixed_ips[0].ip_address);
+  });
+});

@@ -1,6 +1,6 @@
-// Nova's network-facing routes: os-interface (ports through Neutron), a server's security groups, and the 2.1 security group proxy API.
+// Nova's network-facing routes: os-interface (ports through Neutron), a server's security groups, the 2.1 security group proxy API, server external events.
 import type { Context, Hono } from 'hono';
-import type { InstanceInterface, InterfaceRequest, ProxyRuleRequest, ProxySecurityGroup, ProxySecurityGroupRule } from '../../../core/compute/index.js';
+import type { ExternalEvent, ExternalEventName, InstanceInterface, InterfaceRequest, ProxyRuleRequest, ProxySecurityGroup, ProxySecurityGroupRule } from '../../../core/compute/index.js';
 import { errors } from '../../../core/errors.js';
 import { isObject, queryFlag, type OpenStackEnv } from '../common/index.js';
 import type { NovaRouteDeps } from './app.js';
@@ -124,6 +124,36 @@ export function parseSecurityGroupRule(body: Record<string, unknown>): ProxyRule
   return { parentGroupId, protocol: proto.toLowerCase(), fromPort, toPort, ...(gid ? { groupId: gid } : { cidr }) };
 }
 
+/** The event names each microversion accepts (Nova's `server_external_events` schemas). */
+function eventNames(mv: Microversion): ExternalEventName[] {
+  const names: ExternalEventName[] = ['network-changed', 'network-vif-plugged', 'network-vif-unplugged', 'network-vif-deleted'];
+  if (atLeast(mv, 51)) names.push('volume-extended');
+  if (atLeast(mv, 76)) names.push('power-update');
+  if (atLeast(mv, 82)) names.push('accelerator-request-bound');
+  if (atLeast(mv, 93)) names.push('volume-reimaged');
+  return names;
+}
+
+export function parseExternalEvents(body: Record<string, unknown>, mv: Microversion): ExternalEvent[] {
+  onlyKeys(body, ['events']);
+  const list = body.events;
+  if (!Array.isArray(list)) throw bad('events', list ?? null, list === undefined ? "'events' is a required property" : `${JSON.stringify(list)} is not of type 'array'`);
+  if (!list.length) throw bad('events', list, '[] is too short');
+  const names = eventNames(mv);
+  return list.map((e) => {
+    if (!isObject(e)) throw bad('events', e, `${JSON.stringify(e)} is not of type 'object'`);
+    onlyKeys(e, ['name', 'server_uuid', 'status', 'tag'], 'events');
+    const name = str(e, 'name', { required: true })!;
+    if (!names.includes(name as ExternalEventName)) throw bad('name', name, `'${name}' is not one of ${JSON.stringify(names)}`);
+    const serverId = str(e, 'server_uuid', { required: true })!;
+    if (!UUID.test(serverId)) throw bad('server_uuid', serverId, `'${serverId}' is not a 'uuid'`);
+    const status = str(e, 'status');
+    if (status !== undefined && !['failed', 'completed', 'in-progress'].includes(status)) throw bad('status', status, `'${status}' is not one of ['failed', 'completed', 'in-progress']`);
+    const tag = str(e, 'tag', { max: 255 });
+    return { name: name as ExternalEventName, serverId, ...(status ? { status: status as ExternalEvent['status'] } : {}), ...(tag !== undefined ? { tag } : {}) };
+  });
+}
+
 export function registerNetworkRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDeps): void {
   const { compute } = d;
 
@@ -189,5 +219,14 @@ export function registerNetworkRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDeps)
     if (!UUID.test(id)) throw errors.invalid('Security group id should be uuid', { reason: 'id' });
     compute.deleteSecurityGroupRule(d.ctx(c), id);
     return c.body(null, 202);
+  });
+
+  // Neutron's notifications to Nova (admin): 200 when every event found its server, 207 when some did not, 404 when none did.
+  app.post('/v2.1/os-server-external-events', async function runServerExternalEvents(c) {
+    const events = parseExternalEvents(await d.body(c), d.mv(c));
+    const { results, accepted } = compute.serverExternalEvents(d.ctx(c), events);
+    if (!accepted) throw errors.notFound('instance', events[0]!.serverId, 'No instances found for any event');
+    const out = results.map((r) => ({ name: r.name, server_uuid: r.serverId, status: r.status, ...(r.tag !== undefined ? { tag: r.tag } : {}), code: r.code }));
+    return c.json({ events: out }, results.every((r) => r.code === 200) ? 200 : 207);
   });
 }

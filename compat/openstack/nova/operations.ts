@@ -173,7 +173,7 @@ export const novaOperations: OperationRow[] = [
   op('deleteServerGroup', 'DELETE', '/v2.1/os-server-groups/{server_group_id}', true),
 
   // Others
-  op('runServerExternalEvents', 'POST', '/v2.1/os-server-external-events', false, 'needs the network service'),
+  op('runServerExternalEvents', 'POST', '/v2.1/os-server-external-events', true, 'admin; network events refresh the server\'s addresses from its ports; 207 with per-event codes (404, 422) when some fail; Neutron sends network-vif-plugged/unplugged/deleted/changed for compute ports in-process'),
   op('listSecurityGroups', 'GET', '/v2.1/os-security-groups', true, 'proxy API over Neutron (ingress rules only, as Nova shows them), all_tenants for admins; 404 from 2.36'),
   op('createSecurityGroup', 'POST', '/v2.1/os-security-groups', true, 'proxy API over Neutron; 404 from 2.36'),
   op('showSecurityGroup', 'GET', '/v2.1/os-security-groups/{security_group_id}', true, 'proxy API; 404 from 2.36'),
