@@ -1,7 +1,8 @@
 // The composition root: builds every service, backend and family app from config, with no module-level state.
 import { Hono } from 'hono';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
 import { MemoryBlobStore } from '../backends/blob/memory-blob-store.js';
@@ -58,6 +59,7 @@ import { FakeComputeDriver } from '../backends/compute/fake-driver.js';
 import type { ComputeDriver } from '../backends/compute/types.js';
 import { createNovaApp, versions as novaVersions } from '../compat/openstack/nova/app.js';
 import { NOVA_PREFIX } from '../compat/openstack/nova/operations.js';
+import { createMetadataApp, METADATA_PREFIX } from '../compat/openstack/nova/metadata-app.js';
 import { ComputeService, networkingOver } from '../core/compute/index.js';
 import { registerScheduler } from '../workers/scheduler/register-scheduler.js';
 import { registerComputeAgent } from '../workers/compute-agent/register-compute-agent.js';
@@ -384,6 +386,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   identity.catalog.register({ type: 'compute', name: 'nova', path: `${NOVA_PREFIX}/v2.1`, description: 'Nova Compute Service' });
   app.get(`${NOVA_PREFIX}/`, (c) => c.json(novaVersions(`${config.publicUrl}${NOVA_PREFIX}`)));
   app.route(NOVA_PREFIX, createNovaApp({ compute, tokens: identity.tokens, logger, computeUrl: `${config.publicUrl}${NOVA_PREFIX}`, identityUrl, jsonBodyLimit: config.jsonBodyLimit }));
+  // The guests' metadata service, behind the network's signing metadata proxy (see docs/metadata.md).
+  app.route(METADATA_PREFIX, createMetadataApp({ compute, logger, sharedSecret: config.compute.metadataSecret ?? metadataSecretIn(config.dataDir), trustForwardedFor: config.compute.metadataTrustForwardedFor }));
   identity.catalog.register({ type: 'object-store', name: 'swift', path: `${SWIFT_PREFIX}/v1/AUTH_%(project_id)s`, description: 'Swift Object Storage' });
   // Swift claims `/object/…` by raw path (dot segments cannot route it elsewhere) and the unsigned root `GET /info`.
   app.route('/', createSwiftApp({ objects, tokens: identity.tokens, logger }));
@@ -428,4 +432,19 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
       openDb.close();
     },
   };
+}
+
+/** The metadata proxy secret kept in the data dir: made once (0600), then shared by every process on that dir. */
+function metadataSecretIn(dataDir: string): string {
+  const file = join(dataDir, 'metadata_proxy_shared_secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      // Another process made it first: read theirs.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  return readFileSync(file, 'utf8').trim();
 }

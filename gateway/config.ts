@@ -90,6 +90,13 @@ export interface ComputeConfig {
   quotaInstances: number;
   quotaCores: number;
   quotaRamMb: number;
+  /**
+   * The metadata proxy's shared secret (`SKYBRIDGE_METADATA_SECRET`, Nova's `metadata_proxy_shared_secret`);
+   * unset: one generated at first start in `<data dir>/metadata_proxy_shared_secret`.
+   */
+  metadataSecret: string | undefined;
+  /** Believe an unsigned `X-Forwarded-For` on metadata requests (`SKYBRIDGE_METADATA_TRUST_FORWARDED_FOR`, Nova's `use_forwarded_for`; default false). */
+  metadataTrustForwardedFor: boolean;
 }
 
 /** The `SKYBRIDGE_NETWORK_*` settings. */
@@ -235,6 +242,8 @@ function computeConfig(env: Record<string, string | undefined>): ComputeConfig {
     quotaInstances: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_INSTANCES', 0, 1_000_000) ?? 10,
     quotaCores: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_CORES', 0, 100_000_000) ?? 20,
     quotaRamMb: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_RAM', 0, 2 ** 40) ?? 51200,
+    metadataSecret: env.SKYBRIDGE_METADATA_SECRET || undefined,
+    metadataTrustForwardedFor: ['1', 'true', 'yes'].includes((env.SKYBRIDGE_METADATA_TRUST_FORWARDED_FOR ?? '').toLowerCase()),
   };
 }
 

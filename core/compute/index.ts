@@ -9,6 +9,7 @@ import * as hosts from './hosts.js';
 import * as instances from './instances.js';
 import * as interfaces from './interfaces.js';
 import * as keypairs from './keypairs.js';
+import * as metadata from './metadata.js';
 import type { ConsoleSource, InterfaceRequest, ProxyRuleRequest } from './ports.js';
 import * as quotas from './quotas.js';
 import * as actions from './server-actions.js';
@@ -17,8 +18,9 @@ import * as secgroups from './security-groups.js';
 import type { CreateFlavorInput, CreateServersInput, InstanceAction, KeypairType, ListServersOptions, QuotaResource } from './types.js';
 
 export type { ComputeServiceDeps } from './context.js';
-export type { ComputeNetworking, ComputeSecurityGroups, ConsoleSource, InstanceInterface, InterfaceRequest, PortTarget, ProxyRuleRequest, ProxySecurityGroup, ProxySecurityGroupRule } from './ports.js';
+export type { ComputeNetworking, ComputeSecurityGroups, ConsoleSource, GuestPort, InstanceInterface, InterfaceRequest, PortTarget, ProxyRuleRequest, ProxySecurityGroup, ProxySecurityGroupRule } from './ports.js';
 export type { RequestSpec } from './conductor.js';
+export type { GuestMetadata } from './metadata.js';
 export type { HostRegistration, Claim } from './hosts.js';
 export * from './types.js';
 export { statusOf, VM, TASK, POWER, KNOWN_STATUSES } from './states.js';
@@ -141,6 +143,10 @@ export class ComputeService {
   serverExternalEvents = (ctx: RequestContext, events: externalEvents.ExternalEvent[]) => externalEvents.serverExternalEvents(this.cc, ctx, events);
   /** Trusted delivery from the network service in this process (Neutron's nova notifier): no policy, unknown servers ignored. */
   applyExternalEvents = (events: externalEvents.ExternalEvent[]) => externalEvents.applyExternalEvents(this.cc, events);
+
+  // The metadata service (trusted: the caller proved which guest asks)
+  guestMetadata = (instanceId: string) => metadata.guestMetadata(this.cc, instanceId);
+  guestMetadataAt = (ip: string, networkId?: string) => metadata.guestMetadataAt(this.cc, ip, networkId);
 
   // Instance actions
   listInstanceActions = (ctx: RequestContext, id: string, opts?: { limit?: number; marker?: string; changesSince?: number }) => groups.listInstanceActions(this.cc, ctx, id, opts);

@@ -2,7 +2,7 @@
 import type { AuthContext, RequestContext } from '../context.js';
 import { errors, isCoreError } from '../errors.js';
 import type { NetworkService, Port, SecurityGroup, SecurityGroupRule } from '../network/index.js';
-import type { ComputeNetworking, ComputeSecurityGroups, InstanceInterface, PortTarget, ProxySecurityGroup, ProxySecurityGroupRule } from './ports.js';
+import type { ComputeNetworking, ComputeSecurityGroups, GuestPort, InstanceInterface, PortTarget, ProxySecurityGroup, ProxySecurityGroupRule } from './ports.js';
 import type { InstanceAddress, RequestedNetworks } from './types.js';
 
 /** The caller compute acts as toward the network service while building: the instance's own project (its ports belong to it). */
@@ -297,6 +297,26 @@ export function networkingOver(network: NetworkService): ComputeNetworking {
       } catch (e) {
         throw novaAttachError(e, target.instanceId, req);
       }
+    },
+
+    instanceAt(ip: string, networkId?: string): string | undefined {
+      return network.portsByFixedIp(ip, networkId).find((p) => p.deviceId && p.deviceOwner.startsWith('compute:'))?.deviceId;
+    },
+
+    networkData(instanceId: string): GuestPort[] {
+      return network
+        .deviceNetworkData(instanceId)
+        .filter((d) => d.port.deviceOwner.startsWith('compute:'))
+        .map(({ port, mtu, subnets }) => ({
+          portId: port.id,
+          networkId: port.networkId,
+          mac: port.macAddress,
+          mtu,
+          addresses: port.fixedIps.flatMap((f) => {
+            const sn = subnets.find((x) => x.id === f.subnetId);
+            return sn ? [{ address: f.ipAddress, version: sn.ipVersion === 6 ? (6 as const) : (4 as const), cidr: sn.cidr, gateway: sn.gatewayIp, dns: sn.dnsNameservers }] : [];
+          }),
+        }));
     },
 
     detachInterface(instanceId: string, portId: string, keep: boolean): void {

@@ -39,6 +39,10 @@ export interface ComputeNetworking {
   attachInterface(target: Omit<PortTarget, 'requested' | 'securityGroups'> & { zone: string }, req: InterfaceRequest): InstanceInterface;
   /** Removes one port of the instance: deleted when compute made it, only detached when `keep`. */
   detachInterface(instanceId: string, portId: string, keep: boolean): void;
+  /** The server whose compute port holds fixed address `ip` (on `networkId` when given): the metadata service's lookup. */
+  instanceAt(ip: string, networkId?: string): string | undefined;
+  /** The instance's ports with their subnets, as a guest configures them (`network_data.json`). */
+  networkData(instanceId: string): GuestPort[];
   /** Security groups as Nova's proxy API and server actions see them. */
   securityGroups: ComputeSecurityGroups;
 }
@@ -102,6 +106,15 @@ export interface InstanceInterface {
   /** The port's Neutron status (`ACTIVE` once the host's agent plugged it, `DOWN` before). */
   portState: string;
   fixedIps: Array<{ subnetId: string; ipAddress: string }>;
+}
+
+/** One port of a guest with what it needs to configure it. */
+export interface GuestPort {
+  portId: string;
+  networkId: string;
+  mac: string;
+  mtu: number;
+  addresses: Array<{ address: string; version: 4 | 6; cidr: string; gateway: string | null; dns: string[] }>;
 }
 
 /** What `POST /servers/{id}/os-interface` asks for. */

@@ -1,7 +1,7 @@
 // The network service (Neutron's model and rules): one class the Neutron face, Nova and (later) EC2 VPC call; agents report back through it.
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { netNetworks, netPorts, netSubnets } from '../db/schema/network.js';
+import { netIpAllocations, netNetworks, netPorts, netSubnets } from '../db/schema/network.js';
 import { enqueueInTx } from '../jobs/outbox.js';
 import { DEFAULT_SETTINGS, conflict, notFound, type NetCtx, type NetworkServiceDeps, type NetworkSettings } from './context.js';
 import { createNetwork, deleteNetwork, getNetwork, listNetworks, updateNetwork } from './networks.js';
@@ -292,6 +292,28 @@ export class NetworkService {
   listPortsByDevice(deviceId: string): Port[] {
     const rows = this.nc.db.select().from(netPorts).where(eq(netPorts.deviceId, deviceId)).all();
     return toPorts(this.nc.db, rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)));
+  }
+
+  /**
+   * The ports holding fixed address `ip` (on `networkId` when given; an address can repeat across
+   * networks): what the metadata service keys a guest's request by. Internal: no project check.
+   */
+  portsByFixedIp(ip: string, networkId?: string): Port[] {
+    const cond = networkId ? and(eq(netIpAllocations.ipAddress, ip), eq(netIpAllocations.networkId, networkId)) : eq(netIpAllocations.ipAddress, ip);
+    const ids = this.nc.db.select({ portId: netIpAllocations.portId }).from(netIpAllocations).where(cond).all().map((r) => r.portId);
+    if (!ids.length) return [];
+    return toPorts(this.nc.db, this.nc.db.select().from(netPorts).where(inArray(netPorts.id, ids)).all());
+  }
+
+  /** Subnets and the network of a device's ports as a guest configures them (the metadata service's `network_data.json`). Internal. */
+  deviceNetworkData(deviceId: string): Array<{ port: Port; mtu: number; subnets: Subnet[] }> {
+    const ports = this.listPortsByDevice(deviceId);
+    const subnetIds = [...new Set(ports.flatMap((p) => p.fixedIps.map((f) => f.subnetId)))];
+    const subnets = subnetIds.length ? toSubnets(this.nc.db, this.nc.db.select().from(netSubnets).where(inArray(netSubnets.id, subnetIds)).all()) : [];
+    return ports.map((port) => {
+      const net = this.nc.db.select({ mtu: netNetworks.mtu }).from(netNetworks).where(eq(netNetworks.id, port.networkId)).get();
+      return { port, mtu: net?.mtu ?? 1500, subnets: subnets.filter((s) => port.fixedIps.some((f) => f.subnetId === s.id)) };
+    });
   }
 
   /** Ports of many devices at once (a page of servers), keyed by device id. */

@@ -1,4 +1,5 @@
-// Nova over Neutron in-process: os-interface (attach/detach ports, addresses, states, errors), security groups on servers and the 2.1 proxy API.
+// Nova over Neutron in-process: os-interface, security groups on servers and the 2.1 proxy API, external events, and the guests' metadata service read as cloud-init does.
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestSystem, type TestSystem } from '../harness/system.js';
 
@@ -12,6 +13,8 @@ let otherTok: string;
 let privateNet: string;
 
 const IMAGE = '5b1e3c2a-0d6f-4a7e-9c1b-000000000001';
+const SECRET = 'metadata-proxy-secret';
+const sign = (v: string) => createHmac('sha256', SECRET).update(v).digest('hex');
 
 async function token(user: string, password: string, project: string): Promise<string> {
   const res = await sys.request('/identity/v3/auth/tokens?nocatalog', {
@@ -59,7 +62,7 @@ function fault(r: { status: number; json: Json }, status: number, name: string, 
 }
 
 beforeAll(async () => {
-  sys = await buildTestSystem({ SKYBRIDGE_FAKE_HOSTS: '2', SKYBRIDGE_FAKE_SPAWN_MS: '2', SKYBRIDGE_FAKE_POWER_MS: '2' });
+  sys = await buildTestSystem({ SKYBRIDGE_FAKE_HOSTS: '2', SKYBRIDGE_FAKE_SPAWN_MS: '2', SKYBRIDGE_FAKE_POWER_MS: '2', SKYBRIDGE_METADATA_SECRET: SECRET });
   const b = sys.firstStart.bootstrap;
   admin = await token(b.admin.userName, b.admin.password, b.admin.projectName);
   demo = await token(b.demo.userName, b.demo.password, b.demo.projectName);
@@ -296,5 +299,73 @@ describe('os-server-external-events', () => {
     const after = (await nova(demo, 'GET', `/servers/${id}`)).json.server;
     expect(Object.values(after.addresses).flat()).toHaveLength(1);
     expect(JSON.stringify(after.addresses)).not.toContain(extra.fixed_ips[0].ip_address);
+  });
+});
+
+describe('metadata service (read as cloud-init reads it, through a signing proxy)', () => {
+  const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHBCpLOzWNlLhgSTPxkALxI8tYYtXzVhdRQ82LgiEE0g guest@test';
+  let id: string;
+  let ip: string;
+  let server: Json;
+  const get = (path: string, headers: Record<string, string>) => sys.request(`/metadata${path}`, { headers });
+  const signed = () => ({ 'X-Instance-ID': id, 'X-Tenant-ID': demoProject, 'X-Instance-ID-Signature': sign(id), 'X-Forwarded-For': ip });
+
+  beforeAll(async () => {
+    expect((await nova(demo, 'POST', '/os-keypairs', { keypair: { name: 'guestkey', public_key: KEY } })).status).toBe(200);
+    const r = await nova(demo, 'POST', '/servers', { server: { name: 'Guest One', imageRef: IMAGE, flavorRef: '1', key_name: 'guestkey', metadata: { role: 'web' }, user_data: Buffer.from('#cloud-config\nhostname: g1\n').toString('base64') } });
+    expect(r.status, JSON.stringify(r.json)).toBe(202);
+    id = r.json.server.id;
+    server = await waitStatus(demo, id, 'ACTIVE');
+    ip = server.addresses.private[0].addr;
+  });
+
+  it('meta_data.json, user_data, network_data.json, vendor_data.json by signed instance id: the --key-name key is there', async () => {
+    const versions = await get('/openstack', {});
+    expect((await versions.text()).split('\n')).toContain('latest');
+    const md = await get('/openstack/latest/meta_data.json', signed());
+    expect(md.status).toBe(200);
+    const meta = (await md.json()) as Json;
+    expect(meta).toMatchObject({ uuid: id, name: 'Guest One', hostname: 'guest-one.novalocal', launch_index: 0, availability_zone: 'nova', project_id: demoProject, meta: { role: 'web' }, public_keys: { guestkey: KEY }, keys: [{ name: 'guestkey', type: 'ssh', data: KEY }] });
+    expect(Buffer.from(meta.random_seed, 'base64')).toHaveLength(512);
+    const listing = await (await get('/openstack/latest', signed())).text();
+    expect(listing.split('\n')).toEqual(['meta_data.json', 'network_data.json', 'vendor_data.json', 'vendor_data2.json', 'user_data']);
+    expect(await (await get('/openstack/2013-10-17/user_data', signed())).text()).toBe('#cloud-config\nhostname: g1\n');
+    const nd = (await (await get('/openstack/latest/network_data.json', signed())).json()) as Json;
+    const port = (await nova(demo, 'GET', `/servers/${id}/os-interface`)).json.interfaceAttachments[0];
+    expect(nd.links).toEqual([{ id: `tap${port.port_id.slice(0, 11)}`, vif_id: port.port_id, type: 'ovs', mtu: expect.any(Number), ethernet_mac_address: port.mac_addr }]);
+    expect(nd.networks[0]).toMatchObject({ id: 'network0', type: 'ipv4', link: `tap${port.port_id.slice(0, 11)}`, ip_address: ip, netmask: '255.255.255.192', network_id: privateNet, routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: '10.0.0.1' }] });
+    expect(await (await get('/openstack/latest/vendor_data.json', signed())).json()).toEqual({});
+  });
+
+  it('EC2-style /latest/meta-data/ and /latest/user-data; by the guest address with a signed provider', async () => {
+    const list = await (await get('/latest/meta-data/', signed())).text();
+    for (const k of ['ami-id', 'instance-id', 'hostname', 'local-ipv4', 'public-keys/', 'placement/', 'security-groups']) expect(list.split('\n')).toContain(k);
+    expect(await (await get('/latest/meta-data/instance-id', signed())).text()).toMatch(/^i-[0-9a-f]{17}$/);
+    expect(await (await get('/latest/meta-data/local-ipv4', signed())).text()).toBe(ip);
+    expect(await (await get('/latest/meta-data/hostname', signed())).text()).toBe('guest-one.novalocal');
+    expect(await (await get('/latest/meta-data/placement/availability-zone', signed())).text()).toBe('nova');
+    expect(await (await get('/latest/meta-data/public-keys/', signed())).text()).toBe('0=guestkey');
+    expect(await (await get('/latest/meta-data/public-keys/0/openssh-key', signed())).text()).toBe(KEY);
+    expect(await (await get('/2009-04-04/user-data', signed())).text()).toBe('#cloud-config\nhostname: g1\n');
+    expect(await (await get('/latest/meta-data/ami-id', signed())).text()).toMatch(/^ami-[0-9a-f]{17}$/);
+
+    // neutron-metadata-agent's other form: the guest's address, vouched for by the signed network id.
+    const byAddr = await get('/openstack/latest/meta_data.json', { 'X-Forwarded-For': ip, 'X-Metadata-Provider': privateNet, 'X-Metadata-Provider-Signature': sign(privateNet) });
+    expect(byAddr.status).toBe(200);
+    expect(((await byAddr.json()) as Json).uuid).toBe(id);
+  });
+
+  it('refuses unsigned, badly signed and mismatched requests as Nova does', async () => {
+    expect((await get('/openstack/latest/meta_data.json', { 'X-Forwarded-For': ip })).status).toBe(403);
+    const bad = await get('/openstack/latest/meta_data.json', { ...signed(), 'X-Instance-ID-Signature': sign('someone-else') });
+    expect(bad.status).toBe(403);
+    expect(await bad.text()).toBe('Invalid proxy request signature.');
+    const noTenant = await get('/openstack/latest/meta_data.json', { 'X-Instance-ID': id, 'X-Instance-ID-Signature': sign(id) });
+    expect(noTenant.status).toBe(400);
+    expect(await noTenant.text()).toBe('X-Tenant-ID header is missing from request.');
+    expect((await get('/openstack/latest/meta_data.json', { ...signed(), 'X-Tenant-ID': 'another-project' })).status).toBe(404);
+    expect((await get('/openstack/latest/meta_data.json', { 'X-Forwarded-For': '10.9.9.9', 'X-Metadata-Provider': privateNet, 'X-Metadata-Provider-Signature': sign(privateNet) })).status).toBe(404);
+    expect((await get('/openstack/1999-01-01/meta_data.json', signed())).status).toBe(404);
+    expect((await get('/latest/meta-data/nothing-here', signed())).status).toBe(404);
   });
 });
