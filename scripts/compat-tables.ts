@@ -7,6 +7,7 @@ import { GLANCE_PREFIX, glanceOperations } from '../compat/openstack/glance/oper
 import { notImplemented as neutronNotImplemented } from '../compat/openstack/neutron/not-implemented.js';
 import { NEUTRON_PREFIX, neutronOperations } from '../compat/openstack/neutron/operations.js';
 import { novaOperations } from '../compat/openstack/nova/operations.js';
+import { metadataOperations } from '../compat/openstack/nova/metadata-app.js';
 import { SWIFT_OPERATIONS } from '../compat/openstack/swift/operations.js';
 import { SWIFT_PARAMETER_RULES } from '../compat/openstack/swift/request-parameters.js';
 import { s3Operations } from '../compat/ec2-s3/s3/app.js';
@@ -59,6 +60,8 @@ export const compatTables: CompatTable[] = [
   },
   // Nova's server actions are one route (`POST …/action`) dispatched by body key: test/e2e/nova.test.ts checks the table against the app.
   { title: 'Nova (Compute v2.1)', family: 'OpenStack', rows: novaOperations },
+  // One catch-all route under /metadata serves the guests' metadata; test/e2e/nova-network.test.ts reads each path.
+  { title: 'Nova metadata service (guests, under /metadata)', family: 'OpenStack', rows: metadataOperations },
   // Swift and S3 dispatch through their own tables (not Hono routes); their dispatch tests check them.
   {
     title: 'Swift (Object Storage v1)',

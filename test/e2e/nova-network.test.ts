@@ -1,6 +1,7 @@
 // Nova over Neutron in-process: os-interface, security groups on servers and the 2.1 proxy API, external events, and the guests' metadata service read as cloud-init does.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { novaOperations } from '../../compat/openstack/nova/operations.js';
 import { buildTestSystem, type TestSystem } from '../harness/system.js';
 
 type Json = Record<string, any>;
@@ -367,5 +368,18 @@ describe('metadata service (read as cloud-init reads it, through a signing proxy
     expect((await get('/openstack/latest/meta_data.json', { 'X-Forwarded-For': '10.9.9.9', 'X-Metadata-Provider': privateNet, 'X-Metadata-Provider-Signature': sign(privateNet) })).status).toBe(404);
     expect((await get('/openstack/1999-01-01/meta_data.json', signed())).status).toBe(404);
     expect((await get('/latest/meta-data/nothing-here', signed())).status).toBe(404);
+  });
+});
+
+describe('the Nova operation table', () => {
+  it('every implemented route is served (never 501) and every other one answers 501', async () => {
+    const dummy = '00000000-0000-4000-8000-0000000000aa';
+    for (const row of novaOperations) {
+      if (row.path.includes('#') || row.path === '/') continue;
+      const path = row.path.replace(/\{[^}]+\}/g, dummy);
+      const r = await sys.request(`/compute${path}`, { method: row.method, headers: { 'x-auth-token': admin, 'content-type': 'application/json' }, body: ['POST', 'PUT'].includes(row.method) ? '{}' : undefined });
+      if (row.implemented) expect(r.status, `${row.operation} ${row.method} ${path}`).not.toBe(501);
+      else expect(r.status, `${row.operation} ${row.method} ${path}`).toBe(501);
+    }
   });
 });

@@ -3,6 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { ComputeService, GuestMetadata } from '../../../core/compute/index.js';
 import type { Logger } from '../../../core/logger.js';
+import type { OperationRow } from '../../../core/operations.js';
 
 /** Where the metadata app is mounted on the gateway (a guest's proxy forwards `http://169.254.169.254/<path>` to `<publicUrl>/metadata/<path>`). */
 export const METADATA_PREFIX = '/metadata';
@@ -12,6 +13,23 @@ const EC2_VERSIONS = ['1.0', '2007-01-19', '2007-03-01', '2007-08-29', '2007-10-
 const OPENSTACK_VERSIONS = ['2012-08-10', '2013-04-04', '2013-10-17', '2015-10-15', '2016-06-30', '2016-10-06', '2017-02-22', '2018-08-27', '2020-10-14'];
 /** Nova's `dhcp_domain`: the guest's hostname is `<hostname>.novalocal`. */
 const DHCP_DOMAIN = 'novalocal';
+
+const row = (operation: string, path: string, note?: string): OperationRow => ({ service: 'nova-metadata', operation, method: 'GET', path, implemented: true, ...(note ? { note } : {}) });
+
+/** The metadata routes (relative to METADATA_PREFIX), for the compat matrix. One catch-all route serves them all. */
+export const metadataOperations: OperationRow[] = [
+  row('listEc2Versions', '/', 'no guest needed'),
+  row('listOpenStackVersions', '/openstack', 'no guest needed'),
+  row('listOpenStackFiles', '/openstack/{version}', 'every request below names its guest with a signed X-Instance-ID, or a signed X-Metadata-Provider plus X-Forwarded-For (docs/metadata.md)'),
+  row('showMetaData', '/openstack/{version}/meta_data.json', 'uuid, name, hostname, public_keys, keys, launch_index, availability_zone, project_id, meta, random_seed, devices'),
+  row('showUserData', '/openstack/{version}/user_data'),
+  row('showNetworkData', '/openstack/{version}/network_data.json', 'links, static networks with the default route, DNS'),
+  row('showVendorData', '/openstack/{version}/vendor_data.json', 'empty'),
+  row('showVendorData2', '/openstack/{version}/vendor_data2.json', 'empty'),
+  row('listEc2MetaData', '/{version}/meta-data/', 'ami-id, instance-id, hostname, local-ipv4, placement/, public-keys/, security-groups, …'),
+  row('showEc2MetaDataItem', '/{version}/meta-data/{path}', 'public-keys/0/openssh-key; public-ipv4 is empty'),
+  row('showEc2UserData', '/{version}/user-data'),
+];
 
 export interface MetadataDeps {
   compute: ComputeService;
