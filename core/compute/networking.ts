@@ -241,13 +241,15 @@ export function networkingOver(network: NetworkService): ComputeNetworking {
       const sgIds = groups.length ? network.listSecurityGroups(ctx).filter((g) => groups.includes(g.name) || groups.includes(g.id)).map((g) => g.id) : undefined;
       if (groups.length && sgIds!.length !== groups.length) throw new Error(`Security group ${groups.join(', ')} not found for project ${target.projectId}.`);
       const ports: Port[] = [];
+      const owner = `compute:${target.zone || 'nova'}`;
       for (const r of wanted) {
-        if (r.portId) ports.push(network.attachPortToDevice(ctx, r.portId, target.instanceId, { hostId: target.host }));
+        if (r.portId) ports.push(network.attachPortToDevice(ctx, r.portId, target.instanceId, { hostId: target.host, deviceOwner: owner }));
         else {
           ports.push(
             network.createPortForDevice(ctx, {
               networkId: r.networkId!,
               deviceId: target.instanceId,
+              deviceOwner: owner,
               hostId: target.host,
               ...(r.fixedIp ? { fixedIps: [{ ipAddress: r.fixedIp }] } : {}),
               ...(sgIds ? { securityGroups: sgIds } : {}),

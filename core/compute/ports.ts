@@ -10,6 +10,8 @@ export interface PortTarget {
   host: string;
   requested: RequestedNetworks;
   securityGroups: string[];
+  /** The instance's availability zone: its ports' device owner is `compute:<zone>` (default `nova`). */
+  zone?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface ComputeNetworking {
    * neither, on the project's only network. Throws NotFound (port, network), Conflict (port or
    * address in use), Invalid (no or several networks, port security needed).
    */
-  attachInterface(target: Omit<PortTarget, 'requested' | 'securityGroups'> & { zone: string }, req: InterfaceRequest): InstanceInterface;
+  attachInterface(target: Omit<PortTarget, 'requested' | 'securityGroups' | 'zone'> & { zone: string }, req: InterfaceRequest): InstanceInterface;
   /** Removes one port of the instance: deleted when compute made it, only detached when `keep`. */
   detachInterface(instanceId: string, portId: string, keep: boolean): void;
   /** The server whose compute port holds fixed address `ip` (on `networkId` when given): the metadata service's lookup. */

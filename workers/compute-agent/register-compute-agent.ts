@@ -140,7 +140,7 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
     if (!networking) return;
     const row = c.loadRow(inst.id);
     if (!row || row.requestedNetworks === 'none') return;
-    const addresses = await networking.allocate({ instanceId: inst.id, projectId: inst.projectId, host, requested: row.requestedNetworks, securityGroups: inst.securityGroups });
+    const addresses = await networking.allocate({ instanceId: inst.id, projectId: inst.projectId, host, requested: row.requestedNetworks, securityGroups: inst.securityGroups, ...(inst.availabilityZone ? { zone: inst.availabilityZone } : {}) });
     c.setAddresses(inst.id, addresses);
   }
 
