@@ -132,6 +132,7 @@ function familyOf(path: string, method: string): string {
   if (path.startsWith(`${SWIFT_PREFIX}/`) || path === '/info') return 'swift';
   if (path === NEUTRON_PREFIX || path.startsWith(`${NEUTRON_PREFIX}/`)) return 'neutron';
   if (path === NOVA_PREFIX || path.startsWith(`${NOVA_PREFIX}/`)) return 'nova';
+  if (path === METADATA_PREFIX || path.startsWith(`${METADATA_PREFIX}/`)) return 'nova-metadata';
   if (path === '/healthz' || path === '/metrics') return 'gateway';
   if (path === '/' && method === 'POST') return 'ec2';
   return 's3';
