@@ -9,6 +9,7 @@ import * as instances from './instances.js';
 import * as keypairs from './keypairs.js';
 import type { ConsoleSource } from './ports.js';
 import * as quotas from './quotas.js';
+import * as recovery from './recovery.js';
 import * as actions from './server-actions.js';
 import * as groups from './server-groups.js';
 import type { CreateFlavorInput, CreateServersInput, InstanceAction, KeypairType, ListServersOptions, QuotaResource } from './types.js';
@@ -17,6 +18,7 @@ export type { ComputeServiceDeps } from './context.js';
 export type { ComputeNetworking, ConsoleSource, PortTarget } from './ports.js';
 export type { RequestSpec } from './conductor.js';
 export type { HostRegistration, Claim } from './hosts.js';
+export type { RecoveryReport } from './recovery.js';
 export * from './types.js';
 export { statusOf, VM, TASK, POWER, KNOWN_STATUSES } from './states.js';
 export { SERVER_SORT_KEYS } from './instances.js';
@@ -152,6 +154,8 @@ export class ComputeService {
   heartbeat = (binary: string, host: string, zone?: string) => hosts.heartbeat(this.cc, binary, host, zone);
   registerHost = (reg: hosts.HostRegistration) => hosts.registerHost(this.cc, reg);
   recountHost = (host: string) => hosts.recountHost(this.cc.db, host);
+  /** Crash recovery (Nova's init_instance and resource audit), fleet-wide; see `recoverInstances`. */
+  recover = (opts?: { graceMs?: number; relayedMs?: number }) => recovery.recoverInstances(this.cc, opts);
 
   // Quotas
   quotaDetail = (ctx: RequestContext, projectId: string, userId?: string) => quotas.quotaDetail(this.cc, ctx, projectId, userId);

@@ -20,6 +20,8 @@ export interface ComputeAgentDeps {
   /** Allocation ratios reported with each host (Nova's defaults 16 / 1.5 / 1). */
   ratios?: { cpu?: number; ram?: number; disk?: number };
   periodic?: { every(name: string, ms: number, fn: () => void | Promise<void>, opts?: { runAtStart?: boolean }): void };
+  /** How often the fleet-wide recovery pass runs (default 60 s). */
+  recoveryIntervalMs?: number;
 }
 
 /** The caller the agent acts as toward the image service: the instance's own project (snapshots belong to it). */
@@ -82,6 +84,29 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
     }
   };
   deps.periodic?.every('nova-compute heartbeat', 10_000, registerHosts, { runAtStart: true });
+  // Nova's init_instance and resource audit, once per period across the fleet (the periodic lease):
+  // instances a crash left mid-task with no job end ACTIVE or ERROR, host usage is recounted.
+  deps.periodic?.every(
+    'nova-compute init_instance',
+    deps.recoveryIntervalMs ?? 60_000,
+    () => {
+      const r = compute.recover();
+      if (r.errored.length || r.reverted.length || r.deletes.length) logger.warn({ errored: r.errored.length, reverted: r.reverted.length, deletes: r.deletes.length }, 'compute agent: recovered instances left mid-task');
+    },
+    { runAtStart: true },
+  );
+
+  /**
+   * A guest the hypervisor lost (the fake's hosts are memory: a restart empties them) is created again
+   * in the power state the database shows before an action runs on it, as Nova's
+   * `resume_guests_state_on_host_boot` does.
+   */
+  async function ensureGuest(host: string, inst: Instance): Promise<void> {
+    if ((await driver.state(host, inst.id)) !== null) return;
+    await driver.spawn(host, guestOf(inst));
+    const op = ({ [POWER.SHUTDOWN]: 'stop', [POWER.PAUSED]: 'pause', [POWER.SUSPENDED]: 'suspend' } as Record<number, PowerOp>)[inst.powerState];
+    if (op) await driver.power(host, inst.id, op);
+  }
 
   async function fetchImage(host: string, inst: Instance): Promise<void> {
     if (!inst.imageId) return;
@@ -163,6 +188,7 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
     c.actionStarted(instanceId, action, host);
     const row = c.loadRow(instanceId)!;
     try {
+      if (action !== 'rebuild') await ensureGuest(host, inst);
       const power = POWER_ACTIONS[action];
       if (power) {
         await driver.power(host, instanceId, power.op);
