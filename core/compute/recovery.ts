@@ -1,9 +1,10 @@
 // Recovery after a crash (Nova's init_instance and resource audit): instances left mid-task with no job to finish them, and hosts' used resources.
 import { and, eq, gt, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
-import { cmpComputeNodes, cmpInstances } from '../db/schema/compute.js';
+import { cmpComputeNodes, cmpInstances, cmpMigrations } from '../db/schema/compute.js';
 import { jobs } from '../db/schema/jobs.js';
 import { recordFault, type ComputeContext, type InstanceRow } from './context.js';
 import { recountHost } from './hosts.js';
+import { OPEN_STATUSES } from './migrations.js';
 import { adjustInstance } from './quotas.js';
 import { POWER, TASK, VM } from './states.js';
 
@@ -97,6 +98,8 @@ function recoverOne(cc: ComputeContext, row: InstanceRow, now: number, report: R
     if (RESIZE_TASKS.has(task) || task === TASK.MIGRATING) {
       const back = row.previousVmState ?? row.vmState;
       if (!tx.update(cmpInstances).set({ vmState: back, taskState: null, newFlavor: null, previousVmState: null, updatedAt: now }).where(same).run().changes) return;
+      // The move never happened: its record ends in error, so the destination's books drop it.
+      tx.update(cmpMigrations).set({ status: 'error', updatedAt: now }).where(and(eq(cmpMigrations.instanceId, row.id), inArray(cmpMigrations.status, [...OPEN_STATUSES]))).run();
       // The resize moved the quota to the new flavor when it began.
       if (row.newFlavor && row.newFlavor.id !== row.flavor.id) adjustInstance(cc, tx, row.projectId, row.flavor.vcpus - row.newFlavor.vcpus, row.flavor.ramMb - row.newFlavor.ramMb);
       report.reverted.push(row.id);

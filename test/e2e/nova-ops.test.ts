@@ -50,12 +50,14 @@ async function waitFor(tok: string, id: string, pred: (s: Json) => boolean, vers
 const settled = (status: string) => (s: Json) => s.status === status && s['OS-EXT-STS:task_state'] === null;
 
 /** Each hypervisor's usage against the sum of the flavors of the live servers on it. */
-async function expectBooksBalance(): Promise<void> {
+async function expectBooksBalance(movingFrom: Record<string, number> = {}): Promise<void> {
   const hv = (await api(admin, 'GET', '/os-hypervisors/detail', undefined, '2.53')).json.hypervisors as Json[];
   const all = (await api(admin, 'GET', '/servers/detail?all_tenants=1', undefined, '2.53')).json.servers as Json[];
   for (const h of hv) {
     const mine = all.filter((s) => s['OS-EXT-SRV-ATTR:host'] === h.service.host && s.status !== 'SHELVED_OFFLOADED');
-    const sum = (k: string) => mine.reduce((n, s) => n + (s.flavor[k] as number), 0);
+    // m1.tiny (1 vCPU, 512 MB, 1 GB) for each server still holding a claim here while it moves away.
+    const away = movingFrom[h.service.host] ?? 0;
+    const sum = (k: string) => mine.reduce((n, s) => n + (s.flavor[k] as number), 0) + away * ({ vcpus: 1, ram: 512, disk: 1 } as Record<string, number>)[k]!;
     expect({ host: h.service.host, vcpus: h.vcpus_used, ram: h.memory_mb_used, disk: h.local_gb_used }).toEqual({ host: h.service.host, vcpus: sum('vcpus'), ram: sum('ram'), disk: sum('disk') });
   }
 }
@@ -107,5 +109,106 @@ describe('recovery (init_instance)', () => {
     expect((await api(demo, 'POST', `/servers/${id}/action`, { 'os-stop': null })).status).toBe(202);
     await waitFor(demo, id, settled('SHUTOFF'));
     expect(await sys.computeDriver.state(host, id)).toMatchObject({ powerState: 4 });
+  });
+});
+
+describe('migrations (admin)', () => {
+  const hostOf = async (id: string) => (await api(admin, 'GET', `/servers/${id}`, undefined, '2.53')).json.server['OS-EXT-SRV-ATTR:host'] as string;
+
+  it('cold migrate: another host, VERIFY_RESIZE, confirm frees the source; the migration record follows', async () => {
+    const id = await boot(demo, 'mig-cold');
+    await waitFor(demo, id, settled('ACTIVE'));
+    const source = await hostOf(id);
+    expect((await api(demo, 'POST', `/servers/${id}/action`, { migrate: null })).status).toBe(403);
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { migrate: { host: 'x' } })).status).toBe(400);
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { migrate: null })).status).toBe(202);
+    await waitFor(admin, id, settled('VERIFY_RESIZE'));
+    const dest = await hostOf(id);
+    expect(dest).not.toBe(source);
+    // Until the move is confirmed or reverted, the source keeps its claim too (as Nova's resource tracker does).
+    await expectBooksBalance({ [source]: 1 });
+    const migs = (await api(admin, 'GET', `/os-migrations?instance_uuid=${id}`, undefined, '2.80')).json.migrations as Json[];
+    expect(migs).toHaveLength(1);
+    expect(migs[0]).toMatchObject({ instance_uuid: id, migration_type: 'migration', status: 'finished', source_compute: source, dest_compute: dest, old_instance_type_id: 1, new_instance_type_id: 1, uuid: expect.any(String), project_id: sys.firstStart.bootstrap.demo.projectId });
+    expect(migs[0].created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
+    // Below 2.23 there is no migration_type; below 2.59 no uuid.
+    const old = (await api(admin, 'GET', `/os-migrations?instance_uuid=${id}`)).json.migrations[0];
+    expect(old.migration_type).toBeUndefined();
+    expect(old.uuid).toBeUndefined();
+    expect((await api(demo, 'GET', '/os-migrations')).status).toBe(403);
+
+    expect((await api(demo, 'POST', `/servers/${id}/action`, { confirmResize: null })).status).toBe(204);
+    await waitFor(admin, id, settled('ACTIVE'));
+    expect(await hostOf(id)).toBe(dest);
+    expect((await api(admin, 'GET', `/os-migrations?instance_uuid=${id}`, undefined, '2.23')).json.migrations[0].status).toBe('confirmed');
+    expect(await sys.computeDriver.state(source, id)).toBeNull();
+    await expectBooksBalance();
+  });
+
+  it('cold migrate to a named host (2.56), then revert: back on the source', async () => {
+    const id = await boot(demo, 'mig-revert');
+    await waitFor(demo, id, settled('ACTIVE'));
+    const source = await hostOf(id);
+    const hosts = ((await api(admin, 'GET', '/os-hypervisors')).json.hypervisors as Json[]).map((h) => h.hypervisor_hostname as string);
+    const target = hosts.find((h) => h !== source)!;
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { migrate: { host: target } })).status).toBe(400);
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { migrate: { host: source } }, '2.56')).json.badRequest.message).toBe(`Unable to migrate instance (${id}) to current host (${source}).`);
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { migrate: { host: target } }, '2.56')).status).toBe(202);
+    await waitFor(admin, id, settled('VERIFY_RESIZE'));
+    expect(await hostOf(id)).toBe(target);
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { revertResize: null })).status).toBe(202);
+    await waitFor(admin, id, settled('ACTIVE'));
+    expect(await hostOf(id)).toBe(source);
+    expect((await api(admin, 'GET', `/os-migrations?instance_uuid=${id}`, undefined, '2.23')).json.migrations[0]).toMatchObject({ status: 'reverted', dest_compute: target });
+    expect(await sys.computeDriver.state(target, id)).toBeNull();
+    await expectBooksBalance();
+  });
+
+  it('live migrate (block_migration auto at 2.25): ACTIVE on another host, completed; server migrations list is empty after', async () => {
+    const id = await boot(demo, 'mig-live');
+    await waitFor(demo, id, settled('ACTIVE'));
+    const source = await hostOf(id);
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { 'os-migrateLive': { host: null, block_migration: 'auto' } })).status).toBe(400);
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { 'os-migrateLive': { host: null, block_migration: 'auto' } }, '2.25')).status).toBe(202);
+    await waitFor(admin, id, (s) => s.status === 'ACTIVE' && s['OS-EXT-STS:task_state'] === null && s['OS-EXT-SRV-ATTR:host'] !== source, '2.53');
+    expect(await sys.computeDriver.state(source, id)).toBeNull();
+    const mig = (await api(admin, 'GET', `/os-migrations?instance_uuid=${id}&migration_type=live-migration`, undefined, '2.59')).json.migrations[0];
+    expect(mig).toMatchObject({ status: 'completed', migration_type: 'live-migration', source_compute: source });
+    expect(mig.links).toBeUndefined();
+    expect((await api(admin, 'GET', `/servers/${id}/migrations`, undefined, '2.23')).json).toEqual({ migrations: [] });
+    expect((await api(admin, 'GET', `/servers/${id}/migrations`)).status).toBe(404);
+    const show = await api(admin, 'GET', `/servers/${id}/migrations/${mig.id}`, undefined, '2.23');
+    expect(show.status).toBe(404);
+    expect(show.json.itemNotFound.message).toBe(`Migration ${mig.id} for instance ${id} is not in progress.`);
+    await expectBooksBalance();
+    // A stopped server cannot live-migrate (Nova's 409).
+    expect((await api(demo, 'POST', `/servers/${id}/action`, { 'os-stop': null })).status).toBe(202);
+    await waitFor(demo, id, settled('SHUTOFF'));
+    const refused = await api(admin, 'POST', `/servers/${id}/action`, { 'os-migrateLive': { host: null, block_migration: 'auto' } }, '2.25');
+    expect(refused.status).toBe(409);
+    expect(refused.json.conflictingRequest.message).toBe(`Cannot 'os-migrateLive' instance ${id} while it is in vm_state stopped`);
+  });
+
+  it('no other host with room: the migration ends in error and the server stays ACTIVE where it was', async () => {
+    const id = await boot(demo, 'mig-nohost');
+    await waitFor(demo, id, settled('ACTIVE'));
+    const source = await hostOf(id);
+    const services = (await api(admin, 'GET', '/os-services?binary=nova-compute')).json.services as Json[];
+    const others = services.filter((s) => s.host !== source);
+    for (const s of others) expect((await api(admin, 'PUT', `/os-services/${s.id}`, { status: 'disabled' }, '2.53')).status).toBe(200);
+    try {
+      expect((await api(admin, 'POST', `/servers/${id}/action`, { migrate: null })).status).toBe(202);
+      for (let i = 0; i < 200; i++) {
+        const m = (await api(admin, 'GET', `/os-migrations?instance_uuid=${id}`)).json.migrations[0];
+        if (m?.status === 'error') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const s = await waitFor(admin, id, settled('ACTIVE'), '2.53');
+      expect(s['OS-EXT-SRV-ATTR:host']).toBe(source);
+      expect((await api(admin, 'GET', `/os-migrations?instance_uuid=${id}`)).json.migrations[0].status).toBe('error');
+    } finally {
+      for (const s of others) await api(admin, 'PUT', `/os-services/${s.id}`, { status: 'enabled' }, '2.53');
+    }
+    await expectBooksBalance();
   });
 });
