@@ -13,6 +13,7 @@ import * as quotas from './quotas.js';
 import * as recovery from './recovery.js';
 import * as actions from './server-actions.js';
 import * as groups from './server-groups.js';
+import * as usage from './usage.js';
 import type { CreateFlavorInput, CreateServersInput, InstanceAction, KeypairType, ListServersOptions, QuotaResource } from './types.js';
 
 export type { ComputeServiceDeps } from './context.js';
@@ -21,6 +22,7 @@ export type { RequestSpec } from './conductor.js';
 export type { HostRegistration, Claim } from './hosts.js';
 export type { RecoveryReport } from './recovery.js';
 export type { Migration, ListMigrationsOptions } from './migrations.js';
+export type { TenantUsage, ServerUsage, UsageOptions } from './usage.js';
 export * from './types.js';
 export { statusOf, VM, TASK, POWER, KNOWN_STATUSES } from './states.js';
 export { SERVER_SORT_KEYS } from './instances.js';
@@ -123,6 +125,9 @@ export class ComputeService {
   listMigrations = (ctx: RequestContext, opts?: migrations.ListMigrationsOptions) => migrations.listMigrations(this.cc, ctx, opts);
   listServerMigrations = (ctx: RequestContext, id: string) => migrations.listServerMigrations(this.cc, ctx, id);
   getServerMigration = (ctx: RequestContext, id: string, migrationId: string) => migrations.getServerMigration(this.cc, ctx, id, migrationId);
+  resetState = (ctx: RequestContext, id: string, state: 'active' | 'error') => usage.resetState(this.cc, ctx, id, state);
+  /** `os-simple-tenant-usage`: hours × flavor by project over a period. */
+  tenantUsages = (ctx: RequestContext, opts: usage.UsageOptions) => usage.tenantUsages(this.cc, ctx, opts);
   createConsole = (ctx: RequestContext, id: string, type: string, baseUrl: string) => actions.createConsole(this.cc, ctx, id, type, baseUrl);
   consumeConsoleToken = (token: string) => actions.consumeConsoleToken(this.cc, token);
 

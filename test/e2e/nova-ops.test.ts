@@ -212,3 +212,68 @@ describe('migrations (admin)', () => {
     await expectBooksBalance();
   });
 });
+
+describe('os-simple-tenant-usage and os-resetState', () => {
+  const pyTime = (ms: number) => new Date(ms).toISOString().replace(/Z$/, '');
+
+  it('usage is hours in the period × the flavor, per server and summed; list is admin, show is the project reader', async () => {
+    const id = await boot(demo, 'usage-1');
+    const s = await waitFor(demo, id, settled('ACTIVE'));
+    const launched = Date.parse(`${s['OS-SRV-USG:launched_at']}Z`);
+    const start = launched - 3_600_000;
+    const end = launched + 2 * 3_600_000;
+    const demoProject = sys.firstStart.bootstrap.demo.projectId;
+    const show = await api(demo, 'GET', `/os-simple-tenant-usage/${demoProject}?start=${pyTime(start)}&end=${pyTime(end)}`);
+    expect(show.status, JSON.stringify(show.json)).toBe(200);
+    const u = show.json.tenant_usage;
+    // Python's isoformat: microseconds, or none when they are zero.
+    const py = (ms: number) => pyTime(ms).replace(/\.000$/, '').replace(/\.(\d{3})$/, '.$1000');
+    expect(u).toMatchObject({ tenant_id: demoProject, start: py(start), stop: py(end) });
+    const mine = (u.server_usages as Json[]).find((x) => x.instance_id === id)!;
+    expect(mine).toMatchObject({ name: 'usage-1', hours: 2, memory_mb: 512, local_gb: 1, vcpus: 1, flavor: 'm1.tiny', state: 'active', ended_at: null, tenant_id: demoProject });
+    const total = (k: string) => (u.server_usages as Json[]).reduce((n, x) => n + x.hours * x[k], 0);
+    expect(u.total_memory_mb_usage).toBeCloseTo(total('memory_mb'), 6);
+    expect(u.total_vcpus_usage).toBeCloseTo(total('vcpus'), 6);
+    expect(u.total_local_gb_usage).toBeCloseTo(total('local_gb'), 6);
+    expect(u.total_hours).toBeCloseTo((u.server_usages as Json[]).reduce((n, x) => n + x.hours, 0), 6);
+
+    // A period before the launch counts nothing; a bad period is 400; the list needs admin.
+    expect((await api(demo, 'GET', `/os-simple-tenant-usage/${demoProject}?start=2000-01-01T00:00:00&end=2000-01-02T00:00:00`)).json).toEqual({ tenant_usage: {} });
+    expect((await api(demo, 'GET', `/os-simple-tenant-usage/${demoProject}?start=${pyTime(end)}&end=${pyTime(start)}`)).status).toBe(400);
+    expect((await api(demo, 'GET', `/os-simple-tenant-usage/${demoProject}?start=yesterday`)).status).toBe(400);
+    expect((await api(demo, 'GET', '/os-simple-tenant-usage')).status).toBe(403);
+    const list = await api(admin, 'GET', `/os-simple-tenant-usage?start=${pyTime(start)}&end=${pyTime(end)}`);
+    const row = (list.json.tenant_usages as Json[]).find((t) => t.tenant_id === demoProject)!;
+    expect(row.server_usages).toBeUndefined();
+    expect(row.total_hours).toBeCloseTo(u.total_hours, 6);
+    const detailed = await api(admin, 'GET', `/os-simple-tenant-usage?start=${pyTime(start)}&end=${pyTime(end)}&detailed=1`);
+    expect((detailed.json.tenant_usages as Json[]).find((t) => t.tenant_id === demoProject)!.server_usages.length).toBe(u.server_usages.length);
+    // 2.40 pages by server.
+    const page = await api(admin, 'GET', `/os-simple-tenant-usage?start=${pyTime(start)}&end=${pyTime(end)}&detailed=1&limit=1`, undefined, '2.40');
+    expect(page.json.tenant_usages_links[0].href).toContain('marker=');
+
+    // A deleted server is `terminated` with its end.
+    expect((await api(demo, 'DELETE', `/servers/${id}`)).status).toBe(204);
+    await waitFor(demo, id, (x) => x.status === 'GONE');
+    const after = (await api(demo, 'GET', `/os-simple-tenant-usage/${demoProject}?start=${pyTime(start)}&end=${pyTime(end)}`)).json.tenant_usage;
+    const gone = (after.server_usages as Json[]).find((x) => x.instance_id === id)!;
+    expect(gone.state).toBe('terminated');
+    expect(gone.ended_at).toBeTruthy();
+    expect(gone.hours).toBeLessThan(2);
+  });
+
+  it('os-resetState (admin) sets active or error and clears the task state', async () => {
+    const id = await boot(demo, 'reset-1');
+    await waitFor(demo, id, settled('ACTIVE'));
+    expect((await api(demo, 'POST', `/servers/${id}/action`, { 'os-resetState': { state: 'error' } })).status).toBe(403);
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { 'os-resetState': { state: 'stopped' } })).status).toBe(400);
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { 'os-resetState': { state: 'error' } })).status).toBe(202);
+    expect((await api(demo, 'GET', `/servers/${id}`)).json.server.status).toBe('ERROR');
+    sys.db.db.update(cmpInstances).set({ taskState: 'powering-off' }).where(eq(cmpInstances.id, id)).run();
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { 'os-resetState': { state: 'active' } })).status).toBe(202);
+    const s = (await api(demo, 'GET', `/servers/${id}`)).json.server;
+    expect(s.status).toBe('ACTIVE');
+    expect(s['OS-EXT-STS:task_state']).toBeNull();
+    expect((await api(admin, 'POST', `/servers/${crypto.randomUUID()}/action`, { 'os-resetState': { state: 'active' } })).status).toBe(404);
+  });
+});

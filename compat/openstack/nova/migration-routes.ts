@@ -1,6 +1,6 @@
 // Nova's operator APIs: the migrate / os-migrateLive / os-resetState actions, os-migrations and server migrations, os-simple-tenant-usage.
 import type { Context, Hono } from 'hono';
-import type { Migration } from '../../../core/compute/index.js';
+import type { Migration, TenantUsage } from '../../../core/compute/index.js';
 import { errors } from '../../../core/errors.js';
 import { isObject, type OpenStackEnv } from '../common/index.js';
 import type { NovaRouteDeps } from './app.js';
@@ -115,7 +115,56 @@ export function operatorActions(d: NovaRouteDeps): Record<string, ActionHandler>
       compute.liveMigrateServer(d.ctx(c), id, host);
       return c.body(null, 202);
     },
+    'os-resetState': (c, id, arg) => {
+      if (!isObject(arg)) throw bad('os-resetState', arg ?? null, `${JSON.stringify(arg ?? null)} is not of type 'object'`);
+      onlyKeys(arg, ['state'], 'os-resetState');
+      if (arg.state !== 'active' && arg.state !== 'error') throw bad('state', arg.state ?? null, "is not one of ['active', 'error']");
+      compute.resetState(d.ctx(c), id, arg.state);
+      return c.body(null, 202);
+    },
   };
+}
+
+/** Python's `datetime.isoformat()` of a naive UTC time: microseconds only when not zero. */
+const pyIso = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_m, f: string) => (f === '000' ? '' : `.${f}000`));
+
+/** Nova's `_parse_datetime`: `%Y-%m-%dT%H:%M:%S[.%f]` or `%Y-%m-%d %H:%M:%S.%f`; now when absent. */
+function usageTime(c: Context, name: 'start' | 'end', now: number): number {
+  const v = c.req.query(name);
+  if (!v) return now;
+  const m = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(\.\d{1,6})?Z?$/.exec(v);
+  const t = m ? Date.parse(`${m[1]}T${m[2]}${m[3] ? m[3].slice(0, 4).padEnd(4, '0') : ''}Z`) : NaN;
+  if (Number.isNaN(t)) throw errors.invalid(`Invalid datetime string: ${v}`, { reason: 'datetime' });
+  return t;
+}
+
+function tenantUsageView(u: TenantUsage, withServers: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    start: pyIso(u.start),
+    stop: pyIso(u.stop),
+    tenant_id: u.projectId,
+    total_hours: u.totalHours,
+    total_local_gb_usage: u.totalLocalGbUsage,
+    total_memory_mb_usage: u.totalMemoryMbUsage,
+    total_vcpus_usage: u.totalVcpusUsage,
+  };
+  if (withServers) {
+    out.server_usages = u.servers.map((s) => ({
+      ended_at: s.endedAt === null ? null : pyIso(s.endedAt),
+      flavor: s.flavor,
+      hours: s.hours,
+      instance_id: s.instanceId,
+      local_gb: s.localGb,
+      memory_mb: s.memoryMb,
+      name: s.name,
+      started_at: pyIso(s.startedAt),
+      state: s.state,
+      tenant_id: s.projectId,
+      uptime: s.uptime,
+      vcpus: s.vcpus,
+    }));
+  }
+  return out;
 }
 
 export function registerMigrationRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDeps): void {
@@ -150,6 +199,44 @@ export function registerMigrationRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDep
       body.migrations_links = [{ rel: 'next', href: next.toString() }];
     }
     return c.json(body);
+  });
+
+  /** The period and (2.40) page of a usage request; the link to the next page names the last server. */
+  const usageQuery = (c: Context, projectId?: string) => {
+    const now = Date.now();
+    const start = usageTime(c, 'start', now);
+    const end = usageTime(c, 'end', now + 1);
+    let limit: number | undefined;
+    let marker: string | undefined;
+    if (atLeast(d.mv(c), 40)) {
+      const l = c.req.query('limit');
+      if (l !== undefined) {
+        limit = Number(l);
+        if (!Number.isInteger(limit) || limit < 0) throw bad('limit', l, 'is not a non-negative integer');
+      }
+      marker = c.req.query('marker') || undefined;
+    }
+    const usages = compute.tenantUsages(d.ctx(c as Context<OpenStackEnv>), { start, end, projectId, limit, marker });
+    const count = usages.reduce((n, u) => n + u.servers.length, 0);
+    let links: Array<{ rel: string; href: string }> | undefined;
+    if (limit !== undefined && limit > 0 && count === limit) {
+      const next = new URL(`${d.computeUrl}/v2.1/os-simple-tenant-usage${projectId ? `/${projectId}` : ''}`);
+      for (const [k, v] of new URL(c.req.url).searchParams) if (k !== 'marker') next.searchParams.set(k, v);
+      next.searchParams.set('marker', usages[usages.length - 1]!.servers.at(-1)!.instanceId);
+      links = [{ rel: 'next', href: next.toString() }];
+    }
+    return { usages, links };
+  };
+
+  app.get('/v2.1/os-simple-tenant-usage', function listTenantUsage(c) {
+    const { usages, links } = usageQuery(c);
+    const detailed = c.req.query('detailed') === '1';
+    return c.json({ tenant_usages: usages.map((u) => tenantUsageView(u, detailed)), ...(links ? { tenant_usages_links: links } : {}) });
+  });
+
+  app.get('/v2.1/os-simple-tenant-usage/:tenant_id', function showTenantUsage(c) {
+    const { usages, links } = usageQuery(c, c.req.param('tenant_id'));
+    return c.json({ tenant_usage: usages[0] ? tenantUsageView(usages[0], true) : {}, ...(links ? { tenant_usage_links: links } : {}) });
   });
 
   app.get('/v2.1/servers/:server_id/migrations', function listMigrations(c) {

@@ -64,7 +64,7 @@ export const novaOperations: OperationRow[] = [
   op('trigger_crash_dump', 'POST', `${S}/action#trigger_crash_dump`, false, NOT_YET),
   op('migrate', 'POST', `${S}/action#migrate`, true, 'cold migration (admin) to a host the scheduler picks, or `host` from 2.56; VERIFY_RESIZE, then confirmResize/revertResize'),
   op('liveMigrate', 'POST', `${S}/action#os-migrateLive`, true, 'admin; host or the scheduler, block_migration ("auto" from 2.25), disk_over_commit below 2.25, force 2.30-2.67 (accepted, the filters still run)'),
-  op('resetState', 'POST', `${S}/action#os-resetState`, false, NOT_YET),
+  op('resetState', 'POST', `${S}/action#os-resetState`, true, 'admin; state active or error, task state cleared'),
   op('resetNetwork', 'POST', `${S}/action#resetNetwork`, false, 'removed upstream'),
   op('injectNetworkInfo', 'POST', `${S}/action#injectNetworkInfo`, false, NOT_YET),
 
@@ -137,8 +137,8 @@ export const novaOperations: OperationRow[] = [
   op('showQuotaDetail', 'GET', '/v2.1/os-quota-sets/{tenant_id}/detail', true),
   op('showQuotaClassSet', 'GET', '/v2.1/os-quota-class-sets/{id}', false, NOT_YET),
   op('updateQuotaClassSet', 'PUT', '/v2.1/os-quota-class-sets/{id}', false, NOT_YET),
-  op('listTenantUsage', 'GET', '/v2.1/os-simple-tenant-usage', false, NOT_YET),
-  op('showTenantUsage', 'GET', '/v2.1/os-simple-tenant-usage/{tenant_id}', false, NOT_YET),
+  op('listTenantUsage', 'GET', '/v2.1/os-simple-tenant-usage', true, 'admin; start/end, detailed=1; limit/marker (by server) from 2.40'),
+  op('showTenantUsage', 'GET', '/v2.1/os-simple-tenant-usage/{tenant_id}', true, 'project reader; start/end; limit/marker from 2.40'),
 
   // Zones, hosts, hypervisors, services
   op('listAvailabilityZones', 'GET', '/v2.1/os-availability-zone', true),
