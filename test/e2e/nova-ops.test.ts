@@ -277,3 +277,19 @@ describe('os-simple-tenant-usage and os-resetState', () => {
     expect((await api(admin, 'POST', `/servers/${crypto.randomUUID()}/action`, { 'os-resetState': { state: 'active' } })).status).toBe(404);
   });
 });
+
+describe('a server deleted mid-move', () => {
+  it('deleted in VERIFY_RESIZE after a cold migration: both hosts are freed and the migration ends', async () => {
+    const id = await boot(demo, 'mig-del');
+    await waitFor(demo, id, settled('ACTIVE'));
+    expect((await api(admin, 'POST', `/servers/${id}/action`, { migrate: null })).status).toBe(202);
+    await waitFor(admin, id, settled('VERIFY_RESIZE'));
+    const m = (await api(admin, 'GET', `/os-migrations?instance_uuid=${id}`)).json.migrations[0];
+    expect((await api(demo, 'DELETE', `/servers/${id}`)).status).toBe(204);
+    await waitFor(demo, id, (s) => s.status === 'GONE');
+    expect((await api(admin, 'GET', `/os-migrations?instance_uuid=${id}`)).json.migrations[0].status).toBe('error');
+    expect(await sys.computeDriver.state(m.source_compute, id)).toBeNull();
+    expect(await sys.computeDriver.state(m.dest_compute, id)).toBeNull();
+    await expectBooksBalance();
+  });
+});

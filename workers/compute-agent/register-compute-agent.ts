@@ -362,6 +362,9 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
       if (!mine.has(row.host)) throw new Error(`compute agent: host ${row.host} is not managed here`);
       c.actionStarted(instanceId, 'delete', row.host);
       await driver.destroy(row.host, instanceId);
+      // Mid-move, the guest may exist on the other host of the move too.
+      const mig = c.instanceMigration(instanceId);
+      for (const other of [mig?.sourceCompute, mig?.destCompute]) if (other && other !== row.host && mine.has(other)) await driver.destroy(other, instanceId);
     }
     await networking?.deallocate(instanceId, userPorts(row.requestedNetworks));
     compute.finishDelete(instanceId);
