@@ -11,6 +11,7 @@ import { novaError } from './errors.js';
 import { registerFlavorRoutes } from './flavor-routes.js';
 import { registerKeypairRoutes } from './keypair-routes.js';
 import { registerNetworkRoutes } from './network-routes.js';
+import { registerMigrationRoutes } from './migration-routes.js';
 import { MAX_VERSION, MIN_VERSION, microversions, type Microversion } from './microversion.js';
 import { novaOperations } from './operations.js';
 import { registerServerRoutes } from './server-routes.js';
@@ -113,6 +114,7 @@ export function createNovaApp(deps: NovaDeps): Hono<OpenStackEnv> {
   registerKeypairRoutes(app, r);
   registerAdminRoutes(app, r);
   registerNetworkRoutes(app, r);
+  registerMigrationRoutes(app, r);
 
   for (const row of novaOperations) {
     if (row.implemented || row.path.includes('#')) continue;
