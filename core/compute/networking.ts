@@ -180,6 +180,7 @@ export function networkingOver(network: NetworkService): ComputeNetworking {
   const addressesOf = (ctx: RequestContext, ports: Port[]): Record<string, InstanceAddress[]> => {
     const out: Record<string, InstanceAddress[]> = {};
     const names = new Map<string, string>();
+    const fips = network.floatingIpsOfPorts(ports.map((p) => p.id));
     for (const p of ports) {
       let name = names.get(p.networkId);
       if (name === undefined) {
@@ -191,7 +192,11 @@ export function networkingOver(network: NetworkService): ComputeNetworking {
         names.set(p.networkId, name);
       }
       const list = (out[name] ??= []);
-      for (const ip of p.fixedIps) list.push({ version: ip.ipAddress.includes(':') ? 6 : 4, addr: ip.ipAddress, mac: p.macAddress, type: 'fixed', portId: p.id });
+      for (const ip of p.fixedIps) {
+        list.push({ version: ip.ipAddress.includes(':') ? 6 : 4, addr: ip.ipAddress, mac: p.macAddress, type: 'fixed', portId: p.id });
+        // Nova's info cache lists a fixed address's floating IP right after it.
+        for (const f of fips.filter((x) => x.portId === p.id && x.fixedIpAddress === ip.ipAddress)) list.push({ version: 4, addr: f.floatingIpAddress, mac: p.macAddress, type: 'floating', portId: p.id });
+      }
     }
     return out;
   };

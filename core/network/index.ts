@@ -1,7 +1,7 @@
 // The network service (Neutron's model and rules): one class the Neutron face, Nova and (later) EC2 VPC call; agents report back through it.
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { netIpAllocations, netNetworks, netPorts, netSubnets } from '../db/schema/network.js';
+import { netFloatingIps, netIpAllocations, netNetworks, netPorts, netSubnets } from '../db/schema/network.js';
 import { enqueueInTx } from '../jobs/outbox.js';
 import { DEFAULT_SETTINGS, conflict, notFound, type NetCtx, type NetworkServiceDeps, type NetworkSettings } from './context.js';
 import { createNetwork, deleteNetwork, getNetwork, listNetworks, updateNetwork } from './networks.js';
@@ -464,7 +464,9 @@ export class NetworkService {
   // Floating IPs
 
   createFloatingIp(ctx: RequestContext, input: CreateFloatingIpInput): FloatingIp {
-    return createFloatingIp(this.nc, ctx, input);
+    const fip = createFloatingIp(this.nc, ctx, input);
+    this.notifyComputeOfFloatingIp(null, fip.portId);
+    return fip;
   }
   getFloatingIp(ctx: RequestContext, id: string): FloatingIp {
     return getFloatingIp(this.nc, ctx, id);
@@ -473,10 +475,34 @@ export class NetworkService {
     return listFloatingIps(this.nc, ctx, scope);
   }
   updateFloatingIp(ctx: RequestContext, id: string, input: UpdateFloatingIpInput): FloatingIp {
-    return updateFloatingIp(this.nc, ctx, id, input);
+    const before = this.nc.db.select({ portId: netFloatingIps.portId }).from(netFloatingIps).where(eq(netFloatingIps.id, id)).get()?.portId ?? null;
+    const fip = updateFloatingIp(this.nc, ctx, id, input);
+    this.notifyComputeOfFloatingIp(before, fip.portId);
+    return fip;
   }
   deleteFloatingIp(ctx: RequestContext, id: string): void {
+    const before = this.nc.db.select({ portId: netFloatingIps.portId }).from(netFloatingIps).where(eq(netFloatingIps.id, id)).get()?.portId ?? null;
     deleteFloatingIp(this.nc, ctx, id);
+    this.notifyComputeOfFloatingIp(before, null);
+  }
+
+  /** Neutron tells Nova `network-changed` when a floating IP moves onto or off a server's port. */
+  private notifyComputeOfFloatingIp(before: string | null, after: string | null): void {
+    for (const portId of new Set([before, after])) {
+      if (!portId) continue;
+      this.notifyCompute(this.nc.db.select({ id: netPorts.id, deviceId: netPorts.deviceId, deviceOwner: netPorts.deviceOwner }).from(netPorts).where(eq(netPorts.id, portId)).get(), 'network-changed');
+    }
+  }
+
+  /** The floating IPs on these ports (internal: what Nova shows as a server's `floating` addresses). */
+  floatingIpsOfPorts(portIds: string[]): Array<{ portId: string; fixedIpAddress: string | null; floatingIpAddress: string }> {
+    if (!portIds.length) return [];
+    return this.nc.db
+      .select({ portId: netFloatingIps.portId, fixedIpAddress: netFloatingIps.fixedIpAddress, floatingIpAddress: netFloatingIps.floatingIpAddress })
+      .from(netFloatingIps)
+      .where(inArray(netFloatingIps.portId, portIds))
+      .all()
+      .map((r) => ({ portId: r.portId!, fixedIpAddress: r.fixedIpAddress, floatingIpAddress: r.floatingIpAddress }));
   }
 
   // Subnet pools and address scopes

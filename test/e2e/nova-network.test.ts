@@ -300,6 +300,15 @@ describe('os-server-external-events', () => {
     const after = (await nova(demo, 'GET', `/servers/${id}`)).json.server;
     expect(Object.values(after.addresses).flat()).toHaveLength(1);
     expect(JSON.stringify(after.addresses)).not.toContain(extra.fixed_ips[0].ip_address);
+
+    // A floating IP onto the server's port: Neutron tells Nova (network-changed) and it shows as `floating`.
+    const pub = (await neutron(demo, 'GET', '/networks?name=public')).json.networks[0].id;
+    const [port] = (await neutron(demo, 'GET', `/ports?device_id=${id}`)).json.ports;
+    const fip = (await neutron(demo, 'POST', '/floatingips', { floatingip: { floating_network_id: pub, port_id: port.id } })).json.floatingip;
+    const withFip = (await nova(demo, 'GET', `/servers/${id}`)).json.server.addresses.private;
+    expect(withFip).toEqual([expect.objectContaining({ 'OS-EXT-IPS:type': 'fixed' }), expect.objectContaining({ addr: fip.floating_ip_address, 'OS-EXT-IPS:type': 'floating', version: 4 })]);
+    expect((await neutron(demo, 'PUT', `/floatingips/${fip.id}`, { floatingip: { port_id: null } })).status).toBe(200);
+    expect((await nova(demo, 'GET', `/servers/${id}`)).json.server.addresses.private).toHaveLength(1);
   });
 });
 
