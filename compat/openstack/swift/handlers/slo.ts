@@ -12,6 +12,7 @@ import { access, objectRef, respond, type SwiftRequest } from '../request.js';
 import { isSlo, objectHeaders, readSystemMetadata } from '../views.js';
 import { readBodyText } from './body.js';
 import { deleteObject, getManifestObject } from './object.js';
+import { writtenVersionHeader } from './versions.js';
 
 /** Swift's SLO limits (published by `GET /info` under `slo`). */
 export const SLO_LIMITS = { maxManifestSegments: 1000, maxManifestSize: 8388608, minSegmentSize: 1, yieldFrequency: 10 } as const;
@@ -86,6 +87,7 @@ export async function putSloManifest(r: SwiftRequest): Promise<Response> {
     const h = new Headers();
     h.set('Etag', `"${res.swiftEtag}"`);
     h.set('Last-Modified', httpDate(res.lastModified));
+    writtenVersionHeader(h, res.s3VersionId);
     return respond(201, h);
   } catch (e) {
     if (isCoreError(e, 'Invalid') && e.detail.reason === 'ManifestSegmentErrors' && Array.isArray(e.detail.errors)) {
