@@ -213,6 +213,11 @@ print(json.dumps(out))
     const cur = await raw('GET', `/${c}/o`);
     expect([await cur.text(), cur.headers.get('x-object-version-id')]).toEqual(['first', v1]);
     expect((await raw('PUT', `/${c}/o?version-id=${v2}`, {}, 'body')).status).toBe(400);
+    // COPY ?version-id copies that version; manifest operations on a version are not implemented.
+    expect((await raw('COPY', `/${c}/o?version-id=${v2}`, { Destination: `${c}/copy` })).status).toBe(201);
+    expect(await (await raw('GET', `/${c}/copy`)).text()).toBe('second');
+    expect((await raw('GET', `/${c}/o?multipart-manifest=get&version-id=${v2}`)).status).toBe(501);
+    expect((await raw('DELETE', `/${c}/o?multipart-manifest=delete&version-id=${v2}`)).status).toBe(501);
 
     const del = await raw('DELETE', `/${c}/o`);
     expect(del.status).toBe(204);
@@ -229,6 +234,7 @@ print(json.dumps(out))
     const page1 = (await (await raw('GET', `/${c}?versions&limit=2&format=json`)).json()) as Array<Record<string, unknown>>;
     const page2 = (await (await raw('GET', `/${c}?versions&marker=${page1[1]!.name}&version_marker=${page1[1]!.version_id}`)).json()) as Array<Record<string, unknown>>;
     expect([...page1, ...page2].map((e) => [e.name, e.version_id, e.is_latest])).toEqual([
+      ['copy', expect.any(String), true],
       ['never', expect.any(String), true],
       ['o', markerId, true],
       ['o', v1, false],

@@ -52,7 +52,7 @@ export const SWIFT_PARAMETER_RULES: readonly Row[] = [
     '?version-id',
     ['getObject', 'headObject', 'deleteObject', 'copyObject', 'restoreVersion', 'postObject'],
     'honoured',
-    "the S3 version id (32 hex digits, or `null`): GET/HEAD read that version (a delete marker → 404 with its content type), DELETE removes it for good (the previous version becomes current, as S3), COPY copies it, PUT restores it; POST → 400; on a container never versioned → 400, as Swift; anything else → 400 Invalid version parameter",
+    "the S3 version id (32 hex digits, or `null`): GET/HEAD read that version (a delete marker → 404 with its content type), DELETE removes it for good (the previous version becomes current, as S3), COPY copies it, PUT restores it; POST → 400; on a container never versioned → 400, as Swift; anything else → 400 Invalid version parameter; with ?multipart-manifest → 501 (not implemented)",
   ),
   row('?versions, ?version_marker', ['listVersions'], 'honoured', 'version listing (JSON); version_marker needs marker (400)'),
   row('X-Symlink-Target, X-Symlink-Target-Account, X-Symlink-Target-Etag', ['putObject', 'postObject'], 'refused', '501: no symlinks, never a plain object in place of one'),

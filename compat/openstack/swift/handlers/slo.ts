@@ -64,8 +64,14 @@ export function parseSloManifest(text: string): SloSegmentInput[] {
   });
 }
 
+/** Manifest operations on one version (`?version-id`) are not implemented: answering for the current object instead would be wrong. */
+function refuseVersionId(r: SwiftRequest): void {
+  if (r.target.query.get('version-id')) throw new SwiftError(501, 'multipart-manifest operations on a version (?version-id) are not implemented.');
+}
+
 /** PUT `?multipart-manifest=put`: validates the segments and stores the manifest; 201 with the quoted SLO etag. */
 export async function putSloManifest(r: SwiftRequest): Promise<Response> {
+  refuseVersionId(r);
   const text = await readBodyText(r, SLO_LIMITS.maxManifestSize, `Manifest File > ${SLO_LIMITS.maxManifestSize} bytes`);
   const segments = parseSloManifest(text);
   const { set } = readMetaHeaders(r.headers, 'Object');
@@ -105,6 +111,7 @@ export async function putSloManifest(r: SwiftRequest): Promise<Response> {
 
 /** GET `?multipart-manifest=get`: the stored segment list as JSON (`format=raw`: the PUT format); other objects as stored. */
 export async function getSloManifest(r: SwiftRequest): Promise<Response> {
+  refuseVersionId(r);
   let manifest;
   try {
     manifest = await r.deps.objects.getSloManifest(r.ctx, objectRef(r), access(r));
@@ -132,6 +139,7 @@ export async function getSloManifest(r: SwiftRequest): Promise<Response> {
 
 /** DELETE `?multipart-manifest=delete`: removes the manifest and its segments; bulk-style result body. */
 export async function deleteSloManifest(r: SwiftRequest): Promise<Response> {
+  refuseVersionId(r);
   const fmt = negotiateFormat(null, r.headers.get('accept'));
   if (!fmt) throw new SwiftError(406);
   let res;
