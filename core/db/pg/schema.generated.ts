@@ -272,6 +272,30 @@ export const cmpKeypairs = pgTable("cmp_keypairs", {
   uniqueIndex("cmp_keypairs_ec2_id_uq").on(t.ec2_id),
 ]);
 
+export const cmpMigrations = pgTable("cmp_migrations", {
+  id: bigserial("id", { mode: 'number' }).primaryKey(),
+  uuid: textC("uuid").notNull(),
+  instance_id: textC("instance_id").notNull(),
+  project_id: textC("project_id").notNull(),
+  user_id: textC("user_id").notNull(),
+  migration_type: textC("migration_type").notNull(),
+  status: textC("status").notNull(),
+  source_compute: textC("source_compute").notNull(),
+  source_node: textC("source_node").notNull(),
+  dest_compute: textC("dest_compute"),
+  dest_node: textC("dest_node"),
+  dest_host: textC("dest_host"),
+  requested_host: textC("requested_host"),
+  old_flavor_id: textC("old_flavor_id").notNull(),
+  new_flavor_id: textC("new_flavor_id").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  uniqueIndex("cmp_migrations_uuid_uq").on(t.uuid),
+  index("cmp_migrations_instance_idx").on(t.instance_id, t.created_at),
+  index("cmp_migrations_updated_idx").on(t.updated_at),
+]);
+
 export const cmpQuotaLimits = pgTable("cmp_quota_limits", {
   project_id: textC("project_id").notNull(),
   resource: textC("resource").notNull(),
