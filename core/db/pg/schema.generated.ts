@@ -46,6 +46,24 @@ export const catalogEndpoints = pgTable("catalog_endpoints", {
   index("catalog_endpoints_service_idx").on(t.service_id),
 ]);
 
+export const catalogProjectEndpointGroups = pgTable("catalog_project_endpoint_groups", {
+  project_id: textC("project_id").notNull(),
+  endpoint_group_id: textC("endpoint_group_id").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.project_id, t.endpoint_group_id] }),
+  index("catalog_project_endpoint_groups_group_idx").on(t.endpoint_group_id),
+]);
+
+export const catalogProjectEndpoints = pgTable("catalog_project_endpoints", {
+  project_id: textC("project_id").notNull(),
+  endpoint_id: textC("endpoint_id").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.project_id, t.endpoint_id] }),
+  index("catalog_project_endpoints_endpoint_idx").on(t.endpoint_id),
+]);
+
 export const catalogRegions = pgTable("catalog_regions", {
   id: textC("id").primaryKey(),
   description: textC("description").notNull().default(""),
