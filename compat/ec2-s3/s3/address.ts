@@ -2,7 +2,7 @@
 import { percentDecode, strictPercentDecode } from '../common/sigv4.js';
 
 /** Path prefixes the gateway serves to OpenStack families; they are never bucket names on the main port. */
-export const RESERVED_BUCKETS: ReadonlySet<string> = new Set(['identity', 'object', 'compute', 'image', 'network', 'volume', 'placement', 'healthz']);
+export const RESERVED_BUCKETS: ReadonlySet<string> = new Set(['identity', 'object', 'compute', 'image', 'network', 'volume', 'placement', 'healthz', 'metadata']);
 
 /** Where a request points in the S3 namespace. */
 export interface S3Address {
