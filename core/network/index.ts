@@ -35,6 +35,7 @@ import {
   updateAddressScope,
   updateSubnetPool,
 } from './subnet-pools.js';
+import { prepareNetworkStatements } from './statements.js';
 import { addTag, checkHasTag, listTags, removeAllTags, removeTag, replaceTags } from './tags.js';
 import { bootstrapTopology, deleteAutoAllocatedTopology, getAutoAllocatedTopology, type BootstrapTopology } from './topology.js';
 import type {
@@ -128,6 +129,8 @@ export class NetworkService {
       enqueue: deps.enqueueInTx ?? ((tx, name, payload, opts) => enqueueInTx(tx, name, payload, opts, clock.now())),
       settings: { ...DEFAULT_SETTINGS, ...deps.settings, defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...deps.settings?.defaultQuotas } },
       now: () => clock.now(),
+      stmts: prepareNetworkStatements(deps.db),
+      ipamHints: new Map(),
     };
   }
 
@@ -246,7 +249,7 @@ export class NetworkService {
   bindPortToHost(portId: string, host: string): Port {
     const cur = this.nc.db.select().from(netPorts).where(eq(netPorts.id, portId)).get();
     if (!cur) throw notFound('port', portId);
-    if (cur.hostId === host) return loadPort(this.nc.db, portId);
+    if (cur.hostId === host) return loadPort(this.nc, portId);
     return updatePort(this.nc, { requestId: 'network-bind' }, portId, { hostId: host }, { asService: true });
   }
 
@@ -258,7 +261,7 @@ export class NetworkService {
   /** Every port of a device (a server's ports), whatever project: for Nova building a server's addresses. */
   listPortsByDevice(deviceId: string): Port[] {
     const rows = this.nc.db.select().from(netPorts).where(eq(netPorts.deviceId, deviceId)).all();
-    return toPorts(this.nc.db, rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)));
+    return toPorts(this.nc, rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)));
   }
 
   /** Ports of many devices at once (a page of servers), keyed by device id. */
@@ -267,7 +270,7 @@ export class NetworkService {
     if (deviceIds.length === 0) return out;
     const rows = this.nc.db.select().from(netPorts).where(inArray(netPorts.deviceId, deviceIds)).all();
     rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-    for (const p of toPorts(this.nc.db, rows)) {
+    for (const p of toPorts(this.nc, rows)) {
       let l = out.get(p.deviceId);
       if (!l) out.set(p.deviceId, (l = []));
       l.push(p);
@@ -507,7 +510,7 @@ export class NetworkService {
     const row = this.nc.db.select().from(netPorts).where(eq(netPorts.id, portId)).get();
     if (!row) return undefined;
     const n = this.nc.db.select().from(netNetworks).where(eq(netNetworks.id, row.networkId)).get()!;
-    return { port: toPorts(this.nc.db, [row])[0]!, network: { id: n.id, networkType: n.networkType, physicalNetwork: n.physicalNetwork, segmentationId: n.segmentationId, mtu: n.mtu } };
+    return { port: toPorts(this.nc, [row])[0]!, network: { id: n.id, networkType: n.networkType, physicalNetwork: n.physicalNetwork, segmentationId: n.segmentationId, mtu: n.mtu } };
   }
   /** The router's state for the L3 agent, or undefined once deleted. */
   routerState(routerId: string): RouterState | undefined {
@@ -526,7 +529,7 @@ export class NetworkService {
     const n = this.nc.db.select({ id: netNetworks.id }).from(netNetworks).where(eq(netNetworks.id, networkId)).get();
     if (!n) return undefined;
     const subnets = toSubnets(this.nc.db, this.nc.db.select().from(netSubnets).where(eq(netSubnets.networkId, networkId)).all()).filter((s) => s.enableDhcp);
-    const ports = toPorts(this.nc.db, this.nc.db.select().from(netPorts).where(eq(netPorts.networkId, networkId)).all());
+    const ports = toPorts(this.nc, this.nc.db.select().from(netPorts).where(eq(netPorts.networkId, networkId)).all());
     const ids = new Set(subnets.map((s) => s.id));
     return {
       networkId,

@@ -92,6 +92,27 @@ describe('ports', () => {
     expect(net.createPort(alice, { networkId: a.id }).fixedIps[0]!.ipAddress).toBe('10.0.0.6');
   });
 
+  it('hands out the lowest free address after frees, failed bulk creates and frees by another service on the same database', () => {
+    const a = net.createNetwork(alice, {});
+    net.createSubnet(alice, { networkId: a.id, cidr: '10.0.0.0/24', allocationPools: [{ start: '10.0.0.2', end: '10.0.0.4' }, { start: '10.0.0.10', end: '10.0.0.20' }] });
+    const ip = (p: { fixedIps: Array<{ ipAddress: string }> }) => p.fixedIps[0]!.ipAddress;
+    const ports = Array.from({ length: 5 }, () => net.createPort(alice, { networkId: a.id }));
+    expect(ports.map(ip)).toEqual(['10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.10', '10.0.0.11']);
+    net.deletePort(alice, ports[1]!.id);
+    expect(ip(net.createPort(alice, { networkId: a.id }))).toBe('10.0.0.3');
+    // A bulk create that fails rolls back the addresses it took: the next port gets the first of them.
+    expect(kindOf(() => net.createPorts(alice, [{ networkId: a.id }, { networkId: a.id }, { networkId: a.id, macAddress: ports[0]!.macAddress }]))).toBe('Conflict:MacAddressInUse');
+    expect(ip(net.createPort(alice, { networkId: a.id }))).toBe('10.0.0.12');
+    // Another process's service (its own search hints) frees an address: this one still finds it.
+    const other = new NetworkService({ db: db.db, logger: silentLogger, settings: { hosts: ['h1', 'h2'], networkHost: 'h1' } });
+    other.deletePort(alice, ports[3]!.id);
+    expect(ip(net.createPort(alice, { networkId: a.id }))).toBe('10.0.0.10');
+    // Changing a port's fixed IPs frees its old address.
+    net.updatePort(alice, ports[0]!.id, { fixedIps: [{ ipAddress: '10.0.0.19' }] });
+    expect(ip(net.createPort(alice, { networkId: a.id }))).toBe('10.0.0.2');
+    expect(ip(net.createPort(alice, { networkId: a.id }))).toBe('10.0.0.13');
+  });
+
   it('gets the project default group (created once, with Neutron default rules); it cannot be deleted by a member', () => {
     const a = net.createNetwork(alice, {});
     net.createSubnet(alice, { networkId: a.id, cidr: '10.0.0.0/24' });
