@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
+import type { GroupCommit } from '../db/group-commit.js';
 import type { Db } from '../db/index.js';
 import { netNetworks, netTags } from '../db/schema/network.js';
 import { errors } from '../errors.js';
@@ -54,6 +55,8 @@ export interface NetCtx {
   stmts: NetworkStatements;
   /** Where each subnet's next-free-address search may start (see `findFreeAddress` in ipam.ts). */
   ipamHints: Map<string, IpamHint>;
+  /** Group commit of API port creates (one WAL sync per batch, off the event loop). */
+  commits: GroupCommit;
 }
 
 /**

@@ -2,10 +2,11 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import { netNetworks, netPorts, netSubnets } from '../db/schema/network.js';
+import { GroupCommit } from '../db/group-commit.js';
 import { enqueueInTx } from '../jobs/outbox.js';
 import { DEFAULT_SETTINGS, conflict, notFound, type NetCtx, type NetworkServiceDeps, type NetworkSettings } from './context.js';
 import { createNetwork, deleteNetwork, getNetwork, listNetworks, updateNetwork } from './networks.js';
-import { createPort, createPorts, deletePortInTx, deletePort, getPort, listPorts, loadPort, reportPortUp, toPorts, updatePort, ROUTER_GATEWAY, ROUTER_INTERFACE, FLOATING_IP, DHCP } from './ports.js';
+import { createPort, createPortBatched, createPorts, deletePortInTx, deletePort, getPort, listPorts, loadPort, reportPortUp, toPorts, updatePort, ROUTER_GATEWAY, ROUTER_INTERFACE, FLOATING_IP, DHCP } from './ports.js';
 import { defaultQuotas, getQuotaDetails, getQuotas, listQuotas, resetQuotas, updateQuotas } from './quotas.js';
 import {
   createSecurityGroup,
@@ -131,6 +132,7 @@ export class NetworkService {
       now: () => clock.now(),
       stmts: prepareNetworkStatements(deps.db),
       ipamHints: new Map(),
+      commits: new GroupCommit(deps.db),
     };
   }
 
@@ -180,6 +182,18 @@ export class NetworkService {
 
   createPort(ctx: RequestContext, input: CreatePortInput): Port {
     return createPort(this.nc, ctx, input);
+  }
+  /**
+   * `createPort` whose transaction joins the next group commit with the creates of the same event-loop
+   * turn (each in its own savepoint, so one failing undoes only itself); resolves once it is durable.
+   * The Neutron API's port create, where many clients create at once.
+   */
+  createPortBatched(ctx: RequestContext, input: CreatePortInput): Promise<Port> {
+    return createPortBatched(this.nc, ctx, input);
+  }
+  /** Shutdown: commits the queued port creates and waits until every acknowledged one is durable (before the database closes). */
+  drain(): Promise<void> {
+    return this.nc.commits.drain();
   }
   /** Bulk create: every port or none. */
   createPorts(ctx: RequestContext, inputs: CreatePortInput[]): Port[] {

@@ -230,6 +230,26 @@ export function createPort(nc: NetCtx, ctx: RequestContext, input: CreatePortInp
   return ipamTransaction(nc, (tx) => loadPort(nc, createPortInTx(nc, tx, ctx, net, input, opts)));
 }
 
+/** `createPort` in the next group commit (see NetworkService.createPortBatched). */
+export function createPortBatched(nc: NetCtx, ctx: RequestContext, input: CreatePortInput): Promise<Port> {
+  if (!ctx.auth) throw errors.unauthenticated();
+  const net = visibleNetwork(nc, ctx, input.networkId);
+  const forget = (error: unknown) => {
+    // As ipamTransaction does: a rolled-back savepoint (or a failed batch) may have freed addresses the hints passed.
+    nc.ipamHints.clear();
+    throw error;
+  };
+  return nc.commits
+    .run((tx) => {
+      try {
+        return loadPort(nc, createPortInTx(nc, tx, ctx, net, input));
+      } catch (error) {
+        return forget(error);
+      }
+    })
+    .catch(forget);
+}
+
 /** Creates several ports all-or-nothing (Neutron's bulk create). */
 export function createPorts(nc: NetCtx, ctx: RequestContext, inputs: CreatePortInput[]): Port[] {
   const nets = new Map<string, NetworkRow>();
