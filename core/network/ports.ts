@@ -78,13 +78,18 @@ export function toPorts(nc: NetCtx, rows: PortRow[], networkId?: string): Port[]
     l.push(g.securityGroupId);
   }
   const tags = extras.tags;
-  return rows.map((r) => ({
+  return rows.map((r) => portModel(r, ips.get(r.id) ?? [], (groups.get(r.id) ?? []).sort(), tags.get(r.id) ?? []));
+}
+
+/** A port row and what is attached to it → the model (`groups` sorted, `tags` sorted and unique). */
+function portModel(r: PortRow, fixedIps: FixedIp[], groups: string[], tags: string[]): Port {
+  return {
     id: r.id,
     ec2Id: r.ec2Id,
     projectId: r.projectId,
     name: r.name,
     description: r.description,
-    tags: tags.get(r.id) ?? [],
+    tags,
     revisionNumber: r.revision,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
@@ -92,10 +97,10 @@ export function toPorts(nc: NetCtx, rows: PortRow[], networkId?: string): Port[]
     adminStateUp: r.adminStateUp,
     status: r.status,
     macAddress: r.macAddress,
-    fixedIps: ips.get(r.id) ?? [],
+    fixedIps,
     deviceId: r.deviceId,
     deviceOwner: r.deviceOwner,
-    securityGroups: (groups.get(r.id) ?? []).sort(),
+    securityGroups: groups,
     portSecurityEnabled: r.portSecurityEnabled,
     allowedAddressPairs: r.allowedAddressPairs,
     extraDhcpOpts: r.extraDhcpOpts,
@@ -105,7 +110,7 @@ export function toPorts(nc: NetCtx, rows: PortRow[], networkId?: string): Port[]
     vifType: r.vifType,
     vifDetails: r.vifDetails,
     bindingProfile: r.bindingProfile,
-  }));
+  };
 }
 
 /** The port `id` (prepared: inside a transaction it reads that transaction's writes). */
@@ -164,6 +169,11 @@ function bindingFor(host: string): Pick<PortRow, 'hostId' | 'vifType' | 'vifDeta
  * DOWN and the host's L2 agent is told through the queue.
  */
 export function createPortInTx(nc: NetCtx, tx: DbOrTx, ctx: RequestContext, net: NetworkRow, input: CreatePortInput, opts: PortCreateOptions = {}): string {
+  return insertPortInTx(nc, tx, ctx, net, input, opts).id;
+}
+
+/** `createPortInTx` answering the created port, built from what was written (no read back). */
+function insertPortInTx(nc: NetCtx, tx: DbOrTx, ctx: RequestContext, net: NetworkRow, input: CreatePortInput, opts: PortCreateOptions = {}): Port {
   const admin = isAdmin(ctx) || !!opts.asService;
   const projectId = input.projectId !== undefined ? input.projectId : (ctx.auth?.projectId ?? '');
   if (input.projectId !== undefined && input.projectId !== ctx.auth?.projectId && !admin) throw errors.forbidden('(rule:create_port and rule:create_port:tenant_id) is disallowed by policy', { reason: 'policy' });
@@ -193,7 +203,7 @@ export function createPortInTx(nc: NetCtx, tx: DbOrTx, ctx: RequestContext, net:
     groups = input.securityGroups !== undefined ? checkGroups(tx, projectId, input.securityGroups, admin) : projectId ? [ensureDefaultGroup(nc, tx, projectId)] : [];
   }
   const host = input.hostId ?? '';
-  nc.stmts.insertPort({
+  const row: PortRow = {
     id,
     ec2Id: newEc2Id('eni'),
     networkId: net.id,
@@ -215,19 +225,20 @@ export function createPortInTx(nc: NetCtx, tx: DbOrTx, ctx: RequestContext, net:
     revision: 1,
     createdAt: now,
     updatedAt: now,
-  });
-  allocateFixedIps(nc, { networkId: net.id, portId: id, mac, deviceOwner, requests: input.fixedIps });
+  };
+  nc.stmts.insertPort(row);
+  const fixedIps = allocateFixedIps(nc, { networkId: net.id, portId: id, mac, deviceOwner, requests: input.fixedIps });
   for (const g of groups) nc.stmts.insertPortGroup(id, g);
   insertTags(tx, 'ports', id, input.tags);
   if (host) nc.enqueue(tx, 'network.port.bind', { portId: id, host, revision: 1 });
-  return id;
+  return portModel(row, fixedIps, [...groups].sort(), [...new Set(input.tags ?? [])].sort());
 }
 
 export function createPort(nc: NetCtx, ctx: RequestContext, input: CreatePortInput, opts: PortCreateOptions = {}): Port {
   if (!ctx.auth && !opts.asService) throw errors.unauthenticated();
   const net = opts.asService ? nc.db.select().from(netNetworks).where(eq(netNetworks.id, input.networkId)).get() : visibleNetwork(nc, ctx, input.networkId);
   if (!net) throw notFound('network', input.networkId);
-  return ipamTransaction(nc, (tx) => loadPort(nc, createPortInTx(nc, tx, ctx, net, input, opts)));
+  return ipamTransaction(nc, (tx) => insertPortInTx(nc, tx, ctx, net, input, opts));
 }
 
 /** `createPort` in the next group commit (see NetworkService.createPortBatched). */
@@ -242,7 +253,7 @@ export function createPortBatched(nc: NetCtx, ctx: RequestContext, input: Create
   return nc.commits
     .run((tx) => {
       try {
-        return loadPort(nc, createPortInTx(nc, tx, ctx, net, input));
+        return insertPortInTx(nc, tx, ctx, net, input);
       } catch (error) {
         return forget(error);
       }
