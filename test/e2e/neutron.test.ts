@@ -194,6 +194,33 @@ describe('ports and agents', () => {
     for (const p of two) await ok(demo, 'DELETE', `/v2.0/ports/${p.id}`, undefined, 204);
   });
 
+  it('100 concurrent port creates (some failing among them) get distinct addresses, the lowest of the pool, and the failures take none', async () => {
+    const net = (await ok(demo, 'POST', '/v2.0/networks', { network: { name: 'concurrent' } })).network;
+    const sub = (await ok(demo, 'POST', '/v2.0/subnets', { subnet: { network_id: net.id, ip_version: 4, cidr: '10.77.0.0/24' } })).subnet;
+    const taken = (await ok(demo, 'POST', '/v2.0/ports', { port: { network_id: net.id } })).port;
+    expect(taken.fixed_ips).toEqual([{ subnet_id: sub.id, ip_address: '10.77.0.2' }]);
+    // Every tenth create asks for a MAC already on the network: it fails inside the same commit batch as the others.
+    const results = await Promise.all(
+      Array.from({ length: 110 }, (_, i) => api(demo, 'POST', '/v2.0/ports', { port: { network_id: net.id, ...(i % 11 === 5 ? { mac_address: taken.mac_address } : {}) } })),
+    );
+    const made = results.filter((r) => r.status === 201).map((r) => r.body.port as Body);
+    expect(made).toHaveLength(100);
+    for (const r of results.filter((x) => x.status !== 201)) neutronError(r, 409, 'MacAddressInUse');
+    const addrs = made.map((p) => p.fixed_ips[0].ip_address as string);
+    expect(new Set(addrs).size).toBe(100);
+    const want = Array.from({ length: 100 }, (_, i) => `10.77.0.${i + 3}`);
+    expect([...addrs].sort()).toEqual([...want].sort());
+    const listed = (await ok(demo, 'GET', `/v2.0/ports?network_id=${net.id}`)).ports as Body[];
+    expect(listed).toHaveLength(101);
+    // A freed address in the middle is the next one handed out.
+    const mid = made.find((p) => p.fixed_ips[0].ip_address === '10.77.0.50')!;
+    await ok(demo, 'DELETE', `/v2.0/ports/${mid.id}`, undefined, 204);
+    expect((await ok(demo, 'POST', '/v2.0/ports', { port: { network_id: net.id } })).port.fixed_ips[0].ip_address).toBe('10.77.0.50');
+    neutronError(await api(demo, 'DELETE', `/v2.0/networks/${net.id}`), 409, 'NetworkInUse');
+    for (const p of (await ok(demo, 'GET', `/v2.0/ports?network_id=${net.id}`)).ports as Body[]) await ok(demo, 'DELETE', `/v2.0/ports/${p.id}`, undefined, 204);
+    await ok(demo, 'DELETE', `/v2.0/networks/${net.id}`, undefined, 204);
+  });
+
   it('agents: OVS, DHCP, metadata per host and L3 on the network host, alive; admin_state_up settable; members refused', async () => {
     const agents = (await ok(admin, 'GET', '/v2.0/agents')).agents as Body[];
     const hosts = [...new Set(agents.map((a) => a.host as string))];
