@@ -128,6 +128,8 @@ function familyOf(path: string, method: string): string {
   if (path === '/identity' || path.startsWith('/identity/')) return 'keystone';
   if (path === GLANCE_PREFIX || path.startsWith(`${GLANCE_PREFIX}/`)) return 'glance';
   if (path.startsWith(`${SWIFT_PREFIX}/`) || path === '/info') return 'swift';
+  if (path === NEUTRON_PREFIX || path.startsWith(`${NEUTRON_PREFIX}/`)) return 'neutron';
+  if (path === NOVA_PREFIX || path.startsWith(`${NOVA_PREFIX}/`)) return 'nova';
   if (path === '/healthz' || path === '/metrics') return 'gateway';
   if (path === '/' && method === 'POST') return 'ec2';
   return 's3';

@@ -58,6 +58,9 @@ describe('metrics, access log, landing page', () => {
     const access = lines.filter((l) => 'status' in l && 'path' in l);
     expect(access.find((l) => l.operation === 'GetBucketAcl')).toMatchObject({ method: 'GET', path: '/metrics-bucket', query: 'acl', family: 's3', status: 200 });
     expect(access.find((l) => l.operation === 'GetBucketTagging')).toMatchObject({ path: '/no-such-bucket', query: 'tagging', status: 404 });
+    expect((await fetch(`${s.url}/network/`)).status).toBe(200);
+    expect((await fetch(`${s.url}/compute/`)).status).toBe(200);
+    expect(lines.filter((l) => 'status' in l && 'path' in l).filter((l) => l.path === '/network/' || l.path === '/compute/').map((l) => l.family)).toEqual(['neutron', 'nova']);
     const presigned = access.find((l) => l.operation === 'GetObject')!;
     expect(presigned.query).toContain('X-Amz-Signature');
     expect(JSON.stringify(lines)).not.toContain(signature);

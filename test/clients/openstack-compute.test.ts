@@ -85,7 +85,7 @@ describe.concurrent('openstack compute CLI against skybridge', { timeout: 400_00
     const kp = await os.json<Row>(['keypair', 'create', '--public-key', pub, 'vmkey'], DEMO);
     const ud = join(dir, 'user-data');
     writeFileSync(ud, '#cloud-config\nhostname: vm1\n');
-    const created = await os.json<Row>(['server', 'create', '--image', 'skybridge-default-raw', '--flavor', 'm1.tiny', '--key-name', 'vmkey', '--user-data', ud, '--wait', 'vm1'], DEMO);
+    const created = await os.json<Row>(['server', 'create', '--image', 'skybridge-default-raw', '--flavor', 'm1.tiny', '--network', 'private', '--key-name', 'vmkey', '--user-data', ud, '--wait', 'vm1'], DEMO);
     expect(created).toMatchObject({ name: 'vm1', status: 'ACTIVE', key_name: 'vmkey', flavor: 'm1.tiny (1)' });
     expect(JSON.stringify(created.addresses)).toMatch(/private.*10\.0\.0\.\d+/);
     const id = created.id as string;
@@ -98,6 +98,12 @@ describe.concurrent('openstack compute CLI against skybridge', { timeout: 400_00
     const console = ((await out.json()) as Row).output as string;
     expect(console).toContain(kp.fingerprint);
     expect(console).toContain('vm1 login:');
+
+    // The README's first server: a floating IP from `public`, attached by the server's name.
+    const fip = await os.json<Row>(['floating', 'ip', 'create', 'public'], DEMO);
+    expect(String(fip.floating_ip_address)).toMatch(/^172\.24\.4\.\d+$/);
+    await os.ok(['server', 'add', 'floating', 'ip', 'vm1', String(fip.floating_ip_address)], DEMO);
+    expect(JSON.stringify((await os.json<Row>(['server', 'show', id], DEMO)).addresses)).toContain(String(fip.floating_ip_address));
 
     await os.ok(['server', 'stop', id], DEMO);
     await waitStatus(DEMO, id, 'SHUTOFF');
