@@ -244,7 +244,7 @@ export function createPort(nc: NetCtx, ctx: RequestContext, input: CreatePortInp
 /** `createPort` in the next group commit (see NetworkService.createPortBatched). */
 export function createPortBatched(nc: NetCtx, ctx: RequestContext, input: CreatePortInput): Promise<Port> {
   if (!ctx.auth) throw errors.unauthenticated();
-  const net = visibleNetwork(nc, ctx, input.networkId);
+  visibleNetwork(nc, ctx, input.networkId);
   const forget = (error: unknown) => {
     // As ipamTransaction does: a rolled-back savepoint (or a failed batch) may have freed addresses the hints passed.
     nc.ipamHints.clear();
@@ -253,6 +253,8 @@ export function createPortBatched(nc: NetCtx, ctx: RequestContext, input: Create
   return nc.commits
     .run((tx) => {
       try {
+        // Read again in the batch: the network may have gone (or changed) since the request checked it.
+        const net = visibleNetwork(nc, ctx, input.networkId);
         return insertPortInTx(nc, tx, ctx, net, input);
       } catch (error) {
         return forget(error);

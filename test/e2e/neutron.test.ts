@@ -229,6 +229,20 @@ describe('ports and agents', () => {
     await ok(demo, 'DELETE', `/v2.0/networks/${net.id}`, undefined, 204);
   });
 
+  it('a port create racing its network delete answers 201 or NetworkNotFound, never a server error', async () => {
+    const net = (await ok(demo, 'POST', '/v2.0/networks', { network: { name: 'racing' } })).network;
+    await ok(demo, 'POST', '/v2.0/subnets', { subnet: { network_id: net.id, ip_version: 4, cidr: '10.78.0.0/24' } });
+    const [created, deleted] = await Promise.all([api(demo, 'POST', '/v2.0/ports', { port: { network_id: net.id } }), api(demo, 'DELETE', `/v2.0/networks/${net.id}`)]);
+    if (created.status === 201) {
+      expect(deleted.status).toBe(409);
+      await ok(demo, 'DELETE', `/v2.0/ports/${created.body.port.id}`, undefined, 204);
+      await ok(demo, 'DELETE', `/v2.0/networks/${net.id}`, undefined, 204);
+    } else {
+      neutronError(created, 404, 'NetworkNotFound');
+      expect(deleted.status).toBe(204);
+    }
+  });
+
   it('agents: OVS, DHCP, metadata per host and L3 on the network host, alive; admin_state_up settable; members refused', async () => {
     const agents = (await ok(admin, 'GET', '/v2.0/agents')).agents as Body[];
     const hosts = [...new Set(agents.map((a) => a.host as string))];
