@@ -237,7 +237,23 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const s3Blobs = s3Config ? new S3BlobStore(s3Config) : undefined;
   const fsBlobs = overrides.blobStore || s3Blobs || overrides.inMemory ? undefined : new FsBlobStore({ root: join(config.dataDir, 'blobs') });
   const blobs: BlobStore = overrides.blobStore ?? s3Blobs ?? fsBlobs ?? new MemoryBlobStore();
-  const outbox = createOutboxStore(db.db);
+  // The queue's own claims and completions do not wait for an fsync each (see OutboxStoreOptions); on PostgreSQL nothing changes.
+  const sqliteHandle = db.dialect === 'sqlite' ? db.sqlite : undefined;
+  const fullSync = sqliteHandle ? Number(sqliteHandle.pragma('synchronous', { simple: true })) >= 2 : false;
+  const outbox = createOutboxStore(db.db, Date.now, {
+    bookkeeping:
+      sqliteHandle && fullSync
+        ? (write) => {
+            if (sqliteHandle.inTransaction) return write();
+            sqliteHandle.pragma('synchronous = NORMAL');
+            try {
+              return write();
+            } finally {
+              sqliteHandle.pragma('synchronous = FULL');
+            }
+          }
+        : undefined,
+  });
   const metrics = createMetrics(() => outbox.counts());
   const counted = metrics.countOutcomes(outbox);
   // A gateway-only process relays the jobs its requests wrote into Redis and runs none of them.

@@ -1,6 +1,6 @@
 // The conductor's role: every state change the scheduler and compute agents report, written as compare-and-swap updates with action events and faults.
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { cmpInstances, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
+import { cmpInstances, cmpMigrations, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
 import { errors } from '../errors.js';
 import { finishEvent, fullInstance, latestActionId, recordFault, startEvent, type ComputeContext, type InstanceRow } from './context.js';
 import { claimOnHost, hostStates, releaseOnHost, type Claim } from './hosts.js';
@@ -233,7 +233,7 @@ export function buildFailed(cc: ComputeContext, id: string, host: string, attemp
 }
 
 /** Columns an action's end sets, besides clearing the task state. */
-export type ActionResult = Partial<Pick<InstanceRow, 'vmState' | 'powerState' | 'flavor' | 'newFlavor' | 'oldFlavor' | 'previousVmState' | 'host' | 'node' | 'launchedAt' | 'addresses' | 'progress'>>;
+export type ActionResult = Partial<Pick<InstanceRow, 'vmState' | 'powerState' | 'flavor' | 'newFlavor' | 'oldFlavor' | 'previousVmState' | 'host' | 'node' | 'availabilityZone' | 'launchedAt' | 'addresses' | 'progress'>>;
 
 /** Starts the event of an action the API recorded (`compute_stop_instance`...). */
 export function actionStarted(cc: ComputeContext, id: string, action: string, host: string | null): void {
@@ -245,13 +245,21 @@ export function actionStarted(cc: ComputeContext, id: string, action: string, ho
 }
 
 const eventName = (action: string) =>
-  ({ stop: 'stop_instance', start: 'start_instance', reboot: 'reboot_instance', rebuild: 'rebuild_instance', resize: 'resize_instance', confirmResize: 'confirm_resize', revertResize: 'revert_resize', createImage: 'snapshot_instance', shelve: 'shelve_instance', pause: 'pause_instance', unpause: 'unpause_instance', suspend: 'suspend_instance', resume: 'resume_instance', rescue: 'rescue_instance', unrescue: 'unrescue_instance', changePassword: 'set_admin_password', delete: 'terminate_instance' })[action] ?? action;
+  ({ stop: 'stop_instance', start: 'start_instance', reboot: 'reboot_instance', rebuild: 'rebuild_instance', resize: 'resize_instance', confirmResize: 'confirm_resize', revertResize: 'revert_resize', createImage: 'snapshot_instance', shelve: 'shelve_instance', pause: 'pause_instance', unpause: 'unpause_instance', suspend: 'suspend_instance', resume: 'resume_instance', rescue: 'rescue_instance', unrescue: 'unrescue_instance', changePassword: 'set_admin_password', delete: 'terminate_instance', migrate: 'resize_instance', 'live-migration': 'live_migration' })[action] ?? action;
 
 /**
  * An action ended well: the task state clears (compare-and-swap on the one the API set) and `set` is
  * applied; the event is finished. False if the instance left that task state (deleted meanwhile).
  */
-export function actionDone(cc: ComputeContext, id: string, action: string, taskState: string, set: ActionResult = {}, hostDelta?: { host: string; release?: Claim; claim?: Claim }): boolean {
+export function actionDone(
+  cc: ComputeContext,
+  id: string,
+  action: string,
+  taskState: string,
+  set: ActionResult = {},
+  hostDelta?: { host: string; release?: Claim; claim?: Claim },
+  migration?: { id: number; status: string },
+): boolean {
   const now = cc.now();
   return cc.db.transaction((tx) => {
     const n = tx
@@ -262,6 +270,8 @@ export function actionDone(cc: ComputeContext, id: string, action: string, taskS
     if (!n) return false;
     if (hostDelta?.release) releaseOnHost(tx, hostDelta.host, hostDelta.release);
     if (hostDelta?.claim && !claimOnHost(tx, hostDelta.host, hostDelta.claim)) throw errors.conflict('host', `Host ${hostDelta.host} has no room for the claim.`);
+    // The migration record ends with the move, so the books never count a finished move on two hosts.
+    if (migration) tx.update(cmpMigrations).set({ status: migration.status, updatedAt: now }).where(eq(cmpMigrations.id, migration.id)).run();
     const actionId = latestActionId(tx, id, action);
     if (actionId) finishEvent(tx, actionId, `compute_${eventName(action)}`, 'Success', now);
     return true;

@@ -1,10 +1,11 @@
 // Compute hosts and services: registration and heartbeats, up/down, enable/disable, hypervisor views, atomic resource claims.
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { cmpComputeNodes, cmpInstances, cmpServices } from '../db/schema/compute.js';
+import { cmpComputeNodes, cmpInstances, cmpMigrations, cmpServices } from '../db/schema/compute.js';
 import { errors } from '../errors.js';
 import type { DbOrTx } from '../jobs/outbox.js';
 import { newId, requireRule, type ComputeContext } from './context.js';
+import { OPEN_STATUSES } from './migrations.js';
 import type { ComputeServiceInfo, Hypervisor } from './types.js';
 
 /** A host as its agent registers it (from the driver). */
@@ -94,6 +95,16 @@ export function recountHost(db: DbOrTx, host: string): void {
     .where(and(eq(cmpInstances.host, host), isNull(cmpInstances.deletedAt)))
     .all()
     .filter((r) => r.vmState !== 'shelved_offloaded');
+  // A server moving to or from this host (cold migration until confirmed or reverted, live while it runs) holds its flavor here too.
+  const moving = db
+    .select({ flavor: cmpInstances.flavor, newFlavor: cmpInstances.newFlavor, vmState: cmpInstances.vmState, host: cmpInstances.host })
+    .from(cmpMigrations)
+    .innerJoin(cmpInstances, eq(cmpInstances.id, cmpMigrations.instanceId))
+    .where(and(inArray(cmpMigrations.status, [...OPEN_STATUSES]), or(eq(cmpMigrations.sourceCompute, host), eq(cmpMigrations.destCompute, host)), isNull(cmpInstances.deletedAt)))
+    .all()
+    .filter((r) => r.host !== host)
+    .map((r) => ({ flavor: r.flavor, newFlavor: null, vmState: r.vmState }));
+  rows.push(...moving);
   let vcpus = 0;
   let ram = 0;
   let disk = 0;

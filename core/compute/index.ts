@@ -7,25 +7,41 @@ import * as flavors from './flavors.js';
 import * as hosts from './hosts.js';
 import * as instances from './instances.js';
 import * as keypairs from './keypairs.js';
+import * as migrations from './migrations.js';
 import type { ConsoleSource } from './ports.js';
 import * as quotas from './quotas.js';
+import * as recovery from './recovery.js';
 import * as actions from './server-actions.js';
 import * as groups from './server-groups.js';
+import * as usage from './usage.js';
 import type { CreateFlavorInput, CreateServersInput, InstanceAction, KeypairType, ListServersOptions, QuotaResource } from './types.js';
 
 export type { ComputeServiceDeps } from './context.js';
 export type { ComputeNetworking, ConsoleSource, PortTarget } from './ports.js';
 export type { RequestSpec } from './conductor.js';
 export type { HostRegistration, Claim } from './hosts.js';
+export type { RecoveryReport } from './recovery.js';
+export type { Migration, ListMigrationsOptions } from './migrations.js';
+export type { TenantUsage, ServerUsage, UsageOptions } from './usage.js';
 export * from './types.js';
 export { statusOf, VM, TASK, POWER, KNOWN_STATUSES } from './states.js';
 export { SERVER_SORT_KEYS } from './instances.js';
 export { GROUP_POLICIES } from './server-groups.js';
 export { networkingOver } from './networking.js';
 
+/** What the workers call about moves (bound into the conductor with the rest). */
+const migrationSteps = {
+  migrationSpec: migrations.migrationSpec,
+  placeMigration: migrations.placeMigration,
+  migrationFailed: migrations.migrationFailed,
+  migrationStatus: migrations.migrationStatus,
+  instanceMigration: migrations.instanceMigration,
+};
+const conductorSteps = { ...conductor, ...migrationSteps };
+
 /** The conductor's face: what the scheduler and compute agents call to read work and report state (no policy: they are trusted services). */
 export type Conductor = {
-  [K in keyof typeof conductor]: (typeof conductor)[K] extends (cc: ComputeContext, ...a: infer A) => infer R ? (...a: A) => R : never;
+  [K in keyof typeof conductorSteps]: (typeof conductorSteps)[K] extends (cc: ComputeContext, ...a: infer A) => infer R ? (...a: A) => R : never;
 };
 
 /**
@@ -43,7 +59,7 @@ export class ComputeService {
     this.cc = buildContext(deps);
     this.console = deps.console;
     const bound: Record<string, unknown> = {};
-    for (const [k, fn] of Object.entries(conductor)) bound[k] = (...a: unknown[]) => (fn as (...x: unknown[]) => unknown)(this.cc, ...a);
+    for (const [k, fn] of Object.entries(conductorSteps)) bound[k] = (...a: unknown[]) => (fn as (...x: unknown[]) => unknown)(this.cc, ...a);
     this.conductor = bound as Conductor;
   }
 
@@ -104,6 +120,14 @@ export class ComputeService {
   changePassword = (ctx: RequestContext, id: string) => actions.changePassword(this.cc, ctx, id);
   lockServer = (ctx: RequestContext, id: string, reason?: string) => actions.setLocked(this.cc, ctx, id, true, reason);
   unlockServer = (ctx: RequestContext, id: string) => actions.setLocked(this.cc, ctx, id, false);
+  migrateServer = (ctx: RequestContext, id: string, host?: string) => migrations.migrateServer(this.cc, ctx, id, host);
+  liveMigrateServer = (ctx: RequestContext, id: string, host?: string) => migrations.liveMigrateServer(this.cc, ctx, id, host);
+  listMigrations = (ctx: RequestContext, opts?: migrations.ListMigrationsOptions) => migrations.listMigrations(this.cc, ctx, opts);
+  listServerMigrations = (ctx: RequestContext, id: string) => migrations.listServerMigrations(this.cc, ctx, id);
+  getServerMigration = (ctx: RequestContext, id: string, migrationId: string) => migrations.getServerMigration(this.cc, ctx, id, migrationId);
+  resetState = (ctx: RequestContext, id: string, state: 'active' | 'error') => usage.resetState(this.cc, ctx, id, state);
+  /** `os-simple-tenant-usage`: hours × flavor by project over a period. */
+  tenantUsages = (ctx: RequestContext, opts: usage.UsageOptions) => usage.tenantUsages(this.cc, ctx, opts);
   createConsole = (ctx: RequestContext, id: string, type: string, baseUrl: string) => actions.createConsole(this.cc, ctx, id, type, baseUrl);
   consumeConsoleToken = (token: string) => actions.consumeConsoleToken(this.cc, token);
 
@@ -152,6 +176,8 @@ export class ComputeService {
   heartbeat = (binary: string, host: string, zone?: string) => hosts.heartbeat(this.cc, binary, host, zone);
   registerHost = (reg: hosts.HostRegistration) => hosts.registerHost(this.cc, reg);
   recountHost = (host: string) => hosts.recountHost(this.cc.db, host);
+  /** Crash recovery (Nova's init_instance and resource audit), fleet-wide; see `recoverInstances`. */
+  recover = (opts?: { graceMs?: number; relayedMs?: number }) => recovery.recoverInstances(this.cc, opts);
 
   // Quotas
   quotaDetail = (ctx: RequestContext, projectId: string, userId?: string) => quotas.quotaDetail(this.cc, ctx, projectId, userId);

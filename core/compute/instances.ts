@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gte, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { cmpInstanceFaults, cmpInstanceTags, cmpInstances, cmpKeypairs, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
+import { cmpInstanceFaults, cmpInstanceTags, cmpInstances, cmpKeypairs, cmpMigrations, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
 import { errors, isCoreError } from '../errors.js';
 import {
   fullInstance,
@@ -19,6 +19,7 @@ import {
 } from './context.js';
 import { flavorForBoot, snapshotOf } from './flavors.js';
 import { hostStates, releaseOnHost } from './hosts.js';
+import { openMigration } from './migrations.js';
 import { claimInstances, limitsOf, releaseInstance } from './quotas.js';
 import { POWER, TASK, VM, statusMatches, vmStatesForStatus } from './states.js';
 import type { CreateServersInput, CreateServersResult, Instance, ListServersOptions } from './types.js';
@@ -422,6 +423,13 @@ export function finishDelete(cc: ComputeContext, id: string): boolean {
     if (cur.host && cur.vmState !== VM.SHELVED_OFFLOADED) {
       const f = cur.newFlavor ? { vcpus: Math.max(cur.flavor.vcpus, cur.newFlavor.vcpus), ramMb: Math.max(cur.flavor.ramMb, cur.newFlavor.ramMb), diskGb: Math.max(cur.flavor.diskGb, cur.newFlavor.diskGb) } : cur.flavor;
       releaseOnHost(tx, cur.host, { vcpus: f.vcpus, ramMb: f.ramMb, diskGb: f.diskGb });
+    }
+    // A server deleted mid-move also frees the other host of its move, and the move ends.
+    const mig = openMigration(tx, id);
+    if (mig) {
+      const other = cur.host === mig.sourceCompute ? mig.destCompute : mig.sourceCompute;
+      if (other && other !== cur.host) releaseOnHost(tx, other, { vcpus: cur.flavor.vcpus, ramMb: cur.flavor.ramMb, diskGb: cur.flavor.diskGb });
+      tx.update(cmpMigrations).set({ status: 'error', updatedAt: now }).where(eq(cmpMigrations.id, mig.id)).run();
     }
     const q = cur.newFlavor ? cur.newFlavor : cur.flavor;
     releaseInstance(tx, cur.projectId, q.vcpus, q.ramMb);

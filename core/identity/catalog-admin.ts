@@ -1,11 +1,13 @@
 // Admin writes to the Keystone catalog: regions, services, endpoints and endpoint groups of their own, beside the derived entries.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import type { Db } from '../db/index.js';
-import { catalogEndpointGroups, catalogEndpoints, catalogRegions, catalogRevision, catalogServices } from '../db/schema/catalog.js';
+import { catalogEndpointGroups, catalogEndpoints, catalogProjectEndpointGroups, catalogProjectEndpoints, catalogRegions, catalogRevision, catalogServices } from '../db/schema/catalog.js';
+import { projects } from '../db/schema/identity.js';
 import { errors } from '../errors.js';
 import { authorize } from '../policy/index.js';
-import type { AddedCatalog, AddedCatalogSource, CatalogEndpoint, CatalogRegion, CatalogService, EndpointInterface, ServiceCatalog } from './catalog.js';
+import { matchesGroupFilters, type AddedCatalog, type AddedCatalogSource, type CatalogEndpoint, type CatalogRegion, type CatalogService, type EndpointInterface, type ProjectEndpointFilter, type ServiceCatalog } from './catalog.js';
+import type { ProjectRow } from './lookup.js';
 import { newId } from './lookup.js';
 
 /** Fields of `POST /v3/regions` (and `PUT /v3/regions/{id}`). */
@@ -74,9 +76,27 @@ export class CatalogAdmin implements AddedCatalogSource {
         .all()
         .map((e) => ({ id: e.id, serviceId: e.serviceId, interface: e.interface as EndpointInterface, region: e.regionId, url: e.url, enabled: e.enabled })),
       regions: this.db.select().from(catalogRegions).orderBy(catalogRegions.createdAt).all().map((r) => ({ id: r.id, description: r.description, parentRegionId: r.parentRegionId })),
+      projectFilters: this.loadProjectFilters(),
     };
     this.cache = { revision, added };
     return added;
+  }
+
+  /** Every project's OS-EP-FILTER associations, direct and by endpoint group. */
+  private loadProjectFilters(): Map<string, ProjectEndpointFilter> {
+    const out = new Map<string, ProjectEndpointFilter>();
+    const of = (projectId: string) => {
+      let f = out.get(projectId);
+      if (!f) out.set(projectId, (f = { endpointIds: new Set(), groups: [] }));
+      return f;
+    };
+    for (const a of this.db.select().from(catalogProjectEndpoints).all()) of(a.projectId).endpointIds.add(a.endpointId);
+    const groups = new Map(this.db.select().from(catalogEndpointGroups).all().map((g) => [g.id, g.filters]));
+    for (const a of this.db.select().from(catalogProjectEndpointGroups).all()) {
+      const filters = groups.get(a.endpointGroupId);
+      if (filters) of(a.projectId).groups.push(filters);
+    }
+    return out;
   }
 
   /** Bumps the revision in the same transaction as a write, so every process re-reads. */
@@ -230,6 +250,7 @@ export class CatalogAdmin implements AddedCatalogSource {
     if (!this.db.select({ id: catalogEndpoints.id }).from(catalogEndpoints).where(eq(catalogEndpoints.id, id)).get()) throw errors.notFound('endpoint', id);
     this.db.transaction((tx) => {
       tx.delete(catalogEndpoints).where(eq(catalogEndpoints.id, id)).run();
+      tx.delete(catalogProjectEndpoints).where(eq(catalogProjectEndpoints.endpointId, id)).run();
       this.bump(tx);
     });
   }
@@ -276,14 +297,22 @@ export class CatalogAdmin implements AddedCatalogSource {
     authorize(ctx, 'identity:update_endpoint_group');
     const cur = this.getEndpointGroup(ctx, id);
     const set = { name: patch.name ?? cur.name, description: patch.description ?? cur.description, filters: patch.filters ? this.checkFilters(patch.filters) : cur.filters };
-    this.db.update(catalogEndpointGroups).set(set).where(eq(catalogEndpointGroups.id, id)).run();
+    this.db.transaction((tx) => {
+      tx.update(catalogEndpointGroups).set(set).where(eq(catalogEndpointGroups.id, id)).run();
+      // Its filters shape the catalogs of the projects it is associated with.
+      this.bump(tx);
+    });
     return { id, ...set };
   }
 
   deleteEndpointGroup(ctx: RequestContext, id: string): void {
     authorize(ctx, 'identity:delete_endpoint_group');
     this.getEndpointGroup(ctx, id);
-    this.db.delete(catalogEndpointGroups).where(eq(catalogEndpointGroups.id, id)).run();
+    this.db.transaction((tx) => {
+      tx.delete(catalogEndpointGroups).where(eq(catalogEndpointGroups.id, id)).run();
+      tx.delete(catalogProjectEndpointGroups).where(eq(catalogProjectEndpointGroups.endpointGroupId, id)).run();
+      this.bump(tx);
+    });
   }
 
   /** The endpoints (derived or added) a group's filters select. */
@@ -291,6 +320,127 @@ export class CatalogAdmin implements AddedCatalogSource {
     const g = this.getEndpointGroup(ctx, id);
     return this.catalog
       .endpoints()
-      .filter((e) => (g.filters.service_id === undefined || e.serviceId === g.filters.service_id) && (g.filters.region_id === undefined || e.region === g.filters.region_id) && (g.filters.interface === undefined || e.interface === g.filters.interface));
+      .filter((e) => matchesGroupFilters(e, g.filters));
+  }
+
+  // ------------------------------------------------------------ OS-EP-FILTER project associations
+
+  private project(id: string): ProjectRow {
+    const p = this.db.select().from(projects).where(eq(projects.id, id)).get();
+    if (!p) throw errors.notFound('project', id);
+    return p;
+  }
+
+  private endpoint(id: string): CatalogEndpoint {
+    const e = this.catalog.endpoints().find((x) => x.id === id);
+    if (!e) throw errors.notFound('endpoint', id);
+    return e;
+  }
+
+  /** Associates an endpoint with a project (idempotent); from then on the project's catalog is filtered. */
+  addEndpointToProject(ctx: RequestContext, projectId: string, endpointId: string): void {
+    authorize(ctx, 'identity:add_endpoint_to_project');
+    this.project(projectId);
+    this.endpoint(endpointId);
+    this.db.transaction((tx) => {
+      tx.insert(catalogProjectEndpoints).values({ projectId, endpointId, createdAt: this.now() }).onConflictDoNothing().run();
+      this.bump(tx);
+    });
+  }
+
+  /** NotFound unless the endpoint is associated with the project. */
+  checkEndpointInProject(ctx: RequestContext, projectId: string, endpointId: string): void {
+    authorize(ctx, 'identity:check_endpoint_in_project');
+    this.project(projectId);
+    this.endpoint(endpointId);
+    const a = this.db.select().from(catalogProjectEndpoints).where(and(eq(catalogProjectEndpoints.projectId, projectId), eq(catalogProjectEndpoints.endpointId, endpointId))).get();
+    if (!a) throw errors.notFound('project endpoint', `${projectId}/${endpointId}`);
+  }
+
+  /** Removes an association; NotFound when there is none. */
+  removeEndpointFromProject(ctx: RequestContext, projectId: string, endpointId: string): void {
+    authorize(ctx, 'identity:remove_endpoint_from_project');
+    this.db.transaction((tx) => {
+      const r = tx.delete(catalogProjectEndpoints).where(and(eq(catalogProjectEndpoints.projectId, projectId), eq(catalogProjectEndpoints.endpointId, endpointId))).run();
+      if (r.changes === 0) throw errors.notFound('project endpoint', `${projectId}/${endpointId}`);
+      this.bump(tx);
+    });
+  }
+
+  /** The endpoints a project is associated with, directly or through its endpoint groups (Keystone lists both). */
+  listProjectEndpoints(ctx: RequestContext, projectId: string): CatalogEndpoint[] {
+    authorize(ctx, 'identity:list_endpoints_for_project');
+    this.project(projectId);
+    const f = this.loadProjectFilters().get(projectId);
+    if (!f) return [];
+    return this.catalog.endpoints().filter((e) => f.endpointIds.has(e.id) || f.groups.some((g) => matchesGroupFilters(e, g)));
+  }
+
+  /** The projects an endpoint is directly associated with. */
+  listEndpointProjects(ctx: RequestContext, endpointId: string): ProjectRow[] {
+    authorize(ctx, 'identity:list_projects_for_endpoint');
+    this.endpoint(endpointId);
+    const ids = this.db.select({ id: catalogProjectEndpoints.projectId }).from(catalogProjectEndpoints).where(eq(catalogProjectEndpoints.endpointId, endpointId)).all().map((r) => r.id);
+    return ids.length ? this.db.select().from(projects).where(inArray(projects.id, ids)).all() : [];
+  }
+
+  /** Associates an endpoint group with a project (idempotent): the group's members join the project's catalog. */
+  addEndpointGroupToProject(ctx: RequestContext, groupId: string, projectId: string): void {
+    authorize(ctx, 'identity:add_endpoint_group_to_project');
+    this.getEndpointGroup(ctx, groupId);
+    this.project(projectId);
+    this.db.transaction((tx) => {
+      tx.insert(catalogProjectEndpointGroups).values({ projectId, endpointGroupId: groupId, createdAt: this.now() }).onConflictDoNothing().run();
+      this.bump(tx);
+    });
+  }
+
+  /** The project of an association (Keystone's GET answers with it); NotFound when not associated. */
+  getEndpointGroupInProject(ctx: RequestContext, groupId: string, projectId: string): ProjectRow {
+    authorize(ctx, 'identity:get_endpoint_group_in_project');
+    this.getEndpointGroup(ctx, groupId);
+    const p = this.project(projectId);
+    const a = this.db
+      .select()
+      .from(catalogProjectEndpointGroups)
+      .where(and(eq(catalogProjectEndpointGroups.projectId, projectId), eq(catalogProjectEndpointGroups.endpointGroupId, groupId)))
+      .get();
+    if (!a) throw errors.notFound('project endpoint group', `${groupId}/${projectId}`);
+    return p;
+  }
+
+  /** Removes an endpoint group association; NotFound when there is none. */
+  removeEndpointGroupFromProject(ctx: RequestContext, groupId: string, projectId: string): void {
+    authorize(ctx, 'identity:remove_endpoint_group_from_project');
+    this.db.transaction((tx) => {
+      const r = tx
+        .delete(catalogProjectEndpointGroups)
+        .where(and(eq(catalogProjectEndpointGroups.projectId, projectId), eq(catalogProjectEndpointGroups.endpointGroupId, groupId)))
+        .run();
+      if (r.changes === 0) throw errors.notFound('project endpoint group', `${groupId}/${projectId}`);
+      this.bump(tx);
+    });
+  }
+
+  /** The projects an endpoint group is associated with. */
+  listEndpointGroupProjects(ctx: RequestContext, groupId: string): ProjectRow[] {
+    authorize(ctx, 'identity:list_projects_associated_with_endpoint_group');
+    this.getEndpointGroup(ctx, groupId);
+    const ids = this.db.select({ id: catalogProjectEndpointGroups.projectId }).from(catalogProjectEndpointGroups).where(eq(catalogProjectEndpointGroups.endpointGroupId, groupId)).all().map((r) => r.id);
+    return ids.length ? this.db.select().from(projects).where(inArray(projects.id, ids)).all() : [];
+  }
+
+  /** The endpoint groups associated with a project. */
+  listProjectEndpointGroups(ctx: RequestContext, projectId: string): EndpointGroup[] {
+    authorize(ctx, 'identity:list_endpoint_groups_for_project');
+    this.project(projectId);
+    const ids = this.db.select({ id: catalogProjectEndpointGroups.endpointGroupId }).from(catalogProjectEndpointGroups).where(eq(catalogProjectEndpointGroups.projectId, projectId)).all().map((r) => r.id);
+    if (!ids.length) return [];
+    return this.db
+      .select()
+      .from(catalogEndpointGroups)
+      .where(inArray(catalogEndpointGroups.id, ids))
+      .all()
+      .map((g) => ({ id: g.id, name: g.name, description: g.description, filters: g.filters }));
   }
 }

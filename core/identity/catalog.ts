@@ -48,6 +48,20 @@ export interface AddedCatalog {
   services: CatalogService[];
   endpoints: CatalogEndpoint[];
   regions: CatalogRegion[];
+  /** OS-EP-FILTER, per project that has any association: its endpoints and the filters of its endpoint groups. */
+  projectFilters?: Map<string, ProjectEndpointFilter>;
+}
+
+/** What a project's token catalog is limited to once it has OS-EP-FILTER associations. */
+export interface ProjectEndpointFilter {
+  endpointIds: Set<string>;
+  /** Endpoint group filters (`service_id`, `region_id`, `interface`); an endpoint matching every key of one joins. */
+  groups: Array<Record<string, string>>;
+}
+
+/** Whether an endpoint matches an endpoint group's filters. */
+export function matchesGroupFilters(e: Pick<CatalogEndpoint, 'serviceId' | 'region' | 'interface'>, filters: Record<string, string>): boolean {
+  return (filters.service_id === undefined || e.serviceId === filters.service_id) && (filters.region_id === undefined || e.region === filters.region_id) && (filters.interface === undefined || e.interface === filters.interface);
 }
 
 /** The store of added entries: a revision that changes with every write (in any process), and the entries. */
@@ -165,11 +179,17 @@ export class ServiceCatalog {
   /**
    * The token catalog for a scope. With a project, templates take its id; without one, endpoints whose URL
    * needs a project are left out (Keystone drops endpoints it cannot substitute), and services left with none.
+   * A project with OS-EP-FILTER associations gets only its associated endpoints (direct or by endpoint group).
    */
   forProject(projectId?: string): CatalogEntry[] {
     const out: CatalogEntry[] = [];
+    // Keystone's endpoint filter: a project with associations sees only those endpoints; one without sees all.
+    const filter = projectId ? this.added?.load().projectFilters?.get(projectId) : undefined;
+    const kept = (serviceId: string, e: CatalogEntry['endpoints'][number]) =>
+      !filter || filter.endpointIds.has(e.id) || filter.groups.some((g) => matchesGroupFilters({ serviceId, region: e.region, interface: e.interface }, g));
     for (const entry of this.build().entries) {
       const endpoints = entry.endpoints.flatMap((e) => {
+        if (!kept(entry.id, e)) return [];
         if (!new RegExp(PROJECT_VAR.source).test(e.url)) return [e];
         return projectId ? [{ ...e, url: e.url.replace(PROJECT_VAR, projectId) }] : [];
       });

@@ -1,6 +1,7 @@
 // Keystone projects: CRUD with hierarchy (parent_id), tags and list filters; disabling or deleting revokes tokens.
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
+import { catalogProjectEndpointGroups, catalogProjectEndpoints } from '../db/schema/catalog.js';
 import { applicationCredentials, credentials, domains, projects, roleAssignments } from '../db/schema/identity.js';
 import { assertJsonDepth } from '../bounded-json.js';
 import { CoreError, errors } from '../errors.js';
@@ -157,7 +158,7 @@ export class ProjectsService {
     return next;
   }
 
-  /** `DELETE /v3/projects/{id}`: only a leaf; its grants and credentials go too, and its tokens are revoked. */
+  /** `DELETE /v3/projects/{id}`: only a leaf; its grants, credentials and endpoint associations go too, and its tokens are revoked. */
   delete(ctx: RequestContext, id: string): void {
     const { db } = this.deps;
     const current = db.select().from(projects).where(eq(projects.id, id)).get();
@@ -170,6 +171,9 @@ export class ProjectsService {
       tx.delete(roleAssignments).where(and(inArray(roleAssignments.type, ['UserProject', 'GroupProject']), eq(roleAssignments.targetId, id))).run();
       tx.delete(applicationCredentials).where(eq(applicationCredentials.projectId, id)).run();
       tx.delete(credentials).where(eq(credentials.projectId, id)).run();
+      // Its OS-EP-FILTER associations go with it, as Keystone's project-deleted callback removes them.
+      tx.delete(catalogProjectEndpoints).where(eq(catalogProjectEndpoints.projectId, id)).run();
+      tx.delete(catalogProjectEndpointGroups).where(eq(catalogProjectEndpointGroups.projectId, id)).run();
       tx.delete(projects).where(eq(projects.id, id)).run();
     });
     this.revoker.revoke({ projectId: id });

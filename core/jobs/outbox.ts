@@ -38,7 +38,19 @@ export interface OutboxStats {
   counts(): Promise<Array<{ name: string; status: string; count: number }>>;
 }
 
-export function createOutboxStore(db: Db, clock: () => number = Date.now): OutboxStore & OutboxStats {
+/** How the store runs its own bookkeeping writes. */
+export interface OutboxStoreOptions {
+  /**
+   * Runs a claim, lease renewal or completion, e.g. without waiting for its own fsync (SQLite
+   * `synchronous = NORMAL` in WAL mode: a process crash loses nothing, a power loss at most the
+   * tail, and the next FULL commit syncs it anyway). Losing such a write only re-delivers a job,
+   * which at-least-once delivery already allows. `add` (a caller's acknowledged enqueue) never uses it.
+   */
+  bookkeeping?: <T>(write: () => T) => T;
+}
+
+export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: OutboxStoreOptions = {}): OutboxStore & OutboxStats {
+  const book = opts.bookkeeping ?? (<T>(write: () => T) => write());
   const claimed = (id: string, attempt: number) => and(eq(jobs.id, id), eq(jobs.status, 'running'), eq(jobs.attempts, attempt));
   return {
     async add(name, payload, opts) {
@@ -61,25 +73,27 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now): Outbo
       // One statement, and a compare-and-swap: the due condition is repeated on the row itself, so on
       // PostgreSQL (READ COMMITTED, no transaction here) a process that waited for another's claim of the
       // same row re-checks it after that claim committed and skips it; two processes never claim one job.
-      const rows = db
-        .update(jobs)
-        .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedUntil: now + leaseMs, updatedAt: now })
-        .where(and(inArray(jobs.id, due), or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, now)))))
-        .returning()
-        .all();
+      const rows = book(() =>
+        db
+          .update(jobs)
+          .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedUntil: now + leaseMs, updatedAt: now })
+          .where(and(inArray(jobs.id, due), or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, now)))))
+          .returning()
+          .all(),
+      );
       return rows.sort((a, b) => a.runAt - b.runAt).map(toJob);
     },
 
     async extend(id, attempt, lockedUntil) {
-      return db.update(jobs).set({ lockedUntil }).where(claimed(id, attempt)).run().changes > 0;
+      return book(() => db.update(jobs).set({ lockedUntil }).where(claimed(id, attempt)).run().changes > 0);
     },
 
     async complete(id, attempt) {
-      db.update(jobs).set({ status: 'done', lockedUntil: null, updatedAt: clock() }).where(claimed(id, attempt)).run();
+      book(() => db.update(jobs).set({ status: 'done', lockedUntil: null, updatedAt: clock() }).where(claimed(id, attempt)).run());
     },
 
     async retry(id, attempt, runAt, error) {
-      db.update(jobs).set({ status: 'pending', runAt, lockedUntil: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run();
+      book(() => db.update(jobs).set({ status: 'pending', runAt, lockedUntil: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run());
     },
 
     async fail(id, attempt, error) {

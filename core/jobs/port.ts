@@ -29,7 +29,7 @@ export interface JobPayloads {
   /** A network's subnets changed: the DHCP agent on `host` converges the network's DHCP namespace. */
   'network.dhcp.sync': { networkId: string; host: string };
   /** Pick a host for an instance in `scheduling` (or `unshelving`) and claim its resources (nova-scheduler). `attempt` counts reschedules. */
-  'compute.schedule': { instanceId: string; attempt: number };
+  'compute.schedule': { instanceId: string; attempt: number; migrationId?: number };
   /** Build and run an instance on the host the scheduler claimed (nova-compute `build_and_run_instance`). */
   'compute.build': { instanceId: string; host: string; attempt: number };
   /** Run a server action on its host; the instance must still be in `taskState` (the API set it). */

@@ -118,7 +118,7 @@ export async function updateContainer(store: ObjectStoreContext, ctx: RequestCon
     set.tags = update.tags;
   }
   if (update.versioning) {
-    if (c.swiftVersionsLocation) throw errors.conflict('container', 'Versioning cannot be enabled on a container whose writes are archived by Swift versioned writes.', { reason: 'VersioningConflict' });
+    if (c.swiftVersionsLocation || update.swiftVersions) throw errors.conflict('container', 'Versioning cannot be enabled on a container whose writes are archived by Swift versioned writes.', { reason: 'VersioningConflict' });
     set.versioning = update.versioning;
   }
   if (update.swiftVersions !== undefined) {

@@ -35,7 +35,7 @@ import {
 import { updateObjectMetadata } from './object-metadata.js';
 import { putObject } from './put-object.js';
 import { verifyFormPost, verifyTempUrl } from './temp-url.js';
-import { listObjectVersions } from './versions.js';
+import { listObjectVersions, restoreObjectVersion } from './versions.js';
 import { createObjectStoreContext, type ObjectServiceDeps, type ObjectStoreContext } from './store-context.js';
 import type {
   AccessOptions,
@@ -223,6 +223,14 @@ export class ObjectService implements ObjectMaintenance {
   /** Bulk delete in one container (S3 DeleteObjects, Swift bulk delete); missing names (and versions) count as deleted; an `ifMatch` entry is conditional. */
   deleteObjects(ctx: RequestContext, ref: ContainerRef, names: Array<string | DeleteTarget>, access: AccessOptions = {}): Promise<DeleteObjectsResult> {
     return deleteObjects(this.store, ctx, ref, names, access);
+  }
+
+  /**
+   * Makes an earlier version the current one again, keeping its id (Swift PUT `?version-id`); the current one
+   * becomes noncurrent. NotFound 'version' / InvalidState 'DeleteMarker' as a versioned read. Needs write access.
+   */
+  restoreObjectVersion(ctx: RequestContext, ref: ObjectRef, opts: VersionedAccessOptions & { versionId: string }): Promise<ObjectInfo> {
+    return restoreObjectVersion(this.store, ctx, ref, opts);
   }
 
   /** Every version and delete marker of a container (S3 ListObjectVersions), by key then newest first. Needs listing access. */

@@ -498,6 +498,11 @@ export interface VersionSummary {
   lastModified: number;
   size: number;
   etag: string;
+  /** Swift's view of the ETag (see ObjectInfo.swiftEtag); empty for a delete marker. */
+  swiftEtag: string;
+  /** Empty for a delete marker. */
+  contentType: string;
+  kind: ObjectKind;
   /** The owning project: the writer's when another project wrote it, else the container's. */
   ownerProjectId: string;
 }

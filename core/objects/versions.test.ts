@@ -64,6 +64,24 @@ describe('object versions', () => {
     expect(odb.db.select().from(jobs).all().filter((j) => j.name === 'blob.gc')).toHaveLength(1);
   });
 
+  it('restores an earlier version as current, keeping its id; the replaced one stays a noncurrent version', async () => {
+    await svc.updateContainer(admin, ref('c'), { versioning: 'Enabled' });
+    const v1 = await svc.putObject(admin, obj('c', 'k'), bytes('aaaa'));
+    now += 1;
+    const v2 = await svc.putObject(admin, obj('c', 'k'), bytes('bb'));
+    const info = await svc.restoreObjectVersion(admin, obj('c', 'k'), { versionId: v1.s3VersionId! });
+    expect(info).toMatchObject({ s3VersionId: v1.s3VersionId, size: 4 });
+    expect(await svc.headContainer(admin, ref('c'))).toMatchObject({ objectCount: 1, bytesUsed: 4 });
+    const listing = await svc.listObjectVersions(admin, ref('c'));
+    expect(listing.entries.map((e) => (e.type === 'prefix' ? e.prefix : [e.versionId, e.isLatest, e.contentType]))).toEqual([
+      [v1.s3VersionId, true, 'application/octet-stream'],
+      [v2.s3VersionId, false, 'application/octet-stream'],
+    ]);
+    const marker = await svc.deleteObject(admin, obj('c', 'k'));
+    expect(await reason(svc.restoreObjectVersion(admin, obj('c', 'k'), { versionId: marker.versionId! }))).toBe('InvalidState:DeleteMarker');
+    expect(await reason(svc.restoreObjectVersion(admin, obj('c', 'k'), { versionId: 'f'.repeat(32) }))).toBe('NotFound:version');
+  });
+
   it('S3 versioning and Swift versioned writes exclude each other on one container', async () => {
     await svc.createContainer(admin, ref('archive'));
     await svc.updateContainer(admin, ref('c'), { swiftVersions: { location: 'archive', mode: 'stack' } });
@@ -72,5 +90,7 @@ describe('object versions', () => {
     await svc.updateContainer(admin, ref('s3'), { versioning: 'Enabled' });
     expect(await reason(svc.updateContainer(admin, ref('s3'), { swiftVersions: { location: 'archive', mode: 'history' } }))).toBe('Conflict:VersioningConflict');
     expect(await reason(svc.updateContainer(admin, ref('archive'), { swiftVersions: { location: 'archive', mode: 'stack' } }))).toBe('Invalid:InvalidArgument');
+    await svc.createContainer(admin, ref('both'));
+    expect(await reason(svc.updateContainer(admin, ref('both'), { versioning: 'Enabled', swiftVersions: { location: 'archive', mode: 'stack' } }))).toBe('Conflict:VersioningConflict');
   });
 });

@@ -9,9 +9,9 @@ import { assertList, assertWrite, requireContainer } from './authorize.js';
 import { checkWriteConditions, liveRow, noSuchKey, releaseRefs, removeRow } from './object-rows.js';
 import { checkQuota } from './quotas.js';
 import { compareBytes, newId, prefixUpperBound, validateObjectName } from './rules.js';
-import { projectDisplayNames } from './views.js';
+import { objectInfo, projectDisplayNames } from './views.js';
 import { type ContainerRow, type ObjectRow, type ObjectStoreContext, type Tx } from './store-context.js';
-import type { DeleteObjectOptions, DeleteObjectResult, ObjectRef, ContainerRef, VersionListing, VersionListOptions, VersioningStatus } from './types.js';
+import type { DeleteObjectOptions, DeleteObjectResult, ObjectInfo, ObjectKind, ObjectRef, ContainerRef, VersionedAccessOptions, VersionListing, VersionListOptions, VersioningStatus } from './types.js';
 
 /** A noncurrent version or delete marker row. */
 export type VersionRow = typeof objVersions.$inferSelect;
@@ -293,6 +293,39 @@ export async function deleteObjectVersioned(store: ObjectStoreContext, ctx: Requ
   });
 }
 
+/**
+ * Makes an earlier version of a name its current one again, keeping its version id (Swift object_versioning's
+ * PUT `?version-id`): the current version, if any, becomes noncurrent (nothing is removed, no byte moves).
+ * NotFound 'version' when there is no such version; InvalidState 'DeleteMarker' for a delete marker. Needs
+ * write access; the container's quotas hold for what the name's current object grows by.
+ */
+export async function restoreObjectVersion(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, opts: VersionedAccessOptions & { versionId: string }): Promise<ObjectInfo> {
+  validateObjectName(ref.name);
+  validateVersionId(opts.versionId);
+  const c = requireContainer(store, ref, ctx);
+  assertWrite(store, ctx, c, ref.name, opts, 'PUT');
+  const row = store.db.transaction((tx) => {
+    const f = findVersion(store, c, ref.name, opts.versionId);
+    if (!f) throw noSuchVersion(opts.versionId);
+    if (f.current) return f.current;
+    const nc = f.noncurrent!;
+    if (nc.deleteMarker) throw errors.invalidState('The specified method is not allowed against this resource.', { reason: 'DeleteMarker', versionId: opts.versionId, lastModified: nc.lastModified });
+    const cur = store.stmts.objectByName(c.id, ref.name);
+    const live = cur ? liveRow(store, cur) : undefined;
+    if (live) archiveCurrent(store, tx, live);
+    else if (cur) removeRow(store, tx, cur);
+    const { seq, deleteMarker, ...restored } = nc;
+    void seq;
+    void deleteMarker;
+    tx.delete(objVersions).where(eq(objVersions.seq, nc.seq)).run();
+    tx.insert(objObjects).values(restored).run();
+    store.stmts.bumpContainer(c.id, 1, restored.size, store.now());
+    checkQuota(store.stmts, c.id, { bytes: restored.size - (live?.size ?? 0), objects: live ? 0 : 1 }, { applied: true });
+    return restored as ObjectRow;
+  });
+  return objectInfo(c, row);
+}
+
 /** Permanent removal of one version (current, noncurrent or delete marker). */
 function deleteVersion(store: ObjectStoreContext, tx: Tx, c: ContainerRow, name: string, versionId: string): DeleteObjectResult {
   const f = findVersion(store, c, name, versionId);
@@ -391,6 +424,9 @@ interface VersionListRow {
   version_id: string | null;
   size: number;
   etag: string;
+  swift_etag: string;
+  content_type: string;
+  kind: string;
   last_modified: number;
   delete_at: number | null;
   /** The ACL's owner: set only when a writer of another project owns the version. */
@@ -455,7 +491,7 @@ export async function listObjectVersions(store: ObjectStoreContext, ctx: Request
         conds.push('name < CAST(? AS TEXT)');
         params.push(upper);
       }
-      return { sql: `SELECT name, ${seqExpr} AS seq, ${markerExpr} AS delete_marker, version_id, size, etag, last_modified, delete_at, ${jsonTextField(sqlite, 'acl', 'owner')} AS owner FROM ${table} WHERE ${conds.join(' AND ')}`, params };
+      return { sql: `SELECT name, ${seqExpr} AS seq, ${markerExpr} AS delete_marker, version_id, size, etag, swift_etag, content_type, kind, last_modified, delete_at, ${jsonTextField(sqlite, 'acl', 'owner')} AS owner FROM ${table} WHERE ${conds.join(' AND ')}`, params };
     };
     const a = side('obj_objects', String(CURRENT_SEQ), '0');
     const b = side('obj_versions', 'seq', 'delete_marker');
@@ -495,6 +531,9 @@ export async function listObjectVersions(store: ObjectStoreContext, ctx: Request
         lastModified: r.last_modified,
         size: r.size,
         etag: r.etag,
+        swiftEtag: r.swift_etag,
+        contentType: r.content_type,
+        kind: r.kind as ObjectKind,
         ownerProjectId: r.owner ?? c.projectId,
       });
       if (out.length >= want) break;

@@ -103,4 +103,39 @@ describe('writable catalog', () => {
     expect((await f.call('DELETE', `/v3/OS-EP-FILTER/endpoint_groups/${id}`, f.adminToken)).status).toBe(204);
     expect((await f.call('GET', `/v3/OS-EP-FILTER/endpoint_groups/${id}`, f.adminToken)).status).toBe(404);
   });
+
+  it('OS-EP-FILTER project associations: statuses, listings, the filtered catalog, and endpoint groups', async () => {
+    const identity = ((await f.call('GET', '/v3/endpoints?interface=public', f.adminToken)).body.endpoints as Body[]).find((e) => e.url.includes('/identity'))!;
+    const pe = `/v3/OS-EP-FILTER/projects/${f.demoProjectId}/endpoints/${identity.id}`;
+    expect((await f.call('HEAD', pe, f.adminToken)).status).toBe(404);
+    expect((await f.call('PUT', pe, member)).status).toBe(403);
+    expect((await f.call('PUT', `/v3/OS-EP-FILTER/projects/nope/endpoints/${identity.id}`, f.adminToken)).status).toBe(404);
+    expect((await f.call('PUT', `/v3/OS-EP-FILTER/projects/${f.demoProjectId}/endpoints/nope`, f.adminToken)).status).toBe(404);
+    expect((await f.call('PUT', pe, f.adminToken)).status).toBe(204);
+    expect((await f.call('HEAD', pe, f.adminToken)).status).toBe(204);
+    expect(((await f.call('GET', `/v3/OS-EP-FILTER/projects/${f.demoProjectId}/endpoints`, f.adminToken)).body.endpoints as Body[]).map((e) => e.id)).toEqual([identity.id]);
+    expect(((await f.call('GET', `/v3/OS-EP-FILTER/endpoints/${identity.id}/projects`, f.adminToken)).body.projects as Body[]).map((p) => p.id)).toEqual([f.demoProjectId]);
+    const cat = await catalogOf(member);
+    expect(cat.map((e) => [e.type, (e.endpoints as Body[]).map((x) => x.id)])).toEqual([['identity', [identity.id]]]);
+    // Another project keeps the whole catalog.
+    expect((await catalogOf(f.adminToken)).length).toBeGreaterThan(1);
+
+    const g = (await f.call('POST', '/v3/OS-EP-FILTER/endpoint_groups', f.adminToken, { endpoint_group: { name: 'public', filters: { interface: 'public' } } })).body.endpoint_group;
+    const gp = `/v3/OS-EP-FILTER/endpoint_groups/${g.id}/projects/${f.demoProjectId}`;
+    expect((await f.call('GET', gp, f.adminToken)).status).toBe(404);
+    expect((await f.call('PUT', gp, f.adminToken)).status).toBe(204);
+    expect((await f.call('GET', gp, f.adminToken)).body.project.id).toBe(f.demoProjectId);
+    expect((await f.call('HEAD', gp, f.adminToken)).status).toBe(200);
+    expect(((await f.call('GET', `/v3/OS-EP-FILTER/endpoint_groups/${g.id}/projects`, f.adminToken)).body.projects as Body[]).map((p) => p.id)).toEqual([f.demoProjectId]);
+    expect(((await f.call('GET', `/v3/OS-EP-FILTER/projects/${f.demoProjectId}/endpoint_groups`, f.adminToken)).body.endpoint_groups as Body[]).map((x) => x.id)).toEqual([g.id]);
+    const widened = await catalogOf(member);
+    expect(widened.length).toBeGreaterThan(1);
+    expect(widened.flatMap((e) => (e.endpoints as Body[]).map((x) => x.interface))).toEqual(widened.flatMap((e) => (e.endpoints as Body[]).map(() => 'public')));
+
+    expect((await f.call('DELETE', gp, f.adminToken)).status).toBe(204);
+    expect((await f.call('DELETE', gp, f.adminToken)).status).toBe(404);
+    expect((await f.call('DELETE', pe, f.adminToken)).status).toBe(204);
+    expect((await f.call('DELETE', pe, f.adminToken)).status).toBe(404);
+    expect((await catalogOf(member)).length).toBe((await catalogOf(f.adminToken)).length);
+  });
 });

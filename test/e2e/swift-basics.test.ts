@@ -331,7 +331,7 @@ describe('info and bad URLs', () => {
     expect(res.status).toBe(200);
     expectSwiftHeaders(res);
     const info = (await res.json()) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(info).sort()).toEqual(['account_quotas', 'bulk_delete', 'bulk_upload', 'container_quotas', 'formpost', 'keystoneauth', 'slo', 'staticweb', 'swift', 'tempurl', 'versioned_writes']);
+    expect(Object.keys(info).sort()).toEqual(['account_quotas', 'bulk_delete', 'bulk_upload', 'container_quotas', 'formpost', 'keystoneauth', 'object_versioning', 'slo', 'staticweb', 'swift', 'tempurl', 'versioned_writes']);
     expect(info.swift!.max_object_name_length).toBe(1024);
     expect(info.tempurl!.allowed_digests).toEqual(['sha1', 'sha256', 'sha512']);
     // swiftclient asks for it next to the storage URL.

@@ -20,6 +20,8 @@ export interface ComputeAgentDeps {
   /** Allocation ratios reported with each host (Nova's defaults 16 / 1.5 / 1). */
   ratios?: { cpu?: number; ram?: number; disk?: number };
   periodic?: { every(name: string, ms: number, fn: () => void | Promise<void>, opts?: { runAtStart?: boolean }): void };
+  /** How often the fleet-wide recovery pass runs (default 60 s). */
+  recoveryIntervalMs?: number;
 }
 
 /** The caller the agent acts as toward the image service: the instance's own project (snapshots belong to it). */
@@ -82,6 +84,29 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
     }
   };
   deps.periodic?.every('nova-compute heartbeat', 10_000, registerHosts, { runAtStart: true });
+  // Nova's init_instance and resource audit, once per period across the fleet (the periodic lease):
+  // instances a crash left mid-task with no job end ACTIVE or ERROR, host usage is recounted.
+  deps.periodic?.every(
+    'nova-compute init_instance',
+    deps.recoveryIntervalMs ?? 60_000,
+    () => {
+      const r = compute.recover();
+      if (r.errored.length || r.reverted.length || r.deletes.length) logger.warn({ errored: r.errored.length, reverted: r.reverted.length, deletes: r.deletes.length }, 'compute agent: recovered instances left mid-task');
+    },
+    { runAtStart: true },
+  );
+
+  /**
+   * A guest the hypervisor lost (the fake's hosts are memory: a restart empties them) is created again
+   * in the power state the database shows before an action runs on it, as Nova's
+   * `resume_guests_state_on_host_boot` does.
+   */
+  async function ensureGuest(host: string, inst: Instance): Promise<void> {
+    if ((await driver.state(host, inst.id)) !== null) return;
+    await driver.spawn(host, guestOf(inst));
+    const op = ({ [POWER.SHUTDOWN]: 'stop', [POWER.PAUSED]: 'pause', [POWER.SUSPENDED]: 'suspend' } as Record<number, PowerOp>)[inst.powerState];
+    if (op) await driver.power(host, inst.id, op);
+  }
 
   async function fetchImage(host: string, inst: Instance): Promise<void> {
     if (!inst.imageId) return;
@@ -163,6 +188,7 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
     c.actionStarted(instanceId, action, host);
     const row = c.loadRow(instanceId)!;
     try {
+      if (action !== 'rebuild') await ensureGuest(host, inst);
       const power = POWER_ACTIONS[action];
       if (power) {
         await driver.power(host, instanceId, power.op);
@@ -201,7 +227,57 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
           c.actionDone(instanceId, action, TASK.RESIZE_FINISH, { vmState: VM.RESIZED, powerState: stopped ? POWER.SHUTDOWN : POWER.RUNNING });
           return;
         }
+        case 'migrate': {
+          const mig = c.instanceMigration(instanceId);
+          if (!mig?.destCompute) return;
+          const dest = mig.destCompute;
+          if (!mine.has(dest)) throw new Error(`compute agent: host ${dest} is not managed here`);
+          if (!c.actionStep(instanceId, TASK.RESIZE_PREP, TASK.RESIZE_MIGRATING)) return;
+          c.migrationStatus(mig.id, 'migrating');
+          await driver.spawn(dest, guestOf(inst));
+          const stopped = row.previousVmState === VM.STOPPED;
+          if (stopped) await driver.power(dest, instanceId, 'stop');
+          if (!c.actionStep(instanceId, TASK.RESIZE_MIGRATING, 'resize_migrated')) return;
+          c.migrationStatus(mig.id, 'post-migrating');
+          if (!c.actionStep(instanceId, 'resize_migrated', TASK.RESIZE_FINISH)) return;
+          c.actionDone(
+            instanceId,
+            action,
+            TASK.RESIZE_FINISH,
+            { vmState: VM.RESIZED, powerState: stopped ? POWER.SHUTDOWN : POWER.RUNNING, host: dest, node: mig.destNode },
+            undefined,
+            { id: mig.id, status: 'finished' },
+          );
+          return;
+        }
+        case 'live-migration': {
+          const mig = c.instanceMigration(instanceId);
+          if (!mig?.destCompute) return;
+          const dest = mig.destCompute;
+          if (!mine.has(dest)) throw new Error(`compute agent: host ${dest} is not managed here`);
+          c.migrationStatus(mig.id, 'running');
+          // The guest keeps its power state on the destination (a paused server stays paused).
+          await driver.spawn(dest, guestOf(inst));
+          if (inst.powerState === POWER.PAUSED) await driver.power(dest, instanceId, 'pause');
+          await driver.destroy(host, instanceId);
+          c.actionDone(instanceId, action, TASK.MIGRATING, { host: dest, node: mig.destNode }, { host, release: { vcpus: row.flavor.vcpus, ramMb: row.flavor.ramMb, diskGb: row.flavor.diskGb } }, { id: mig.id, status: 'completed' });
+          return;
+        }
         case 'confirmResize': {
+          const mig = c.instanceMigration(instanceId);
+          if (mig?.migrationType === 'migration') {
+            // A cold migration confirmed: the guest on the source goes, and the source's claim with it.
+            await driver.destroy(mig.sourceCompute, instanceId);
+            c.actionDone(
+              instanceId,
+              action,
+              taskState,
+              { vmState: row.previousVmState === VM.STOPPED ? VM.STOPPED : VM.ACTIVE, newFlavor: null, oldFlavor: null, previousVmState: null },
+              { host: mig.sourceCompute, release: { vcpus: row.flavor.vcpus, ramMb: row.flavor.ramMb, diskGb: row.flavor.diskGb } },
+              { id: mig.id, status: 'confirmed' },
+            );
+            return;
+          }
           const nf = row.newFlavor!;
           const held = { vcpus: Math.max(row.flavor.vcpus, nf.vcpus), ramMb: Math.max(row.flavor.ramMb, nf.ramMb), diskGb: Math.max(row.flavor.diskGb, nf.diskGb) };
           const back = row.previousVmState === VM.STOPPED ? VM.STOPPED : VM.ACTIVE;
@@ -215,6 +291,22 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
           return;
         }
         case 'revertResize': {
+          const mig = c.instanceMigration(instanceId);
+          if (mig?.migrationType === 'migration') {
+            // A cold migration reverted: back to the source (its guest was kept), the destination freed.
+            const back = row.previousVmState === VM.STOPPED ? VM.STOPPED : VM.ACTIVE;
+            await driver.destroy(host, instanceId);
+            await ensureGuest(mig.sourceCompute, { ...inst, powerState: back === VM.STOPPED ? POWER.SHUTDOWN : POWER.RUNNING });
+            c.actionDone(
+              instanceId,
+              action,
+              taskState,
+              { vmState: back, powerState: back === VM.STOPPED ? POWER.SHUTDOWN : POWER.RUNNING, host: mig.sourceCompute, node: mig.sourceNode, newFlavor: null, oldFlavor: null, previousVmState: null },
+              { host, release: { vcpus: row.flavor.vcpus, ramMb: row.flavor.ramMb, diskGb: row.flavor.diskGb } },
+              { id: mig.id, status: 'reverted' },
+            );
+            return;
+          }
           const nf = row.newFlavor!;
           const held = { vcpus: Math.max(row.flavor.vcpus, nf.vcpus), ramMb: Math.max(row.flavor.ramMb, nf.ramMb), diskGb: Math.max(row.flavor.diskGb, nf.diskGb) };
           await driver.resize(host, instanceId, row.flavor);
@@ -252,6 +344,12 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
       const why = message(e);
       logger.warn({ instance: instanceId, action, err: why }, 'compute agent: action failed');
       const now = c.loadRow(instanceId);
+      const mig = action === 'migrate' || action === 'live-migration' ? c.instanceMigration(instanceId) : undefined;
+      if (mig) {
+        if (mig.destCompute) await driver.destroy(mig.destCompute, instanceId).catch(() => undefined);
+        c.migrationFailed(mig.id, why);
+        return;
+      }
       c.actionFailed(instanceId, action, now?.taskState ?? taskState, why, host, action === 'resize' ? { newFlavor: null } : {});
       if (imageId && (action === 'createImage' || action === 'shelve')) await images.delete(ownerCtx(inst), imageId).catch(() => undefined);
     }
@@ -264,6 +362,9 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
       if (!mine.has(row.host)) throw new Error(`compute agent: host ${row.host} is not managed here`);
       c.actionStarted(instanceId, 'delete', row.host);
       await driver.destroy(row.host, instanceId);
+      // Mid-move, the guest may exist on the other host of the move too.
+      const mig = c.instanceMigration(instanceId);
+      for (const other of [mig?.sourceCompute, mig?.destCompute]) if (other && other !== row.host && mine.has(other)) await driver.destroy(other, instanceId);
     }
     await networking?.deallocate(instanceId, userPorts(row.requestedNetworks));
     compute.finishDelete(instanceId);

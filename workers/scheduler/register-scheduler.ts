@@ -21,7 +21,8 @@ export interface SchedulerDeps {
  */
 export function registerScheduler(queue: Pick<JobQueue, 'process'>, deps: SchedulerDeps): void {
   const { compute, logger } = deps;
-  queue.process('compute.schedule', async ({ instanceId, attempt }) => {
+  queue.process('compute.schedule', async ({ instanceId, attempt, migrationId }) => {
+    if (migrationId !== undefined) return scheduleMove(migrationId);
     const spec = compute.conductor.requestSpec(instanceId);
     if (!spec) return;
     const selection = selectHosts(compute.conductor.schedulerHosts(), spec);
@@ -32,5 +33,17 @@ export function registerScheduler(queue: Pick<JobQueue, 'process'>, deps: Schedu
       compute.conductor.noValidHost(instanceId, why);
     }
   });
+
+  /** A migration's destination: the same filters and weighers, the server's current host excluded (the retry filter), the admin's host forced. */
+  function scheduleMove(migrationId: number): void {
+    const move = compute.conductor.migrationSpec(migrationId);
+    if (!move) return;
+    const selection = selectHosts(compute.conductor.schedulerHosts(), move.spec);
+    const host = selection.hosts.length ? compute.conductor.placeMigration(migrationId, selection.hosts) : undefined;
+    if (host) return;
+    const why = selection.rejectedBy ? `No valid host was found. There are not enough hosts available (filter ${selection.rejectedBy} returned 0 hosts).` : 'No valid host was found. There are not enough hosts available.';
+    logger.info({ instance: move.spec.instanceId, migration: migrationId, why }, 'scheduler: no host to migrate to');
+    compute.conductor.migrationFailed(migrationId, why);
+  }
   deps.periodic?.every('nova-scheduler heartbeat', 10_000, () => compute.heartbeat('nova-scheduler', deps.host), { runAtStart: true });
 }

@@ -1,4 +1,4 @@
-// Keystone /v3/services, /v3/endpoints, /v3/regions and OS-EP-FILTER endpoint groups: derived entries read-only, added ones admin-managed.
+// Keystone /v3/services, /v3/endpoints, /v3/regions and OS-EP-FILTER (endpoint groups, project associations): derived entries read-only, added ones admin-managed.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { EndpointGroup } from '../../../core/identity/catalog-admin.js';
@@ -6,6 +6,7 @@ import type { CatalogEndpoint, CatalogRegion, CatalogService } from '../../../co
 import { requireAuth, type OpenStackEnv } from '../common/index.js';
 import type { KeystoneDeps } from './app.js';
 import { ctxOf, parseMember } from './resource-helpers.js';
+import { KeystoneViews } from './views.js';
 
 const regionSchema = z.looseObject({
   id: z.string().min(1).max(255).optional(),
@@ -57,6 +58,7 @@ export function registerCatalogRoutes(app: Hono<OpenStackEnv>, deps: KeystoneDep
   });
   const regionView = (r: CatalogRegion) => ({ id: r.id, description: r.description, parent_region_id: r.parentRegionId, links: { self: `${identityUrl}/v3/regions/${r.id}` } });
   const groupView = (g: EndpointGroup) => ({ ...g, links: { self: `${identityUrl}/v3/OS-EP-FILTER/endpoint_groups/${g.id}` } });
+  const views = new KeystoneViews(identityUrl);
 
   app.get('/v3/services', auth, function listServices(c) {
     const services = reads.listServices(ctx(c), { type: c.req.query('type'), name: c.req.query('name') });
@@ -177,5 +179,59 @@ export function registerCatalogRoutes(app: Hono<OpenStackEnv>, deps: KeystoneDep
   app.get(`${groups}/:id/endpoints`, auth, function listEndpointGroupEndpoints(c) {
     const endpoints = admin.listEndpointGroupEndpoints(ctx(c), c.req.param('id'));
     return c.json({ endpoints: endpoints.map(endpointView), links: links(`OS-EP-FILTER/endpoint_groups/${c.req.param('id')}/endpoints`) });
+  });
+
+  // OS-EP-FILTER project associations: once a project has any, its token catalog lists only those endpoints.
+  const projectEndpoint = '/v3/OS-EP-FILTER/projects/:project_id/endpoints/:endpoint_id';
+  app.put(projectEndpoint, auth, function addEndpointToProject(c) {
+    admin.addEndpointToProject(ctx(c), c.req.param('project_id'), c.req.param('endpoint_id'));
+    return c.body(null, 204);
+  });
+
+  // Hono answers HEAD with the GET route.
+  app.get(projectEndpoint, auth, function checkEndpointInProject(c) {
+    admin.checkEndpointInProject(ctx(c), c.req.param('project_id'), c.req.param('endpoint_id'));
+    return c.body(null, 204);
+  });
+
+  app.delete(projectEndpoint, auth, function removeEndpointFromProject(c) {
+    admin.removeEndpointFromProject(ctx(c), c.req.param('project_id'), c.req.param('endpoint_id'));
+    return c.body(null, 204);
+  });
+
+  app.get('/v3/OS-EP-FILTER/projects/:project_id/endpoints', auth, function listProjectEndpoints(c) {
+    const id = c.req.param('project_id');
+    return c.json({ endpoints: admin.listProjectEndpoints(ctx(c), id).map(endpointView), links: links(`OS-EP-FILTER/projects/${id}/endpoints`) });
+  });
+
+  app.get('/v3/OS-EP-FILTER/endpoints/:endpoint_id/projects', auth, function listEndpointProjects(c) {
+    const id = c.req.param('endpoint_id');
+    return c.json({ projects: admin.listEndpointProjects(ctx(c), id).map((p) => views.project(p)), links: links(`OS-EP-FILTER/endpoints/${id}/projects`) });
+  });
+
+  app.get(`${groups}/:id/projects`, auth, function listEndpointGroupProjects(c) {
+    const id = c.req.param('id');
+    return c.json({ projects: admin.listEndpointGroupProjects(ctx(c), id).map((p) => views.project(p)), links: links(`OS-EP-FILTER/endpoint_groups/${id}/projects`) });
+  });
+
+  const groupProject = `${groups}/:id/projects/:project_id`;
+  app.put(groupProject, auth, function addEndpointGroupToProject(c) {
+    admin.addEndpointGroupToProject(ctx(c), c.req.param('id'), c.req.param('project_id'));
+    return c.body(null, 204);
+  });
+
+  app.get(groupProject, auth, function showEndpointGroupProject(c) {
+    const p = admin.getEndpointGroupInProject(ctx(c), c.req.param('id'), c.req.param('project_id'));
+    return c.req.method === 'HEAD' ? c.body(null, 200) : c.json({ project: views.project(p) });
+  });
+
+  app.delete(groupProject, auth, function removeEndpointGroupFromProject(c) {
+    admin.removeEndpointGroupFromProject(ctx(c), c.req.param('id'), c.req.param('project_id'));
+    return c.body(null, 204);
+  });
+
+  app.get('/v3/OS-EP-FILTER/projects/:project_id/endpoint_groups', auth, function listProjectEndpointGroups(c) {
+    const id = c.req.param('project_id');
+    return c.json({ endpoint_groups: admin.listProjectEndpointGroups(ctx(c), id).map(groupView), links: links(`OS-EP-FILTER/projects/${id}/endpoint_groups`) });
   });
 }

@@ -4,6 +4,7 @@ import { errors } from '../../../core/errors.js';
 import { isObject, type OpenStackEnv } from '../common/index.js';
 import { actionBody, notImplemented, type NovaRouteDeps } from './app.js';
 import { atLeast } from './microversion.js';
+import { operatorActions } from './migration-routes.js';
 import { novaOperations } from './operations.js';
 import { bad, int, onlyKeys, str, stringMap } from './request.js';
 import { serverDetail } from './views.js';
@@ -106,6 +107,7 @@ export function registerActionRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDeps):
     'os-getVNCConsole': (c, id, arg) => legacyConsole(c, id, arg, 'os-getVNCConsole', ['novnc', 'xvpvnc']),
     'os-getSPICEConsole': (c, id, arg) => legacyConsole(c, id, arg, 'os-getSPICEConsole', ['spice-html5']),
     'os-getSerialConsole': (c, id, arg) => legacyConsole(c, id, arg, 'os-getSerialConsole', ['serial']),
+    ...operatorActions(d),
   };
 
   function legacyConsole(c: Context<OpenStackEnv>, id: string, arg: unknown, key: string, types: string[]): Response {

@@ -10,6 +10,7 @@ import { registerAdminRoutes } from './admin-routes.js';
 import { novaError } from './errors.js';
 import { registerFlavorRoutes } from './flavor-routes.js';
 import { registerKeypairRoutes } from './keypair-routes.js';
+import { registerMigrationRoutes } from './migration-routes.js';
 import { MAX_VERSION, MIN_VERSION, microversions, type Microversion } from './microversion.js';
 import { novaOperations } from './operations.js';
 import { registerServerRoutes } from './server-routes.js';
@@ -111,6 +112,7 @@ export function createNovaApp(deps: NovaDeps): Hono<OpenStackEnv> {
   registerFlavorRoutes(app, r);
   registerKeypairRoutes(app, r);
   registerAdminRoutes(app, r);
+  registerMigrationRoutes(app, r);
 
   for (const row of novaOperations) {
     if (row.implemented || row.path.includes('#')) continue;

@@ -62,9 +62,9 @@ export const novaOperations: OperationRow[] = [
   op('shelveOffload', 'POST', `${S}/action#shelveOffload`, false, 'shelve offloads at once'),
   op('unshelve', 'POST', `${S}/action#unshelve`, true),
   op('trigger_crash_dump', 'POST', `${S}/action#trigger_crash_dump`, false, NOT_YET),
-  op('migrate', 'POST', `${S}/action#migrate`, false, NOT_YET),
-  op('liveMigrate', 'POST', `${S}/action#os-migrateLive`, false, NOT_YET),
-  op('resetState', 'POST', `${S}/action#os-resetState`, false, NOT_YET),
+  op('migrate', 'POST', `${S}/action#migrate`, true, 'cold migration (admin) to a host the scheduler picks, or `host` from 2.56; VERIFY_RESIZE, then confirmResize/revertResize'),
+  op('liveMigrate', 'POST', `${S}/action#os-migrateLive`, true, 'admin; host or the scheduler, block_migration ("auto" from 2.25), disk_over_commit below 2.25, force 2.30-2.67 (accepted, the filters still run)'),
+  op('resetState', 'POST', `${S}/action#os-resetState`, true, 'admin; state active or error, task state cleared'),
   op('resetNetwork', 'POST', `${S}/action#resetNetwork`, false, 'removed upstream'),
   op('injectNetworkInfo', 'POST', `${S}/action#injectNetworkInfo`, false, NOT_YET),
 
@@ -92,8 +92,8 @@ export const novaOperations: OperationRow[] = [
   op('showVolumeAttachment', 'GET', `${S}/os-volume_attachments/{volume_id}`, false, NO_VOLUMES),
   op('updateVolumeAttachment', 'PUT', `${S}/os-volume_attachments/{volume_id}`, false, NO_VOLUMES),
   op('detachVolume', 'DELETE', `${S}/os-volume_attachments/{volume_id}`, false, NO_VOLUMES),
-  op('listMigrations', 'GET', `${S}/migrations`, false, NOT_YET),
-  op('showMigration', 'GET', `${S}/migrations/{migration_id}`, false, NOT_YET),
+  op('listMigrations', 'GET', `${S}/migrations`, true, 'from 2.23: live migrations in progress (no memory/disk progress figures: 0)'),
+  op('showMigration', 'GET', `${S}/migrations/{migration_id}`, true, 'from 2.23'),
   op('forceMigrationComplete', 'POST', `${S}/migrations/{migration_id}/action`, false, NOT_YET),
   op('deleteMigration', 'DELETE', `${S}/migrations/{migration_id}`, false, NOT_YET),
   op('listTags', 'GET', `${S}/tags`, true, '2.26'),
@@ -137,8 +137,8 @@ export const novaOperations: OperationRow[] = [
   op('showQuotaDetail', 'GET', '/v2.1/os-quota-sets/{tenant_id}/detail', true),
   op('showQuotaClassSet', 'GET', '/v2.1/os-quota-class-sets/{id}', false, NOT_YET),
   op('updateQuotaClassSet', 'PUT', '/v2.1/os-quota-class-sets/{id}', false, NOT_YET),
-  op('listTenantUsage', 'GET', '/v2.1/os-simple-tenant-usage', false, NOT_YET),
-  op('showTenantUsage', 'GET', '/v2.1/os-simple-tenant-usage/{tenant_id}', false, NOT_YET),
+  op('listTenantUsage', 'GET', '/v2.1/os-simple-tenant-usage', true, 'admin; start/end, detailed=1; limit/marker (by server) from 2.40'),
+  op('showTenantUsage', 'GET', '/v2.1/os-simple-tenant-usage/{tenant_id}', true, 'project reader; start/end; limit/marker from 2.40'),
 
   // Zones, hosts, hypervisors, services
   op('listAvailabilityZones', 'GET', '/v2.1/os-availability-zone', true),
@@ -163,7 +163,7 @@ export const novaOperations: OperationRow[] = [
   op('updateAggregate', 'PUT', '/v2.1/os-aggregates/{aggregate_id}', false, NOT_YET),
   op('deleteAggregate', 'DELETE', '/v2.1/os-aggregates/{aggregate_id}', false, NOT_YET),
   op('aggregateAction', 'POST', '/v2.1/os-aggregates/{aggregate_id}/action', false, NOT_YET),
-  op('listMigrationsAll', 'GET', '/v2.1/os-migrations', false, NOT_YET),
+  op('listMigrationsAll', 'GET', '/v2.1/os-migrations', true, 'filters instance_uuid, host, status, migration_type, source_compute; changes-since/limit/marker (2.59), changes-before (2.66), user_id/project_id (2.80); migration_type and links (2.23), uuid (2.59)'),
   op('listHosts', 'GET', '/v2.1/os-hosts', false, 'removed at 2.43'),
 
   // Server groups

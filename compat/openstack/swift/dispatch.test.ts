@@ -38,5 +38,9 @@ describe('Swift dispatch', () => {
     expect(selectOperation('POST', t('/v1/AUTH_p/c/o'), new Headers({ 'x-symlink-target': 'c/t' }))).toBe('symlink');
     expect(selectOperation('POST', t('/v1/AUTH_p/c/prefix/'), new Headers({ 'content-type': 'multipart/form-data; boundary=x' }))).toBe('formPost');
     expect(selectOperation('PUT', t('/v1/AUTH_p/c?extract-archive=tar'), h)).toBe('bulkExtract');
+    expect(selectOperation('POST', t('/v1/AUTH_p/c'), new Headers({ 'x-versions-enabled': 'true' }))).toBe('objectVersioning');
+    expect(selectOperation('GET', t('/v1/AUTH_p/c?versions'), h)).toBe('listVersions');
+    expect(selectOperation('PUT', t(`/v1/AUTH_p/c/o?version-id=${'a'.repeat(32)}`), h)).toBe('restoreVersion');
+    expect(selectOperation('PUT', t('/v1/AUTH_p/c/o?version-id='), h)).toBe('putObject');
   });
 });

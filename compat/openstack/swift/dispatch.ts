@@ -1,8 +1,9 @@
 // The Swift routing table: method × (account | container | object) × query/headers → operation → handler.
 import { getAccount, headAccount, postAccount } from './handlers/account.js';
 import { bulkDelete, bulkExtract } from './handlers/bulk.js';
-import { deleteContainer, getContainer, headContainer, postContainer, putContainer } from './handlers/container.js';
-import { copyObject, deleteObject, getObject, headObject, postObject, putObject } from './handlers/object.js';
+import { deleteContainer, getContainer, headContainer, objectVersioning, postContainer, putContainer } from './handlers/container.js';
+import { copyObject, deleteObject, getObject, headObject, postObject, putObject, restoreVersion } from './handlers/object.js';
+import { listVersions } from './handlers/versions.js';
 import { formPost } from './handlers/form-post.js';
 import { deleteSloManifest, getSloManifest, manifestParam, putSloManifest } from './handlers/slo.js';
 import type { SwiftOperation } from './operations.js';
@@ -24,6 +25,9 @@ export const HANDLERS: Partial<Record<SwiftOperation, SwiftHandler>> = {
   putContainer,
   postContainer,
   deleteContainer,
+  objectVersioning,
+  listVersions,
+  restoreVersion,
   formPost,
   getObject,
   headObject,
@@ -64,6 +68,8 @@ export function selectOperation(method: string, target: SwiftTarget, headers: He
       case 'PUT':
         if (manifestParam(r, 'put')) return 'putSloManifest';
         if (headers.has('x-symlink-target')) return 'symlink';
+        // object_versioning: a PUT to a version makes it current again.
+        if (q.get('version-id')) return 'restoreVersion';
         if (headers.has('x-copy-from')) return 'copyObject';
         return 'putObject';
       case 'COPY':
@@ -82,11 +88,11 @@ export function selectOperation(method: string, target: SwiftTarget, headers: He
   if (target.container !== undefined) {
     switch (method) {
       case 'GET':
-        return 'getContainer';
+        return q.has('versions') ? 'listVersions' : 'getContainer';
       case 'HEAD':
         return 'headContainer';
       case 'PUT':
-        // X-Versions-Enabled is the newer object_versioning middleware; X-Versions/History-Location (versioned_writes) are container settings.
+        // X-Versions-Enabled is the newer object_versioning middleware (S3 versioning underneath); X-Versions/History-Location are versioned_writes.
         if (headers.has('x-versions-enabled')) return 'objectVersioning';
         if (asksContainerSync(headers)) return 'containerSync';
         return 'putContainer';

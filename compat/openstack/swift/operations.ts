@@ -30,6 +30,8 @@ export type SwiftOperation =
   | 'optionsCors'
   | 'symlink'
   | 'objectVersioning'
+  | 'listVersions'
+  | 'restoreVersion'
   | 'versionedWrites'
   | 'containerSync'
   | 'staticWeb'
@@ -78,7 +80,15 @@ export const SWIFT_OPERATIONS: ReadonlyArray<OperationRow & { operation: SwiftOp
   row('optionsCors', 'OPTIONS', O, false),
   row('symlink', 'PUT/POST', `${O} (X-Symlink-Target)`, false, 'answers 501: never a plain object in place of a symlink'),
   row('versionedWrites', 'PUT/POST', `${C} (X-Versions-Location, X-History-Location)`, true, 'versioned_writes stack and history modes; archived versions share the blobs (no byte copy); DLO manifests are not versioned'),
-  row('objectVersioning', 'PUT/POST', `${C} (X-Versions-Enabled)`, false, 'the object_versioning middleware answers 501 Not Implemented; /info advertises versioned_writes only'),
+  row(
+    'objectVersioning',
+    'PUT/POST',
+    `${C} (X-Versions-Enabled)`,
+    true,
+    'object_versioning over the S3 versions of the same bucket: true = S3 Enabled, false = Suspended (X-Versions-Enabled: True/False on HEAD/GET); 400 on a container with X-Versions-Location/X-History-Location (either order). PUT answers X-Object-Version-Id; GET/HEAD/DELETE/COPY ?version-id (null too); DELETE writes a delete marker; POST ?version-id 400. X-Container-Bytes-Used counts current versions only (Swift adds the versions container\'s bytes)',
+  ),
+  row('listVersions', 'GET', `${C}?versions`, true, 'JSON always (as the middleware): version_id, is_latest, delete markers as application/x-deleted;swift_versions_deleted=1; prefix, delimiter, marker + version_marker, limit; reverse answers 501'),
+  row('restoreVersion', 'PUT', `${O}?version-id`, true, 'zero-byte body: that version becomes current again, keeping its id (404 when absent)'),
   row('containerSync', 'PUT/POST', `${C} (X-Container-Sync-To, X-Container-Sync-Key)`, false, 'answers 501: nothing stored, so no container looks synced'),
   row('staticWeb', 'GET/HEAD', `${C}[/{path}] (X-Container-Meta-Web-*)`, true, 'anonymous or X-Web-Mode: true; Web-Index, Web-Listings (HTML, Web-Listings-CSS), Web-Error pages, 301 to the slash form of a directory'),
   row('accountQuotas', 'POST', `${A} (X-Account-Meta-Quota-Bytes)`, true, 'ResellerAdmin only; enforced on every write of both faces (413 / S3 QuotaExceeded)'),

@@ -51,6 +51,8 @@ export function containerHeaders(info: ContainerInfo, showSecrets: boolean): Hea
     if (info.swiftAcl.read) h.set('X-Container-Read', headerSafe(info.swiftAcl.read));
     if (info.swiftAcl.write) h.set('X-Container-Write', headerSafe(info.swiftAcl.write));
   }
+  // object_versioning's flag: S3 Enabled is `True`, Suspended (Swift's disabled) `False`; never set, absent.
+  if (info.versioning) h.set('X-Versions-Enabled', info.versioning === 'Enabled' ? 'True' : 'False');
   if (info.swiftVersions) h.set(info.swiftVersions.mode === 'history' ? 'X-History-Location' : 'X-Versions-Location', headerSafe(encodeURIComponent(info.swiftVersions.location)));
   writeMetaHeaders(h, 'Container', info.callerIsOwner && showSecrets ? info.metadata : withoutTempUrlKeys(info.metadata));
   return h;

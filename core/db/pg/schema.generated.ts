@@ -46,6 +46,24 @@ export const catalogEndpoints = pgTable("catalog_endpoints", {
   index("catalog_endpoints_service_idx").on(t.service_id),
 ]);
 
+export const catalogProjectEndpointGroups = pgTable("catalog_project_endpoint_groups", {
+  project_id: textC("project_id").notNull(),
+  endpoint_group_id: textC("endpoint_group_id").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.project_id, t.endpoint_group_id] }),
+  index("catalog_project_endpoint_groups_group_idx").on(t.endpoint_group_id),
+]);
+
+export const catalogProjectEndpoints = pgTable("catalog_project_endpoints", {
+  project_id: textC("project_id").notNull(),
+  endpoint_id: textC("endpoint_id").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.project_id, t.endpoint_id] }),
+  index("catalog_project_endpoints_endpoint_idx").on(t.endpoint_id),
+]);
+
 export const catalogRegions = pgTable("catalog_regions", {
   id: textC("id").primaryKey(),
   description: textC("description").notNull().default(""),
@@ -252,6 +270,30 @@ export const cmpKeypairs = pgTable("cmp_keypairs", {
 }, (t) => [
   primaryKey({ columns: [t.user_id, t.name] }),
   uniqueIndex("cmp_keypairs_ec2_id_uq").on(t.ec2_id),
+]);
+
+export const cmpMigrations = pgTable("cmp_migrations", {
+  id: bigserial("id", { mode: 'number' }).primaryKey(),
+  uuid: textC("uuid").notNull(),
+  instance_id: textC("instance_id").notNull(),
+  project_id: textC("project_id").notNull(),
+  user_id: textC("user_id").notNull(),
+  migration_type: textC("migration_type").notNull(),
+  status: textC("status").notNull(),
+  source_compute: textC("source_compute").notNull(),
+  source_node: textC("source_node").notNull(),
+  dest_compute: textC("dest_compute"),
+  dest_node: textC("dest_node"),
+  dest_host: textC("dest_host"),
+  requested_host: textC("requested_host"),
+  old_flavor_id: textC("old_flavor_id").notNull(),
+  new_flavor_id: textC("new_flavor_id").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+  updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  uniqueIndex("cmp_migrations_uuid_uq").on(t.uuid),
+  index("cmp_migrations_instance_idx").on(t.instance_id, t.created_at),
+  index("cmp_migrations_updated_idx").on(t.updated_at),
 ]);
 
 export const cmpQuotaLimits = pgTable("cmp_quota_limits", {

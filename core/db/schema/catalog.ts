@@ -1,5 +1,5 @@
-// Drizzle schema for the parts of the Keystone catalog that admins add (regions, services, endpoints, endpoint groups) and for trusts.
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+// Drizzle schema for the parts of the Keystone catalog that admins add (regions, services, endpoints, endpoint groups, OS-EP-FILTER project associations) and for trusts.
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
 
 /** Milliseconds since the epoch. */
 const ms = (name: string) => integer(name);
@@ -52,6 +52,28 @@ export const catalogEndpointGroups = sqliteTable('catalog_endpoint_groups', {
   filters: text('filters', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
   createdAt: ms('created_at').notNull(),
 });
+
+/** OS-EP-FILTER: an endpoint (derived or added) associated with a project; a project with any association sees only those in its catalog. */
+export const catalogProjectEndpoints = sqliteTable(
+  'catalog_project_endpoints',
+  {
+    projectId: text('project_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.endpointId] }), index('catalog_project_endpoints_endpoint_idx').on(t.endpointId)],
+);
+
+/** OS-EP-FILTER: an endpoint group associated with a project (its members join the project's catalog). */
+export const catalogProjectEndpointGroups = sqliteTable(
+  'catalog_project_endpoint_groups',
+  {
+    projectId: text('project_id').notNull(),
+    endpointGroupId: text('endpoint_group_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.endpointGroupId] }), index('catalog_project_endpoint_groups_group_idx').on(t.endpointGroupId)],
+);
 
 /** One row counting catalog writes, so every process notices another's change before rendering a token catalog. */
 export const catalogRevision = sqliteTable('catalog_revision', {

@@ -325,3 +325,35 @@ export const cmpConsoleTokens = sqliteTable('cmp_console_tokens', {
   expiresAt: ms('expires_at').notNull(),
   usedAt: ms('used_at'),
 });
+
+/**
+ * A move of an instance between hosts (Nova's `migrations`): cold migrations (`migration`, through
+ * VERIFY_RESIZE) and live migrations (`live-migration`). `status` follows Nova's values
+ * (`pre-migrating` → `migrating` → `post-migrating` → `finished` → `confirmed`/`reverted`, or
+ * `queued` → `preparing` → `running` → `completed` live; `error` on failure).
+ */
+export const cmpMigrations = sqliteTable(
+  'cmp_migrations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    uuid: text('uuid').notNull(),
+    instanceId: text('instance_id').notNull(),
+    projectId: text('project_id').notNull(),
+    userId: text('user_id').notNull(),
+    migrationType: text('migration_type').notNull(),
+    status: text('status').notNull(),
+    sourceCompute: text('source_compute').notNull(),
+    sourceNode: text('source_node').notNull(),
+    /** Chosen by the scheduler (or the admin's `host`); null until then. */
+    destCompute: text('dest_compute'),
+    destNode: text('dest_node'),
+    destHost: text('dest_host'),
+    /** The host the admin asked for (2.56 `host`, live `host`), if any. */
+    requestedHost: text('requested_host'),
+    oldFlavorId: text('old_flavor_id').notNull(),
+    newFlavorId: text('new_flavor_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('cmp_migrations_uuid_uq').on(t.uuid), index('cmp_migrations_instance_idx').on(t.instanceId, t.createdAt), index('cmp_migrations_updated_idx').on(t.updatedAt)],
+);

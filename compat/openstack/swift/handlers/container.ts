@@ -1,11 +1,13 @@
 // Container operations: listing objects, create (201/202), metadata and ACLs, delete (409 when not empty).
-import type { ContainerInfo, ListingEntry, SwiftAcl, SwiftVersions } from '../../../../core/objects/types.js';
+import { isCoreError } from '../../../../core/errors.js';
+import type { ContainerInfo, ListingEntry, SwiftAcl, SwiftVersions, UpdateContainerOptions, VersioningStatus } from '../../../../core/objects/types.js';
 import { SwiftError } from '../errors.js';
 import { checkMetadata, readMetaHeaders } from '../headers.js';
 import { formatContainerListing, negotiateFormat, type ObjectListEntry, type SubdirEntry } from '../listing.js';
 import { cleanAcl, parseListing } from '../request-parse.js';
 import { access, callerMayWrite, containerRef, respond, type SwiftRequest } from '../request.js';
 import { STORAGE_POLICY, containerHeaders } from '../views.js';
+import { readVersionsEnabled } from './versions.js';
 
 /** Listing entry view: Swift lists a large object's Swift etag as `hash` and adds the quoted forms. */
 function entryView(e: ListingEntry): ObjectListEntry | SubdirEntry {
@@ -93,6 +95,30 @@ function checkPolicy(r: SwiftRequest): void {
   }
 }
 
+/**
+ * The versioning a PUT/POST asks for: `X-Versions-Enabled` (object_versioning, S3 versioning underneath) or
+ * the legacy versioned-writes locations; asking for both at once is refused, as a container keeps its
+ * versions in one place.
+ */
+function readVersioning(r: SwiftRequest): { versioning?: VersioningStatus; swiftVersions?: SwiftVersions | null } {
+  const versioning = readVersionsEnabled(r);
+  const versions = readVersions(r);
+  if (versioning !== undefined && versions) throw new SwiftError(400, LEGACY_CONFLICT);
+  return { ...(versioning !== undefined ? { versioning } : {}), ...(versions !== undefined ? { swiftVersions: versions } : {}) };
+}
+
+const LEGACY_CONFLICT = 'Cannot enable object versioning on a container that is already using the legacy versioned writes feature.';
+
+/** Applies a container update; core's one-place-for-versions conflict gets Swift's words when object versioning was asked for. */
+async function update(r: SwiftRequest, u: UpdateContainerOptions): Promise<void> {
+  try {
+    await r.deps.objects.updateContainer(r.ctx, containerRef(r), u);
+  } catch (e) {
+    if (u.versioning && isCoreError(e, 'Conflict') && e.detail.reason === 'VersioningConflict') throw new SwiftError(400, LEGACY_CONFLICT);
+    throw e;
+  }
+}
+
 /** PUT container: 201 when created, 202 when it already existed (metadata and ACLs applied either way). */
 export async function putContainer(r: SwiftRequest): Promise<Response> {
   checkPolicy(r);
@@ -100,17 +126,22 @@ export async function putContainer(r: SwiftRequest): Promise<Response> {
   const problem = checkMetadata(set, 'Container');
   if (problem) throw new SwiftError(400, problem);
   const acl = readAcl(r);
-  const versions = readVersions(r);
+  const versioning = readVersioning(r);
+  if (versioning.versioning) {
+    // Swift checks the existing container before it creates or changes anything.
+    const existing = await r.deps.objects.headContainer(r.ctx, containerRef(r), access(r)).catch((e: unknown) => {
+      if (isCoreError(e, 'NotFound')) return undefined;
+      throw e;
+    });
+    if (existing?.swiftVersions) throw new SwiftError(400, LEGACY_CONFLICT);
+  }
   const { created } = await r.deps.objects.createContainer(r.ctx, containerRef(r), {
     metadata: set,
     ...(acl.read !== undefined || acl.write !== undefined ? { swiftAcl: acl } : {}),
   });
   // A PUT to an existing container updates it as a POST would: removals (X-Remove-Container-Meta-*, empty values) too.
-  if (versions !== undefined || (!created && remove.length)) {
-    await r.deps.objects.updateContainer(r.ctx, containerRef(r), {
-      ...(versions !== undefined ? { swiftVersions: versions } : {}),
-      ...(!created && remove.length ? { metadata: { set: {}, remove } } : {}),
-    });
+  if (Object.keys(versioning).length || (!created && remove.length)) {
+    await update(r, { ...versioning, ...(!created && remove.length ? { metadata: { set: {}, remove } } : {}) });
   }
   return respond(created ? 201 : 202);
 }
@@ -122,14 +153,16 @@ export async function postContainer(r: SwiftRequest): Promise<Response> {
   const problem = checkMetadata(set, 'Container');
   if (problem) throw new SwiftError(400, problem);
   const acl = readAcl(r);
-  const versions = readVersions(r);
-  await r.deps.objects.updateContainer(r.ctx, containerRef(r), {
+  await update(r, {
     metadata: { set, remove },
     ...(acl.read !== undefined || acl.write !== undefined ? { swiftAcl: acl } : {}),
-    ...(versions !== undefined ? { swiftVersions: versions } : {}),
+    ...readVersioning(r),
   });
   return respond(204);
 }
+
+/** PUT/POST container with `X-Versions-Enabled` (object_versioning): `true` enables S3 versioning underneath, anything else suspends it. */
+export const objectVersioning = (r: SwiftRequest): Promise<Response> => (r.method === 'PUT' ? putContainer(r) : postContainer(r));
 
 /** DELETE container: 204; 409 when it still holds objects; 404 when missing. */
 export async function deleteContainer(r: SwiftRequest): Promise<Response> {

@@ -35,6 +35,7 @@ export function capabilities(): Record<string, unknown> {
       account_autocreate: true,
     },
     versioned_writes: { allowed_flags: ['x-versions-location', 'x-history-location'] },
+    object_versioning: {},
     slo: {
       max_manifest_segments: SLO_LIMITS.maxManifestSegments,
       max_manifest_size: SLO_LIMITS.maxManifestSize,

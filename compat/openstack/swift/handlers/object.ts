@@ -9,21 +9,34 @@ import { isTrue, parseConditions, parseDeleteAt, parseRange } from '../request-p
 import { access, objectRef, projectOf, respond, type SwiftRequest } from '../request.js';
 import { tempUrlDisposition } from '../tempurl.js';
 import { objectHeaders, readSystemMetadata } from '../views.js';
+import { DELETE_MARKER_CONTENT_TYPE, requireVersionedContainer, versionIdParam, writtenVersionHeader } from './versions.js';
 
 /** Swift's default `max_file_size` (5 GiB + 2). */
 export const MAX_FILE_SIZE = 5368709122;
 
-/** How a GET/HEAD reads: `manifestItself` serves a DLO manifest as the stored object (`multipart-manifest=get`). */
+/**
+ * How a GET/HEAD reads: `manifestItself` serves a DLO manifest as the stored object (`multipart-manifest=get`);
+ * `versionId` reads that version (`?version-id`, object_versioning).
+ */
 interface ReadMode {
   manifestItself: boolean;
+  versionId?: string;
 }
 
-/** Object headers for a read; a DLO manifest read as itself shows its own (unquoted) etag, as any stored object. */
+/**
+ * Object headers for a read; a DLO manifest read as itself shows its own (unquoted) etag, as any stored object.
+ * In a versioned container every read names its version (`null` for one written unversioned), as object_versioning does.
+ */
 function objectReadHeaders(r: SwiftRequest, info: HeadObjectResult['info'], mode: ReadMode): Headers {
   const h = objectHeaders(info, { publicMetaOnly: r.tempUrl !== undefined });
   if (mode.manifestItself) h.set('Etag', info.swiftEtag);
+  const versionId = info.s3VersionId ?? mode.versionId;
+  if (versionId !== undefined) h.set('X-Object-Version-Id', versionId);
   return h;
 }
+
+/** The core read options of a mode. */
+const modeOptions = (mode: ReadMode) => ({ ...(mode.manifestItself ? { dloManifestItself: true } : {}), ...(mode.versionId !== undefined ? { versionId: mode.versionId } : {}) });
 
 /** Headers for a GET/HEAD result, including the range and TempURL download disposition. */
 function readHeaders(r: SwiftRequest, res: HeadObjectResult, range: ByteRange | undefined, mode: ReadMode): { status: number; h: Headers } {
@@ -52,7 +65,7 @@ async function conditionalFailure(r: SwiftRequest, e: unknown, mode: ReadMode): 
   if (notModified || (isCoreError(e, 'Conflict') && e.detail.reason === 'PreconditionFailed')) {
     let h: Headers;
     try {
-      const { info } = await r.deps.objects.headObject(r.ctx, objectRef(r), { ...access(r), ...(mode.manifestItself ? { dloManifestItself: true } : {}) });
+      const { info } = await r.deps.objects.headObject(r.ctx, objectRef(r), { ...access(r), ...modeOptions(mode) });
       h = objectReadHeaders(r, info, mode);
     } catch {
       // Gone since the check: answer with what the failure itself reported.
@@ -66,13 +79,17 @@ async function conditionalFailure(r: SwiftRequest, e: unknown, mode: ReadMode): 
     const size = typeof e.detail.size === 'number' ? e.detail.size : undefined;
     throw new SwiftError(416, undefined, size === undefined ? {} : { 'Content-Range': `bytes */${size}` });
   }
+  // A delete marker read by its version id is a 404 that says what it is.
+  if (isCoreError(e, 'InvalidState') && e.detail.reason === 'DeleteMarker' && mode.versionId !== undefined) {
+    throw new SwiftError(404, undefined, { 'X-Object-Version-Id': mode.versionId, 'Content-Type': DELETE_MARKER_CONTENT_TYPE });
+  }
   throw e;
 }
 
 /** GET or HEAD through core: single range → 206, conditionals → 304/412. */
 async function readObject(r: SwiftRequest, mode: ReadMode): Promise<Response> {
   const range = parseRange(r.headers.get('range'));
-  const opts = { conditions: parseConditions(r.headers), range, ...access(r), ...(mode.manifestItself ? { dloManifestItself: true } : {}) };
+  const opts = { conditions: parseConditions(r.headers), range, ...access(r), ...modeOptions(mode) };
   let res: HeadObjectResult & { body?: GetObjectResult['body'] };
   try {
     res = r.method === 'HEAD' ? await r.deps.objects.headObject(r.ctx, objectRef(r), opts) : await r.deps.objects.getObject(r.ctx, objectRef(r), opts);
@@ -89,11 +106,18 @@ async function readObject(r: SwiftRequest, mode: ReadMode): Promise<Response> {
   }
 }
 
-/** GET object: the bytes (single range → 206), conditionals → 304/412, DLO/SLO streamed. */
-export const getObject = (r: SwiftRequest): Promise<Response> => readObject(r, { manifestItself: false });
+/** The read mode of a plain GET/HEAD: the current object, or the `?version-id` asked for. */
+async function versionedRead(r: SwiftRequest): Promise<ReadMode> {
+  const versionId = versionIdParam(r);
+  if (versionId !== undefined) await requireVersionedContainer(r, versionId);
+  return { manifestItself: false, ...(versionId !== undefined ? { versionId } : {}) };
+}
+
+/** GET object: the bytes (single range → 206), conditionals → 304/412, DLO/SLO streamed; `?version-id` reads that version. */
+export const getObject = async (r: SwiftRequest): Promise<Response> => readObject(r, await versionedRead(r));
 
 /** HEAD object: GET's headers without the body. */
-export const headObject = (r: SwiftRequest): Promise<Response> => readObject(r, { manifestItself: false });
+export const headObject = async (r: SwiftRequest): Promise<Response> => readObject(r, await versionedRead(r));
 
 /**
  * GET/HEAD `?multipart-manifest=get` on anything but an SLO: Swift's dlo middleware passes it through, so a
@@ -178,6 +202,7 @@ export async function putObject(r: SwiftRequest): Promise<Response> {
   const h = new Headers();
   h.set('Etag', manifest !== null ? res.etag : res.swiftEtag);
   h.set('Last-Modified', httpDate(res.lastModified));
+  writtenVersionHeader(h, res.s3VersionId);
   return respond(201, h);
 }
 
@@ -196,6 +221,8 @@ function accountProject(r: SwiftRequest, header: string): string {
 export async function copyObject(r: SwiftRequest): Promise<Response> {
   let source: ObjectRef;
   let dest: ObjectRef;
+  // COPY `?version-id` copies that version of the source (a PUT `?version-id` is a restore, never a copy).
+  const sourceVersionId = r.method === 'COPY' ? versionIdParam(r) : undefined;
   if (r.method === 'COPY') {
     const d = r.headers.get('destination');
     const parsed = d === null ? undefined : splitContainerObject(d);
@@ -221,10 +248,12 @@ export async function copyObject(r: SwiftRequest): Promise<Response> {
     ...(deleteAt !== undefined ? { deleteAt } : {}),
     ...(r.target.query.get('multipart-manifest') === 'get' ? { copyManifest: true } : {}),
     ...(ifNoneMatchStar(r) ? { ifNoneMatch: '*' as const } : {}),
+    ...(sourceVersionId !== undefined ? { sourceVersionId } : {}),
     ...access(r),
   });
   const h = new Headers();
   h.set('Etag', res.swiftEtag);
+  writtenVersionHeader(h, res.s3VersionId);
   h.set('Last-Modified', httpDate(res.lastModified));
   h.set('X-Copied-From', headerSafe(`${encodeURIComponent(source.container)}/${encodeURIComponent(source.name).replace(/%2F/g, '/')}`));
   h.set('X-Copied-From-Last-Modified', httpDate(res.sourceLastModified));
@@ -241,6 +270,7 @@ export async function copyObject(r: SwiftRequest): Promise<Response> {
  * a DLO over that container/prefix (or points a DLO elsewhere).
  */
 export async function postObject(r: SwiftRequest): Promise<Response> {
+  if (versionIdParam(r) !== undefined) throw new SwiftError(400, 'POST to a specific version is not allowed');
   const sentType = r.headers.get('content-type');
   const deleteAt = parseDeleteAt(r.headers, r.deps.now());
   const manifest = readManifest(r);
@@ -255,9 +285,60 @@ export async function postObject(r: SwiftRequest): Promise<Response> {
   return respond(202, new Headers(), '<html><h1>Accepted</h1><p>The request is accepted for processing.</p></html>');
 }
 
-/** DELETE object: 204, 404 when there was none. */
+/**
+ * DELETE object: 204, 404 when there was none. In a versioned container it leaves a delete marker (named in
+ * `X-Object-Version-Id`, even on the 404); `?version-id` removes that version for good.
+ */
 export async function deleteObject(r: SwiftRequest): Promise<Response> {
-  const { existed } = await r.deps.objects.deleteObject(r.ctx, objectRef(r), access(r));
-  if (!existed) throw new SwiftError(404);
-  return respond(204);
+  const versionId = versionIdParam(r);
+  if (versionId !== undefined) return deleteVersion(r, versionId);
+  const res = await r.deps.objects.deleteObject(r.ctx, objectRef(r), access(r));
+  const h = new Headers();
+  if (res.deleteMarker) writtenVersionHeader(h, res.versionId);
+  if (!res.existed) throw new SwiftError(404, undefined, Object.fromEntries(h));
+  return respond(204, h);
+}
+
+/** The version id of the name's current object after a change ('null' when there is none or it is the null version). */
+async function currentVersionId(r: SwiftRequest): Promise<string> {
+  const cur = await r.deps.objects.headObject(r.ctx, objectRef(r), access(r)).catch(() => undefined);
+  return cur?.info.s3VersionId ?? 'null';
+}
+
+/**
+ * DELETE `?version-id`: that version (or delete marker) goes for good, with no new marker; 404 when it did not
+ * exist. The previous version becomes current when the current one goes (one model with S3; Swift alone
+ * would leave the name without a current object), and `X-Object-Current-Version-Id` says which it is.
+ */
+async function deleteVersion(r: SwiftRequest, versionId: string): Promise<Response> {
+  await requireVersionedContainer(r, versionId);
+  const res = await r.deps.objects.deleteObject(r.ctx, objectRef(r), { ...access(r), versionId });
+  const h = new Headers({ 'X-Object-Version-Id': versionId, 'X-Object-Current-Version-Id': await currentVersionId(r) });
+  if (!res.existed) throw new SwiftError(404, undefined, Object.fromEntries(h));
+  return respond(204, h);
+}
+
+/**
+ * PUT `?version-id` with no body: that earlier version becomes the current one again (object_versioning's
+ * restore, which s3api also uses); 404 when there is no such version. The version keeps its id.
+ */
+export async function restoreVersion(r: SwiftRequest): Promise<Response> {
+  const versionId = versionIdParam(r)!;
+  // Swift's copy middleware turns X-Copy-From into a PUT with the source's bytes: a body, which a restore refuses.
+  if (r.headers.has('x-copy-from')) throw new SwiftError(400, 'PUT version-id requests require a zero byte body');
+  const length = declaredLength(r);
+  if (length === undefined) {
+    const first = await r.c.req.raw.body?.getReader().read();
+    if (first && !first.done && first.value.length) throw new SwiftError(400, 'PUT version-id requests require a zero byte body');
+  } else if (length !== 0) throw new SwiftError(400, 'PUT version-id requests require a zero byte body');
+  await requireVersionedContainer(r, versionId);
+  const info = await r.deps.objects.restoreObjectVersion(r.ctx, objectRef(r), { ...access(r), versionId }).catch((e: unknown) => {
+    if (isCoreError(e, 'NotFound') || (isCoreError(e, 'InvalidState') && e.detail.reason === 'DeleteMarker')) throw new SwiftError(404, 'The specified version does not exist');
+    throw e;
+  });
+  const h = new Headers();
+  h.set('Etag', info.swiftEtag);
+  h.set('Last-Modified', httpDate(info.lastModified));
+  h.set('X-Object-Version-Id', versionId);
+  return respond(201, h);
 }

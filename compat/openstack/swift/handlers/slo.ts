@@ -12,6 +12,7 @@ import { access, objectRef, respond, type SwiftRequest } from '../request.js';
 import { isSlo, objectHeaders, readSystemMetadata } from '../views.js';
 import { readBodyText } from './body.js';
 import { deleteObject, getManifestObject } from './object.js';
+import { writtenVersionHeader } from './versions.js';
 
 /** Swift's SLO limits (published by `GET /info` under `slo`). */
 export const SLO_LIMITS = { maxManifestSegments: 1000, maxManifestSize: 8388608, minSegmentSize: 1, yieldFrequency: 10 } as const;
@@ -63,8 +64,14 @@ export function parseSloManifest(text: string): SloSegmentInput[] {
   });
 }
 
+/** Manifest operations on one version (`?version-id`) are not implemented: answering for the current object instead would be wrong. */
+function refuseVersionId(r: SwiftRequest): void {
+  if (r.target.query.get('version-id')) throw new SwiftError(501, 'multipart-manifest operations on a version (?version-id) are not implemented.');
+}
+
 /** PUT `?multipart-manifest=put`: validates the segments and stores the manifest; 201 with the quoted SLO etag. */
 export async function putSloManifest(r: SwiftRequest): Promise<Response> {
+  refuseVersionId(r);
   const text = await readBodyText(r, SLO_LIMITS.maxManifestSize, `Manifest File > ${SLO_LIMITS.maxManifestSize} bytes`);
   const segments = parseSloManifest(text);
   const { set } = readMetaHeaders(r.headers, 'Object');
@@ -86,6 +93,7 @@ export async function putSloManifest(r: SwiftRequest): Promise<Response> {
     const h = new Headers();
     h.set('Etag', `"${res.swiftEtag}"`);
     h.set('Last-Modified', httpDate(res.lastModified));
+    writtenVersionHeader(h, res.s3VersionId);
     return respond(201, h);
   } catch (e) {
     if (isCoreError(e, 'Invalid') && e.detail.reason === 'ManifestSegmentErrors' && Array.isArray(e.detail.errors)) {
@@ -103,6 +111,7 @@ export async function putSloManifest(r: SwiftRequest): Promise<Response> {
 
 /** GET `?multipart-manifest=get`: the stored segment list as JSON (`format=raw`: the PUT format); other objects as stored. */
 export async function getSloManifest(r: SwiftRequest): Promise<Response> {
+  refuseVersionId(r);
   let manifest;
   try {
     manifest = await r.deps.objects.getSloManifest(r.ctx, objectRef(r), access(r));
@@ -130,6 +139,7 @@ export async function getSloManifest(r: SwiftRequest): Promise<Response> {
 
 /** DELETE `?multipart-manifest=delete`: removes the manifest and its segments; bulk-style result body. */
 export async function deleteSloManifest(r: SwiftRequest): Promise<Response> {
+  refuseVersionId(r);
   const fmt = negotiateFormat(null, r.headers.get('accept'));
   if (!fmt) throw new SwiftError(406);
   let res;
