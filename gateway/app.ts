@@ -448,6 +448,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
       for (const cl of closers.reverse()) await cl();
       // After the workers stopped: the last group-commit batches become durable before the database closes.
       await objects.drain();
+      await network.drain();
       openDb.close();
     },
   };

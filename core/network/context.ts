@@ -2,12 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
+import type { GroupCommit } from '../db/group-commit.js';
 import type { Db } from '../db/index.js';
 import { netNetworks, netTags } from '../db/schema/network.js';
 import { errors } from '../errors.js';
 import type { DbOrTx } from '../jobs/outbox.js';
 import type { EnqueueOptions, JobName, JobPayloads } from '../jobs/port.js';
 import type { Logger } from '../logger.js';
+import type { NetworkStatements } from './statements.js';
 import type { Quotas, Taggable } from './types.js';
 
 /** Writes a job inside a transaction (the job outbox by default). */
@@ -49,6 +51,23 @@ export interface NetCtx {
   enqueue: NetworkEnqueue;
   settings: NetworkSettings;
   now(): number;
+  /** The hot queries, prepared once on `db`'s connection. */
+  stmts: NetworkStatements;
+  /** Where each subnet's next-free-address search may start (see `findFreeAddress` in ipam.ts). */
+  ipamHints: Map<string, IpamHint>;
+  /** Group commit of API port creates (one WAL sync per batch, off the event loop). */
+  commits: GroupCommit;
+}
+
+/**
+ * A subnet's search start: every pool address before (`pool`, `value`) was in use when it was recorded,
+ * under those `pools` and that IPAM generation (which moves whenever an allocation is freed, in any process).
+ */
+export interface IpamHint {
+  pools: string;
+  generation: number;
+  pool: number;
+  value: bigint;
 }
 
 export const DEFAULT_SETTINGS: NetworkSettings = {
@@ -114,8 +133,9 @@ export function canSeeNetwork(ctx: RequestContext, row: NetworkRow): boolean {
 }
 
 /** The network `id` as the caller may see it; NetworkNotFound otherwise. */
-export function visibleNetwork(nc: NetCtx, ctx: RequestContext, id: string, db: DbOrTx = nc.db): NetworkRow {
-  const row = db.select().from(netNetworks).where(eq(netNetworks.id, id)).get();
+export function visibleNetwork(nc: NetCtx, ctx: RequestContext, id: string): NetworkRow {
+  // Prepared on nc.db's connection: inside a transaction it reads that transaction's writes.
+  const row = nc.stmts.networkById(id);
   if (!row || !canSeeNetwork(ctx, row)) throw notFound('network', id);
   return row;
 }

@@ -7,6 +7,7 @@ import { errors } from '../errors.js';
 import type { DbOrTx } from '../jobs/outbox.js';
 import { canonicalAddr, parseAddr } from './addresses.js';
 import { badRequest, checkString, conflict, deleteTags, insertTags, isAdmin, newEc2Id, notFound, ownerFor, owns, tagsOf, type NetCtx } from './context.js';
+import { ipamTransaction } from './ipam.js';
 import { FLOATING_IP, createPortInTx, deletePortInTx } from './ports.js';
 import { checkQuota } from './quotas.js';
 import { routerFor } from './routers.js';
@@ -109,7 +110,7 @@ export function createFloatingIp(nc: NetCtx, ctx: RequestContext, input: CreateF
   if (input.floatingIpAddress !== undefined && !admin) throw errors.forbidden('(rule:create_floatingip and rule:create_floatingip:floating_ip_address) is disallowed by policy', { reason: 'policy' });
   const id = randomUUID();
   const now = nc.now();
-  return nc.db.transaction((tx) => {
+  return ipamTransaction(nc, (tx) => {
     checkQuota(nc, tx, projectId, 'floatingip');
     const fixedIps = input.floatingIpAddress !== undefined || input.subnetId !== undefined ? [{ ipAddress: input.floatingIpAddress, subnetId: input.subnetId }] : undefined;
     const portId = createPortInTx(nc, tx, SERVICE, net, { networkId: net.id, projectId: '', deviceId: id, deviceOwner: FLOATING_IP, fixedIps }, { asService: true });
@@ -159,7 +160,7 @@ export function listFloatingIps(nc: NetCtx, ctx: RequestContext, scope: ListScop
 export function updateFloatingIp(nc: NetCtx, ctx: RequestContext, id: string, input: UpdateFloatingIpInput): FloatingIp {
   const row = visibleFip(nc, ctx, id);
   const now = nc.now();
-  return nc.db.transaction((tx) => {
+  return ipamTransaction(nc, (tx) => {
     const cur = tx.select().from(netFloatingIps).where(eq(netFloatingIps.id, id)).get();
     if (!cur) throw notFound('floatingip', id);
     const set: Partial<FipRow> = {};
@@ -185,7 +186,7 @@ export function updateFloatingIp(nc: NetCtx, ctx: RequestContext, id: string, in
 
 export function deleteFloatingIp(nc: NetCtx, ctx: RequestContext, id: string): void {
   visibleFip(nc, ctx, id);
-  nc.db.transaction((tx) => {
+  ipamTransaction(nc, (tx) => {
     const cur = tx.select().from(netFloatingIps).where(eq(netFloatingIps.id, id)).get();
     if (!cur) throw notFound('floatingip', id);
     tx.delete(netFloatingIps).where(eq(netFloatingIps.id, id)).run();
@@ -205,7 +206,7 @@ export function floatingIpState(tx: DbOrTx, id: string): { id: string; floatingI
 
 /** The L3 agent's report: ACTIVE when the NAT for the current association is in place, DOWN when unassociated. */
 export function reportFloatingIpStatus(nc: NetCtx, id: string, fixedIpAddress: string | null, status: 'ACTIVE' | 'DOWN'): boolean {
-  return nc.db.transaction((tx) => {
+  return ipamTransaction(nc, (tx) => {
     const cur = tx.select().from(netFloatingIps).where(eq(netFloatingIps.id, id)).get();
     if (!cur || cur.fixedIpAddress !== fixedIpAddress || cur.status === status) return false;
     tx.update(netFloatingIps).set({ status, revision: cur.revision + 1, updatedAt: Math.max(nc.now(), cur.updatedAt) }).where(eq(netFloatingIps.id, id)).run();

@@ -2,10 +2,11 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import { netFloatingIps, netIpAllocations, netNetworks, netPorts, netSubnets } from '../db/schema/network.js';
+import { GroupCommit } from '../db/group-commit.js';
 import { enqueueInTx } from '../jobs/outbox.js';
 import { DEFAULT_SETTINGS, conflict, notFound, type NetCtx, type NetworkServiceDeps, type NetworkSettings } from './context.js';
 import { createNetwork, deleteNetwork, getNetwork, listNetworks, updateNetwork } from './networks.js';
-import { createPort, createPorts, deletePortInTx, deletePort, getPort, listPorts, loadPort, reportPortUp, toPorts, updatePort, ROUTER_GATEWAY, ROUTER_INTERFACE, FLOATING_IP, DHCP } from './ports.js';
+import { createPort, createPortBatched, createPorts, deletePortInTx, deletePort, getPort, listPorts, loadPort, reportPortUp, toPorts, updatePort, ROUTER_GATEWAY, ROUTER_INTERFACE, FLOATING_IP, DHCP } from './ports.js';
 import { defaultQuotas, getQuotaDetails, getQuotas, listQuotas, resetQuotas, updateQuotas } from './quotas.js';
 import {
   createSecurityGroup,
@@ -35,6 +36,7 @@ import {
   updateAddressScope,
   updateSubnetPool,
 } from './subnet-pools.js';
+import { prepareNetworkStatements } from './statements.js';
 import { addTag, checkHasTag, listTags, removeAllTags, removeTag, replaceTags } from './tags.js';
 import { bootstrapTopology, deleteAutoAllocatedTopology, getAutoAllocatedTopology, type BootstrapTopology } from './topology.js';
 import type {
@@ -138,6 +140,9 @@ export class NetworkService {
       enqueue: deps.enqueueInTx ?? ((tx, name, payload, opts) => enqueueInTx(tx, name, payload, opts, clock.now())),
       settings: { ...DEFAULT_SETTINGS, ...deps.settings, defaultQuotas: { ...DEFAULT_SETTINGS.defaultQuotas, ...deps.settings?.defaultQuotas } },
       now: () => clock.now(),
+      stmts: prepareNetworkStatements(deps.db),
+      ipamHints: new Map(),
+      commits: new GroupCommit(deps.db),
     };
   }
 
@@ -204,6 +209,18 @@ export class NetworkService {
 
   createPort(ctx: RequestContext, input: CreatePortInput): Port {
     return createPort(this.nc, ctx, input);
+  }
+  /**
+   * `createPort` whose transaction joins the next group commit with the creates of the same event-loop
+   * turn (each in its own savepoint, so one failing undoes only itself); resolves once it is durable.
+   * The Neutron API's port create, where many clients create at once.
+   */
+  createPortBatched(ctx: RequestContext, input: CreatePortInput): Promise<Port> {
+    return createPortBatched(this.nc, ctx, input);
+  }
+  /** Shutdown: commits the queued port creates and waits until every acknowledged one is durable (before the database closes). */
+  drain(): Promise<void> {
+    return this.nc.commits.drain();
   }
   /** Bulk create: every port or none. */
   createPorts(ctx: RequestContext, inputs: CreatePortInput[]): Port[] {
@@ -279,7 +296,7 @@ export class NetworkService {
   bindPortToHost(portId: string, host: string): Port {
     const cur = this.nc.db.select().from(netPorts).where(eq(netPorts.id, portId)).get();
     if (!cur) throw notFound('port', portId);
-    if (cur.hostId === host) return loadPort(this.nc.db, portId);
+    if (cur.hostId === host) return loadPort(this.nc, portId);
     return updatePort(this.nc, { requestId: 'network-bind' }, portId, { hostId: host }, { asService: true });
   }
 
@@ -291,7 +308,7 @@ export class NetworkService {
   /** Every port of a device (a server's ports), whatever project: for Nova building a server's addresses. */
   listPortsByDevice(deviceId: string): Port[] {
     const rows = this.nc.db.select().from(netPorts).where(eq(netPorts.deviceId, deviceId)).all();
-    return toPorts(this.nc.db, rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)));
+    return toPorts(this.nc, rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)));
   }
 
   /**
@@ -302,7 +319,7 @@ export class NetworkService {
     const cond = networkId ? and(eq(netIpAllocations.ipAddress, ip), eq(netIpAllocations.networkId, networkId)) : eq(netIpAllocations.ipAddress, ip);
     const ids = this.nc.db.select({ portId: netIpAllocations.portId }).from(netIpAllocations).where(cond).all().map((r) => r.portId);
     if (!ids.length) return [];
-    return toPorts(this.nc.db, this.nc.db.select().from(netPorts).where(inArray(netPorts.id, ids)).all());
+    return toPorts(this.nc, this.nc.db.select().from(netPorts).where(inArray(netPorts.id, ids)).all());
   }
 
   /** Subnets and the network of a device's ports as a guest configures them (the metadata service's `network_data.json`). Internal. */
@@ -322,7 +339,7 @@ export class NetworkService {
     if (deviceIds.length === 0) return out;
     const rows = this.nc.db.select().from(netPorts).where(inArray(netPorts.deviceId, deviceIds)).all();
     rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-    for (const p of toPorts(this.nc.db, rows)) {
+    for (const p of toPorts(this.nc, rows)) {
       let l = out.get(p.deviceId);
       if (!l) out.set(p.deviceId, (l = []));
       l.push(p);
@@ -605,7 +622,7 @@ export class NetworkService {
     const row = this.nc.db.select().from(netPorts).where(eq(netPorts.id, portId)).get();
     if (!row) return undefined;
     const n = this.nc.db.select().from(netNetworks).where(eq(netNetworks.id, row.networkId)).get()!;
-    return { port: toPorts(this.nc.db, [row])[0]!, network: { id: n.id, networkType: n.networkType, physicalNetwork: n.physicalNetwork, segmentationId: n.segmentationId, mtu: n.mtu } };
+    return { port: toPorts(this.nc, [row])[0]!, network: { id: n.id, networkType: n.networkType, physicalNetwork: n.physicalNetwork, segmentationId: n.segmentationId, mtu: n.mtu } };
   }
   /** The router's state for the L3 agent, or undefined once deleted. */
   routerState(routerId: string): RouterState | undefined {
@@ -624,7 +641,7 @@ export class NetworkService {
     const n = this.nc.db.select({ id: netNetworks.id }).from(netNetworks).where(eq(netNetworks.id, networkId)).get();
     if (!n) return undefined;
     const subnets = toSubnets(this.nc.db, this.nc.db.select().from(netSubnets).where(eq(netSubnets.networkId, networkId)).all()).filter((s) => s.enableDhcp);
-    const ports = toPorts(this.nc.db, this.nc.db.select().from(netPorts).where(eq(netPorts.networkId, networkId)).all());
+    const ports = toPorts(this.nc, this.nc.db.select().from(netPorts).where(eq(netPorts.networkId, networkId)).all());
     const ids = new Set(subnets.map((s) => s.id));
     return {
       networkId,

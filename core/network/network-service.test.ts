@@ -77,7 +77,8 @@ describe('ports', () => {
     const s = net.createSubnet(alice, { networkId: a.id, cidr: '10.0.0.0/29' });
     const p1 = net.createPort(alice, { networkId: a.id });
     const p2 = net.createPort(alice, { networkId: a.id, fixedIps: [{ ipAddress: '10.0.0.6' }] });
-    expect(p1.fixedIps).toEqual([{ subnetId: s.id, ipAddress: '10.0.0.2' }]);
+    // .2, the first of the pool, is the network's DHCP port's.
+    expect(p1.fixedIps).toEqual([{ subnetId: s.id, ipAddress: '10.0.0.3' }]);
     expect(p2.fixedIps[0]!.ipAddress).toBe('10.0.0.6');
     expect(p1.macAddress).toMatch(/^fa:16:3e:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$/);
     expect(p1.ec2Id).toMatch(/^eni-/);
@@ -85,11 +86,32 @@ describe('ports', () => {
     expect(kindOf(() => net.createPort(alice, { networkId: a.id, fixedIps: [{ ipAddress: '10.0.0.6' }] }))).toBe('Conflict:IpAddressAlreadyAllocated');
     expect(kindOf(() => net.createPort(alice, { networkId: a.id, macAddress: p1.macAddress }))).toBe('Conflict:MacAddressInUse');
     expect(kindOf(() => net.createPort(alice, { networkId: a.id, fixedIps: [{ ipAddress: '10.9.0.6' }] }))).toBe('Invalid:InvalidIpForNetwork');
-    // .3 .4 .5 left.
-    for (let i = 0; i < 3; i++) net.createPort(alice, { networkId: a.id });
+    // .4 .5 left.
+    for (let i = 0; i < 2; i++) net.createPort(alice, { networkId: a.id });
     expect(kindOf(() => net.createPort(alice, { networkId: a.id }))).toBe('Conflict:IpAddressGenerationFailure');
     net.deletePort(alice, p2.id);
     expect(net.createPort(alice, { networkId: a.id }).fixedIps[0]!.ipAddress).toBe('10.0.0.6');
+  });
+
+  it('hands out the lowest free address after frees, failed bulk creates and frees by another service on the same database', () => {
+    const a = net.createNetwork(alice, {});
+    net.createSubnet(alice, { networkId: a.id, cidr: '10.0.0.0/24', enableDhcp: false, allocationPools: [{ start: '10.0.0.2', end: '10.0.0.4' }, { start: '10.0.0.10', end: '10.0.0.20' }] });
+    const ip = (p: { fixedIps: Array<{ ipAddress: string }> }) => p.fixedIps[0]!.ipAddress;
+    const ports = Array.from({ length: 5 }, () => net.createPort(alice, { networkId: a.id }));
+    expect(ports.map(ip)).toEqual(['10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.10', '10.0.0.11']);
+    net.deletePort(alice, ports[1]!.id);
+    expect(ip(net.createPort(alice, { networkId: a.id }))).toBe('10.0.0.3');
+    // A bulk create that fails rolls back the addresses it took: the next port gets the first of them.
+    expect(kindOf(() => net.createPorts(alice, [{ networkId: a.id }, { networkId: a.id }, { networkId: a.id, macAddress: ports[0]!.macAddress }]))).toBe('Conflict:MacAddressInUse');
+    expect(ip(net.createPort(alice, { networkId: a.id }))).toBe('10.0.0.12');
+    // Another process's service (its own search hints) frees an address: this one still finds it.
+    const other = new NetworkService({ db: db.db, logger: silentLogger, settings: { hosts: ['h1', 'h2'], networkHost: 'h1' } });
+    other.deletePort(alice, ports[3]!.id);
+    expect(ip(net.createPort(alice, { networkId: a.id }))).toBe('10.0.0.10');
+    // Changing a port's fixed IPs frees its old address.
+    net.updatePort(alice, ports[0]!.id, { fixedIps: [{ ipAddress: '10.0.0.19' }] });
+    expect(ip(net.createPort(alice, { networkId: a.id }))).toBe('10.0.0.2');
+    expect(ip(net.createPort(alice, { networkId: a.id }))).toBe('10.0.0.13');
   });
 
   it('gets the project default group (created once, with Neutron default rules); it cannot be deleted by a member', () => {
@@ -118,7 +140,14 @@ describe('ports', () => {
     expect(kindOf(() => net.getPort(bob, p.id))).toBe('NotFound:PortNotFound');
     expect(kindOf(() => net.deletePort(bob, p.id))).toBe('NotFound:PortNotFound');
     expect(kindOf(() => net.createPort(bob, { networkId: a.id }))).toBe('NotFound:NetworkNotFound');
-    expect(net.listPorts(admin).map((x) => x.id)).toEqual([p.id]);
+    // Besides alice's port, the network's DHCP port (hers, as the network's owner; bound to the DHCP agent's host).
+    const all = net.listPorts(admin);
+    expect(all.map((x) => x.id)).toContain(p.id);
+    const dhcp = all.filter((x) => x.deviceOwner === 'network:dhcp');
+    expect(dhcp).toHaveLength(1);
+    expect(dhcp[0]).toMatchObject({ projectId: 'alice', networkId: a.id, hostId: 'h1', fixedIps: [{ subnetId: s.id, ipAddress: '10.0.0.2' }], securityGroups: [] });
+    expect(dhcp[0]!.deviceId).toMatch(new RegExp(`^dhcp[0-9a-f-]{36}-${a.id}$`));
+    expect(all).toHaveLength(2);
   });
 
   it('shared networks: other projects may put ports on them but not choose addresses', () => {
@@ -143,7 +172,7 @@ describe('ports', () => {
     const a = net.createNetwork(alice, {});
     net.createSubnet(alice, { networkId: a.id, cidr: '10.0.0.0/24' });
     expect(kindOf(() => net.createPorts(alice, [{ networkId: a.id, fixedIps: [{ ipAddress: '10.0.0.9' }] }, { networkId: a.id, fixedIps: [{ ipAddress: '10.0.0.9' }] }]))).toBe('Conflict:IpAddressAlreadyAllocated');
-    expect(net.listPorts(alice)).toEqual([]);
+    expect(net.listPorts(alice).map((p) => p.deviceOwner)).toEqual(['network:dhcp']);
     expect(net.createPorts(alice, [{ networkId: a.id }, { networkId: a.id }])).toHaveLength(2);
   });
 });
@@ -156,7 +185,11 @@ describe('what Nova calls', () => {
     expect(p).toMatchObject({ deviceId: 'server-1', deviceOwner: 'compute:nova', projectId: 'alice', hostId: '', vifType: 'unbound', status: 'DOWN' });
     const bound = net.bindPortToHost(p.id, 'h2');
     expect(bound).toMatchObject({ hostId: 'h2', vifType: 'ovs', status: 'DOWN' });
-    const job = db.db.select().from(jobs).all().find((j) => j.name === 'network.port.bind');
+    const job = db.db
+      .select()
+      .from(jobs)
+      .all()
+      .find((j) => j.name === 'network.port.bind' && (j.payload as { portId: string }).portId === p.id);
     expect(job?.payload).toMatchObject({ portId: p.id, host: 'h2' });
     expect(net.reportPortUp(p.id, 'h1')).toBe(false);
     expect(net.reportPortUp(p.id, 'h2')).toBe(true);

@@ -7,7 +7,7 @@ import { errors } from '../errors.js';
 import type { DbOrTx } from '../jobs/outbox.js';
 import { canonicalAddr, canonicalMac } from './addresses.js';
 import { badRequest, checkString, conflict, deleteTags, insertTags, isAdmin, newEc2Id, notFound, owns, tagsOf, visibleNetwork, type NetCtx, type NetworkRow } from './context.js';
-import { allocateFixedIps, allocateMac } from './ipam.js';
+import { allocateFixedIps, allocateMac, ipamFreed, ipamTransaction } from './ipam.js';
 import { checkQuota } from './quotas.js';
 import { ensureDefaultGroup } from './security-groups.js';
 import type { CreatePortInput, FixedIp, ListScope, Port, UpdatePortInput } from './types.js';
@@ -29,42 +29,67 @@ export interface PortCreateOptions {
 /** The vif details an OVS binding reports (what Nova's os-vif plugs with). */
 const OVS_VIF_DETAILS = { port_filter: true, connectivity: 'l2', bridge_name: 'br-int', datapath_type: 'system', ovs_hybrid_plug: false, bound_drivers: { '0': 'openvswitch' } };
 
-/** Rows → model with fixed IPs, groups and tags (three queries per page, whatever its size). */
-export function toPorts(db: DbOrTx, rows: PortRow[]): Port[] {
+/** What `toPorts` attaches to each row, fetched by the caller in one query each. */
+interface PortExtras {
+  allocs: Array<{ portId: string; subnetId: string; ipAddress: string }>;
+  groups: Array<{ portId: string; securityGroupId: string }>;
+  tags: Map<string, string[]>;
+}
+
+/**
+ * Rows → model with fixed IPs, groups and tags: three queries per page, whatever its size (prepared ones
+ * for a single port, and for a whole network's ports when `networkId` names the network all rows are on).
+ */
+export function toPorts(nc: NetCtx, rows: PortRow[], networkId?: string): Port[] {
   if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const one = ids.length === 1;
-  const allocs = db
-    .select()
-    .from(netIpAllocations)
-    .where(one ? eq(netIpAllocations.portId, ids[0]!) : inArray(netIpAllocations.portId, ids))
-    .orderBy(asc(netIpAllocations.position))
-    .all();
-  const sgs = db
-    .select()
-    .from(netPortSecurityGroups)
-    .where(one ? eq(netPortSecurityGroups.portId, ids[0]!) : inArray(netPortSecurityGroups.portId, ids))
-    .all();
+  const db = nc.db;
+  let extras: PortExtras;
+  if (rows.length === 1) {
+    const id = rows[0]!.id;
+    const tags = nc.stmts.tagsOfPort(id).map((t) => t.tag);
+    extras = { allocs: nc.stmts.allocationsOfPort(id), groups: nc.stmts.groupsOfPort(id), tags: new Map(tags.length ? [[id, tags.sort()]] : []) };
+  } else if (networkId !== undefined) {
+    const tags = new Map<string, string[]>();
+    for (const t of nc.stmts.tagsOfNetworkPorts(networkId)) {
+      let l = tags.get(t.resourceId);
+      if (!l) tags.set(t.resourceId, (l = []));
+      l.push(t.tag);
+    }
+    for (const l of tags.values()) l.sort();
+    extras = { allocs: nc.stmts.allocationsOfNetwork(networkId), groups: nc.stmts.groupsOfNetwork(networkId), tags };
+  } else {
+    const ids = rows.map((r) => r.id);
+    extras = {
+      allocs: db.select().from(netIpAllocations).where(inArray(netIpAllocations.portId, ids)).orderBy(asc(netIpAllocations.position)).all(),
+      groups: db.select().from(netPortSecurityGroups).where(inArray(netPortSecurityGroups.portId, ids)).all(),
+      tags: tagsOf(db, 'ports', ids),
+    };
+  }
   const ips = new Map<string, FixedIp[]>();
-  for (const a of allocs) {
+  for (const a of extras.allocs) {
     let l = ips.get(a.portId);
     if (!l) ips.set(a.portId, (l = []));
     l.push({ subnetId: a.subnetId, ipAddress: a.ipAddress });
   }
   const groups = new Map<string, string[]>();
-  for (const g of sgs) {
+  for (const g of extras.groups) {
     let l = groups.get(g.portId);
     if (!l) groups.set(g.portId, (l = []));
     l.push(g.securityGroupId);
   }
-  const tags = tagsOf(db, 'ports', ids);
-  return rows.map((r) => ({
+  const tags = extras.tags;
+  return rows.map((r) => portModel(r, ips.get(r.id) ?? [], (groups.get(r.id) ?? []).sort(), tags.get(r.id) ?? []));
+}
+
+/** A port row and what is attached to it → the model (`groups` sorted, `tags` sorted and unique). */
+function portModel(r: PortRow, fixedIps: FixedIp[], groups: string[], tags: string[]): Port {
+  return {
     id: r.id,
     ec2Id: r.ec2Id,
     projectId: r.projectId,
     name: r.name,
     description: r.description,
-    tags: tags.get(r.id) ?? [],
+    tags,
     revisionNumber: r.revision,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
@@ -72,10 +97,10 @@ export function toPorts(db: DbOrTx, rows: PortRow[]): Port[] {
     adminStateUp: r.adminStateUp,
     status: r.status,
     macAddress: r.macAddress,
-    fixedIps: ips.get(r.id) ?? [],
+    fixedIps,
     deviceId: r.deviceId,
     deviceOwner: r.deviceOwner,
-    securityGroups: (groups.get(r.id) ?? []).sort(),
+    securityGroups: groups,
     portSecurityEnabled: r.portSecurityEnabled,
     allowedAddressPairs: r.allowedAddressPairs,
     extraDhcpOpts: r.extraDhcpOpts,
@@ -85,13 +110,14 @@ export function toPorts(db: DbOrTx, rows: PortRow[]): Port[] {
     vifType: r.vifType,
     vifDetails: r.vifDetails,
     bindingProfile: r.bindingProfile,
-  }));
+  };
 }
 
-export function loadPort(db: DbOrTx, id: string): Port {
-  const row = db.select().from(netPorts).where(eq(netPorts.id, id)).get();
+/** The port `id` (prepared: inside a transaction it reads that transaction's writes). */
+export function loadPort(nc: NetCtx, id: string): Port {
+  const row = nc.stmts.portById(id);
   if (!row) throw notFound('port', id);
-  return toPorts(db, [row])[0]!;
+  return toPorts(nc, [row])[0]!;
 }
 
 /** Whether the caller sees a port: its project's, or any port on a network it owns (Neutron's network-owner rule). */
@@ -99,12 +125,13 @@ function canSeePort(ctx: RequestContext, row: PortRow, networkOwner: string | un
   return owns(ctx, row.projectId) || (networkOwner !== undefined && owns(ctx, networkOwner));
 }
 
-export function visiblePort(nc: NetCtx, ctx: RequestContext, id: string, db: DbOrTx = nc.db): PortRow {
-  const row = db.select().from(netPorts).where(eq(netPorts.id, id)).get();
+/** The port as the caller may see it (prepared reads: inside a transaction they see its writes); PortNotFound otherwise. */
+export function visiblePort(nc: NetCtx, ctx: RequestContext, id: string): PortRow {
+  const row = nc.stmts.portById(id);
   if (!row) throw notFound('port', id);
   if (!isAdmin(ctx)) {
-    const net = db.select({ p: netNetworks.projectId }).from(netNetworks).where(eq(netNetworks.id, row.networkId)).get();
-    if (!canSeePort(ctx, row, net?.p)) throw notFound('port', id);
+    const net = nc.stmts.networkById(row.networkId);
+    if (!canSeePort(ctx, row, net?.projectId)) throw notFound('port', id);
   }
   return row;
 }
@@ -142,6 +169,11 @@ function bindingFor(host: string): Pick<PortRow, 'hostId' | 'vifType' | 'vifDeta
  * DOWN and the host's L2 agent is told through the queue.
  */
 export function createPortInTx(nc: NetCtx, tx: DbOrTx, ctx: RequestContext, net: NetworkRow, input: CreatePortInput, opts: PortCreateOptions = {}): string {
+  return insertPortInTx(nc, tx, ctx, net, input, opts).id;
+}
+
+/** `createPortInTx` answering the created port, built from what was written (no read back). */
+function insertPortInTx(nc: NetCtx, tx: DbOrTx, ctx: RequestContext, net: NetworkRow, input: CreatePortInput, opts: PortCreateOptions = {}): Port {
   const admin = isAdmin(ctx) || !!opts.asService;
   const projectId = input.projectId !== undefined ? input.projectId : (ctx.auth?.projectId ?? '');
   if (input.projectId !== undefined && input.projectId !== ctx.auth?.projectId && !admin) throw errors.forbidden('(rule:create_port and rule:create_port:tenant_id) is disallowed by policy', { reason: 'policy' });
@@ -165,64 +197,84 @@ export function createPortInTx(nc: NetCtx, tx: DbOrTx, ctx: RequestContext, net:
   const id = randomUUID();
   const now = nc.now();
   if (projectId && !deviceOwner.startsWith('network:')) checkQuota(nc, tx, projectId, 'port');
-  const mac = allocateMac(nc, tx, net.id, input.macAddress);
+  const mac = allocateMac(nc, net.id, input.macAddress);
   let groups: string[] = [];
   if (portSecurity && !deviceOwner.startsWith('network:')) {
     groups = input.securityGroups !== undefined ? checkGroups(tx, projectId, input.securityGroups, admin) : projectId ? [ensureDefaultGroup(nc, tx, projectId)] : [];
   }
   const host = input.hostId ?? '';
-  tx.insert(netPorts)
-    .values({
-      id,
-      ec2Id: newEc2Id('eni'),
-      networkId: net.id,
-      projectId,
-      name: input.name !== undefined ? checkString('name', input.name) : '',
-      description: input.description !== undefined ? checkString('description', input.description) : '',
-      adminStateUp: input.adminStateUp ?? true,
-      status: 'DOWN',
-      macAddress: mac,
-      deviceId: input.deviceId !== undefined ? checkString('device_id', input.deviceId) : '',
-      deviceOwner: checkString('device_owner', deviceOwner),
-      ...bindingFor(host),
-      vnicType: input.vnicType ?? 'normal',
-      bindingProfile: input.bindingProfile ?? {},
-      portSecurityEnabled: portSecurity,
-      allowedAddressPairs: checkPairs(input.allowedAddressPairs ?? [], mac),
-      extraDhcpOpts: (input.extraDhcpOpts ?? []).map((o) => ({ optName: o.optName, optValue: o.optValue, ipVersion: o.ipVersion ?? 4 })),
-      dnsName: input.dnsName ?? '',
-      revision: 1,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
-  allocateFixedIps(tx, { networkId: net.id, portId: id, mac, deviceOwner, requests: input.fixedIps });
-  for (const g of groups) tx.insert(netPortSecurityGroups).values({ portId: id, securityGroupId: g }).run();
+  const row: PortRow = {
+    id,
+    ec2Id: newEc2Id('eni'),
+    networkId: net.id,
+    projectId,
+    name: input.name !== undefined ? checkString('name', input.name) : '',
+    description: input.description !== undefined ? checkString('description', input.description) : '',
+    adminStateUp: input.adminStateUp ?? true,
+    status: 'DOWN',
+    macAddress: mac,
+    deviceId: input.deviceId !== undefined ? checkString('device_id', input.deviceId) : '',
+    deviceOwner: checkString('device_owner', deviceOwner),
+    ...bindingFor(host),
+    vnicType: input.vnicType ?? 'normal',
+    bindingProfile: input.bindingProfile ?? {},
+    portSecurityEnabled: portSecurity,
+    allowedAddressPairs: checkPairs(input.allowedAddressPairs ?? [], mac),
+    extraDhcpOpts: (input.extraDhcpOpts ?? []).map((o) => ({ optName: o.optName, optValue: o.optValue, ipVersion: o.ipVersion ?? 4 })),
+    dnsName: input.dnsName ?? '',
+    revision: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  nc.stmts.insertPort(row);
+  const fixedIps = allocateFixedIps(nc, { networkId: net.id, portId: id, mac, deviceOwner, requests: input.fixedIps });
+  for (const g of groups) nc.stmts.insertPortGroup(id, g);
   insertTags(tx, 'ports', id, input.tags);
   if (host) nc.enqueue(tx, 'network.port.bind', { portId: id, host, revision: 1 });
-  return id;
+  return portModel(row, fixedIps, [...groups].sort(), [...new Set(input.tags ?? [])].sort());
 }
 
 export function createPort(nc: NetCtx, ctx: RequestContext, input: CreatePortInput, opts: PortCreateOptions = {}): Port {
   if (!ctx.auth && !opts.asService) throw errors.unauthenticated();
   const net = opts.asService ? nc.db.select().from(netNetworks).where(eq(netNetworks.id, input.networkId)).get() : visibleNetwork(nc, ctx, input.networkId);
   if (!net) throw notFound('network', input.networkId);
-  return nc.db.transaction((tx) => loadPort(tx, createPortInTx(nc, tx, ctx, net, input, opts)));
+  return ipamTransaction(nc, (tx) => insertPortInTx(nc, tx, ctx, net, input, opts));
+}
+
+/** `createPort` in the next group commit (see NetworkService.createPortBatched). */
+export function createPortBatched(nc: NetCtx, ctx: RequestContext, input: CreatePortInput): Promise<Port> {
+  if (!ctx.auth) throw errors.unauthenticated();
+  visibleNetwork(nc, ctx, input.networkId);
+  const forget = (error: unknown) => {
+    // As ipamTransaction does: a rolled-back savepoint (or a failed batch) may have freed addresses the hints passed.
+    nc.ipamHints.clear();
+    throw error;
+  };
+  return nc.commits
+    .run((tx) => {
+      try {
+        // Read again in the batch: the network may have gone (or changed) since the request checked it.
+        const net = visibleNetwork(nc, ctx, input.networkId);
+        return insertPortInTx(nc, tx, ctx, net, input);
+      } catch (error) {
+        return forget(error);
+      }
+    })
+    .catch(forget);
 }
 
 /** Creates several ports all-or-nothing (Neutron's bulk create). */
 export function createPorts(nc: NetCtx, ctx: RequestContext, inputs: CreatePortInput[]): Port[] {
   const nets = new Map<string, NetworkRow>();
   for (const i of inputs) if (!nets.has(i.networkId)) nets.set(i.networkId, visibleNetwork(nc, ctx, i.networkId));
-  return nc.db.transaction((tx) => {
+  return ipamTransaction(nc, (tx) => {
     const ids = inputs.map((i) => createPortInTx(nc, tx, ctx, nets.get(i.networkId)!, i));
-    return ids.map((id) => loadPort(tx, id));
+    return ids.map((id) => loadPort(nc, id));
   });
 }
 
 export function getPort(nc: NetCtx, ctx: RequestContext, id: string): Port {
-  visiblePort(nc, ctx, id);
-  return loadPort(nc.db, id);
+  return toPorts(nc, [visiblePort(nc, ctx, id)])[0]!;
 }
 
 /** Ports the caller sees: its project's and those on networks it owns (admins: all). */
@@ -239,7 +291,7 @@ export function listPorts(nc: NetCtx, ctx: RequestContext, scope: ListScope = {}
   if (scope.deviceId !== undefined) conds.push(eq(netPorts.deviceId, scope.deviceId));
   if (scope.projectId !== undefined) conds.push(eq(netPorts.projectId, scope.projectId));
   const rows = nc.db.select().from(netPorts).where(and(...conds)).orderBy(asc(netPorts.createdAt), asc(netPorts.id)).all();
-  return toPorts(nc.db, rows);
+  return toPorts(nc, rows, scope.networkId);
 }
 
 /** Updates a port: names, admin state, fixed IPs (re-allocated), groups, device, binding (admin), MAC (admin, unbound only), address pairs. */
@@ -253,7 +305,7 @@ export function updatePort(nc: NetCtx, ctx: RequestContext, id: string, input: U
   if (!admin && input.deviceOwner?.startsWith('network:')) throw errors.forbidden('(rule:update_port and rule:update_port:device_owner) is disallowed by policy', { reason: 'policy' });
   const now = nc.now();
   const unbindFrom: string[] = [];
-  const result = nc.db.transaction((tx) => {
+  const result = ipamTransaction(nc, (tx) => {
     const cur = tx.select().from(netPorts).where(eq(netPorts.id, id)).get();
     if (!cur) throw notFound('port', id);
     const set: Partial<PortRow> = {};
@@ -269,7 +321,7 @@ export function updatePort(nc: NetCtx, ctx: RequestContext, id: string, input: U
       const mac = canonicalMac(input.macAddress);
       if (mac !== cur.macAddress) {
         if (cur.hostId) throw conflict('port', 'PortBound', `Unable to complete operation on port ${id}, port is already bound, port type: ovs, old_mac ${cur.macAddress}, new_mac ${input.macAddress}.`);
-        set.macAddress = allocateMac(nc, tx, cur.networkId, input.macAddress);
+        set.macAddress = allocateMac(nc, cur.networkId, input.macAddress);
       }
     }
     const portSecurity = input.portSecurityEnabled ?? cur.portSecurityEnabled;
@@ -294,7 +346,8 @@ export function updatePort(nc: NetCtx, ctx: RequestContext, id: string, input: U
       // An address that has a floating IP cannot be taken away from the port.
       const fips = tx.select({ ip: netFloatingIps.fixedIpAddress }).from(netFloatingIps).where(eq(netFloatingIps.portId, id)).all();
       tx.delete(netIpAllocations).where(eq(netIpAllocations.portId, id)).run();
-      const fixed = allocateFixedIps(tx, { networkId: cur.networkId, portId: id, mac: set.macAddress ?? cur.macAddress, deviceOwner: set.deviceOwner ?? cur.deviceOwner, requests: input.fixedIps });
+      ipamFreed(nc);
+      const fixed = allocateFixedIps(nc, { networkId: cur.networkId, portId: id, mac: set.macAddress ?? cur.macAddress, deviceOwner: set.deviceOwner ?? cur.deviceOwner, requests: input.fixedIps });
       for (const f of fips) {
         if (f.ip && !fixed.some((x) => x.ipAddress === f.ip)) throw conflict('port', 'IpAddressInUse', `Unable to complete operation for network ${cur.networkId}. The IP address ${f.ip} is in use.`);
       }
@@ -316,7 +369,7 @@ export function updatePort(nc: NetCtx, ctx: RequestContext, id: string, input: U
     const host = set.hostId ?? cur.hostId;
     if (rebind && host) nc.enqueue(tx, 'network.port.bind', { portId: id, host, revision });
     for (const h of unbindFrom) nc.enqueue(tx, 'network.port.unbind', { portId: id, host: h, networkId: cur.networkId, macAddress: cur.macAddress });
-    return loadPort(tx, id);
+    return loadPort(nc, id);
   });
   return result;
 }
@@ -336,6 +389,7 @@ export function deletePortInTx(nc: NetCtx, tx: DbOrTx, row: PortRow, force = fal
     if (f.routerId) nc.enqueue(tx, 'network.router.sync', { routerId: f.routerId, host: nc.settings.networkHost });
   }
   tx.delete(netPorts).where(eq(netPorts.id, row.id)).run();
+  ipamFreed(nc);
   deleteTags(tx, 'ports', row.id);
   if (row.hostId) nc.enqueue(tx, 'network.port.unbind', { portId: row.id, host: row.hostId, networkId: row.networkId, macAddress: row.macAddress });
 }

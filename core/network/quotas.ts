@@ -32,10 +32,10 @@ export function usage(db: DbOrTx, projectId: string, resource: QuotaResource): n
   }
 }
 
-/** The project's limits: stored overrides over the configured defaults. */
-export function limitsOf(nc: NetCtx, db: DbOrTx, projectId: string): Quotas {
+/** The project's limits: stored overrides over the configured defaults (prepared: inside a transaction it reads that transaction's writes). */
+export function limitsOf(nc: NetCtx, projectId: string): Quotas {
   const out = { ...nc.settings.defaultQuotas };
-  for (const r of db.select().from(netQuotas).where(eq(netQuotas.projectId, projectId)).all()) {
+  for (const r of nc.stmts.quotasOf(projectId)) {
     if ((QUOTA_RESOURCES as readonly string[]).includes(r.resource)) out[r.resource as QuotaResource] = r.limit;
   }
   return out;
@@ -47,7 +47,7 @@ export function limitsOf(nc: NetCtx, db: DbOrTx, projectId: string): Quotas {
  */
 export function checkQuota(nc: NetCtx, tx: DbOrTx, projectId: string, resource: QuotaResource, delta = 1): void {
   if (!projectId) return;
-  const limit = limitsOf(nc, tx, projectId)[resource];
+  const limit = limitsOf(nc, projectId)[resource];
   if (limit < 0) return;
   if (usage(tx, projectId, resource) + delta > limit) {
     throw errors.quota(`Quota exceeded for resources: ['${resource}'].`, { type: 'OverQuota', resource });
@@ -62,12 +62,12 @@ function requireQuotaRead(ctx: RequestContext, projectId: string): void {
 
 export function getQuotas(nc: NetCtx, ctx: RequestContext, projectId: string): Quotas {
   requireQuotaRead(ctx, projectId);
-  return limitsOf(nc, nc.db, projectId);
+  return limitsOf(nc, projectId);
 }
 
 export function getQuotaDetails(nc: NetCtx, ctx: RequestContext, projectId: string): Record<QuotaResource, QuotaDetail> {
   requireQuotaRead(ctx, projectId);
-  const limits = limitsOf(nc, nc.db, projectId);
+  const limits = limitsOf(nc, projectId);
   const out = {} as Record<QuotaResource, QuotaDetail>;
   for (const r of QUOTA_RESOURCES) out[r] = { limit: limits[r], used: usage(nc.db, projectId, r), reserved: 0 };
   return out;
@@ -82,7 +82,7 @@ export function defaultQuotas(nc: NetCtx, ctx: RequestContext): Quotas {
 export function listQuotas(nc: NetCtx, ctx: RequestContext): Array<{ projectId: string; quotas: Quotas }> {
   if (!isAdmin(ctx)) throw errors.forbidden('rule:get_quota is disallowed by policy', { reason: 'policy' });
   const projects = [...new Set(nc.db.select({ p: netQuotas.projectId }).from(netQuotas).all().map((r) => r.p))].sort();
-  return projects.map((p) => ({ projectId: p, quotas: limitsOf(nc, nc.db, p) }));
+  return projects.map((p) => ({ projectId: p, quotas: limitsOf(nc, p) }));
 }
 
 /** Sets limits (admin); a limit is an integer ≥ -1. */
@@ -100,7 +100,7 @@ export function updateQuotas(nc: NetCtx, ctx: RequestContext, projectId: string,
       tx.insert(netQuotas).values({ projectId, resource, limit }).onConflictDoUpdate({ target: [netQuotas.projectId, netQuotas.resource], set: { limit } }).run();
     }
   });
-  return limitsOf(nc, nc.db, projectId);
+  return limitsOf(nc, projectId);
 }
 
 /** Back to the defaults (admin). */

@@ -7,6 +7,7 @@ import { errors } from '../errors.js';
 import type { DbOrTx } from '../jobs/outbox.js';
 import { cidrContains, cidrsOverlap, formatAddr, formatCidr, parseAddr, parseCidr } from './addresses.js';
 import { badRequest, checkString, conflict, deleteTags, insertTags, isAdmin, newEc2Id, notFound, ownerFor, owns, tagsOf, type NetCtx } from './context.js';
+import { ipamTransaction } from './ipam.js';
 import { ROUTER_GATEWAY, ROUTER_INTERFACE, createPortInTx, deletePortInTx, visiblePort } from './ports.js';
 import { checkQuota } from './quotas.js';
 import { visibleSubnet } from './subnets.js';
@@ -102,7 +103,7 @@ export function createRouter(nc: NetCtx, ctx: RequestContext, input: CreateRoute
   if ((input.distributed !== undefined || input.ha !== undefined) && !isAdmin(ctx)) throw errors.forbidden('(rule:create_router and rule:create_router:distributed) is disallowed by policy', { reason: 'policy' });
   const id = randomUUID();
   const now = nc.now();
-  return nc.db.transaction((tx) => {
+  return ipamTransaction(nc, (tx) => {
     checkQuota(nc, tx, projectId, 'router');
     const row: RouterRow = {
       id,
@@ -188,7 +189,7 @@ export function updateRouter(nc: NetCtx, ctx: RequestContext, id: string, input:
   visibleRouter(nc, ctx, id);
   if ((input.distributed !== undefined || input.ha !== undefined) && !isAdmin(ctx)) throw errors.forbidden('(rule:update_router and rule:update_router:distributed) is disallowed by policy', { reason: 'policy' });
   const now = nc.now();
-  return nc.db.transaction((tx) => {
+  return ipamTransaction(nc, (tx) => {
     const cur = tx.select().from(netRouters).where(eq(netRouters.id, id)).get();
     if (!cur) throw notFound('router', id);
     let set: Partial<RouterRow> = {};
@@ -211,7 +212,7 @@ export function updateRouter(nc: NetCtx, ctx: RequestContext, id: string, input:
 /** Deletes a router: 409 RouterInUse while it has interfaces; its gateway port goes with it. */
 export function deleteRouter(nc: NetCtx, ctx: RequestContext, id: string): void {
   visibleRouter(nc, ctx, id);
-  nc.db.transaction((tx) => {
+  ipamTransaction(nc, (tx) => {
     const cur = tx.select().from(netRouters).where(eq(netRouters.id, id)).get();
     if (!cur) throw notFound('router', id);
     if (tx.select({ id: netPorts.id }).from(netPorts).where(and(eq(netPorts.deviceId, id), eq(netPorts.deviceOwner, ROUTER_INTERFACE))).limit(1).get()) {
@@ -233,7 +234,7 @@ export function addRouterInterface(nc: NetCtx, ctx: RequestContext, id: string, 
   const router = visibleRouter(nc, ctx, id);
   if ((req.subnetId === undefined) === (req.portId === undefined)) throw badRequest('Bad router request: Either subnet_id or port_id must be specified.', 'BadRequest');
   const now = nc.now();
-  return nc.db.transaction((tx) => {
+  return ipamTransaction(nc, (tx) => {
     const existing = interfaceSubnets(tx, id);
     let portId: string;
     let subnetIds: string[];
@@ -250,7 +251,7 @@ export function addRouterInterface(nc: NetCtx, ctx: RequestContext, id: string, 
       subnetIds = [subnet.id];
       networkId = net.id;
     } else {
-      const port = visiblePort(nc, ctx, req.portId!, tx);
+      const port = visiblePort(nc, ctx, req.portId!);
       if (port.deviceId || port.deviceOwner) throw conflict('port', 'PortInUse', `Unable to complete operation on port ${port.id} for network ${port.networkId}. Port already has an attached device ${port.deviceId}.`);
       const ips = tx.select().from(netIpAllocations).where(eq(netIpAllocations.portId, port.id)).all();
       if (ips.length === 0) throw badRequest(`Bad router request: Router port must have at least one fixed IP.`, 'BadRequest');
@@ -280,7 +281,7 @@ function checkInterfaceSubnet(existing: Array<{ subnetId: string; cidr: string }
 export function removeRouterInterface(nc: NetCtx, ctx: RequestContext, id: string, req: { subnetId?: string; portId?: string }): RouterInterfaceInfo {
   const router = visibleRouter(nc, ctx, id);
   if (req.subnetId === undefined && req.portId === undefined) throw badRequest('Bad router request: Either subnet_id or port_id must be specified.', 'BadRequest');
-  return nc.db.transaction((tx) => {
+  return ipamTransaction(nc, (tx) => {
     const ifaces = interfaceSubnets(tx, id);
     const match = ifaces.find((i) => (req.portId === undefined || i.portId === req.portId) && (req.subnetId === undefined || i.subnetId === req.subnetId));
     if (!match) {

@@ -102,8 +102,8 @@ function loadGroup(db: DbOrTx, id: string): SecurityGroup {
  * all egress, for IPv4 and IPv6 (as Neutron creates it). Returns its id.
  */
 export function ensureDefaultGroup(nc: NetCtx, tx: DbOrTx, projectId: string): string {
-  const found = tx.select({ id: netSecurityGroups.id }).from(netSecurityGroups).where(eq(netSecurityGroups.defaultFor, projectId)).get();
-  if (found) return found.id;
+  const found = nc.stmts.defaultGroupId(projectId);
+  if (found) return found;
   const id = randomUUID();
   const now = nc.now();
   tx.insert(netSecurityGroups)

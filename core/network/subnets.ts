@@ -18,6 +18,8 @@ import {
   type Cidr,
 } from './addresses.js';
 import { badRequest, checkString, conflict, deleteTags, insertTags, isAdmin, newEc2Id, notFound, owns, tagsOf, visibleNetwork, type NetCtx } from './context.js';
+import { ensureDhcpAddress, releaseDhcpAddress } from './dhcp-ports.js';
+import { ipamTransaction } from './ipam.js';
 import { checkQuota } from './quotas.js';
 import type { CreateSubnetInput, ListScope, PoolRange, RouteEntry, Subnet, UpdateSubnetInput } from './types.js';
 
@@ -186,7 +188,7 @@ export function createSubnet(nc: NetCtx, ctx: RequestContext, input: CreateSubne
   }
   const now = nc.now();
   const id = randomUUID();
-  const result = nc.db.transaction((tx) => {
+  const result = ipamTransaction(nc, (tx) => {
     checkQuota(nc, tx, projectId, 'subnet');
     let poolRow: typeof netSubnetPools.$inferSelect | undefined;
     if (input.subnetpoolId) {
@@ -265,6 +267,7 @@ export function createSubnet(nc: NetCtx, ctx: RequestContext, input: CreateSubne
       .run();
     tx.update(netNetworks).set({ revision: net.revision + 1, updatedAt: Math.max(now, net.updatedAt) }).where(eq(netNetworks.id, net.id)).run();
     insertTags(tx, 'subnets', id, input.tags);
+    ensureDhcpAddress(nc, tx, net, tx.select().from(netSubnets).where(eq(netSubnets.id, id)).get()!);
     enqueueDhcp(nc, tx, net.id);
     return loadSubnet(tx, id);
   });
@@ -307,7 +310,7 @@ export function updateSubnet(nc: NetCtx, ctx: RequestContext, id: string, input:
   const cidr = parseCidr(row.cidr)!;
   const v = row.ipVersion as 4 | 6;
   const now = nc.now();
-  return nc.db.transaction((tx) => {
+  return ipamTransaction(nc, (tx) => {
     const cur = tx.select().from(netSubnets).where(eq(netSubnets.id, id)).get();
     if (!cur) throw notFound('subnet', id);
     let gateway: bigint | null = cur.gatewayIp === null ? null : parseAddr(cur.gatewayIp)!.value;
@@ -337,6 +340,9 @@ export function updateSubnet(nc: NetCtx, ctx: RequestContext, id: string, input:
       .set({ ...set, revision: cur.revision + 1, updatedAt: Math.max(now, cur.updatedAt) })
       .where(eq(netSubnets.id, id))
       .run();
+    if (set.enableDhcp === true && !cur.enableDhcp) {
+      ensureDhcpAddress(nc, tx, visibleNetwork(nc, ctx, cur.networkId), tx.select().from(netSubnets).where(eq(netSubnets.id, id)).get()!);
+    } else if (set.enableDhcp === false && cur.enableDhcp) releaseDhcpAddress(nc, tx, cur.networkId, id);
     enqueueDhcp(nc, tx, cur.networkId);
     return loadSubnet(tx, id);
   });

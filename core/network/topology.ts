@@ -4,6 +4,7 @@ import type { RequestContext } from '../context.js';
 import { netAutoTopologies, netNetworks, netSubnetPools, netSubnets } from '../db/schema/network.js';
 import { errors } from '../errors.js';
 import { badRequest, ownerFor, type NetCtx } from './context.js';
+import { ipamTransaction } from './ipam.js';
 import { createNetwork, deleteNetwork } from './networks.js';
 import { addRouterInterface, createRouter, deleteRouter, removeRouterInterface } from './routers.js';
 import { ensureDefaultFor } from './security-groups.js';
@@ -34,7 +35,7 @@ export interface BootstrapTopology {
 export function bootstrapTopology(nc: NetCtx, adminProjectId: string, demoProjectId: string): BootstrapTopology {
   // One transaction: gateways of a fleet start together, and on PostgreSQL every transaction holds the
   // fleet-wide write lock, so exactly one of them builds the topology and the others find it.
-  return nc.db.transaction(() => buildTopologyOnce(nc, adminProjectId, demoProjectId));
+  return ipamTransaction(nc, () => buildTopologyOnce(nc, adminProjectId, demoProjectId));
 }
 
 function buildTopologyOnce(nc: NetCtx, adminProjectId: string, demoProjectId: string): BootstrapTopology {

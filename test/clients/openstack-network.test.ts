@@ -106,8 +106,14 @@ describe('openstack network CLI and openstacksdk against skybridge', { timeout: 
 
     // OSC 6.0's `quota show` and `quota set` also open the compute and volume clients, so they need those
     // services in the catalog; `quota list --network` talks to Neutron alone.
-    const quota = await os.json<Row[]>(['quota', 'list', '--network', '--detail', '--project', 'demo'], ADMIN);
+    const [quota, dhcpPorts] = await Promise.all([
+      os.json<Row[]>(['quota', 'list', '--network', '--detail', '--project', 'demo'], ADMIN),
+      os.json<Row[]>(['port', 'list', '--network', net, '--device-owner', 'network:dhcp', '--long'], ADMIN),
+    ]);
     expect(quota.find((q) => q.Resource === 'networks')).toMatchObject({ Limit: 100 });
+    // The DHCP port, made with the first DHCP-enabled subnet, holds the first address of each such subnet's pool.
+    expect(dhcpPorts).toHaveLength(1);
+    expect(text(dhcpPorts[0]!['Fixed IP Addresses'])).toContain('192.168.50.10');
 
     await Promise.all([
       os.ok(['floating', 'ip', 'delete', String(fip.id)], DEMO),
@@ -131,7 +137,8 @@ port = conn.network.create_port(network_id=net.id, name='sdk-port')
 out['port_ips'] = [f['ip_address'] for f in port.fixed_ips]
 out['port_status'] = port.status
 out['found'] = conn.network.find_network('sdk-net').id == net.id
-out['ports_on_net'] = [p.name for p in conn.network.ports(network_id=net.id)]
+out['ports_on_net'] = [p.name for p in conn.network.ports(network_id=net.id) if p.device_owner != 'network:dhcp']
+out['dhcp_ips'] = [f['ip_address'] for p in admin.network.ports(network_id=net.id, device_owner='network:dhcp') for f in p.fixed_ips]
 sg = conn.network.create_security_group(name='sdk-sg')
 rule = conn.network.create_security_group_rule(security_group_id=sg.id, direction='ingress', protocol='tcp', port_range_min=80, port_range_max=80)
 out['rule'] = rule.port_range_min
@@ -174,12 +181,13 @@ print(json.dumps(out))
 `;
     const out = JSON.parse(await python(code, { OS_CLIENT_CONFIG_FILE: os.configFile })) as Row;
     expect(out).toMatchObject({
-      port_ips: ['10.123.0.2'],
+      port_ips: ['10.123.0.3'],
+      dhcp_ips: ['10.123.0.2'],
       port_status: 'DOWN',
       found: true,
       ports_on_net: ['sdk-port'],
       rule: 80,
-      fip: '10.123.0.2',
+      fip: '10.123.0.3',
       ext: true,
       cloud: ['cloud-net', '10.124.0.0/24', 'cloud-r', true],
       alt_get: 'not found',

@@ -153,8 +153,15 @@ describe('networks, subnets and list queries', () => {
     const carved = (await ok(alt, 'POST', '/v2.0/subnets', { subnet: { network_id: n.id, ip_version: 4, subnetpool_id: pool.id } })).subnet;
     expect(carved.cidr).toBe('10.80.0.0/24');
     const port = (await ok(alt, 'POST', '/v2.0/ports', { port: { network_id: n.id } })).port;
-    expect(port.fixed_ips.map((x: Body) => x.ip_address)).toContain('192.168.10.100');
+    // The first address of the pool is the DHCP port's: made with the first DHCP-enabled subnet, given one on each further subnet.
+    expect(port.fixed_ips.map((x: Body) => x.ip_address)).toContain('192.168.10.101');
     expect(port.fixed_ips.some((x: Body) => x.ip_address.startsWith('fd00:10::'))).toBe(true);
+    const dhcp = (await ok(admin, 'GET', `/v2.0/ports?network_id=${n.id}&device_owner=network:dhcp`)).ports as Body[];
+    expect(dhcp).toHaveLength(1);
+    expect(dhcp[0]).toMatchObject({ project_id: altProject, 'binding:host_id': 'skybridge', security_groups: [] });
+    expect(dhcp[0]!.device_id).toBe(`dhcp${dhcp[0]!.device_id.slice(4, 40)}-${n.id}`);
+    expect(dhcp[0]!.fixed_ips.map((x: Body) => x.ip_address)).toEqual(expect.arrayContaining(['192.168.10.100', '192.168.11.1', '10.80.0.2']));
+    expect(dhcp[0]!.fixed_ips.some((x: Body) => x.ip_address.startsWith('fd00:10::'))).toBe(true);
     neutronError(await api(alt, 'DELETE', `/v2.0/subnets/${s.id}`), 409, 'SubnetInUse');
     neutronError(await api(alt, 'DELETE', `/v2.0/networks/${n.id}`), 409, 'NetworkInUse');
     await ok(alt, 'DELETE', `/v2.0/ports/${port.id}`, undefined, 204);
@@ -192,6 +199,48 @@ describe('ports and agents', () => {
     const two = (await ok(demo, 'POST', '/v2.0/ports', { ports: [{ network_id: priv.id }, { network_id: priv.id }] })).ports as Body[];
     expect(two).toHaveLength(2);
     for (const p of two) await ok(demo, 'DELETE', `/v2.0/ports/${p.id}`, undefined, 204);
+  });
+
+  it('100 concurrent port creates (some failing among them) get distinct addresses, the lowest of the pool, and the failures take none', async () => {
+    const net = (await ok(demo, 'POST', '/v2.0/networks', { network: { name: 'concurrent' } })).network;
+    const sub = (await ok(demo, 'POST', '/v2.0/subnets', { subnet: { network_id: net.id, ip_version: 4, cidr: '10.77.0.0/24' } })).subnet;
+    const taken = (await ok(demo, 'POST', '/v2.0/ports', { port: { network_id: net.id } })).port;
+    // .2 is the DHCP port's.
+    expect(taken.fixed_ips).toEqual([{ subnet_id: sub.id, ip_address: '10.77.0.3' }]);
+    // Every tenth create asks for a MAC already on the network: it fails inside the same commit batch as the others.
+    const results = await Promise.all(
+      Array.from({ length: 110 }, (_, i) => api(demo, 'POST', '/v2.0/ports', { port: { network_id: net.id, ...(i % 11 === 5 ? { mac_address: taken.mac_address } : {}) } })),
+    );
+    const made = results.filter((r) => r.status === 201).map((r) => r.body.port as Body);
+    expect(made).toHaveLength(100);
+    for (const r of results.filter((x) => x.status !== 201)) neutronError(r, 409, 'MacAddressInUse');
+    const addrs = made.map((p) => p.fixed_ips[0].ip_address as string);
+    expect(new Set(addrs).size).toBe(100);
+    const want = Array.from({ length: 100 }, (_, i) => `10.77.0.${i + 4}`);
+    expect([...addrs].sort()).toEqual([...want].sort());
+    const listed = (await ok(demo, 'GET', `/v2.0/ports?network_id=${net.id}`)).ports as Body[];
+    expect(listed).toHaveLength(102);
+    // A freed address in the middle is the next one handed out.
+    const mid = made.find((p) => p.fixed_ips[0].ip_address === '10.77.0.50')!;
+    await ok(demo, 'DELETE', `/v2.0/ports/${mid.id}`, undefined, 204);
+    expect((await ok(demo, 'POST', '/v2.0/ports', { port: { network_id: net.id } })).port.fixed_ips[0].ip_address).toBe('10.77.0.50');
+    neutronError(await api(demo, 'DELETE', `/v2.0/networks/${net.id}`), 409, 'NetworkInUse');
+    for (const p of (await ok(demo, 'GET', `/v2.0/ports?network_id=${net.id}`)).ports as Body[]) await ok(demo, 'DELETE', `/v2.0/ports/${p.id}`, undefined, 204);
+    await ok(demo, 'DELETE', `/v2.0/networks/${net.id}`, undefined, 204);
+  });
+
+  it('a port create racing its network delete answers 201 or NetworkNotFound, never a server error', async () => {
+    const net = (await ok(demo, 'POST', '/v2.0/networks', { network: { name: 'racing' } })).network;
+    await ok(demo, 'POST', '/v2.0/subnets', { subnet: { network_id: net.id, ip_version: 4, cidr: '10.78.0.0/24' } });
+    const [created, deleted] = await Promise.all([api(demo, 'POST', '/v2.0/ports', { port: { network_id: net.id } }), api(demo, 'DELETE', `/v2.0/networks/${net.id}`)]);
+    if (created.status === 201) {
+      expect(deleted.status).toBe(409);
+      await ok(demo, 'DELETE', `/v2.0/ports/${created.body.port.id}`, undefined, 204);
+      await ok(demo, 'DELETE', `/v2.0/networks/${net.id}`, undefined, 204);
+    } else {
+      neutronError(created, 404, 'NetworkNotFound');
+      expect(deleted.status).toBe(204);
+    }
   });
 
   it('agents: OVS, DHCP, metadata per host and L3 on the network host, alive; admin_state_up settable; members refused', async () => {

@@ -46,7 +46,7 @@ interface Collection {
   tagType?: Taggable;
   list(c: C, scope: ListScope): v.Wire[];
   show(c: C, id: string): v.Wire;
-  create(c: C, body: Record<string, unknown>): v.Wire;
+  create(c: C, body: Record<string, unknown>): v.Wire | Promise<v.Wire>;
   /** All-or-nothing bulk create; default: create one by one, deleting what was made when one fails. */
   createMany?(c: C, bodies: Array<Record<string, unknown>>): v.Wire[];
   update?(c: C, id: string, body: Record<string, unknown>): v.Wire;
@@ -119,7 +119,7 @@ export function createNeutronApp(deps: NeutronDeps): Hono<OpenStackEnv> {
         return net.listPorts(ctxOf(c), s).map((p) => v.portView(p, o));
       },
       show: (c, i) => v.portView(net.getPort(ctxOf(c), i), opts(c)),
-      create: (c, b) => v.portView(net.createPort(ctxOf(c), req.toCreatePort(b)), opts(c)),
+      create: async (c, b) => v.portView(await net.createPortBatched(ctxOf(c), req.toCreatePort(b)), opts(c)),
       createMany: (c, bs) => net.createPorts(ctxOf(c), bs.map(req.toCreatePort)).map((p) => v.portView(p, opts(c))),
       update: (c, i, b) => v.portView(net.updatePort(ctxOf(c), i, req.toUpdatePort(b)), opts(c)),
       remove: (c, i) => net.deletePort(ctxOf(c), i),
@@ -229,11 +229,11 @@ export function createNeutronApp(deps: NeutronDeps): Hono<OpenStackEnv> {
       auth,
       named(col.ops.create, async (c: C) => {
         const { items, bulk } = req.resourceBodies(await body(c), col.singular, col.plural);
-        if (!bulk) return c.json({ [col.singular]: col.create(c, items[0]!) }, 201);
+        if (!bulk) return c.json({ [col.singular]: await col.create(c, items[0]!) }, 201);
         if (col.createMany) return c.json({ [col.plural]: col.createMany(c, items) }, 201);
         const made: v.Wire[] = [];
         try {
-          for (const it of items) made.push(col.create(c, it));
+          for (const it of items) made.push(await col.create(c, it));
         } catch (e) {
           // Neutron's emulated bulk: what was made is removed, the request fails as a whole.
           for (const m of made.reverse()) {
