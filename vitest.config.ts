@@ -6,6 +6,9 @@ const shared = { testTimeout: 60_000, hookTimeout: 60_000, pool: 'forks' as cons
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // vitest's default is one worker per core less one, so a 2-core machine runs every file in turn; the
+    // real-client and multi-process files mostly wait on child processes, and two workers halve the run.
+    maxWorkers: 2,
     projects: [
       {
         test: {
