@@ -14,6 +14,7 @@ import { computeRules } from '../policy/compute-rules.js';
 import type { ComputeNetworking } from './ports.js';
 import { statusOf } from './states.js';
 import { DEFAULT_QUOTAS, type ComputeSettings, type Instance, type QuotaResource } from './types.js';
+import { prepareComputeStatements, type ComputeStatements } from './statements.js';
 
 /** Writes a job inside a transaction (the job outbox by default). */
 export type ComputeEnqueue = <N extends JobName>(tx: DbOrTx, name: N, payload: JobPayloads[N], opts?: EnqueueOptions) => string;
@@ -45,6 +46,7 @@ export interface ComputeContext {
   serviceDownMs: number;
   maxAttempts: number;
   defaultZone: string;
+  stmts: ComputeStatements;
   now(): number;
 }
 
@@ -217,6 +219,7 @@ export function buildContext(deps: ComputeServiceDeps): ComputeContext {
     serviceDownMs: (deps.settings?.serviceDownSeconds ?? 60) * 1000,
     maxAttempts: deps.settings?.maxAttempts ?? 3,
     defaultZone: deps.settings?.defaultZone ?? 'nova',
+    stmts: prepareComputeStatements(deps.db),
     now: () => clock.now(),
   };
 }

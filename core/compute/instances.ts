@@ -276,11 +276,15 @@ export function listServers(cc: ComputeContext, ctx: RequestContext, opts: ListS
     if (!vms.length) return { instances: [], hasMore: false };
     cond.push(inArray(cmpInstances.vmState, vms));
   }
-  let rows = cc.db
-    .select()
-    .from(cmpInstances)
-    .where(and(...cond))
-    .all();
+  // The plain listing of a project's live servers (what clients ask nearly always) runs prepared statements.
+  const plain = cond.length === 2 && !opts.allTenants && !opts.deleted && opts.changesSince === undefined;
+  let rows = plain
+    ? cc.stmts.liveOfProject(projectOf(ctx))
+    : cc.db
+        .select()
+        .from(cmpInstances)
+        .where(and(...cond))
+        .all();
   if (opts.status?.length) rows = rows.filter((r) => statusMatches(r.vmState, r.taskState, opts.status!));
   if (opts.flavor) {
     const f = opts.flavor.slice(opts.flavor.lastIndexOf('/') + 1);
@@ -299,7 +303,14 @@ export function listServers(cc: ComputeContext, ctx: RequestContext, opts: ListS
     rows = rows.filter((r) => addressList(r.addresses).some((a) => a.version === 6 && re.test(a.addr)));
   }
   const tagMap = new Map<string, string[]>();
-  const ids = rows.map((r) => r.id);
+  const ids = plain ? [] : rows.map((r) => r.id);
+  if (plain) {
+    for (const t of cc.stmts.tagsOfLive(projectOf(ctx))) {
+      const l = tagMap.get(t.instanceId) ?? [];
+      l.push(t.tag);
+      tagMap.set(t.instanceId, l);
+    }
+  }
   for (let i = 0; i < ids.length; i += 500) {
     for (const t of cc.db
       .select()

@@ -80,8 +80,7 @@ export function registerActionRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDeps):
       compute.rebuildServer(d.ctx(c), id, { imageRef, name: str(a, 'name', { max: 255 }), metadata: stringMap(a, 'metadata'), ...(a.description !== undefined ? { description: (a.description as string | null) ?? null } : {}) });
       const s = compute.getServer(d.ctx(c), id);
       const view = serverDetail(d.view(c), s);
-      if (typeof a.adminPass === 'string') view.adminPass = a.adminPass;
-      return c.json({ server: view }, 202);
+      return c.json({ server: typeof a.adminPass === 'string' ? { ...view, adminPass: a.adminPass } : view }, 202);
     },
     createImage: (c, id, arg) => {
       const a = obj('createImage', arg);
