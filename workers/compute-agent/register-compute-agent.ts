@@ -131,8 +131,8 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
         if (inst.taskState === TASK.SCHEDULING && !c.buildStep(instanceId, host, TASK.SCHEDULING, TASK.NETWORKING, 10)) return;
         inst = c.loadInstance(instanceId)!;
         if (inst.taskState === TASK.NETWORKING) {
-          await allocate(inst, host);
-          if (!c.buildStep(instanceId, host, TASK.NETWORKING, TASK.BLOCK_DEVICE_MAPPING, 30)) return;
+          const addresses = await bind(inst, host);
+          if (!c.buildStep(instanceId, host, TASK.NETWORKING, TASK.BLOCK_DEVICE_MAPPING, 30, addresses)) return;
         }
         inst = c.loadInstance(instanceId)!;
         if (inst.taskState === TASK.BLOCK_DEVICE_MAPPING) {
@@ -161,12 +161,17 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
     }
   });
 
-  async function allocate(inst: Instance, host: string): Promise<void> {
-    if (!networking) return;
+  /** Binds the instance's ports; their addresses, or undefined without networking. */
+  async function bind(inst: Instance, host: string): Promise<Awaited<ReturnType<ComputeNetworking['allocate']>> | undefined> {
+    if (!networking) return undefined;
     const row = c.loadRow(inst.id);
-    if (!row || row.requestedNetworks === 'none') return;
-    const addresses = await networking.allocate({ instanceId: inst.id, projectId: inst.projectId, host, requested: row.requestedNetworks, securityGroups: inst.securityGroups, ...(inst.availabilityZone ? { zone: inst.availabilityZone } : {}) });
-    c.setAddresses(inst.id, addresses);
+    if (!row || row.requestedNetworks === 'none') return undefined;
+    return networking.allocate({ instanceId: inst.id, projectId: inst.projectId, host, requested: row.requestedNetworks, securityGroups: inst.securityGroups, ...(inst.availabilityZone ? { zone: inst.availabilityZone } : {}) });
+  }
+
+  async function allocate(inst: Instance, host: string): Promise<void> {
+    const addresses = await bind(inst, host);
+    if (addresses) c.setAddresses(inst.id, addresses);
   }
 
   const POWER_ACTIONS: Record<string, { op: PowerOp; vmState: string; powerState: number }> = {
