@@ -38,8 +38,11 @@ function addressesView(s: Instance) {
 
 const PROGRESS = new Set(['ACTIVE', 'BUILD', 'REBUILD', 'RESIZE', 'VERIFY_RESIZE', 'MIGRATING']);
 
-/** One server in full, as the microversion shapes it. `hostStatus` is shown to admins from 2.16. */
-export function serverDetail(v: ViewContext, s: Instance, opts: { hostStatus?: string } = {}) {
+/**
+ * One server in full, as the microversion shapes it. `hostStatus` is shown to admins from 2.16; `hostId`,
+ * when given, is the server's already hashed hostId (a list hashes each project/host pair once).
+ */
+export function serverDetail(v: ViewContext, s: Instance, opts: { hostStatus?: string; hostId?: string } = {}) {
   const mv = v.mv;
   // During a resize awaiting confirmation the new flavor is the one shown.
   const f = s.flavor;
@@ -58,7 +61,7 @@ export function serverDetail(v: ViewContext, s: Instance, opts: { hostStatus?: s
     tenant_id: s.projectId,
     user_id: s.userId,
     metadata: s.metadata,
-    hostId: hostIdOf(s.projectId, s.host),
+    hostId: opts.hostId ?? hostIdOf(s.projectId, s.host),
     image: s.imageId ? { id: s.imageId, links: [{ rel: 'bookmark', href: `${v.base}/images/${s.imageId}` }] } : '',
     flavor,
     created: isoZ(s.createdAt),
