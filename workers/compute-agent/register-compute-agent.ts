@@ -128,16 +128,18 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
     const unshelve = inst.taskState === TASK.UNSHELVING;
     try {
       if (!unshelve) {
-        if (inst.taskState === TASK.SCHEDULING && !c.buildStep(instanceId, host, TASK.SCHEDULING, TASK.NETWORKING, 10)) return;
+        // Progress stays 0 while building, as Nova's libvirt driver leaves it: `openstack server create --wait`
+        // writes every non-zero progress to stdout, which breaks `-f json` output.
+        if (inst.taskState === TASK.SCHEDULING && !c.buildStep(instanceId, host, TASK.SCHEDULING, TASK.NETWORKING, 0)) return;
         inst = c.loadInstance(instanceId)!;
         if (inst.taskState === TASK.NETWORKING) {
           const addresses = await bind(inst, host);
-          if (!c.buildStep(instanceId, host, TASK.NETWORKING, TASK.BLOCK_DEVICE_MAPPING, 30, addresses)) return;
+          if (!c.buildStep(instanceId, host, TASK.NETWORKING, TASK.BLOCK_DEVICE_MAPPING, 0, addresses)) return;
         }
         inst = c.loadInstance(instanceId)!;
         if (inst.taskState === TASK.BLOCK_DEVICE_MAPPING) {
           await fetchImage(host, inst);
-          if (!c.buildStep(instanceId, host, TASK.BLOCK_DEVICE_MAPPING, TASK.SPAWNING, 60)) return;
+          if (!c.buildStep(instanceId, host, TASK.BLOCK_DEVICE_MAPPING, TASK.SPAWNING, 0)) return;
         }
         inst = c.loadInstance(instanceId)!;
         if (inst.taskState !== TASK.SPAWNING) return;
