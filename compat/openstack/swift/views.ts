@@ -101,3 +101,11 @@ export function readSystemMetadata(h: Headers): SystemMetadata {
   if (ex) sm.expires = ex;
   return sm;
 }
+
+/** The quoted etags Swift adds to a large object's listing entry (`slo_etag`, and `s3_etag` for an S3 multipart object). */
+export function largeObjectEtags(e: { kind: string; swiftEtag: string; etag: string }): Record<string, string> {
+  const extra: Record<string, string> = {};
+  if (e.kind === 'slo' || e.kind === 'multipart') extra.slo_etag = `"${e.swiftEtag}"`;
+  if (e.kind === 'multipart') extra.s3_etag = `"${e.etag}"`;
+  return extra;
+}

@@ -6,15 +6,13 @@ import { checkMetadata, readMetaHeaders } from '../headers.js';
 import { formatContainerListing, negotiateFormat, type ObjectListEntry, type SubdirEntry } from '../listing.js';
 import { cleanAcl, parseListing } from '../request-parse.js';
 import { access, callerMayWrite, containerRef, respond, type SwiftRequest } from '../request.js';
-import { STORAGE_POLICY, containerHeaders } from '../views.js';
+import { STORAGE_POLICY, containerHeaders, largeObjectEtags } from '../views.js';
 import { readVersionsEnabled } from './versions.js';
 
 /** Listing entry view: Swift lists a large object's Swift etag as `hash` and adds the quoted forms. */
 function entryView(e: ListingEntry): ObjectListEntry | SubdirEntry {
   if (e.type === 'prefix') return { subdir: e.prefix };
-  const extra: Record<string, string> = {};
-  if (e.kind === 'slo' || e.kind === 'multipart') extra.slo_etag = `"${e.swiftEtag}"`;
-  if (e.kind === 'multipart') extra.s3_etag = `"${e.etag}"`;
+  const extra = largeObjectEtags(e);
   return {
     name: e.name,
     hash: e.swiftEtag,

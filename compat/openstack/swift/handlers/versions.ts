@@ -4,7 +4,7 @@ import { SwiftError } from '../errors.js';
 import { listingTime } from '../headers.js';
 import { LISTING_LIMIT, isTrue } from '../request-parse.js';
 import { access, callerMayWrite, containerRef, respond, type SwiftRequest } from '../request.js';
-import { containerHeaders } from '../views.js';
+import { containerHeaders, largeObjectEtags } from '../views.js';
 
 /** The content type Swift lists (and serves) a delete marker with. */
 export const DELETE_MARKER_CONTENT_TYPE = 'application/x-deleted;swift_versions_deleted=1';
@@ -51,9 +51,7 @@ function versionItem(e: VersionSummary): Record<string, unknown> {
   if (e.type === 'deleteMarker') {
     return { name: e.name, hash: EMPTY_MD5, bytes: 0, content_type: DELETE_MARKER_CONTENT_TYPE, last_modified: listingTime(e.lastModified), version_id: e.versionId, is_latest: e.isLatest };
   }
-  const extra: Record<string, string> = {};
-  if (e.kind === 'slo' || e.kind === 'multipart') extra.slo_etag = `"${e.swiftEtag}"`;
-  if (e.kind === 'multipart') extra.s3_etag = `"${e.etag}"`;
+  const extra = largeObjectEtags(e);
   return {
     name: e.name,
     hash: e.swiftEtag,
