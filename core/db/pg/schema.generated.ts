@@ -480,6 +480,11 @@ export const impliedRoles = pgTable("implied_roles", {
   index("implied_roles_implied_idx").on(t.implied_role_id),
 ]);
 
+export const jobConsumers = pgTable("job_consumers", {
+  holder: textC("holder").primaryKey(),
+  beat_at: bigint("beat_at", { mode: 'number' }).notNull(),
+});
+
 export const jobs = pgTable("jobs", {
   id: textC("id").primaryKey(),
   name: textC("name").notNull(),
@@ -488,6 +493,7 @@ export const jobs = pgTable("jobs", {
   attempts: bigint("attempts", { mode: 'number' }).notNull().default(0),
   status: textC("status").notNull().default("pending"),
   locked_until: bigint("locked_until", { mode: 'number' }),
+  locked_by: textC("locked_by"),
   last_error: textC("last_error"),
   created_at: bigint("created_at", { mode: 'number' }).notNull(),
   updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
