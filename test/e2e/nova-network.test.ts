@@ -365,6 +365,27 @@ describe('metadata service (read as cloud-init reads it, through a signing proxy
     expect(((await byAddr.json()) as Json).uuid).toBe(id);
   });
 
+  it('a port attached with a device tag (2.49) shows it in os-interface from 2.70 and in meta_data.json devices; detached, it goes', async () => {
+    const at = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
+    fault(await nova(demo, 'POST', `/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet, tag: 'db' } }, at('2.48')), 400, 'badRequest', /Additional properties are not allowed \('tag' was unexpected\)/);
+    fault(await nova(demo, 'POST', `/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet, tag: 'a/b' } }, at('2.49')), 400, 'badRequest', /does not match/);
+    fault(await nova(demo, 'POST', `/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet, tag: 'x'.repeat(61) } }, at('2.49')), 400, 'badRequest', /is too long/);
+    const r = await nova(demo, 'POST', `/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet, tag: 'db-nic' } }, at('2.70'));
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    const tagged = r.json.interfaceAttachment;
+    expect(tagged.tag).toBe('db-nic');
+    expect((await nova(demo, 'GET', `/servers/${id}/os-interface/${tagged.port_id}`, undefined, at('2.70'))).json.interfaceAttachment.tag).toBe('db-nic');
+    expect((await nova(demo, 'GET', `/servers/${id}/os-interface/${tagged.port_id}`, undefined, at('2.69'))).json.interfaceAttachment).not.toHaveProperty('tag');
+    const list = (await nova(demo, 'GET', `/servers/${id}/os-interface`, undefined, at('2.70'))).json.interfaceAttachments as Json[];
+    expect(list.map((i) => i.tag).sort()).toEqual(['db-nic', null]);
+
+    const meta = (await (await get('/openstack/latest/meta_data.json', signed())).json()) as Json;
+    expect(meta.devices).toEqual([{ type: 'nic', mac: tagged.mac_addr, bus: 'pci', address: expect.stringMatching(/^0000:00:[0-9a-f]{2}\.0$/), tags: ['db-nic'] }]);
+
+    expect((await nova(demo, 'DELETE', `/servers/${id}/os-interface/${tagged.port_id}`)).status).toBe(202);
+    expect(((await (await get('/openstack/latest/meta_data.json', signed())).json()) as Json).devices).toEqual([]);
+  });
+
   it('refuses unsigned, badly signed and mismatched requests as Nova does', async () => {
     expect((await get('/openstack/latest/meta_data.json', { 'X-Forwarded-For': ip })).status).toBe(403);
     const bad = await get('/openstack/latest/meta_data.json', { ...signed(), 'X-Instance-ID-Signature': sign('someone-else') });

@@ -21,7 +21,7 @@ export const metadataOperations: OperationRow[] = [
   row('listEc2Versions', '/', 'no guest needed'),
   row('listOpenStackVersions', '/openstack', 'no guest needed'),
   row('listOpenStackFiles', '/openstack/{version}', 'every request below names its guest with a signed X-Instance-ID, or a signed X-Metadata-Provider plus X-Forwarded-For (docs/metadata.md)'),
-  row('showMetaData', '/openstack/{version}/meta_data.json', 'uuid, name, hostname, public_keys, keys, launch_index, availability_zone, project_id, meta, random_seed, devices'),
+  row('showMetaData', '/openstack/{version}/meta_data.json', 'uuid, name, hostname, public_keys, keys, launch_index, availability_zone, project_id, meta, random_seed, devices (the tagged ports)'),
   row('showUserData', '/openstack/{version}/user_data'),
   row('showNetworkData', '/openstack/{version}/network_data.json', 'links, static networks with the default route, DNS'),
   row('showVendorData', '/openstack/{version}/vendor_data.json', 'empty'),
@@ -83,8 +83,20 @@ function metaData(m: GuestMetadata): Record<string, unknown> {
     availability_zone: i.availabilityZone,
     random_seed: randomBytes(512).toString('base64'),
     project_id: i.projectId,
-    devices: [],
+    devices: devices(m),
   };
+}
+
+/**
+ * Nova's `_handle_device_metadata`: one entry per tagged device, here the tagged ports (`nic`), in
+ * Nova's key order. The simulated hypervisor puts the guest's n-th port in PCI slot 3 + n, as libvirt
+ * numbers a guest's first NICs.
+ */
+function devices(m: GuestMetadata): unknown[] {
+  return m.ports.flatMap((p, n) => {
+    const tag = m.interfaceTags[p.portId];
+    return tag === undefined ? [] : [{ type: 'nic', mac: p.mac, bus: 'pci', address: `0000:00:${(3 + n).toString(16).padStart(2, '0')}.0`, tags: [tag] }];
+  });
 }
 
 /** nova/virt/netutils.py `get_network_metadata`: links, networks (static addresses with the default route), DNS services. */

@@ -82,7 +82,7 @@ export const novaOperations: OperationRow[] = [
   op('listInstanceActions', 'GET', `${S}/os-instance-actions`, true),
   op('showInstanceAction', 'GET', `${S}/os-instance-actions/{request_id}`, true, 'events for everyone from 2.51, host/hostId from 2.62'),
   op('listPortInterfaces', 'GET', `${S}/os-interface`, true, 'the ports Neutron has bound to the server'),
-  op('createInterface', 'POST', `${S}/os-interface`, true, 'net_id (with one fixed_ips address), port_id, or the project\'s only network; bound to the server\'s host with device_owner compute:<az>, synchronously; tag accepted from 2.49 but not kept (null from 2.70)'),
+  op('createInterface', 'POST', `${S}/os-interface`, true, 'net_id (with one fixed_ips address), port_id, or the project\'s only network; bound to the server\'s host with device_owner compute:<az>, synchronously; tag from 2.49, kept and shown from 2.70 and in the metadata devices'),
   op('showPortInterface', 'GET', `${S}/os-interface/{port_id}`, true),
   op('deletePortInterface', 'DELETE', `${S}/os-interface/{port_id}`, true, 'ports Nova made are deleted, ports the user brought only detached'),
   op('showServerPassword', 'GET', `${S}/os-server-password`, false, NOT_YET),

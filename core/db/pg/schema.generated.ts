@@ -349,6 +349,15 @@ export const cmpServices = pgTable("cmp_services", {
   uniqueIndex("cmp_services_uuid_uq").on(t.uuid),
 ]);
 
+export const cmpVirtualInterfaces = pgTable("cmp_virtual_interfaces", {
+  port_id: textC("port_id").primaryKey(),
+  instance_id: textC("instance_id").notNull(),
+  tag: textC("tag").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  index("cmp_virtual_interfaces_instance_idx").on(t.instance_id),
+]);
+
 export const credentials = pgTable("credentials", {
   id: textC("id").primaryKey(),
   user_id: textC("user_id").notNull(),

@@ -317,6 +317,22 @@ export const cmpServerGroupMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.groupId, t.instanceId] }), index('cmp_server_group_members_instance_idx').on(t.instanceId)],
 );
 
+/**
+ * A device tag on one of an instance's ports (Nova's `virtual_interfaces.tag`): given when the port was
+ * attached (`os-interface` from 2.49), shown by os-interface from 2.70 and in the metadata service's
+ * `devices`. The row goes when the port is detached or the instance deleted.
+ */
+export const cmpVirtualInterfaces = sqliteTable(
+  'cmp_virtual_interfaces',
+  {
+    portId: text('port_id').primaryKey(),
+    instanceId: text('instance_id').notNull(),
+    tag: text('tag').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('cmp_virtual_interfaces_instance_idx').on(t.instanceId)],
+);
+
 /** A one-time remote console token (the console proxy route accepts it once, before it expires). */
 export const cmpConsoleTokens = sqliteTable('cmp_console_tokens', {
   tokenHash: text('token_hash').primaryKey(),

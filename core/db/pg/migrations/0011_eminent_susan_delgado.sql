@@ -1,0 +1,8 @@
+CREATE TABLE "cmp_virtual_interfaces" (
+	"port_id" text COLLATE "C" PRIMARY KEY NOT NULL,
+	"instance_id" text COLLATE "C" NOT NULL,
+	"tag" text COLLATE "C" NOT NULL,
+	"created_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX "cmp_virtual_interfaces_instance_idx" ON "cmp_virtual_interfaces" USING btree ("instance_id");
