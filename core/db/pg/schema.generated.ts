@@ -286,6 +286,7 @@ export const cmpMigrations = pgTable("cmp_migrations", {
   dest_node: textC("dest_node"),
   dest_host: textC("dest_host"),
   requested_host: textC("requested_host"),
+  requested_op: textC("requested_op"),
   old_flavor_id: textC("old_flavor_id").notNull(),
   new_flavor_id: textC("new_flavor_id").notNull(),
   created_at: bigint("created_at", { mode: 'number' }).notNull(),

@@ -366,6 +366,11 @@ export const cmpMigrations = sqliteTable(
     destHost: text('dest_host'),
     /** The host the admin asked for (2.56 `host`, live `host`), if any. */
     requestedHost: text('requested_host'),
+    /**
+     * What an admin asked of a live migration in progress (`force-complete`, 2.22; `abort`, 2.24), for the
+     * agent running it to act on (Nova's `active_migrations` queue); an abort is never replaced.
+     */
+    requestedOp: text('requested_op', { enum: ['force-complete', 'abort'] }),
     oldFlavorId: text('old_flavor_id').notNull(),
     newFlavorId: text('new_flavor_id').notNull(),
     createdAt: ms('created_at').notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE `cmp_migrations` ADD `requested_op` text;

@@ -1,0 +1,1 @@
+ALTER TABLE "cmp_migrations" ADD COLUMN "requested_op" text COLLATE "C";
