@@ -118,7 +118,8 @@ export interface GuestPort {
   networkId: string;
   mac: string;
   mtu: number;
-  addresses: Array<{ address: string; version: 4 | 6; cidr: string; gateway: string | null; dns: string[] }>;
+  /** Each fixed address with the floating IPs associated with it (the metadata's `public-ipv4`). */
+  addresses: Array<{ address: string; version: 4 | 6; cidr: string; gateway: string | null; dns: string[]; floatingIps: string[] }>;
 }
 
 /** What `POST /servers/{id}/os-interface` asks for. */

@@ -359,6 +359,17 @@ describe('metadata service (read as cloud-init reads it, through a signing proxy
     expect(await (await get('/2009-04-04/user-data', signed())).text()).toBe('#cloud-config\nhostname: g1\n');
     expect(await (await get('/latest/meta-data/ami-id', signed())).text()).toMatch(/^ami-[0-9a-f]{17}$/);
 
+    // public-ipv4 is the floating IP associated with the guest's port, as Nova answers it; empty without one.
+    expect(await (await get('/latest/meta-data/public-ipv4', signed())).text()).toBe('');
+    const publicNet = (await neutron(admin, 'GET', '/networks?name=public')).json.networks[0].id;
+    const port = (await neutron(demo, 'GET', `/ports?device_id=${id}`)).json.ports[0];
+    const fip = await neutron(demo, 'POST', '/floatingips', { floatingip: { floating_network_id: publicNet, port_id: port.id } });
+    expect(fip.status, JSON.stringify(fip.json)).toBe(201);
+    expect(await (await get('/latest/meta-data/public-ipv4', signed())).text()).toBe(fip.json.floatingip.floating_ip_address);
+    expect(await (await get('/2009-04-04/meta-data/public-ipv4', signed())).text()).toBe(fip.json.floatingip.floating_ip_address);
+    expect((await neutron(demo, 'PUT', `/floatingips/${fip.json.floatingip.id}`, { floatingip: { port_id: null } })).status).toBe(200);
+    expect(await (await get('/latest/meta-data/public-ipv4', signed())).text()).toBe('');
+
     // neutron-metadata-agent's other form: the guest's address, vouched for by the signed network id.
     const byAddr = await get('/openstack/latest/meta_data.json', { 'X-Forwarded-For': ip, 'X-Metadata-Provider': privateNet, 'X-Metadata-Provider-Signature': sign(privateNet) });
     expect(byAddr.status).toBe(200);

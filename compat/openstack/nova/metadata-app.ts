@@ -27,7 +27,7 @@ export const metadataOperations: OperationRow[] = [
   row('showVendorData', '/openstack/{version}/vendor_data.json', 'empty'),
   row('showVendorData2', '/openstack/{version}/vendor_data2.json', 'empty'),
   row('listEc2MetaData', '/{version}/meta-data/', 'ami-id, instance-id, hostname, local-ipv4, placement/, public-keys/, security-groups, …'),
-  row('showEc2MetaDataItem', '/{version}/meta-data/{path}', 'public-keys/0/openssh-key; public-ipv4 is empty'),
+  row('showEc2MetaDataItem', '/{version}/meta-data/{path}', 'public-keys/0/openssh-key, public-ipv4 (the floating IP of the guest\'s port)'),
   row('showEc2UserData', '/{version}/user-data'),
 ];
 
@@ -129,7 +129,10 @@ function networkData(m: GuestMetadata): Record<string, unknown> {
 function ec2Tree(m: GuestMetadata): Record<string, unknown> {
   const i = m.instance;
   const host = `${i.hostname}.${DHCP_DOMAIN}`;
-  const v4 = m.ports.flatMap((p) => p.addresses).find((a) => a.version === 4)?.address ?? '';
+  const fixed4 = m.ports.flatMap((p) => p.addresses).filter((a) => a.version === 4);
+  const v4 = fixed4[0]?.address ?? '';
+  // Nova's `get_ec2_ip_info`: the first floating IP of the guest's fixed IPv4 addresses.
+  const public4 = fixed4.flatMap((a) => a.floatingIps)[0] ?? '';
   const tree: Record<string, unknown> = {
     'ami-id': m.imageEc2Id ?? '',
     'ami-launch-index': String(i.launchIndex),
@@ -143,7 +146,7 @@ function ec2Tree(m: GuestMetadata): Record<string, unknown> {
     'local-ipv4': v4,
     placement: { 'availability-zone': i.availabilityZone ?? '' },
     'public-hostname': host,
-    'public-ipv4': '',
+    'public-ipv4': public4,
     'reservation-id': i.reservationId,
     'security-groups': i.securityGroups.join('\n'),
   };
