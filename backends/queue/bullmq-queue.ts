@@ -108,7 +108,15 @@ export class BullMqQueue implements JobQueue {
         settings: { backoffStrategy: (attemptsMade: number) => this.retry.backoffMs(attemptsMade) },
       });
       worker.on('error', (e) => this.logger.error({ err: describeError(e), job: name }, 'job worker error'));
-      worker.on('failed', (job, e) => this.logger.warn({ err: describeError(e), job: name, job_id: job?.id }, 'job attempt failed'));
+      worker.on('failed', (job, e) => {
+        this.logger.warn({ err: describeError(e), job: name, job_id: job?.id }, 'job attempt failed');
+        // Failed for good (attempts spent, or stalled too often): the outbox row says so, so recovery acts on its instance.
+        if (job?.id)
+          void job
+            .isFailed()
+            .then((final) => (final ? this.store.failRelayed(fromBullJobId(job.id!), describeError(e)) : undefined))
+            .catch((err: unknown) => this.logger.warn({ err: describeError(err), job: name, job_id: job.id }, 'job queue: could not record a failed job'));
+      });
       this.workers.push(worker);
     }
     this.nudge();

@@ -155,6 +155,10 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
         .run();
     },
 
+    async failRelayed(id, error) {
+      db.update(jobs).set({ status: 'failed', lastError: clip(error), updatedAt: clock() }).where(and(eq(jobs.id, id), eq(jobs.status, 'relayed'))).run();
+    },
+
     async counts() {
       return db
         .select({ name: jobs.name, status: jobs.status, count: sql<number>`count(*)` })

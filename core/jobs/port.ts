@@ -128,6 +128,8 @@ export interface OutboxStore {
   claimForRelay(opts: { limit: number; leaseMs: number; now?: number }): Promise<OutboxJob[]>;
   /** Marks jobs handed to another queue, so they are not relayed again. */
   markRelayed(ids: readonly string[]): Promise<void>;
+  /** A relayed job the other queue gave up on for good: `failed` with the error, so crash recovery stops waiting for it. */
+  failRelayed(id: string, error: string): Promise<void>;
   /** Deletes finished (`done`, `failed`, `relayed`) rows last changed before `before`; returns how many. */
   prune(before: number): Promise<number>;
 }
