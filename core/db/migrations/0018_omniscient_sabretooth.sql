@@ -1,8 +1,0 @@
-CREATE TABLE `cmp_virtual_interfaces` (
-	`port_id` text PRIMARY KEY NOT NULL,
-	`instance_id` text NOT NULL,
-	`tag` text NOT NULL,
-	`created_at` integer NOT NULL
-);
---> statement-breakpoint
-CREATE INDEX `cmp_virtual_interfaces_instance_idx` ON `cmp_virtual_interfaces` (`instance_id`);

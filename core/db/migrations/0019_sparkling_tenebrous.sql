@@ -1,1 +1,0 @@
-ALTER TABLE `cmp_migrations` ADD `requested_op` text;

@@ -1,1 +1,0 @@
-ALTER TABLE "cmp_migrations" ADD COLUMN "requested_op" text COLLATE "C";
