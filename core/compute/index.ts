@@ -44,7 +44,7 @@ const migrationSteps = {
   instanceMigration: migrations.instanceMigration,
   liveMigrationRequest: migrations.liveMigrationRequest,
 };
-const conductorSteps = { ...conductor, ...migrationSteps };
+const conductorSteps = { ...conductor, ...migrationSteps, tagBootPorts: interfaces.tagBootPorts };
 
 /** The conductor's face: what the scheduler and compute agents call to read work and report state (no policy: they are trusted services). */
 export type Conductor = {

@@ -36,6 +36,29 @@ export function interfaceTags(cc: ComputeContext, instanceId: string): Map<strin
   return new Map(rows.map((r) => [r.portId, r.tag]));
 }
 
+/**
+ * Keeps the device tags a server was created with (`networks[].tag`, 2.32) on the ports its build
+ * bound: a requested port by id, a requested network by the next of the server's ports on it, in the
+ * order the build made them. Idempotent (a re-delivered build tags the same ports).
+ */
+export function tagBootPorts(cc: ComputeContext, instanceId: string): void {
+  const row = cc.db.select({ requested: cmpInstances.requestedNetworks }).from(cmpInstances).where(eq(cmpInstances.id, instanceId)).get();
+  if (!row || !Array.isArray(row.requested) || !row.requested.some((r) => r.tag !== undefined) || !cc.networking) return;
+  const free = cc.networking.interfaces(instanceId);
+  const taken = new Set<string>();
+  const tags: Array<{ portId: string; tag: string }> = [];
+  for (const r of row.requested) {
+    const port = r.portId ? free.find((i) => i.portId === r.portId) : free.find((i) => i.networkId === r.networkId && !taken.has(i.portId));
+    if (!port) continue;
+    taken.add(port.portId);
+    if (r.tag !== undefined) tags.push({ portId: port.portId, tag: r.tag });
+  }
+  const now = cc.now();
+  cc.db.transaction((tx) => {
+    for (const t of tags) tx.insert(cmpVirtualInterfaces).values({ ...t, instanceId, createdAt: now }).onConflictDoNothing().run();
+  });
+}
+
 /** The instance's interfaces as the network reports them, with the tags compute keeps. */
 function tagged(cc: ComputeContext, instanceId: string, ifaces: InstanceInterface[]): InstanceInterface[] {
   const tags = interfaceTags(cc, instanceId);

@@ -397,6 +397,21 @@ describe('metadata service (read as cloud-init reads it, through a signing proxy
     expect(((await (await get('/openstack/latest/meta_data.json', signed())).json()) as Json).devices).toEqual([]);
   });
 
+  it('networks[].tag at create (2.32-2.36, 2.42+) tags the boot port: os-interface at 2.70 and meta_data.json devices show it', async () => {
+    const at = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
+    const body = (name: string) => ({ server: { name, imageRef: IMAGE, flavorRef: '1', networks: [{ uuid: privateNet, tag: 'boot-nic' }, { uuid: privateNet }] } });
+    for (const v of ['2.31', '2.37']) fault(await nova(demo, 'POST', '/servers', body('untaggable'), at(v)), 400, 'badRequest', /Additional properties are not allowed \('tag' was unexpected\)/);
+    const r = await nova(demo, 'POST', '/servers', body('tagged-boot'), at('2.42'));
+    expect(r.status, JSON.stringify(r.json)).toBe(202);
+    const bootId = r.json.server.id;
+    await waitStatus(demo, bootId, 'ACTIVE');
+    const ifaces = (await nova(demo, 'GET', `/servers/${bootId}/os-interface`, undefined, at('2.70'))).json.interfaceAttachments as Json[];
+    expect(ifaces.map((i) => i.tag).sort()).toEqual(['boot-nic', null]);
+    const tagged = ifaces.find((i) => i.tag === 'boot-nic')!;
+    const meta = (await (await get('/openstack/latest/meta_data.json', { 'X-Instance-ID': bootId, 'X-Tenant-ID': demoProject, 'X-Instance-ID-Signature': sign(bootId) })).json()) as Json;
+    expect(meta.devices).toEqual([expect.objectContaining({ type: 'nic', mac: tagged.mac_addr, tags: ['boot-nic'] })]);
+  });
+
   it('refuses unsigned, badly signed and mismatched requests as Nova does', async () => {
     expect((await get('/openstack/latest/meta_data.json', { 'X-Forwarded-For': ip })).status).toBe(403);
     const bad = await get('/openstack/latest/meta_data.json', { ...signed(), 'X-Instance-ID-Signature': sign('someone-else') });

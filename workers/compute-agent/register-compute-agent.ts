@@ -134,6 +134,7 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
         inst = c.loadInstance(instanceId)!;
         if (inst.taskState === TASK.NETWORKING) {
           const addresses = await bind(inst, host);
+          if (addresses) c.tagBootPorts(instanceId);
           if (!c.buildStep(instanceId, host, TASK.NETWORKING, TASK.BLOCK_DEVICE_MAPPING, 0, addresses)) return;
         }
         inst = c.loadInstance(instanceId)!;

@@ -5,7 +5,7 @@ import { errors } from '../../../core/errors.js';
 import { isObject, queryFlag, type OpenStackEnv } from '../common/index.js';
 import type { NovaRouteDeps } from './app.js';
 import { atLeast, type Microversion } from './microversion.js';
-import { bad, onlyKeys, str } from './request.js';
+import { bad, deviceTag, onlyKeys, str } from './request.js';
 
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
@@ -48,16 +48,6 @@ export function parseInterfaceAttachment(body: Record<string, unknown>, mv: Micr
     });
   }
   return { ...(netId ? { networkId: netId } : {}), ...(portId ? { portId } : {}), ...(fixedIps ? { fixedIps } : {}), ...(tag !== undefined ? { tag } : {}) };
-}
-
-/** Nova's `parameter_types.tag`: a string of at most 60 characters without `,` or `/`. */
-function deviceTag(o: Record<string, unknown>, field: string): string | undefined {
-  const v = o.tag;
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw bad(field, v, `${JSON.stringify(v)} is not of type 'string'`);
-  if (v.length > 60) throw bad(field, v, `'${v}' is too long`);
-  if (/[,/]/.test(v)) throw bad(field, v, `'${v}' does not match '^[^,/]*$'`);
-  return v;
 }
 
 /** A proxy rule (`group` for a group rule, else `ip_range`). */

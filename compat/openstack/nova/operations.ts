@@ -19,7 +19,7 @@ export const novaOperations: OperationRow[] = [
 
   // Servers
   op('listServers', 'GET', '/v2.1/servers', true, 'filters name/ip/ip6 (regex), status, image, flavor, changes-since/before, tags/tags-any/not-tags/not-tags-any, reservation_id, host/all_tenants/project_id/deleted (admin), locked, key_name, availability_zone; limit/marker with servers_links; sort_key/sort_dir'),
-  op('createServer', 'POST', '/v2.1/servers', true, 'min/max_count, return_reservation_id, key_name, user_data, metadata, availability_zone (zone:host for admins), networks (uuid/port/fixed_ip/auto/none), security_groups, block_device_mapping_v2 with the image as boot source, scheduler hints (group, same_host, different_host), tags, description, hostname (2.90), adminPass'),
+  op('createServer', 'POST', '/v2.1/servers', true, 'min/max_count, return_reservation_id, key_name, user_data, metadata, availability_zone (zone:host for admins), networks (uuid/port/fixed_ip/auto/none; tag 2.32-2.36 and 2.42+, kept on the boot port), security_groups, block_device_mapping_v2 with the image as boot source, scheduler hints (group, same_host, different_host), tags, description, hostname (2.90), adminPass'),
   op('listServersDetailed', 'GET', '/v2.1/servers/detail', true),
   op('showServer', 'GET', S, true),
   op('updateServer', 'PUT', S, true, 'name, description, accessIPv4/6, hostname (2.90)'),
