@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { SecurityComplianceOptions } from '../core/identity/ports.js';
 import type { ImageQuotas } from '../core/image/index.js';
+import { DEFAULT_INLINE_MAX_BYTES } from '../core/objects/inline-blobs.js';
 
 /** What one process does (`SKYBRIDGE_ROLE`): everything (the default, one process), HTTP only, or background work only. */
 export type Role = 'all' | 'gateway' | 'worker';
@@ -58,6 +59,8 @@ export interface Config {
    * bounds how long a crashed write's temp file is kept.
    */
   blobAudit: { intervalSeconds: number; graceSeconds: number };
+  /** Objects and parts of at most this many bytes (declared, stored in clear) live in the database, not in the blob backend; 0: never (the default with the s3 backend). */
+  inlineObjectBytes: number;
   /** Per-project image quotas (Glance's unified limits); unset means unlimited. */
   imageQuotas: ImageQuotas;
   /**
@@ -360,6 +363,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_INTERVAL', 1, 7 * 24 * 3600) ?? 3600,
       graceSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_GRACE', 1, 30 * 24 * 3600) ?? 3600,
     },
+    // In front of a real cluster the bytes belong in the cluster: inlining is then only on request.
+    inlineObjectBytes: optInt(env, 'SKYBRIDGE_INLINE_OBJECT_BYTES', 0, 1 << 20) ?? (env.SKYBRIDGE_BLOB_BACKEND === 's3' ? 0 : DEFAULT_INLINE_MAX_BYTES),
     blob: blobBackend(env),
     compute: computeConfig(env),
     network: networkConfig(env),

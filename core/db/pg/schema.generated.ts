@@ -2,6 +2,7 @@
 import { bigint, bigserial, customType, doublePrecision, foreignKey, index, pgTable, primaryKey, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const textC = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 export const applicationCredentials = pgTable("application_credentials", {
   id: textC("id").primaryKey(),
@@ -833,6 +834,12 @@ export const objContainers = pgTable("obj_containers", {
   uniqueIndex("obj_containers_project_name_uq").on(t.project_id, t.name),
   index("obj_containers_name_idx").on(t.name, t.created_at),
 ]);
+
+export const objInlineBlobs = pgTable("obj_inline_blobs", {
+  blob_key: textC("blob_key").primaryKey(),
+  data: bytea("data").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+});
 
 export const objObjects = pgTable("obj_objects", {
   id: textC("id").primaryKey(),
