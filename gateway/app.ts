@@ -364,7 +364,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     new FakeComputeDriver({
       hosts: cc.fakeHosts,
       capacity: { vcpus: cc.fakeHostVcpus, memoryMb: cc.fakeHostRamMb, localGb: cc.fakeHostDiskGb },
-      timings: { spawnMs: cc.fakeSpawnMs, powerMs: cc.fakePowerMs, destroyMs: Math.min(cc.fakePowerMs, 10), snapshotMs: cc.fakePowerMs },
+      timings: { spawnMs: cc.fakeSpawnMs, powerMs: cc.fakePowerMs, destroyMs: Math.min(cc.fakePowerMs, 10), snapshotMs: cc.fakePowerMs, liveMigrationMs: cc.fakeLiveMigrationMs },
       failSpawnName: cc.fakeFailSpawn,
     });
   // Networking: the model and rules; agent work goes out as `network.*` jobs.

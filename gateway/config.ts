@@ -87,6 +87,8 @@ export interface ComputeConfig {
   /** Simulated spawn and power-operation times, ms (`SKYBRIDGE_FAKE_SPAWN_MS` default 50, `SKYBRIDGE_FAKE_POWER_MS` default 20). */
   fakeSpawnMs: number;
   fakePowerMs: number;
+  /** How long a simulated live migration copies before completing by itself (`SKYBRIDGE_FAKE_LIVE_MIGRATION_MS`, default 50): long enough to force-complete or abort it. */
+  fakeLiveMigrationMs: number;
   /** Guests whose name matches fail to spawn (`SKYBRIDGE_FAKE_FAIL_SPAWN`, a regular expression): failure injection over TCP. */
   fakeFailSpawn?: RegExp;
   /** Default per-project instance, cores and RAM quotas (`SKYBRIDGE_COMPUTE_QUOTA_INSTANCES`/`_CORES`/`_RAM`; Nova's 10/20/51200). */
@@ -241,6 +243,7 @@ function computeConfig(env: Record<string, string | undefined>): ComputeConfig {
     fakeHostDiskGb: optInt(env, 'SKYBRIDGE_FAKE_HOST_DISK_GB', 1, 1 << 30) ?? 4096,
     fakeSpawnMs: optInt(env, 'SKYBRIDGE_FAKE_SPAWN_MS', 0, 600_000) ?? 50,
     fakePowerMs: optInt(env, 'SKYBRIDGE_FAKE_POWER_MS', 0, 600_000) ?? 20,
+    fakeLiveMigrationMs: optInt(env, 'SKYBRIDGE_FAKE_LIVE_MIGRATION_MS', 0, 3_600_000) ?? 50,
     fakeFailSpawn: fail,
     quotaInstances: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_INSTANCES', 0, 1_000_000) ?? 10,
     quotaCores: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_CORES', 0, 100_000_000) ?? 20,

@@ -1,8 +1,8 @@
 // The job outbox over the database: transactional enqueue for core services, and the OutboxStore the queue adapters drive.
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, lte, or, sql, gt } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, notInArray, or, sql, gt } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { jobs } from '../db/schema/jobs.js';
+import { jobConsumers, jobs } from '../db/schema/jobs.js';
 import { errors } from '../errors.js';
 import type { EnqueueOptions, JobName, JobPayloads, OutboxJob, OutboxStore } from './port.js';
 
@@ -57,17 +57,19 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
       return enqueueInTx(db, name, payload, opts, clock());
     },
 
-    async claim({ names, limit, leaseMs, now = clock() }) {
+    async claim({ names, limit, leaseMs, now = clock(), consumer }) {
       if (!names.length || limit <= 0) return [];
+      // A running claim is free once its lease ended, or once its holder stopped beating (a dead process).
+      const alive = db
+        .select({ holder: jobConsumers.holder })
+        .from(jobConsumers)
+        .where(gt(jobConsumers.beatAt, now - (consumer?.staleMs ?? 0)));
+      const lost = consumer ? or(lte(jobs.lockedUntil, now), and(isNotNull(jobs.lockedBy), notInArray(jobs.lockedBy, alive))) : lte(jobs.lockedUntil, now);
+      const claimable = or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lost));
       const due = db
         .select({ id: jobs.id })
         .from(jobs)
-        .where(
-          and(
-            inArray(jobs.name, [...names]),
-            or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, now))),
-          ),
-        )
+        .where(and(inArray(jobs.name, [...names]), claimable))
         .orderBy(asc(jobs.runAt))
         .limit(limit);
       // One statement, and a compare-and-swap: the due condition is repeated on the row itself, so on
@@ -76,12 +78,23 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
       const rows = book(() =>
         db
           .update(jobs)
-          .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedUntil: now + leaseMs, updatedAt: now })
-          .where(and(inArray(jobs.id, due), or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, now)))))
+          .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedUntil: now + leaseMs, lockedBy: consumer?.holder ?? null, updatedAt: now })
+          .where(and(inArray(jobs.id, due), claimable))
           .returning()
           .all(),
       );
       return rows.sort((a, b) => a.runAt - b.runAt).map(toJob);
+    },
+
+    async beat(holder, now = clock()) {
+      book(() => {
+        db.insert(jobConsumers).values({ holder, beatAt: now }).onConflictDoUpdate({ target: jobConsumers.holder, set: { beatAt: now } }).run();
+        db.delete(jobConsumers).where(lte(jobConsumers.beatAt, now - 24 * 3600 * 1000)).run();
+      });
+    },
+
+    async retire(holder) {
+      book(() => db.delete(jobConsumers).where(eq(jobConsumers.holder, holder)).run());
     },
 
     async extend(id, attempt, lockedUntil) {
@@ -89,15 +102,15 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
     },
 
     async complete(id, attempt) {
-      book(() => db.update(jobs).set({ status: 'done', lockedUntil: null, updatedAt: clock() }).where(claimed(id, attempt)).run());
+      book(() => db.update(jobs).set({ status: 'done', lockedUntil: null, lockedBy: null, updatedAt: clock() }).where(claimed(id, attempt)).run());
     },
 
     async retry(id, attempt, runAt, error) {
-      book(() => db.update(jobs).set({ status: 'pending', runAt, lockedUntil: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run());
+      book(() => db.update(jobs).set({ status: 'pending', runAt, lockedUntil: null, lockedBy: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run());
     },
 
     async fail(id, attempt, error) {
-      db.update(jobs).set({ status: 'failed', lockedUntil: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run();
+      db.update(jobs).set({ status: 'failed', lockedUntil: null, lockedBy: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run();
     },
 
     async hasOutstanding(names, now = clock()) {
@@ -140,6 +153,10 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
         .set({ status: 'relayed', lockedUntil: null, updatedAt: clock() })
         .where(and(inArray(jobs.id, [...ids]), inArray(jobs.status, ['pending', 'relaying'])))
         .run();
+    },
+
+    async failRelayed(id, error) {
+      db.update(jobs).set({ status: 'failed', lastError: clip(error), updatedAt: clock() }).where(and(eq(jobs.id, id), eq(jobs.status, 'relayed'))).run();
     },
 
     async counts() {

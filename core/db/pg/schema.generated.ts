@@ -287,6 +287,7 @@ export const cmpMigrations = pgTable("cmp_migrations", {
   dest_node: textC("dest_node"),
   dest_host: textC("dest_host"),
   requested_host: textC("requested_host"),
+  requested_op: textC("requested_op"),
   old_flavor_id: textC("old_flavor_id").notNull(),
   new_flavor_id: textC("new_flavor_id").notNull(),
   created_at: bigint("created_at", { mode: 'number' }).notNull(),
@@ -348,6 +349,15 @@ export const cmpServices = pgTable("cmp_services", {
 }, (t) => [
   uniqueIndex("cmp_services_host_binary_uq").on(t.host, t.binary),
   uniqueIndex("cmp_services_uuid_uq").on(t.uuid),
+]);
+
+export const cmpVirtualInterfaces = pgTable("cmp_virtual_interfaces", {
+  port_id: textC("port_id").primaryKey(),
+  instance_id: textC("instance_id").notNull(),
+  tag: textC("tag").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  index("cmp_virtual_interfaces_instance_idx").on(t.instance_id),
 ]);
 
 export const credentials = pgTable("credentials", {
@@ -481,6 +491,11 @@ export const impliedRoles = pgTable("implied_roles", {
   index("implied_roles_implied_idx").on(t.implied_role_id),
 ]);
 
+export const jobConsumers = pgTable("job_consumers", {
+  holder: textC("holder").primaryKey(),
+  beat_at: bigint("beat_at", { mode: 'number' }).notNull(),
+});
+
 export const jobs = pgTable("jobs", {
   id: textC("id").primaryKey(),
   name: textC("name").notNull(),
@@ -489,6 +504,7 @@ export const jobs = pgTable("jobs", {
   attempts: bigint("attempts", { mode: 'number' }).notNull().default(0),
   status: textC("status").notNull().default("pending"),
   locked_until: bigint("locked_until", { mode: 'number' }),
+  locked_by: textC("locked_by"),
   last_error: textC("last_error"),
   created_at: bigint("created_at", { mode: 'number' }).notNull(),
   updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
