@@ -8,6 +8,7 @@ import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
 import { MemoryBlobStore } from '../backends/blob/memory-blob-store.js';
 import { S3BlobStore } from '../backends/blob/s3-blob-store.js';
 import type { BlobStore } from '../backends/blob/types.js';
+import { requestHeaders } from '../core/request-headers.js';
 import { InlineBlobStore } from '../core/objects/inline-blobs.js';
 import { SafeHttpFetcher } from '../backends/fetch/safe-http-fetcher.js';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
@@ -310,7 +311,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // Only the AWS face authenticates before reading a body; every other request gets `100 Continue` at once.
   const publicHost = new URL(config.publicUrl).hostname;
   app.use('*', async (c, next) => {
-    if (!isAwsRequest(rawTarget(c.env, c.req.url), c.req.header('host'), publicHost)) c.env?.writeContinue?.();
+    if (!isAwsRequest(rawTarget(c.env, c.req.url), requestHeaders(c).get('host') ?? undefined, publicHost)) c.env?.writeContinue?.();
     await next();
   });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -318,12 +319,12 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const onServiceHost = (host: string | undefined) => bucketFromHost(host, publicHost) === undefined;
   // Unsigned only: a signed `GET /metrics` is S3 ListObjects on a bucket named `metrics`.
   app.get('/metrics', async (c, next) => {
-    if (!onServiceHost(c.req.header('host'))) return next();
+    if (!onServiceHost(requestHeaders(c).get('host') ?? undefined)) return next();
     if (c.req.header('authorization') || /[?&]X-Amz-(Credential|Signature)=/i.test(rawTarget(c.env, c.req.url))) return next();
     return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
   });
   app.get('/', async (c, next) => {
-    if (!onServiceHost(c.req.header('host')) || !wantsLandingPage(c.req.method, rawTarget(c.env, c.req.url), c.req.raw.headers)) return next();
+    if (!onServiceHost(requestHeaders(c).get('host') ?? undefined) || !wantsLandingPage(c.req.method, rawTarget(c.env, c.req.url), requestHeaders(c))) return next();
     c.set('operation', 'landingPage');
     return c.html(landingPage(config, version()));
   });

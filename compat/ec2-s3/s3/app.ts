@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono';
 import type { RequestBindings, RequestContext, RequestVariables } from '../../../core/context.js';
 import { rawTarget } from '../../../core/context.js';
+import { requestHeaders } from '../../../core/request-headers.js';
 import { CLIENT_ABORT_STATUS, isClientAbort } from '../../../core/client-abort.js';
 import { isCoreError } from '../../../core/errors.js';
 import { authenticate, type AwsPrincipal } from '../common/authenticate.js';
@@ -154,9 +155,9 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
   const requestId = c.get('requestId') ?? crypto.randomUUID();
   const method = c.req.method.toUpperCase();
   const target = rawTarget(c.env, c.req.url);
-  const addr = resolveAddress(target, c.req.header('host'), publicHost);
+  const headers = requestHeaders(c);
+  const addr = resolveAddress(target, headers.get('host') ?? undefined, publicHost);
   const query = new URLSearchParams(addr.rawQuery);
-  const headers = c.req.raw.headers;
   const writeContinue = () => c.env?.writeContinue?.();
   const rawBody = () => (c.env?.requestBody ? c.env.requestBody() : c.req.raw.body);
 
