@@ -2,8 +2,9 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { createServer, request } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { buildSystem } from '../gateway/app.js';
@@ -14,6 +15,22 @@ const LIST = Number(process.env.SKYBRIDGE_BENCH_LIST ?? 1000);
 const IMAGE = '5b1e3c2a-0d6f-4a7e-9c1b-000000000001';
 
 const out = (s: string) => process.stdout.write(s);
+
+/** With SKYBRIDGE_BENCH_CPU_PROFILE=file.cpuprofile the embedded storm alone is profiled (open the file in Chrome's DevTools). */
+async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!file) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 /**
  * The raw baseline of a boot: the same row writes a boot makes (insert, the scheduler's host claim and
@@ -88,10 +105,12 @@ async function rps(port: number, path: string, headers: Record<string, string>, 
   return (rounds * 1000) / (performance.now() - t0);
 }
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'skybridge-bench-compute-'));
+type System = Awaited<ReturnType<typeof buildSystem>>;
+
+/** A started system on its own data dir (simulated hosts with room for every bench server, zero delays) and an admin token. */
+async function startSystem(dataDir: string, extra: Record<string, string> = {}): Promise<{ sys: System; token: string }> {
   const config = loadConfig({
-    SKYBRIDGE_DATA_DIR: join(dir, 'data'),
+    SKYBRIDGE_DATA_DIR: dataDir,
     SKYBRIDGE_LOG_LEVEL: 'silent',
     SKYBRIDGE_ADMIN_PASSWORD: 'bench-secret',
     SKYBRIDGE_PASSWORD_HASH_COST: '1024',
@@ -103,52 +122,59 @@ async function main(): Promise<void> {
     SKYBRIDGE_COMPUTE_QUOTA_INSTANCES: String(N + LIST + 10),
     SKYBRIDGE_COMPUTE_QUOTA_CORES: String(10 * (N + LIST + 10)),
     SKYBRIDGE_COMPUTE_QUOTA_RAM: String(1024 * (N + LIST + 10)),
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...extra,
   });
   const sys = await buildSystem(config);
   await sys.start();
+  const b = sys.firstStart.bootstrap;
+  const tok = await sys.app.request('/identity/v3/auth/tokens', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: b.admin.userName, domain: { id: 'default' }, password: b.admin.password } } }, scope: { project: { name: b.admin.projectName, domain: { id: 'default' } } } } }),
+  });
+  return { sys, token: tok.headers.get('x-subject-token')! };
+}
+
+/** `POST /servers` with min_count=n, then waits until all n are ACTIVE: the milliseconds until then and until the 202. */
+async function bootStorm(sys: System, token: string, n: number, name: string): Promise<{ ms: number; acceptedMs: number; reservationId: string }> {
+  const t0 = performance.now();
+  const r = await sys.app.request('/compute/v2.1/servers', {
+    method: 'POST',
+    headers: { 'x-auth-token': token, 'content-type': 'application/json' },
+    body: JSON.stringify({ server: { name, imageRef: IMAGE, flavorRef: '42', min_count: n, return_reservation_id: true } }),
+  });
+  if (r.status !== 202) throw new Error(`boot storm refused: ${r.status} ${await r.text()}`);
+  const acceptedMs = performance.now() - t0;
+  const { reservation_id: reservationId } = (await r.json()) as { reservation_id: string };
+  // Watched with one cheap prepared count: listing 200 servers every 5 ms took ~15% of the one thread the storm runs on.
+  const tally = sys.db.sqlite.prepare("SELECT sum(vm_state = 'active' AND task_state IS NULL) AS active, sum(vm_state = 'error') AS failed FROM cmp_instances WHERE reservation_id = ?");
+  for (;;) {
+    const t = tally.get(reservationId) as { active: number | null; failed: number | null };
+    if (t.failed) throw new Error(`a server of ${name} went to ERROR`);
+    if (t.active === n) break;
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  const ms = performance.now() - t0;
+  const ctx = { requestId: 'bench', auth: (await sys.identity.tokens.validate(token)).context };
+  const { instances } = sys.compute.listServers(ctx, { reservationId });
+  if (instances.length !== n || !instances.every((s) => s.status === 'ACTIVE')) throw new Error(`${name} is not all ACTIVE through the API`);
+  return { ms, acceptedMs, reservationId };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'skybridge-bench-compute-'));
+  const { sys, token } = await startSystem(join(dir, 'data'));
   try {
-    const b = sys.firstStart.bootstrap;
-    const tok = await sys.app.request('/identity/v3/auth/tokens', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: b.admin.userName, domain: { id: 'default' }, password: b.admin.password } } }, scope: { project: { name: b.admin.projectName, domain: { id: 'default' } } } } }),
-    });
-    const token = tok.headers.get('x-subject-token')!;
-    const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
+    const ctx = { requestId: 'bench', auth: (await sys.identity.tokens.validate(token)).context };
 
     // Boot storm.
-    out(`compute bench: boot storm of ${N} servers (min_count=${N}, zero simulated delay, 4 hosts), then GET /servers/detail with ${LIST} servers\n`);
+    out(`compute bench: boot storm of ${N} servers (min_count=${N}, zero simulated delay, 4 hosts), then GET /servers/detail with ${LIST} servers; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     const raw = rawBootStorm(dir, N);
-    const t0 = performance.now();
-    const r = await sys.app.request('/compute/v2.1/servers', { method: 'POST', headers, body: JSON.stringify({ server: { name: 'storm', imageRef: IMAGE, flavorRef: '42', min_count: N, return_reservation_id: true } }) });
-    if (r.status !== 202) throw new Error(`boot storm refused: ${r.status} ${await r.text()}`);
-    const accepted = performance.now() - t0;
-    const { reservation_id: rid } = (await r.json()) as { reservation_id: string };
-    const ctx = { requestId: 'bench', auth: (await sys.identity.tokens.validate(token)).context };
-    // Watched with one cheap prepared count: listing 200 servers every 5 ms took ~15% of the one thread the storm runs on.
-    const tally = sys.db.sqlite.prepare("SELECT sum(vm_state = 'active' AND task_state IS NULL) AS active, sum(vm_state = 'error') AS failed FROM cmp_instances WHERE reservation_id = ?");
-    for (;;) {
-      const t = tally.get(rid) as { active: number | null; failed: number | null };
-      if (t.failed) throw new Error('a storm server went to ERROR');
-      if (t.active === N) break;
-      await new Promise((res) => setTimeout(res, 5));
-    }
-    const storm = performance.now() - t0;
-    const { instances } = sys.compute.listServers(ctx, { reservationId: rid });
-    if (instances.length !== N || !instances.every((s) => s.status === 'ACTIVE')) throw new Error('the storm is not all ACTIVE through the API');
+    const storm = await profiled(process.env.SKYBRIDGE_BENCH_CPU_PROFILE, () => bootStorm(sys, token, N, 'storm'));
 
     // GET /servers/detail with LIST servers (the storm's plus more), over TCP, against a raw prepared query behind node:http.
     const more = LIST - N;
-    if (more > 0) {
-      const r2 = await sys.app.request('/compute/v2.1/servers', { method: 'POST', headers, body: JSON.stringify({ server: { name: 'fill', imageRef: IMAGE, flavorRef: '42', min_count: more, return_reservation_id: true } }) });
-      const { reservation_id: rid2 } = (await r2.json()) as { reservation_id: string };
-      for (;;) {
-        const { instances } = sys.compute.listServers(ctx, { reservationId: rid2 });
-        if (instances.length === more && instances.every((s) => s.status === 'ACTIVE')) break;
-        await new Promise((res) => setTimeout(res, 20));
-      }
-    }
+    if (more > 0) await bootStorm(sys, token, more, 'fill');
     const gw = serve({ fetch: sys.app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise((res) => gw.once('listening', res));
     const gwPort = (gw.address() as { port: number }).port;
@@ -169,7 +195,7 @@ async function main(): Promise<void> {
     base.close();
 
     out('\n| measure | skybridge | raw baseline | ratio (baseline time / skybridge time) | goal |\n|---|---|---|---|---|\n');
-    out(`| boot storm ${N} servers → all ACTIVE | ${storm.toFixed(0)} ms (202 after ${accepted.toFixed(0)} ms) | ${raw.toFixed(0)} ms (same row writes, prepared SQL) | ${(raw / storm).toFixed(2)}× | ≤ 2000 ms |\n`);
+    out(`| boot storm ${N} servers → all ACTIVE | ${storm.ms.toFixed(0)} ms (202 after ${storm.acceptedMs.toFixed(0)} ms) | ${raw.toFixed(0)} ms (same row writes, prepared SQL) | ${(raw / storm.ms).toFixed(2)}× | ${N >= 1000 ? '≤ 10000' : '≤ 2000'} ms |\n`);
     out(`| GET /servers/detail, ${check.servers.length} servers | ${gwRps.toFixed(1)} req/s | ${baseRps.toFixed(1)} req/s (prepared query + JSON behind node:http) | ${(gwRps / baseRps).toFixed(2)}× | ≥ 0.7× |\n`);
   } finally {
     await sys.close();

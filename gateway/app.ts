@@ -26,6 +26,7 @@ import type { NetworkAgentDriver } from '../backends/network/types.js';
 import { SWIFT_PREFIX, createSwiftApp } from '../compat/openstack/swift/app.js';
 import { CLIENT_ABORT_STATUS, isClientAbort } from '../core/client-abort.js';
 import { rawTarget } from '../core/context.js';
+import { GroupCommit } from '../core/db/group-commit.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { openTestDatabase } from '../core/db/testing.js';
 import { DbKeyRing } from '../core/identity/db-key-ring.js';
@@ -364,10 +365,13 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
       timings: { spawnMs: cc.fakeSpawnMs, powerMs: cc.fakePowerMs, destroyMs: Math.min(cc.fakePowerMs, 10), snapshotMs: cc.fakePowerMs },
       failSpawnName: cc.fakeFailSpawn,
     });
+  // A boot's port creates (network) and stage writes (compute) join one group commit: one WAL sync per turn for both.
+  const bootCommits = new GroupCommit(db.db);
   // Networking: the model and rules; agent work goes out as `network.*` jobs.
   const network = new NetworkService({
     db: db.db,
     logger,
+    commits: bootCommits,
     settings: {
       // Ports bind to compute hosts: every simulated compute host gets the network agents too.
       hosts: [...new Set([...config.network.hosts, ...computeDriver.hosts().map((h) => h.host)])],
@@ -391,6 +395,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     console: computeDriver,
     networking: networkingOver(network),
     notify: () => queue.notify(),
+    commits: bootCommits,
     settings: { defaultQuotas: { instances: cc.quotaInstances, cores: cc.quotaCores, ram: cc.quotaRamMb } },
   });
   compute.init();
@@ -449,6 +454,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
       // After the workers stopped: the last group-commit batches become durable before the database closes.
       await objects.drain();
       await network.drain();
+      await compute.drain();
       openDb.close();
     },
   };

@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
+import { GroupCommit } from '../db/group-commit.js';
 import type { Db } from '../db/index.js';
 import { cmpInstanceActionEvents, cmpInstanceActions, cmpInstanceFaults, cmpInstanceTags, cmpInstances } from '../db/schema/compute.js';
 import { errors } from '../errors.js';
@@ -32,6 +33,8 @@ export interface ComputeServiceDeps {
   notify?: () => void;
   settings?: ComputeSettings;
   clock?: { now(): number };
+  /** The group commit the conductor's build writes join (the composition root shares one with the network service); default: its own. */
+  commits?: GroupCommit;
 }
 
 /** The shared state of one ComputeService. */
@@ -47,6 +50,8 @@ export interface ComputeContext {
   maxAttempts: number;
   defaultZone: string;
   stmts: ComputeStatements;
+  /** The conductor's build-path writes (placement, stages, ACTIVE): one synced commit for the writes of a turn. */
+  commits: GroupCommit;
   now(): number;
 }
 
@@ -220,6 +225,7 @@ export function buildContext(deps: ComputeServiceDeps): ComputeContext {
     maxAttempts: deps.settings?.maxAttempts ?? 3,
     defaultZone: deps.settings?.defaultZone ?? 'nova',
     stmts: prepareComputeStatements(deps.db),
+    commits: deps.commits ?? new GroupCommit(deps.db),
     now: () => clock.now(),
   };
 }
