@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Tx } from '../db/group-commit.js';
 import { cmpInstances, cmpMigrations, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
 import { errors } from '../errors.js';
-import { finishEvent, fullInstance, latestActionId, recordFault, startEvent, type ComputeContext, type InstanceRow } from './context.js';
+import { finishEvent, fullInstance, latestActionId, newId, recordFault, startEvent, type ComputeContext, type InstanceRow } from './context.js';
 import { claimOnHost, hostStates, releaseOnHost, type Claim } from './hosts.js';
 import { POWER, TASK, VM } from './states.js';
 import type { Hypervisor, Instance } from './types.js';
@@ -36,13 +36,13 @@ const claimOf = (r: { flavor: { vcpus: number; ramMb: number; diskGb: number } }
 
 /** The instance row (internal, no policy), or undefined once it is gone. */
 export function loadRow(cc: ComputeContext, id: string): InstanceRow | undefined {
-  return cc.db.select().from(cmpInstances).where(eq(cmpInstances.id, id)).get();
+  return cc.stmts.instanceById(id);
 }
 
 /** The full instance (internal, no policy). */
 export function loadInstance(cc: ComputeContext, id: string): Instance | undefined {
   const row = loadRow(cc, id);
-  return row ? fullInstance(cc.db, row) : undefined;
+  return row ? fullInstance(cc.db, row, cc.stmts.tagsOf(id)) : undefined;
 }
 
 /** The scheduler's input for an instance still waiting for a host; undefined when it no longer is (deleted, already placed). */
@@ -122,8 +122,9 @@ export async function scheduleInstance(cc: ComputeContext, id: string, attempt: 
   const outcome = await cc.commits.run((tx): ScheduleOutcome => {
     const spec = requestSpec(cc, id);
     if (!spec) return undefined;
-    const selection = choose(spec, hostStates(cc));
-    const host = selection.hosts.length ? placeInstance(cc, tx, id, selection.hosts, attempt) : undefined;
+    const hosts = hostStates(cc);
+    const selection = choose(spec, hosts);
+    const host = selection.hosts.length ? placeInstance(cc, tx, id, selection.hosts.map((h) => hosts.find((x) => x.host === h)!), attempt) : undefined;
     if (host) return { host };
     const why = selection.rejectedBy ? `There are not enough hosts available (filter ${selection.rejectedBy} returned 0 hosts).` : 'There are not enough hosts available.';
     noValidHost(cc, tx, id, why);
@@ -134,23 +135,24 @@ export async function scheduleInstance(cc: ComputeContext, id: string, attempt: 
 }
 
 /** Places the instance on the first of `candidates` whose resources it can claim; undefined when none had room any more. */
-function placeInstance(cc: ComputeContext, tx: Tx, id: string, candidates: string[], attempt: number): string | undefined {
+function placeInstance(cc: ComputeContext, tx: Tx, id: string, candidates: Hypervisor[], attempt: number): string | undefined {
   const now = cc.now();
-  const row = tx.select().from(cmpInstances).where(eq(cmpInstances.id, id)).get();
+  const row = loadRow(cc, id);
   if (!row || row.deletedAt !== null || row.host !== null) return undefined;
   const expectTask = row.taskState === TASK.UNSHELVING ? TASK.UNSHELVING : TASK.SCHEDULING;
   if (row.taskState !== expectTask) return undefined;
-  const actionId = latestActionId(tx, id, expectTask === TASK.UNSHELVING ? 'unshelve' : 'create');
-  for (const host of candidates) {
-    if (!claimOnHost(tx, host, claimOf(row))) continue;
-    const node = hostStates(cc).find((h) => h.host === host);
+  const actionId = cc.stmts.latestActionId(id, expectTask === TASK.UNSHELVING ? 'unshelve' : 'create');
+  const claim = claimOf(row);
+  for (const node of candidates) {
+    const host = node.host;
+    if (!cc.stmts.claimOnHost({ host, ...claim })) continue;
     tx.update(cmpInstances)
-      .set({ host, node: node?.hypervisorHostname ?? host, availabilityZone: node?.zone ?? row.availabilityZone, schedule: { ...row.schedule, attempts: attempt }, updatedAt: now })
+      .set({ host, node: node.hypervisorHostname, availabilityZone: node.zone, schedule: { ...row.schedule, attempts: attempt }, updatedAt: now })
       .where(and(eq(cmpInstances.id, id), isNull(cmpInstances.host), eq(cmpInstances.taskState, expectTask)))
       .run();
     if (actionId) {
-      startEvent(tx, actionId, EVENTS.schedule, null, now);
-      finishEvent(tx, actionId, EVENTS.schedule, 'Success', now);
+      cc.stmts.startEvent(newId(), actionId, EVENTS.schedule, null, now);
+      cc.stmts.finishEvent(actionId, EVENTS.schedule, 'Success', now, null);
     }
     // Written in the transaction that places the instance, so it exists exactly once; no deterministic id (an unshelve builds again).
     cc.enqueue(tx, 'compute.build', { instanceId: id, host, attempt });
@@ -187,15 +189,11 @@ function noValidHost(cc: ComputeContext, tx: Tx, id: string, reason: string): vo
  */
 export function buildStep(cc: ComputeContext, id: string, host: string, from: string, to: string, progress: number, addresses?: Record<string, InstanceAddress[]>): Promise<boolean> {
   const now = cc.now();
-  return cc.commits.run((tx) => {
-    const n = tx
-      .update(cmpInstances)
-      .set({ taskState: to, progress, updatedAt: now, ...(addresses ? { addresses } : {}) })
-      .where(and(eq(cmpInstances.id, id), eq(cmpInstances.host, host), eq(cmpInstances.taskState, from), isNull(cmpInstances.deletedAt)))
-      .run().changes;
+  return cc.commits.run(() => {
+    const n = cc.stmts.buildStep({ id, host, from, to, progress, now, addresses });
     if (n && from === TASK.SCHEDULING) {
-      const actionId = latestActionId(tx, id, 'create');
-      if (actionId) startEvent(tx, actionId, EVENTS.build, host, now);
+      const actionId = cc.stmts.latestActionId(id, 'create');
+      if (actionId) cc.stmts.startEvent(newId(), actionId, EVENTS.build, host, now);
     }
     return n > 0;
   });
@@ -210,14 +208,10 @@ export async function setAddresses(cc: ComputeContext, id: string, addresses: Re
 /** The build finished: ACTIVE, running, launched now (an unshelve ends the same way); resolves once durable. */
 export function buildDone(cc: ComputeContext, id: string, host: string, from: string): Promise<boolean> {
   const now = cc.now();
-  return cc.commits.run((tx) => {
-    const n = tx
-      .update(cmpInstances)
-      .set({ vmState: VM.ACTIVE, taskState: null, powerState: POWER.RUNNING, progress: 100, launchedAt: now, updatedAt: now })
-      .where(and(eq(cmpInstances.id, id), eq(cmpInstances.host, host), eq(cmpInstances.taskState, from), isNull(cmpInstances.deletedAt)))
-      .run().changes;
-    const actionId = latestActionId(tx, id, from === TASK.UNSHELVING ? 'unshelve' : 'create');
-    if (n && actionId) finishEvent(tx, actionId, EVENTS.build, 'Success', now);
+  return cc.commits.run(() => {
+    const n = cc.stmts.buildDone({ id, host, from, now });
+    const actionId = n ? cc.stmts.latestActionId(id, from === TASK.UNSHELVING ? 'unshelve' : 'create') : undefined;
+    if (actionId) cc.stmts.finishEvent(actionId, EVENTS.build, 'Success', now, null);
     return n > 0;
   });
 }

@@ -141,11 +141,11 @@ export function tagsOf(db: DbOrTx, instanceId: string): string[] {
     .sort();
 }
 
-/** Full model of one row: tags, and the fault when the status shows one (ERROR, DELETED). */
-export function fullInstance(db: DbOrTx, row: InstanceRow): Instance {
+/** Full model of one row: tags (read unless given), and the fault when the status shows one (ERROR, DELETED). */
+export function fullInstance(db: DbOrTx, row: InstanceRow, tags?: string[]): Instance {
   const status = statusOf(row.vmState, row.taskState);
   const fault = status === 'ERROR' || status === 'DELETED' ? latestFault(db, row.id) : undefined;
-  return toInstance(row, tagsOf(db, row.id), fault);
+  return toInstance(row, tags ?? tagsOf(db, row.id), fault);
 }
 
 /**
