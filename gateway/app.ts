@@ -264,8 +264,8 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const queue: JobQueue =
     overrides.queue ??
     (config.redisUrl
-      ? new BullMqQueue({ store: counted, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger, consume: works, leaseMs: leaseMs(config) })
-      : new EmbeddedQueue({ store: counted, logger, leaseMs: leaseMs(config) }));
+      ? new BullMqQueue({ store: counted, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger, consume: works, leaseMs: leaseMs(config), concurrency: config.jobConcurrency })
+      : new EmbeddedQueue({ store: counted, logger, leaseMs: leaseMs(config), concurrency: config.jobConcurrency }));
   // Each periodic task runs once per period across every process sharing the database (a lease row per task).
   const leases = createPeriodicLeases(db.db);
   const periodic = createPeriodicScheduler(logger, { claim: (name, ms) => leases.claim(name, ms) });

@@ -161,13 +161,16 @@ export function loadVisible(cc: ComputeContext, ctx: RequestContext, id: string,
   return row;
 }
 
+/** The row of a user action on an instance (what `recordAction` inserts). */
+export function actionValues(ctx: RequestContext, inst: { id: string; projectId: string }, action: string, now: number): typeof cmpInstanceActions.$inferInsert & { id: string } {
+  return { id: newId(), instanceId: inst.id, requestId: `req-${ctx.requestId}`, action, projectId: inst.projectId, userId: ctx.auth?.userId ?? '', message: null, startTime: now, updatedAt: now };
+}
+
 /** Records a user action (and returns its id) inside `tx`. */
 export function recordAction(tx: DbOrTx, ctx: RequestContext, inst: { id: string; projectId: string }, action: string, now: number): string {
-  const id = newId();
-  tx.insert(cmpInstanceActions)
-    .values({ id, instanceId: inst.id, requestId: `req-${ctx.requestId}`, action, projectId: inst.projectId, userId: ctx.auth?.userId ?? '', message: null, startTime: now, updatedAt: now })
-    .run();
-  return id;
+  const values = actionValues(ctx, inst, action, now);
+  tx.insert(cmpInstanceActions).values(values).run();
+  return values.id;
 }
 
 /** Starts (or restarts, on a re-delivery) an event of an action. */

@@ -2,9 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gte, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { cmpInstanceFaults, cmpInstanceTags, cmpInstances, cmpKeypairs, cmpMigrations, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
+import { cmpInstanceActions, cmpInstanceFaults, cmpInstanceTags, cmpInstances, cmpKeypairs, cmpMigrations, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
 import { errors, isCoreError } from '../errors.js';
 import {
+  actionValues,
   fullInstance,
   isAdmin,
   loadVisible,
@@ -50,6 +51,9 @@ function checkMetadata(cc: ComputeContext, projectId: string, md: Record<string,
     if (typeof v !== 'string' || v.length > 255) throw errors.invalid('Metadata property value greater than 255 characters.', { reason: 'metadata' });
   }
 }
+
+/** Rows per multi-row insert of a boot: 100 instances × ~45 columns stay far below SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 100;
 
 /**
  * Creates `minCount`..`maxCount` servers: checks flavor, image, key pair, zone, group and networks,
@@ -132,6 +136,7 @@ export async function createServers(cc: ComputeContext, ctx: RequestContext, inp
       if (lim >= 0 && members + count > lim) throw errors.quota('Quota exceeded, too many servers in group', { reason: 'server_group_members' });
     }
     const out: InstanceRow[] = [];
+    const actions: Array<typeof cmpInstanceActions.$inferInsert> = [];
     for (let i = 0; i < count; i++) {
       const id = newId();
       const name = count > 1 ? `${input.name}-${i + 1}` : input.name;
@@ -180,12 +185,18 @@ export async function createServers(cc: ComputeContext, ctx: RequestContext, inp
         updatedAt: now,
         deletedAt: null,
       };
-      tx.insert(cmpInstances).values(row).run();
-      for (const tag of input.tags ?? []) tx.insert(cmpInstanceTags).values({ instanceId: id, tag }).onConflictDoNothing().run();
-      if (groupId) tx.insert(cmpServerGroupMembers).values({ groupId, instanceId: id }).run();
-      recordAction(tx, ctx, row, 'create', now);
-      cc.enqueue(tx, 'compute.schedule', { instanceId: id, attempt: 1 }, { jobId: `schedule:${id}:1` });
       out.push(row);
+      actions.push(actionValues(ctx, row, 'create', now));
+    }
+    // Multi-row inserts, a chunk at a time (within either database's bound-parameter limit): a statement per row cost most of a large min_count.
+    for (let i = 0; i < out.length; i += INSERT_CHUNK) {
+      tx.insert(cmpInstances).values(out.slice(i, i + INSERT_CHUNK)).run();
+      tx.insert(cmpInstanceActions).values(actions.slice(i, i + INSERT_CHUNK)).run();
+    }
+    for (const row of out) {
+      for (const tag of input.tags ?? []) tx.insert(cmpInstanceTags).values({ instanceId: row.id, tag }).onConflictDoNothing().run();
+      if (groupId) tx.insert(cmpServerGroupMembers).values({ groupId, instanceId: row.id }).run();
+      cc.enqueue(tx, 'compute.schedule', { instanceId: row.id, attempt: 1 }, { jobId: `schedule:${row.id}:1` });
     }
     return out;
   });
