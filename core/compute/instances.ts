@@ -177,7 +177,7 @@ export async function createServers(cc: ComputeContext, ctx: RequestContext, inp
         requestedNetworks: requested,
         addresses: {},
         securityGroups: input.securityGroups ?? ['default'],
-        schedule: { attempts: 0, triedHosts: [], hints },
+        schedule: { attempts: 0, triedHosts: [], hints, imageProperties: image.properties },
         serverGroupId: groupId,
         launchedAt: null,
         terminatedAt: null,
