@@ -16,9 +16,14 @@ const IMAGE = '5b1e3c2a-0d6f-4a7e-9c1b-000000000001';
 
 const out = (s: string) => process.stdout.write(s);
 
-/** With SKYBRIDGE_BENCH_CPU_PROFILE=file.cpuprofile the embedded storm alone is profiled (open the file in Chrome's DevTools). */
-async function profiled<T>(file: string | undefined, fn: () => Promise<T>): Promise<T> {
-  if (!file) return fn();
+/**
+ * With SKYBRIDGE_BENCH_CPU_PROFILE=prefix, the embedded storm and the skybridge side of the listing are profiled
+ * alone, into prefix-<name>.cpuprofile (open it in Chrome's DevTools).
+ */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const prefix = process.env.SKYBRIDGE_BENCH_CPU_PROFILE;
+  if (!prefix) return fn();
+  const file = `${prefix}-${name}.cpuprofile`;
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -170,7 +175,7 @@ async function main(): Promise<void> {
     // Boot storm.
     out(`compute bench: boot storm of ${N} servers (min_count=${N}, zero simulated delay, 4 hosts), then GET /servers/detail with ${LIST} servers; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
     const raw = rawBootStorm(dir, N);
-    const storm = await profiled(process.env.SKYBRIDGE_BENCH_CPU_PROFILE, () => bootStorm(sys, token, N, 'storm'));
+    const storm = await profiled('storm', () => bootStorm(sys, token, N, 'storm'));
 
     // GET /servers/detail with LIST servers (the storm's plus more), over TCP, against a raw prepared query behind node:http.
     const more = LIST - N;
@@ -189,7 +194,7 @@ async function main(): Promise<void> {
     const basePort = (base.address() as { port: number }).port;
     const rounds = Number(process.env.SKYBRIDGE_BENCH_LIST_ROUNDS ?? 20);
     const baseRps = await rps(basePort, '/', {}, rounds);
-    const gwRps = await rps(gwPort, '/compute/v2.1/servers/detail', { 'x-auth-token': token }, rounds);
+    const gwRps = await profiled('detail', () => rps(gwPort, '/compute/v2.1/servers/detail', { 'x-auth-token': token }, rounds));
     const check = JSON.parse((await get(gwPort, '/compute/v2.1/servers/detail', { 'x-auth-token': token })).body) as { servers: unknown[] };
     gw.close();
     base.close();

@@ -57,6 +57,9 @@ export interface ComputeContext {
 
 export type InstanceRow = typeof cmpInstances.$inferSelect;
 
+/** The columns a server's model shows (what listings read): the row without the scheduler's, the resize's and the boot's bookkeeping. */
+export type ShownRow = Omit<InstanceRow, 'schedule' | 'requestedNetworks' | 'adminPass' | 'newFlavor' | 'oldFlavor' | 'previousVmState' | 'requestedZone'>;
+
 /** True for a caller with the admin role. */
 export const isAdmin = (ctx: RequestContext): boolean => !!ctx.auth?.roles.includes('admin');
 
@@ -81,7 +84,7 @@ export const newEc2Id = (prefix: 'i' | 'key' = 'i'): string => `${prefix}-${rand
 export const newId = (): string => randomUUID();
 
 /** Row → model (tags and fault loaded separately when asked). */
-export function toInstance(row: InstanceRow, tags: string[] = [], fault?: Instance['fault']): Instance {
+export function toInstance(row: ShownRow, tags: string[] = [], fault?: Instance['fault']): Instance {
   return {
     id: row.id,
     ec2Id: row.ec2Id,

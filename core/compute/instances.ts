@@ -17,6 +17,7 @@ import {
   toInstance,
   type ComputeContext,
   type InstanceRow,
+  type ShownRow,
 } from './context.js';
 import { flavorForBoot, snapshotOf } from './flavors.js';
 import { hostStates, releaseOnHost } from './hosts.js';
@@ -204,7 +205,7 @@ export async function createServers(cc: ComputeContext, ctx: RequestContext, inp
   return { reservationId, instances: rows.map((r) => ({ ...toInstance(r, [...(input.tags ?? [])].sort()), adminPass })) };
 }
 
-const SORT_KEYS: Record<string, keyof InstanceRow> = {
+const SORT_KEYS: Record<string, keyof ShownRow> = {
   created_at: 'createdAt',
   updated_at: 'updatedAt',
   display_name: 'name',
@@ -289,7 +290,7 @@ export function listServers(cc: ComputeContext, ctx: RequestContext, opts: ListS
   }
   // The plain listing of a project's live servers (what clients ask nearly always) runs prepared statements.
   const plain = cond.length === 2 && !opts.allTenants && !opts.deleted && opts.changesSince === undefined;
-  let rows = plain
+  let rows: ShownRow[] = plain
     ? cc.stmts.liveOfProject(projectOf(ctx))
     : cc.db
         .select()
