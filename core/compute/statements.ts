@@ -48,8 +48,11 @@ interface RawShownRow {
   deleted_at: number | null;
 }
 
-/** The hand mapper of a listed row (what drizzle's mapping does for these columns, without a decoder call per column). */
-const shownRow = (r: RawShownRow): ShownRow => ({
+/**
+ * The hand mapper of a listed row (what drizzle's mapping does for these columns, without a decoder call per
+ * column). `parse` reads the JSON columns most rows share (flavor, metadata, security groups).
+ */
+const shownRow = (r: RawShownRow, parse: (text: string) => unknown): ShownRow => ({
   id: r.id,
   ec2Id: r.ec2_id,
   projectId: r.project_id,
@@ -59,12 +62,12 @@ const shownRow = (r: RawShownRow): ShownRow => ({
   description: r.description,
   reservationId: r.reservation_id,
   launchIndex: r.launch_index,
-  flavor: JSON.parse(r.flavor) as ShownRow['flavor'],
+  flavor: parse(r.flavor) as ShownRow['flavor'],
   imageId: r.image_id,
   keyName: r.key_name,
   keyData: r.key_data,
   userData: r.user_data,
-  metadata: JSON.parse(r.metadata) as ShownRow['metadata'],
+  metadata: parse(r.metadata) as ShownRow['metadata'],
   vmState: r.vm_state,
   taskState: r.task_state,
   powerState: r.power_state,
@@ -79,7 +82,7 @@ const shownRow = (r: RawShownRow): ShownRow => ({
   configDrive: r.config_drive,
   progress: r.progress,
   addresses: JSON.parse(r.addresses) as ShownRow['addresses'],
-  securityGroups: JSON.parse(r.security_groups) as ShownRow['securityGroups'],
+  securityGroups: parse(r.security_groups) as ShownRow['securityGroups'],
   serverGroupId: r.server_group_id,
   launchedAt: r.launched_at,
   terminatedAt: r.terminated_at,
@@ -178,7 +181,17 @@ export function prepareComputeStatements(db: Db) {
     /** `claimOnHost` as one prepared conditional UPDATE: rows changed (0 or 1). */
     claimOnHost: (w: { host: string; vcpus: number; ramMb: number; diskGb: number }) => claimOnHost.run(w).changes,
     /** A project's servers not deleted, unordered. */
-    liveOfProject: (projectId: string): ShownRow[] => (liveOfProject.all(projectId) as RawShownRow[]).map(shownRow),
+    liveOfProject: (projectId: string): ShownRow[] => {
+      // Equal JSON texts are parsed once per listing (a project's servers mostly share a flavor, metadata and groups):
+      // the rows of one listing share those values, which the service and views only read.
+      const parsed = new Map<string, unknown>();
+      const parse = (text: string) => {
+        let v = parsed.get(text);
+        if (v === undefined) parsed.set(text, (v = JSON.parse(text)));
+        return v;
+      };
+      return (liveOfProject.all(projectId) as RawShownRow[]).map((r) => shownRow(r, parse));
+    },
     /** The tags of a project's servers not deleted. */
     tagsOfLive: (projectId: string) => tagsOfLive.all({ projectId }),
   };
