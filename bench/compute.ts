@@ -7,6 +7,13 @@ import { Session } from 'node:inspector/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { BullMqQueue } from '../backends/queue/bullmq-queue.js';
+import { GroupCommit } from '../core/db/group-commit.js';
+import { openDatabase } from '../core/db/index.js';
+import { createOutboxStore, enqueueInTx, walBookkeeping } from '../core/jobs/outbox.js';
+import type { JobName } from '../core/jobs/port.js';
 import { buildSystem } from '../gateway/app.js';
 import { loadConfig } from '../gateway/config.js';
 
@@ -117,6 +124,137 @@ async function rpsInTurns(targets: Array<{ port: number; path: string; headers: 
   return spent.map((ms) => (rounds * 1000) / ms);
 }
 
+/**
+ * The raw BullMQ baseline of a storm on Redis: `boots` chains of `names.length` jobs, one queue per job name
+ * (as skybridge has), each job's processor adding the chain's next job (as a schedule adds the build), with
+ * `concurrency` per worker and the options skybridge adds its jobs with. Milliseconds until every chain ended.
+ */
+async function rawBullMqStorm(redisUrl: string, prefix: string, names: string[], boots: number, concurrency: number): Promise<number> {
+  const connection = { url: redisUrl, maxRetriesPerRequest: null };
+  const queues = names.map((n) => new Queue(n, { connection, prefix }));
+  const opts = { attempts: 5, backoff: { type: 'custom' }, removeOnComplete: { age: 86400 }, removeOnFail: { age: 7 * 86400 } };
+  let left = boots;
+  let allDone!: () => void;
+  const done = new Promise<void>((res) => (allDone = res));
+  const workers = names.map(
+    (n, i) =>
+      new Worker(
+        n,
+        async (job) => {
+          const next = queues[i + 1];
+          if (next) await next.add(names[i + 1]!, job.data, { ...opts, jobId: `${names[i + 1]}-${(job.data as { boot: number }).boot}` });
+          else if (--left === 0) allDone();
+        },
+        { connection, prefix, concurrency, settings: { backoffStrategy: () => 10 } },
+      ),
+  );
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: boots }, (_, boot) => queues[0]!.add(names[0]!, { boot }, { ...opts, jobId: `${names[0]}-${boot}` })));
+  await done;
+  const ms = performance.now() - t0;
+  await Promise.all(workers.map((w) => w.close()));
+  await Promise.all(queues.map((q) => q.close()));
+  return ms;
+}
+
+/**
+ * The same chains through skybridge's queue path with no-op processors: each job written to the outbox in a
+ * transaction (the first of every chain in one, as a create writes them; the next in a group commit, as the
+ * scheduler writes the build), relayed into BullMQ, delivered by the adapter's workers and completed. The
+ * difference to `rawBullMqStorm` is what skybridge's queue costs per boot.
+ */
+async function adapterBullMqStorm(dir: string, redisUrl: string, prefix: string, names: string[], boots: number, concurrency: number): Promise<number> {
+  const odb = openDatabase(join(dir, 'queue-bench.db'));
+  const commits = new GroupCommit(odb.db);
+  const queue = new BullMqQueue({ store: createOutboxStore(odb.db, Date.now, { bookkeeping: walBookkeeping(odb.sqlite) }), redisUrl, prefix, concurrency });
+  let left = boots;
+  let allDone!: () => void;
+  const done = new Promise<void>((res) => (allDone = res));
+  names.forEach((name, i) =>
+    queue.process(name as JobName, async (payload) => {
+      const next = names[i + 1] as JobName | undefined;
+      if (next) {
+        await commits.run((tx) => enqueueInTx(tx, next, payload as never));
+        queue.notify();
+      } else if (--left === 0) allDone();
+    }),
+  );
+  await queue.start();
+  try {
+    const t0 = performance.now();
+    odb.db.transaction((tx) => {
+      for (let boot = 0; boot < boots; boot++) enqueueInTx(tx, names[0] as JobName, { boot } as never);
+    });
+    queue.notify();
+    await done;
+    return performance.now() - t0;
+  } finally {
+    await queue.close();
+    await commits.drain();
+    odb.close();
+  }
+}
+
+/** Deletes every Redis key under `prefix` (the bench's own, fresh per run). */
+async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** True when Redis answers at `redisUrl` within a second. */
+async function redisAnswers(redisUrl: string): Promise<boolean> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * The storm on the BullMQ adapter (its own data dir and Redis prefix) and the raw BullMQ baseline carrying
+ * as many jobs per boot, on the same Redis; the job names and count per boot are read from the outbox.
+ */
+async function bullMqScenario(dir: string, redisUrl: string): Promise<{ storm: number; raw: number; adapter: number; names: string[] }> {
+  const prefix = `skybridge-bench-${randomUUID().slice(0, 8)}`;
+  const { sys, token } = await startSystem(join(dir, 'data-redis'), { REDIS_URL: redisUrl, SKYBRIDGE_REDIS_PREFIX: `${prefix}-sky` });
+  let open = true;
+  try {
+    const before = sys.db.sqlite.prepare('SELECT count(*) FROM jobs').pluck().get() as number;
+    const { ms, reservationId } = await bootStorm(sys, token, N, 'storm-bullmq');
+    // The names a boot's jobs carry, in the order a boot runs them (each name once per boot in this flow).
+    const rows = sys.db.sqlite.prepare('SELECT name, count(*) AS n, min(created_at) AS first FROM jobs GROUP BY name ORDER BY first').all() as Array<{ name: string; n: number }>;
+    const perBoot = rows.filter((r) => r.n >= N).map((r) => r.name);
+    const total = sys.db.sqlite.prepare('SELECT count(*) FROM jobs').pluck().get() as number;
+    if (total - before !== perBoot.length * N) out(`(note: the storm ${reservationId} wrote ${total - before} jobs, not ${perBoot.length} per boot)\n`);
+    // Closed first: the baseline gets the machine (and Redis) to itself, as the storm had.
+    await sys.close();
+    open = false;
+    const raw = await rawBullMqStorm(redisUrl, `${prefix}-raw`, perBoot, N, sys.config.jobConcurrency);
+    const adapter = await adapterBullMqStorm(dir, redisUrl, `${prefix}-queue`, perBoot, N, sys.config.jobConcurrency);
+    return { storm: ms, raw, adapter, names: perBoot };
+  } finally {
+    if (open) await sys.close();
+    await dropRedisPrefix(redisUrl, `${prefix}-sky`);
+    await dropRedisPrefix(redisUrl, `${prefix}-raw`);
+    await dropRedisPrefix(redisUrl, `${prefix}-queue`);
+  }
+}
+
 type System = Awaited<ReturnType<typeof buildSystem>>;
 
 /** A started system on its own data dir (simulated hosts with room for every bench server, zero delays) and an admin token. */
@@ -213,8 +351,17 @@ async function main(): Promise<void> {
     gw.close();
     base.close();
 
+    // The same storm with jobs on BullMQ, against raw BullMQ carrying as many jobs per boot on the same Redis.
+    const redisUrl = process.env.SKYBRIDGE_BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const bull = (await redisAnswers(redisUrl)) ? await bullMqScenario(dir, redisUrl) : undefined;
+
     out('\n| measure | skybridge | raw baseline | ratio (baseline time / skybridge time) | goal |\n|---|---|---|---|---|\n');
     out(`| boot storm ${N} servers → all ACTIVE | ${storm.ms.toFixed(0)} ms (202 after ${storm.acceptedMs.toFixed(0)} ms) | ${raw.toFixed(0)} ms (same row writes, prepared SQL) | ${(raw / storm.ms).toFixed(2)}× | ${N >= 1000 ? '≤ 10000' : '≤ 2000'} ms |\n`);
+    if (bull) {
+      const chains = `${N} chains of ${bull.names.length} no-op jobs (${bull.names.join(' → ')}, a boot's jobs), same queues and concurrency`;
+      out(`| boot storm ${N} servers on BullMQ (${redisUrl}) → all ACTIVE | ${bull.storm.toFixed(0)} ms | ${bull.raw.toFixed(0)} ms (raw BullMQ: ${chains}) | ${(bull.raw / bull.storm).toFixed(2)}× | (the whole boot against the queue alone) |\n`);
+      out(`| queue overhead per boot on BullMQ (outbox write, relay, delivery, completion) | ${(bull.adapter / N).toFixed(2)} ms/boot (${bull.adapter.toFixed(0)} ms: ${chains}) | ${(bull.raw / N).toFixed(2)} ms/boot (raw BullMQ) | ${(bull.raw / bull.adapter).toFixed(2)}× | ≥ 0.8× |\n`);
+    } else out(`| boot storm and queue overhead on BullMQ | skipped: no Redis answers at ${redisUrl} (SKYBRIDGE_BENCH_REDIS_URL) | | | ≥ 0.8× |\n`);
     out(`| GET /servers/detail, ${check.servers.length} servers | ${gwRps.toFixed(1)} req/s | ${baseRps.toFixed(1)} req/s (prepared query + JSON behind node:http) | ${(gwRps / baseRps).toFixed(2)}× | ≥ 0.7× |\n`);
   } finally {
     await sys.close();

@@ -34,7 +34,7 @@ import { createIdentity, type Identity } from '../core/identity/index.js';
 import { ImageService } from '../core/image/index.js';
 import { DEFAULT_SETTINGS, NetworkService } from '../core/network/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
-import { createOutboxStore } from '../core/jobs/outbox.js';
+import { createOutboxStore, walBookkeeping } from '../core/jobs/outbox.js';
 import { createPeriodicLeases } from '../core/jobs/leases.js';
 import { createPeriodicScheduler, type PeriodicScheduler } from '../core/jobs/periodic.js';
 import type { JobQueue } from '../core/jobs/port.js';
@@ -242,22 +242,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const fsBlobs = overrides.blobStore || s3Blobs || overrides.inMemory ? undefined : new FsBlobStore({ root: join(config.dataDir, 'blobs') });
   const blobs: BlobStore = overrides.blobStore ?? s3Blobs ?? fsBlobs ?? new MemoryBlobStore();
   // The queue's own claims and completions do not wait for an fsync each (see OutboxStoreOptions); on PostgreSQL nothing changes.
-  const sqliteHandle = db.dialect === 'sqlite' ? db.sqlite : undefined;
-  const fullSync = sqliteHandle ? Number(sqliteHandle.pragma('synchronous', { simple: true })) >= 2 : false;
-  const outbox = createOutboxStore(db.db, Date.now, {
-    bookkeeping:
-      sqliteHandle && fullSync
-        ? (write) => {
-            if (sqliteHandle.inTransaction) return write();
-            sqliteHandle.pragma('synchronous = NORMAL');
-            try {
-              return write();
-            } finally {
-              sqliteHandle.pragma('synchronous = FULL');
-            }
-          }
-        : undefined,
-  });
+  const outbox = createOutboxStore(db.db, Date.now, { bookkeeping: walBookkeeping(db.dialect === 'sqlite' ? db.sqlite : undefined) });
   const metrics = createMetrics(() => outbox.counts());
   const counted = metrics.countOutcomes(outbox);
   // A gateway-only process relays the jobs its requests wrote into Redis and runs none of them.
