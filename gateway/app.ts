@@ -8,6 +8,7 @@ import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
 import { MemoryBlobStore } from '../backends/blob/memory-blob-store.js';
 import { S3BlobStore } from '../backends/blob/s3-blob-store.js';
 import type { BlobStore } from '../backends/blob/types.js';
+import { InlineBlobStore } from '../core/objects/inline-blobs.js';
 import { SafeHttpFetcher } from '../backends/fetch/safe-http-fetcher.js';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
 import { keysToDrop } from '../backends/crypto/key-file-format.js';
@@ -100,8 +101,8 @@ export interface System {
   identity: Identity;
   /** The bootstrapped accounts and the files written for them (clouds.yaml, aws.env). */
   firstStart: FirstStartInfo;
-  /** Object bytes; the object service stores every version and part here. */
-  blobs: BlobStore;
+  /** Object bytes; the object service stores every version and part here (small ones inline in the database, the rest in the backend). */
+  blobs: InlineBlobStore;
   /** Background jobs. Core services write jobs with `enqueueInTx` (core/jobs/outbox.ts) inside their transaction. */
   queue: JobQueue;
   /** Housekeeping timers (add with `every`), run between start() and close(). */
@@ -240,7 +241,9 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const s3Config = config.blob.backend === 's3' && !overrides.blobStore ? config.blob.s3 : undefined;
   const s3Blobs = s3Config ? new S3BlobStore(s3Config) : undefined;
   const fsBlobs = overrides.blobStore || s3Blobs || overrides.inMemory ? undefined : new FsBlobStore({ root: join(config.dataDir, 'blobs') });
-  const blobs: BlobStore = overrides.blobStore ?? s3Blobs ?? fsBlobs ?? new MemoryBlobStore();
+  const backendBlobs: BlobStore = overrides.blobStore ?? s3Blobs ?? fsBlobs ?? new MemoryBlobStore();
+  // Small objects live in the database beside their metadata; the workers collect and audit them through the same store.
+  const blobs = new InlineBlobStore(backendBlobs, db.db);
   // The queue's own claims and completions do not wait for an fsync each (see OutboxStoreOptions); on PostgreSQL nothing changes.
   const outbox = createOutboxStore(db.db, Date.now, { bookkeeping: walBookkeeping(db.dialect === 'sqlite' ? db.sqlite : undefined) });
   const metrics = createMetrics(() => outbox.counts());
@@ -318,7 +321,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const sseFileRing = overrides.sseKeyRing ? undefined : openSseKeyRing(config, (e) => logger.warn({ err: e.message }, 'SSE keys: cannot re-read the key directory; keeping the keys loaded before'));
   const sseKeys = overrides.sseKeyRing ?? sseFileRing!;
   if (sseFileRing) scheduleSseKeyRotation(periodic, sseFileRing, config, logger);
-  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys, clock: overrides.objectClock, onCommit: metrics.observeCommit });
+  const objects = new ObjectService({ db: db.db, blobs, logger, region: config.region, sseKeys, clock: overrides.objectClock, onCommit: metrics.observeCommit, inlineMaxBytes: config.inlineObjectBytes });
   registerObjectStoreWorkers(queue, { blobs, objects, logger });
   scheduleBlobAudit(periodic, queue, { intervalMs: config.blobAudit.intervalSeconds * 1000, graceMs });
   // Lifecycle rules: due objects get their delete-at and an `object.expire` job (each object version once).
@@ -347,7 +350,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     new FakeComputeDriver({
       hosts: cc.fakeHosts,
       capacity: { vcpus: cc.fakeHostVcpus, memoryMb: cc.fakeHostRamMb, localGb: cc.fakeHostDiskGb },
-      timings: { spawnMs: cc.fakeSpawnMs, powerMs: cc.fakePowerMs, destroyMs: Math.min(cc.fakePowerMs, 10), snapshotMs: cc.fakePowerMs },
+      timings: { spawnMs: cc.fakeSpawnMs, powerMs: cc.fakePowerMs, destroyMs: Math.min(cc.fakePowerMs, 10), snapshotMs: cc.fakePowerMs, liveMigrationMs: cc.fakeLiveMigrationMs },
       failSpawnName: cc.fakeFailSpawn,
     });
   // A boot's port creates (network) and stage writes (compute) join one group commit: one WAL sync per turn for both.

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { SecurityComplianceOptions } from '../core/identity/ports.js';
 import type { ImageQuotas } from '../core/image/index.js';
+import { DEFAULT_INLINE_MAX_BYTES } from '../core/objects/inline-blobs.js';
 
 /** What one process does (`SKYBRIDGE_ROLE`): everything (the default, one process), HTTP only, or background work only. */
 export type Role = 'all' | 'gateway' | 'worker';
@@ -63,6 +64,8 @@ export interface Config {
    * bounds how long a crashed write's temp file is kept.
    */
   blobAudit: { intervalSeconds: number; graceSeconds: number };
+  /** Objects and parts of at most this many bytes (declared, stored in clear) live in the database, not in the blob backend; 0: never (the default with the s3 backend). */
+  inlineObjectBytes: number;
   /** Per-project image quotas (Glance's unified limits); unset means unlimited. */
   imageQuotas: ImageQuotas;
   /**
@@ -89,6 +92,8 @@ export interface ComputeConfig {
   /** Simulated spawn and power-operation times, ms (`SKYBRIDGE_FAKE_SPAWN_MS` default 50, `SKYBRIDGE_FAKE_POWER_MS` default 20). */
   fakeSpawnMs: number;
   fakePowerMs: number;
+  /** How long a simulated live migration copies before completing by itself (`SKYBRIDGE_FAKE_LIVE_MIGRATION_MS`, default 50): long enough to force-complete or abort it. */
+  fakeLiveMigrationMs: number;
   /** Guests whose name matches fail to spawn (`SKYBRIDGE_FAKE_FAIL_SPAWN`, a regular expression): failure injection over TCP. */
   fakeFailSpawn?: RegExp;
   /** Default per-project instance, cores and RAM quotas (`SKYBRIDGE_COMPUTE_QUOTA_INSTANCES`/`_CORES`/`_RAM`; Nova's 10/20/51200). */
@@ -243,6 +248,7 @@ function computeConfig(env: Record<string, string | undefined>): ComputeConfig {
     fakeHostDiskGb: optInt(env, 'SKYBRIDGE_FAKE_HOST_DISK_GB', 1, 1 << 30) ?? 4096,
     fakeSpawnMs: optInt(env, 'SKYBRIDGE_FAKE_SPAWN_MS', 0, 600_000) ?? 50,
     fakePowerMs: optInt(env, 'SKYBRIDGE_FAKE_POWER_MS', 0, 600_000) ?? 20,
+    fakeLiveMigrationMs: optInt(env, 'SKYBRIDGE_FAKE_LIVE_MIGRATION_MS', 0, 3_600_000) ?? 50,
     fakeFailSpawn: fail,
     quotaInstances: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_INSTANCES', 0, 1_000_000) ?? 10,
     quotaCores: optInt(env, 'SKYBRIDGE_COMPUTE_QUOTA_CORES', 0, 100_000_000) ?? 20,
@@ -363,6 +369,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_INTERVAL', 1, 7 * 24 * 3600) ?? 3600,
       graceSeconds: optInt(env, 'SKYBRIDGE_BLOB_AUDIT_GRACE', 1, 30 * 24 * 3600) ?? 3600,
     },
+    // In front of a real cluster the bytes belong in the cluster: inlining is then only on request.
+    inlineObjectBytes: optInt(env, 'SKYBRIDGE_INLINE_OBJECT_BYTES', 0, 1 << 20) ?? (env.SKYBRIDGE_BLOB_BACKEND === 's3' ? 0 : DEFAULT_INLINE_MAX_BYTES),
     blob: blobBackend(env),
     compute: computeConfig(env),
     network: networkConfig(env),

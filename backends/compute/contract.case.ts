@@ -75,6 +75,22 @@ export function computeDriverContract(name: string, make: () => ComputeDriver): 
       expect(await d.state(host, 's')).toMatchObject({ vcpus: 2, ramMb: 1024 });
     });
 
+    it('live-migrates a guest with its power state; an abort leaves it on the source only', async () => {
+      const d = make();
+      const [a, b] = d.hosts().map((h) => h.host);
+      if (!b) return;
+      await d.spawn(a!, guest('lm'));
+      await d.power(a!, 'lm', 'pause');
+      expect(await d.liveMigrate(a!, b, 'lm', { poll: () => 'abort' })).toBe('cancelled');
+      expect(await d.list(b)).not.toContain('lm');
+      expect((await d.state(a!, 'lm'))?.powerState).toBe(3);
+      expect(await d.liveMigrate(a!, b, 'lm', { poll: () => 'force-complete' })).toBe('completed');
+      expect(await d.list(a!)).not.toContain('lm');
+      expect((await d.state(b, 'lm'))?.powerState).toBe(3);
+      expect(await d.liveMigrate(b, a!, 'lm', { poll: () => undefined })).toBe('completed');
+      expect(await d.list(a!)).toEqual(['lm']);
+    });
+
     it('operations on a missing guest fail', async () => {
       const d = make();
       const host = d.hosts()[0]!.host;

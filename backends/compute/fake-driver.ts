@@ -1,6 +1,6 @@
 // The fake hypervisor: N simulated hosts with capacity, small real delays, a cloud-init-like console log, and failure injection.
 import { createHash } from 'node:crypto';
-import type { ComputeDriver, GuestSpec, GuestState, HostSpec, PowerOp } from './types.js';
+import type { ComputeDriver, GuestSpec, GuestState, HostSpec, LiveMigrationControl, PowerOp } from './types.js';
 
 /** How long each operation takes, ms (small but non-zero by default, so states can be seen changing). */
 export interface FakeTimings {
@@ -8,11 +8,13 @@ export interface FakeTimings {
   powerMs: number;
   destroyMs: number;
   snapshotMs: number;
+  /** How long a live migration copies before it completes by itself; it polls for force-complete and abort meanwhile. */
+  liveMigrationMs: number;
 }
 
 /** An injected failure: the next `times` calls of `op` (on `host`, or any) throw `message`. */
 export interface InjectedFailure {
-  op: 'spawn' | 'destroy' | 'power' | 'rebuild' | 'resize' | 'snapshot';
+  op: 'spawn' | 'destroy' | 'power' | 'rebuild' | 'resize' | 'snapshot' | 'liveMigrate';
   host?: string;
   times?: number;
   message?: string;
@@ -37,7 +39,10 @@ interface FakeGuest {
   log: string[];
 }
 
-export const DEFAULT_TIMINGS: FakeTimings = { spawnMs: 50, powerMs: 20, destroyMs: 10, snapshotMs: 20 };
+export const DEFAULT_TIMINGS: FakeTimings = { spawnMs: 50, powerMs: 20, destroyMs: 10, snapshotMs: 20, liveMigrationMs: 50 };
+
+/** How often a live migration in progress asks for force-complete or abort (a copy round). */
+const LIVE_MIGRATION_POLL_MS = 20;
 
 const sleep = (ms: number) => (ms > 0 ? new Promise<void>((r) => setTimeout(r, ms)) : Promise.resolve());
 
@@ -140,6 +145,29 @@ export class FakeComputeDriver implements ComputeDriver {
     const g = this.guest(host, id);
     g.state = { ...g.state, ...size, powerState: g.state.powerState };
     g.spec = { ...g.spec, ...size };
+  }
+
+  async liveMigrate(source: string, dest: string, id: string, control: LiveMigrationControl): Promise<'completed' | 'cancelled'> {
+    const g = this.guest(source, id);
+    const to = this.onHost(dest);
+    this.maybeFail('liveMigrate', source);
+    // The destination's copy exists while memory is copied; it is the guest only once the move completes.
+    to.set(id, { spec: g.spec, state: { ...g.state }, bootedAt: g.bootedAt, log: [...g.log] });
+    const end = Date.now() + this.timings.liveMigrationMs;
+    for (;;) {
+      const asked = await control.poll();
+      if (asked === 'abort') {
+        to.delete(id);
+        return 'cancelled';
+      }
+      const left = end - Date.now();
+      if (asked === 'force-complete' || left <= 0) break;
+      await sleep(Math.min(LIVE_MIGRATION_POLL_MS, left));
+    }
+    const moved = to.get(id)!;
+    moved.state = { ...this.guest(source, id).state };
+    this.onHost(source).delete(id);
+    return 'completed';
   }
 
   async snapshot(host: string, id: string): Promise<Uint8Array> {

@@ -35,6 +35,14 @@ export interface GuestSpec {
 /** A power operation on a running guest. */
 export type PowerOp = 'stop' | 'start' | 'reboot_soft' | 'reboot_hard' | 'pause' | 'unpause' | 'suspend' | 'resume' | 'rescue' | 'unrescue';
 
+/** What an operator asked of a live migration while it runs (Nova's `active_migrations` queue). */
+export type LiveMigrationRequest = 'force-complete' | 'abort';
+
+/** How a live migration is watched: the driver asks `poll` between copy rounds what the operator wants. */
+export interface LiveMigrationControl {
+  poll(): Promise<LiveMigrationRequest | undefined> | LiveMigrationRequest | undefined;
+}
+
 /** What the driver reports about a guest. */
 export interface GuestState {
   /** Nova power_state integer: 1 running, 3 paused, 4 shutdown, 7 suspended. */
@@ -64,6 +72,13 @@ export interface ComputeDriver {
   rebuild(host: string, guest: GuestSpec): Promise<void>;
   /** Changes the guest's size (resize on the same host). */
   resize(host: string, instanceId: string, size: { vcpus: number; ramMb: number; diskGb: number }): Promise<void>;
+  /**
+   * Moves a running (or paused) guest from `source` to `dest`, keeping its power state: copies until
+   * done or until `control.poll()` answers `force-complete` (the guest is paused for the last copy and
+   * the move completes at once) or `abort` (the copy on `dest` goes, the guest stays on `source`).
+   * Resolves `completed` (the guest is on `dest` only) or `cancelled` (on `source` only).
+   */
+  liveMigrate(source: string, dest: string, instanceId: string, control: LiveMigrationControl): Promise<'completed' | 'cancelled'>;
   /** The guest's disk bytes (for a snapshot into the image service). */
   snapshot(host: string, instanceId: string): Promise<Uint8Array>;
   /** The guest's console log; the last `lines` lines when given. */

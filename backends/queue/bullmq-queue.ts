@@ -1,5 +1,6 @@
 // The scale-out queue: outbox rows relayed into BullMQ (deterministic job ids) and processed by BullMQ Workers.
 import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { EnqueueOptions, JobName, JobPayloads, JobProcessor, JobQueue, OutboxStore } from '../../core/jobs/port.js';
 import { silentLogger, type Logger } from '../../core/logger.js';
 import { describeError, exponentialRetry, type RetryPolicy } from './retry.js';
@@ -97,6 +98,7 @@ export class BullMqQueue implements JobQueue {
     if (this.running) return;
     this.running = true;
     for (const name of this.consume ? this.processors.keys() : []) {
+      await this.reclaimOrphans(name).catch((e: unknown) => this.logger.warn({ err: describeError(e), job: name }, 'job queue: could not reclaim orphaned jobs; they come back when their lock expires'));
       const worker = new Worker(name, (job: Job) => this.handle(name, job), {
         connection: this.connection,
         prefix: this.prefix,
@@ -106,7 +108,15 @@ export class BullMqQueue implements JobQueue {
         settings: { backoffStrategy: (attemptsMade: number) => this.retry.backoffMs(attemptsMade) },
       });
       worker.on('error', (e) => this.logger.error({ err: describeError(e), job: name }, 'job worker error'));
-      worker.on('failed', (job, e) => this.logger.warn({ err: describeError(e), job: name, job_id: job?.id }, 'job attempt failed'));
+      worker.on('failed', (job, e) => {
+        this.logger.warn({ err: describeError(e), job: name, job_id: job?.id }, 'job attempt failed');
+        // Failed for good (attempts spent, or stalled too often): the outbox row says so, so recovery acts on its instance.
+        if (job?.id)
+          void job
+            .isFailed()
+            .then((final) => (final ? this.store.failRelayed(fromBullJobId(job.id!), describeError(e)) : undefined))
+            .catch((err: unknown) => this.logger.warn({ err: describeError(err), job: name, job_id: job.id }, 'job queue: could not record a failed job'));
+      });
       this.workers.push(worker);
     }
     this.nudge();
@@ -159,6 +169,35 @@ export class BullMqQueue implements JobQueue {
     const queues = [...this.queues.values()];
     this.queues.clear();
     await Promise.allSettled(queues.map((q) => q.close()));
+  }
+
+  /**
+   * Jobs left active by a dead process (a SIGKILL closes its Redis connections at once) wait for BullMQ's
+   * stalled check, one to two lock durations. When no worker of queue `name` is connected, no live
+   * process can hold any of its active jobs: their locks are dropped and they are marked for the stalled
+   * check this process's worker runs as it starts, so a restart resumes its predecessor's jobs at once.
+   * Another process's worker that connects meanwhile is at worst delivered a job twice, which
+   * at-least-once delivery allows.
+   */
+  private async reclaimOrphans(name: string): Promise<void> {
+    const q = this.queueFor(name);
+    if ((await q.getWorkersCount()) > 0) return;
+    // BullMQ's client interface has no SADD: one short connection of our own, for this start only.
+    const redis = new Redis(this.connection.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+    let active: string[];
+    try {
+      await redis.connect();
+      active = await redis.lrange(q.keys.active!, 0, -1);
+      if (!active.length) return;
+      const tx = redis.multi();
+      for (const id of active) tx.del(`${q.toKey(id)}:lock`);
+      tx.sadd(q.keys.stalled!, ...active);
+      tx.del(q.keys['stalled-check']!);
+      await tx.exec();
+    } finally {
+      redis.disconnect();
+    }
+    this.logger.warn({ job: name, jobs: active.length }, 'job queue: reclaimed the active jobs of a process that is gone');
   }
 
   private queueFor(name: string): Queue {

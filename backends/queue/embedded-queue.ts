@@ -1,4 +1,5 @@
 // The default durable queue: the outbox table itself, polled and claimed in-process with leases and retries.
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../core/logger.js';
 import { silentLogger } from '../../core/logger.js';
 import type { EnqueueOptions, JobName, JobPayloads, JobProcessor, JobQueue, OutboxJob, OutboxStore } from '../../core/jobs/port.js';
@@ -14,14 +15,21 @@ export interface EmbeddedQueueOptions {
   concurrency?: number;
   /** Visibility timeout: a claim not completed or extended within this is re-delivered (crashed worker). */
   leaseMs?: number;
+  /**
+   * How often this process records that it is alive (default 2 s); a running job whose process has
+   * been silent for five of these is claimed again without waiting out its lease, so a restart after
+   * a crash resumes the dead process's jobs within seconds.
+   */
+  beatMs?: number;
   retry?: RetryPolicy;
 }
 
 /**
  * JobQueue over the outbox: `enqueue` inserts a row; a poller claims due rows (one atomic UPDATE),
  * runs the registered processor, and completes, retries with backoff, or fails the row. Claims
- * carry a lease renewed while the processor runs, so a crashed process's jobs come back after
- * `leaseMs`. Delivery is at-least-once; processors must be idempotent.
+ * carry a lease renewed while the processor runs, and name this process, which beats while it
+ * runs: a crashed process's jobs come back once its beat is stale (or at the latest after
+ * `leaseMs`). Delivery is at-least-once; processors must be idempotent.
  */
 export class EmbeddedQueue implements JobQueue {
   private readonly store: OutboxStore;
@@ -30,6 +38,10 @@ export class EmbeddedQueue implements JobQueue {
   private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly retry: RetryPolicy;
+  private readonly beatMs: number;
+  /** This process's name on its claims and its beat row. */
+  private readonly holder = randomUUID();
+  private beater: NodeJS.Timeout | undefined;
   private readonly processors = new Map<string, JobProcessor<JobName>>();
   private readonly inFlight = new Set<Promise<void>>();
   private running = false;
@@ -44,6 +56,7 @@ export class EmbeddedQueue implements JobQueue {
     this.concurrency = opts.concurrency ?? 4;
     this.leaseMs = opts.leaseMs ?? 5 * 60 * 1000;
     this.retry = opts.retry ?? exponentialRetry();
+    this.beatMs = opts.beatMs ?? 2000;
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], opts?: EnqueueOptions): Promise<string> {
@@ -57,6 +70,12 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   async start(): Promise<void> {
+    if (this.running) return;
+    await this.store.beat(this.holder);
+    this.beater = setInterval(() => {
+      this.store.beat(this.holder).catch((e: unknown) => this.logger.warn({ err: describeError(e) }, 'job queue: beat failed'));
+    }, this.beatMs);
+    this.beater.unref();
     this.running = true;
     this.nudge();
   }
@@ -79,6 +98,11 @@ export class EmbeddedQueue implements JobQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await Promise.allSettled([...this.inFlight]);
+    if (this.beater) {
+      clearInterval(this.beater);
+      this.beater = undefined;
+      await this.store.retire(this.holder).catch((e: unknown) => this.logger.warn({ err: describeError(e) }, 'job queue: retire failed'));
+    }
   }
 
   notify(): void {
@@ -107,7 +131,7 @@ export class EmbeddedQueue implements JobQueue {
     try {
       const free = this.concurrency - this.inFlight.size;
       if (free > 0 && this.processors.size > 0) {
-        const jobs = await this.store.claim({ names: [...this.processors.keys()], limit: free, leaseMs: this.leaseMs });
+        const jobs = await this.store.claim({ names: [...this.processors.keys()], limit: free, leaseMs: this.leaseMs, consumer: { holder: this.holder, staleMs: 5 * this.beatMs } });
         for (const job of jobs) this.run(job);
         claimedFull = jobs.length === free;
       }

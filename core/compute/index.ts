@@ -42,8 +42,9 @@ const migrationSteps = {
   migrationFailed: migrations.migrationFailed,
   migrationStatus: migrations.migrationStatus,
   instanceMigration: migrations.instanceMigration,
+  liveMigrationRequest: migrations.liveMigrationRequest,
 };
-const conductorSteps = { ...conductor, ...migrationSteps };
+const conductorSteps = { ...conductor, ...migrationSteps, tagBootPorts: interfaces.tagBootPorts };
 
 /** The conductor's face: what the scheduler and compute agents call to read work and report state (no policy: they are trusted services). */
 export type Conductor = {
@@ -144,6 +145,8 @@ export class ComputeService {
   listMigrations = (ctx: RequestContext, opts?: migrations.ListMigrationsOptions) => migrations.listMigrations(this.cc, ctx, opts);
   listServerMigrations = (ctx: RequestContext, id: string) => migrations.listServerMigrations(this.cc, ctx, id);
   getServerMigration = (ctx: RequestContext, id: string, migrationId: string) => migrations.getServerMigration(this.cc, ctx, id, migrationId);
+  forceCompleteLiveMigration = (ctx: RequestContext, id: string, migrationId: string) => migrations.forceCompleteLiveMigration(this.cc, ctx, id, migrationId);
+  abortLiveMigration = (ctx: RequestContext, id: string, migrationId: string, opts?: { queued?: boolean }) => migrations.abortLiveMigration(this.cc, ctx, id, migrationId, opts);
   resetState = (ctx: RequestContext, id: string, state: 'active' | 'error') => usage.resetState(this.cc, ctx, id, state);
   /** `os-simple-tenant-usage`: hours × flavor by project over a period. */
   tenantUsages = (ctx: RequestContext, opts: usage.UsageOptions) => usage.tenantUsages(this.cc, ctx, opts);

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gte, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { cmpInstanceActions, cmpInstanceFaults, cmpInstanceTags, cmpInstances, cmpKeypairs, cmpMigrations, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
+import { cmpInstanceActions, cmpInstanceFaults, cmpInstanceTags, cmpInstances, cmpVirtualInterfaces, cmpKeypairs, cmpMigrations, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
 import { errors, isCoreError } from '../errors.js';
 import {
   actionValues,
@@ -443,6 +443,7 @@ export function finishDelete(cc: ComputeContext, id: string): boolean {
       .where(and(eq(cmpInstances.id, id), isNull(cmpInstances.deletedAt)))
       .run().changes;
     if (!changed) return false;
+    tx.delete(cmpVirtualInterfaces).where(eq(cmpVirtualInterfaces.instanceId, id)).run();
     if (cur.host && cur.vmState !== VM.SHELVED_OFFLOADED) {
       const f = cur.newFlavor ? { vcpus: Math.max(cur.flavor.vcpus, cur.newFlavor.vcpus), ramMb: Math.max(cur.flavor.ramMb, cur.newFlavor.ramMb), diskGb: Math.max(cur.flavor.diskGb, cur.newFlavor.diskGb) } : cur.flavor;
       releaseOnHost(tx, cur.host, { vcpus: f.vcpus, ramMb: f.ramMb, diskGb: f.diskGb });

@@ -2,6 +2,7 @@
 import { and, eq } from 'drizzle-orm';
 import { cmpInstances, cmpKeypairs } from '../db/schema/compute.js';
 import { fullInstance, type ComputeContext } from './context.js';
+import { interfaceTags } from './interfaces.js';
 import type { GuestPort } from './ports.js';
 import type { Instance } from './types.js';
 
@@ -13,6 +14,8 @@ export interface GuestMetadata {
   /** The image's EC2 id (`ami-…`), when the image still exists. */
   imageEc2Id: string | null;
   ports: GuestPort[];
+  /** Device tags of its ports, by port id (the metadata's `devices`). */
+  interfaceTags: Record<string, string>;
 }
 
 /**
@@ -37,7 +40,7 @@ export function guestMetadata(cc: ComputeContext, instanceId: string): GuestMeta
       imageEc2Id = null;
     }
   }
-  return { instance, keys, imageEc2Id, ports: cc.networking?.networkData(instanceId) ?? [] };
+  return { instance, keys, imageEc2Id, ports: cc.networking?.networkData(instanceId) ?? [], interfaceTags: Object.fromEntries(interfaceTags(cc, instanceId)) };
 }
 
 /** The metadata of the guest whose port holds `ip` (on `networkId` when the proxy names it). */

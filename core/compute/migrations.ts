@@ -1,10 +1,10 @@
 // Moving servers between hosts (admin): cold migration through VERIFY_RESIZE with confirm/revert, live migration, and the migration records.
-import { and, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
 import { cmpComputeNodes, cmpInstances, cmpMigrations } from '../db/schema/compute.js';
 import { errors } from '../errors.js';
 import type { DbOrTx } from '../jobs/outbox.js';
-import { finishEvent, latestActionId, loadVisible, newId, recordAction, recordFault, requireRule, startEvent, type ComputeContext, type InstanceRow } from './context.js';
+import { finishEvent, isAdmin, latestActionId, loadVisible, newId, recordAction, recordFault, requireRule, startEvent, type ComputeContext, type InstanceRow } from './context.js';
 import { claimOnHost, hostStates, releaseOnHost, type Claim } from './hosts.js';
 import { TASK, checkState } from './states.js';
 import type { RequestSpec } from './conductor.js';
@@ -54,7 +54,7 @@ export interface ListMigrationsOptions {
 
 const claimOf = (r: InstanceRow): Claim => ({ vcpus: r.flavor.vcpus, ramMb: r.flavor.ramMb, diskGb: r.flavor.diskGb });
 const toMigration = (r: MigrationRow): Migration => {
-  const { requestedHost: _requested, ...m } = r;
+  const { requestedHost: _requested, requestedOp: _op, ...m } = r;
   return m;
 };
 
@@ -182,7 +182,70 @@ export function getServerMigration(cc: ComputeContext, ctx: RequestContext, id: 
   throw errors.notFound('migration', migrationId, `Migration ${migrationId} for instance ${id} does not exist.`);
 }
 
+/** The live migration `migrationId` of server `id`, for force-complete and abort (Nova's `get_by_id_and_instance`). */
+function liveMigrationOf(cc: ComputeContext, id: string, migrationId: string, notFound: 'invalid' | 'notFound'): MigrationRow {
+  const mig = /^\d+$/.test(migrationId) ? cc.db.select().from(cmpMigrations).where(and(eq(cmpMigrations.id, Number(migrationId)), eq(cmpMigrations.instanceId, id))).get() : undefined;
+  if (mig) return mig;
+  const message = `Migration ${migrationId} not found for instance ${id}`;
+  throw notFound === 'invalid' ? errors.invalid(message, { reason: 'migration' }) : errors.notFound('migration', migrationId, message);
+}
+
+/**
+ * Asks the agent running a live migration to act (`op`), once the server's lock, states and the
+ * migration's status allow it; the action is recorded. Nova's `InvalidMigrationState` (400) when the
+ * migration is not in one of `statuses`.
+ */
+function requestLiveMigrationOp(cc: ComputeContext, ctx: RequestContext, row: InstanceRow, mig: MigrationRow, op: 'force-complete' | 'abort', statuses: readonly string[]): void {
+  const method = op === 'abort' ? 'abort live migration' : 'force complete';
+  if (mig.migrationType !== 'live-migration' || !statuses.includes(mig.status)) {
+    throw errors.invalid(`Migration ${mig.id} state of instance ${row.id} is ${mig.status}. Cannot ${method} while the migration is in this state.`, { reason: 'migration_state' });
+  }
+  const now = cc.now();
+  cc.db.transaction((tx) => {
+    // An abort already asked for stands: a later force-complete does not undo it.
+    const where = op === 'abort' ? eq(cmpMigrations.id, mig.id) : and(eq(cmpMigrations.id, mig.id), or(isNull(cmpMigrations.requestedOp), eq(cmpMigrations.requestedOp, 'force-complete')));
+    tx.update(cmpMigrations).set({ requestedOp: op, updatedAt: now }).where(and(where, inArray(cmpMigrations.status, [...statuses]))).run();
+    const action = op === 'abort' ? 'live_migration_cancel' : 'live_migration_force_complete';
+    const actionId = recordAction(tx, ctx, row, action, now);
+    startEvent(tx, actionId, `compute_${op === 'abort' ? 'live_migration_abort' : 'live_migration_force_complete'}`, row.host, now);
+    finishEvent(tx, actionId, `compute_${op === 'abort' ? 'live_migration_abort' : 'live_migration_force_complete'}`, 'Success', now);
+  });
+}
+
+/**
+ * `POST /servers/{id}/migrations/{migration_id}/action` `force_complete` (admin, 2.22): a running live
+ * migration completes at once (the guest is paused for its last copy). 400 when the migration is unknown
+ * or not `running`, 409 when the server is locked or not migrating.
+ */
+export function forceCompleteLiveMigration(cc: ComputeContext, ctx: RequestContext, id: string, migrationId: string): void {
+  const row = loadVisible(cc, ctx, id);
+  requireRule(ctx, 'os_compute_api:servers:migrations:force_complete', { projectId: row.projectId });
+  if (row.locked && !isAdmin(ctx)) throw errors.invalidState(`Instance ${id} is locked`, { reason: 'locked' });
+  checkState('force_complete', row);
+  requestLiveMigrationOp(cc, ctx, row, liveMigrationOf(cc, id, migrationId, 'invalid'), 'force-complete', ['running']);
+}
+
+/**
+ * `DELETE /servers/{id}/migrations/{migration_id}` (admin, 2.24): a running live migration is aborted;
+ * the server stays on its source host as it was and the migration ends `cancelled`. From 2.65 a
+ * migration still queued or preparing can be aborted too. 404 for an unknown migration, 400 for one
+ * in another status, 409 when the server is locked or not migrating.
+ */
+export function abortLiveMigration(cc: ComputeContext, ctx: RequestContext, id: string, migrationId: string, opts: { queued?: boolean } = {}): void {
+  const row = loadVisible(cc, ctx, id);
+  requireRule(ctx, 'os_compute_api:servers:migrations:delete', { projectId: row.projectId });
+  if (row.locked && !isAdmin(ctx)) throw errors.invalidState(`Instance ${id} is locked`, { reason: 'locked' });
+  checkState('abort live migration', row);
+  const mig = liveMigrationOf(cc, id, migrationId, 'notFound');
+  requestLiveMigrationOp(cc, ctx, row, mig, 'abort', opts.queued ? ['running', 'queued', 'accepted', 'preparing'] : ['running']);
+}
+
 // What the scheduler and compute agents call (bound into the conductor).
+
+/** What an admin asked of a live migration in progress (the agent polls it while the driver copies). */
+export function liveMigrationRequest(cc: ComputeContext, migrationId: number): 'force-complete' | 'abort' | undefined {
+  return cc.db.select({ op: cmpMigrations.requestedOp }).from(cmpMigrations).where(eq(cmpMigrations.id, migrationId)).get()?.op ?? undefined;
+}
 
 /** The scheduler's input for a move: the server's needs, its current host excluded, the admin's host forced. */
 export function migrationSpec(cc: ComputeContext, migrationId: number): { spec: RequestSpec; host?: string } | undefined {

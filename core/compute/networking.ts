@@ -311,17 +311,17 @@ export function networkingOver(network: NetworkService): ComputeNetworking {
     },
 
     networkData(instanceId: string): GuestPort[] {
-      return network
-        .deviceNetworkData(instanceId)
-        .filter((d) => d.port.deviceOwner.startsWith('compute:'))
-        .map(({ port, mtu, subnets }) => ({
+      const data = network.deviceNetworkData(instanceId).filter((d) => d.port.deviceOwner.startsWith('compute:'));
+      const fips = data.length ? network.floatingIpsOfPorts(data.map((d) => d.port.id)) : [];
+      return data.map(({ port, mtu, subnets }) => ({
           portId: port.id,
           networkId: port.networkId,
           mac: port.macAddress,
           mtu,
           addresses: port.fixedIps.flatMap((f) => {
             const sn = subnets.find((x) => x.id === f.subnetId);
-            return sn ? [{ address: f.ipAddress, version: sn.ipVersion === 6 ? (6 as const) : (4 as const), cidr: sn.cidr, gateway: sn.gatewayIp, dns: sn.dnsNameservers }] : [];
+            const floatingIps = fips.filter((x) => x.portId === port.id && x.fixedIpAddress === f.ipAddress).map((x) => x.floatingIpAddress);
+            return sn ? [{ address: f.ipAddress, version: sn.ipVersion === 6 ? (6 as const) : (4 as const), cidr: sn.cidr, gateway: sn.gatewayIp, dns: sn.dnsNameservers, floatingIps }] : [];
           }),
         }));
     },

@@ -108,6 +108,8 @@ export interface InstanceInterface {
   /** The port's Neutron status (`ACTIVE` once the host's agent plugged it, `DOWN` before). */
   portState: string;
   fixedIps: Array<{ subnetId: string; ipAddress: string }>;
+  /** The device tag given when it was attached (os-interface from 2.49), or null; compute fills it in, not the network. */
+  tag?: string | null;
 }
 
 /** One port of a guest with what it needs to configure it. */
@@ -116,7 +118,8 @@ export interface GuestPort {
   networkId: string;
   mac: string;
   mtu: number;
-  addresses: Array<{ address: string; version: 4 | 6; cidr: string; gateway: string | null; dns: string[] }>;
+  /** Each fixed address with the floating IPs associated with it (the metadata's `public-ipv4`). */
+  addresses: Array<{ address: string; version: 4 | 6; cidr: string; gateway: string | null; dns: string[]; floatingIps: string[] }>;
 }
 
 /** What `POST /servers/{id}/os-interface` asks for. */
@@ -124,6 +127,8 @@ export interface InterfaceRequest {
   portId?: string;
   networkId?: string;
   fixedIps?: string[];
+  /** A device tag (2.49): compute keeps it beside the port; the network never sees it. */
+  tag?: string;
 }
 
 /** Reads a guest's console on its host (nova-api's RPC call to nova-compute `get_console_output`). */

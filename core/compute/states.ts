@@ -131,6 +131,8 @@ export const ACTION_STATES: Record<string, { vm: readonly string[]; task?: Reado
   changePassword: { vm: [VM.ACTIVE] },
   migrate: { vm: [VM.ACTIVE, VM.STOPPED] },
   'os-migrateLive': { vm: [VM.ACTIVE, VM.PAUSED] },
+  force_complete: { vm: [VM.ACTIVE, VM.PAUSED], task: [TASK.MIGRATING] },
+  'abort live migration': { vm: [VM.ACTIVE, VM.PAUSED], task: [TASK.MIGRATING] },
   attachInterface: { vm: [VM.ACTIVE, VM.PAUSED, VM.STOPPED] },
   getConsole: { vm: [VM.ACTIVE] },
 };
@@ -147,7 +149,8 @@ export function checkState(action: string, inst: { id: string; vmState: string; 
   }
   const tasks = rule.task ?? [null];
   if (!tasks.includes(inst.taskState)) {
-    throw errors.invalidState(`Cannot '${wireName}' instance ${inst.id} while it is in task_state ${inst.taskState}`, { reason: 'task_state', action });
+    // Nova formats a missing task state as Python does: `None`.
+    throw errors.invalidState(`Cannot '${wireName}' instance ${inst.id} while it is in task_state ${inst.taskState ?? 'None'}`, { reason: 'task_state', action });
   }
 }
 

@@ -1,5 +1,6 @@
 // Cache generation counters: a change bumps its cache's counter in the database, and every process drops its copy when the counter moved.
-import { eq, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { cacheGenerations } from '../db/schema/fleet.js';
 import type { DbOrTx } from '../jobs/outbox.js';
@@ -15,8 +16,12 @@ export type CacheName = 'ec2' | 'identity';
  */
 export class CacheGenerations {
   private readonly seen = new Map<CacheName, number>();
+  /** Prepared once: building and preparing the query through drizzle cost more than running it, on every SigV4 request. */
+  private readonly readGen: { get(name: string): unknown };
 
-  constructor(private readonly db: Db) {}
+  constructor(db: Db) {
+    this.readGen = (db as unknown as { $client: Database.Database }).$client.prepare('SELECT gen FROM cache_generations WHERE name = ?').pluck();
+  }
 
   /** Moves `name`'s counter on; every process's next `changed(name)` is true. */
   bump(tx: DbOrTx, name: CacheName): void {
@@ -28,7 +33,7 @@ export class CacheGenerations {
 
   /** The counter now (0 before the first bump). */
   read(name: CacheName): number {
-    return this.db.select({ gen: cacheGenerations.gen }).from(cacheGenerations).where(eq(cacheGenerations.name, name)).get()?.gen ?? 0;
+    return Number(this.readGen.get(name) ?? 0);
   }
 
   /** True when `name` moved since this process last asked (the first call only records the counter, and answers true). */

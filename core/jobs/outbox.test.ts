@@ -1,4 +1,5 @@
 // Outbox store rules: transactional enqueue, dedup, claiming with leases, fenced completion, pruning.
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type OpenDb } from '../db/index.js';
 import { openTestDatabase } from '../db/testing.js';
@@ -61,6 +62,30 @@ describe('job outbox', () => {
     expect(await store.hasOutstanding(names)).toBe(true);
     await store.complete('j', 2);
     expect(await store.hasOutstanding(names)).toBe(false);
+  });
+
+  it('takes back a running job, before its lease ends, once its holder stopped beating; a live holder keeps it', async () => {
+    await store.add('blob.gc', { blobKeys: [] }, { jobId: 'dead' });
+    await store.add('blob.gc', { blobKeys: [] }, { jobId: 'live' });
+    await store.beat('a');
+    await store.beat('b');
+    const lease = 300_000;
+    expect((await store.claim({ names, limit: 1, leaseMs: lease, consumer: { holder: 'a', staleMs: 10_000 } })).map((j) => j.id)).toEqual(['dead']);
+    expect((await store.claim({ names, limit: 1, leaseMs: lease, consumer: { holder: 'b', staleMs: 10_000 } })).map((j) => j.id)).toEqual(['live']);
+    now += 5_000;
+    await store.beat('b');
+    expect(await store.claim({ names, limit: 10, leaseMs: lease, consumer: { holder: 'c', staleMs: 10_000 } })).toEqual([]);
+    // 'a' was SIGKILLed: no beat for longer than staleMs; 'b' beats on.
+    now += 6_000;
+    await store.beat('b');
+    const taken = await store.claim({ names, limit: 10, leaseMs: lease, consumer: { holder: 'c', staleMs: 10_000 } });
+    expect(taken.map((j) => [j.id, j.attempts])).toEqual([['dead', 2]]);
+    // The dead holder's late completion is fenced out; a holder that retired cleanly holds nothing live.
+    await store.complete('dead', 1);
+    expect(odb.db.select({ status: jobs.status, lockedBy: jobs.lockedBy }).from(jobs).where(eq(jobs.id, 'dead')).get()).toEqual({ status: 'running', lockedBy: 'c' });
+    await store.beat('c');
+    await store.retire('b');
+    expect((await store.claim({ names, limit: 10, leaseMs: lease, consumer: { holder: 'c', staleMs: 10_000 } })).map((j) => j.id)).toEqual(['live']);
   });
 
   it('counts a job waiting for a retry as outstanding, and a failed one as finished', async () => {

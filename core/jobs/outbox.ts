@@ -1,9 +1,9 @@
 // The job outbox over the database: transactional enqueue for core services, and the OutboxStore the queue adapters drive.
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, lte, or, sql, gt } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, notInArray, or, sql, gt } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/index.js';
-import { jobs } from '../db/schema/jobs.js';
+import { jobConsumers, jobs } from '../db/schema/jobs.js';
 import { errors } from '../errors.js';
 import type { EnqueueOptions, JobName, JobPayloads, OutboxJob, OutboxStore } from './port.js';
 
@@ -77,8 +77,15 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
       return enqueueInTx(db, name, payload, opts, clock());
     },
 
-    async claim({ names, limit, leaseMs, now = clock() }) {
+    async claim({ names, limit, leaseMs, now = clock(), consumer }) {
       if (!names.length || limit <= 0) return [];
+      // A running claim is free once its lease ended, or once its holder stopped beating (a dead process).
+      const alive = db
+        .select({ holder: jobConsumers.holder })
+        .from(jobConsumers)
+        .where(gt(jobConsumers.beatAt, now - (consumer?.staleMs ?? 0)));
+      const lost = consumer ? or(lte(jobs.lockedUntil, now), and(isNotNull(jobs.lockedBy), notInArray(jobs.lockedBy, alive))) : lte(jobs.lockedUntil, now);
+      const claimable = or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lost));
       // Two ordered reads, not one with an OR: the OR made the database gather and sort every due row on each
       // claim (a storm of a thousand pending jobs, re-sorted per claim), where `(status, run_at)` walked in order
       // stops after `limit` rows.
@@ -90,14 +97,14 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
         .orderBy(asc(jobs.runAt))
         .limit(limit)
         .all();
-      const expired = db
+      const freed = db
         .select({ id: jobs.id, runAt: jobs.runAt })
         .from(jobs)
-        .where(and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, now), named))
+        .where(and(eq(jobs.status, 'running'), lost, named))
         .orderBy(asc(jobs.runAt))
         .limit(limit)
         .all();
-      const due = [...pending, ...expired]
+      const due = [...pending, ...freed]
         .sort((a, b) => a.runAt - b.runAt)
         .slice(0, limit)
         .map((r) => r.id);
@@ -108,12 +115,23 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
       const rows = book(() =>
         db
           .update(jobs)
-          .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedUntil: now + leaseMs, updatedAt: now })
-          .where(and(inArray(jobs.id, due), or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lte(jobs.lockedUntil, now)))))
+          .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, lockedUntil: now + leaseMs, lockedBy: consumer?.holder ?? null, updatedAt: now })
+          .where(and(inArray(jobs.id, due), claimable))
           .returning()
           .all(),
       );
       return rows.sort((a, b) => a.runAt - b.runAt).map(toJob);
+    },
+
+    async beat(holder, now = clock()) {
+      book(() => {
+        db.insert(jobConsumers).values({ holder, beatAt: now }).onConflictDoUpdate({ target: jobConsumers.holder, set: { beatAt: now } }).run();
+        db.delete(jobConsumers).where(lte(jobConsumers.beatAt, now - 24 * 3600 * 1000)).run();
+      });
+    },
+
+    async retire(holder) {
+      book(() => db.delete(jobConsumers).where(eq(jobConsumers.holder, holder)).run());
     },
 
     async extend(id, attempt, lockedUntil) {
@@ -121,15 +139,15 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
     },
 
     async complete(id, attempt) {
-      book(() => db.update(jobs).set({ status: 'done', lockedUntil: null, updatedAt: clock() }).where(claimed(id, attempt)).run());
+      book(() => db.update(jobs).set({ status: 'done', lockedUntil: null, lockedBy: null, updatedAt: clock() }).where(claimed(id, attempt)).run());
     },
 
     async retry(id, attempt, runAt, error) {
-      book(() => db.update(jobs).set({ status: 'pending', runAt, lockedUntil: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run());
+      book(() => db.update(jobs).set({ status: 'pending', runAt, lockedUntil: null, lockedBy: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run());
     },
 
     async fail(id, attempt, error) {
-      db.update(jobs).set({ status: 'failed', lockedUntil: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run();
+      db.update(jobs).set({ status: 'failed', lockedUntil: null, lockedBy: null, lastError: clip(error), updatedAt: clock() }).where(claimed(id, attempt)).run();
     },
 
     async hasOutstanding(names, now = clock()) {
@@ -177,6 +195,10 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
           .where(and(inArray(jobs.id, [...ids]), inArray(jobs.status, ['pending', 'relaying'])))
           .run(),
       );
+    },
+
+    async failRelayed(id, error) {
+      db.update(jobs).set({ status: 'failed', lastError: clip(error), updatedAt: clock() }).where(and(eq(jobs.id, id), eq(jobs.status, 'relayed'))).run();
     },
 
     async counts() {

@@ -80,6 +80,15 @@ export interface OutboxJob {
 }
 
 /**
+ * Who claims, for `OutboxStore.claim`: the claim is recorded as `holder`'s, and a `running` job whose
+ * holder has not beaten (`beat`) within `staleMs` is claimed again as if its lease had ended.
+ */
+export interface ConsumerClaim {
+  holder: string;
+  staleMs: number;
+}
+
+/**
  * The outbox as queue adapters see it. Implemented in core over the database
  * (`createOutboxStore` in `core/jobs/outbox.ts`) and handed to the adapter by the composition
  * root, because backends never touch the database. Calls that finish a claimed job pass the
@@ -91,10 +100,15 @@ export interface OutboxStore {
   add<N extends JobName>(name: N, payload: JobPayloads[N], opts?: EnqueueOptions): Promise<string>;
   /**
    * Atomically claims up to `limit` jobs named in `names` that are due (`pending`, run_at ≤ now)
-   * or whose previous claim expired (`running`, locked_until ≤ now): they become `running`
-   * until now + leaseMs, with attempts incremented.
+   * or whose previous claim expired (`running`, locked_until ≤ now, or held by a consumer whose
+   * beat is older than `consumer.staleMs`): they become `running` until now + leaseMs, held by
+   * `consumer.holder`, with attempts incremented.
    */
-  claim(opts: { names: readonly string[]; limit: number; leaseMs: number; now?: number }): Promise<OutboxJob[]>;
+  claim(opts: { names: readonly string[]; limit: number; leaseMs: number; now?: number; consumer?: ConsumerClaim }): Promise<OutboxJob[]>;
+  /** Records that consumer `holder` is alive now (and forgets consumers silent for a day). */
+  beat(holder: string, now?: number): Promise<void>;
+  /** A consumer that stopped cleanly: its row goes (its claims were completed or keep their lease). */
+  retire(holder: string): Promise<void>;
   /** Pushes a running claim's expiry forward (long jobs); false if the claim was lost. */
   extend(id: string, attempt: number, lockedUntil: number): Promise<boolean>;
   complete(id: string, attempt: number): Promise<void>;
@@ -114,6 +128,8 @@ export interface OutboxStore {
   claimForRelay(opts: { limit: number; leaseMs: number; now?: number }): Promise<OutboxJob[]>;
   /** Marks jobs handed to another queue, so they are not relayed again. */
   markRelayed(ids: readonly string[]): Promise<void>;
+  /** A relayed job the other queue gave up on for good: `failed` with the error, so crash recovery stops waiting for it. */
+  failRelayed(id: string, error: string): Promise<void>;
   /** Deletes finished (`done`, `failed`, `relayed`) rows last changed before `before`; returns how many. */
   prune(before: number): Promise<number>;
 }

@@ -148,7 +148,7 @@ export async function copyObject(store: ObjectStoreContext, ctx: RequestContext,
       { ...dest, projectId: dc.projectId },
     );
   };
-  const stored = written ? await commitOrDrop(store, written.res.key, commit) : store.db.transaction(commit);
+  const stored = written ? await commitOrDrop(store, written, commit) : store.db.transaction(commit);
   return {
     etag,
     swiftEtag,

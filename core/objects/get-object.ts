@@ -107,6 +107,29 @@ export async function headObject(store: ObjectStoreContext, ctx: RequestContext,
 /** Metadata plus the bytes (range or part when asked; manifests stream their segments in order). */
 export async function getObject(store: ObjectStoreContext, ctx: RequestContext, ref: ObjectRef, opts: GetObjectOptions = {}): Promise<GetObjectResult> {
   const { head, pieces } = await readObject(store, ctx, ref, opts, 'GET');
+  const only = pieces.length === 1 ? pieces[0]! : undefined;
+  const inline = only && !only.cipher ? store.inline?.store.bytes(only.blobKey) : undefined;
+  if (inline && only) {
+    const bytes = only.offset === 0 && only.size === inline.length ? inline : inline.subarray(only.offset, only.offset + only.size);
+    let body: ReadableStream<Uint8Array> | undefined;
+    return {
+      ...head,
+      bytes,
+      get body() {
+        return (body ??= bytesStream(bytes));
+      },
+    };
+  }
   const body = head.info.size === 0 ? emptyStream() : await openPieces(store.blobs, pieces, unsealer(store, opts.customerKey));
   return { ...head, body };
+}
+
+/** A one-chunk stream over bytes already in memory. */
+function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(c) {
+      if (bytes.length) c.enqueue(bytes);
+      c.close();
+    },
+  });
 }

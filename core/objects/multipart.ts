@@ -138,7 +138,7 @@ function assertPartNumber(n: number): void {
 function commitPart(store: ObjectStoreContext, uploadId: string, partNumber: number, written: WrittenBlob): Promise<PartInfo> {
   const { res, checksum, etag, cipher } = written;
   const now = store.now();
-  return commitOrDrop(store, res.key, (tx) => {
+  return commitOrDrop(store, written, (tx) => {
     const up = tx.select().from(objUploads).where(eq(objUploads.id, uploadId)).get();
     if (!up || up.completedVersionId) throw errors.notFound('upload', uploadId, 'The specified upload does not exist.');
     const old = tx.select().from(objParts).where(and(eq(objParts.uploadId, uploadId), eq(objParts.partNumber, partNumber))).get();

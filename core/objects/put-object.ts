@@ -37,10 +37,11 @@ export async function putObject(store: ObjectStoreContext, ctx: RequestContext, 
   validateAclGrants(store, acl);
   refusePublicAcl(store, c, { s3: acl });
   const seal = writeSealFor(c, opts.encryption);
-  const { res, checksum, etag, cipher } = await writeBlob(store, body, { ...opts, seal });
+  const written = await writeBlob(store, body, { ...opts, seal });
+  const { res, checksum, etag, cipher } = written;
   const id = newId();
   const now = store.now();
-  const stored = await commitOrDrop(store, res.key, (tx) => {
+  const stored = await commitOrDrop(store, written, (tx) => {
     if (!store.stmts.containerExists(c.id)) throw errors.notFound('container', ref.container, 'The specified bucket does not exist.');
     const current = store.stmts.objectByName(c.id, ref.name) ?? null;
     checkWriteConditions(store, liveRow(store, current), opts.ifNoneMatch, opts.ifMatch, ref.name, true);

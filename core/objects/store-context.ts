@@ -7,6 +7,7 @@ import type { objContainers, objObjects, objUploads } from '../db/schema/objects
 import { enqueueInTx as outboxEnqueue, type DbOrTx } from '../jobs/outbox.js';
 import type { EnqueueOptions, JobName, JobPayloads } from '../jobs/port.js';
 import type { Logger } from '../logger.js';
+import { DEFAULT_INLINE_MAX_BYTES, InlineBlobStore } from './inline-blobs.js';
 import { NameLister } from './listing.js';
 import type { SseKeyRing } from './sse-cipher.js';
 import { prepareObjectStatements, type ObjectStatements } from './statements.js';
@@ -34,6 +35,8 @@ export interface ObjectServiceDeps {
   sseKeys?: SseKeyRing;
   /** Hears each group commit (seconds until durable, batch size): metrics. */
   onCommit?: (seconds: number, batchSize: number) => void;
+  /** Bodies of at most this many bytes (declared size, stored in clear) are kept in the database; 0: never (default 16 KiB). */
+  inlineMaxBytes?: number;
 }
 
 export type ContainerRow = typeof objContainers.$inferSelect;
@@ -62,6 +65,8 @@ export interface ObjectStoreContext {
   readonly stmts: ObjectStatements;
   /** Group commit of blob-backed writes (one fsync per batch). */
   readonly commits: GroupCommit;
+  /** Where small blobs go (`blobs` is then this store); undefined when inlining is off. */
+  readonly inline?: { store: InlineBlobStore; maxBytes: number };
   /** The clock (ms since epoch). */
   now(): number;
 }
@@ -71,10 +76,14 @@ export function createObjectStoreContext(deps: ObjectServiceDeps): ObjectStoreCo
   // drizzle's better-sqlite3 handle carries its connection; listings use it for cached prepared statements.
   const sqlite = (deps.db as unknown as { $client: Database.Database }).$client;
   const now = () => deps.clock?.now() ?? Date.now();
+  const maxBytes = deps.inlineMaxBytes ?? DEFAULT_INLINE_MAX_BYTES;
+  // The gateway passes the wrapped store (its workers collect inline blobs too); a bare backend is wrapped here.
+  const blobs = deps.blobs instanceof InlineBlobStore ? deps.blobs : new InlineBlobStore(deps.blobs, deps.db, now);
   return {
     deps,
     db: deps.db,
-    blobs: deps.blobs,
+    blobs,
+    inline: maxBytes > 0 ? { store: blobs, maxBytes } : undefined,
     enqueue: deps.enqueueInTx ?? ((tx, name, payload, opts) => void outboxEnqueue(tx, name, payload, opts, now())),
     lister: new NameLister(sqlite, 'obj_objects', 'container_id', `name, size, etag, swift_etag, content_type, last_modified, kind, delete_at, ${jsonTextField(sqlite, 'acl', 'owner')} AS owner`),
     containerLister: new NameLister(sqlite, 'obj_containers', 'project_id', 'id, name, object_count, bytes_used, created_at, updated_at, region'),

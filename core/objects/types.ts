@@ -444,6 +444,11 @@ export interface HeadObjectResult {
 export interface GetObjectResult extends HeadObjectResult {
   /** The bytes (the range or part when asked); parts and segments stream in order. */
   body: ReadableStream<Uint8Array>;
+  /**
+   * The same bytes already in memory, when they are one inline blob stored in clear: a wire layer answers
+   * them in one write instead of streaming. `body` is then only built if read.
+   */
+  bytes?: Uint8Array;
 }
 
 export interface DeleteObjectOptions extends AccessOptions {

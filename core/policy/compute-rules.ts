@@ -26,6 +26,8 @@ const table: Array<[string, Check[]]> = [
   ['os_compute_api:os-migrations:index', ADMIN],
   ['os_compute_api:servers:migrations:index', ADMIN],
   ['os_compute_api:servers:migrations:show', ADMIN],
+  ['os_compute_api:servers:migrations:force_complete', ADMIN],
+  ['os_compute_api:servers:migrations:delete', ADMIN],
   ['os_compute_api:os-admin-actions:reset_state', ADMIN],
   ['os_compute_api:os-instance-actions:events', ADMIN],
   ['os_compute_api:os-instance-actions:list', READER],

@@ -34,15 +34,21 @@ function blobFiles(): string[] {
 /** Temp files of writes that never finished. */
 const tempFiles = () => (existsSync(join(blobRoot, 'tmp')) ? readdirSync(join(blobRoot, 'tmp')) : []);
 
-/** Blob keys the database references (object versions and parts), read beside the running server. */
-function referencedBlobs(): string[] {
+/** Keys one query returns, read beside the running server. */
+function keys(query: string): string[] {
   const db = new Database(join(data.path, 'skybridge.db'), { fileMustExist: true });
   try {
-    return (db.prepare('SELECT blob_key AS k FROM obj_blob_refs WHERE refs > 0').all() as Array<{ k: string }>).map((r) => r.k).sort();
+    return (db.prepare(query).all() as Array<{ k: string }>).map((r) => r.k).sort();
   } finally {
     db.close();
   }
 }
+
+/** Blob keys the database references (object versions and parts) whose bytes are files; small bodies are kept inline in the database. */
+const referencedBlobs = () => keys("SELECT blob_key AS k FROM obj_blob_refs WHERE refs > 0 AND blob_key NOT LIKE 'inline:%'");
+/** Inline blobs stored, and those referenced: written in one transaction with their reference, a crash leaves none unreferenced. */
+const inlineBlobs = () => keys('SELECT blob_key AS k FROM obj_inline_blobs');
+const referencedInline = () => keys("SELECT blob_key AS k FROM obj_blob_refs WHERE refs > 0 AND blob_key LIKE 'inline:%'");
 
 /** PUTs `body` in pieces with short pauses, so uploads overlap the kill; true once a 2xx arrived. */
 async function upload(s3: RawS3, url: string, key: string, body: Buffer): Promise<boolean> {
@@ -97,7 +103,8 @@ describe('crash leftovers and the blob auditor', () => {
         Array.from({ length: UPLOADS_PER_ROUND }, async (_, i) => {
           await sleep(i * 10);
           const key = `r${round}-obj-${i}`;
-          const body = randomBytes(randomInt(16 * 1024, 768 * 1024));
+          // One in four is small enough to be kept inline in the database, the rest are files.
+          const body = randomBytes(i % 4 === 0 ? randomInt(1, 16 * 1024) : randomInt(16 * 1024 + 1, 768 * 1024));
           if (await upload(s3, url, key, body)) {
             acknowledged.set(key, createHash('md5').update(body).digest('hex'));
             if (++acks === KILL_AFTER) killing = kill();
@@ -133,6 +140,7 @@ describe('crash leftovers and the blob auditor', () => {
     }
     expect(blobFiles(), `${orphans.length} orphans before the audit`).toEqual(referencedBlobs());
     expect(tempFiles()).toEqual([]);
+    expect(inlineBlobs()).toEqual(referencedInline());
 
     expect(acknowledged.size).toBeGreaterThanOrEqual(ROUNDS * KILL_AFTER);
     for (const [key, md5] of acknowledged) {

@@ -86,4 +86,13 @@ describe('openstack server add/remove port, network, security group against skyb
     expect((await getServer(serverId)).security_groups).toEqual([{ name: 'default' }]);
     expectFailure(await os.run(['server', 'remove', 'security', 'group', serverId, 'cli-web'], DEMO), /not associated|404/i);
   });
+
+  it('server add port --tag (2.49): the tag is kept and os-interface shows it from 2.70', async () => {
+    const net = (await neutron('GET', '/networks?name=private')).networks[0].id;
+    const port = (await neutron('POST', '/ports', { port: { network_id: net, name: 'tagged-port' } })).port;
+    await os.ok(['--os-compute-api-version', '2.49', 'server', 'add', 'port', '--tag', 'db', serverId, 'tagged-port'], DEMO);
+    const r = await fetch(`${server.url}/compute/v2.1/servers/${serverId}/os-interface/${port.id}`, { headers: { 'x-auth-token': tok, 'openstack-api-version': 'compute 2.70' } });
+    expect(((await r.json()) as Row).interfaceAttachment).toMatchObject({ port_id: port.id, tag: 'db' });
+    await os.ok(['server', 'remove', 'port', serverId, 'tagged-port'], DEMO);
+  });
 });

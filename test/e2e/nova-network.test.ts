@@ -359,10 +359,57 @@ describe('metadata service (read as cloud-init reads it, through a signing proxy
     expect(await (await get('/2009-04-04/user-data', signed())).text()).toBe('#cloud-config\nhostname: g1\n');
     expect(await (await get('/latest/meta-data/ami-id', signed())).text()).toMatch(/^ami-[0-9a-f]{17}$/);
 
+    // public-ipv4 is the floating IP associated with the guest's port, as Nova answers it; empty without one.
+    expect(await (await get('/latest/meta-data/public-ipv4', signed())).text()).toBe('');
+    const publicNet = (await neutron(admin, 'GET', '/networks?name=public')).json.networks[0].id;
+    const port = (await neutron(demo, 'GET', `/ports?device_id=${id}`)).json.ports[0];
+    const fip = await neutron(demo, 'POST', '/floatingips', { floatingip: { floating_network_id: publicNet, port_id: port.id } });
+    expect(fip.status, JSON.stringify(fip.json)).toBe(201);
+    expect(await (await get('/latest/meta-data/public-ipv4', signed())).text()).toBe(fip.json.floatingip.floating_ip_address);
+    expect(await (await get('/2009-04-04/meta-data/public-ipv4', signed())).text()).toBe(fip.json.floatingip.floating_ip_address);
+    expect((await neutron(demo, 'PUT', `/floatingips/${fip.json.floatingip.id}`, { floatingip: { port_id: null } })).status).toBe(200);
+    expect(await (await get('/latest/meta-data/public-ipv4', signed())).text()).toBe('');
+
     // neutron-metadata-agent's other form: the guest's address, vouched for by the signed network id.
     const byAddr = await get('/openstack/latest/meta_data.json', { 'X-Forwarded-For': ip, 'X-Metadata-Provider': privateNet, 'X-Metadata-Provider-Signature': sign(privateNet) });
     expect(byAddr.status).toBe(200);
     expect(((await byAddr.json()) as Json).uuid).toBe(id);
+  });
+
+  it('a port attached with a device tag (2.49) shows it in os-interface from 2.70 and in meta_data.json devices; detached, it goes', async () => {
+    const at = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
+    fault(await nova(demo, 'POST', `/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet, tag: 'db' } }, at('2.48')), 400, 'badRequest', /Additional properties are not allowed \('tag' was unexpected\)/);
+    fault(await nova(demo, 'POST', `/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet, tag: 'a/b' } }, at('2.49')), 400, 'badRequest', /does not match/);
+    fault(await nova(demo, 'POST', `/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet, tag: 'x'.repeat(61) } }, at('2.49')), 400, 'badRequest', /is too long/);
+    const r = await nova(demo, 'POST', `/servers/${id}/os-interface`, { interfaceAttachment: { net_id: privateNet, tag: 'db-nic' } }, at('2.70'));
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    const tagged = r.json.interfaceAttachment;
+    expect(tagged.tag).toBe('db-nic');
+    expect((await nova(demo, 'GET', `/servers/${id}/os-interface/${tagged.port_id}`, undefined, at('2.70'))).json.interfaceAttachment.tag).toBe('db-nic');
+    expect((await nova(demo, 'GET', `/servers/${id}/os-interface/${tagged.port_id}`, undefined, at('2.69'))).json.interfaceAttachment).not.toHaveProperty('tag');
+    const list = (await nova(demo, 'GET', `/servers/${id}/os-interface`, undefined, at('2.70'))).json.interfaceAttachments as Json[];
+    expect(list.map((i) => i.tag).sort()).toEqual(['db-nic', null]);
+
+    const meta = (await (await get('/openstack/latest/meta_data.json', signed())).json()) as Json;
+    expect(meta.devices).toEqual([{ type: 'nic', mac: tagged.mac_addr, bus: 'pci', address: expect.stringMatching(/^0000:00:[0-9a-f]{2}\.0$/), tags: ['db-nic'] }]);
+
+    expect((await nova(demo, 'DELETE', `/servers/${id}/os-interface/${tagged.port_id}`)).status).toBe(202);
+    expect(((await (await get('/openstack/latest/meta_data.json', signed())).json()) as Json).devices).toEqual([]);
+  });
+
+  it('networks[].tag at create (2.32-2.36, 2.42+) tags the boot port: os-interface at 2.70 and meta_data.json devices show it', async () => {
+    const at = (v: string) => ({ 'OpenStack-API-Version': `compute ${v}` });
+    const body = (name: string) => ({ server: { name, imageRef: IMAGE, flavorRef: '1', networks: [{ uuid: privateNet, tag: 'boot-nic' }, { uuid: privateNet }] } });
+    for (const v of ['2.31', '2.37']) fault(await nova(demo, 'POST', '/servers', body('untaggable'), at(v)), 400, 'badRequest', /Additional properties are not allowed \('tag' was unexpected\)/);
+    const r = await nova(demo, 'POST', '/servers', body('tagged-boot'), at('2.42'));
+    expect(r.status, JSON.stringify(r.json)).toBe(202);
+    const bootId = r.json.server.id;
+    await waitStatus(demo, bootId, 'ACTIVE');
+    const ifaces = (await nova(demo, 'GET', `/servers/${bootId}/os-interface`, undefined, at('2.70'))).json.interfaceAttachments as Json[];
+    expect(ifaces.map((i) => i.tag).sort()).toEqual(['boot-nic', null]);
+    const tagged = ifaces.find((i) => i.tag === 'boot-nic')!;
+    const meta = (await (await get('/openstack/latest/meta_data.json', { 'X-Instance-ID': bootId, 'X-Tenant-ID': demoProject, 'X-Instance-ID-Signature': sign(bootId) })).json()) as Json;
+    expect(meta.devices).toEqual([expect.objectContaining({ type: 'nic', mac: tagged.mac_addr, tags: ['boot-nic'] })]);
   });
 
   it('refuses unsigned, badly signed and mismatched requests as Nova does', async () => {

@@ -1,11 +1,12 @@
 // A throwaway job outbox on an in-memory database, for the queue adapters' contract tests (backends can't open the db).
 import { openTestDatabase } from '../../core/db/testing.js';
 import { createOutboxStore, enqueueInTx } from '../../core/jobs/outbox.js';
+import type { OutboxStats } from '../../core/jobs/outbox.js';
 import type { EnqueueOptions, JobName, JobPayloads, OutboxStore } from '../../core/jobs/port.js';
 
 /** An outbox store plus a way to enqueue inside a real transaction that commits or rolls back. */
 export interface TestOutbox {
-  store: OutboxStore;
+  store: OutboxStore & OutboxStats;
   enqueueInTx<N extends JobName>(name: N, payload: JobPayloads[N], opts: EnqueueOptions, outcome: 'commit' | 'rollback'): void;
   close(): void;
 }

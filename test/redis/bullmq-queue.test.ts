@@ -78,6 +78,36 @@ describe('BullMQ job ids', () => {
   });
 });
 
+describe('BullMQ jobs that fail for good', () => {
+  it('end failed in the outbox too (crash recovery stops waiting for them); a retried attempt does not', async () => {
+    const outbox = openTestOutbox();
+    const prefix = `${runPrefix}-failed`;
+    const q = new BullMqQueue({ store: outbox.store, redisUrl: REDIS_URL, prefix, relayPollMs: 20, retry: exponentialRetry(2, 5, 5) });
+    let calls = 0;
+    q.process('blob.gc', async () => {
+      calls++;
+      throw new Error('boom');
+    });
+    try {
+      await q.start();
+      await q.enqueue('blob.gc', { blobKeys: [] }, { jobId: 'doomed' });
+      await q.drain();
+      let counts: Array<{ name: string; status: string; count: number }> = [];
+      for (let i = 0; i < 200; i++) {
+        counts = await outbox.store.counts();
+        if (counts.some((c) => c.status === 'failed')) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(calls).toBe(2);
+      expect(counts).toEqual([{ name: 'blob.gc', status: 'failed', count: 1 }]);
+    } finally {
+      await q.close();
+      outbox.close();
+      await deleteKeys(`${prefix}:*`);
+    }
+  });
+});
+
 describe('blob auditor on both queues', () => {
   for (const kind of ['embedded', 'bullmq'] as const) {
     it(`${kind}: a blob.audit job hands old unreferenced blobs to blob.gc, which removes them; young and referenced blobs stay`, async () => {

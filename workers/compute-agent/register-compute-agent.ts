@@ -138,6 +138,7 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
         }
         if (inst.taskState === TASK.NETWORKING) {
           const addresses = await bind(inst, host);
+          if (addresses) c.tagBootPorts(instanceId);
           if (!(await c.buildStep(instanceId, host, TASK.NETWORKING, TASK.BLOCK_DEVICE_MAPPING, 0, addresses))) return;
           inst = { ...inst, taskState: TASK.BLOCK_DEVICE_MAPPING, ...(addresses ? { addresses } : {}) };
         }
@@ -266,12 +267,18 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
           if (!mig?.destCompute) return;
           const dest = mig.destCompute;
           if (!mine.has(dest)) throw new Error(`compute agent: host ${dest} is not managed here`);
-          c.migrationStatus(mig.id, 'running');
-          // The guest keeps its power state on the destination (a paused server stays paused).
-          await driver.spawn(dest, guestOf(inst));
-          if (inst.powerState === POWER.PAUSED) await driver.power(dest, instanceId, 'pause');
-          await driver.destroy(host, instanceId);
-          c.actionDone(instanceId, action, TASK.MIGRATING, { host: dest, node: mig.destNode }, { host, release: { vcpus: row.flavor.vcpus, ramMb: row.flavor.ramMb, diskGb: row.flavor.diskGb } }, { id: mig.id, status: 'completed' });
+          const claim = { vcpus: row.flavor.vcpus, ramMb: row.flavor.ramMb, diskGb: row.flavor.diskGb };
+          // Aborted while queued (2.65): the move never starts, and the destination's claim goes back.
+          if (c.liveMigrationRequest(mig.id) !== 'abort') {
+            c.migrationStatus(mig.id, 'running');
+            // The guest keeps its power state on the destination (a paused server stays paused).
+            const outcome = await driver.liveMigrate(host, dest, instanceId, { poll: () => c.liveMigrationRequest(mig.id) });
+            if (outcome === 'completed') {
+              c.actionDone(instanceId, action, TASK.MIGRATING, { host: dest, node: mig.destNode }, { host, release: claim }, { id: mig.id, status: 'completed' });
+              return;
+            }
+          }
+          c.actionDone(instanceId, action, TASK.MIGRATING, {}, { host: dest, release: claim }, { id: mig.id, status: 'cancelled' });
           return;
         }
         case 'confirmResize': {

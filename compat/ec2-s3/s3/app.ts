@@ -297,7 +297,8 @@ function respond(operation: string, result: S3Result, requestId: string, method:
     if (result.body instanceof ReadableStream) result.body.cancel().catch(() => undefined);
     return new Response(null, { status, headers });
   }
-  const body = result.body ?? (ser.body as BodyInit | undefined) ?? null;
+  // A Uint8Array body is written with the headers in one go (a stream's headers are flushed on their own first).
+  const body = (result.body as BodyInit | undefined) ?? (ser.body as BodyInit | undefined) ?? null;
   if (body === null && !headers.has('content-length')) headers.set('content-length', '0');
   return new Response(body, { status, headers });
 }

@@ -41,8 +41,8 @@ export interface S3Result {
   output?: Record<string, unknown>;
   status?: number;
   headers?: Record<string, string>;
-  /** Streaming body (GetObject). */
-  body?: ReadableStream<Uint8Array>;
+  /** Streaming body (GetObject), or bytes already in memory (a small object, answered in one write). */
+  body?: ReadableStream<Uint8Array> | Uint8Array;
 }
 
 export type S3Handler = (call: S3Call) => Promise<S3Result>;

@@ -21,13 +21,13 @@ export const metadataOperations: OperationRow[] = [
   row('listEc2Versions', '/', 'no guest needed'),
   row('listOpenStackVersions', '/openstack', 'no guest needed'),
   row('listOpenStackFiles', '/openstack/{version}', 'every request below names its guest with a signed X-Instance-ID, or a signed X-Metadata-Provider plus X-Forwarded-For (docs/metadata.md)'),
-  row('showMetaData', '/openstack/{version}/meta_data.json', 'uuid, name, hostname, public_keys, keys, launch_index, availability_zone, project_id, meta, random_seed, devices'),
+  row('showMetaData', '/openstack/{version}/meta_data.json', 'uuid, name, hostname, public_keys, keys, launch_index, availability_zone, project_id, meta, random_seed, devices (the tagged ports)'),
   row('showUserData', '/openstack/{version}/user_data'),
   row('showNetworkData', '/openstack/{version}/network_data.json', 'links, static networks with the default route, DNS'),
   row('showVendorData', '/openstack/{version}/vendor_data.json', 'empty'),
   row('showVendorData2', '/openstack/{version}/vendor_data2.json', 'empty'),
   row('listEc2MetaData', '/{version}/meta-data/', 'ami-id, instance-id, hostname, local-ipv4, placement/, public-keys/, security-groups, …'),
-  row('showEc2MetaDataItem', '/{version}/meta-data/{path}', 'public-keys/0/openssh-key; public-ipv4 is empty'),
+  row('showEc2MetaDataItem', '/{version}/meta-data/{path}', 'public-keys/0/openssh-key, public-ipv4 (the floating IP of the guest\'s port)'),
   row('showEc2UserData', '/{version}/user-data'),
 ];
 
@@ -83,8 +83,20 @@ function metaData(m: GuestMetadata): Record<string, unknown> {
     availability_zone: i.availabilityZone,
     random_seed: randomBytes(512).toString('base64'),
     project_id: i.projectId,
-    devices: [],
+    devices: devices(m),
   };
+}
+
+/**
+ * Nova's `_handle_device_metadata`: one entry per tagged device, here the tagged ports (`nic`), in
+ * Nova's key order. The simulated hypervisor puts the guest's n-th port in PCI slot 3 + n, as libvirt
+ * numbers a guest's first NICs.
+ */
+function devices(m: GuestMetadata): unknown[] {
+  return m.ports.flatMap((p, n) => {
+    const tag = m.interfaceTags[p.portId];
+    return tag === undefined ? [] : [{ type: 'nic', mac: p.mac, bus: 'pci', address: `0000:00:${(3 + n).toString(16).padStart(2, '0')}.0`, tags: [tag] }];
+  });
 }
 
 /** nova/virt/netutils.py `get_network_metadata`: links, networks (static addresses with the default route), DNS services. */
@@ -117,7 +129,10 @@ function networkData(m: GuestMetadata): Record<string, unknown> {
 function ec2Tree(m: GuestMetadata): Record<string, unknown> {
   const i = m.instance;
   const host = `${i.hostname}.${DHCP_DOMAIN}`;
-  const v4 = m.ports.flatMap((p) => p.addresses).find((a) => a.version === 4)?.address ?? '';
+  const fixed4 = m.ports.flatMap((p) => p.addresses).filter((a) => a.version === 4);
+  const v4 = fixed4[0]?.address ?? '';
+  // Nova's `get_ec2_ip_info`: the first floating IP of the guest's fixed IPv4 addresses.
+  const public4 = fixed4.flatMap((a) => a.floatingIps)[0] ?? '';
   const tree: Record<string, unknown> = {
     'ami-id': m.imageEc2Id ?? '',
     'ami-launch-index': String(i.launchIndex),
@@ -131,7 +146,7 @@ function ec2Tree(m: GuestMetadata): Record<string, unknown> {
     'local-ipv4': v4,
     placement: { 'availability-zone': i.availabilityZone ?? '' },
     'public-hostname': host,
-    'public-ipv4': '',
+    'public-ipv4': public4,
     'reservation-id': i.reservationId,
     'security-groups': i.securityGroups.join('\n'),
   };

@@ -249,4 +249,22 @@ export function registerMigrationRoutes(app: Hono<OpenStackEnv>, d: NovaRouteDep
     tooOld(c, 23);
     return c.json({ migration: serverMigrationView(d.mv(c), compute.getServerMigration(d.ctx(c), c.req.param('server_id'), c.req.param('migration_id'))) });
   });
+
+  app.post('/v2.1/servers/:server_id/migrations/:migration_id/action', async function forceMigrationComplete(c) {
+    tooOld(c, 22);
+    const body = await d.body(c);
+    const name = Object.keys(body)[0];
+    if (name !== 'force_complete') throw errors.invalid(`There is no such action: ${name ?? ''}`, { reason: 'action' });
+    onlyKeys(body, ['force_complete']);
+    if (body.force_complete !== null) throw bad('force_complete', body.force_complete, `${JSON.stringify(body.force_complete)} is not of type 'null'`);
+    compute.forceCompleteLiveMigration(d.ctx(c), c.req.param('server_id'), c.req.param('migration_id'));
+    return c.body(null, 202);
+  });
+
+  app.delete('/v2.1/servers/:server_id/migrations/:migration_id', function deleteMigration(c) {
+    tooOld(c, 24);
+    // From 2.65 a live migration still queued or preparing can be aborted too.
+    compute.abortLiveMigration(d.ctx(c), c.req.param('server_id'), c.req.param('migration_id'), { queued: atLeast(d.mv(c), 65) });
+    return c.body(null, 202);
+  });
 }

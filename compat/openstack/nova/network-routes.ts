@@ -5,11 +5,11 @@ import { errors } from '../../../core/errors.js';
 import { isObject, queryFlag, type OpenStackEnv } from '../common/index.js';
 import type { NovaRouteDeps } from './app.js';
 import { atLeast, type Microversion } from './microversion.js';
-import { bad, onlyKeys, str } from './request.js';
+import { bad, deviceTag, onlyKeys, str } from './request.js';
 
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
-/** One `interfaceAttachment` (`tag` from 2.70; skybridge keeps no device tags, so it is null). */
+/** One `interfaceAttachment` (`tag` from 2.70: the device tag given at attach, or null). */
 export function interfaceView(mv: Microversion, i: InstanceInterface) {
   const out: Record<string, unknown> = {
     fixed_ips: i.fixedIps.map((f) => ({ subnet_id: f.subnetId, ip_address: f.ipAddress })),
@@ -18,7 +18,7 @@ export function interfaceView(mv: Microversion, i: InstanceInterface) {
     port_id: i.portId,
     port_state: i.portState,
   };
-  if (atLeast(mv, 70)) out.tag = null;
+  if (atLeast(mv, 70)) out.tag = i.tag ?? null;
   return out;
 }
 
@@ -31,6 +31,7 @@ export function parseInterfaceAttachment(body: Record<string, unknown>, mv: Micr
   onlyKeys(a, atLeast(mv, 49) ? ['net_id', 'port_id', 'fixed_ips', 'tag'] : ['net_id', 'port_id', 'fixed_ips'], 'interfaceAttachment');
   const netId = str(a, 'net_id');
   const portId = str(a, 'port_id');
+  const tag = deviceTag(a, 'interfaceAttachment/tag');
   if (netId !== undefined && !UUID.test(netId)) throw bad('interfaceAttachment/net_id', netId, `'${netId}' is not a 'uuid'`);
   if (portId !== undefined && !UUID.test(portId)) throw bad('interfaceAttachment/port_id', portId, `'${portId}' is not a 'uuid'`);
   let fixedIps: string[] | undefined;
@@ -46,7 +47,7 @@ export function parseInterfaceAttachment(body: Record<string, unknown>, mv: Micr
       return ip;
     });
   }
-  return { ...(netId ? { networkId: netId } : {}), ...(portId ? { portId } : {}), ...(fixedIps ? { fixedIps } : {}) };
+  return { ...(netId ? { networkId: netId } : {}), ...(portId ? { portId } : {}), ...(fixedIps ? { fixedIps } : {}), ...(tag !== undefined ? { tag } : {}) };
 }
 
 /** A proxy rule (`group` for a group rule, else `ip_range`). */

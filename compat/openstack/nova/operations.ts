@@ -19,7 +19,7 @@ export const novaOperations: OperationRow[] = [
 
   // Servers
   op('listServers', 'GET', '/v2.1/servers', true, 'filters name/ip/ip6 (regex), status, image, flavor, changes-since/before, tags/tags-any/not-tags/not-tags-any, reservation_id, host/all_tenants/project_id/deleted (admin), locked, key_name, availability_zone; limit/marker with servers_links; sort_key/sort_dir'),
-  op('createServer', 'POST', '/v2.1/servers', true, 'min/max_count, return_reservation_id, key_name, user_data, metadata, availability_zone (zone:host for admins), networks (uuid/port/fixed_ip/auto/none), security_groups, block_device_mapping_v2 with the image as boot source, scheduler hints (group, same_host, different_host), tags, description, hostname (2.90), adminPass'),
+  op('createServer', 'POST', '/v2.1/servers', true, 'min/max_count, return_reservation_id, key_name, user_data, metadata, availability_zone (zone:host for admins), networks (uuid/port/fixed_ip/auto/none; tag 2.32-2.36 and 2.42+, kept on the boot port), security_groups, block_device_mapping_v2 with the image as boot source, scheduler hints (group, same_host, different_host), tags, description, hostname (2.90), adminPass'),
   op('listServersDetailed', 'GET', '/v2.1/servers/detail', true),
   op('showServer', 'GET', S, true),
   op('updateServer', 'PUT', S, true, 'name, description, accessIPv4/6, hostname (2.90)'),
@@ -82,7 +82,7 @@ export const novaOperations: OperationRow[] = [
   op('listInstanceActions', 'GET', `${S}/os-instance-actions`, true),
   op('showInstanceAction', 'GET', `${S}/os-instance-actions/{request_id}`, true, 'events for everyone from 2.51, host/hostId from 2.62'),
   op('listPortInterfaces', 'GET', `${S}/os-interface`, true, 'the ports Neutron has bound to the server'),
-  op('createInterface', 'POST', `${S}/os-interface`, true, 'net_id (with one fixed_ips address), port_id, or the project\'s only network; bound to the server\'s host with device_owner compute:<az>, synchronously; tag accepted from 2.49 but not kept (null from 2.70)'),
+  op('createInterface', 'POST', `${S}/os-interface`, true, 'net_id (with one fixed_ips address), port_id, or the project\'s only network; bound to the server\'s host with device_owner compute:<az>, synchronously; tag from 2.49, kept and shown from 2.70 and in the metadata devices'),
   op('showPortInterface', 'GET', `${S}/os-interface/{port_id}`, true),
   op('deletePortInterface', 'DELETE', `${S}/os-interface/{port_id}`, true, 'ports Nova made are deleted, ports the user brought only detached'),
   op('showServerPassword', 'GET', `${S}/os-server-password`, false, NOT_YET),
@@ -94,8 +94,8 @@ export const novaOperations: OperationRow[] = [
   op('detachVolume', 'DELETE', `${S}/os-volume_attachments/{volume_id}`, false, NO_VOLUMES),
   op('listMigrations', 'GET', `${S}/migrations`, true, 'from 2.23: live migrations in progress (no memory/disk progress figures: 0)'),
   op('showMigration', 'GET', `${S}/migrations/{migration_id}`, true, 'from 2.23'),
-  op('forceMigrationComplete', 'POST', `${S}/migrations/{migration_id}/action`, false, NOT_YET),
-  op('deleteMigration', 'DELETE', `${S}/migrations/{migration_id}`, false, NOT_YET),
+  op('forceMigrationComplete', 'POST', `${S}/migrations/{migration_id}/action`, true, 'force_complete from 2.22: a running live migration completes at once'),
+  op('deleteMigration', 'DELETE', `${S}/migrations/{migration_id}`, true, 'from 2.24: a running live migration is aborted (the server stays on its source, the migration ends cancelled); queued or preparing ones too from 2.65'),
   op('listTags', 'GET', `${S}/tags`, true, '2.26'),
   op('replaceTags', 'PUT', `${S}/tags`, true, '2.26'),
   op('deleteAllTags', 'DELETE', `${S}/tags`, true, '2.26'),

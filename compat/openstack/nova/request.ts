@@ -59,6 +59,16 @@ export function stringMap(o: Record<string, unknown>, key: string): Record<strin
   return v as Record<string, string>;
 }
 
+/** Nova's `parameter_types.tag`: a string of at most 60 characters without `,` or `/`. */
+export function deviceTag(o: Record<string, unknown>, field: string): string | undefined {
+  const v = o.tag;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw bad(field, v, `${JSON.stringify(v)} is not of type 'string'`);
+  if (v.length > 60) throw bad(field, v, `'${v}' is too long`);
+  if (/[,/]/.test(v)) throw bad(field, v, `'${v}' does not match '^[^,/]*$'`);
+  return v;
+}
+
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 function parseNetworks(v: unknown, mv: Microversion): RequestedNetworks {
@@ -73,14 +83,17 @@ function parseNetworks(v: unknown, mv: Microversion): RequestedNetworks {
   if (!Array.isArray(v)) throw bad('networks', v, `${JSON.stringify(v)} is not of type 'array'`);
   return v.map((n) => {
     if (!isObject(n)) throw bad('networks', n, `${JSON.stringify(n)} is not of type 'object'`);
-    onlyKeys(n, ['uuid', 'port', 'fixed_ip', 'tag'], 'networks');
+    // Device tags: 2.32 to 2.36, then again from 2.42 (2.37's schema left them out).
+    const tagged = atLeast(mv, 32) && (!atLeast(mv, 37) || atLeast(mv, 42));
+    onlyKeys(n, tagged ? ['uuid', 'port', 'fixed_ip', 'tag'] : ['uuid', 'port', 'fixed_ip'], 'networks');
+    const tag = deviceTag(n, 'networks/tag');
     const uuid = str(n, 'uuid');
     const port = str(n, 'port', { nullable: true });
     const fixedIp = str(n, 'fixed_ip');
     if (uuid !== undefined && !UUID.test(uuid)) throw errors.invalid(`Bad networks format: network uuid is not in proper format (${uuid})`, { reason: 'networks' });
     if (port !== undefined && !UUID.test(port)) throw bad('networks/port', port, `'${port}' is not a 'uuid'`);
     if (uuid === undefined && port === undefined) throw errors.invalid('Bad networks format: network uuid or port is required', { reason: 'networks' });
-    return { ...(uuid ? { networkId: uuid } : {}), ...(port ? { portId: port } : {}), ...(fixedIp ? { fixedIp } : {}), ...(typeof n.tag === 'string' ? { tag: n.tag } : {}) };
+    return { ...(uuid ? { networkId: uuid } : {}), ...(port ? { portId: port } : {}), ...(fixedIp ? { fixedIp } : {}), ...(tag !== undefined ? { tag } : {}) };
   });
 }
 

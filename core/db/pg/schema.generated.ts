@@ -2,6 +2,7 @@
 import { bigint, bigserial, customType, doublePrecision, foreignKey, index, pgTable, primaryKey, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const textC = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 export const applicationCredentials = pgTable("application_credentials", {
   id: textC("id").primaryKey(),
@@ -286,6 +287,7 @@ export const cmpMigrations = pgTable("cmp_migrations", {
   dest_node: textC("dest_node"),
   dest_host: textC("dest_host"),
   requested_host: textC("requested_host"),
+  requested_op: textC("requested_op"),
   old_flavor_id: textC("old_flavor_id").notNull(),
   new_flavor_id: textC("new_flavor_id").notNull(),
   created_at: bigint("created_at", { mode: 'number' }).notNull(),
@@ -347,6 +349,15 @@ export const cmpServices = pgTable("cmp_services", {
 }, (t) => [
   uniqueIndex("cmp_services_host_binary_uq").on(t.host, t.binary),
   uniqueIndex("cmp_services_uuid_uq").on(t.uuid),
+]);
+
+export const cmpVirtualInterfaces = pgTable("cmp_virtual_interfaces", {
+  port_id: textC("port_id").primaryKey(),
+  instance_id: textC("instance_id").notNull(),
+  tag: textC("tag").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+}, (t) => [
+  index("cmp_virtual_interfaces_instance_idx").on(t.instance_id),
 ]);
 
 export const credentials = pgTable("credentials", {
@@ -480,6 +491,11 @@ export const impliedRoles = pgTable("implied_roles", {
   index("implied_roles_implied_idx").on(t.implied_role_id),
 ]);
 
+export const jobConsumers = pgTable("job_consumers", {
+  holder: textC("holder").primaryKey(),
+  beat_at: bigint("beat_at", { mode: 'number' }).notNull(),
+});
+
 export const jobs = pgTable("jobs", {
   id: textC("id").primaryKey(),
   name: textC("name").notNull(),
@@ -488,6 +504,7 @@ export const jobs = pgTable("jobs", {
   attempts: bigint("attempts", { mode: 'number' }).notNull().default(0),
   status: textC("status").notNull().default("pending"),
   locked_until: bigint("locked_until", { mode: 'number' }),
+  locked_by: textC("locked_by"),
   last_error: textC("last_error"),
   created_at: bigint("created_at", { mode: 'number' }).notNull(),
   updated_at: bigint("updated_at", { mode: 'number' }).notNull(),
@@ -817,6 +834,12 @@ export const objContainers = pgTable("obj_containers", {
   uniqueIndex("obj_containers_project_name_uq").on(t.project_id, t.name),
   index("obj_containers_name_idx").on(t.name, t.created_at),
 ]);
+
+export const objInlineBlobs = pgTable("obj_inline_blobs", {
+  blob_key: textC("blob_key").primaryKey(),
+  data: bytea("data").notNull(),
+  created_at: bigint("created_at", { mode: 'number' }).notNull(),
+});
 
 export const objObjects = pgTable("obj_objects", {
   id: textC("id").primaryKey(),

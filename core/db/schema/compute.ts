@@ -319,6 +319,22 @@ export const cmpServerGroupMembers = sqliteTable(
   (t) => [primaryKey({ columns: [t.groupId, t.instanceId] }), index('cmp_server_group_members_instance_idx').on(t.instanceId)],
 );
 
+/**
+ * A device tag on one of an instance's ports (Nova's `virtual_interfaces.tag`): given when the port was
+ * attached (`os-interface` from 2.49), shown by os-interface from 2.70 and in the metadata service's
+ * `devices`. The row goes when the port is detached or the instance deleted.
+ */
+export const cmpVirtualInterfaces = sqliteTable(
+  'cmp_virtual_interfaces',
+  {
+    portId: text('port_id').primaryKey(),
+    instanceId: text('instance_id').notNull(),
+    tag: text('tag').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('cmp_virtual_interfaces_instance_idx').on(t.instanceId)],
+);
+
 /** A one-time remote console token (the console proxy route accepts it once, before it expires). */
 export const cmpConsoleTokens = sqliteTable('cmp_console_tokens', {
   tokenHash: text('token_hash').primaryKey(),
@@ -352,6 +368,11 @@ export const cmpMigrations = sqliteTable(
     destHost: text('dest_host'),
     /** The host the admin asked for (2.56 `host`, live `host`), if any. */
     requestedHost: text('requested_host'),
+    /**
+     * What an admin asked of a live migration in progress (`force-complete`, 2.22; `abort`, 2.24), for the
+     * agent running it to act on (Nova's `active_migrations` queue); an abort is never replaced.
+     */
+    requestedOp: text('requested_op', { enum: ['force-complete', 'abort'] }),
     oldFlavorId: text('old_flavor_id').notNull(),
     newFlavorId: text('new_flavor_id').notNull(),
     createdAt: ms('created_at').notNull(),

@@ -19,6 +19,8 @@ export const jobs = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     status: text('status', { enum: ['pending', 'running', 'done', 'failed', 'relaying', 'relayed'] }).notNull().default('pending'),
     lockedUntil: integer('locked_until'),
+    /** The consumer (`job_consumers.holder`) holding a `running` claim: a claim whose holder stopped beating is taken back before its lease ends. */
+    lockedBy: text('locked_by'),
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),
     /** When the row last changed state; finished rows are pruned by it. */
@@ -26,3 +28,13 @@ export const jobs = sqliteTable(
   },
   (t) => [index('jobs_status_run_at_idx').on(t.status, t.runAt), index('jobs_status_updated_idx').on(t.status, t.updatedAt)],
 );
+
+/**
+ * The processes consuming the outbox (embedded queue), each beating its row while it runs: a running
+ * job whose holder's beat is stale belongs to a dead process (a SIGKILL, a lost machine) and is
+ * claimed again at once instead of after its lease, so a restart resumes its predecessor's work.
+ */
+export const jobConsumers = sqliteTable('job_consumers', {
+  holder: text('holder').primaryKey(),
+  beatAt: integer('beat_at').notNull(),
+});

@@ -1,5 +1,5 @@
 // Drizzle schema for the object store: accounts, containers, objects, multipart uploads and parts, blob references.
-import { sqliteTable, text, integer, primaryKey, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, blob, primaryKey, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 import type { BlobCipher, CustomerKeyCheck } from '../../objects/sse-cipher.js';
 
 /** Milliseconds since the epoch. */
@@ -171,6 +171,16 @@ export const objParts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.uploadId, t.partNumber] })],
 );
+
+/**
+ * The bytes of small blobs, kept in the database instead of a file (core/objects/inline-blobs.ts): written in the
+ * same transaction as the object or part that references them, read and collected through the blob store interface.
+ */
+export const objInlineBlobs = sqliteTable('obj_inline_blobs', {
+  blobKey: text('blob_key').primaryKey(),
+  data: blob('data', { mode: 'buffer' }).notNull(),
+  createdAt: ms('created_at').notNull(),
+});
 
 /** How many object rows and parts reference each blob; a blob at zero is deleted by a `blob.gc` job. */
 export const objBlobRefs = sqliteTable('obj_blob_refs', {

@@ -99,10 +99,10 @@ export async function getObject(call: S3Call): Promise<S3Result> {
   const r = await call.deps.objects.getObject(call.ctx, { container: call.bucket, name: call.key }, opts);
   try {
     const h = objectHeaders(call, r, true, customer);
-    return { output: h.output, headers: h.headers, status: h.status, body: r.body };
+    return { output: h.output, headers: h.headers, status: h.status, body: r.bytes ?? r.body };
   } catch (e) {
     // The body holds an open blob: release it rather than leave it to the garbage collector.
-    await r.body.cancel().catch(() => undefined);
+    if (!r.bytes) await r.body.cancel().catch(() => undefined);
     throw e;
   }
 }
