@@ -49,6 +49,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ SKYBRIDGE_BLOB_AUDIT_INTERVAL: '60', SKYBRIDGE_BLOB_AUDIT_GRACE: '5' }).blobAudit).toEqual({ intervalSeconds: 60, graceSeconds: 5 });
     expect(() => loadConfig({ SKYBRIDGE_BLOB_AUDIT_GRACE: '0' })).toThrow(/SKYBRIDGE_BLOB_AUDIT_GRACE/);
   });
+  it('keeps objects up to 16 KiB inline by default, none in front of an S3 cluster unless asked, and refuses a bad size', () => {
+    expect(loadConfig({}).inlineObjectBytes).toBe(16384);
+    const s3 = { SKYBRIDGE_BLOB_BACKEND: 's3', SKYBRIDGE_BLOB_S3_ENDPOINT: 'http://127.0.0.1:9000', SKYBRIDGE_BLOB_S3_BUCKET: 'remote-bucket', SKYBRIDGE_BLOB_S3_ACCESS_KEY_ID: 'k', SKYBRIDGE_BLOB_S3_SECRET_ACCESS_KEY: 's' };
+    expect(loadConfig(s3).inlineObjectBytes).toBe(0);
+    expect(loadConfig({ ...s3, SKYBRIDGE_INLINE_OBJECT_BYTES: '4096' }).inlineObjectBytes).toBe(4096);
+    expect(loadConfig({ SKYBRIDGE_INLINE_OBJECT_BYTES: '0' }).inlineObjectBytes).toBe(0);
+    expect(() => loadConfig({ SKYBRIDGE_INLINE_OBJECT_BYTES: 'lots' })).toThrow(/SKYBRIDGE_INLINE_OBJECT_BYTES/);
+  });
   it('names the variable in the error', () => {
     expect(() => loadConfig({ SKYBRIDGE_PORT: 'eighty' })).toThrow(/SKYBRIDGE_PORT/);
     expect(() => loadConfig({ SKYBRIDGE_PORT: '70000' })).toThrow(/SKYBRIDGE_PORT/);
