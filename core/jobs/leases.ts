@@ -23,13 +23,16 @@ export function createPeriodicLeases(db: Db, clock: () => number = Date.now, hol
   return {
     holder,
     claim(name, periodMs) {
+      const row = db.select().from(periodicLeases).where(eq(periodicLeases.name, name)).get();
+      // The clock is read after the row: read before, a process held up between the two (a busy machine) would
+      // judge a lease taken meanwhile by its own stale time and find it longer than any lease of this period.
       const now = clock();
       const until = now + Math.max(1, Math.floor(periodMs * 0.9));
-      const row = db.select().from(periodicLeases).where(eq(periodicLeases.name, name)).get();
       if (!row) return db.insert(periodicLeases).values({ name, holder, until }).onConflictDoNothing().run().changes > 0;
-      // A lease longer than this period was taken under another configuration (a restart with a
-      // shorter interval): it binds no longer than this process's own period would.
-      if (row.until > now && row.until - now <= periodMs) return false;
+      // A lease far longer than this period was taken under another configuration (a restart with a
+      // shorter interval): it binds no longer than this process's own period would. "Far": twice the
+      // period, so a same-period lease is never taken for one, however the two processes were scheduled.
+      if (row.until > now && row.until - now <= 2 * periodMs) return false;
       return (
         db
           .update(periodicLeases)

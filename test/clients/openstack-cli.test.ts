@@ -190,7 +190,8 @@ describe.concurrent('openstack CLI against skybridge', { timeout: 180_000 }, () 
       '--os-auth-url', authUrl,
       '--os-identity-api-version', '3',
       '--os-application-credential-id', cred.id,
-      '--os-application-credential-secret', cred.secret,
+      // One argument with =: a secret may begin with '-' (Keystone's are URL-safe base64), which argparse would take for an option.
+      `--os-application-credential-secret=${cred.secret}`,
       'token', 'issue',
     ]);
     expect(t).toMatchObject({ user_id: admin.user_id, project_id: admin.project_id });
