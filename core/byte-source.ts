@@ -45,3 +45,63 @@ export function takeByteSource(stream: ReadableStream<Uint8Array> | null | undef
 export function hasByteSource(stream: ReadableStream<Uint8Array>): boolean {
   return !stream.locked && (stream as WithSource)[SOURCE] !== undefined;
 }
+
+/**
+ * A stream over `source` offering it (see withByteSource): each pull reads one fresh buffer of at most
+ * `chunkBytes`; nothing is read before a reader asks; cancelling closes the source.
+ */
+export function sourceStream(source: ByteSource, chunkBytes: number): ReadableStream<Uint8Array> {
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, source.remaining)));
+          const n = await source.read(buf);
+          if (n > 0) controller.enqueue(n === buf.length ? buf : buf.subarray(0, n));
+          // The last bytes end the stream at once: no further pull just to learn that.
+          if (n === 0 || source.remaining === 0) controller.close();
+        } catch (e) {
+          controller.error(e);
+        }
+      },
+      cancel: () => source.close(),
+    },
+    { highWaterMark: 0 },
+  );
+  return withByteSource(stream, source);
+}
+
+/**
+ * The bytes of a stream without a source of its own, as a source: each read copies what the stream
+ * gives (keeping the rest for the next read). Closing cancels the stream.
+ */
+export function copyingSource(stream: ReadableStream<Uint8Array>, size: number): ByteSource {
+  const reader = stream.getReader();
+  let left: Uint8Array | undefined;
+  let remaining = size;
+  let closed = false;
+  return {
+    get remaining() {
+      return closed ? 0 : remaining;
+    },
+    async read(into) {
+      while (!closed && !left?.length) {
+        const r = await reader.read();
+        if (r.done) return 0;
+        left = r.value;
+      }
+      if (closed || !left) return 0;
+      const n = Math.min(into.length, left.length);
+      into.set(n === left.length ? left : left.subarray(0, n));
+      left = left.subarray(n);
+      remaining -= n;
+      return n;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      left = undefined;
+      await reader.cancel().catch(() => undefined);
+    },
+  };
+}

@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, open, readdir, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { withByteSource, type ByteSource } from '../../core/byte-source.js';
+import { sourceStream, type ByteSource } from '../../core/byte-source.js';
 import { errors } from '../../core/errors.js';
 import { assertBlobKey, bodyChunks, checkFinalSize, checkNotTooLarge, discardBody, resolveRange } from './common.js';
 import { StreamDigests } from './digests.js';
@@ -207,26 +207,8 @@ export class FsBlobStore implements BlobStore {
       throw e;
     }
     const source = fileSource(fh, pos, end, key);
-    const chunkBytes = this.readChunkBytes;
-    // High-water mark 0: nothing is read before a reader asks, so a writer can take the byte source of the unread stream.
-    const stream = new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          try {
-            const buf = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(source.remaining, 1)));
-            const n = await source.read(buf);
-            if (n > 0) controller.enqueue(n === buf.length ? buf : buf.subarray(0, n));
-            // The last bytes end the stream at once: no further pull just to learn that.
-            if (n === 0 || source.remaining === 0) controller.close();
-          } catch (e) {
-            controller.error(e);
-          }
-        },
-        cancel: () => source.close(),
-      },
-      { highWaterMark: 0 },
-    );
-    return withByteSource(stream, source);
+    // Nothing is read before a reader asks, so a writer can take the byte source of the unread stream.
+    return sourceStream(source, this.readChunkBytes);
   }
 
   async stat(key: string): Promise<{ size: number } | undefined> {
