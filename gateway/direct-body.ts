@@ -5,8 +5,8 @@ import { takeByteSource, type ByteSource } from '../core/byte-source.js';
 
 /** Bodies from this size on are looked at; below it the adapter's own one-shot write is as good. */
 const DIRECT_MIN_BYTES = 64 * 1024;
-/** Size of each read (and write). */
-const CHUNK_BYTES = 256 * 1024;
+/** Size of each read (and write): 512 KiB measured 260 ms of CPU per GiB served, 256 KiB 360, 1 MiB 300. */
+const CHUNK_BYTES = 512 * 1024;
 /** Buffers per response: one being read into while the others are being written. */
 const BUFFERS = 3;
 /** What @hono/node-server sends for a body without a content type. */
