@@ -41,25 +41,35 @@ export function takeByteSource(stream: ReadableStream<Uint8Array> | null | undef
   return source;
 }
 
-/** Whether `stream` still offers a byte source (a wrapper can pass the offer on). */
-export function hasByteSource(stream: ReadableStream<Uint8Array>): boolean {
-  return !stream.locked && (stream as WithSource)[SOURCE] !== undefined;
-}
-
 /**
  * A stream over `source` offering it (see withByteSource): each pull reads one fresh buffer of at most
- * `chunkBytes`; nothing is read before a reader asks; cancelling closes the source.
+ * `chunkBytes`. Nothing is read before a reader asks; with `readAhead`, from the first read on the next
+ * chunk is read while the reader handles the last (once a reader holds the stream, nobody can take the
+ * source). Cancelling closes the source (after the read in flight, see ByteSource.close).
  */
-export function sourceStream(source: ByteSource, chunkBytes: number): ReadableStream<Uint8Array> {
+export function sourceStream(source: ByteSource, chunkBytes: number, opts: { readAhead?: boolean } = {}): ReadableStream<Uint8Array> {
+  const readChunk = async (): Promise<Uint8Array | undefined> => {
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, source.remaining)));
+    const n = await source.read(buf);
+    return n === 0 ? undefined : n === buf.length ? buf : buf.subarray(0, n);
+  };
+  let ahead: Promise<Uint8Array | undefined> | undefined;
   const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
-          const buf = Buffer.allocUnsafe(Math.max(1, Math.min(chunkBytes, source.remaining)));
-          const n = await source.read(buf);
-          if (n > 0) controller.enqueue(n === buf.length ? buf : buf.subarray(0, n));
+          const chunk = await (ahead ?? readChunk());
+          ahead = undefined;
+          if (chunk) controller.enqueue(chunk);
           // The last bytes end the stream at once: no further pull just to learn that.
-          if (n === 0 || source.remaining === 0) controller.close();
+          if (!chunk || source.remaining === 0) {
+            controller.close();
+            return;
+          }
+          if (!opts.readAhead) return;
+          ahead = readChunk();
+          // A failed read-ahead errors the next pull, not the process.
+          ahead.catch(() => undefined);
         } catch (e) {
           controller.error(e);
         }

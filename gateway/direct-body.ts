@@ -64,8 +64,11 @@ async function pump(source: ByteSource, outgoing: ServerResponse): Promise<void>
     wake?.();
   };
   outgoing.once('close', onClose);
+  // A client gone before the response began has had its 'close' already.
+  if (outgoing.destroyed) onClose();
   try {
     for (;;) {
+      if (gone) return;
       let buf = free.pop();
       if (!buf && allocated < BUFFERS) {
         buf = Buffer.allocUnsafe(size);
@@ -84,7 +87,9 @@ async function pump(source: ByteSource, outgoing: ServerResponse): Promise<void>
         return;
       }
       const chunk = buf;
-      outgoing.write(n === chunk.length ? chunk : chunk.subarray(0, n), () => {
+      outgoing.write(n === chunk.length ? chunk : chunk.subarray(0, n), (err) => {
+        // A failed write means the connection is gone ('close' follows): read no further.
+        if (err) gone = true;
         free.push(chunk);
         wake?.();
       });

@@ -207,8 +207,9 @@ export class FsBlobStore implements BlobStore {
       throw e;
     }
     const source = fileSource(fh, pos, end, key);
-    // Nothing is read before a reader asks, so a writer can take the byte source of the unread stream.
-    return sourceStream(source, this.readChunkBytes);
+    // Nothing is read before a reader asks, so a writer can take the byte source of the unread stream; a
+    // reader (a decrypting GET, a copy) has the next chunk read while it handles the last.
+    return sourceStream(source, this.readChunkBytes, { readAhead: true });
   }
 
   async stat(key: string): Promise<{ size: number } | undefined> {
