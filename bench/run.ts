@@ -1,5 +1,7 @@
-// `npm run bench [-- <suite>...] [--quick] [--no-postgres]`: starts skybridge and the bare-Hono baseline, runs every suite on SQLite, then the Keystone and S3 suites and the scale-out scenario on PostgreSQL, and prints ratios.
+// `npm run bench [-- <suite>...] [--quick] [--no-postgres]`: starts skybridge and the bare-Hono baseline, runs every suite on SQLite, then the Keystone and S3 suites and the scale-out scenario on PostgreSQL, prints ratios, then runs the compute bench.
 import { printRatioTable, runLoad, startBaseline, startSkybridge, type RatioRow, type ServedProcess } from './harness.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { imageSuite } from './image.js';
 import { keystoneSuite } from './keystone.js';
 import { networkSuite } from './network.js';
@@ -15,12 +17,38 @@ const postgresSuites = new Set(['keystone', 's3']);
 
 const CONCURRENCY = 32;
 
+/**
+ * The compute suite (`bench/compute.ts`, alone `npm run bench:compute`): boot storms and the server list are
+ * timed in-process against their own raw baselines, not as load against a served process, so it runs as its
+ * own process after the load suites (the machine to itself) and prints its own table.
+ */
+const COMPUTE = 'compute';
+
+function runComputeBench(quick: boolean): Promise<void> {
+  const script = fileURLToPath(new URL('./compute.ts', import.meta.url));
+  const env = { ...process.env, ...(quick ? { SKYBRIDGE_BENCH_LIST_ROUNDS: '5' } : {}) };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit', env });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`the compute bench exited with ${code}`))));
+  });
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const scale = args.includes('--quick') ? 0.2 : 1;
   const wanted = args.filter((a) => !a.startsWith('--'));
   const chosen = wanted.length ? suites.filter((s) => wanted.includes(s.name)) : suites;
-  if (!chosen.length) throw new Error(`no suite named ${wanted.join(', ')}; have ${suites.map((s) => s.name).join(', ')}`);
+  const compute = !wanted.length || wanted.includes(COMPUTE);
+  if (!chosen.length && !compute) throw new Error(`no suite named ${wanted.join(', ')}; have ${[...suites.map((s) => s.name), COMPUTE].join(', ')}`);
+  if (chosen.length) await runLoadSuites(args, chosen, scale);
+  if (compute) {
+    process.stdout.write('\n== compute (bench/compute.ts) ==\n');
+    await runComputeBench(args.includes('--quick'));
+  }
+}
+
+async function runLoadSuites(args: string[], chosen: BenchSuite[], scale: number): Promise<void> {
 
   const started: ServedProcess[] = [];
   try {

@@ -85,6 +85,8 @@ export interface RequestBindings {
    * (signature canonical forms join them with `,`, where the Fetch `Headers` join with `, `).
    */
   rawHeaders?: readonly string[];
+  /** `rawHeaders` as a Headers object, made on first use by `requestHeaders` (core/request-headers.ts) and kept for the request. */
+  headers?: Headers;
 }
 
 /** The raw path+query of a request: from the entry's binding when present, else from the parsed URL. */

@@ -8,6 +8,7 @@ import { FsBlobStore } from '../backends/blob/fs-blob-store.js';
 import { MemoryBlobStore } from '../backends/blob/memory-blob-store.js';
 import { S3BlobStore } from '../backends/blob/s3-blob-store.js';
 import type { BlobStore } from '../backends/blob/types.js';
+import { requestHeaders } from '../core/request-headers.js';
 import { InlineBlobStore } from '../core/objects/inline-blobs.js';
 import { SafeHttpFetcher } from '../backends/fetch/safe-http-fetcher.js';
 import { FileKeyRing } from '../backends/crypto/file-key-ring.js';
@@ -27,6 +28,7 @@ import type { NetworkAgentDriver } from '../backends/network/types.js';
 import { SWIFT_PREFIX, createSwiftApp } from '../compat/openstack/swift/app.js';
 import { CLIENT_ABORT_STATUS, isClientAbort } from '../core/client-abort.js';
 import { rawTarget } from '../core/context.js';
+import { GroupCommit } from '../core/db/group-commit.js';
 import { openDatabase, type OpenDb } from '../core/db/index.js';
 import { openTestDatabase } from '../core/db/testing.js';
 import { DbKeyRing } from '../core/identity/db-key-ring.js';
@@ -34,7 +36,7 @@ import { createIdentity, type Identity } from '../core/identity/index.js';
 import { ImageService } from '../core/image/index.js';
 import { DEFAULT_SETTINGS, NetworkService } from '../core/network/index.js';
 import type { Clock, TokenKeyRing } from '../core/identity/ports.js';
-import { createOutboxStore } from '../core/jobs/outbox.js';
+import { createOutboxStore, walBookkeeping } from '../core/jobs/outbox.js';
 import { createPeriodicLeases } from '../core/jobs/leases.js';
 import { createPeriodicScheduler, type PeriodicScheduler } from '../core/jobs/periodic.js';
 import type { JobQueue } from '../core/jobs/port.js';
@@ -244,30 +246,15 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // Small objects live in the database beside their metadata; the workers collect and audit them through the same store.
   const blobs = new InlineBlobStore(backendBlobs, db.db);
   // The queue's own claims and completions do not wait for an fsync each (see OutboxStoreOptions); on PostgreSQL nothing changes.
-  const sqliteHandle = db.dialect === 'sqlite' ? db.sqlite : undefined;
-  const fullSync = sqliteHandle ? Number(sqliteHandle.pragma('synchronous', { simple: true })) >= 2 : false;
-  const outbox = createOutboxStore(db.db, Date.now, {
-    bookkeeping:
-      sqliteHandle && fullSync
-        ? (write) => {
-            if (sqliteHandle.inTransaction) return write();
-            sqliteHandle.pragma('synchronous = NORMAL');
-            try {
-              return write();
-            } finally {
-              sqliteHandle.pragma('synchronous = FULL');
-            }
-          }
-        : undefined,
-  });
+  const outbox = createOutboxStore(db.db, Date.now, { bookkeeping: walBookkeeping(db.dialect === 'sqlite' ? db.sqlite : undefined) });
   const metrics = createMetrics(() => outbox.counts());
   const counted = metrics.countOutcomes(outbox);
   // A gateway-only process relays the jobs its requests wrote into Redis and runs none of them.
   const queue: JobQueue =
     overrides.queue ??
     (config.redisUrl
-      ? new BullMqQueue({ store: counted, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger, consume: works, leaseMs: leaseMs(config) })
-      : new EmbeddedQueue({ store: counted, logger, leaseMs: leaseMs(config) }));
+      ? new BullMqQueue({ store: counted, redisUrl: config.redisUrl, prefix: config.redisPrefix, logger, consume: works, leaseMs: leaseMs(config), concurrency: config.jobConcurrency })
+      : new EmbeddedQueue({ store: counted, logger, leaseMs: leaseMs(config), concurrency: config.jobConcurrency }));
   // Each periodic task runs once per period across every process sharing the database (a lease row per task).
   const leases = createPeriodicLeases(db.db);
   const periodic = createPeriodicScheduler(logger, { claim: (name, ms) => leases.claim(name, ms) });
@@ -310,7 +297,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   // Only the AWS face authenticates before reading a body; every other request gets `100 Continue` at once.
   const publicHost = new URL(config.publicUrl).hostname;
   app.use('*', async (c, next) => {
-    if (!isAwsRequest(rawTarget(c.env, c.req.url), c.req.header('host'), publicHost)) c.env?.writeContinue?.();
+    if (!isAwsRequest(rawTarget(c.env, c.req.url), requestHeaders(c).get('host') ?? undefined, publicHost)) c.env?.writeContinue?.();
     await next();
   });
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
@@ -318,12 +305,12 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
   const onServiceHost = (host: string | undefined) => bucketFromHost(host, publicHost) === undefined;
   // Unsigned only: a signed `GET /metrics` is S3 ListObjects on a bucket named `metrics`.
   app.get('/metrics', async (c, next) => {
-    if (!onServiceHost(c.req.header('host'))) return next();
+    if (!onServiceHost(requestHeaders(c).get('host') ?? undefined)) return next();
     if (c.req.header('authorization') || /[?&]X-Amz-(Credential|Signature)=/i.test(rawTarget(c.env, c.req.url))) return next();
     return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
   });
   app.get('/', async (c, next) => {
-    if (!onServiceHost(c.req.header('host')) || !wantsLandingPage(c.req.method, rawTarget(c.env, c.req.url), c.req.raw.headers)) return next();
+    if (!onServiceHost(requestHeaders(c).get('host') ?? undefined) || !wantsLandingPage(c.req.method, rawTarget(c.env, c.req.url), requestHeaders(c))) return next();
     c.set('operation', 'landingPage');
     return c.html(landingPage(config, version()));
   });
@@ -367,10 +354,13 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
       timings: { spawnMs: cc.fakeSpawnMs, powerMs: cc.fakePowerMs, destroyMs: Math.min(cc.fakePowerMs, 10), snapshotMs: cc.fakePowerMs, liveMigrationMs: cc.fakeLiveMigrationMs },
       failSpawnName: cc.fakeFailSpawn,
     });
+  // A boot's port creates (network) and stage writes (compute) join one group commit: one WAL sync per turn for both.
+  const bootCommits = new GroupCommit(db.db);
   // Networking: the model and rules; agent work goes out as `network.*` jobs.
   const network = new NetworkService({
     db: db.db,
     logger,
+    commits: bootCommits,
     settings: {
       // Ports bind to compute hosts: every simulated compute host gets the network agents too.
       hosts: [...new Set([...config.network.hosts, ...computeDriver.hosts().map((h) => h.host)])],
@@ -394,6 +384,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
     console: computeDriver,
     networking: networkingOver(network),
     notify: () => queue.notify(),
+    commits: bootCommits,
     settings: { defaultQuotas: { instances: cc.quotaInstances, cores: cc.quotaCores, ram: cc.quotaRamMb } },
   });
   compute.init();
@@ -452,6 +443,7 @@ export async function buildSystem(config: Config, overrides: SystemOverrides = {
       // After the workers stopped: the last group-commit batches become durable before the database closes.
       await objects.drain();
       await network.drain();
+      await compute.drain();
       openDb.close();
     },
   };

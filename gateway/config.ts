@@ -30,6 +30,11 @@ export interface Config {
    * (`SKYBRIDGE_JOB_LEASE_SECONDS`; default 30 s with Redis, 300 s for the embedded queue). Running jobs renew it.
    */
   jobLeaseSeconds?: number;
+  /**
+   * Jobs one process runs at once (`SKYBRIDGE_JOB_CONCURRENCY`, default 16; per job name on BullMQ). A build waits for
+   * group commits between its stages, so more builds in flight share each WAL sync.
+   */
+  jobConcurrency: number;
   /** Prefix of every Redis key (`SKYBRIDGE_REDIS_PREFIX`, default `skybridge`), so several systems can share one Redis. */
   redisPrefix: string;
   /** `SKYBRIDGE_DATABASE_URL`: a postgres:// URL puts the whole model in PostgreSQL; undefined keeps the SQLite file in the data dir. */
@@ -340,6 +345,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl,
     redisPrefix,
     jobLeaseSeconds: optInt(env, 'SKYBRIDGE_JOB_LEASE_SECONDS', 1, 24 * 3600),
+    jobConcurrency: optInt(env, 'SKYBRIDGE_JOB_CONCURRENCY', 1, 1024) ?? 16,
     databaseUrl,
     tokenTtlSeconds: optInt(env, 'SKYBRIDGE_TOKEN_EXPIRATION', 1, 7 * 24 * 3600) ?? 3600,
     tokenCacheBytes: optInt(env, 'SKYBRIDGE_TOKEN_CACHE_BYTES', 1 << 16, 2 ** 34) ?? 32 << 20,

@@ -1,8 +1,9 @@
 // The conductor's role: every state change the scheduler and compute agents report, written as compare-and-swap updates with action events and faults.
 import { and, eq, inArray, isNull } from 'drizzle-orm';
+import type { Tx } from '../db/group-commit.js';
 import { cmpInstances, cmpMigrations, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
 import { errors } from '../errors.js';
-import { finishEvent, fullInstance, latestActionId, recordFault, startEvent, type ComputeContext, type InstanceRow } from './context.js';
+import { finishEvent, fullInstance, latestActionId, newId, recordFault, startEvent, type ComputeContext, type InstanceRow } from './context.js';
 import { claimOnHost, hostStates, releaseOnHost, type Claim } from './hosts.js';
 import { POWER, TASK, VM } from './states.js';
 import type { Hypervisor, Instance } from './types.js';
@@ -35,13 +36,13 @@ const claimOf = (r: { flavor: { vcpus: number; ramMb: number; diskGb: number } }
 
 /** The instance row (internal, no policy), or undefined once it is gone. */
 export function loadRow(cc: ComputeContext, id: string): InstanceRow | undefined {
-  return cc.db.select().from(cmpInstances).where(eq(cmpInstances.id, id)).get();
+  return cc.stmts.instanceById(id);
 }
 
 /** The full instance (internal, no policy). */
 export function loadInstance(cc: ComputeContext, id: string): Instance | undefined {
   const row = loadRow(cc, id);
-  return row ? fullInstance(cc.db, row) : undefined;
+  return row ? fullInstance(cc.db, row, cc.stmts.tagsOf(id)) : undefined;
 }
 
 /** The scheduler's input for an instance still waiting for a host; undefined when it no longer is (deleted, already placed). */
@@ -50,8 +51,10 @@ export function requestSpec(cc: ComputeContext, id: string): RequestSpec | undef
   if (!row || row.deletedAt !== null || row.host !== null) return undefined;
   const unshelve = row.taskState === TASK.UNSHELVING;
   if (!unshelve && !(row.vmState === VM.BUILDING && row.taskState === TASK.SCHEDULING)) return undefined;
-  let imageProperties: Record<string, string> = {};
-  if (row.imageId) {
+  // A fresh boot schedules with the image properties its create recorded (Nova's RequestSpec): one image read per server cost most of a storm's scheduling.
+  const recorded = unshelve ? undefined : row.schedule.imageProperties;
+  let imageProperties: Record<string, string> = recorded ?? {};
+  if (!recorded && row.imageId) {
     try {
       imageProperties = cc.images.get({ requestId: 'scheduler', auth: { userId: 'nova', userName: 'nova', userDomainId: 'default', projectId: row.projectId, roles: ['admin'], roleIds: [], methods: [], issuedAt: 0, expiresAt: 0 } }, row.imageId).properties;
     } catch {
@@ -103,99 +106,114 @@ export function requestSpec(cc: ComputeContext, id: string): RequestSpec | undef
 /** The hosts the scheduler chooses from. */
 export const schedulerHosts = (cc: ComputeContext): Hypervisor[] => hostStates(cc);
 
+/** The scheduler's choice for a spec among the host states: the hosts to try, best first, or the filter that left none. */
+export type HostChoice = (spec: RequestSpec, hosts: Hypervisor[]) => { hosts: string[]; rejectedBy?: string };
+
+/** What `scheduleInstance` did: placed on `host`, failed with Nova's no-valid-host fault (`why`), or nothing (the instance no longer waits for a host). */
+export type ScheduleOutcome = { host: string } | { noValidHost: string } | undefined;
+
 /**
- * Places an instance on the first of `candidates` whose resources it can claim (atomically), records
- * the schedule event and writes the `compute.build` job, in one transaction. Returns the host, or
- * undefined when none had room any more (the caller then fails the build: no valid host).
+ * Nova's schedule-and-build step for an instance waiting for a host, in one transaction of the next
+ * group commit: reads its request spec and the host states, lets `choose` filter and weigh them, claims
+ * the first candidate with room (atomically), records the schedule event and writes the `compute.build`
+ * job; with no host left, ERROR with "No valid host was found". Reading and claiming in one batch item
+ * means concurrent schedules see each other's claims and group members (spread and anti-affinity hold).
+ * Resolves once durable.
  */
-export function placeInstance(cc: ComputeContext, id: string, candidates: string[], attempt: number): string | undefined {
-  const now = cc.now();
-  const placed = cc.db.transaction((tx) => {
-    const row = tx.select().from(cmpInstances).where(eq(cmpInstances.id, id)).get();
-    if (!row || row.deletedAt !== null || row.host !== null) return undefined;
-    const expectTask = row.taskState === TASK.UNSHELVING ? TASK.UNSHELVING : TASK.SCHEDULING;
-    if (row.taskState !== expectTask) return undefined;
-    const actionId = latestActionId(tx, id, expectTask === TASK.UNSHELVING ? 'unshelve' : 'create');
-    for (const host of candidates) {
-      if (!claimOnHost(tx, host, claimOf(row))) continue;
-      const node = hostStates(cc).find((h) => h.host === host);
-      tx.update(cmpInstances)
-        .set({ host, node: node?.hypervisorHostname ?? host, availabilityZone: node?.zone ?? row.availabilityZone, schedule: { ...row.schedule, attempts: attempt }, updatedAt: now })
-        .where(and(eq(cmpInstances.id, id), isNull(cmpInstances.host), eq(cmpInstances.taskState, expectTask)))
-        .run();
-      if (actionId) {
-        startEvent(tx, actionId, EVENTS.schedule, null, now);
-        finishEvent(tx, actionId, EVENTS.schedule, 'Success', now);
-      }
-      // Written in the transaction that places the instance, so it exists exactly once; no deterministic id (an unshelve builds again).
-      cc.enqueue(tx, 'compute.build', { instanceId: id, host, attempt });
-      return host;
-    }
-    return undefined;
+export async function scheduleInstance(cc: ComputeContext, id: string, attempt: number, choose: HostChoice): Promise<ScheduleOutcome> {
+  const outcome = await cc.commits.run((tx): ScheduleOutcome => {
+    const spec = requestSpec(cc, id);
+    if (!spec) return undefined;
+    const hosts = hostStates(cc);
+    const selection = choose(spec, hosts);
+    const host = selection.hosts.length ? placeInstance(cc, tx, id, selection.hosts.map((h) => hosts.find((x) => x.host === h)!), attempt) : undefined;
+    if (host) return { host };
+    const why = selection.rejectedBy ? `There are not enough hosts available (filter ${selection.rejectedBy} returned 0 hosts).` : 'There are not enough hosts available.';
+    noValidHost(cc, tx, id, why);
+    return { noValidHost: why };
   });
-  if (placed) cc.notify();
-  return placed;
+  if (outcome && 'host' in outcome) cc.notify();
+  return outcome;
+}
+
+/** Places the instance on the first of `candidates` whose resources it can claim; undefined when none had room any more. */
+function placeInstance(cc: ComputeContext, tx: Tx, id: string, candidates: Hypervisor[], attempt: number): string | undefined {
+  const now = cc.now();
+  const row = loadRow(cc, id);
+  if (!row || row.deletedAt !== null || row.host !== null) return undefined;
+  const expectTask = row.taskState === TASK.UNSHELVING ? TASK.UNSHELVING : TASK.SCHEDULING;
+  if (row.taskState !== expectTask) return undefined;
+  const actionId = cc.stmts.latestActionId(id, expectTask === TASK.UNSHELVING ? 'unshelve' : 'create');
+  const claim = claimOf(row);
+  for (const node of candidates) {
+    const host = node.host;
+    if (!cc.stmts.claimOnHost({ host, ...claim })) continue;
+    tx.update(cmpInstances)
+      .set({ host, node: node.hypervisorHostname, availabilityZone: node.zone, schedule: { ...row.schedule, attempts: attempt }, updatedAt: now })
+      .where(and(eq(cmpInstances.id, id), isNull(cmpInstances.host), eq(cmpInstances.taskState, expectTask)))
+      .run();
+    if (actionId) {
+      cc.stmts.startEvent(newId(), actionId, EVENTS.schedule, null, now);
+      cc.stmts.finishEvent(actionId, EVENTS.schedule, 'Success', now, null);
+    }
+    // Written in the transaction that places the instance, so it exists exactly once; no deterministic id (an unshelve builds again).
+    cc.enqueue(tx, 'compute.build', { instanceId: id, host, attempt });
+    return host;
+  }
+  return undefined;
 }
 
 /** Ends a build that found no host: ERROR with Nova's "No valid host was found" fault (quota stays claimed, as in Nova). */
-export function noValidHost(cc: ComputeContext, id: string, reason: string): void {
+function noValidHost(cc: ComputeContext, tx: Tx, id: string, reason: string): void {
   const now = cc.now();
-  cc.db.transaction((tx) => {
-    const row = tx.select().from(cmpInstances).where(eq(cmpInstances.id, id)).get();
-    if (!row || row.deletedAt !== null || row.host !== null) return;
-    if (row.taskState !== TASK.SCHEDULING && row.taskState !== TASK.UNSHELVING) return;
-    const unshelve = row.taskState === TASK.UNSHELVING;
-    tx.update(cmpInstances)
-      .set(unshelve ? { taskState: null, updatedAt: now } : { vmState: VM.ERROR, taskState: null, powerState: POWER.NOSTATE, updatedAt: now })
-      .where(and(eq(cmpInstances.id, id), eq(cmpInstances.taskState, row.taskState)))
-      .run();
-    recordFault(tx, id, { code: 500, message: 'No valid host was found. ', details: reason }, now);
-    const actionId = latestActionId(tx, id, unshelve ? 'unshelve' : 'create');
-    if (actionId) {
-      startEvent(tx, actionId, EVENTS.schedule, null, now);
-      finishEvent(tx, actionId, EVENTS.schedule, 'Error', now, `NoValidHost: ${reason}`);
-    }
-  });
+  const row = tx.select().from(cmpInstances).where(eq(cmpInstances.id, id)).get();
+  if (!row || row.deletedAt !== null || row.host !== null) return;
+  if (row.taskState !== TASK.SCHEDULING && row.taskState !== TASK.UNSHELVING) return;
+  const unshelve = row.taskState === TASK.UNSHELVING;
+  tx.update(cmpInstances)
+    .set(unshelve ? { taskState: null, updatedAt: now } : { vmState: VM.ERROR, taskState: null, powerState: POWER.NOSTATE, updatedAt: now })
+    .where(and(eq(cmpInstances.id, id), eq(cmpInstances.taskState, row.taskState)))
+    .run();
+  recordFault(tx, id, { code: 500, message: 'No valid host was found. ', details: reason }, now);
+  const actionId = latestActionId(tx, id, unshelve ? 'unshelve' : 'create');
+  if (actionId) {
+    startEvent(tx, actionId, EVENTS.schedule, null, now);
+    finishEvent(tx, actionId, EVENTS.schedule, 'Error', now, `NoValidHost: ${reason}`);
+  }
 }
 
 /**
  * Moves a build on `host` from one task state to the next (`scheduling → networking →
- * block_device_mapping → spawning`). False when the instance left that state (deleted meanwhile):
- * the agent then stops. `addresses`, when the step leaves networking, are written in the same
- * transaction (one synced commit per stage instead of two).
+ * block_device_mapping → spawning`), each stage its own commit (the API shows every one), joined with
+ * the other builds' writes of the same turn in one group commit. Resolves once durable; false when the
+ * instance left that state (deleted meanwhile): the agent then stops. `addresses`, when the step
+ * leaves networking, are written in the same transaction.
  */
-export function buildStep(cc: ComputeContext, id: string, host: string, from: string, to: string, progress: number, addresses?: Record<string, InstanceAddress[]>): boolean {
+export function buildStep(cc: ComputeContext, id: string, host: string, from: string, to: string, progress: number, addresses?: Record<string, InstanceAddress[]>): Promise<boolean> {
   const now = cc.now();
-  return cc.db.transaction((tx) => {
-    const n = tx
-      .update(cmpInstances)
-      .set({ taskState: to, progress, updatedAt: now, ...(addresses ? { addresses } : {}) })
-      .where(and(eq(cmpInstances.id, id), eq(cmpInstances.host, host), eq(cmpInstances.taskState, from), isNull(cmpInstances.deletedAt)))
-      .run().changes;
+  return cc.commits.run(() => {
+    const n = cc.stmts.buildStep({ id, host, from, to, progress, now, addresses });
     if (n && from === TASK.SCHEDULING) {
-      const actionId = latestActionId(tx, id, 'create');
-      if (actionId) startEvent(tx, actionId, EVENTS.build, host, now);
+      const actionId = cc.stmts.latestActionId(id, 'create');
+      if (actionId) cc.stmts.startEvent(newId(), actionId, EVENTS.build, host, now);
     }
     return n > 0;
   });
 }
 
-/** The ports are bound: their addresses go on the instance (shown while it still builds). */
-export function setAddresses(cc: ComputeContext, id: string, addresses: Record<string, InstanceAddress[]>): void {
-  cc.db.update(cmpInstances).set({ addresses, updatedAt: cc.now() }).where(eq(cmpInstances.id, id)).run();
+/** The ports are bound: their addresses go on the instance (shown while it still builds); resolves once durable. */
+export async function setAddresses(cc: ComputeContext, id: string, addresses: Record<string, InstanceAddress[]>): Promise<void> {
+  const now = cc.now();
+  await cc.commits.run((tx) => tx.update(cmpInstances).set({ addresses, updatedAt: now }).where(eq(cmpInstances.id, id)).run());
 }
 
-/** The build finished: ACTIVE, running, launched now. An unshelve ends the same way. */
-export function buildDone(cc: ComputeContext, id: string, host: string, from: string): boolean {
+/** The build finished: ACTIVE, running, launched now (an unshelve ends the same way); resolves once durable. */
+export function buildDone(cc: ComputeContext, id: string, host: string, from: string): Promise<boolean> {
   const now = cc.now();
-  return cc.db.transaction((tx) => {
-    const n = tx
-      .update(cmpInstances)
-      .set({ vmState: VM.ACTIVE, taskState: null, powerState: POWER.RUNNING, progress: 100, launchedAt: now, updatedAt: now })
-      .where(and(eq(cmpInstances.id, id), eq(cmpInstances.host, host), eq(cmpInstances.taskState, from), isNull(cmpInstances.deletedAt)))
-      .run().changes;
-    const actionId = latestActionId(tx, id, from === TASK.UNSHELVING ? 'unshelve' : 'create');
-    if (n && actionId) finishEvent(tx, actionId, EVENTS.build, 'Success', now);
+  return cc.commits.run(() => {
+    const n = cc.stmts.buildDone({ id, host, from, now });
+    const actionId = n ? cc.stmts.latestActionId(id, from === TASK.UNSHELVING ? 'unshelve' : 'create') : undefined;
+    if (actionId) cc.stmts.finishEvent(actionId, EVENTS.build, 'Success', now, null);
     return n > 0;
   });
 }
@@ -203,11 +221,11 @@ export function buildDone(cc: ComputeContext, id: string, host: string, from: st
 /**
  * A build failed on `host`: its claim is returned and the instance goes back to scheduling with the
  * host excluded (a `compute.schedule` job for the next attempt), or, after `maxAttempts`, to ERROR with
- * Nova's fault. Returns what happened.
+ * Nova's fault. Resolves, once durable, with what happened.
  */
-export function buildFailed(cc: ComputeContext, id: string, host: string, attempt: number, why: string): 'rescheduled' | 'error' | 'gone' {
+export async function buildFailed(cc: ComputeContext, id: string, host: string, attempt: number, why: string): Promise<'rescheduled' | 'error' | 'gone'> {
   const now = cc.now();
-  const out = cc.db.transaction((tx) => {
+  const out = await cc.commits.run((tx) => {
     const row = tx.select().from(cmpInstances).where(eq(cmpInstances.id, id)).get();
     if (!row || row.deletedAt !== null || row.host !== host || row.taskState === TASK.DELETING) return 'gone' as const;
     releaseOnHost(tx, host, claimOf(row));

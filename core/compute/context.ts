@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
+import { GroupCommit } from '../db/group-commit.js';
 import type { Db } from '../db/index.js';
 import { cmpInstanceActionEvents, cmpInstanceActions, cmpInstanceFaults, cmpInstanceTags, cmpInstances } from '../db/schema/compute.js';
 import { errors } from '../errors.js';
@@ -32,6 +33,8 @@ export interface ComputeServiceDeps {
   notify?: () => void;
   settings?: ComputeSettings;
   clock?: { now(): number };
+  /** The group commit the conductor's build writes join (the composition root shares one with the network service); default: its own. */
+  commits?: GroupCommit;
 }
 
 /** The shared state of one ComputeService. */
@@ -47,10 +50,15 @@ export interface ComputeContext {
   maxAttempts: number;
   defaultZone: string;
   stmts: ComputeStatements;
+  /** The conductor's build-path writes (placement, stages, ACTIVE): one synced commit for the writes of a turn. */
+  commits: GroupCommit;
   now(): number;
 }
 
 export type InstanceRow = typeof cmpInstances.$inferSelect;
+
+/** The columns a server's model shows (what listings read): the row without the scheduler's, the resize's and the boot's bookkeeping. */
+export type ShownRow = Omit<InstanceRow, 'schedule' | 'requestedNetworks' | 'adminPass' | 'newFlavor' | 'oldFlavor' | 'previousVmState' | 'requestedZone'>;
 
 /** True for a caller with the admin role. */
 export const isAdmin = (ctx: RequestContext): boolean => !!ctx.auth?.roles.includes('admin');
@@ -76,7 +84,7 @@ export const newEc2Id = (prefix: 'i' | 'key' = 'i'): string => `${prefix}-${rand
 export const newId = (): string => randomUUID();
 
 /** Row → model (tags and fault loaded separately when asked). */
-export function toInstance(row: InstanceRow, tags: string[] = [], fault?: Instance['fault']): Instance {
+export function toInstance(row: ShownRow, tags: string[] = [], fault?: Instance['fault']): Instance {
   return {
     id: row.id,
     ec2Id: row.ec2Id,
@@ -136,11 +144,11 @@ export function tagsOf(db: DbOrTx, instanceId: string): string[] {
     .sort();
 }
 
-/** Full model of one row: tags, and the fault when the status shows one (ERROR, DELETED). */
-export function fullInstance(db: DbOrTx, row: InstanceRow): Instance {
+/** Full model of one row: tags (read unless given), and the fault when the status shows one (ERROR, DELETED). */
+export function fullInstance(db: DbOrTx, row: InstanceRow, tags?: string[]): Instance {
   const status = statusOf(row.vmState, row.taskState);
   const fault = status === 'ERROR' || status === 'DELETED' ? latestFault(db, row.id) : undefined;
-  return toInstance(row, tagsOf(db, row.id), fault);
+  return toInstance(row, tags ?? tagsOf(db, row.id), fault);
 }
 
 /**
@@ -156,13 +164,16 @@ export function loadVisible(cc: ComputeContext, ctx: RequestContext, id: string,
   return row;
 }
 
+/** The row of a user action on an instance (what `recordAction` inserts). */
+export function actionValues(ctx: RequestContext, inst: { id: string; projectId: string }, action: string, now: number): typeof cmpInstanceActions.$inferInsert & { id: string } {
+  return { id: newId(), instanceId: inst.id, requestId: `req-${ctx.requestId}`, action, projectId: inst.projectId, userId: ctx.auth?.userId ?? '', message: null, startTime: now, updatedAt: now };
+}
+
 /** Records a user action (and returns its id) inside `tx`. */
 export function recordAction(tx: DbOrTx, ctx: RequestContext, inst: { id: string; projectId: string }, action: string, now: number): string {
-  const id = newId();
-  tx.insert(cmpInstanceActions)
-    .values({ id, instanceId: inst.id, requestId: `req-${ctx.requestId}`, action, projectId: inst.projectId, userId: ctx.auth?.userId ?? '', message: null, startTime: now, updatedAt: now })
-    .run();
-  return id;
+  const values = actionValues(ctx, inst, action, now);
+  tx.insert(cmpInstanceActions).values(values).run();
+  return values.id;
 }
 
 /** Starts (or restarts, on a re-delivery) an event of an action. */
@@ -220,6 +231,7 @@ export function buildContext(deps: ComputeServiceDeps): ComputeContext {
     maxAttempts: deps.settings?.maxAttempts ?? 3,
     defaultZone: deps.settings?.defaultZone ?? 'nova',
     stmts: prepareComputeStatements(deps.db),
+    commits: deps.commits ?? new GroupCommit(deps.db),
     now: () => clock.now(),
   };
 }

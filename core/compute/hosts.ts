@@ -185,20 +185,8 @@ function toHypervisor(cc: ComputeContext, node: NodeRow, svc: ServiceRow | undef
 
 /** Every compute node with its service (internal: the scheduler's host states; no policy). */
 export function hostStates(cc: ComputeContext): Hypervisor[] {
-  const services = new Map(
-    cc.db
-      .select()
-      .from(cmpServices)
-      .where(eq(cmpServices.binary, 'nova-compute'))
-      .all()
-      .map((s) => [s.host, s]),
-  );
-  return cc.db
-    .select()
-    .from(cmpComputeNodes)
-    .orderBy(asc(cmpComputeNodes.id))
-    .all()
-    .map((n) => toHypervisor(cc, n, services.get(n.host)));
+  const services = new Map(cc.stmts.computeServices().map((s) => [s.host, s]));
+  return cc.stmts.computeNodes().map((n) => toHypervisor(cc, n, services.get(n.host)));
 }
 
 /** `os-hypervisors` (admin). */

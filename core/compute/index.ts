@@ -70,6 +70,19 @@ export class ComputeService {
     this.conductor = bound as Conductor;
   }
 
+  /**
+   * Resolves once every conductor write committed so far is durable: the API awaits it before answering,
+   * so a state it shows (committed in a group commit, visible before its WAL sync ends) is never lost.
+   */
+  durable(): Promise<void> {
+    return this.cc.commits.durable();
+  }
+
+  /** Shutdown: commits the queued conductor writes and waits until they are durable (before the database closes). */
+  drain(): Promise<void> {
+    return this.cc.commits.drain();
+  }
+
   /** Registers devstack's default flavors (once). */
   init(): void {
     flavors.ensureDefaultFlavors(this.cc);

@@ -2,9 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gte, inArray, isNull, lte, or, type SQL } from 'drizzle-orm';
 import type { RequestContext } from '../context.js';
-import { cmpInstanceFaults, cmpInstanceTags, cmpInstances, cmpVirtualInterfaces, cmpKeypairs, cmpMigrations, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
+import { cmpInstanceActions, cmpInstanceFaults, cmpInstanceTags, cmpInstances, cmpVirtualInterfaces, cmpKeypairs, cmpMigrations, cmpServerGroupMembers, cmpServerGroups, type InstanceAddress } from '../db/schema/compute.js';
 import { errors, isCoreError } from '../errors.js';
 import {
+  actionValues,
   fullInstance,
   isAdmin,
   loadVisible,
@@ -16,6 +17,7 @@ import {
   toInstance,
   type ComputeContext,
   type InstanceRow,
+  type ShownRow,
 } from './context.js';
 import { flavorForBoot, snapshotOf } from './flavors.js';
 import { hostStates, releaseOnHost } from './hosts.js';
@@ -50,6 +52,9 @@ function checkMetadata(cc: ComputeContext, projectId: string, md: Record<string,
     if (typeof v !== 'string' || v.length > 255) throw errors.invalid('Metadata property value greater than 255 characters.', { reason: 'metadata' });
   }
 }
+
+/** Rows per multi-row insert of a boot: 100 instances × ~45 columns stay far below SQLite's and PostgreSQL's bound-parameter limits. */
+const INSERT_CHUNK = 100;
 
 /**
  * Creates `minCount`..`maxCount` servers: checks flavor, image, key pair, zone, group and networks,
@@ -132,6 +137,7 @@ export async function createServers(cc: ComputeContext, ctx: RequestContext, inp
       if (lim >= 0 && members + count > lim) throw errors.quota('Quota exceeded, too many servers in group', { reason: 'server_group_members' });
     }
     const out: InstanceRow[] = [];
+    const actions: Array<typeof cmpInstanceActions.$inferInsert> = [];
     for (let i = 0; i < count; i++) {
       const id = newId();
       const name = count > 1 ? `${input.name}-${i + 1}` : input.name;
@@ -172,7 +178,7 @@ export async function createServers(cc: ComputeContext, ctx: RequestContext, inp
         requestedNetworks: requested,
         addresses: {},
         securityGroups: input.securityGroups ?? ['default'],
-        schedule: { attempts: 0, triedHosts: [], hints },
+        schedule: { attempts: 0, triedHosts: [], hints, imageProperties: image.properties },
         serverGroupId: groupId,
         launchedAt: null,
         terminatedAt: null,
@@ -180,12 +186,18 @@ export async function createServers(cc: ComputeContext, ctx: RequestContext, inp
         updatedAt: now,
         deletedAt: null,
       };
-      tx.insert(cmpInstances).values(row).run();
-      for (const tag of input.tags ?? []) tx.insert(cmpInstanceTags).values({ instanceId: id, tag }).onConflictDoNothing().run();
-      if (groupId) tx.insert(cmpServerGroupMembers).values({ groupId, instanceId: id }).run();
-      recordAction(tx, ctx, row, 'create', now);
-      cc.enqueue(tx, 'compute.schedule', { instanceId: id, attempt: 1 }, { jobId: `schedule:${id}:1` });
       out.push(row);
+      actions.push(actionValues(ctx, row, 'create', now));
+    }
+    // Multi-row inserts, a chunk at a time (within either database's bound-parameter limit): a statement per row cost most of a large min_count.
+    for (let i = 0; i < out.length; i += INSERT_CHUNK) {
+      tx.insert(cmpInstances).values(out.slice(i, i + INSERT_CHUNK)).run();
+      tx.insert(cmpInstanceActions).values(actions.slice(i, i + INSERT_CHUNK)).run();
+    }
+    for (const row of out) {
+      for (const tag of input.tags ?? []) tx.insert(cmpInstanceTags).values({ instanceId: row.id, tag }).onConflictDoNothing().run();
+      if (groupId) tx.insert(cmpServerGroupMembers).values({ groupId, instanceId: row.id }).run();
+      cc.enqueue(tx, 'compute.schedule', { instanceId: row.id, attempt: 1 }, { jobId: `schedule:${row.id}:1` });
     }
     return out;
   });
@@ -193,7 +205,7 @@ export async function createServers(cc: ComputeContext, ctx: RequestContext, inp
   return { reservationId, instances: rows.map((r) => ({ ...toInstance(r, [...(input.tags ?? [])].sort()), adminPass })) };
 }
 
-const SORT_KEYS: Record<string, keyof InstanceRow> = {
+const SORT_KEYS: Record<string, keyof ShownRow> = {
   created_at: 'createdAt',
   updated_at: 'updatedAt',
   display_name: 'name',
@@ -278,7 +290,7 @@ export function listServers(cc: ComputeContext, ctx: RequestContext, opts: ListS
   }
   // The plain listing of a project's live servers (what clients ask nearly always) runs prepared statements.
   const plain = cond.length === 2 && !opts.allTenants && !opts.deleted && opts.changesSince === undefined;
-  let rows = plain
+  let rows: ShownRow[] = plain
     ? cc.stmts.liveOfProject(projectOf(ctx))
     : cc.db
         .select()

@@ -66,6 +66,21 @@ describe('GroupCommit on a WAL file database', () => {
     expect(events.filter((e) => e === 'sync-start').length).toBeLessThanOrEqual(3);
   });
 
+  it('durable() resolves only after the sync covering every batch committed so far, whether it is queued or running', async () => {
+    expect(await Promise.race([commits.durable().then(() => 'resolved'), new Promise((r) => setImmediate(() => r('pending')))])).toBe('resolved');
+    const first = commits.run(() => insert('a'));
+    // Committed, its sync not started yet (the batch flushes on the next turn): durable() waits for that sync.
+    await new Promise((r) => setImmediate(r));
+    const whileRunning = commits.durable().then(() => events.push('durable 1'));
+    const second = commits.run(() => insert('b'));
+    await new Promise((r) => setImmediate(r));
+    const afterSecond = commits.durable().then(() => events.push('durable 2'));
+    await Promise.all([first, second, whileRunning, afterSecond]);
+    const ends = events.map((e, i) => (e === 'sync-end' ? i : -1)).filter((i) => i >= 0);
+    expect(events.indexOf('durable 1')).toBeGreaterThan(ends[0]!);
+    expect(events.indexOf('durable 2')).toBeGreaterThan(ends[ends.length - 1]!);
+  });
+
   it('leaves the connection at synchronous = FULL for every other transaction, and the rows survive a reopen', async () => {
     await commits.run(() => insert('kept'));
     expect(odb.sqlite.pragma('synchronous', { simple: true })).toBe(2);

@@ -39,6 +39,8 @@ export class GroupCommit {
   private readonly sync: { normal: Database.Statement; restore: Database.Statement } | undefined;
   /** Settlers of committed batches waiting for the next WAL sync. */
   private awaitingSync: Array<(error: Error | null) => void> = [];
+  /** Settlers of the batches the running WAL sync covers. */
+  private syncingNow: Array<(error: Error | null) => void> = [];
   private syncing = false;
 
   /**
@@ -91,6 +93,17 @@ export class GroupCommit {
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /**
+   * Resolves once every batch committed so far is durable (at once when none waits for its WAL sync);
+   * never rejects (a failed sync rejects its writers). A reader that saw a batch's writes before its sync
+   * ended awaits this before it answers, so it never reports a state a power loss could still take back.
+   */
+  durable(): Promise<void> {
+    if (this.awaitingSync.length) return new Promise((resolve) => this.awaitingSync.push(() => resolve()));
+    if (this.syncing) return new Promise((resolve) => this.syncingNow.push(() => resolve()));
+    return Promise.resolve();
   }
 
   /**
@@ -152,6 +165,7 @@ export class GroupCommit {
   private syncWal(): void {
     const waiting = this.awaitingSync;
     this.awaitingSync = [];
+    this.syncingNow = waiting;
     this.syncing = true;
     try {
       // Opened lazily: the WAL file exists once the first batch has committed. SQLite keeps it (truncated, never
@@ -159,11 +173,13 @@ export class GroupCommit {
       this.walFd ??= openSync(`${this.sqlite.name}-wal`, 'r');
     } catch (error) {
       this.syncing = false;
+      this.syncingNow = [];
       for (const settle of waiting) settle(error as Error);
       return;
     }
     fdatasync(this.walFd, (error) => {
       this.syncing = false;
+      this.syncingNow = [];
       for (const settle of waiting) settle(error);
       if (this.awaitingSync.length) this.syncWal();
     });

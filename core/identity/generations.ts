@@ -16,6 +16,8 @@ export type CacheName = 'ec2' | 'identity';
  */
 export class CacheGenerations {
   private readonly seen = new Map<CacheName, number>();
+  /** Counters read in the current event-loop turn. */
+  private readonly turn = new Map<CacheName, number>();
   /** Prepared once: building and preparing the query through drizzle cost more than running it, on every SigV4 request. */
   private readonly readGen: { get(name: string): unknown };
 
@@ -29,6 +31,8 @@ export class CacheGenerations {
       .values({ name, gen: 1 })
       .onConflictDoUpdate({ target: cacheGenerations.name, set: { gen: sql`${cacheGenerations.gen} + 1` } })
       .run();
+    // This process's next check reads the counter again, even within the turn.
+    this.turn.delete(name);
   }
 
   /** The counter now (0 before the first bump). */
@@ -36,9 +40,18 @@ export class CacheGenerations {
     return Number(this.readGen.get(name) ?? 0);
   }
 
-  /** True when `name` moved since this process last asked (the first call only records the counter, and answers true). */
+  /**
+   * True when `name` moved since this process last asked (the first call only records the counter, and answers true).
+   * The counter is read once per event-loop turn: the requests parsed in one turn arrived together and share the
+   * answer; a change committed elsewhere is seen by every request of the next turn.
+   */
   changed(name: CacheName): boolean {
-    const gen = this.read(name);
+    let gen = this.turn.get(name);
+    if (gen === undefined) {
+      gen = this.read(name);
+      if (!this.turn.size) setImmediate(() => this.turn.clear());
+      this.turn.set(name, gen);
+    }
     if (this.seen.get(name) === gen) return false;
     this.seen.set(name, gen);
     return true;

@@ -1,6 +1,7 @@
 // The job outbox over the database: transactional enqueue for core services, and the OutboxStore the queue adapters drive.
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNotNull, lte, notInArray, or, sql, gt } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
 import type { Db } from '../db/index.js';
 import { jobConsumers, jobs } from '../db/schema/jobs.js';
 import { errors } from '../errors.js';
@@ -41,12 +42,31 @@ export interface OutboxStats {
 /** How the store runs its own bookkeeping writes. */
 export interface OutboxStoreOptions {
   /**
-   * Runs a claim, lease renewal or completion, e.g. without waiting for its own fsync (SQLite
-   * `synchronous = NORMAL` in WAL mode: a process crash loses nothing, a power loss at most the
-   * tail, and the next FULL commit syncs it anyway). Losing such a write only re-delivers a job,
-   * which at-least-once delivery already allows. `add` (a caller's acknowledged enqueue) never uses it.
+   * Runs a claim, lease renewal, completion or relay claim and mark, e.g. without waiting for its own
+   * fsync (SQLite `synchronous = NORMAL` in WAL mode: a process crash loses nothing, a power loss at
+   * most the tail, and the next FULL commit syncs it anyway). Losing such a write only re-delivers a
+   * job (or relays it again, which BullMQ's deterministic job ids deduplicate), which at-least-once
+   * delivery already allows. `add` (a caller's acknowledged enqueue) never uses it.
    */
   bookkeeping?: <T>(write: () => T) => T;
+}
+
+/**
+ * The bookkeeping of a SQLite connection at `synchronous = FULL` (WAL): each write commits at NORMAL (not
+ * synced by itself; the next FULL commit or group-commit sync covers it), or inside the transaction already
+ * open. Undefined elsewhere (PostgreSQL, or a connection not at FULL): writes run as they are.
+ */
+export function walBookkeeping(sqlite: Pick<Database.Database, 'pragma' | 'inTransaction'> | undefined): OutboxStoreOptions['bookkeeping'] {
+  if (!sqlite || Number(sqlite.pragma('synchronous', { simple: true })) < 2) return undefined;
+  return (write) => {
+    if (sqlite.inTransaction) return write();
+    sqlite.pragma('synchronous = NORMAL');
+    try {
+      return write();
+    } finally {
+      sqlite.pragma('synchronous = FULL');
+    }
+  };
 }
 
 export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: OutboxStoreOptions = {}): OutboxStore & OutboxStats {
@@ -66,12 +86,29 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
         .where(gt(jobConsumers.beatAt, now - (consumer?.staleMs ?? 0)));
       const lost = consumer ? or(lte(jobs.lockedUntil, now), and(isNotNull(jobs.lockedBy), notInArray(jobs.lockedBy, alive))) : lte(jobs.lockedUntil, now);
       const claimable = or(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lost));
-      const due = db
-        .select({ id: jobs.id })
+      // Two ordered reads, not one with an OR: the OR made the database gather and sort every due row on each
+      // claim (a storm of a thousand pending jobs, re-sorted per claim), where `(status, run_at)` walked in order
+      // stops after `limit` rows.
+      const named = inArray(jobs.name, [...names]);
+      const pending = db
+        .select({ id: jobs.id, runAt: jobs.runAt })
         .from(jobs)
-        .where(and(inArray(jobs.name, [...names]), claimable))
+        .where(and(eq(jobs.status, 'pending'), lte(jobs.runAt, now), named))
         .orderBy(asc(jobs.runAt))
-        .limit(limit);
+        .limit(limit)
+        .all();
+      const freed = db
+        .select({ id: jobs.id, runAt: jobs.runAt })
+        .from(jobs)
+        .where(and(eq(jobs.status, 'running'), lost, named))
+        .orderBy(asc(jobs.runAt))
+        .limit(limit)
+        .all();
+      const due = [...pending, ...freed]
+        .sort((a, b) => a.runAt - b.runAt)
+        .slice(0, limit)
+        .map((r) => r.id);
+      if (!due.length) return [];
       // One statement, and a compare-and-swap: the due condition is repeated on the row itself, so on
       // PostgreSQL (READ COMMITTED, no transaction here) a process that waited for another's claim of the
       // same row re-checks it after that claim committed and skips it; two processes never claim one job.
@@ -138,21 +175,26 @@ export function createOutboxStore(db: Db, clock: () => number = Date.now, opts: 
       const relayable = or(eq(jobs.status, 'pending'), and(eq(jobs.status, 'relaying'), lte(jobs.lockedUntil, now)));
       const due = db.select({ id: jobs.id }).from(jobs).where(relayable).orderBy(asc(jobs.runAt)).limit(limit);
       // Compare-and-swap as in `claim`: the row must still be relayable when the update reaches it.
-      const rows = db
-        .update(jobs)
-        .set({ status: 'relaying', lockedUntil: now + leaseMs, updatedAt: now })
-        .where(and(inArray(jobs.id, due), relayable))
-        .returning()
-        .all();
+      const rows = book(() =>
+        db
+          .update(jobs)
+          .set({ status: 'relaying', lockedUntil: now + leaseMs, updatedAt: now })
+          .where(and(inArray(jobs.id, due), relayable))
+          .returning()
+          .all(),
+      );
       return rows.sort((a, b) => a.runAt - b.runAt).map(toJob);
     },
 
     async markRelayed(ids) {
       if (!ids.length) return;
-      db.update(jobs)
-        .set({ status: 'relayed', lockedUntil: null, updatedAt: clock() })
-        .where(and(inArray(jobs.id, [...ids]), inArray(jobs.status, ['pending', 'relaying'])))
-        .run();
+      book(() =>
+        db
+          .update(jobs)
+          .set({ status: 'relayed', lockedUntil: null, updatedAt: clock() })
+          .where(and(inArray(jobs.id, [...ids]), inArray(jobs.status, ['pending', 'relaying'])))
+          .run(),
+      );
     },
 
     async failRelayed(id, error) {

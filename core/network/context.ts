@@ -42,6 +42,8 @@ export interface NetworkServiceDeps {
   enqueueInTx?: NetworkEnqueue;
   settings?: Partial<NetworkSettings>;
   clock?: { now(): number };
+  /** The group commit port creates join (the composition root shares one with compute, so a boot's port and state writes share a WAL sync); default: its own. */
+  commits?: GroupCommit;
 }
 
 /** The shared state of one NetworkService. */

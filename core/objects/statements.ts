@@ -1,13 +1,16 @@
 // Prepared statements for the object service's per-request queries (building and preparing SQL per call cost more than running it).
-import { and, asc, eq, sql } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/index.js';
-import { objBlobRefs, objContainers, objObjects } from '../db/schema/objects.js';
+import { rowMapper, type RowMapper } from '../db/row-mapper.js';
+import { objContainers, objObjects } from '../db/schema/objects.js';
 
 type ObjectInsert = typeof objObjects.$inferInsert;
 
 /** JSON column value as drizzle writes it: SQL NULL stays NULL, anything else is JSON text. */
 const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+
+/** One raw row mapped, or undefined when the statement found none. */
+const mapOne = <T>(m: RowMapper<T>, values: unknown): T | undefined => (values === undefined ? undefined : m.map(values as unknown[]));
 
 const OBJECT_COLUMNS =
   'id, container_id, name, size, etag, swift_etag, content_type, user_meta, sys_meta, last_modified, delete_at, tags, acl, checksum, kind, blob_key, manifest, dlo_manifest, encryption, version_id';
@@ -19,18 +22,12 @@ const OBJECT_COLUMNS =
  */
 export function prepareObjectStatements(db: Db) {
   const sqlite = (db as unknown as { $client: Database.Database }).$client;
-  const p = sql.placeholder;
-  const containerByProjectName = db
-    .select()
-    .from(objContainers)
-    .where(and(eq(objContainers.projectId, p('projectId')), eq(objContainers.name, p('name'))))
-    .prepare();
-  const oldestContainerByName = db.select().from(objContainers).where(eq(objContainers.name, p('name'))).orderBy(asc(objContainers.createdAt)).limit(1).prepare();
-  const objectByName = db
-    .select()
-    .from(objObjects)
-    .where(and(eq(objObjects.containerId, p('containerId')), eq(objObjects.name, p('name'))))
-    .prepare();
+  // Whole rows through raw statements and a mapper compiled once (drizzle's per-row mapping was the larger cost).
+  const containerRow = rowMapper(objContainers);
+  const objectRow = rowMapper(objObjects);
+  const containerByProjectName = sqlite.prepare(`SELECT ${containerRow.columns} FROM obj_containers WHERE project_id = ? AND name = ?`).raw();
+  const oldestContainerByName = sqlite.prepare(`SELECT ${containerRow.columns} FROM obj_containers WHERE name = ? ORDER BY created_at ASC LIMIT 1`).raw();
+  const objectByName = sqlite.prepare(`SELECT ${objectRow.columns} FROM obj_objects WHERE container_id = ? AND name = ?`).raw();
   // Raw: a drizzle placeholder would turn a null JSON column into the text 'null'.
   const insertObject = sqlite.prepare(`INSERT INTO obj_objects (${OBJECT_COLUMNS}) VALUES (${OBJECT_COLUMNS.split(', ').map(() => '?').join(', ')})`);
   const containerExists = sqlite.prepare('SELECT 1 FROM obj_containers WHERE id = ?').pluck();
@@ -43,15 +40,13 @@ export function prepareObjectStatements(db: Db) {
   const projectBytes = sqlite.prepare('SELECT coalesce(sum(bytes_used), 0) FROM obj_containers WHERE project_id = ?').pluck();
   const projectDomainId = sqlite.prepare('SELECT domain_id FROM projects WHERE id = ?').pluck();
   const bucketConfigRows = sqlite.prepare('SELECT kind, document FROM obj_bucket_configs WHERE container_id = ?');
-  const addRef = db
-    .insert(objBlobRefs)
-    .values({ blobKey: p('blobKey'), refs: 1, updatedAt: p('now') })
-    .onConflictDoUpdate({ target: objBlobRefs.blobKey, set: { refs: sql`${objBlobRefs.refs} + 1`, updatedAt: sql`excluded.updated_at` } })
-    .prepare();
+  const addRef = sqlite.prepare(
+    'INSERT INTO obj_blob_refs (blob_key, refs, updated_at) VALUES (?, 1, ?) ON CONFLICT (blob_key) DO UPDATE SET refs = obj_blob_refs.refs + 1, updated_at = excluded.updated_at',
+  );
 
   return {
-    containerByProjectName: (projectId: string, name: string) => containerByProjectName.get({ projectId, name }),
-    oldestContainerByName: (name: string) => oldestContainerByName.get({ name }),
+    containerByProjectName: (projectId: string, name: string) => mapOne(containerRow, containerByProjectName.get(projectId, name)),
+    oldestContainerByName: (name: string) => mapOne(containerRow, oldestContainerByName.get(name)),
     /** The domain of a Keystone project; undefined when there is no such project. */
     projectDomainId: (projectId: string) => projectDomainId.get(projectId) as string | undefined,
     /** A container's configuration documents (kind → parsed JSON). */
@@ -64,7 +59,7 @@ export function prepareObjectStatements(db: Db) {
     /** The versioning settings every object write and delete consults (`versions.ts`). */
     containerVersioning: (id: string) =>
       containerVersioning.get(id) as { versioning: string | null; location: string | null; mode: string | null; projectId: string } | undefined,
-    objectByName: (containerId: string, name: string) => objectByName.get({ containerId, name }),
+    objectByName: (containerId: string, name: string) => mapOne(objectRow, objectByName.get(containerId, name)),
     /** Inserts an object row, applying the schema's defaults for omitted columns. */
     insertObject(r: ObjectInsert): void {
       insertObject.run(
@@ -92,7 +87,7 @@ export function prepareObjectStatements(db: Db) {
     },
     /** Adds to a container's object and byte counters. */
     bumpContainer: (id: string, objects: number, bytes: number, now: number) => void bumpContainer.run(objects, bytes, now, id),
-    addRef: (blobKey: string, now: number) => void addRef.run({ blobKey, now }),
+    addRef: (blobKey: string, now: number) => void addRef.run(blobKey, now),
     /** A container's counters and metadata with its account's metadata (JSON text), for the quota check. */
     quotaUsage: (containerId: string) =>
       quotaUsage.get(containerId) as { projectId: string; metadata: string; objectCount: number; bytesUsed: number; accountMetadata: string | null } | undefined,

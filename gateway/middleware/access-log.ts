@@ -2,6 +2,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from '../../core/logger.js';
+import { requestHeaders } from '../../core/request-headers.js';
 import type { GatewayEnv } from '../env.js';
 import type { GatewayMetrics } from '../metrics.js';
 
@@ -65,7 +66,7 @@ export function accessLog(logger: Logger, familyOf: FamilyOf, metrics?: GatewayM
       operation,
       status: c.res.status,
       seconds: ms / 1000,
-      bytesIn: length(c.req.header('content-length')),
+      bytesIn: length(requestHeaders(c).get('content-length') ?? undefined),
       bytesOut: length(c.res.headers.get('content-length')),
     });
   };

@@ -14,7 +14,7 @@ describe('background jobs wiring', () => {
     const blobs = new MemoryBlobStore();
     const sys = await buildTestSystem({}, { blobStore: blobs });
     try {
-      expect(sys.blobs).toBe(blobs);
+      expect(sys.blobs.backend).toBe(blobs);
       await blobs.put('orphaned-blob', new Blob(['bytes']).stream());
       sys.db.db.transaction((tx) => {
         enqueueInTx(tx, 'blob.gc', { blobKeys: ['orphaned-blob'] });

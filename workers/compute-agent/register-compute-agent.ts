@@ -128,29 +128,33 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
     const unshelve = inst.taskState === TASK.UNSHELVING;
     try {
       if (!unshelve) {
+        // Each step is a compare-and-swap from the state the last one reached, so the row is read again
+        // only before the spawn (a rename meanwhile reaches the guest): a step that finds the server gone ends the build.
         // Progress stays 0 while building, as Nova's libvirt driver leaves it: `openstack server create --wait`
         // writes every non-zero progress to stdout, which breaks `-f json` output.
-        if (inst.taskState === TASK.SCHEDULING && !c.buildStep(instanceId, host, TASK.SCHEDULING, TASK.NETWORKING, 0)) return;
-        inst = c.loadInstance(instanceId)!;
+        if (inst.taskState === TASK.SCHEDULING) {
+          if (!(await c.buildStep(instanceId, host, TASK.SCHEDULING, TASK.NETWORKING, 0))) return;
+          inst = { ...inst, taskState: TASK.NETWORKING };
+        }
         if (inst.taskState === TASK.NETWORKING) {
           const addresses = await bind(inst, host);
           if (addresses) c.tagBootPorts(instanceId);
-          if (!c.buildStep(instanceId, host, TASK.NETWORKING, TASK.BLOCK_DEVICE_MAPPING, 0, addresses)) return;
+          if (!(await c.buildStep(instanceId, host, TASK.NETWORKING, TASK.BLOCK_DEVICE_MAPPING, 0, addresses))) return;
+          inst = { ...inst, taskState: TASK.BLOCK_DEVICE_MAPPING, ...(addresses ? { addresses } : {}) };
         }
-        inst = c.loadInstance(instanceId)!;
         if (inst.taskState === TASK.BLOCK_DEVICE_MAPPING) {
           await fetchImage(host, inst);
-          if (!c.buildStep(instanceId, host, TASK.BLOCK_DEVICE_MAPPING, TASK.SPAWNING, 0)) return;
+          if (!(await c.buildStep(instanceId, host, TASK.BLOCK_DEVICE_MAPPING, TASK.SPAWNING, 0))) return;
         }
-        inst = c.loadInstance(instanceId)!;
-        if (inst.taskState !== TASK.SPAWNING) return;
+        inst = c.loadInstance(instanceId);
+        if (!inst || inst.taskState !== TASK.SPAWNING) return;
       } else {
         await allocate(inst, host);
         await fetchImage(host, inst);
         inst = c.loadInstance(instanceId)!;
       }
       await driver.spawn(host, guestOf(inst));
-      if (!c.buildDone(instanceId, host, unshelve ? TASK.UNSHELVING : TASK.SPAWNING)) {
+      if (!(await c.buildDone(instanceId, host, unshelve ? TASK.UNSHELVING : TASK.SPAWNING))) {
         // Deleted while spawning: the delete job tears it down; nothing more to do here.
         return;
       }
@@ -159,8 +163,8 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
       logger.warn({ instance: instanceId, host, attempt, err: why }, 'compute agent: build failed');
       await driver.destroy(host, instanceId).catch(() => undefined);
       await networking?.deallocate(instanceId, userPorts(c.loadRow(instanceId)?.requestedNetworks)).catch(() => undefined);
-      c.setAddresses(instanceId, {});
-      c.buildFailed(instanceId, host, attempt, why);
+      await c.setAddresses(instanceId, {});
+      await c.buildFailed(instanceId, host, attempt, why);
     }
   });
 
@@ -174,7 +178,7 @@ export function registerComputeAgent(queue: Pick<JobQueue, 'process'>, deps: Com
 
   async function allocate(inst: Instance, host: string): Promise<void> {
     const addresses = await bind(inst, host);
-    if (addresses) c.setAddresses(inst.id, addresses);
+    if (addresses) await c.setAddresses(inst.id, addresses);
   }
 
   const POWER_ACTIONS: Record<string, { op: PowerOp; vmState: string; powerState: number }> = {

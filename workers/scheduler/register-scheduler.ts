@@ -23,15 +23,8 @@ export function registerScheduler(queue: Pick<JobQueue, 'process'>, deps: Schedu
   const { compute, logger } = deps;
   queue.process('compute.schedule', async ({ instanceId, attempt, migrationId }) => {
     if (migrationId !== undefined) return scheduleMove(migrationId);
-    const spec = compute.conductor.requestSpec(instanceId);
-    if (!spec) return;
-    const selection = selectHosts(compute.conductor.schedulerHosts(), spec);
-    const host = selection.hosts.length ? compute.conductor.placeInstance(instanceId, selection.hosts, attempt) : undefined;
-    if (!host) {
-      const why = selection.rejectedBy ? `There are not enough hosts available (filter ${selection.rejectedBy} returned 0 hosts).` : 'There are not enough hosts available.';
-      logger.info({ instance: instanceId, attempt, why }, 'scheduler: no valid host');
-      compute.conductor.noValidHost(instanceId, why);
-    }
+    const outcome = await compute.conductor.scheduleInstance(instanceId, attempt, (spec, hosts) => selectHosts(hosts, spec));
+    if (outcome && 'noValidHost' in outcome) logger.info({ instance: instanceId, attempt, why: outcome.noValidHost }, 'scheduler: no valid host');
   });
 
   /** A migration's destination: the same filters and weighers, the server's current host excluded (the retry filter), the admin's host forced. */

@@ -2,6 +2,7 @@
 import { Hono, type Context } from 'hono';
 import type { RequestBindings, RequestContext, RequestVariables } from '../../../core/context.js';
 import { rawTarget } from '../../../core/context.js';
+import { requestHeaders } from '../../../core/request-headers.js';
 import { CLIENT_ABORT_STATUS, isClientAbort } from '../../../core/client-abort.js';
 import { isCoreError } from '../../../core/errors.js';
 import { authenticate, type AwsPrincipal } from '../common/authenticate.js';
@@ -154,9 +155,9 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
   const requestId = c.get('requestId') ?? crypto.randomUUID();
   const method = c.req.method.toUpperCase();
   const target = rawTarget(c.env, c.req.url);
-  const addr = resolveAddress(target, c.req.header('host'), publicHost);
+  const headers = requestHeaders(c);
+  const addr = resolveAddress(target, headers.get('host') ?? undefined, publicHost);
   const query = new URLSearchParams(addr.rawQuery);
-  const headers = c.req.raw.headers;
   const writeContinue = () => c.env?.writeContinue?.();
   const rawBody = () => (c.env?.requestBody ? c.env.requestBody() : c.req.raw.body);
 
@@ -288,10 +289,12 @@ async function handle(c: Context<S3Env>, deps: S3Deps, publicHost: string, signi
 
 function respond(operation: string, result: S3Result, requestId: string, method: string): Response {
   const ser = protocol.serialize(operation, result.output ?? {});
-  const headers = new Headers(ser.headers);
-  for (const [k, v] of Object.entries(result.headers ?? {})) headers.set(k, v);
-  headers.set('x-amz-request-id', requestId);
-  headers.set('x-amz-id-2', requestId);
+  // A plain record (names lowercase): the Node adapter writes it as is, where a Headers object is validated
+  // again on every set and copied once more; `res.headers` still gives a Headers to whoever asks for one.
+  const headers: Record<string, string> = ser.headers;
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = v;
+  headers['x-amz-request-id'] = requestId;
+  headers['x-amz-id-2'] = requestId;
   const status = result.status ?? ser.status;
   if (method === 'HEAD' || status === 204 || status === 304) {
     if (result.body instanceof ReadableStream) result.body.cancel().catch(() => undefined);
@@ -299,6 +302,6 @@ function respond(operation: string, result: S3Result, requestId: string, method:
   }
   // A Uint8Array body is written with the headers in one go (a stream's headers are flushed on their own first).
   const body = (result.body as BodyInit | undefined) ?? (ser.body as BodyInit | undefined) ?? null;
-  if (body === null && !headers.has('content-length')) headers.set('content-length', '0');
+  if (body === null && headers['content-length'] === undefined) headers['content-length'] = '0';
   return new Response(body, { status, headers });
 }

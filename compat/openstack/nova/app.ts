@@ -104,6 +104,11 @@ export function createNovaApp(deps: NovaDeps): Hono<OpenStackEnv> {
     return c.html(`<!DOCTYPE html><html><head><title>${type} console: ${instanceId}</title></head><body><p>Console of instance ${instanceId} (${type}).</p></body></html>`);
   });
 
+  // The conductor's writes are visible once committed, durable a WAL sync later: no answer leaves before, so what the API showed survives a power loss.
+  app.use('/v2.1/*', async (_c, next) => {
+    await next();
+    await compute.durable();
+  });
   app.use('/v2.1/*', microversions(store));
   app.use('/v2.1/*', jsonBodyLimit(deps.jsonBodyLimit));
   app.use('/v2.1/*', auth);

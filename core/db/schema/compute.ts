@@ -207,6 +207,8 @@ export interface ScheduleState {
   attempts: number;
   triedHosts: string[];
   hints: Record<string, unknown>;
+  /** The image's properties when the server was created (Nova's RequestSpec keeps the image it booted with); absent on rows from before. */
+  imageProperties?: Record<string, string>;
 }
 
 export const cmpInstanceTags = sqliteTable(
