@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config.js';
 import type { System } from './app.js';
 import { resetCommand, usage, version } from './cli.js';
 import { markCredentialsShown, startBanner } from './first-start.js';
+import { writeDirect } from './direct-body.js';
 import { CanonicalCaseResponse } from './header-casing.js';
 import { requestBodyOnce } from './request-body.js';
 import { rotateSseKeysCommand } from './sse-keys.js';
@@ -148,14 +149,18 @@ async function main(): Promise<void> {
   const ready = new Promise<System>((res) => (resolveReady = res));
   const server = createAdaptorServer({
     // Requests that arrive between the bind and the end of the start wait for the system.
-    fetch: async (req, env: { incoming?: { url?: string }; outgoing?: unknown }) =>
-      (system ?? (await ready)).app.fetch(req, {
-        rawPath: env.incoming?.url,
-        writeContinue: continueOnce(env.incoming as IncomingMessage | undefined, env.outgoing as ServerResponse | undefined),
-        requestBody: requestBodyOnce(env.incoming as IncomingMessage | undefined),
-        remoteAddress: (env.incoming as IncomingMessage | undefined)?.socket?.remoteAddress,
-        rawHeaders: (env.incoming as IncomingMessage | undefined)?.rawHeaders,
-      }),
+    fetch: async (req, env: { incoming?: { url?: string }; outgoing?: unknown }) => {
+      const incoming = env.incoming as IncomingMessage | undefined;
+      const outgoing = env.outgoing as ServerResponse | undefined;
+      const res = await (system ?? (await ready)).app.fetch(req, {
+        rawPath: incoming?.url,
+        writeContinue: continueOnce(incoming, outgoing),
+        requestBody: requestBodyOnce(incoming),
+        remoteAddress: incoming?.socket?.remoteAddress,
+        rawHeaders: incoming?.rawHeaders,
+      });
+      return writeDirect(res, incoming?.method, outgoing);
+    },
     // Canonical header names on the wire (X-Object-Meta-*, X-Subject-Token, ETag): some clients match them case-sensitively.
     serverOptions: { ServerResponse: CanonicalCaseResponse },
   }) as Server;

@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, open, readdir, rename, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sourceStream, type ByteSource } from '../../core/byte-source.js';
 import { errors } from '../../core/errors.js';
 import { assertBlobKey, bodyChunks, checkFinalSize, checkNotTooLarge, discardBody, resolveRange } from './common.js';
 import { StreamDigests } from './digests.js';
@@ -205,45 +206,10 @@ export class FsBlobStore implements BlobStore {
       await fh.close();
       throw e;
     }
-    const chunkBytes = this.readChunkBytes;
-    let closed = false;
-    const closeFh = async () => {
-      if (closed) return;
-      closed = true;
-      await fh.close();
-    };
-    return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const want = Math.min(chunkBytes, end - pos + 1);
-          if (want <= 0) {
-            await closeFh();
-            controller.close();
-            return;
-          }
-          const buf = Buffer.allocUnsafe(want);
-          const { bytesRead } = await fh.read(buf, 0, want, pos);
-          if (bytesRead === 0) {
-            // The file shrank under us: only possible if someone edited it outside the store.
-            await closeFh();
-            controller.error(errors.invalidState('Blob ended early.', { resource: 'blob', id: key }));
-            return;
-          }
-          pos += bytesRead;
-          controller.enqueue(bytesRead === want ? buf : buf.subarray(0, bytesRead));
-          if (pos > end) {
-            await closeFh();
-            controller.close();
-          }
-        } catch (e) {
-          await closeFh().catch(() => undefined);
-          controller.error(e);
-        }
-      },
-      async cancel() {
-        await closeFh();
-      },
-    });
+    const source = fileSource(fh, pos, end, key);
+    // Nothing is read before a reader asks, so a writer can take the byte source of the unread stream; a
+    // reader (a decrypting GET, a copy) has the next chunk read while it handles the last.
+    return sourceStream(source, this.readChunkBytes, { readAhead: true });
   }
 
   async stat(key: string): Promise<{ size: number } | undefined> {
@@ -316,6 +282,59 @@ export class FsBlobStore implements BlobStore {
     }
     return removed;
   }
+}
+
+/**
+ * Bytes [pos, end] of an open file, read at explicit positions into the caller's buffers; the file is
+ * closed at the end, on a read error and on `close` (one in flight while a read runs waits for it).
+ */
+function fileSource(fh: FileHandle, pos: number, end: number, key: string): ByteSource {
+  let closed = false;
+  let reading: Promise<unknown> | undefined;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed = true;
+    // A read still in flight uses the descriptor: close once it returns, never under it.
+    closing ??= (reading ?? Promise.resolve()).then(
+      () => fh.close(),
+      () => fh.close(),
+    );
+    return closing;
+  };
+  return {
+    get remaining() {
+      return closed ? 0 : end - pos + 1;
+    },
+    async read(into) {
+      if (closed) return 0;
+      const want = Math.min(into.length, end - pos + 1);
+      if (want <= 0) {
+        await close();
+        return 0;
+      }
+      let bytesRead: number;
+      try {
+        const r = fh.read(into, 0, want, pos);
+        reading = r;
+        ({ bytesRead } = await r);
+      } catch (e) {
+        reading = undefined;
+        await close().catch(() => undefined);
+        throw e;
+      }
+      reading = undefined;
+      if (closed) return 0;
+      if (bytesRead === 0) {
+        // The file shrank under us: only possible if someone edited it outside the store.
+        await close().catch(() => undefined);
+        throw errors.invalidState('Blob ended early.', { resource: 'blob', id: key });
+      }
+      pos += bytesRead;
+      if (pos > end) await close();
+      return bytesRead;
+    },
+    close,
+  };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 // Byte streams over stored pieces: a manifest's blobs (or a slice of them) read one after another, lazily.
 import type { BlobStore } from '../../backends/blob/types.js';
+import { copyingSource, sourceStream, takeByteSource, type ByteSource } from '../byte-source.js';
 import { openStream, sealedRange, type BlobCipher } from './sse-cipher.js';
 
 /** A contiguous run of bytes inside one blob; offsets are of the plaintext when the blob is sealed. */
@@ -59,59 +60,69 @@ export function slicePieces(pieces: Piece[], start: number, end: number): Piece[
   return out;
 }
 
+/** Size of each chunk of a stream over several pieces (a read never spans two of them). */
+const PIECES_CHUNK_BYTES = 256 * 1024;
+
 /**
  * A stream reading each piece in turn (sealed ones opened with `unseal`); a blob is opened only when the
- * previous one is done and a reader asks for bytes (high-water mark 0: a stream built and never read opens
- * nothing). Cancelling releases the blob being read, including one still being opened or read when the
+ * previous one is done and a reader asks for bytes (a stream built and never read opens nothing). It
+ * offers its byte source (see core/byte-source.ts), which reads through each blob's own source where it
+ * has one. Cancelling releases the blob being read, including one still being opened or read when the
  * cancel arrives (a client that disconnects mid-body), so no file handle is left for the garbage collector.
  */
 export async function openPieces(blobs: BlobStore, pieces: Piece[], unseal?: Unseal): Promise<ReadableStream<Uint8Array>> {
   const todo = pieces.filter((p) => p.size > 0);
   if (todo.length === 0) return emptyStream();
   if (todo.length === 1) {
-    // One blob (simple objects): hand the blob store's own stream through.
+    // One blob (simple objects): hand the blob store's own stream (and byte source) through.
     return openPiece(blobs, todo[0]!, unseal);
   }
+  return sourceStream(piecesSource(blobs, todo, unseal), PIECES_CHUNK_BYTES);
+}
+
+/** The bytes of `todo` in order, each blob opened when the previous one is done; see openPieces. */
+function piecesSource(blobs: BlobStore, todo: Piece[], unseal?: Unseal): ByteSource {
   let i = 0;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  let cancelled = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(c) {
-        for (;;) {
-          if (!reader) {
-            const p = todo[i++];
-            if (!p) {
-              c.close();
-              return;
-            }
-            const next = await openPiece(blobs, p, unseal);
-            if (cancelled) {
-              await next.cancel();
-              return;
-            }
-            reader = next.getReader();
-          }
-          const r = await reader.read();
-          // A cancel during the read ends it as `done`: that is not the piece's end, so open nothing more.
-          if (cancelled) return;
-          if (r.done) {
-            reader = undefined;
-            continue;
-          }
-          c.enqueue(r.value);
-          return;
-        }
-      },
-      async cancel(reason) {
-        cancelled = true;
-        const current = reader;
-        reader = undefined;
-        await current?.cancel(reason);
-      },
+  let current: ByteSource | undefined;
+  let remaining = todo.reduce((n, p) => n + p.size, 0);
+  let closed = false;
+  return {
+    get remaining() {
+      return closed ? 0 : remaining;
     },
-    { highWaterMark: 0 },
-  );
+    async read(into) {
+      for (;;) {
+        if (closed) return 0;
+        if (!current) {
+          const p = todo[i++];
+          if (!p) return 0;
+          const next = await openPiece(blobs, p, unseal);
+          if (closed) {
+            await next.cancel();
+            return 0;
+          }
+          current = takeByteSource(next) ?? copyingSource(next, p.size);
+        }
+        const n = await current.read(into);
+        // A close during the read ends it with 0: that is not the piece's end, so open nothing more.
+        if (closed) return 0;
+        if (n === 0) {
+          current = undefined;
+          continue;
+        }
+        remaining -= n;
+        // The last bytes are in: release the last blob now, not on a read that would only learn it is done.
+        if (remaining === 0) await current.close();
+        return n;
+      }
+    },
+    async close() {
+      closed = true;
+      const c = current;
+      current = undefined;
+      await c?.close();
+    },
+  };
 }
 
 /** An empty stream. */

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/core/protocols';
+import { writeDirect } from '../../gateway/direct-body.js';
 import { requestBodyOnce } from '../../gateway/request-body.js';
 import type { SystemOverrides } from '../../gateway/app.js';
 import { buildTestSystem, type TestSystem } from '../harness/system.js';
@@ -23,16 +24,16 @@ export interface S3TestServer {
 
 /**
  * Builds an in-memory system (`configEnv` over the test defaults, `overrides` such as a recording logger or a file blob store)
- * and serves it on 127.0.0.1 with raw paths and deferred `100 Continue`, as main.ts does.
+ * and serves it on 127.0.0.1 with raw paths, deferred `100 Continue` and direct writes of file-backed bodies, as main.ts does.
  */
 export async function startS3Server(configEnv: Record<string, string> = {}, overrides: SystemOverrides = {}): Promise<S3TestServer> {
   const sys = await buildTestSystem(configEnv, overrides);
   const server = serve({
-    fetch: (req, env: { incoming?: { url?: string }; outgoing?: unknown }) => {
+    fetch: async (req, env: { incoming?: { url?: string }; outgoing?: unknown }) => {
       const out = env.outgoing as ServerResponse | undefined;
       const incoming = env.incoming as IncomingMessage | undefined;
       let sent = false;
-      return sys.app.fetch(req, {
+      const res = await sys.app.fetch(req, {
         rawPath: env.incoming?.url,
         requestBody: requestBodyOnce(incoming),
         rawHeaders: incoming?.rawHeaders,
@@ -43,6 +44,7 @@ export async function startS3Server(configEnv: Record<string, string> = {}, over
           if (incoming?.headers.expect?.toLowerCase() === '100-continue') out.writeContinue();
         },
       });
+      return writeDirect(res, incoming?.method, out);
     },
     hostname: '127.0.0.1',
     port: 0,
