@@ -8,7 +8,7 @@ import { resolvePieces, storedPieces } from './object-pieces.js';
 import { liveObject, noSuchKey } from './object-rows.js';
 import { checkConditions, concatEtag, multipartEtag, resolveByteRange, validateObjectName } from './rules.js';
 import type { ObjectRow, ObjectStoreContext } from './store-context.js';
-import { emptyStream, openPieces, type Piece, slicePieces } from './streams.js';
+import { bytesStream, emptyStream, openPieces, type Piece, slicePieces } from './streams.js';
 import type { GetObjectOptions, GetObjectResult, HeadObjectResult, ListPartsOptions, ObjectPartInfo, ObjectPartListing, ObjectRef } from './types.js';
 import { objectInfo } from './views.js';
 import { rowForRead } from './versions.js';
@@ -122,14 +122,4 @@ export async function getObject(store: ObjectStoreContext, ctx: RequestContext, 
   }
   const body = head.info.size === 0 ? emptyStream() : await openPieces(store.blobs, pieces, unsealer(store, opts.customerKey));
   return { ...head, body };
-}
-
-/** A one-chunk stream over bytes already in memory. */
-function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      if (bytes.length) c.enqueue(bytes);
-      c.close();
-    },
-  });
 }

@@ -5,6 +5,7 @@ import type { Db } from '../db/index.js';
 import { errors } from '../errors.js';
 import type { DbOrTx } from '../jobs/outbox.js';
 import { newId } from './rules.js';
+import { bytesStream } from './streams.js';
 
 /** Keys of inline blobs start with this; `:` is outside BLOB_KEY_PATTERN, so no backend key ever does. */
 const INLINE_PREFIX = 'inline:';
@@ -12,7 +13,7 @@ const INLINE_PREFIX = 'inline:';
 /** Bodies up to this many bytes are stored inline unless configured otherwise (Garage inlines below 3 KiB; 16 KiB covers the small-file traffic of backups and CI artifacts). */
 export const DEFAULT_INLINE_MAX_BYTES = 16 * 1024;
 
-/** An inclusive range clamped to `size`, or Invalid InvalidRange, as every BlobStore answers. */
+/** An inclusive range clamped to `size`, or Invalid InvalidRange, as every BlobStore answers (backends/blob/common.ts has the backends' copy; core may import only their interfaces). */
 function resolveRange(size: number, range?: { start: number; end: number }): { start: number; end: number } {
   if (!range) return { start: 0, end: size - 1 };
   const { start, end } = range;
@@ -85,12 +86,7 @@ export class InlineBlobStore implements BlobStore {
     if (!data) throw errors.notFound('blob', key);
     const r = resolveRange(data.length, range);
     const bytes = r.start === 0 && r.end === data.length - 1 ? data : data.subarray(r.start, r.end + 1);
-    return new ReadableStream<Uint8Array>({
-      start(c) {
-        if (bytes.length) c.enqueue(bytes);
-        c.close();
-      },
-    });
+    return bytesStream(bytes);
   }
 
   /** The whole of an inline blob (undefined when absent or not inline): readers that can answer from memory skip the stream. */

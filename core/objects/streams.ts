@@ -130,6 +130,16 @@ export function emptyStream(): ReadableStream<Uint8Array> {
   return new ReadableStream({ start: (c) => c.close() });
 }
 
+/** A one-chunk stream over bytes already in memory (empty bytes: an empty stream). */
+export function bytesStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(c) {
+      if (bytes.length) c.enqueue(bytes);
+      c.close();
+    },
+  });
+}
+
 /** Collects a stream into one Buffer (tests and small manifests). */
 export async function readAll(s: ReadableStream<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = [];
